@@ -1,0 +1,5 @@
+import sys
+
+from luoshi.cli import main
+
+sys.exit(main())

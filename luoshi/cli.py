@@ -1,0 +1,48 @@
+"""The `luoshi` command: Luoshi's own subcommands, and Django's management commands
+passed through (`luoshi check --deploy`, `luoshi shell -c ...`)."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("Set up a demo province from the canonical readout and serve it.", "luoshi demo  |  luoshi demo --load-only"),
+    "serve": ("Serve the web app (development server; use gunicorn luoshi.wsgi in production).", "luoshi serve 127.0.0.1:8000"),
+    "migrate": ("Create or update the database tables.", "luoshi migrate"),
+    "createuser": ("Create a user with a role (and a unit for liaisons).", "luoshi createuser wang --role liaison --unit EMERG"),
+    "audit": ("Check the audit trail: `verify` walks the hash chain.", "luoshi audit verify"),
+    "extract": ("Read a meeting readout and print its directives, agenda and chair.", "luoshi extract readout.txt --json"),
+    "lights": ("Recompute every open task's status light (run daily).", "luoshi lights"),
+}
+
+
+def usage() -> str:
+    lines = ["usage: luoshi COMMAND [options]", "", "Follow a government's decisions from the meeting room to results.", "", "commands:"]
+    for name, (purpose, example) in COMMANDS.items():
+        lines.append(f"  {name:<11} {purpose}")
+        lines.append(f"  {'':<11} e.g. {example}")
+    lines += ["", "Any other Django management command passes through, e.g. `luoshi check --deploy`.",
+              "`luoshi COMMAND --help` tells more about one command."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(usage())
+        return 0
+    if args[0] == "extract":
+        # The extraction engine is plain Python: no Django set-up needed.
+        from luoshi.extraction.cli import main as extract_main
+
+        return extract_main(args[1:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["luoshi", *args])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Helpers shared by every app that are not domain code: strict environment parsing,
+the errors services raise, the clock, and canonical JSON."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# --- environment -------------------------------------------------------------------------
+
+
+class ConfigError(RuntimeError):
+    """A setting in the environment cannot be understood."""
+
+
+def envbool(name: str, default: str = "False") -> bool:
+    value = os.environ.get(name, default)
+    if value == "True":
+        return True
+    if value == "False":
+        return False
+    raise ConfigError(f"{name} must be True or False, not {value!r}")
+
+
+def envint(name: str, default: str) -> int:
+    value = os.environ.get(name, default)
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def envsecret(name: str, default: str = "") -> str:
+    """Read NAME, or the contents of the file named by NAME_FILE (for container secrets)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip()
+    return os.environ.get(name, default)
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def default_data_dir() -> Path:
+    explicit = os.environ.get("LUOSHI_DATA_DIR")
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "luoshi"
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+class LuoshiError(Exception):
+    """Base of the errors a service raises; the message is meant for the user."""
+
+
+class Forbidden(LuoshiError):
+    """The acting user may not do this."""
+
+
+class NotFound(LuoshiError):
+    """The object does not exist, or the user may not see it (deliberately the same)."""
+
+
+class TransitionError(LuoshiError):
+    """The life cycle does not allow this action in the object's current state."""
+
+
+class ConflictError(LuoshiError):
+    """Somebody else changed the object since the user loaded it."""
+
+
+class InvalidInput(LuoshiError):
+    """The input is well-formed but not acceptable (a past deadline, progress over 100…)."""
+
+
+# --- clock -------------------------------------------------------------------------------
+# Every service asks this clock, so the tests and the demo can move time.
+
+_frozen: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    if _frozen is not None:
+        return _frozen
+    return dt.datetime.now(dt.UTC)
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate(now())
+
+
+@contextlib.contextmanager
+def clock_at(moment: dt.datetime | dt.date) -> Iterator[None]:
+    """Freeze the clock at `moment` (a date means noon that day, local time)."""
+    global _frozen
+    if not isinstance(moment, dt.datetime):
+        from django.utils import timezone
+
+        moment = timezone.make_aware(dt.datetime.combine(moment, dt.time(12)))
+    previous, _frozen = _frozen, moment.astimezone(dt.UTC)
+    try:
+        yield
+    finally:
+        _frozen = previous
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a value into plain JSON types, the same way every time."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=canonical_json) if isinstance(value, set | frozenset) else items
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- admin -------------------------------------------------------------------------------
+
+
+def read_only_admin(model_admin: type) -> type:
+    """Make a ModelAdmin read-only: every business write goes through the services, which
+    check permissions and write the audit trail; the admin only shows."""
+
+    def no(self: object, request: object, obj: object = None) -> bool:
+        return False
+
+    model_admin.has_add_permission = no  # type: ignore[attr-defined]
+    model_admin.has_change_permission = no  # type: ignore[attr-defined]
+    model_admin.has_delete_permission = no  # type: ignore[attr-defined]
+    return model_admin

@@ -1,0 +1,87 @@
+"""The task life cycle of DESIGN.md, in one place.
+
+    draft → assigned → signed → in_progress → completion_requested → completed
+    completion_requested → in_progress            (returned)
+    any open state → suspended → the state it left (resumed)
+    any open state or suspended → cancelled       (with a reason)
+
+Every service that changes a task's status asks `next_status`; nothing else decides.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.lib import TransitionError
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ASSIGNED = "assigned", _("assigned")
+    SIGNED = "signed", _("signed for")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETION_REQUESTED = "completion_requested", _("completion requested")
+    COMPLETED = "completed", _("completed")
+    SUSPENDED = "suspended", _("suspended")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Action(models.TextChoices):
+    ASSIGN = "assign", _("assign")
+    SIGN = "sign", _("sign for")
+    REPORT = "report", _("report progress on")
+    REQUEST_COMPLETION = "request_completion", _("request completion of")
+    APPROVE = "approve", _("approve completion of")
+    RETURN = "return", _("return")
+    SUSPEND = "suspend", _("suspend")
+    RESUME = "resume", _("resume")
+    CANCEL = "cancel", _("cancel")
+    DECOMPOSE = "decompose", _("decompose")
+    URGE = "urge", _("urge")
+    ESCALATE = "escalate", _("escalate")
+
+
+OPEN = frozenset({Status.DRAFT, Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED})
+WORKING = frozenset({Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED})
+SUSPENDED_STATE = object()  # marker: "the state the task was in before it was suspended"
+
+# action → {from status: to status}. A to-status of None means "stays where it is".
+TRANSITIONS: dict[str, dict[str, str | None | object]] = {
+    Action.ASSIGN: {Status.DRAFT: Status.ASSIGNED},
+    Action.SIGN: {Status.ASSIGNED: Status.SIGNED},
+    Action.REPORT: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},
+    Action.REQUEST_COMPLETION: {Status.SIGNED: Status.COMPLETION_REQUESTED,
+                                Status.IN_PROGRESS: Status.COMPLETION_REQUESTED},
+    Action.APPROVE: {Status.COMPLETION_REQUESTED: Status.COMPLETED},
+    Action.RETURN: {Status.COMPLETION_REQUESTED: Status.IN_PROGRESS},
+    Action.SUSPEND: {s: Status.SUSPENDED for s in OPEN},
+    Action.RESUME: {Status.SUSPENDED: SUSPENDED_STATE},
+    Action.CANCEL: {**{s: Status.CANCELLED for s in OPEN}, Status.SUSPENDED: Status.CANCELLED},
+    # Actions that act on a task without moving it.
+    Action.DECOMPOSE: {s: None for s in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)},
+    Action.URGE: {s: None for s in WORKING},
+    Action.ESCALATE: {s: None for s in WORKING},
+}
+
+
+def allowed_actions(status: str) -> list[str]:
+    return [action for action, moves in TRANSITIONS.items() if status in moves]
+
+
+def next_status(status: str, action: str, status_before_suspension: str = "") -> str:
+    """The status after `action`, or TransitionError naming the state and the action."""
+    moves = TRANSITIONS.get(action, {})
+    if status not in moves:
+        raise TransitionError(
+            gettext("Cannot %(action)s a task that is %(status)s.")
+            % {"action": Action(action).label if action in Action.values else action,
+               "status": Status(status).label}
+        )
+    target = moves[status]
+    if target is None:
+        return status
+    if target is SUSPENDED_STATE:
+        return status_before_suspension or Status.ASSIGNED
+    return str(target)

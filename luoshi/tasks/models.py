@@ -1,0 +1,208 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.tasks.lifecycle import Status
+
+
+class Task(models.Model):
+    """Work that follows from a directive, led by one unit, until it is completed."""
+
+    class Cadence(models.TextChoices):
+        NONE = "", _("no regular report")
+        WEEKLY = "weekly", _("weekly")
+        MONTHLY = "monthly", _("monthly")
+        QUARTERLY = "quarterly", _("quarterly")
+
+    class Light(models.TextChoices):
+        GREEN = "green", _("on track")
+        AMBER = "amber", _("at risk")
+        RED = "red", _("overdue")
+
+    directive = models.ForeignKey(
+        "meetings.Directive", verbose_name=_("directive"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tasks",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent task"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    title = models.CharField(_("title"), max_length=500)
+    description = models.TextField(_("description"), blank=True)
+    lead_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("lead unit"), on_delete=models.PROTECT, related_name="led_tasks",
+    )
+    cooperating_units = models.ManyToManyField(
+        "units.Unit", verbose_name=_("cooperating units"), blank=True, related_name="cooperating_tasks",
+    )
+    person_responsible = models.CharField(_("person responsible"), max_length=100, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    cadence = models.CharField(_("reporting cadence"), max_length=20, choices=Cadence.choices, blank=True, default="")
+    priority_areas = models.ManyToManyField("meetings.PriorityArea", verbose_name=_("priority areas"), blank=True)
+    status = models.CharField(_("status"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    status_before_suspension = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    status_reason = models.TextField(_("reason"), blank=True)
+    progress = models.PositiveSmallIntegerField(
+        _("progress %"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight = models.PositiveSmallIntegerField(_("weight in its parent"), default=1)
+    blocked = models.BooleanField(_("blocked"), default=False)
+    public = models.BooleanField(_("public"), default=False)
+    # Stored so ledgers can filter and count by light in SQL; every service write and the
+    # daily pass refresh it (see luoshi/tasks/lights.py for the rules).
+    light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
+    assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    last_report_at = models.DateTimeField(_("last report at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"))
+    updated_at = models.DateTimeField(_("updated at"))
+    # Optimistic concurrency: every write bumps it; a write based on an older one is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [
+            models.Index(fields=["lead_unit", "status"]),
+            models.Index(fields=["light", "status"]),
+        ]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("task_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in {Status.COMPLETED, Status.CANCELLED}
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateField(_("due"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "due"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting review")
+        ACCEPTED = "accepted", _("accepted")
+        RETURNED = "returned", _("returned")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(_("period"), max_length=20, blank=True)
+    text = models.TextField(_("progress"))
+    progress = models.PositiveSmallIntegerField(
+        _("progress %"), validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    asks_completion = models.BooleanField(_("asks for completion"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    outcome = models.CharField(_("review"), max_length=20, choices=Outcome.choices, default=Outcome.PENDING)
+    review_note = models.TextField(_("review note"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["task", "-submitted_at"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.progress}%"
+
+
+class Evidence(models.Model):
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Urge(models.Model):
+    """A reminder to the lead unit that work is slipping (催办)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="urges")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["task", "-created_at"]
+        verbose_name = _("urge")
+        verbose_name_plural = _("urges")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Escalation(models.Model):
+    """Supervision raised a level (提级督办): to the unit's head, the office, a leader."""
+
+    class Level(models.IntegerChoices):
+        LIAISON = 1, _("unit liaison")
+        UNIT_HEAD = 2, _("unit head and supervision office")
+        LEADER = 3, _("leader")
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="escalations")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["task", "-created_at"]
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.get_level_display()}"
+
+
+class Instruction(models.Model):
+    """A leader's written instruction on a task (批示)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="instructions")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("time"))
+
+    class Meta:
+        ordering = ["task", "-created_at"]
+        verbose_name = _("instruction")
+        verbose_name_plural = _("instructions")
+
+    def __str__(self) -> str:
+        return self.text[:60]

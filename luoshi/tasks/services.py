@@ -1,0 +1,541 @@
+"""Every change to a task goes through one of these functions.
+
+Each is atomic, checks the acting user's permission, moves the task only as the life
+cycle allows (luoshi/tasks/lifecycle.py), refreshes the light, and writes its audit event
+in the same transaction. The web views, the API, the command line and the jobs call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.audit.services import record_event
+from luoshi.lib import ConflictError, Forbidden, InvalidInput
+from luoshi.meetings.models import Directive
+from luoshi.tasks import lights
+from luoshi.tasks.lifecycle import Action, Status, next_status
+from luoshi.tasks.models import (
+    Escalation,
+    Evidence,
+    Instruction,
+    Milestone,
+    ProgressReport,
+    Task,
+    Urge,
+)
+from luoshi.tasks.permissions import can, is_supervisor
+from luoshi.units.models import Unit
+
+ALLOWED_EVIDENCE_EXTENSIONS = {
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".csv",
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".ofd", ".wps", ".et", ".zip",
+}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def task_snapshot(task: Task) -> dict[str, Any]:
+    return {
+        "title": task.title, "status": task.status, "progress": task.progress,
+        "lead_unit": task.lead_unit.code, "deadline": task.deadline, "cadence": task.cadence,
+        "person_responsible": task.person_responsible, "blocked": task.blocked,
+        "public": task.public, "light": task.light, "weight": task.weight,
+        "parent": task.parent_id, "version": task.version, "reason": task.status_reason,
+        "cooperating_units": sorted(u.code for u in task.cooperating_units.all()) if task.pk else [],
+    }
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def _lock(task: Task, expected_version: int | None) -> Task:
+    """Re-read the task under a row lock; refuse if it changed since the caller read it."""
+    fresh = Task.objects.select_for_update().select_related("lead_unit", "parent__lead_unit").get(pk=task.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise ConflictError(
+            _("This task was changed by someone else since you opened it (now version %(now)s, "
+              "yours %(yours)s). Reload it and try again.") % {"now": fresh.version, "yours": expected_version}
+        )
+    return fresh
+
+
+def facts_of(task: Task) -> lights.TaskFacts:
+    return lights.TaskFacts(
+        status=task.status, progress=task.progress, deadline=task.deadline,
+        assigned_on=task.assigned_at.date() if task.assigned_at else None,
+        blocked=task.blocked, cadence=task.cadence,
+        last_report_on=task.last_report_at.date() if task.last_report_at else None,
+    )
+
+
+def compute_light(task: Task, today: dt.date | None = None) -> str:
+    return lights.light(facts_of(task), today or lib.today(), lights.LightRules.from_settings()).value
+
+
+def _save(task: Task) -> None:
+    task.light = compute_light(task)
+    task.updated_at = lib.now()
+    task.version += 1
+    task.save()
+
+
+def _change(user: User | None, task: Task, verb: str, action: str | None = None, **changes: Any) -> Task:
+    """Apply `changes` (and the life-cycle move of `action`), save, audit."""
+    before = task_snapshot(task)
+    if action is not None:
+        target = next_status(task.status, action, task.status_before_suspension)
+        if target != task.status:
+            task.status = target
+    for name, value in changes.items():
+        setattr(task, name, value)
+    _save(task)
+    record_event(user, verb, task, before=before, after=task_snapshot(task))
+    return task
+
+
+def _check_deadline(deadline: dt.date | None, *, required: bool) -> None:
+    if deadline is None:
+        if required:
+            raise InvalidInput(_("A task needs a deadline before it is assigned."))
+        return
+    if deadline < lib.today():
+        raise InvalidInput(_("The deadline %(date)s is in the past.") % {"date": deadline.isoformat()})
+
+
+def _check_progress(progress: int) -> None:
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise InvalidInput(_("Progress must be a whole number from 0 to 100."))
+
+
+def _check_text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Please write the %(what)s.") % {"what": what})
+    return text
+
+
+def _check_cadence(cadence: str) -> None:
+    if cadence not in Task.Cadence.values:
+        raise InvalidInput(_("Unknown reporting cadence: %(cadence)s") % {"cadence": cadence})
+
+
+def roll_up(user: User | None, task: Task | None) -> None:
+    """Recompute a parent's progress from its children, weighted, and so on upwards."""
+    while task is not None:
+        parent = Task.objects.select_for_update().select_related("lead_unit", "parent").get(pk=task.pk)
+        children = list(parent.children.exclude(status=Status.CANCELLED).values_list("progress", "weight"))
+        total = sum(weight for _, weight in children)
+        if not total:
+            return
+        progress = round(sum(p * w for p, w in children) / total)
+        if progress == parent.progress:
+            return
+        _change(user, parent, "roll_up_progress", progress=progress)
+        task = parent.parent
+
+
+# --- creating and assigning -----------------------------------------------------------------
+
+
+@transaction.atomic
+def create_task(
+    user: User,
+    directive: Directive,
+    *,
+    lead_unit: Unit,
+    title: str = "",
+    description: str = "",
+    cooperating_units: Iterable[Unit] = (),
+    person_responsible: str = "",
+    deadline: dt.date | None = None,
+    cadence: str = "",
+    public: bool = False,
+    milestones: Sequence[tuple[str, dt.date]] = (),
+) -> Task:
+    """A draft task from a directive, for the supervision office to check and assign."""
+    _require(is_supervisor(user), _("Only the supervision office creates tasks from directives."))
+    _check_deadline(deadline, required=False)
+    _check_cadence(cadence)
+    now = lib.now()
+    task = Task.objects.create(
+        directive=directive, title=(title or directive.text)[:500], description=description,
+        lead_unit=lead_unit, person_responsible=person_responsible, deadline=deadline,
+        cadence=cadence, public=public, created_by=user, created_at=now, updated_at=now,
+    )
+    task.cooperating_units.set([u for u in cooperating_units if u.pk != lead_unit.pk])
+    task.priority_areas.set(directive.priority_areas.all())
+    for milestone_title, due in milestones:
+        Milestone.objects.create(task=task, title=milestone_title, due=due)
+    task.light = compute_light(task)
+    task.save(update_fields=["light"])
+    record_event(user, "create_task", task, after=task_snapshot(task))
+    return task
+
+
+@transaction.atomic
+def assign_task(
+    user: User,
+    task: Task,
+    *,
+    lead_unit: Unit | None = None,
+    cooperating_units: Iterable[Unit] | None = None,
+    person_responsible: str | None = None,
+    deadline: dt.date | None = None,
+    cadence: str | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Hand a draft task to its lead unit (交办)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.ASSIGN, task), _("Only the supervision office assigns tasks."))
+    next_status(task.status, Action.ASSIGN)
+    changes: dict[str, Any] = {"assigned_at": lib.now()}
+    if lead_unit is not None:
+        changes["lead_unit"] = lead_unit
+    if person_responsible is not None:
+        changes["person_responsible"] = person_responsible
+    if deadline is not None:
+        changes["deadline"] = deadline
+    if cadence is not None:
+        _check_cadence(cadence)
+        changes["cadence"] = cadence
+    _check_deadline(changes.get("deadline", task.deadline), required=True)
+    if cooperating_units is not None:
+        lead = changes.get("lead_unit", task.lead_unit)
+        task.cooperating_units.set([u for u in cooperating_units if u.pk != lead.pk])
+    return _change(user, task, "assign_task", Action.ASSIGN, **changes)
+
+
+@transaction.atomic
+def sign_task(user: User, task: Task, *, expected_version: int | None = None) -> Task:
+    """The lead unit acknowledges the task (签收)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.SIGN, task), _("Only the lead unit's liaison signs for a task."))
+    return _change(user, task, "sign_task", Action.SIGN, signed_at=lib.now())
+
+
+@transaction.atomic
+def update_task(
+    user: User, task: Task, *, expected_version: int | None = None, **fields: Any,
+) -> Task:
+    """Edit a task's details: deadline, person responsible, cooperating units, flags, …"""
+    editable = {"title", "description", "person_responsible", "deadline", "cadence", "public",
+                "blocked", "weight", "cooperating_units"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    task = _lock(task, expected_version)
+    _require(can(user, "update", task), _("Only the office that supervises this task edits it."))
+    if not task.is_open:
+        raise InvalidInput(_("A %(status)s task cannot be edited.") % {"status": task.get_status_display()})
+    if "deadline" in fields and fields["deadline"] != task.deadline:
+        _check_deadline(fields["deadline"], required=task.status != Status.DRAFT)
+    if "cadence" in fields:
+        _check_cadence(fields["cadence"])
+    if "title" in fields:
+        fields["title"] = _check_text(fields["title"], _("title"))
+    cooperating = fields.pop("cooperating_units", None)
+    if cooperating is not None:
+        before = task_snapshot(task)
+        task.cooperating_units.set([u for u in cooperating if u.pk != task.lead_unit_id])
+        for name, value in fields.items():
+            setattr(task, name, value)
+        _save(task)
+        record_event(user, "update_task", task, before=before, after=task_snapshot(task))
+        return task
+    return _change(user, task, "update_task", **fields)
+
+
+# --- reporting and completing ------------------------------------------------------------------
+
+
+def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> None:
+    limit = settings.LUOSHI_MAX_UPLOAD_MB * 1024 * 1024
+    for upload in files:
+        name = os.path.basename(upload.name or "")
+        extension = os.path.splitext(name)[1].lower()
+        if extension not in ALLOWED_EVIDENCE_EXTENSIONS:
+            raise InvalidInput(_("%(name)s: files of this type are not accepted as evidence.") % {"name": name})
+        if upload.size is None or upload.size > limit:
+            raise InvalidInput(
+                _("%(name)s is larger than the limit of %(mb)s MB.") % {"name": name, "mb": settings.LUOSHI_MAX_UPLOAD_MB}
+            )
+        if upload.size == 0:
+            raise InvalidInput(_("%(name)s is empty.") % {"name": name})
+        # Stored under a random name; the original name is kept only as data.
+        upload.name = secrets.token_hex(16) + extension
+        Evidence.objects.create(
+            report=report, file=upload, original_name=name[:255], size=upload.size,
+            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+        )
+
+
+def _reporting_unit(user: User, task: Task) -> Unit:
+    assert user.unit is not None
+    if task.lead_unit.is_within(user.unit):
+        return task.lead_unit
+    return user.unit
+
+
+@transaction.atomic
+def report_progress(
+    user: User,
+    task: Task,
+    *,
+    text: str,
+    progress: int,
+    period: str = "",
+    files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> ProgressReport:
+    """The lead or a cooperating unit reports what has been done (进展反馈)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.REPORT, task), _("Only the liaison of the lead or a cooperating unit reports progress."))
+    next_status(task.status, Action.REPORT)
+    text = _check_text(text, _("progress report"))
+    _check_progress(progress)
+    now = lib.now()
+    report = ProgressReport.objects.create(
+        task=task, unit=_reporting_unit(user, task), author=user, period=period, text=text,
+        progress=progress, submitted_at=now,
+    )
+    _store_evidence(report, files)
+    changes: dict[str, Any] = {"last_report_at": now}
+    is_leaf = not task.children.exists()
+    if is_leaf and report.unit.pk == task.lead_unit_id:
+        changes["progress"] = progress
+    _change(user, task, "report_progress", Action.REPORT, **changes)
+    record_event(user, "submit_report", report, after={"task": task.pk, "progress": progress, "text": text,
+                                                        "files": [e.original_name for e in report.evidence.all()]})
+    if "progress" in changes:
+        roll_up(user, task.parent)
+    return report
+
+
+def _open_children(task: Task) -> int:
+    return task.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).count()
+
+
+@transaction.atomic
+def request_completion(
+    user: User, task: Task, *, text: str, files: Sequence[UploadedFile] = (),
+    expected_version: int | None = None,
+) -> Task:
+    """The lead unit says the work is done and asks the office to close it (申请办结)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.REQUEST_COMPLETION, task), _("Only the lead unit's liaison asks for completion."))
+    next_status(task.status, Action.REQUEST_COMPLETION)
+    if _open_children(task):
+        raise InvalidInput(_("Its sub-tasks must be completed first."))
+    text = _check_text(text, _("summary of the work done"))
+    now = lib.now()
+    report = ProgressReport.objects.create(
+        task=task, unit=task.lead_unit, author=user, text=text, progress=100,
+        asks_completion=True, submitted_at=now,
+    )
+    _store_evidence(report, files)
+    return _change(user, task, "request_completion", Action.REQUEST_COMPLETION, last_report_at=now)
+
+
+def _pending_reports(task: Task) -> Any:
+    return task.reports.filter(outcome=ProgressReport.Outcome.PENDING)
+
+
+@transaction.atomic
+def approve_completion(user: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
+    """The office checks the work and closes the task (办结)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.APPROVE, task), _("Only the office that supervises this task approves its completion."))
+    next_status(task.status, Action.APPROVE)
+    if _open_children(task):
+        raise InvalidInput(_("A task cannot be completed before its sub-tasks."))
+    now = lib.now()
+    _pending_reports(task).update(outcome=ProgressReport.Outcome.ACCEPTED, reviewed_by=user, reviewed_at=now,
+                                  review_note=note)
+    task = _change(user, task, "approve_completion", Action.APPROVE, completed_at=now, progress=100,
+                   status_reason=note)
+    roll_up(user, task.parent)
+    return task
+
+
+@transaction.atomic
+def return_task(user: User, task: Task, *, reason: str, expected_version: int | None = None) -> Task:
+    """The office refuses a completion request and sends the work back (退回)."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.RETURN, task), _("Only the office that supervises this task returns it."))
+    next_status(task.status, Action.RETURN)
+    reason = _check_text(reason, _("reason for returning"))
+    _pending_reports(task).filter(asks_completion=True).update(
+        outcome=ProgressReport.Outcome.RETURNED, reviewed_by=user, reviewed_at=lib.now(), review_note=reason,
+    )
+    return _change(user, task, "return_task", Action.RETURN, status_reason=reason)
+
+
+@transaction.atomic
+def review_report(user: User, report: ProgressReport, *, accept: bool, note: str = "") -> ProgressReport:
+    """Accept a progress report, or return it to the unit with a reason."""
+    task = _lock(report.task, None)
+    _require(can(user, Action.APPROVE, task), _("Only the office that supervises this task reviews its reports."))
+    report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+    if report.outcome != ProgressReport.Outcome.PENDING:
+        raise InvalidInput(_("This report has already been reviewed."))
+    if report.asks_completion:
+        raise InvalidInput(_("A completion request is approved or returned on its task."))
+    if not accept:
+        note = _check_text(note, _("reason for returning"))
+    before = {"outcome": report.outcome}
+    report.outcome = ProgressReport.Outcome.ACCEPTED if accept else ProgressReport.Outcome.RETURNED
+    report.review_note, report.reviewed_by, report.reviewed_at = note, user, lib.now()
+    report.save()
+    record_event(user, "review_report", report, before=before, after={"outcome": report.outcome, "note": note})
+    return report
+
+
+# --- suspending and cancelling ----------------------------------------------------------------
+
+
+@transaction.atomic
+def suspend_task(user: User, task: Task, *, reason: str, expected_version: int | None = None) -> Task:
+    task = _lock(task, expected_version)
+    _require(can(user, Action.SUSPEND, task), _("Only the office that supervises this task suspends it."))
+    previous = task.status
+    next_status(task.status, Action.SUSPEND)
+    reason = _check_text(reason, _("reason for suspending"))
+    return _change(user, task, "suspend_task", Action.SUSPEND, status_reason=reason,
+                   status_before_suspension=previous)
+
+
+@transaction.atomic
+def resume_task(user: User, task: Task, *, expected_version: int | None = None) -> Task:
+    task = _lock(task, expected_version)
+    _require(can(user, Action.RESUME, task), _("Only the office that supervises this task resumes it."))
+    return _change(user, task, "resume_task", Action.RESUME, status_before_suspension="", status_reason="")
+
+
+@transaction.atomic
+def cancel_task(user: User, task: Task, *, reason: str, expected_version: int | None = None) -> Task:
+    task = _lock(task, expected_version)
+    _require(can(user, Action.CANCEL, task), _("Only the office that supervises this task cancels it."))
+    next_status(task.status, Action.CANCEL)
+    reason = _check_text(reason, _("reason for cancelling"))
+    task = _change(user, task, "cancel_task", Action.CANCEL, status_reason=reason)
+    roll_up(user, task.parent)
+    return task
+
+
+# --- decomposing, urging, escalating, instructing --------------------------------------------
+
+
+@dataclass
+class SubTask:
+    lead_unit: Unit
+    title: str
+    deadline: dt.date | None = None
+    weight: int = 1
+    person_responsible: str = ""
+    cooperating_units: list[Unit] = field(default_factory=list)
+
+
+@transaction.atomic
+def decompose_task(
+    user: User, task: Task, parts: Sequence[SubTask], *, expected_version: int | None = None,
+) -> list[Task]:
+    """Split a task into sub-tasks for sub-units (分解); the parent's progress then rolls up."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.DECOMPOSE, task), _("Only the lead unit or the supervision office decomposes a task."))
+    next_status(task.status, Action.DECOMPOSE)
+    if not parts:
+        raise InvalidInput(_("Name at least one sub-task."))
+    now = lib.now()
+    children = []
+    for part in parts:
+        if not is_supervisor(user) and not part.lead_unit.is_within(task.lead_unit):
+            raise Forbidden(_("%(unit)s is not below the lead unit.") % {"unit": part.lead_unit})
+        deadline = part.deadline or task.deadline
+        _check_deadline(deadline, required=True)
+        if task.deadline and deadline and deadline > task.deadline:
+            raise InvalidInput(_("A sub-task cannot be due after its parent (%(date)s).") % {"date": task.deadline})
+        if part.weight < 1:
+            raise InvalidInput(_("A sub-task's weight must be at least 1."))
+        child = Task.objects.create(
+            directive=task.directive, parent=task, title=_check_text(part.title, _("sub-task title"))[:500],
+            lead_unit=part.lead_unit, person_responsible=part.person_responsible, deadline=deadline,
+            cadence=task.cadence, status=Status.ASSIGNED, assigned_at=now, weight=part.weight,
+            public=task.public, created_by=user, created_at=now, updated_at=now,
+        )
+        child.cooperating_units.set(part.cooperating_units)
+        child.priority_areas.set(task.priority_areas.all())
+        child.light = compute_light(child)
+        child.save(update_fields=["light"])
+        record_event(user, "create_subtask", child, after=task_snapshot(child))
+        children.append(child)
+    _change(user, task, "decompose_task", Action.DECOMPOSE)
+    roll_up(user, task)
+    return children
+
+
+@transaction.atomic
+def urge_task(user: User | None, task: Task, *, text: str) -> Urge:
+    """Remind the lead unit that the work is slipping (催办). `user` None is the daily pass."""
+    task = _lock(task, None)
+    if user is not None:
+        _require(can(user, Action.URGE, task), _("Only the office that supervises this task urges it."))
+    next_status(task.status, Action.URGE)
+    urge = Urge.objects.create(task=task, by=user, to_unit=task.lead_unit, text=_check_text(text, _("urge")),
+                               created_at=lib.now())
+    record_event(user, "urge_task", urge, after={"task": task.pk, "to": task.lead_unit.code, "text": urge.text})
+    return urge
+
+
+@transaction.atomic
+def escalate_task(user: User | None, task: Task, *, level: int, reason: str) -> Escalation:
+    """Raise supervision of a task one level up (提级督办). `user` None is the daily pass."""
+    task = _lock(task, None)
+    if user is not None:
+        _require(can(user, Action.ESCALATE, task), _("Only the supervision office escalates a task."))
+    next_status(task.status, Action.ESCALATE)
+    if level not in Escalation.Level.values:
+        raise InvalidInput(_("Unknown escalation level: %(level)s") % {"level": level})
+    escalation = Escalation.objects.create(task=task, by=user, level=level,
+                                           reason=_check_text(reason, _("reason")), created_at=lib.now())
+    record_event(user, "escalate_task", escalation, after={"task": task.pk, "level": level, "reason": reason})
+    return escalation
+
+
+@transaction.atomic
+def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
+    """A leader's instruction on a task (批示)."""
+    _require(can(user, "instruct", task), _("Only a leader writes instructions."))
+    task = _lock(task, None)
+    if task.status == Status.DRAFT:
+        raise InvalidInput(_("A draft task takes no instruction yet."))
+    instruction = Instruction.objects.create(task=task, by=user, text=_check_text(text, _("instruction")),
+                                             created_at=lib.now())
+    record_event(user, "write_instruction", instruction, after={"task": task.pk, "text": instruction.text})
+    return instruction
+
+
+@transaction.atomic
+def refresh_lights(today: dt.date | None = None) -> int:
+    """Recompute every open task's light (the clock moves even when nobody writes)."""
+    changed = 0
+    for task in Task.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).iterator():
+        new = compute_light(task, today)
+        if new != task.light:
+            Task.objects.filter(pk=task.pk).update(light=new)
+            changed += 1
+    return changed

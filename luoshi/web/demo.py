@@ -1,0 +1,211 @@
+"""The demo province: Liaoning's units, a user for every role, the canonical meeting read
+from its readout by the extraction engine, and tasks in several states and lights.
+
+Loading twice changes nothing: every part checks whether it is already there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.accounts.services import create_user
+from luoshi.extraction import Directory, extract, load_directory
+from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.meetings.services import AgendaItemInput, DirectiveInput, create_priority_area, record_meeting
+from luoshi.tasks import services as tasks
+from luoshi.units.models import Unit
+from luoshi.units.services import create_unit
+
+DATA = Path(__file__).with_name("data")
+READOUT = DATA / "en-liaoning-2022-10-07.txt"
+DEMO_PASSWORD = "luoshi-demo-2022"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    unit: str | None
+    name: str
+
+
+DEMO_USERS = [
+    DemoUser("supervisor", User.Role.SUPERVISOR, "DCS", "督查室 周敏"),
+    DemoUser("leader", User.Role.LEADER, None, "省领导 李副省长"),
+    DemoUser("secretary", User.Role.SECRETARY, "GO", "会务秘书 陈静"),
+    DemoUser("emergency", User.Role.LIAISON, "EMERG", "应急厅联络员 王强"),
+    DemoUser("health", User.Role.LIAISON, "HEALTH", "卫健委联络员 刘洋"),
+    DemoUser("housing", User.Role.LIAISON, "HOUSING", "住建厅联络员 赵磊"),
+    DemoUser("commerce", User.Role.LIAISON, "COMMERCE", "商务厅联络员 孙丽"),
+    DemoUser("miit", User.Role.LIAISON, "MIIT", "工信厅联络员 吴昊"),
+    DemoUser("drc", User.Role.LIAISON, "DRC", "发改委联络员 郑凯"),
+    DemoUser("psb", User.Role.LIAISON, "PSB", "公安厅联络员 钱伟"),
+    DemoUser("shenyang", User.Role.LIAISON, "SY", "沈阳市联络员 何静"),
+    DemoUser("dalian", User.Role.LIAISON, "DL", "大连市联络员 冯涛"),
+    DemoUser("sysadmin", User.Role.SYSTEM_ADMIN, None, "系统管理员"),
+    DemoUser("secadmin", User.Role.SECURITY_ADMIN, None, "安全管理员"),
+    DemoUser("auditadmin", User.Role.AUDIT_ADMIN, None, "审计管理员"),
+]
+
+
+def load_units(directory: Directory) -> None:
+    province = directory.province
+    root = Unit.objects.filter(code=province["code"]).first()
+    if root is None:
+        root = create_unit(None, code=province["code"], name_zh=province["name_zh"],
+                           name_en=province["name_en"], kind=Unit.Kind.PROVINCE)
+    existing = set(Unit.objects.values_list("code", flat=True))
+    by_code = {u.code: u for u in Unit.objects.all()}
+    for entry in directory.units:  # the file lists parents before their children
+        if entry.code in existing:
+            continue
+        parent = by_code[entry.parent] if entry.parent else root
+        by_code[entry.code] = create_unit(
+            None, code=entry.code, name_zh=entry.name_zh, name_en=entry.name_en, kind=entry.kind,
+            parent=parent, keywords_zh=list(entry.keywords_zh), keywords_en=list(entry.keywords_en),
+        )
+    for area in directory.priority_areas:
+        if not PriorityArea.objects.filter(code=area.code).exists():
+            create_priority_area(None, code=area.code, name_zh=area.name_zh, name_en=area.name_en,
+                                 keywords_zh=area.keywords_zh, keywords_en=area.keywords_en)
+
+
+def load_users() -> list[DemoUser]:
+    for demo in DEMO_USERS:
+        if User.objects.filter(username=demo.username).exists():
+            continue
+        unit = Unit.objects.get(code=demo.unit) if demo.unit else None
+        user = create_user(None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
+                           unit=unit, first_name=demo.name)
+        # The demo lets every non-liaison browse the read-only administration pages.
+        if demo.role != User.Role.LIAISON:
+            User.objects.filter(pk=user.pk).update(is_staff=True)
+    return DEMO_USERS
+
+
+def load_meeting(directory: Directory) -> Meeting:
+    text = READOUT.read_text(encoding="utf-8")
+    existing = Meeting.objects.filter(readout=text).first()
+    if existing is not None:
+        return existing
+    result = extract(text, directory=directory)
+    secretary = User.objects.get(username="secretary")
+    areas = {a.code: a for a in PriorityArea.objects.all()}
+    meeting = record_meeting(
+        secretary,
+        kind=Meeting.Kind.ENLARGED,
+        title=result.meeting_type or "Provincial Government meeting",
+        date=result.date,
+        chair_name=result.chair.name if result.chair else "",
+        chair_title=result.chair.title if result.chair else "",
+        readout=text,
+        agenda_items=[AgendaItemInput(kind=a.kind, title=a.title, span=a.span) for a in result.agenda_items],
+        directives=[
+            DirectiveInput(
+                text=d.text, span=d.span,
+                priority_areas=[areas[m.code] for m in directory.match_areas(d.text, result.lang) if m.code in areas],
+            )
+            for d in result.directives
+        ],
+    )
+    return meeting
+
+
+def _suggested_unit(directive_text: str, directory: Directory, lang: str | None, fallback: str) -> Unit:
+    matches = directory.match_units(directive_text, lang)
+    codes = [m.code for m in matches] or [fallback]
+    return Unit.objects.get(code=codes[0])
+
+
+def load_tasks(meeting: Meeting, directory: Directory) -> None:
+    """Tasks for each directive, played out over the last two months so that the ledger
+    shows every state and every light."""
+    if meeting.directives.filter(tasks__isnull=False).exists():
+        return
+    officer = User.objects.get(username="supervisor")
+    today = lib.today()
+    start = today - dt.timedelta(days=60)
+    directives = list(meeting.directives.order_by("order"))
+    # (lead unit code or None for the engine's suggestion, cooperating, deadline in days from today, cadence)
+    plan = [
+        ("GO", ["DCS"], 90, ""),
+        ("PSB", ["LETTERS"], 45, "monthly"),
+        ("EMERG", ["HOUSING", "TRANSPORT"], 5, "monthly"),
+        ("HEALTH", [], -3, "weekly"),
+        ("DRC", ["COMMERCE", "MIIT"], 120, "monthly"),
+        ("HOUSING", ["LETTERS", "COMMERCE"], 30, "monthly"),
+        ("MIIT", ["COMMERCE"], 10, ""),
+    ]
+    created = []
+    with lib.clock_at(start):
+        for directive, (lead, cooperating, days, cadence) in zip(directives, plan, strict=False):
+            unit = Unit.objects.get(code=lead) if lead else _suggested_unit(directive.text, directory, "en", "GO")
+            task = tasks.create_task(
+                officer, directive, lead_unit=unit,
+                cooperating_units=Unit.objects.filter(code__in=cooperating),
+                deadline=today + dt.timedelta(days=days), cadence=cadence,
+                person_responsible="分管副厅长", public=lead in {"EMERG", "MIIT"},
+            )
+            created.append(task)
+        for task in created:
+            tasks.assign_task(officer, task)
+    users = {u.unit.code: u for u in User.objects.filter(role=User.Role.LIAISON).select_related("unit")}
+
+    def liaison(task: tasks.Task) -> User:
+        return users[task.lead_unit.code]
+
+    with lib.clock_at(start + dt.timedelta(days=3)):
+        for task in created[1:]:
+            tasks.sign_task(liaison(task), fresh(task))
+    with lib.clock_at(start + dt.timedelta(days=10)):
+        economy = fresh(created[4])
+        tasks.decompose_task(officer, economy, [
+            tasks.SubTask(Unit.objects.get(code="SY"), "沈阳市：推进重大项目建设，促进投资消费外贸增长", weight=2),
+            tasks.SubTask(Unit.objects.get(code="DL"), "大连市：推进重大项目建设，促进外贸外资增长", weight=1),
+        ])
+    with lib.clock_at(start + dt.timedelta(days=40)):
+        tasks.report_progress(liaison(created[2]), fresh(created[2]), progress=40,
+                              text="已开展安全生产大检查，排查整改隐患1,200余项。", period="monthly")
+        tasks.report_progress(liaison(created[3]), fresh(created[3]), progress=55,
+                              text="“即时检”措施已在全省推开，早发现能力持续提升。")
+        for child in fresh(created[4]).children.all():
+            tasks.sign_task(users[child.lead_unit.code], child)
+        sy, dl = fresh(created[4]).children.order_by("id")
+        tasks.report_progress(users["SY"], sy, progress=35, text="35个重大项目已开工。")
+        tasks.report_progress(users["DL"], dl, progress=20, text="外贸进出口稳步回升。")
+        tasks.report_progress(liaison(created[5]), fresh(created[5]), progress=80,
+                              text="保交楼项目已交付78%，冬季供暖全部按时启动。")
+        tasks.report_progress(liaison(created[6]), fresh(created[6]), progress=90,
+                              text="大会筹备工作基本完成，签约项目42个。")
+    with lib.clock_at(start + dt.timedelta(days=50)):
+        tasks.request_completion(liaison(created[6]), fresh(created[6]),
+                                 text="大会已安全顺利举办，签约项目全部落地。")
+        tasks.approve_completion(officer, fresh(created[6]), note="材料齐全，同意办结。")
+        tasks.request_completion(liaison(created[5]), fresh(created[5]),
+                                 text="保交楼、保供稳价、冬季供暖任务全部完成。")
+    with lib.clock_at(today - dt.timedelta(days=1)):
+        tasks.urge_task(officer, fresh(created[3]), text="该事项已超期，请于三日内报送整改进展。")
+        leader = User.objects.get(username="leader")
+        tasks.write_instruction(leader, fresh(created[2]),
+                                text="安全生产责任重于泰山，请应急厅逐项盯紧，确保不发生重特大事故。")
+    tasks.refresh_lights()
+
+
+def fresh(task: tasks.Task) -> tasks.Task:
+    return tasks.Task.objects.get(pk=task.pk)
+
+
+@transaction.atomic
+def load_demo() -> list[DemoUser]:
+    directory = load_directory()
+    load_units(directory)
+    users = load_users()
+    meeting = load_meeting(directory)
+    load_tasks(meeting, directory)
+    return users
