@@ -66,14 +66,14 @@ def _events() -> Iterator[AuditEvent]:
 
 def verify_chain() -> ChainReport:
     """Walk the chain from its start; name the first event that does not fit."""
-    prev_hash, checked, last_id = GENESIS, 0, 0
+    prev_hash, checked = GENESIS, 0
     for event in _events():
         if event.prev_hash != prev_hash:
             return ChainReport(False, checked, event.pk,
                                "its link to the previous event is broken (an event was removed or reordered)")
         if event.compute_hash() != event.hash:
             return ChainReport(False, checked, event.pk, "its content does not match its hash (it was changed)")
-        prev_hash, last_id = event.hash, event.pk
+        prev_hash = event.hash
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
     expected = head.last_hash if head else GENESIS

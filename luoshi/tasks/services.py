@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from luoshi import lib
@@ -65,7 +66,7 @@ def _require(allowed: bool, message: str) -> None:
 
 def _lock(task: Task, expected_version: int | None) -> Task:
     """Re-read the task under a row lock; refuse if it changed since the caller read it."""
-    fresh = Task.objects.select_for_update().select_related("lead_unit", "parent__lead_unit").get(pk=task.pk)
+    fresh = Task.objects.select_for_update(of=("self",)).select_related("lead_unit", "parent__lead_unit").get(pk=task.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise ConflictError(
             _("This task was changed by someone else since you opened it (now version %(now)s, "
@@ -77,9 +78,9 @@ def _lock(task: Task, expected_version: int | None) -> Task:
 def facts_of(task: Task) -> lights.TaskFacts:
     return lights.TaskFacts(
         status=task.status, progress=task.progress, deadline=task.deadline,
-        assigned_on=task.assigned_at.date() if task.assigned_at else None,
+        assigned_on=timezone.localdate(task.assigned_at) if task.assigned_at else None,
         blocked=task.blocked, cadence=task.cadence,
-        last_report_on=task.last_report_at.date() if task.last_report_at else None,
+        last_report_on=timezone.localdate(task.last_report_at) if task.last_report_at else None,
     )
 
 
@@ -137,7 +138,7 @@ def _check_cadence(cadence: str) -> None:
 def roll_up(user: User | None, task: Task | None) -> None:
     """Recompute a parent's progress from its children, weighted, and so on upwards."""
     while task is not None:
-        parent = Task.objects.select_for_update().select_related("lead_unit", "parent").get(pk=task.pk)
+        parent = Task.objects.select_for_update(of=("self",)).select_related("lead_unit", "parent").get(pk=task.pk)
         children = list(parent.children.exclude(status=Status.CANCELLED).values_list("progress", "weight"))
         total = sum(weight for _, weight in children)
         if not total:

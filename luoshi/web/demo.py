@@ -17,7 +17,12 @@ from luoshi.accounts.models import User
 from luoshi.accounts.services import create_user
 from luoshi.extraction import Directory, extract, load_directory
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.meetings.services import AgendaItemInput, DirectiveInput, create_priority_area, record_meeting
+from luoshi.meetings.services import (
+    AgendaItemInput,
+    DirectiveInput,
+    create_priority_area,
+    record_meeting,
+)
 from luoshi.tasks import services as tasks
 from luoshi.units.models import Unit
 from luoshi.units.services import create_unit
