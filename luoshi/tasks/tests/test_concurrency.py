@@ -4,6 +4,7 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 from luoshi.lib import ConflictError
 from luoshi.tasks import services
@@ -15,7 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def in_thread(work, results, key):  # type: ignore[no-untyped-def]
     try:
-        results[key] = work()
+        with translation.override("en"):
+            results[key] = work()
     except Exception as error:  # noqa: BLE001 - the test inspects whatever happened
         results[key] = error
     finally:
