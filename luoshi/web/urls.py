@@ -8,6 +8,4 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
 ]

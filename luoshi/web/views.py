@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from luoshi.lib import NotFound
 from luoshi.meetings.models import Meeting
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.permissions import get_task_for_user, visible_tasks
+from luoshi.tasks.permissions import visible_tasks
 
 
 @require_GET
@@ -30,35 +29,3 @@ def home(request: HttpRequest) -> HttpResponse:
         "meetings": meetings,
     }
     return render(request, "web/home.html", context)
-
-
-@require_GET
-@login_required
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_read_meetings(request.user):  # type: ignore[arg-type]
-        raise Http404
-    try:
-        meeting = Meeting.objects.get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
-    directives = meeting.directives.prefetch_related("priority_areas", "tasks__lead_unit")
-    return render(request, "web/meeting_detail.html", {
-        "meeting": meeting, "agenda_items": meeting.agenda_items.select_related("presenting_unit"),
-        "directives": directives,
-    })
-
-
-@require_GET
-@login_required
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        task = get_task_for_user(request.user, pk)  # type: ignore[arg-type]
-    except NotFound:
-        raise Http404 from None
-    return render(request, "web/task_detail.html", {
-        "task": task,
-        "children": task.children.select_related("lead_unit"),
-        "reports": task.reports.select_related("unit", "author"),
-        "urges": task.urges.select_related("to_unit"),
-        "instructions": task.instructions.select_related("by"),
-    })

@@ -1,0 +1,7 @@
+from django.urls import path
+
+from luoshi.tasks import views
+
+urlpatterns = [
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+]
