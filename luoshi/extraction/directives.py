@@ -1,0 +1,275 @@
+"""Directives: requirement clauses, told apart from observations and statements of importance.
+
+A sentence is read after its lead-in ("The meeting pointed out that", "会议强调，") with
+quotations masked (a quoted slogan's "must" is not the meeting's requirement). A clause is
+a directive when it opens with an imperative verb, "It is necessary to", or a short subject
+followed by a modal ("must", "should", "要", "必须"); a lead-in that demands ("required",
+"要求") makes the clause a directive even without a cue, unless it states importance.
+A context clause before a later "要…" is dropped ("下半年工作任务艰巨繁重，要…" starts at
+要) but an adverbial one is kept ("对已完成的整改任务，要…"). A requirement sentence that
+lists several requirements separated by semicolons gives one directive per clause; clauses
+after the first inherit its status, because such lists drop the cue after the first item.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .text import Piece, clauses, trim
+
+_EN_LEAD = re.compile(
+    r"^(?:(?:the|this)\s+(?:meeting|conference|session)|participants|it\s+was)\s+"
+    r"(?:also\s+|further\s+|then\s+|clearly\s+)?"
+    r"(?P<verb>pointed\s+out|emphasi[sz]ed|stressed|required|demanded|called\s+for|urged|noted|"
+    r"held|believed|agreed|maintained|stated|said|underlined|underscored|proposed|decided|"
+    r"asked|requested|made\s+(?:it\s+)?clear|concluded|considered|set\s+requirements|"
+    r"observed|affirmed|recognized|recognised)"
+    r"(?:\s+that\b|\s*[,:])\s*",
+    re.I,
+)
+# Only these lead-ins make what follows a requirement by themselves; "stressed" often
+# introduces a statement of importance instead.
+_EN_DEMANDING = re.compile(r"required|demanded|called|urged|asked|requested|set", re.I)
+_EN_MID_LEAD = re.compile(
+    r",\s*(?:and\s+)?(?:the\s+meeting\s+)?(?:required|urged|called\s+on|asked)\s+", re.I
+)
+_EN_IMPORTANCE = re.compile(
+    r"^(?:it\s+is\s+(?:very\s+|extremely\s+|vitally\s+|highly\s+|of\s+)?(?:important|crucial|significant|great)|"
+    r"[^,]{0,80}\b(?:is|are)\s+(?:of\s+(?:great|vital|major|far-reaching)\s+(?:significance|importance)|"
+    r"(?:very\s+|extremely\s+)?(?:important|significant|crucial)\s+(?:for|to|in)\b|"
+    r"an?\s+(?:important|key|major)\s+(?:platform|measure|step|task|part|guarantee|foundation|means)))",
+    re.I,
+)
+_EN_NECESSARY = re.compile(
+    r"^(?:(?:and|also|meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|first(?:ly)?|"
+    r"second(?:ly)?|third(?:ly)?|finally)[,\s]+)?"
+    r"(?:it\s+is\s+(?:also\s+)?(?:necessary|required|imperative|essential|needed|a\s+must)\s+to|"
+    r"efforts\s+(?:should|must|will)\s+be\s+made|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
+    r"the\s+need\s+to|there\s+is\s+a\s+need\s+to)\b",
+    re.I,
+)
+# A subject followed by a modal in the first clause: "Governments at all levels must ...".
+_EN_MODAL = re.compile(
+    r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
+    r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:is|are|was|were)\s+(?:required|asked|requested|"
+    r"directed|instructed|invited|urged|tasked)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
+    re.I,
+)
+# A body that tells someone to act: "the Board directed the County Executive to develop …",
+# after at most a short adverbial ("Following the report, ").
+_EN_DIRECTING = re.compile(
+    r"^(?:[^,;]{0,80},\s*)?[^,;]{0,80}?\b(?:also\s+)?(?P<verb>directed|instructed|asked|requested|"
+    r"invited|urged|tasked|charged|called\s+on|commissioned|mandated)\s+"
+    r"(?!that\b)[^,;]{1,120}?\bto\s+[a-z]",
+    re.I,
+)
+# "The meeting called for greater efforts …": the meeting itself demands.
+_EN_CALLED = re.compile(
+    r"^(?:(?:the|this)\s+(?:meeting|conference|session)|it)\s+(?:also\s+|further\s+)?"
+    r"(?P<verb>called\s+for|called\s+on|urged|demanded|required|asked|requested)\b",
+    re.I,
+)
+# "Cabinet agreed that the Crown will share …": a decision that someone will act.
+_EN_AGREED = re.compile(
+    r"^(?:[^,;]{0,80},\s*)?[^,;]{0,80}?\b(?:agreed|decided|resolved|determined)\s+that\s+"
+    r"[^,;]{0,120}?\b(?P<modal>will|shall|should|must|is\s+to|are\s+to)\s+(?!be\s+(?:noted|seen))",
+    re.I,
+)
+_EN_IMPERATIVE = frozenset(
+    """accelerate actively adhere advance always attach boost build carry comprehensively
+    conscientiously consolidate constantly continue continuously coordinate create cultivate
+    deepen develop do earnestly effectively encourage enhance ensure establish expand firmly
+    focus follow foster fully further give go grasp guarantee guard implement improve increase
+    insist intensify keep launch maintain make optimize optimise organize organise pay persist
+    prevent promote protect push put raise reduce reinforce resolutely resolve safeguard seize
+    solidly speed stabilize stabilise steadily step strengthen strictly strive sum support
+    tackle take uphold vigorously win accurately scientifically properly closely better
+    highlight respond prepare ramp tighten carefully thoroughly vigilantly fight mobilize
+    mobilise explore refine perfect cement unswervingly guide stimulate expedite standardize
+    standardise upgrade bolster crack curb enforce harness nurture prioritize prioritise
+    reinforce shore attract""".split()
+)
+_EN_FIRST_WORD = re.compile(
+    r"^(?:(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|fourth(?:ly)?|fifth(?:ly)?|finally|also|"
+    r"meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|and)[,\s]+)?[\"“‘']?([A-Za-z]+)",
+    re.I,
+)
+
+_ZH_LEAD = re.compile(
+    r"^(?:会议|会上|与会同志)(?:还|并|同时|也|进一步|明确)?"
+    r"(?P<verb>指出|强调|要求|认为|提出|明确|决定|部署|号召|表示|分析|同意|认定|肯定)(?:了)?[，：:,]?"
+)
+_ZH_DEMANDING = re.compile(r"要求|部署|号召")
+_ZH_MID_LEAD = re.compile(r"[，,](?:并|会议)?(?:要求|责成)[，,:：]?")
+_ZH_IMPORTANCE = re.compile(
+    r"意义重大|至关重要|十分重要|非常重要|尤为重要|极为重要|重要意义|十分关键|"
+    r"是[^，。；]{0,40}(?:重要|关键|具体)(?:平台|举措|抓手|内容|任务|保障|基础|一环|环节|载体|途径|行动|安排|所在)|"
+    r"重于泰山|永远在路上|有利于"
+)
+# A modal after a short subject; 要 must not be part of 重要/主要/要求 and the like.
+_ZH_MODAL = re.compile(
+    r"^[^，。；]{0,16}?(?P<modal>(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])|必须|务必|需要|应当|务求)"
+)
+_ZH_VERBS = tuple(
+    """坚持 加快 推动 推进 着力 强化 加强 切实 全力 扎实 严格 坚决 持续 深入 进一步 统筹 抓好
+    做好 确保 落实 完善 健全 提升 积极 大力 全面 不断 努力 聚焦 围绕 狠抓 紧盯 压实 守牢 筑牢
+    扩大 优化 深化 高效 精准 有序 认真 用好 抓紧 尽快 千方百计 始终 主动 及早 细化 建立 打造
+    发挥 保障 保持 防范 化解 稳妥 集中 突出 牢牢 毫不 全方位 多措并举 抓实 抓细 做实 压紧
+    织密 提高 增强 促进 巩固 实施 开展 组织 优先 依法 广泛 及时 迅速 奋力 力争 勇于 敢于
+    精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进""".split()
+)
+_ZH_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[，,、]?")
+# Adverbial openers that belong to the requirement that follows ("对…任务，要…").
+_ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就|面对|聚焦)")
+_QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」|《[^》]*》")
+_SUB_SPLIT = re.compile(r"[，,]")
+
+
+@dataclass(frozen=True)
+class Found:
+    piece: Piece
+    why: str
+
+
+def _mask_quotes(s: str) -> str:
+    return _QUOTES.sub(lambda m: "Q" * len(m.group(0)), s)
+
+
+def _subclauses(s: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for m in _SUB_SPLIT.finditer(s):
+        out.append((pos, s[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, s[pos:]))
+    return [(off + len(sub) - len(sub.lstrip()), sub.strip()) for off, sub in out if sub.strip()]
+
+
+def _en_first_cue(sub: str) -> str | None:
+    m = _EN_NECESSARY.search(sub)
+    if m:
+        return f"cue '{m.group(0).strip()}'"
+    first = _EN_FIRST_WORD.search(sub)
+    if first and first.group(1).lower() in _EN_IMPERATIVE:
+        return f"imperative '{first.group(1)}'"
+    m = _EN_MODAL.search(sub)
+    if m:
+        return f"modal '{m.group('modal')}'"
+    m = _EN_CALLED.search(sub)
+    if m:
+        return f"demands '{m.group('verb')}'"
+    m = _EN_DIRECTING.search(sub)
+    if m:
+        return f"directs '{m.group('verb')}'"
+    m = _EN_AGREED.search(sub)
+    if m:
+        return f"agreed that … '{m.group('modal')}'"
+    return None
+
+
+def _en_cue(body: str) -> tuple[int, str] | None:
+    """Offset in `body` where the requirement starts, and why; None for no requirement."""
+    masked = _mask_quotes(body)
+    if _EN_IMPORTANCE.search(masked):
+        return None
+    why = _en_first_cue(masked)
+    if why:
+        return 0, why
+    # A later "…, and it is necessary to …" starts a requirement mid-sentence.
+    for off, sub in _subclauses(masked)[1:]:
+        m = _EN_NECESSARY.search(sub)
+        if m and not _EN_IMPORTANCE.search(sub):
+            skip = re.match(r"(?:and|also)\s+", sub, re.I)
+            return off + (skip.end() if skip else 0), f"cue '{m.group(0).strip()}'"
+    return None
+
+
+def _zh_cue(body: str) -> tuple[int, str] | None:
+    masked = _mask_quotes(body)
+    subs = _subclauses(masked)
+    for i, (off, sub) in enumerate(subs):
+        if _ZH_IMPORTANCE.search(sub):
+            continue
+        why: str | None = None
+        m = _ZH_MODAL.search(sub)
+        if m:
+            why = f"modal '{m.group('modal')}'"
+        elif i == 0:
+            # "一是加强…", "同时，…": ordinals and connectives come before the verb.
+            bare = _ZH_ORDINAL.sub("", sub)
+            verb = next((v for v in _ZH_VERBS if bare.startswith(v)), None)
+            if verb:
+                why = f"verb '{verb}'"
+        if why is None:
+            continue
+        # Keep adverbial openers right before the cue; drop context clauses.
+        start = off
+        j = i - 1
+        while j >= 0 and _ZH_ADVERBIAL.search(subs[j][1]):
+            start = subs[j][0]
+            j -= 1
+        return start, why
+    return None
+
+
+def _strip_lead(text: str, piece: Piece, lang: str | None) -> tuple[Piece | None, bool]:
+    """Drop the reporting lead-in; say whether it demands (so what follows is a requirement)."""
+    lead = (_ZH_LEAD if lang == "zh" else _EN_LEAD).match(piece.text)
+    if not lead:
+        return piece, False
+    demanding = bool((_ZH_DEMANDING if lang == "zh" else _EN_DEMANDING).search(lead.group("verb")))
+    return trim(text, piece.start + lead.end(), piece.end, ",，:："), demanding
+
+
+def _from_sentence(
+    text: str,
+    body: Piece,
+    demanding: bool,
+    cue: Callable[[str], tuple[int, str] | None],
+    important: re.Pattern[str],
+) -> list[Found]:
+    found: list[Found] = []
+    in_list = False
+    for i, part in enumerate(clauses(text, body)):
+        hit = cue(part.text)
+        start, why = (part.start + hit[0], hit[1]) if hit else (part.start, None)
+        if why is None and i == 0 and demanding and not important.search(_mask_quotes(part.text)):
+            why = "demanding lead-in"
+        if why is None and in_list:
+            why = "continues a requirement list"
+        if why is None:
+            in_list = False
+            continue
+        in_list = True
+        piece = trim(text, start, part.end, ",，、")
+        if piece:
+            found.append(Found(piece, why))
+    return found
+
+
+def find_directives(
+    text: str, sents: list[Piece], lang: str | None, skip: set[int]
+) -> list[Found]:
+    """Directive clauses from the sentences; `skip` holds starts of agenda and lead sentences."""
+    zh = lang == "zh"
+    cue = _zh_cue if zh else _en_cue
+    important = _ZH_IMPORTANCE if zh else _EN_IMPORTANCE
+    mid_lead = _ZH_MID_LEAD if zh else _EN_MID_LEAD
+    found: list[Found] = []
+    for sent in sents:
+        head: Piece | None = sent
+        mid = mid_lead.search(sent.text)
+        tail: Piece | None = None
+        if mid:
+            # "会议审议了《…》，要求有关部门…": what follows 要求 is a requirement.
+            head = trim(text, sent.start, sent.start + mid.start())
+            tail = trim(text, sent.start + mid.end(), sent.end)
+        if head is not None and sent.start not in skip:
+            body, demanding = _strip_lead(text, head, lang)
+            if body is not None:
+                found.extend(_from_sentence(text, body, demanding, cue, important))
+        if tail is not None:
+            found.extend(_from_sentence(text, tail, True, cue, important))
+    return found

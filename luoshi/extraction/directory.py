@@ -1,0 +1,291 @@
+"""The unit directory: units (departments, cities, counties) and priority areas with cue keywords.
+
+A deployment ships its own JSON file; the Django app builds one from its database with
+`Directory.from_data`. Keyword matching is plain substring search (case-insensitive for
+English) so a reviewer can see exactly which word suggested a unit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).with_name("default_directory.json")
+UNIT_KINDS = ("office", "department", "city", "county")
+_UNIT_FIELDS = ("code", "name_zh", "name_en", "kind", "parent", "keywords_zh", "keywords_en")
+_AREA_FIELDS = ("code", "name_zh", "name_en", "keywords_zh", "keywords_en")
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: str | None
+    keywords_zh: tuple[str, ...]
+    keywords_en: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorityArea:
+    code: str
+    name_zh: str
+    name_en: str
+    keywords_zh: tuple[str, ...]
+    keywords_en: tuple[str, ...]
+
+    def name(self, lang: str | None) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    score: int
+    first: int
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Directory:
+    province: dict[str, str]
+    units: tuple[Unit, ...]
+    priority_areas: tuple[PriorityArea, ...]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Directory:
+        """Build and validate a directory from plain data (the JSON file's schema)."""
+        if not isinstance(data, dict):
+            raise ValueError("directory: expected an object with 'units' and 'priority_areas'")
+        province = data.get("province") or {}
+        if not isinstance(province, dict):
+            raise ValueError("directory: 'province' must be an object")
+        units = tuple(_unit(raw, i) for i, raw in enumerate(_list(data, "units")))
+        areas = tuple(_area(raw, i) for i, raw in enumerate(_list(data, "priority_areas")))
+        seen: set[str] = set()
+        for unit in units:
+            if unit.code in seen:
+                raise ValueError(f"directory: duplicate unit code {unit.code!r}")
+            seen.add(unit.code)
+        for unit in units:
+            if unit.parent is not None and unit.parent not in seen:
+                raise ValueError(
+                    f"directory: unit {unit.code!r} has unknown parent {unit.parent!r}"
+                )
+        area_codes: set[str] = set()
+        for area in areas:
+            if area.code in area_codes:
+                raise ValueError(f"directory: duplicate priority area code {area.code!r}")
+            area_codes.add(area.code)
+        return cls({str(k): str(v) for k, v in province.items()}, units, areas)
+
+    def unit(self, code: str) -> Unit | None:
+        return next((u for u in self.units if u.code == code), None)
+
+    def area(self, code: str) -> PriorityArea | None:
+        return next((a for a in self.priority_areas if a.code == code), None)
+
+    def __post_init__(self) -> None:
+        # Frozen, so the precompiled matchers are set through object.__setattr__.
+        object.__setattr__(
+            self, "_units", _Matcher([(u.code, u.keywords_zh, u.keywords_en) for u in self.units])
+        )
+        object.__setattr__(
+            self,
+            "_areas",
+            _Matcher([(a.code, a.keywords_zh, a.keywords_en) for a in self.priority_areas]),
+        )
+
+    def match_units(self, text: str, lang: str | None) -> list[Match]:
+        """Units whose keywords occur in `text`, strongest evidence first."""
+        matcher: _Matcher = self._units  # type: ignore[attr-defined]
+        return matcher.match(text, lang)
+
+    def suggest(self, text: str, lang: str | None) -> tuple[list[Match], list[Match]]:
+        """(units, areas) for one text, reading it once."""
+        tokens = None if lang == "zh" else _tokens(text)
+        units: _Matcher = self._units  # type: ignore[attr-defined]
+        areas: _Matcher = self._areas  # type: ignore[attr-defined]
+        return units.match(text, lang, tokens), areas.match(text, lang, tokens)
+
+    def match_areas(self, text: str, lang: str | None) -> list[Match]:
+        """Priority areas whose keywords occur in `text`, strongest evidence first."""
+        matcher: _Matcher = self._areas  # type: ignore[attr-defined]
+        return matcher.match(text, lang)
+
+
+def load_directory(path: str | Path | None = None) -> Directory:
+    """Load and validate a directory file; None loads the packaged Liaoning default."""
+    file = Path(path) if path is not None else DEFAULT_PATH
+    try:
+        data = json.loads(file.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise ValueError(f"directory: file not found: {file}") from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"directory: {file} is not valid UTF-8 JSON: {exc}") from exc
+    return Directory.from_data(data)
+
+
+_default: Directory | None = None
+
+
+def default_directory() -> Directory:
+    global _default
+    if _default is None:
+        _default = load_directory()
+    return _default
+
+
+def _list(data: dict[str, Any], key: str) -> list[Any]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"directory: {key!r} must be a list")
+    return value
+
+
+def _label(raw: Any, index: int, what: str) -> str:
+    code = raw.get("code") if isinstance(raw, dict) else None
+    return f"{what} {code!r}" if code else f"{what} #{index + 1}"
+
+
+def _strings(raw: dict[str, Any], key: str, label: str) -> tuple[str, ...]:
+    value = raw[key]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError(f"directory: {label}: {key!r} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _text(raw: dict[str, Any], key: str, label: str) -> str:
+    value = raw[key]
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"directory: {label}: {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def _check_fields(raw: Any, fields: tuple[str, ...], label: str) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise ValueError(f"directory: {label} must be an object")
+    missing = [f for f in fields if f not in raw]
+    if missing:
+        raise ValueError(f"directory: {label} is missing {', '.join(missing)}")
+    return raw
+
+
+def _unit(raw: Any, index: int) -> Unit:
+    label = _label(raw, index, "unit")
+    raw = _check_fields(raw, _UNIT_FIELDS, label)
+    kind = _text(raw, "kind", label)
+    if kind not in UNIT_KINDS:
+        raise ValueError(f"directory: {label}: kind {kind!r} is not one of {', '.join(UNIT_KINDS)}")
+    parent = raw["parent"]
+    if parent is not None and (not isinstance(parent, str) or not parent.strip()):
+        raise ValueError(f"directory: {label}: parent must be a unit code or null")
+    return Unit(
+        code=_text(raw, "code", label),
+        name_zh=_text(raw, "name_zh", label),
+        name_en=_text(raw, "name_en", label),
+        kind=kind,
+        parent=parent.strip() if parent else None,
+        keywords_zh=_strings(raw, "keywords_zh", label),
+        keywords_en=tuple(k.lower() for k in _strings(raw, "keywords_en", label)),
+    )
+
+
+def _area(raw: Any, index: int) -> PriorityArea:
+    label = _label(raw, index, "priority area")
+    raw = _check_fields(raw, _AREA_FIELDS, label)
+    return PriorityArea(
+        code=_text(raw, "code", label),
+        name_zh=_text(raw, "name_zh", label),
+        name_en=_text(raw, "name_en", label),
+        keywords_zh=_strings(raw, "keywords_zh", label),
+        keywords_en=tuple(k.lower() for k in _strings(raw, "keywords_en", label)),
+    )
+
+
+_EN_TOKEN = re.compile(r"[a-z0-9]+(?:['’-][a-z0-9]+)*")
+
+
+def _stem(word: str) -> str:
+    """Fold plurals so "accidents" finds "accident" (and "enterprises" "enterprise")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _tokens(text: str) -> list[tuple[int, str]]:
+    """Word tokens with their offsets, plurals folded."""
+    return [(m.start(), _stem(m.group(0))) for m in _EN_TOKEN.finditer(text.lower())]
+
+
+class _Matcher:
+    """Keyword lookup for one directory section.
+
+    English keywords are looked up as word n-grams (longest first, plurals folded), which
+    stays fast with hundreds of keywords; Chinese keywords by substring search.
+    """
+
+    def __init__(self, entries: list[tuple[str, tuple[str, ...], tuple[str, ...]]]) -> None:
+        self.order = {code: i for i, (code, _, _) in enumerate(entries)}
+        self.zh: dict[str, list[str]] = {}
+        self.en: dict[tuple[str, ...], tuple[str, list[str]]] = {}
+        for code, kw_zh, kw_en in entries:
+            for kw in kw_zh:
+                self.zh.setdefault(kw, []).append(code)
+            for kw in kw_en:
+                key = tuple(_stem(t) for t in _EN_TOKEN.findall(kw.lower()))
+                if key:
+                    self.en.setdefault(key, (kw, []))[1].append(code)
+        # Candidates by first word, longest first, so most tokens cost one dict lookup.
+        self.by_first: dict[str, list[tuple[tuple[str, ...], str, list[str]]]] = {}
+        for key, (kw, codes) in self.en.items():
+            self.by_first.setdefault(key[0], []).append((key, kw, codes))
+        for candidates in self.by_first.values():
+            candidates.sort(key=lambda c: -len(c[0]))
+
+    def _hits(
+        self, text: str, lang: str | None, tokens: list[tuple[int, str]] | None = None
+    ) -> list[tuple[str, int, list[str]]]:
+        if lang == "zh":
+            zh_hits: list[tuple[str, int, list[str]]] = []
+            for kw, codes in self.zh.items():
+                pos = text.find(kw)
+                if pos >= 0:
+                    # One hit per occurrence: a keyword named twice is stronger evidence.
+                    zh_hits.extend((kw, pos, codes) for _ in range(text.count(kw)))
+            return zh_hits
+        if tokens is None:
+            tokens = _tokens(text)
+        words = [w for _, w in tokens]
+        hits: list[tuple[str, int, list[str]]] = []
+        i = 0
+        while i < len(words):
+            step = 1
+            for key, kw, codes in self.by_first.get(words[i], ()):
+                if tuple(words[i : i + len(key)]) == key:
+                    hits.append((kw, tokens[i][0], codes))
+                    step = len(key)
+                    break
+            i += step
+        return hits
+
+    def match(
+        self, text: str, lang: str | None, tokens: list[tuple[int, str]] | None = None
+    ) -> list[Match]:
+        scores: dict[str, list[Any]] = {}
+        for word, pos, owners in self._hits(text, lang, tokens):
+            for code in owners:
+                entry = scores.setdefault(code, [0, pos, []])
+                entry[0] += len(word)  # longer keywords are more specific
+                entry[1] = min(entry[1], pos)
+                if word not in entry[2]:
+                    entry[2].append(word)
+        found = [Match(code, v[0], v[1], tuple(v[2])) for code, v in scores.items()]
+        found.sort(key=lambda x: (-x.score, x.first, self.order[x.code]))
+        return found

@@ -1,0 +1,135 @@
+"""The pipeline: publication marker → language → segmentation → date, chair, agenda, directives."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+
+from .agenda import find_agenda
+from .chair import find_chair_en, find_chair_zh
+from .dates import find_date
+from .directives import find_directives
+from .directory import Directory, default_directory
+from .model import Directive, Extraction, ExtractionInputError
+from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences
+
+CHAIR_CUE = re.compile(
+    r"主持|presided|presiding|chaired|chair\s+of|in\s+the\s+chair|hosted|convened", re.I
+)
+# A readout is a page or two; a million characters is certainly not one.
+MAX_CHARS = 1_000_000
+MAX_UNITS = 3
+
+
+def extract(
+    text: str, published: dt.date | None = None, directory: Directory | None = None
+) -> Extraction:
+    """Extract meeting facts from a readout; spans index into `text` exactly as given."""
+    if not isinstance(text, str):
+        raise ExtractionInputError("readout must be text (str)")
+    if len(text) > MAX_CHARS:
+        raise ExtractionInputError(
+            f"readout too large: {len(text):,} characters (limit {MAX_CHARS:,})"
+        )
+    directory = directory or default_directory()
+    warnings: list[str] = []
+    body_start = 0
+    marker = PUBLISHED_MARKER.match(text)
+    if marker:
+        body_start = marker.end()
+        if published is None:
+            try:
+                published = dt.date(*(int(g) for g in marker.groups()))
+            except ValueError:
+                warnings.append(f"bad publication marker {marker.group(0).strip()!r}")
+    lang = detect_language(text[body_start:])
+    if not text[body_start:].strip():
+        return Extraction(lang=None, published=published, warnings=("empty readout",))
+    if lang is None:
+        return Extraction(
+            lang=None, published=published, warnings=("language not recognised (need en or zh)",)
+        )
+
+    paras = paragraphs(text, body_start)
+    sents: list[Piece] = [s for p in paras for s in sentences(text, p, lang)]
+    lead_para = paras[0] if paras else Piece(body_start, body_start, "")
+    lead_sents = sentences(text, lead_para, lang)
+    # The lead runs to the paragraph naming the chair (a heading may come first), at most
+    # three paragraphs; a one-paragraph readout keeps its first two sentences.
+    lead_end = lead_para.end
+    if len(paras) == 1 and lead_sents:
+        lead_end = lead_sents[min(1, len(lead_sents) - 1)].end
+    else:
+        for para in paras[:3]:
+            lead_end = para.end
+            if CHAIR_CUE.search(para.text):
+                break
+        else:
+            lead_end = lead_para.end
+    lead = (lead_para.start, lead_end)
+
+    date, date_why, _ = find_date(text[lead[0] : lead[1]], lang, published)
+    finder = find_chair_zh if lang == "zh" else find_chair_en
+    chair, meeting_type, type_span = finder(text, lead)
+    if chair is None:
+        warnings.append("no chair found")
+    if date is None:
+        warnings.append(f"no meeting date ({date_why})")
+
+    agenda = find_agenda(text, sents, lang)
+    skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}
+    if chair and chair.span:
+        skip |= {s.start for s in sents if s.start <= chair.span[0] < s.end}
+    elif lead_sents and CHAIR_CUE.search(lead_sents[0].text):
+        skip.add(lead_sents[0].start)
+
+    directives: list[Directive] = []
+    area_counts: Counter[str] = Counter()
+    area_first: dict[str, int] = {}
+    for found in find_directives(text, sents, lang, skip):
+        piece = found.piece
+        # Areas read in the order the text names them; units by strength of evidence.
+        units, area_matches = directory.suggest(piece.text, lang)
+        areas = sorted(area_matches, key=lambda m: m.first)
+        for m in areas:
+            area_counts[m.code] += len(m.keywords)
+            area_first.setdefault(m.code, piece.start + m.first)
+        area_names = tuple(_area_name(directory, m.code, lang) for m in areas)
+        unit_why = "; ".join(f"{m.code}: {', '.join(m.keywords[:3])}" for m in units[:MAX_UNITS])
+        directives.append(
+            Directive(
+                text=piece.text,
+                span=(piece.start, piece.end),
+                priority_areas=area_names,
+                suggested_units=tuple(m.code for m in units[:MAX_UNITS]),
+                why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
+            )
+        )
+    for item in agenda:
+        for m in directory.match_areas(item.title, lang):
+            area_counts[m.code] += len(m.keywords)
+            area_first.setdefault(m.code, item.span[0] + m.first)
+    # A meeting-level area is one the directives and agenda name by at least two keywords, or once
+    # when the readout is short: one stray keyword should not label the whole meeting.
+    floor = 2 if len(directives) + len(agenda) >= 4 else 1
+    codes = sorted((c for c in area_counts if area_counts[c] >= floor), key=lambda c: area_first[c])
+    return Extraction(
+        lang=lang,
+        published=published,
+        date=date,
+        chair=chair,
+        meeting_type=meeting_type,
+        agenda_items=tuple(agenda),
+        directives=tuple(directives),
+        priority_areas=tuple(_area_name(directory, c, lang) for c in codes),
+        priority_area_codes=tuple(codes),
+        date_why=date_why,
+        meeting_type_span=type_span,
+        warnings=tuple(warnings),
+    )
+
+
+def _area_name(directory: Directory, code: str, lang: str | None) -> str:
+    area = directory.area(code)
+    return area.name(lang) if area else code

@@ -1,0 +1,44 @@
+"""Random and hostile input never crashes the engine and never yields a bad span."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from luoshi.extraction import extract
+
+_PIECES = st.sampled_from(
+    [
+        "会议指出，", "会议强调，", "要", "必须", "；", "。", "，", "《办法》", "听取了", "汇报",
+        "审议通过", "研究了其他事项", "主持召开", "省长王新伟", "5月10日", "近日",
+        "It is necessary to ", "must ", "; ", ". ", ", ", "The meeting heard a report on ",
+        "presided over by ", "Governor Wang Xinwei", "On October 7, ", "“", "”", "\n", "\x00",
+        "date 2023-05-11 ", "reviewed and adopted the Regulations on X", "other matters",
+    ]
+)
+_TEXT = st.one_of(
+    st.text(max_size=400),
+    st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=60).map("".join),
+    st.text(alphabet="要。；，a .;\n\u4e00\u4e01", min_size=2000, max_size=6000),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXT, published=st.one_of(st.none(), st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31))))
+def test_it_never_crashes_and_keeps_spans_valid(text: str, published: dt.date | None) -> None:
+    """Whatever the text, extraction returns and every span slices out its item's text."""
+    got = extract(text, published)
+    for d in got.directives:
+        assert text[d.span[0] : d.span[1]] == d.text and d.text
+    for a in got.agenda_items:
+        assert text[a.span[0] : a.span[1]] == a.title and a.title
+    got.to_dict()
+
+
+def test_it_handles_a_very_long_line() -> None:
+    """A 200,000-character line without punctuation is processed quickly and safely."""
+    text = "要" + "加强" * 100_000
+    got = extract(text)
+    assert all(text[d.span[0] : d.span[1]] == d.text for d in got.directives)
