@@ -6,6 +6,10 @@ A quoted document title's head noun decides its kind (…Plan → plan, …协�
 a report without a document title is a report. "Studied X" counts only when X is a
 document or a set of measures, not a field of work ("研究部署贯彻落实工作" is not an item).
 An item named again later in the readout ("会议听取了…的汇报") is the same item.
+An English object listing several documents ("the A Plan, the B Measures, and the C
+Agreement") gives one item per document; lower-case documents ("a guideline on …") count.
+Follow-up measures with no subject of their own ("研究我省贯彻落实举措") and study cues after
+a modal ("要深入学习贯彻…") are not items.
 """
 
 from __future__ import annotations
@@ -32,17 +36,17 @@ _KIND_EN = [
 _KIND_ZH = [
     ("agreement", re.compile(r"协议|备忘录|合同|协定")),
     ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])")),
-    ("plan", re.compile(r"方案|规划|计划|纲要|意见|战略|措施|举措|指南|清单|政策")),
+    ("plan", re.compile(r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策")),
     ("report", re.compile(r"报告")),
 ]
 # Unquoted objects count as documents only when they end in one of these nouns.
 _DOC_END_ZH = re.compile(
-    r"(?:协议|备忘录|条例|办法|规定|细则|方案|规划|计划|纲要|意见|措施|举措|清单|政策|报告)"
+    r"(?:协议|备忘录|条例|办法|规定|细则|方案|预案|规划|计划|纲要|意见|措施|举措|清单|政策|报告)"
     r"(?:（[^）]*）)?$"
 )
 _DOC_EN = re.compile(
     r"\b(?:agreements?|memorand(?:um|a)|accord|contract|regulations?|rules|provisions|laws?|"
-    r"ordinances?|by-?laws?|plans?|programm?es?|opinions|measures|guidelines|outline|scheme|"
+    r"ordinances?|by-?laws?|plans?|programm?es?|opinions|measures|guidelines?|outline|scheme|"
     r"list|blueprint|budgets?|strategy|framework)\b|\b(?:Order|Act|Code)\b",
     re.I,
 )
@@ -63,6 +67,30 @@ _OBJ_LEAD = re.compile(
     re.I,
 )
 _HEAD_SPLIT = re.compile(r"\s(?:of|on|for|between|with|to|in|about|regarding)\s", re.I)
+# Conjoined documents: "approved the A Plan, the B Measures (Draft), and the C Agreement".
+_CONJ_NEXT = re.compile(r",\s*(?:and\s+)?(?=(?:the|a|an)\s+\S)", re.I)
+_CONJ_SPLIT = re.compile(r"(?:,\s*(?:and\s+)?|\s+and\s+)(?=(?:the|a|an)\s+\S)", re.I)
+# Lower-case document nouns that make an untitled object a document ("a guideline on …",
+# "the draft regulations on …"); "measures"/"policies" stay out: "studied measures to boost
+# consumption" names a field of work, not a document.
+_DOC_EN_LOWER = re.compile(
+    r"\b(?:guidelines?|guiding\s+opinions|regulations?|rules|provisions|plans?|programm?es?|"
+    r"opinions|outline|strategy|ordinance|by-?laws?|decree|scheme|blueprint|roadmap|law)"
+    r"(?:\s*\([^)]*\))?$"
+)
+# A modal before a study cue makes it a requirement ("要深入学习贯彻…", "must study …").
+_ZH_MODAL_BEFORE = re.compile(
+    r"(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])|必须|务必|需要|应当"
+)
+_EN_MODAL_BEFORE = re.compile(
+    r"\b(?:must|should|shall|need\s+to|needs\s+to|necessary\s+to|have\s+to|has\s+to)\b", re.I
+)
+# "研究我省贯彻落实举措": follow-up measures to a study item, with no subject of their own.
+_ZH_FOLLOW_UP_WORDS = re.compile(
+    r"我省|我市|我区|我县|本省|本市|本区|全省|全市|全区|我国|提出|制定|研究|贯彻落实|贯彻|落实|"
+    r"的|具体|有关|相关|进一步|工作"
+)
+_ZH_GENERIC_MEASURES = frozenset(("举措", "措施", "政策措施", "意见", "方案", "办法"))
 _QUOTED_EN = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
 _QUOTED_ZH = re.compile(r"《([^》]{2,120})》")
 
@@ -71,6 +99,7 @@ _EN_STOP = (
     r"\s+(?:and\s+)?(?:to\s+)?(?:studied|study|reviewed|review|deliberated|deliberate|discussed|"
     r"discuss|adopted|adopt|approved|approve|decided|heard|hear)\b|$)"
 )
+_CONJ_OBJ = re.compile(r"(.+?)" + _EN_STOP, re.I)
 _EN_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("study", re.compile(
         r"\b(?:stud(?:y|ied|ying)|convey(?:ed|ing)?|learn(?:ed|ing)?)"
@@ -92,6 +121,10 @@ _EN_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("other", re.compile(
         r"\b(?:also\s+)?(?:studied|discussed|considered|deliberated(?:\s+on)?|reviewed|"
         r"dealt\s+with|acted\s+on|handled|addressed)\s+(other\s+(?:matters|issues|items|business))\b",
+        re.I)),
+    ("other", re.compile(
+        r"\b(other\s+(?:matters|issues|items|business))\s+(?:were|was)\s+(?:also\s+)?"
+        r"(?:discussed|studied|considered|reviewed|deliberated|dealt\s+with|addressed)\b",
         re.I)),
     ("adopt", re.compile(
         r"\b(?:review(?:ed)?|deliberat(?:ed|e)(?:\s+on)?|discuss(?:ed)?|examin(?:ed|e)|stud(?:ied|y)|"
@@ -205,6 +238,8 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 g0 = sent.start + m.start(1)
                 g1 = sent.start + m.end(1)
                 obj = text[g0:g1]
+                if rule in ("study", "measure") and _modal_before(sent.text, m.start(), zh):
+                    continue
                 if rule == "study":
                     add("study", g0, g1, "study cue")
                     continue
@@ -221,17 +256,68 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                     start, end = _report_title(text, g0, g1, zh)
                     kind, why = ("report", "untitled report") if zh else _head_kind(text[start:end])
                     add(kind, start, end, f"report cue, {why}")
-                elif rule == "measure" and _DOC_END_ZH.search(obj.strip()):
+                elif (
+                    rule == "measure"
+                    and _DOC_END_ZH.search(obj.strip())
+                    and _ZH_FOLLOW_UP_WORDS.sub("", obj.strip()) not in _ZH_GENERIC_MEASURES
+                ):
                     kind, why = kind_of(obj.strip(), lang, "plan")
                     add(kind, g0, g1, f"studied/adopted, {why}")
                 elif rule == "adopt" and not zh:
-                    found = _en_title(obj)
-                    if found:
-                        off, length, why = found
-                        kind, kwhy = kind_of(obj[off : off + length], lang, "plan")
-                        add(kind, g0 + off, g0 + off + length, f"adopted, {why}, {kwhy}", False)
+                    conjuncts = _en_conjuncts(text, g0, g1, sent.end)
+                    for c0, c1 in conjuncts:
+                        part = text[c0:c1]
+                        found = _en_title(part)
+                        if found:
+                            off, length, why = found
+                            if len(conjuncts) > 1:
+                                why += ", one of conjoined documents"
+                            kind, kwhy = kind_of(part[off : off + length], lang, "plan")
+                            add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
     items.sort(key=lambda a: a.span[0])
     return items
+
+
+def _modal_before(sent: str, at: int, zh: bool) -> bool:
+    """Whether the clause before a cue carries a modal: then the cue is a requirement."""
+    start = max(sent.rfind(c, 0, at) for c in ("，", "。", "；", "：", ",", ";", ":")) + 1
+    return bool((_ZH_MODAL_BEFORE if zh else _EN_MODAL_BEFORE).search(sent, start, at))
+
+
+def _doc_head(obj: str) -> bool:
+    """Whether an object's head (before its first preposition) is a document noun."""
+    lead = _OBJ_LEAD.match(obj)
+    rest = obj[lead.end() if lead else 0 :]
+    return bool(_DOC_EN.search(_HEAD_SPLIT.split(rest, maxsplit=1)[0]))
+
+
+def _en_conjuncts(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Split an adopted object into conjoined documents, each with a document head noun.
+
+    "the A Plan for Building X and the B Framework Agreement between Y and Z" gives two
+    objects; "the Regulations on Minors and the Elderly" stays one ("the Elderly" has no
+    document head). A list the cue's stop cut at ", and the …" is extended over documents.
+    """
+    while True:
+        nxt = _CONJ_NEXT.match(text, end, limit)
+        if not nxt:
+            break
+        more = _CONJ_OBJ.match(text, nxt.end(), limit)
+        if not more or not _doc_head(more.group(1)):
+            break
+        end = more.end(1)
+    bounds = [(b.start(), b.end()) for b in _CONJ_SPLIT.finditer(text, start, end)]
+    if not bounds:
+        return [(start, end)]
+    parts: list[tuple[int, int]] = []
+    cur = start
+    for i, (b0, b1) in enumerate(bounds):
+        nxt_end = bounds[i + 1][0] if i + 1 < len(bounds) else end
+        if _doc_head(text[b1:nxt_end]) and _doc_head(text[cur:b0]):
+            parts.append((cur, b0))
+            cur = b1
+    parts.append((cur, end))
+    return parts
 
 
 def _head_kind(title: str) -> tuple[str, str]:
@@ -256,6 +342,13 @@ def _en_title(obj: str) -> tuple[int, int, str] | None:
     first = _RUN.match(rest)
     if first and len(first.group(0).split()) >= 3:
         return off, len(first.group(0)), "capitalised title"
+    # "a guideline on developing …", "the draft regulations on …": an untitled document,
+    # named by a lower-case document noun at the head; "draft" stays in the description.
+    art = re.match(r"(?:the|a|an)\s+", obj, re.I)
+    start = art.end() if art else 0
+    desc = obj[start:].rstrip(" .")
+    if desc[:1].islower() and _DOC_EN_LOWER.search(_HEAD_SPLIT.split(desc, maxsplit=1)[0]):
+        return start, len(desc), "document noun"
     return None
 
 

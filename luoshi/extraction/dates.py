@@ -54,6 +54,11 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("zh-today", re.compile(r"(?<![昨前])今[天日](?=[上下中晚早，]|召开)")),
 ]
 VAGUE = re.compile(r"近日|日前|近期|recently|in recent days", re.I)
+# "近日"/"日前"/"recently" as the meeting's time: a readout is published the day of the
+# meeting or just after, so the publication date is a fair, approximate meeting date.
+# ("近期" names a period, not a day.)
+VAGUE_DAY = re.compile(r"近日|日前|recently|in recent days", re.I)
+APPROXIMATE = "approximate"
 
 
 def _safe(year: int, month: int, day: int) -> dt.date | None:
@@ -128,7 +133,17 @@ def find_date(
             break
     if best is None:
         vague = VAGUE.search(text)
-        return None, ("vague date '" + vague.group(0) + "'") if vague else "no date found", None
+        if vague is None:
+            return None, "no date found", None
+        day = VAGUE_DAY.search(text)
+        if day and published is not None:
+            return (
+                published,
+                f"vague date '{day.group(0)}' → publication date ({APPROXIMATE}: "
+                "a readout is published the day of or just after the meeting)",
+                (day.start(), day.end()),
+            )
+        return None, "vague date '" + vague.group(0) + "'", None
     _, kind, m = best
     if kind in ("weekday", "zh-weekday", "today", "zh-today"):
         # "on Friday, January 19, 2024": the full date right after a weekday wins.

@@ -9,6 +9,9 @@ A context clause before a later "要…" is dropped ("下半年工作任务艰�
 要) but an adverbial one is kept ("对已完成的整改任务，要…"). A requirement sentence that
 lists several requirements separated by semicolons gives one directive per clause; clauses
 after the first inherit its status, because such lists drop the cue after the first item.
+A fronted adverbial clause ("With X approaching, the authorities must …") stays with its
+requirement; a topic before a copula ("推动X，是…重要抓手") and 要看到/要认识到 ("we must
+see that …") mark statements and observations, not requirements.
 """
 
 from __future__ import annotations
@@ -77,6 +80,23 @@ _EN_AGREED = re.compile(
     r"[^,;]{0,120}?\b(?P<modal>will|shall|should|must|is\s+to|are\s+to)\s+(?!be\s+(?:noted|seen))",
     re.I,
 )
+# A fronted adverbial clause before the subject and its modal: "With the season
+# approaching, the authorities must …", "After the regulations are submitted, relevant
+# departments should …". The clause stays in the directive: it says when or why to act.
+_EN_FRONTED = re.compile(
+    r"^(?:with|after|before|when|once|as|during|following|upon|given|if|until|while|"
+    r"now\s+that|ahead\s+of|amid|in\s+view\s+of|in\s+the\s+(?:run-up|face)\s+(?:to|of))\b"
+    r"[^,;]{3,150},\s*",
+    re.I,
+)
+# A coordinated clause with its own subject and modal after an observation: "the industry
+# is recovering rapidly, and the province should seize the opportunity …". The observation
+# is the reason for the requirement, so the sentence is kept whole.
+_EN_AND_MODAL = re.compile(
+    r"^and\s+[^,;]{1,60}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to)\s+"
+    r"(?!be\s+(?:noted|seen|said)|not\b)[a-z]",
+    re.I,
+)
 _EN_IMPERATIVE = frozenset(
     """accelerate actively adhere advance always attach boost build carry comprehensively
     conscientiously consolidate constantly continue continuously coordinate create cultivate
@@ -108,10 +128,22 @@ _ZH_IMPORTANCE = re.compile(
     r"是[^，。；]{0,40}(?:重要|关键|具体)(?:平台|举措|抓手|内容|任务|保障|基础|一环|环节|载体|途径|行动|安排|所在)|"
     r"重于泰山|永远在路上|有利于"
 )
-# A modal after a short subject; 要 must not be part of 重要/主要/要求 and the like.
-_ZH_MODAL = re.compile(
-    r"^[^，。；]{0,16}?(?P<modal>(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])|必须|务必|需要|应当|务求)"
+# A modal after a short subject; 要 must not be part of 重要/主要/要求 and the like, and
+# 要看到/要认识到 introduce an observation ("同时也要看到，外部环境复杂严峻"), not a task.
+_ZH_SEE = r"(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)"
+_ZH_MODAL_WORD = (
+    rf"(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])(?!{_ZH_SEE})"
+    rf"|必须(?!{_ZH_SEE})|务必|需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
 )
+_ZH_MODAL_ANY = re.compile(_ZH_MODAL_WORD)
+_ZH_MODAL = re.compile(rf"^[^，。；]{{0,16}}?(?P<modal>{_ZH_MODAL_WORD})")
+# A longer subject is fine when it names units: "省自然资源厅、省住房城乡建设厅…等部门要…".
+_ZH_UNIT_MODAL = re.compile(
+    r"^[^，。；]{0,80}?(?:部门|单位|机构|厅|局|委|办|政府|各地|各级|地方|企业|系统)"
+    rf"(?P<modal>{_ZH_MODAL_WORD})"
+)
+# A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
+_ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
 _ZH_VERBS = tuple(
     """坚持 加快 推动 推进 着力 强化 加强 切实 全力 扎实 严格 坚决 持续 深入 进一步 统筹 抓好
     做好 确保 落实 完善 健全 提升 积极 大力 全面 不断 努力 聚焦 围绕 狠抓 紧盯 压实 守牢 筑牢
@@ -166,6 +198,12 @@ def _en_first_cue(sub: str) -> str | None:
     m = _EN_AGREED.search(sub)
     if m:
         return f"agreed that … '{m.group('modal')}'"
+    fronted = _EN_FRONTED.match(sub)
+    if fronted:
+        rest = sub[fronted.end() :]
+        m = _EN_NECESSARY.search(rest) or _EN_MODAL.search(rest)
+        if m:
+            return f"fronted clause, then '{m.group(0).strip() if m.re is _EN_NECESSARY else m.group('modal')}'"
     return None
 
 
@@ -183,17 +221,27 @@ def _en_cue(body: str) -> tuple[int, str] | None:
         if m and not _EN_IMPORTANCE.search(sub):
             skip = re.match(r"(?:and|also)\s+", sub, re.I)
             return off + (skip.end() if skip else 0), f"cue '{m.group(0).strip()}'"
+        m = _EN_AND_MODAL.search(sub)
+        if m:
+            return 0, f"coordinated clause with modal '{m.group('modal')}'"
     return None
 
 
 def _zh_cue(body: str) -> tuple[int, str] | None:
     masked = _mask_quotes(body)
     subs = _subclauses(masked)
+    # "推动X，是…重大决策部署，既利当前、更利长远": the clauses up to the copula are its
+    # subject, not a task; a later modal clause may still be one.
+    first = 0
+    for i, (_, sub) in enumerate(subs[1:], 1):
+        if _ZH_COPULA.match(sub) and not _ZH_MODAL_ANY.search(sub):
+            first = i + 1
+            break
     for i, (off, sub) in enumerate(subs):
-        if _ZH_IMPORTANCE.search(sub):
+        if i < first or _ZH_IMPORTANCE.search(sub):
             continue
         why: str | None = None
-        m = _ZH_MODAL.search(sub)
+        m = _ZH_MODAL.search(sub) or _ZH_UNIT_MODAL.search(sub)
         if m:
             why = f"modal '{m.group('modal')}'"
         elif i == 0:

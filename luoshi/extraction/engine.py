@@ -8,7 +8,7 @@ from collections import Counter
 
 from .agenda import find_agenda
 from .chair import find_chair_en, find_chair_zh
-from .dates import find_date
+from .dates import APPROXIMATE, find_date
 from .directives import find_directives
 from .directory import Directory, default_directory
 from .model import Directive, Extraction, ExtractionInputError
@@ -76,6 +76,8 @@ def extract(
         warnings.append("no chair found")
     if date is None:
         warnings.append(f"no meeting date ({date_why})")
+    elif APPROXIMATE in date_why:
+        warnings.append("approximate meeting date: " + date_why.split(" (")[0])
 
     agenda = find_agenda(text, sents, lang)
     skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}

@@ -49,6 +49,16 @@ def test_it_leaves_unresolvable_dates_empty(text: str) -> None:
     assert extract(text).date is None
 
 
+@pytest.mark.parametrize("vague", ["近日", "日前"])
+def test_a_vague_date_with_a_publication_date_is_approximate(vague: str) -> None:
+    """'近日' with a publication marker gives the publication date, marked approximate."""
+    got = extract(f"date 2023-06-02\n{vague}，省长王新伟主持召开专题会议。")
+    assert got.date == dt.date(2023, 6, 2)
+    assert "approximate" in got.date_why
+    assert "approximate" in got.to_dict()["extras"]["date_why"]
+    assert any("approximate" in w for w in got.warnings)
+
+
 @pytest.mark.parametrize(
     ("text", "name", "title"),
     [

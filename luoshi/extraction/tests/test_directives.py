@@ -52,3 +52,41 @@ def test_it_reads_a_requirement_after_a_mid_sentence_lead_in() -> None:
     """'会议审议了《…》，要求有关部门…' yields the requirement after 要求."""
     got = _texts("会议审议了《某某合作框架协议》，要求有关部门加强对接。")
     assert got == ["有关部门加强对接。"]
+
+
+def test_a_copula_after_a_topic_is_a_statement() -> None:
+    """'推动X，是…的重要抓手' and '…，是…重大决策部署' state importance; a later 要 clause still counts."""
+    assert _texts("会议指出，推进港口升级，是扩大开放的重要抓手。") == []
+    assert _texts("会议指出，发展冰雪经济，是党中央作出的重大决策部署，既利当前、更利长远。") == []
+    assert _texts("会议指出，发展冰雪经济，是重大决策部署，要抓紧推进。") == ["要抓紧推进。"]
+
+
+def test_to_see_introduces_an_observation() -> None:
+    """'同时也要看到，…' and '要清醒认识到…' describe the situation; they are not tasks."""
+    assert _texts("同时也要看到，外部需求疲弱，部分行业经营困难。") == []
+    assert _texts("会议指出，要清醒认识到当前风险仍然较多。") == []
+
+
+def test_a_unit_list_subject_takes_a_modal() -> None:
+    """'省水利厅、省农业农村厅等部门要…' is a directive, however long the list of units."""
+    got = _texts("省水利厅、省农业农村厅、省气象局等部门要按照职责分工，加强汛情会商研判。")
+    assert got == ["省水利厅、省农业农村厅、省气象局等部门要按照职责分工，加强汛情会商研判。"]
+
+
+def test_a_fronted_adverbial_clause_before_the_modal() -> None:
+    """'With X approaching, the authorities must …' and 'After …, departments should …' are directives."""
+    got = _texts(
+        "With the holiday season approaching, the transport authorities must add extra trains. "
+        "After the plan is approved, relevant departments should publish it. "
+        "With winter approaching, the task remains arduous."
+    )
+    assert got == [
+        "With the holiday season approaching, the transport authorities must add extra trains.",
+        "After the plan is approved, relevant departments should publish it.",
+    ]
+
+
+def test_a_coordinated_modal_clause_keeps_its_reason() -> None:
+    """'X is recovering, and the city should seize the chance …' is one directive, reason included."""
+    got = _texts("The meeting stressed that tourism is recovering, and the city should seize the chance to grow.")
+    assert got == ["tourism is recovering, and the city should seize the chance to grow."]
