@@ -1,13 +1,8 @@
-"""Test set-up shared by every app: a throw-away data directory and fast password hashing."""
+"""Fixtures shared by every app. The data directory is set earlier, by luoshi/testing/env.py."""
 
-import os
-import tempfile
+import pytest
 
-os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-test-"))
-
-import pytest  # noqa: E402
-
-from luoshi.testing.fixtures import province  # noqa: E402,F401
+from luoshi.testing.fixtures import province  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

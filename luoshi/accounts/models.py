@@ -24,6 +24,8 @@ class User(AbstractUser):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The head of the unit (单位主要负责人): receives escalations of level 2 and above.
+    heads_unit = models.BooleanField(_("heads the unit"), default=False)
 
     class Meta:
         verbose_name = _("user")

@@ -18,7 +18,7 @@ ROLES_WITH_UNIT = {User.Role.LIAISON}
 def _check_may_manage_accounts(actor: User | None, subject: User | None = None) -> None:
     if actor is None:  # the command line acts as the machine's operator
         return
-    if actor.role != User.Role.SECURITY_ADMIN:
+    if not actor.is_active or actor.role != User.Role.SECURITY_ADMIN:
         raise Forbidden(_("Only the security administrator manages accounts and roles."))
     if subject is not None and subject.pk == actor.pk:
         raise Forbidden(_("Nobody may change their own role."))

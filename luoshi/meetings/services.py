@@ -147,7 +147,7 @@ def create_priority_area(
     actor: User | None, *, code: str, name_zh: str, name_en: str,
     keywords_zh: Sequence[str] = (), keywords_en: Sequence[str] = (),
 ) -> PriorityArea:
-    if actor is not None and actor.role != User.Role.SYSTEM_ADMIN:
+    if actor is not None and (not actor.is_active or actor.role != User.Role.SYSTEM_ADMIN):
         raise Forbidden(_("Only the system administrator manages priority areas."))
     if PriorityArea.objects.filter(code=code).exists():
         raise InvalidInput(_("A priority area with code %(code)s already exists.") % {"code": code})

@@ -25,6 +25,7 @@ from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import Directive
+from luoshi.notifications.services import notify
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import Action, Status, next_status
 from luoshi.tasks.models import (
@@ -218,7 +219,9 @@ def assign_task(
     if cooperating_units is not None:
         lead = changes.get("lead_unit", task.lead_unit)
         task.cooperating_units.set([u for u in cooperating_units if u.pk != lead.pk])
-    return _change(user, task, "assign_task", Action.ASSIGN, **changes)
+    task = _change(user, task, "assign_task", Action.ASSIGN, **changes)
+    notify("assignment", task, _("Assigned to %(unit)s; due %(date)s.") % {"unit": task.lead_unit, "date": task.deadline})
+    return task
 
 
 @transaction.atomic
@@ -249,6 +252,8 @@ def update_task(
         _check_cadence(fields["cadence"])
     if "title" in fields:
         fields["title"] = _check_text(fields["title"], _("title"))
+    if "weight" in fields and (not isinstance(fields["weight"], int) or fields["weight"] < 1):
+        raise InvalidInput(_("A sub-task's weight must be at least 1."))
     cooperating = fields.pop("cooperating_units", None)
     if cooperating is not None:
         before = task_snapshot(task)
@@ -257,8 +262,11 @@ def update_task(
             setattr(task, name, value)
         _save(task)
         record_event(user, "update_task", task, before=before, after=task_snapshot(task))
-        return task
-    return _change(user, task, "update_task", **fields)
+    else:
+        task = _change(user, task, "update_task", **fields)
+    if "weight" in fields:  # the parent's average depends on it
+        roll_up(user, task.parent)
+    return task
 
 
 # --- reporting and completing ------------------------------------------------------------------
@@ -266,6 +274,8 @@ def update_task(
 
 def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> None:
     limit = settings.LUOSHI_MAX_UPLOAD_MB * 1024 * 1024
+    # Check every file before storing any: a rollback undoes rows, not files on disk.
+    checked = []
     for upload in files:
         name = os.path.basename(upload.name or "")
         extension = os.path.splitext(name)[1].lower()
@@ -277,6 +287,8 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
             )
         if upload.size == 0:
             raise InvalidInput(_("%(name)s is empty.") % {"name": name})
+        checked.append((upload, name, extension))
+    for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
         upload.name = secrets.token_hex(16) + extension
         Evidence.objects.create(
@@ -349,7 +361,11 @@ def request_completion(
         asks_completion=True, submitted_at=now,
     )
     _store_evidence(report, files)
-    return _change(user, task, "request_completion", Action.REQUEST_COMPLETION, last_report_at=now)
+    task = _change(user, task, "request_completion", Action.REQUEST_COMPLETION, last_report_at=now)
+    record_event(user, "submit_report", report, after={"task": task.pk, "progress": 100, "text": text,
+                                                        "asks_completion": True,
+                                                        "files": [e.original_name for e in report.evidence.all()]})
+    return task
 
 
 def _pending_reports(task: Task) -> Any:
@@ -383,7 +399,9 @@ def return_task(user: User, task: Task, *, reason: str, expected_version: int | 
     _pending_reports(task).filter(asks_completion=True).update(
         outcome=ProgressReport.Outcome.RETURNED, reviewed_by=user, reviewed_at=lib.now(), review_note=reason,
     )
-    return _change(user, task, "return_task", Action.RETURN, status_reason=reason)
+    task = _change(user, task, "return_task", Action.RETURN, status_reason=reason)
+    notify("return", task, reason)
+    return task
 
 
 @transaction.atomic
@@ -499,6 +517,7 @@ def urge_task(user: User | None, task: Task, *, text: str) -> Urge:
     urge = Urge.objects.create(task=task, by=user, to_unit=task.lead_unit, text=_check_text(text, _("urge")),
                                created_at=lib.now())
     record_event(user, "urge_task", urge, after={"task": task.pk, "to": task.lead_unit.code, "text": urge.text})
+    notify("urge", task, urge.text)
     return urge
 
 
@@ -514,6 +533,7 @@ def escalate_task(user: User | None, task: Task, *, level: int, reason: str) -> 
     escalation = Escalation.objects.create(task=task, by=user, level=level,
                                            reason=_check_text(reason, _("reason")), created_at=lib.now())
     record_event(user, "escalate_task", escalation, after={"task": task.pk, "level": level, "reason": reason})
+    notify("escalation", task, escalation.reason, level=level)
     return escalation
 
 
@@ -527,6 +547,7 @@ def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
     instruction = Instruction.objects.create(task=task, by=user, text=_check_text(text, _("instruction")),
                                              created_at=lib.now())
     record_event(user, "write_instruction", instruction, after={"task": task.pk, "text": instruction.text})
+    notify("instruction", task, instruction.text)
     return instruction
 
 

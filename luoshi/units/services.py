@@ -16,7 +16,7 @@ def _check_may_manage_units(actor: object | None) -> None:
     if actor is None:  # the command line acts as the machine's operator
         return
     assert isinstance(actor, User)
-    if actor.role != User.Role.SYSTEM_ADMIN:
+    if not actor.is_active or actor.role != User.Role.SYSTEM_ADMIN:
         raise Forbidden(_("Only the system administrator manages units."))
 
 
