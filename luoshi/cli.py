@@ -14,6 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("Check the audit trail: `verify` walks the hash chain.", "luoshi audit verify"),
     "extract": ("Read a meeting readout and print its directives, agenda and chair.", "luoshi extract readout.txt --json"),
     "lights": ("Recompute every open task's status light (run daily).", "luoshi lights"),
+    "worker": ("Run background work: the queue, the daily supervision pass, reminders and messages.", "luoshi worker  |  luoshi worker --pass-now"),
 }
 
 

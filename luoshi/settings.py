@@ -6,13 +6,14 @@ With nothing set, Luoshi runs on SQLite in a per-user data directory
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.lib import default_data_dir, envbool, envint, envlist, envsecret
+from luoshi.lib import ConfigError, default_data_dir, envbool, envint, envlist, envsecret
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = default_data_dir()
@@ -49,6 +50,13 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.tasks",
     "luoshi.web",
+    "luoshi.notifications",
+    "luoshi.supervision",
+    "luoshi.ledgers",
+    "luoshi.scoring",
+    "luoshi.documents",
+    "luoshi.calendars",
+    "luoshi.portal",
 ]
 
 MIDDLEWARE = [
@@ -148,3 +156,114 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+
+# --- Background work and notifications (luoshi/supervision, luoshi/notifications) ---------------
+# The task queue (huey): SQLite beside the database by default, Redis when LUOSHI_REDIS_URL
+# is set. LUOSHI_QUEUE_IMMEDIATE=True runs every job at once, in-process (tests, demos).
+LUOSHI_REDIS_URL = envsecret("LUOSHI_REDIS_URL")
+HUEY = {
+    "name": "luoshi",
+    "huey_class": "huey.RedisHuey" if LUOSHI_REDIS_URL else "huey.SqliteHuey",
+    "immediate": envbool("LUOSHI_QUEUE_IMMEDIATE", "False"),
+    "results": False,
+    "utc": True,
+    "connection": {"url": LUOSHI_REDIS_URL} if LUOSHI_REDIS_URL else {"filename": str(DATA_DIR / "queue.sqlite3")},
+    "consumer": {"workers": envint("LUOSHI_WORKERS", "2"), "worker_type": "thread"},
+}
+
+
+def _daily_pass_at(name: str, default: str) -> tuple[int, int]:
+    value = os.environ.get(name, default)
+    hour, _sep, minute = value.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise ConfigError(f"{name} must be a time of day like 07:30, not {value!r}")
+    return int(hour), int(minute)
+
+
+def _escalation_days(name: str, default: str) -> tuple[int, ...]:
+    value = os.environ.get(name, default)
+    try:
+        days = tuple(int(day) for day in value.split(","))
+    except ValueError:
+        raise ConfigError(f"{name} must be three whole numbers like 1,7,30, not {value!r}") from None
+    if len(days) != 3 or days[0] < 1 or list(days) != sorted(set(days)):
+        raise ConfigError(f"{name} must be three increasing whole numbers like 1,7,30, not {value!r}")
+    return days
+
+
+# The daily supervision pass (luoshi/supervision/services.py), in TIME_ZONE.
+LUOSHI_DAILY_PASS_AT = _daily_pass_at("LUOSHI_DAILY_PASS_AT", "07:30")
+LUOSHI_REMINDER_DAYS = envint("LUOSHI_REMINDER_DAYS", "3")
+LUOSHI_URGE_EVERY_DAYS = envint("LUOSHI_URGE_EVERY_DAYS", "7")
+# Days overdue at which a task is escalated to level 1 (unit liaison), 2 (unit head and
+# supervision office) and 3 (leader).
+LUOSHI_ESCALATION_DAYS = _escalation_days("LUOSHI_ESCALATION_DAYS", "1,7,30")
+
+# Links in e-mails and webhook messages point here.
+LUOSHI_SITE_URL = os.environ.get("LUOSHI_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail through Django's backends: smtp, console, locmem, dummy or a dotted path. Without
+# EMAIL_HOST the default is the console, so nothing leaves a developer's machine.
+_EMAIL_BACKENDS = {name: f"django.core.mail.backends.{name}.EmailBackend" for name in ("smtp", "console", "locmem", "dummy")}
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+_email_backend = os.environ.get("LUOSHI_EMAIL_BACKEND", "smtp" if EMAIL_HOST else "console")
+if "." not in _email_backend and _email_backend not in _EMAIL_BACKENDS:
+    raise ConfigError(f"LUOSHI_EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)} or a dotted path, not {_email_backend!r}")
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_PORT = envint("EMAIL_PORT", "587")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "True")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+
+# Outgoing e-mail and webhook messages: tries, and the first wait (doubled after each failure).
+LUOSHI_DELIVERY_ATTEMPTS = envint("LUOSHI_DELIVERY_ATTEMPTS", "6")
+LUOSHI_DELIVERY_RETRY_SECONDS = envint("LUOSHI_DELIVERY_RETRY_SECONDS", "60")
+LUOSHI_WEBHOOK_TIMEOUT = envint("LUOSHI_WEBHOOK_TIMEOUT", "10")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "luoshi.notifications.context_processors.unread")  # the unread count in the header
+
+
+# --- Ledgers and scoring (luoshi/ledgers, luoshi/scoring) ------------------------------------------
+# Excel ledger import (luoshi/ledgers): the largest file and the most rows one import takes.
+LUOSHI_LEDGER_MAX_MB = envint("LUOSHI_LEDGER_MAX_MB", "10")
+LUOSHI_LEDGER_MAX_ROWS = envint("LUOSHI_LEDGER_MAX_ROWS", "20000")
+
+
+def _score_pairs(name: str, default: str, keys: set[str]) -> dict[str, int]:
+    """"ontime:40,punctuality:30" → {"ontime": 40, …}; anything else is refused at start-up."""
+    from luoshi.lib import ConfigError
+
+    pairs: dict[str, int] = {}
+    for item in envlist(name, default):
+        key, _sep, value = item.partition(":")
+        key = key.strip()
+        if key not in keys or not value.strip().isdigit():
+            raise ConfigError(f"{name}: {item!r} is not one of {sorted(keys)} followed by :whole number")
+        pairs[key] = int(value)
+    return pairs
+
+
+# Unit scoring (luoshi/scoring/ranking.py explains the formula): weights of the four
+# components, and the caps at which days overdue and returned reports score nothing.
+LUOSHI_SCORE_WEIGHTS = _score_pairs("LUOSHI_SCORE_WEIGHTS", "ontime:40,punctuality:30,overdue:20,returned:10",
+                                    {"ontime", "punctuality", "overdue", "returned"})
+LUOSHI_SCORE_CAPS = _score_pairs("LUOSHI_SCORE_CAPS", "overdue:30,returned:5", {"overdue", "returned"})
+
+# --- Documents, calendars and the public portal (luoshi/documents, calendars, portal) ------------
+# The issuing office printed in red at the head of the office's Word documents, and the
+# prefix of a bulletin's number (督查通报〔2026〕12号 / Supervision Bulletin [2026] No. 12).
+LUOSHI_DOCUMENT_OFFICE_ZH = envsecret("LUOSHI_DOCUMENT_OFFICE_ZH", "省政府办公厅督查室")
+LUOSHI_DOCUMENT_OFFICE_EN = envsecret(
+    "LUOSHI_DOCUMENT_OFFICE_EN", "Supervision Office, General Office of the Provincial Government")
+LUOSHI_BULLETIN_PREFIX_ZH = envsecret("LUOSHI_BULLETIN_PREFIX_ZH", "督查通报")
+LUOSHI_BULLETIN_PREFIX_EN = envsecret("LUOSHI_BULLETIN_PREFIX_EN", "Supervision Bulletin")
+LUOSHI_BULLETIN_RECIPIENTS_ZH = envsecret("LUOSHI_BULLETIN_RECIPIENTS_ZH", "各市人民政府，省政府各厅委、各直属机构：")
+LUOSHI_BULLETIN_RECIPIENTS_EN = envsecret(
+    "LUOSHI_BULLETIN_RECIPIENTS_EN", "To the city governments and the departments of the Provincial Government:")
+# Calendar feeds list at most this many deadlines (the nearest first, overdue ones included).
+LUOSHI_CALENDAR_MAX_EVENTS = envint("LUOSHI_CALENDAR_MAX_EVENTS", "2000")
+# The read-only public portal at /public/: off unless a deployment switches it on.
+LUOSHI_PUBLIC_PORTAL = envbool("LUOSHI_PUBLIC_PORTAL", "False")

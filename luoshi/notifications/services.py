@@ -1,0 +1,229 @@
+"""Telling people: the inbox, e-mail and group-chat webhooks.
+
+`notify` runs inside the transaction of the event it announces (an urge, an escalation, a
+reminder of the daily pass…): the inbox rows and the outbox rows (Delivery) commit with
+the event or not at all, and the sending is queued only once the transaction commits
+(`transaction.on_commit`). The task services call `notify`; this module imports only
+models from the other apps, so the import graph stays acyclic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.audit.services import record_event
+from luoshi.lib import Forbidden, InvalidInput, NotFound
+from luoshi.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationPreference,
+    WebhookEndpoint,
+)
+from luoshi.tasks.models import Escalation, Task
+from luoshi.units.models import Unit
+
+Kind = Notification.Kind
+
+
+# --- who hears about what ----------------------------------------------------------------------
+
+
+def _active() -> Q:
+    return Q(is_active=True)
+
+
+def liaisons_of(units: Iterable[Unit]) -> list[User]:
+    """The working liaisons of `units`; their head hears only from escalation level 2 up."""
+    return list(User.objects.filter(_active(), role=User.Role.LIAISON, heads_unit=False, unit__in=list(units))
+                .order_by("pk"))
+
+
+def recipients(kind: str, task: Task, level: int | None = None) -> list[User]:
+    """Escalation goes up by level: 1 → the lead unit's liaisons, 2 → the lead unit's head
+    and the supervision office, 3 → the leaders. Assignments also reach the cooperating
+    units; instructions also reach the office. Everything else goes to the lead unit."""
+    if kind == Kind.ESCALATION:
+        if level == Escalation.Level.LIAISON:
+            return liaisons_of([task.lead_unit])
+        if level == Escalation.Level.UNIT_HEAD:
+            return list(User.objects.filter(_active()).filter(
+                Q(unit=task.lead_unit, heads_unit=True) | Q(role=User.Role.SUPERVISOR)).order_by("pk"))
+        return list(User.objects.filter(_active(), role=User.Role.LEADER).order_by("pk"))
+    if kind == Kind.ASSIGNMENT:
+        return liaisons_of([task.lead_unit, *task.cooperating_units.all()])
+    if kind == Kind.INSTRUCTION:
+        return list(User.objects.filter(_active()).filter(
+            Q(role=User.Role.LIAISON, heads_unit=False, unit=task.lead_unit) | Q(role=User.Role.SUPERVISOR))
+            .order_by("pk"))
+    return liaisons_of([task.lead_unit])
+
+
+def preference_for(user: User) -> NotificationPreference:
+    """The user's choices; the defaults (every channel on) until they save their own."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+
+
+def task_url(task: Task) -> str:
+    return settings.LUOSHI_SITE_URL + task.get_absolute_url()
+
+
+# --- announcing ----------------------------------------------------------------------------------
+
+
+def notify(kind: str, task: Task, text: str, *, level: int | None = None,
+           to: Sequence[User] | None = None) -> list[Notification]:
+    """Put `text` in the inbox of everyone concerned, and queue their e-mails and the group
+    chat messages. Call it inside the transaction of the event."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("notify must run inside the transaction of the event it announces")
+    people = list(to) if to is not None else recipients(kind, task, level)
+    if not people:
+        return []
+    now = lib.now()
+    notifications = Notification.objects.bulk_create(
+        [Notification(recipient=user, kind=kind, task=task, text=text, created_at=now) for user in people]
+    )
+    choices = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=people)}
+    label = Kind(kind).label
+    subject = f"[{_('Luoshi')}] {label}: {task.title[:80]}"
+    body = f"{text}\n\n{task.title}\n{task_url(task)}\n"
+    deliveries = [
+        Delivery(channel=Delivery.Channel.EMAIL, notification=n, created_at=now, next_attempt_at=now,
+                 message={"to": n.recipient.email, "subject": subject, "body": body})
+        for n in notifications
+        if n.recipient.email and choices.get(n.recipient.pk, NotificationPreference()).email
+    ]
+    chat = [user for user in people if choices.get(user.pk, NotificationPreference()).webhook]
+    if chat:
+        message = {"kind": kind, "label": str(label), "task": task.pk, "title": task.title, "url": task_url(task),
+                   "text": text, "recipients": [str(user) for user in chat]}
+        for endpoint in WebhookEndpoint.objects.filter(active=True).select_related("unit"):
+            if endpoint.unit is None or task.lead_unit.is_within(endpoint.unit):
+                deliveries.append(Delivery(channel=Delivery.Channel.WEBHOOK, endpoint=endpoint, created_at=now,
+                                           next_attempt_at=now, message=message))
+    if deliveries:
+        ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
+        transaction.on_commit(lambda: _send_later(ids))
+    return notifications
+
+
+def _send_later(ids: list[int]) -> None:
+    from luoshi.notifications import jobs  # the queue is set up only when something is sent
+
+    jobs.send_deliveries(ids)
+
+
+# --- the inbox -------------------------------------------------------------------------------------
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@transaction.atomic
+def mark_read(user: User, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications read, or all of them (None). Returns how many."""
+    mine = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        if not Notification.objects.filter(recipient=user, pk=notification_id).exists():
+            raise NotFound("notification")
+        mine = mine.filter(pk=notification_id)
+    ids = list(mine.values_list("pk", flat=True))
+    if ids:
+        Notification.objects.filter(pk__in=ids).update(read_at=lib.now())
+        record_event(user, "mark_notifications_read", user, after={"notifications": ids})
+    return len(ids)
+
+
+@transaction.atomic
+def save_preferences(user: User, *, email: bool, webhook: bool) -> NotificationPreference:
+    if not user.is_active:
+        raise Forbidden(_("Inactive users have no notification preferences."))
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    before = {"email": preference.email, "webhook": preference.webhook}
+    preference.email, preference.webhook = email, webhook
+    preference.save()
+    record_event(user, "save_notification_preferences", preference, before=before,
+                 after={"email": email, "webhook": webhook})
+    return preference
+
+
+# --- webhook endpoints (system administrator) -------------------------------------------------------
+
+
+def may_manage_webhooks(user: User) -> bool:
+    return user.is_active and user.role == User.Role.SYSTEM_ADMIN
+
+
+def _endpoint_snapshot(endpoint: WebhookEndpoint) -> dict[str, object]:
+    # Never the secret, nor the URL's query string (robots carry their access key there).
+    return {"name": endpoint.name, "kind": endpoint.kind, "url": endpoint.masked_url,
+            "unit": endpoint.unit.code if endpoint.unit else None, "active": endpoint.active,
+            "signed": bool(endpoint.secret)}
+
+
+@transaction.atomic
+def create_endpoint(user: User, *, name: str, kind: str, url: str, secret: str = "",
+                    unit: Unit | None = None) -> WebhookEndpoint:
+    if not may_manage_webhooks(user):
+        raise Forbidden(_("Only the system administrator connects webhooks."))
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Please name the webhook."))
+    if kind not in WebhookEndpoint.Kind.values:
+        raise InvalidInput(_("Unknown kind of webhook: %(kind)s") % {"kind": kind})
+    if not url.startswith(("https://", "http://")):
+        raise InvalidInput(_("The webhook URL must start with https:// or http://."))
+    if kind in {WebhookEndpoint.Kind.DINGTALK, WebhookEndpoint.Kind.FEISHU} and not secret:
+        raise InvalidInput(_("DingTalk and Feishu robots sign their messages: enter the robot's secret."))
+    endpoint = WebhookEndpoint.objects.create(name=name, kind=kind, url=url, secret=secret.strip(), unit=unit,
+                                              created_at=lib.now())
+    record_event(user, "create_webhook", endpoint, after=_endpoint_snapshot(endpoint))
+    return endpoint
+
+
+@transaction.atomic
+def set_endpoint_active(user: User, endpoint_id: int, *, active: bool) -> WebhookEndpoint:
+    if not may_manage_webhooks(user):
+        raise Forbidden(_("Only the system administrator connects webhooks."))
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
+    if endpoint is None:
+        raise NotFound("webhook")
+    before = _endpoint_snapshot(endpoint)
+    endpoint.active = active
+    endpoint.save(update_fields=["active"])
+    record_event(user, "enable_webhook" if active else "disable_webhook", endpoint, before=before,
+                 after=_endpoint_snapshot(endpoint))
+    return endpoint
+
+
+@transaction.atomic
+def retry_delivery(user: User, delivery_id: int) -> Delivery:
+    """Give a failed message another round of attempts (after the receiver was fixed)."""
+    if not may_manage_webhooks(user):
+        raise Forbidden(_("Only the system administrator retries deliveries."))
+    delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+    if delivery is None:
+        raise NotFound("delivery")
+    if delivery.state != Delivery.State.FAILED:
+        raise InvalidInput(_("Only a failed delivery can be retried."))
+    now = lib.now()
+    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.PENDING, attempts=0, next_attempt_at=now)
+    record_event(user, "retry_delivery", delivery, before={"state": delivery.state, "attempts": delivery.attempts},
+                 after={"state": Delivery.State.PENDING, "attempts": 0})
+    transaction.on_commit(lambda: _send_later([delivery.pk]))
+    delivery.refresh_from_db()
+    return delivery
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: the base, doubled each time."""
+    return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1))
