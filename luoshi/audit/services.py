@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import F
 
 from luoshi import lib
@@ -81,3 +82,46 @@ def verify_chain() -> ChainReport:
         return ChainReport(False, checked, head.last_id if head else None,
                            "the newest events are missing (the chain ends early)")
     return ChainReport(True, checked)
+
+
+def record_events(
+    actor: object | None,
+    verb: str,
+    items: Sequence[tuple[models.Model, object]],
+) -> int:
+    """Append one event per (object, after) to the chain in a few statements instead of seven
+    per event, for bulk work such as a ledger import. The chain is exactly what `record_event`
+    would have written one by one; call it inside the transaction of the change."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_events must run inside the transaction of the change")
+    if not items:
+        return 0
+    AuditHead.objects.get_or_create(pk=1)
+    AuditHead.objects.filter(pk=1).update(count=F("count") + len(items))  # takes the write lock first
+    head = AuditHead.objects.get(pk=1)
+    created_at = lib.now()
+    actor_id = actor.pk if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    events = [
+        AuditEvent(
+            created_at=created_at, actor_id=actor_id, actor_label=_label(actor), verb=verb,
+            object_type=obj._meta.label_lower, object_id=str(obj.pk), before=None, after=lib.jsonable(after),
+            # Unique placeholders (the hash column is unique) until the ids are known.
+            prev_hash="pending", hash=f"pending-{uuid.uuid4().hex}",
+        )
+        for obj, after in items
+    ]
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    prev_hash = head.last_hash
+    for event in sorted(events, key=lambda e: e.pk):
+        event.prev_hash = prev_hash
+        event.hash = prev_hash = event.compute_hash()
+    # One prepared UPDATE run for every row: bulk_update's CASE expressions cost far more.
+    table, quote = AuditEvent._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET {quote('prev_hash')} = %s, {quote('hash')} = %s WHERE {quote('id')} = %s",
+            [(e.prev_hash, e.hash, e.pk) for e in events],
+        )
+    last = max(events, key=lambda e: e.pk)
+    AuditHead.objects.filter(pk=1).update(last_hash=last.hash, last_id=last.pk)
+    return len(events)

@@ -1,0 +1,217 @@
+"""Scoring the units that lead tasks, for one period (考核评价). Read-only; five queries
+whatever the number of units or tasks (four aggregates grouped by unit, and the units).
+
+The components, for each unit and the period [start, end], seen on `as_of` = min(end, today):
+
+- on-time rate: tasks it leads whose deadline falls in the period and that are completed,
+  or already late (deadline before today), counted as due; those completed on or before
+  the deadline are on time. Rate = on time ÷ due.
+- report punctuality: a task with a reporting cadence owes one report for each whole
+  calendar week / month / quarter of the period it was working for (assigned by the slot's
+  first day, not completed before its last, not cancelled or suspended), once the slot and
+  LUOSHI_CADENCE_GRACE_DAYS are over. A slot is kept on time when the lead unit sent a
+  report within the slot or its grace days. Punctuality = kept ÷ owed.
+- days overdue: for every task past its deadline during the period, the days of the
+  period it spent overdue (until completed, or as_of). Mean = total ÷ overdue tasks.
+- returned reports: progress reports and completion requests of the unit returned
+  (退回) in the period.
+
+Score = 100 × Σ wᵢ·sᵢ ÷ Σ wᵢ over the components that apply, with
+  s_ontime = on-time rate, s_punctuality = punctuality,
+  s_overdue = 1 − min(mean days overdue, cap_overdue) ÷ cap_overdue,
+  s_returned = 1 − min(returned, cap_returned) ÷ cap_returned;
+weights and caps from LUOSHI_SCORE_WEIGHTS and LUOSHI_SCORE_CAPS. On-time rate and
+punctuality do not apply when nothing was due; days overdue does not apply to a unit with
+no task due or overdue in the period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
+from django.utils import timezone
+
+from luoshi.scoring.periods import Period
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lights import add_months
+from luoshi.tasks.models import ProgressReport, Task
+from luoshi.units.models import Unit
+
+COMPONENTS = ("ontime", "punctuality", "overdue", "returned")
+NOT_SCORED = [Status.DRAFT, Status.CANCELLED, Status.SUSPENDED]
+
+
+@dataclass(frozen=True)
+class Formula:
+    weights: dict[str, int]
+    caps: dict[str, int]
+
+    @classmethod
+    def from_settings(cls) -> Formula:
+        weights = {k: settings.LUOSHI_SCORE_WEIGHTS.get(k, 0) for k in COMPONENTS}
+        caps = {"overdue": max(1, settings.LUOSHI_SCORE_CAPS.get("overdue", 30)),
+                "returned": max(1, settings.LUOSHI_SCORE_CAPS.get("returned", 5))}
+        return cls(weights, caps)
+
+    def score(self, parts: dict[str, float | None]) -> float | None:
+        applying = {k: v for k, v in parts.items() if v is not None and self.weights[k] > 0}
+        total = sum(self.weights[k] for k in applying)
+        if not total:
+            return None
+        return round(100 * sum(self.weights[k] * v for k, v in applying.items()) / total, 1)
+
+
+@dataclass
+class UnitScore:
+    unit: Unit
+    due: int = 0
+    on_time: int = 0
+    reports_due: int = 0
+    reports_on_time: int = 0
+    overdue_tasks: int = 0
+    overdue_days: int = 0
+    returned_reports: int = 0
+    returned_completions: int = 0
+    parts: dict[str, float | None] = field(default_factory=dict)
+    score: float | None = None
+    rank: int = 0
+
+    @property
+    def ontime_rate(self) -> float | None:
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def punctuality(self) -> float | None:
+        return self.reports_on_time / self.reports_due if self.reports_due else None
+
+    @property
+    def mean_overdue_days(self) -> float:
+        return self.overdue_days / self.overdue_tasks if self.overdue_tasks else 0.0
+
+    @property
+    def returned(self) -> int:
+        return self.returned_reports + self.returned_completions
+
+    def compute(self, formula: Formula) -> None:
+        self.parts = {
+            "ontime": self.ontime_rate,
+            "punctuality": self.punctuality,
+            "overdue": (1 - min(self.mean_overdue_days, formula.caps["overdue"]) / formula.caps["overdue"])
+            if (self.due or self.overdue_tasks) else None,
+            "returned": 1 - min(self.returned, formula.caps["returned"]) / formula.caps["returned"],
+        }
+        self.score = formula.score(self.parts)
+
+
+# --- cadence slots ------------------------------------------------------------------------------
+
+
+def cadence_slots(period: Period, until: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """(cadence, first day, last day) of every whole week / month / quarter that ends within
+    the period and whose reports were due before `until`."""
+    grace = dt.timedelta(days=settings.LUOSHI_CADENCE_GRACE_DAYS)
+    slots = []
+    monday = period.start + dt.timedelta(days=(7 - period.start.weekday()) % 7)
+    while monday + dt.timedelta(days=6) <= period.end:
+        slots.append(("weekly", monday, monday + dt.timedelta(days=6)))
+        monday += dt.timedelta(days=7)
+    for cadence, months in (("monthly", 1), ("quarterly", 3)):
+        first = dt.date(period.start.year, period.start.month, 1)
+        if cadence == "quarterly":
+            first = dt.date(first.year, (first.month - 1) // 3 * 3 + 1, 1)
+        while first <= period.end:
+            last = add_months(first, months) - dt.timedelta(days=1)
+            if first >= period.start and last <= period.end:
+                slots.append((cadence, first, last))
+            first = add_months(first, months)
+    return [s for s in slots if s[2] + grace < until]
+
+
+# --- the ranking --------------------------------------------------------------------------------
+
+
+def _local_date(name: str) -> TruncDate:
+    return TruncDate(name, tzinfo=timezone.get_current_timezone())
+
+
+def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> list[UnitScore]:
+    """Every unit with something to score in the period, ranked (or only `unit`'s line, still
+    ranked among all)."""
+    formula = Formula.from_settings()
+    as_of = min(period.end, today)
+    scores: dict[int, dict[str, int]] = {}
+
+    def put(unit_id: int, **values: int) -> None:
+        scores.setdefault(unit_id, {}).update(values)
+
+    tasks = Task.objects.exclude(status__in=NOT_SCORED).alias(completed_on=_local_date("completed_at"))
+
+    # 1. on-time completion
+    due = (tasks.filter(deadline__range=(period.start, period.end))
+           .filter(Q(status=Status.COMPLETED) | Q(deadline__lt=today))
+           .values("lead_unit")
+           .annotate(due=Count("id"), on_time=Count("id", filter=Q(status=Status.COMPLETED,
+                                                                    completed_on__lte=F("deadline")))))
+    for row in due:
+        put(row["lead_unit"], due=row["due"], on_time=row["on_time"])
+
+    # 2. days overdue within the period
+    day_before = period.start - dt.timedelta(days=1)
+    overdue_from = Greatest(F("deadline"), Value(day_before))
+    overdue_to = Least(Coalesce(F("completed_on"), Value(as_of)), Value(as_of))
+    overdue = (tasks.filter(deadline__lt=as_of)
+               .filter(Q(completed_at__isnull=True) | (Q(completed_on__gt=F("deadline")) & Q(completed_on__gt=day_before)))
+               .values("lead_unit")
+               .annotate(n=Count("id"), days=Sum(ExpressionWrapper(overdue_to - overdue_from,
+                                                                  output_field=DurationField()))))
+    for row in overdue:
+        put(row["lead_unit"], overdue_tasks=row["n"], overdue_days=row["days"].days if row["days"] else 0)
+
+    # 3. report punctuality: slots owed, and slots kept
+    slots = cadence_slots(period, today)
+    if slots:
+        grace = dt.timedelta(days=settings.LUOSHI_CADENCE_GRACE_DAYS)
+        cadenced = tasks.exclude(cadence="").alias(assigned_on=_local_date("assigned_at"))
+
+        def working(cadence: str, first: dt.date, last: dt.date) -> Q:
+            return Q(cadence=cadence, assigned_on__lte=first) & (Q(completed_at__isnull=True) | Q(completed_on__gt=last))
+
+        owed_terms = [Count("id", filter=working(*slot)) for slot in slots]
+        owed = cadenced.values("lead_unit").annotate(owed=sum(owed_terms[1:], owed_terms[0]))
+        for row in owed:
+            put(row["lead_unit"], reports_due=row["owed"])
+        reported = cadenced.alias(report_on=_local_date("reports__submitted_at"))
+        kept_terms = [Count("id", distinct=True, filter=working(c, a, b) & Q(
+            reports__unit=F("lead_unit"), report_on__gte=a, report_on__lte=b + grace)) for c, a, b in slots]
+        kept = reported.values("lead_unit").annotate(kept=sum(kept_terms[1:], kept_terms[0]))
+        for row in kept:
+            put(row["lead_unit"], reports_on_time=row["kept"])
+
+    # 4. returned reports and completion requests
+    returned = (ProgressReport.objects.filter(outcome=ProgressReport.Outcome.RETURNED)
+                .alias(reviewed_on=_local_date("reviewed_at"))
+                .filter(reviewed_on__range=(period.start, period.end))
+                .values("unit")
+                .annotate(reports=Count("id", filter=Q(asks_completion=False)),
+                          completions=Count("id", filter=Q(asks_completion=True))))
+    for row in returned:
+        put(row["unit"], returned_reports=row["reports"], returned_completions=row["completions"])
+
+    units = Unit.objects.in_bulk([pk for pk, values in scores.items() if any(values.values())])
+    lines = []
+    for pk, u in units.items():
+        line = UnitScore(unit=u, **scores[pk])
+        line.compute(formula)
+        lines.append(line)
+    lines.sort(key=lambda s: (-(s.score if s.score is not None else -1), -(s.ontime_rate or 0), s.unit.path))
+    previous: tuple[float | None, int] = (None, 0)
+    for position, line in enumerate(lines, start=1):
+        line.rank = previous[1] if line.score == previous[0] else position
+        previous = (line.score, line.rank)
+    if unit is not None:
+        return [line for line in lines if line.unit.pk == unit.pk]
+    return lines

@@ -1,0 +1,179 @@
+"""Unit scoring: each component on hand-built tasks with known answers, the formula, the periods."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from luoshi import lib
+from luoshi.lib import InvalidInput
+from luoshi.scoring import periods
+from luoshi.scoring.ranking import Formula, cadence_slots, unit_scores
+from luoshi.tasks import services
+from luoshi.tasks.models import ProgressReport
+from luoshi.units.services import create_unit
+
+Q1 = periods.parse("2024-Q1")
+
+
+def complete(province, task, day):  # type: ignore[no-untyped-def]
+    with lib.clock_at(day):
+        task = services.request_completion(province.liaison_of(task), task, text="done")
+        return services.approve_completion(province.supervisor, task)
+
+
+def days_to(start: dt.date, end: dt.date) -> int:
+    return (end - start).days
+
+
+@pytest.fixture
+def quarter(province):  # type: ignore[no-untyped-def]
+    """EMERG: 3 tasks due in Q1 (one on time, one completed 5 days late, one 10 days late and open),
+    one due after Q1 and one not yet due. HEALTH: a monthly cadence with 2 of 3 reports.
+    SY: one progress report and one completion request returned."""
+    start = dt.date(2024, 1, 5)
+    with lib.clock_at(start):
+        a = province.in_progress(deadline_days=days_to(start, dt.date(2024, 2, 10)))
+        b = province.in_progress(deadline_days=days_to(start, dt.date(2024, 2, 20)))
+        province.in_progress(deadline_days=days_to(start, dt.date(2024, 3, 10)))
+        province.in_progress(deadline_days=days_to(start, dt.date(2024, 4, 10)))
+        province.in_progress(deadline_days=days_to(start, dt.date(2024, 3, 25)))
+    complete(province, a, dt.date(2024, 2, 8))
+    complete(province, b, dt.date(2024, 2, 25))
+    with lib.clock_at(dt.date(2024, 1, 1)):
+        health = province.signed(province.health, cadence="monthly", deadline_days=200)
+    for day in (dt.date(2024, 1, 20), dt.date(2024, 3, 5)):
+        with lib.clock_at(day):
+            services.report_progress(province.other_liaison, health, text="monthly report", progress=20)
+    with lib.clock_at(dt.date(2024, 2, 1)):
+        city = province.in_progress(province.city, deadline_days=300)
+    with lib.clock_at(dt.date(2024, 2, 2)):
+        services.review_report(province.supervisor, ProgressReport.objects.get(task=city), accept=False,
+                               note="no figures")
+    with lib.clock_at(dt.date(2024, 2, 3)):
+        city = services.request_completion(province.city_liaison, city, text="done")
+    with lib.clock_at(dt.date(2024, 2, 4)):
+        services.return_task(province.supervisor, city, reason="not finished")
+    return province
+
+
+def lines_by_code(period, today):  # type: ignore[no-untyped-def]
+    return {line.unit.code: line for line in unit_scores(period, today)}
+
+
+def test_it_counts_on_time_completion(quarter):
+    """Due = completed or late tasks with a deadline in the period; on time = completed by the deadline."""
+    emerg = lines_by_code(Q1, dt.date(2024, 3, 20))["EMERG"]
+    assert (emerg.due, emerg.on_time) == (3, 1)
+    assert emerg.ontime_rate == pytest.approx(1 / 3)
+
+
+def test_it_counts_days_overdue_within_the_period(quarter):
+    """Days overdue: 5 for the task completed late, 10 for the open one as of 20 March."""
+    emerg = lines_by_code(Q1, dt.date(2024, 3, 20))["EMERG"]
+    assert (emerg.overdue_tasks, emerg.overdue_days, emerg.mean_overdue_days) == (2, 15, 7.5)
+
+
+def test_days_overdue_stop_at_the_end_of_the_period(quarter):
+    """Seen after the quarter, open tasks' days stop at 31 March (and the 25 March task is late too)."""
+    emerg = lines_by_code(Q1, dt.date(2024, 5, 1))["EMERG"]
+    assert (emerg.due, emerg.overdue_tasks, emerg.overdue_days) == (4, 3, 5 + 21 + 6)
+
+
+def test_it_counts_report_punctuality(quarter):
+    """A monthly task assigned on 1 January owes 3 reports in Q1; it sent them in January and March."""
+    health = lines_by_code(Q1, dt.date(2024, 4, 15))["HEALTH"]
+    assert (health.reports_due, health.reports_on_time) == (3, 2)
+    assert health.due == 0 and health.parts["ontime"] is None and health.parts["overdue"] is None
+    assert health.score == 75.0  # (30 × 2/3 + 10 × 1) ÷ 40
+
+
+def test_a_slot_is_not_owed_before_it_ends(quarter):
+    """On 15 March only January and February reports are owed."""
+    health = lines_by_code(Q1, dt.date(2024, 3, 15))["HEALTH"]
+    assert (health.reports_due, health.reports_on_time) == (2, 1)
+
+
+def test_it_counts_returned_reports_and_completion_requests(quarter):
+    """One progress report and one completion request returned to Shenyang in February."""
+    city = lines_by_code(Q1, dt.date(2024, 3, 20))["SY"]
+    assert (city.returned_reports, city.returned_completions) == (1, 1)
+    assert city.score == 60.0  # only the returned part applies: 1 − 2/5
+    assert "SY" not in lines_by_code(periods.parse("2024-03"), dt.date(2024, 3, 20))
+
+
+def test_it_scores_and_ranks_by_the_formula(quarter):
+    """EMERG's score combines on-time rate, overdue days and returns with the default weights."""
+    lines = unit_scores(Q1, dt.date(2024, 3, 20))
+    emerg = next(line for line in lines if line.unit.code == "EMERG")
+    expected = 100 * (40 * (1 / 3) + 20 * (1 - 7.5 / 30) + 10 * 1) / 70
+    assert emerg.score == round(expected, 1)
+    assert [line.rank for line in lines] == sorted(line.rank for line in lines)
+    assert lines[0].rank == 1
+
+
+def test_the_formula_follows_the_settings(settings):
+    """Weights and caps come from the settings; parts that do not apply are left out."""
+    settings.LUOSHI_SCORE_WEIGHTS = {"ontime": 50, "punctuality": 0, "overdue": 50, "returned": 0}
+    settings.LUOSHI_SCORE_CAPS = {"overdue": 10, "returned": 2}
+    formula = Formula.from_settings()
+    assert formula.score({"ontime": 0.5, "punctuality": 1.0, "overdue": 0.0, "returned": 1.0}) == 25.0
+    assert formula.score({"ontime": None, "punctuality": None, "overdue": 0.8, "returned": 1.0}) == 80.0
+    assert formula.score({"ontime": None, "punctuality": None, "overdue": None, "returned": 1.0}) is None
+
+
+def test_ties_share_a_rank(province):
+    """Two units with the same score share the rank."""
+    with lib.clock_at(dt.date(2024, 1, 5)):
+        province.in_progress(deadline_days=10)
+        province.in_progress(province.health, deadline_days=10)
+    lines = unit_scores(Q1, dt.date(2024, 3, 1))
+    assert [line.rank for line in lines] == [1, 1]
+
+
+def test_weekly_and_quarterly_slots_cover_the_period():
+    """Q1 2024 holds 13 whole weeks (1 January is a Monday, 31 March a Sunday), 3 months and 1 quarter."""
+    slots = cadence_slots(Q1, dt.date(2024, 6, 1))
+    assert sum(1 for s in slots if s[0] == "weekly") == 13
+    assert sum(1 for s in slots if s[0] == "monthly") == 3
+    assert [s[1:] for s in slots if s[0] == "quarterly"] == [(dt.date(2024, 1, 1), dt.date(2024, 3, 31))]
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("2024", dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    ("2024-Q2", dt.date(2024, 4, 1), dt.date(2024, 6, 30)),
+    ("2024-02", dt.date(2024, 2, 1), dt.date(2024, 2, 29)),
+    ("2024-01-15..2024-02-20", dt.date(2024, 1, 15), dt.date(2024, 2, 20)),
+])
+def test_it_parses_periods(text, start, end):
+    """Years, quarters, months and ranges are periods with inclusive ends."""
+    period = periods.parse(text)
+    assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["2024-Q5", "2024-13", "last year", "2024-03-01..2024-02-01"])
+def test_it_refuses_what_is_not_a_period(text):
+    """Impossible periods are refused with a message."""
+    with pytest.raises(InvalidInput):
+        periods.parse(text)
+
+
+def _queries(period, today) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as context:
+        unit_scores(period, today)
+    return len(context.captured_queries)
+
+
+def test_it_runs_the_same_queries_for_1_and_50_units(province):
+    """The ranking costs the same number of queries whatever the number of units."""
+    with lib.clock_at(dt.date(2024, 1, 1)):
+        province.in_progress(deadline_days=20, cadence="weekly")
+    one = _queries(Q1, dt.date(2024, 3, 20))
+    with lib.clock_at(dt.date(2024, 1, 1)):
+        for n in range(49):
+            unit = create_unit(None, code=f"U{n}", name_zh=f"第{n}厅", name_en=f"Dept {n}", kind="department",
+                               parent=province.root)
+            services.assign_task(province.supervisor, province.draft(unit, deadline_days=20, cadence="weekly"))
+    assert len(unit_scores(Q1, dt.date(2024, 3, 20))) == 50
+    assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 6

@@ -1,0 +1,88 @@
+"""The ranking of units by score for a period, and its export to Excel.
+
+The supervision office and leaders see every unit; a liaison sees only their own unit's
+line; the administrators and meeting secretaries get 404."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.scoring import periods
+from luoshi.scoring.forms import PeriodForm
+from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
+
+
+def _scope(user: User) -> tuple[bool, object]:
+    """(may see, only this unit or None for all) — 404 for everyone else."""
+    if user.is_active and user.role in {User.Role.SUPERVISOR, User.Role.LEADER}:
+        return True, None
+    if user.is_active and user.role == User.Role.LIAISON and user.unit is not None:
+        return True, user.unit
+    raise Http404
+
+
+def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[UnitScore], object]:
+    _ok, unit = _scope(request.user)  # type: ignore[arg-type]
+    today = lib.today()
+    form = PeriodForm(request.GET or None, today=today)
+    period = form.cleaned_data["chosen"] if form.is_valid() else periods.current_quarter(today)
+    return form, period, unit_scores(period, today, unit=unit), unit  # type: ignore[arg-type]
+
+
+@login_required
+@require_GET
+def scoring(request: HttpRequest) -> HttpResponse:
+    form, period, lines, unit = _ranking(request)
+    formula = Formula.from_settings()
+    context = {"form": form, "period": period, "lines": lines, "own_unit": unit, "formula": formula,
+               "weights": formula.weights, "caps": formula.caps,
+               "export_query": request.GET.urlencode()}
+    template = "scoring/_ranking.html" if request.headers.get("HX-Request") else "scoring/ranking.html"
+    return render(request, template, context)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+@login_required
+@require_GET
+def scoring_export(request: HttpRequest) -> HttpResponse:
+    _form, period, lines, _unit = _ranking(request)
+    formula = Formula.from_settings()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Scores"))
+    sheet.append([_("Unit scores"), period.label, f"{period.start.isoformat()} – {period.end.isoformat()}"])
+    sheet.append([])
+    sheet.append([_("Rank"), _("Unit"), _("Score"), _("Tasks due"), _("Completed on time"), _("On-time rate %"),
+                  _("Reports owed"), _("Reports on time"), _("Punctuality %"), _("Overdue tasks"),
+                  _("Days overdue (total)"), _("Days overdue (mean)"), _("Returned reports"),
+                  _("Returned completion requests")])
+    for line in lines:
+        sheet.append([line.rank, line.unit.name, line.score, line.due, line.on_time, _percent(line.ontime_rate),
+                      line.reports_due, line.reports_on_time, _percent(line.punctuality), line.overdue_tasks,
+                      line.overdue_days, round(line.mean_overdue_days, 1), line.returned_reports,
+                      line.returned_completions])
+    sheet.append([])
+    w, c = formula.weights, formula.caps
+    sheet.append([_("Score = 100 × (%(a)s × on-time rate + %(b)s × punctuality + %(c)s × (1 − min(mean days "
+                    "overdue, %(cap_o)s) ÷ %(cap_o)s) + %(d)s × (1 − min(returned, %(cap_r)s) ÷ %(cap_r)s)) ÷ the "
+                    "sum of the weights of the parts that apply") % {
+        "a": w["ontime"], "b": w["punctuality"], "c": w["overdue"], "d": w["returned"],
+        "cap_o": c["overdue"], "cap_r": c["returned"]}])
+    buffer = BytesIO()
+    book.save(buffer)
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    safe_key = period.key.replace("..", "_")
+    response["Content-Disposition"] = f'attachment; filename="luoshi-scores-{safe_key}.xlsx"'
+    return response
