@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.accounts.models import User
+
+from .models import CalendarFeed
+from .services import subscribable_units
+
+
+class CalendarFeedForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Deadlines of"), choices=CalendarFeed.Scope.choices,
+                              initial=CalendarFeed.Scope.MINE)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False,  # type: ignore[arg-type]
+                                  empty_label=_("Choose a unit"),
+                                  help_text=_("Only for a unit's calendar."))
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = subscribable_units(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("scope") == CalendarFeed.Scope.UNIT and not data.get("unit"):
+            self.add_error("unit", _("Choose the unit whose deadlines the calendar shows."))
+        return data

@@ -1,0 +1,86 @@
+"""What the public portal may show: public tasks, reduced to their public fields.
+
+Pages get `PublicTask` values, never Task rows, so no template can reach an internal
+field (person responsible, reports, evidence, audit, liaisons) by accident."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from luoshi.lib import NotFound
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.models import Task
+
+HIDDEN_STATUSES = (Status.DRAFT, Status.CANCELLED)
+PUBLIC_FIELDS = ("id", "title", "status", "progress", "light", "deadline", "completed_at",
+                 "lead_unit__name_zh", "lead_unit__name_en", "directive__text",
+                 "directive__meeting__title", "directive__meeting__date")
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    pk: int
+    title: str
+    status: str
+    status_label: str
+    progress: int
+    light: str
+    light_label: str
+    deadline: dt.date | None
+    completed: bool
+    lead_unit: str
+    directive: str
+    meeting: str
+    meeting_date: dt.date | None
+
+    @property
+    def shows_directive(self) -> bool:
+        """Worth showing beside the title: tasks are often titled with their directive's text."""
+        return bool(self.directive) and self.directive.strip() != self.title.strip()
+
+
+def public_tasks() -> QuerySet[Task]:
+    return Task.objects.filter(public=True).exclude(status__in=HIDDEN_STATUSES)
+
+
+def as_public(row: dict[str, object]) -> PublicTask:
+    from django.utils.translation import get_language
+
+    english = (get_language() or "").startswith("en")
+    return PublicTask(
+        pk=row["id"], title=row["title"], status=row["status"],  # type: ignore[arg-type]
+        status_label=str(Status(row["status"]).label),
+        progress=row["progress"], light=row["light"],  # type: ignore[arg-type]
+        light_label=str(Task.Light(row["light"]).label),
+        deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,  # type: ignore[arg-type]
+        lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],  # type: ignore[arg-type]
+        directive=row["directive__text"] or "", meeting=row["directive__meeting__title"] or "",  # type: ignore[arg-type]
+        meeting_date=row["directive__meeting__date"],  # type: ignore[arg-type]
+    )
+
+
+def list_public(light: str = "") -> QuerySet[Task]:
+    tasks = public_tasks()
+    if light:
+        tasks = tasks.filter(light=light)
+    return tasks.order_by("deadline", "id")
+
+
+def light_counts() -> dict[str, int]:
+    counts = dict(public_tasks().exclude(status=Status.COMPLETED).values_list("light")
+                  .annotate(n=Count("id")).values_list("light", "n"))
+    return {light: counts.get(light, 0) for light in ("red", "amber", "green")}
+
+
+def completed_count() -> int:
+    return public_tasks().filter(status=Status.COMPLETED).count()
+
+
+def get_public_task(pk: int | str) -> PublicTask:
+    row = public_tasks().filter(pk=pk).values(*PUBLIC_FIELDS).first()
+    if row is None:
+        raise NotFound("task")
+    return as_public(row)
