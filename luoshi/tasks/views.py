@@ -1,27 +1,426 @@
-"""Task pages."""
+"""Task pages: the ledger (台账) and its Excel export, the task page with its action forms,
+and evidence downloads.
+
+Each view: decorators → access helper → form → one service call through perform() →
+redirect or render. With htmx the same view answers with a fragment.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.functional import Promise
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound
-from luoshi.tasks.permissions import get_task_for_user
+from luoshi.meetings.services import may_read_meetings
+from luoshi.tasks import forms, services
+from luoshi.tasks.ledger import (
+    PAGE_SIZE,
+    CountedPaginator,
+    count_by_light,
+    ledger_workbook,
+    mark_overdue,
+    with_latest_report,
+)
+from luoshi.tasks.lifecycle import Action, Status, allowed_actions, next_status
+from luoshi.tasks.models import Evidence, ProgressReport, Task
+from luoshi.tasks.permissions import can, get_task_for_user, visible_tasks
+from luoshi.web.actions import perform
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
+    try:
+        return get_task_for_user(_user(request), pk)
+    except NotFound:
+        raise Http404 from None
+
+
+# --- the ledger ------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    form = forms.LedgerFilterForm(request.GET)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if form.is_valid():
+        query = form.query()
+        tasks = query.tasks_for(_user(request))
+        counts = count_by_light(query.filter(visible_tasks(_user(request))))
+        page = CountedPaginator(tasks, PAGE_SIZE, counts.total).get_page(request.GET.get("page"))
+        page.object_list = mark_overdue(page.object_list)
+        context.update(query=query, counts=counts, page=page)
+    else:
+        status = 400
+    if _is_htmx(request):
+        response = render(request, "tasks/_ledger_table.html", context, status=status)
+        # Push the address without the empty fields the form sends.
+        chosen = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
+        response["HX-Push-Url"] = request.path + (f"?{chosen}" if chosen else "")
+    else:
+        response = render(request, "tasks/ledger.html", context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@login_required
+def ledger_export(request: HttpRequest) -> HttpResponse:
+    form = forms.LedgerFilterForm(request.GET)
+    if not form.is_valid():
+        return render(request, "tasks/ledger.html", {"form": form}, status=400)
+    query = form.query()
+    tasks = with_latest_report(query.tasks_for(_user(request)))
+    content = ledger_workbook(tasks, query, user=_user(request), today=lib.today())
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ledger-{lib.today():%Y-%m-%d}.xlsx"'
+    return response
+
+
+# --- the task page -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    """One thing a user can do on the task page, with its form and its service call."""
+
+    name: str
+    permission: str  # the action name permissions.can() knows
+    label: Promise
+    success: Promise
+    form_class: type[forms.TaskForm]
+    run: Callable[[User, Task, Any], object]
+    in_life_cycle: bool = True  # also checked against lifecycle.allowed_actions
+    state: Callable[[Task], bool] = lambda task: True  # for actions outside the life cycle
+    danger: bool = False
+
+    def available(self, user: User, task: Task) -> bool:
+        if not can(user, self.permission, task):
+            return False
+        if self.in_life_cycle:
+            return self.permission in allowed_actions(task.status)
+        return self.state(task)
+
+
+def _version(form: Any) -> int:
+    return form.cleaned_data["version"]
+
+
+def _decompose(user: User, task: Task, form: Any) -> object:
+    parts = [services.SubTask(lead_unit=d["lead_unit"], title=d["title"], deadline=d["deadline"],
+                              weight=d["weight"]) for d in form.sub_tasks()]
+    return services.decompose_task(user, task, parts, expected_version=_version(form))
+
+
+def _edit(user: User, task: Task, form: Any) -> object:
+    changes = form.changes()
+    if not changes:
+        raise lib.InvalidInput(_("Nothing was changed."))
+    if "cooperating_units" in changes:
+        changes["cooperating_units"] = list(changes["cooperating_units"])
+    return services.update_task(user, task, expected_version=_version(form), **changes)
+
+
+# In the order they are offered on the page.
+ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
+    TaskAction("assign", Action.ASSIGN, gettext_lazy("Assign"), gettext_lazy("The task was assigned to its lead unit."),
+               forms.AssignForm, lambda u, t, f: services.assign_task(
+                   u, t, lead_unit=f.cleaned_data["lead_unit"],
+                   cooperating_units=list(f.cleaned_data["cooperating_units"]),
+                   person_responsible=f.cleaned_data["person_responsible"], deadline=f.cleaned_data["deadline"],
+                   cadence=f.cleaned_data["cadence"], expected_version=_version(f))),
+    TaskAction("sign", Action.SIGN, gettext_lazy("Sign for this task"), gettext_lazy("You have signed for the task."),
+               forms.EmptyForm, lambda u, t, f: services.sign_task(u, t, expected_version=_version(f))),
+    TaskAction("report", Action.REPORT, gettext_lazy("Report progress"), gettext_lazy("Your progress report was submitted."),
+               forms.ReportForm, lambda u, t, f: services.report_progress(
+                   u, t, text=f.cleaned_data["text"], progress=f.cleaned_data["progress"],
+                   period=f.cleaned_data["period"], files=f.cleaned_data["files"], expected_version=_version(f))),
+    TaskAction("request_completion", Action.REQUEST_COMPLETION, gettext_lazy("Request completion"),
+               gettext_lazy("Completion was requested; the supervising office will review it."),
+               forms.CompletionForm, lambda u, t, f: services.request_completion(
+                   u, t, text=f.cleaned_data["text"], files=f.cleaned_data["files"], expected_version=_version(f))),
+    TaskAction("approve", Action.APPROVE, gettext_lazy("Approve completion"), gettext_lazy("The task is completed."),
+               forms.ApproveForm, lambda u, t, f: services.approve_completion(
+                   u, t, note=f.cleaned_data["note"], expected_version=_version(f))),
+    TaskAction("return", Action.RETURN, gettext_lazy("Return for more work"),
+               gettext_lazy("The task was returned to its lead unit."),
+               forms.ReasonForm, lambda u, t, f: services.return_task(
+                   u, t, reason=f.cleaned_data["reason"], expected_version=_version(f))),
+    TaskAction("decompose", Action.DECOMPOSE, gettext_lazy("Decompose into sub-tasks"),
+               gettext_lazy("The sub-tasks were created and assigned."), forms.DecomposeForm, _decompose),
+    TaskAction("urge", Action.URGE, gettext_lazy("Urge"), gettext_lazy("The lead unit was urged."),
+               forms.TextForm, lambda u, t, f: services.urge_task(u, t, text=f.cleaned_data["text"])),
+    TaskAction("escalate", Action.ESCALATE, gettext_lazy("Escalate"), gettext_lazy("Supervision was escalated."),
+               forms.EscalateForm, lambda u, t, f: services.escalate_task(
+                   u, t, level=f.cleaned_data["level"], reason=f.cleaned_data["reason"])),
+    TaskAction("instruct", "instruct", gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
+               forms.TextForm, lambda u, t, f: services.write_instruction(u, t, text=f.cleaned_data["text"]),
+               in_life_cycle=False, state=lambda task: task.status != Status.DRAFT),
+    TaskAction("edit", "update", gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
+               forms.EditForm, _edit, in_life_cycle=False, state=lambda task: task.is_open),
+    TaskAction("suspend", Action.SUSPEND, gettext_lazy("Suspend"), gettext_lazy("The task is suspended."),
+               forms.ReasonForm, lambda u, t, f: services.suspend_task(
+                   u, t, reason=f.cleaned_data["reason"], expected_version=_version(f)), danger=True),
+    TaskAction("resume", Action.RESUME, gettext_lazy("Resume"), gettext_lazy("The task was resumed."),
+               forms.EmptyForm, lambda u, t, f: services.resume_task(u, t, expected_version=_version(f))),
+    TaskAction("cancel", Action.CANCEL, gettext_lazy("Cancel the task"), gettext_lazy("The task was cancelled."),
+               forms.ReasonForm, lambda u, t, f: services.cancel_task(
+                   u, t, reason=f.cleaned_data["reason"], expected_version=_version(f)), danger=True),
+]}
+
+
+@dataclass
+class ActionPanel:
+    """An action as shown: its form (bound after a failed attempt) and the error, if any."""
+
+    action: TaskAction
+    form: Any
+    error: str = ""
+    conflict: bool = False
+    open: bool = False
+
+
+AUDIT_LABELS = {
+    "create_task": gettext_lazy("created the task"),
+    "assign_task": gettext_lazy("assigned the task"),
+    "sign_task": gettext_lazy("signed for the task"),
+    "update_task": gettext_lazy("edited the details"),
+    "report_progress": gettext_lazy("reported progress"),
+    "request_completion": gettext_lazy("requested completion"),
+    "approve_completion": gettext_lazy("approved completion"),
+    "return_task": gettext_lazy("returned the task"),
+    "suspend_task": gettext_lazy("suspended the task"),
+    "resume_task": gettext_lazy("resumed the task"),
+    "cancel_task": gettext_lazy("cancelled the task"),
+    "decompose_task": gettext_lazy("decomposed the task"),
+    "create_subtask": gettext_lazy("created the task as a sub-task"),
+    "roll_up_progress": gettext_lazy("rolled up progress from the sub-tasks"),
+}
+# Fields whose change is worth a line in the history (version and the like are not).
+AUDIT_FIELDS = {
+    "status": gettext_lazy("status"), "progress": gettext_lazy("progress"), "deadline": gettext_lazy("deadline"),
+    "lead_unit": gettext_lazy("lead unit"), "person_responsible": gettext_lazy("person responsible"),
+    "light": gettext_lazy("light"), "blocked": gettext_lazy("blocked"), "public": gettext_lazy("public"),
+    "cadence": gettext_lazy("reporting cadence"), "reason": gettext_lazy("reason"),
+    "cooperating_units": gettext_lazy("cooperating units"), "weight": gettext_lazy("weight"),
+}
+
+
+def _audit_changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
+    if not isinstance(event.before, dict):  # a creation: the fields above say it all
+        return []
+    before = event.before
+    after = event.after if isinstance(event.after, dict) else {}
+    changes = []
+    for key, label in AUDIT_FIELDS.items():
+        old, new = before.get(key), after.get(key)
+        if old != new and (key in before or key in after):
+            changes.append((str(label), _shown(key, old), _shown(key, new)))
+    return changes
+
+
+def _shown(key: str, value: Any) -> str:
+    """An audited value as people read it: labels, not codes."""
+    choices = {"status": Status, "light": Task.Light, "cadence": Task.Cadence}.get(key)
+    if choices is not None and value in choices.values:
+        return str(choices(value).label)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value) or "—"
+    return "—" if value in (None, "") else str(value)
+
+
+def _timeline(task: Task) -> list[dict[str, Any]]:
+    """Reports, urges, escalations, instructions and this task's audit events, newest first."""
+    entries: list[dict[str, Any]] = []
+    reports = task.reports.select_related("unit", "author", "reviewed_by").prefetch_related("evidence")
+    for report in reports:
+        entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
+    for urge in task.urges.select_related("by", "to_unit"):
+        entries.append({"kind": "urge", "at": urge.created_at, "obj": urge})
+    for escalation in task.escalations.select_related("by"):
+        entries.append({"kind": "escalation", "at": escalation.created_at, "obj": escalation})
+    for instruction in task.instructions.select_related("by"):
+        entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
+    events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk))
+              .select_related("actor").order_by("-id")[:200])
+    for event in events:
+        entries.append({"kind": "event", "at": event.created_at, "obj": event,
+                        "label": AUDIT_LABELS.get(event.verb, event.verb), "changes": _audit_changes(event)})
+    # Stable: equal times keep the order above (a report before the audit row it caused).
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries
+
+
+def _panels(request: HttpRequest, task: Task, failed: ActionPanel | None = None) -> list[ActionPanel]:
+    user = _user(request)
+    panels = []
+    for action in ACTIONS.values():
+        if failed is not None and failed.action.name == action.name:
+            panels.append(failed)
+        elif action.available(user, task):
+            panels.append(ActionPanel(action, action.form_class(task=task, user=user)))
+    return panels
+
+
+def _pending_reviews(request: HttpRequest, task: Task) -> list[ProgressReport]:
+    if not can(_user(request), Action.APPROVE, task):
+        return []
+    return list(task.reports.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
+                .select_related("unit", "author").prefetch_related("evidence"))
+
+
+def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None = None,
+                    review_error: tuple[int, str, str] | None = None) -> dict[str, Any]:
+    task = Task.objects.select_related("lead_unit", "parent__lead_unit", "directive__meeting").prefetch_related(
+        "cooperating_units", "priority_areas").get(pk=task.pk)
+    children = mark_overdue(task.children.select_related("lead_unit").order_by("deadline", "id"))
+    child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
+    return {
+        "task": task,
+        "days_overdue": mark_overdue([task])[0].days_overdue,  # type: ignore[attr-defined]
+        "directive": task.directive,
+        "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
+        "children": children,
+        "child_weight": child_weight,
+        "milestones": list(task.milestones.all()),
+        "timeline": _timeline(task),
+        "panels": _panels(request, task, failed),
+        "pending_reviews": _pending_reviews(request, task),
+        "review_error": review_error,
+        "today": lib.today(),
+    }
 
 
 @require_GET
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
+    if _is_htmx(request):
+        response = render(request, "tasks/_task_body.html", _detail_context(request, task) | {"is_fragment": True})
+    else:
+        response = render(request, "tasks/task_detail.html", _detail_context(request, task))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _success(request: HttpRequest, task: Task, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if not _is_htmx(request):
+        return redirect(task)
+    response = render(request, "tasks/_task_body.html", _detail_context(request, task) | {"is_fragment": True})
+    response["HX-Retarget"] = "#task-body"
+    response["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _drop_queued_messages(request: HttpRequest) -> None:
+    """perform() queued the error for the next page; the fragment shows it beside the form."""
+    for _message in messages.get_messages(request):
+        pass
+
+
+@require_POST
+@login_required
+def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    user = _user(request)
+    task = _task_or_404(request, pk)
+    if not can(user, spec.permission, task):
+        raise Http404
+    form = spec.form_class(request.POST, request.FILES, task=task, user=user)
+    error = ""
+    if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
+        # The life cycle's own message ("Cannot sign for a task that is signed for."),
+        # e.g. for a form posted twice, rather than a version conflict.
+        _result, error = perform(request, lambda: next_status(task.status, spec.permission))
+    elif form.is_valid():
+        result, error = perform(request, lambda: spec.run(user, task, form))
+        if not error:
+            return _success(request, task, str(spec.success))
+    fresh = Task.objects.get(pk=task.pk)
+    posted_version = form.data.get("version")
+    conflict = "version" in form.fields and str(fresh.version) != str(posted_version)
+    failed = ActionPanel(spec, form, error=error, conflict=conflict, open=True)
+    if _is_htmx(request):
+        _drop_queued_messages(request)
+        html = render_to_string("tasks/_action.html", {"panel": failed, "task": fresh}, request=request)
+        return HttpResponse(html, status=422)
+    return render(request, "tasks/task_detail.html", _detail_context(request, fresh, failed), status=422)
+
+
+@require_POST
+@login_required
+def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    task = _task_or_404(request, pk)
     try:
-        task = get_task_for_user(request.user, pk)  # type: ignore[arg-type]
-    except NotFound:
+        report = task.reports.get(pk=report_pk)
+    except ProgressReport.DoesNotExist:
         raise Http404 from None
-    return render(request, "tasks/task_detail.html", {
-        "task": task,
-        "children": task.children.select_related("lead_unit"),
-        "reports": task.reports.select_related("unit", "author"),
-        "urges": task.urges.select_related("to_unit"),
-        "instructions": task.instructions.select_related("by"),
-    })
+    form = forms.ReviewForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        _result, error = perform(request, lambda: services.review_report(
+            _user(request), report, accept=accept, note=form.cleaned_data["note"]))
+        if not error:
+            return _success(request, task, _("The report was accepted.") if accept else
+                            _("The report was returned to the unit."))
+    else:
+        error = _("Choose whether to accept or return the report.")
+        messages.error(request, error)
+    context = _detail_context(request, task, review_error=(report.pk, error, request.POST.get("note", "")))
+    if _is_htmx(request):
+        _drop_queued_messages(request)
+        response = render(request, "tasks/_task_body.html", context, status=422)
+        response["HX-Retarget"] = "#task-body"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "tasks/task_detail.html", context, status=422)
+
+
+# --- evidence --------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    try:
+        evidence = Evidence.objects.select_related("report").get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    _task_or_404(request, evidence.report.task_id)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
+                        content_type=evidence.content_type or "application/octet-stream")

@@ -1,0 +1,303 @@
+"""Forms of the task pages: the ledger filters and one form per action on a task.
+
+The forms only parse what people type; the rules (who may, in which state, what is
+acceptable) are the services' and the life cycle's, and their messages are shown as is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.tasks.ledger import SORT_LABELS, LedgerQuery
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.models import Escalation, Task
+from luoshi.tasks.permissions import is_supervisor
+from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS
+from luoshi.units.models import Unit
+
+ISO_DATE = ["%Y-%m-%d"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _unit_label(unit: Unit) -> str:
+    depth = max(0, unit.path.count("/") - 2)
+    return "\u3000" * depth + unit.name
+
+
+# --- the ledger filters ---------------------------------------------------------------------
+
+
+class LedgerFilterForm(forms.Form):
+    """The ledger's GET parameters. Unknown codes and bad dates become field errors."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
+    unit = forms.ChoiceField(label=_("Lead unit (and below)"), required=False,
+                             error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("any status")), *Status.choices],
+                               error_messages={"invalid_choice": _("%(value)s is not a task status.")})
+    light = forms.ChoiceField(label=_("Light"), required=False,
+                              choices=[("", _("any light")), *Task.Light.choices],
+                              error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
+    area = forms.ChoiceField(label=_("Priority area"), required=False,
+                             error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})
+    meeting = forms.ChoiceField(label=_("Meeting"), required=False,
+                                error_messages={"invalid_choice": _("There is no meeting number %(value)s.")})
+    deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=DateInput(),
+                                    error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
+    deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=DateInput(),
+                                  error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(SORT_LABELS.items()),
+                             error_messages={"invalid_choice": _("The ledger cannot be ordered by %(value)s.")})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.units = {u.code: u for u in Unit.objects.only("code", "name_zh", "name_en", "path")}
+        self.areas = {a.code: a for a in PriorityArea.objects.all()}
+        self.meetings = {str(m.pk): m for m in Meeting.objects.only("title", "date")}
+        self.fields["unit"].choices = [("", _("all units"))] + [(c, _unit_label(u)) for c, u in self.units.items()]
+        self.fields["area"].choices = [("", _("all areas"))] + [(c, a.name) for c, a in self.areas.items()]
+        self.fields["meeting"].choices = [("", _("all meetings"))] + [
+            (pk, f"{m.date:%Y-%m-%d} {m.title}" if m.date else m.title) for pk, m in self.meetings.items()
+        ]
+
+    def uses_more_filters(self) -> bool:
+        """Whether a filter beyond the first row is set (the page then shows them open)."""
+        names = ("status", "area", "meeting", "deadline_from", "deadline_to")
+        return any(self.data.get(name) for name in names) or self.data.get("sort", "deadline") != "deadline"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("deadline_from"), data.get("deadline_to")
+        if start and end and start > end:
+            raise ValidationError(_("“Due from” is after “Due by”: no task can match."))
+        return data
+
+    def query(self) -> LedgerQuery:
+        """The validated filters; call after is_valid()."""
+        data = self.cleaned_data
+        query = LedgerQuery(
+            unit=self.units.get(data["unit"]), status=data["status"], light=data["light"],
+            area=self.areas.get(data["area"]), meeting=self.meetings.get(data["meeting"]),
+            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"],
+            q=data["q"].strip(), sort=data["sort"] or "deadline",
+        )
+        for name in ("q", "unit", "status", "light", "area", "meeting", "deadline_from", "deadline_to"):
+            if data.get(name):
+                field = self.fields[name]
+                value = dict(field.choices).get(data[name], data[name]) if hasattr(field, "choices") else data[name]  # type: ignore[attr-defined]
+                text = value.isoformat() if isinstance(value, dt.date) else str(value).strip("\u3000")
+                query.applied.append((str(field.label), text))
+        return query
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field; the service checks their types and sizes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        accept = ",".join(sorted(ALLOWED_EVIDENCE_EXTENSIONS))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items if item]
+
+
+def evidence_help() -> str:
+    types = " ".join(sorted(ext.lstrip(".") for ext in ALLOWED_EVIDENCE_EXTENSIONS))
+    return str(_("You may choose several files, each up to %(mb)s MB. Accepted types: %(types)s.")
+               % {"mb": settings.LUOSHI_MAX_UPLOAD_MB, "types": types})
+
+
+# --- actions on one task ----------------------------------------------------------------------
+
+
+class TaskForm(forms.Form):
+    """Every action form knows the task it acts on and who acts."""
+
+    def __init__(self, *args: Any, task: Task, user: Any, **kwargs: Any) -> None:
+        self.task, self.user = task, user
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class VersionedForm(TaskForm):
+    """Carries the version the user saw, passed to the service as expected_version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.task.version
+
+
+def _units() -> QuerySet[Unit]:
+    return Unit.objects.only("code", "name_zh", "name_en", "path")
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return _unit_label(obj)
+
+
+class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+        return _unit_label(obj)
+
+
+class AssignForm(VersionedForm):
+    lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
+    cooperating_units = UnitsChoiceField(
+        label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
+    deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
+    cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
+        self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+        if not self.is_bound:
+            task = self.task
+            self.initial.update(lead_unit=task.lead_unit_id, person_responsible=task.person_responsible,
+                                deadline=task.deadline, cadence=task.cadence,
+                                cooperating_units=[u.pk for u in task.cooperating_units.all()])
+
+
+class EmptyForm(VersionedForm):
+    """Sign for, resume: nothing to fill in but the version seen."""
+
+
+class ReportForm(VersionedForm):
+    text = forms.CharField(label=_("What has been done"), widget=forms.Textarea(attrs={"rows": 4}))
+    progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
+    period = forms.CharField(label=_("Period"), required=False, max_length=20,
+                             help_text=_("For example 2024-05 or 2024-Q2."))
+    files = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = evidence_help()
+        if not self.is_bound:
+            self.initial["progress"] = self.task.progress
+
+
+class CompletionForm(VersionedForm):
+    text = forms.CharField(label=_("Summary of the work done"), widget=forms.Textarea(attrs={"rows": 4}))
+    files = MultipleFileField(label=_("Evidence files"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["files"].help_text = evidence_help()
+
+
+class ApproveForm(VersionedForm):
+    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(VersionedForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TextForm(TaskForm):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EscalateForm(TaskForm):
+    level = forms.TypedChoiceField(label=_("Level"), coerce=int, choices=Escalation.Level.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EditForm(VersionedForm):
+    deadline = forms.DateField(label=_("Deadline"), required=False, input_formats=ISO_DATE, widget=DateInput())
+    person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
+    cooperating_units = UnitsChoiceField(
+        label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    public = forms.BooleanField(label=_("Show on the public portal"), required=False)
+    blocked = forms.BooleanField(label=_("Blocked (shows red until cleared)"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+        task = self.task
+        # Initial values even when bound: changed_data compares against them.
+        self.initial.update(deadline=task.deadline, person_responsible=task.person_responsible,
+                            public=task.public, blocked=task.blocked,
+                            cooperating_units=[u.pk for u in task.cooperating_units.all()])
+
+    def changes(self) -> dict[str, Any]:
+        """Only what the user changed, so the audit trail records just that."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "version"}
+
+
+class SubTaskForm(forms.Form):
+    lead_unit = UnitChoiceField(label=_("Sub-unit"), queryset=Unit.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=500)
+    deadline = forms.DateField(label=_("Deadline"), required=False, input_formats=ISO_DATE, widget=DateInput(),
+                               help_text=_("Empty: the parent's deadline."))
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, initial=1)
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+SubTaskFormSet = forms.formset_factory(SubTaskForm, extra=3, max_num=20, absolute_max=50)
+
+
+class DecomposeForm(VersionedForm):
+    """The version, plus a formset of sub-tasks (blank rows are ignored)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        task, user = self.task, self.user
+        units = _units() if is_supervisor(user) else task.lead_unit.subtree().only("code", "name_zh", "name_en", "path")
+        data = self.data if self.is_bound else None
+        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units})
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid() and self.parts.is_valid()
+        if valid and not any(form.has_changed() for form in self.parts):
+            self.add_error(None, _("Name at least one sub-task."))
+            return False
+        return valid
+
+    def sub_tasks(self) -> list[dict[str, Any]]:
+        return [form.cleaned_data for form in self.parts if form.has_changed() and form.cleaned_data]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("return", _("Return"))])
+    note = forms.CharField(label=_("Reason for returning (or a note)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,193 @@
+"""The ledger (台账): which tasks a set of GET filters selects, in what order, with what counts.
+
+The ledger page and its Excel export both read the same `LedgerQuery`, so a link such as
+`/tasks/?light=red&unit=EMERG` means the same rows on screen and in the file. The GET
+parameter names are a contract with the dashboards: unit, status, light, area, meeting,
+deadline_from, deadline_to, q, sort, page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.models import ProgressReport, Task
+from luoshi.tasks.permissions import visible_tasks
+from luoshi.units.models import Unit
+
+PAGE_SIZE = 50
+LIGHTS = ("red", "amber", "green")
+
+# sort parameter → ORDER BY; every order ends on id so pages never overlap.
+_LIGHT_RANK = Case(When(light="red", then=Value(0)), When(light="amber", then=Value(1)),
+                   default=Value(2), output_field=IntegerField())
+SORTS: dict[str, tuple[object, ...]] = {
+    "deadline": ("deadline_sort", "id"),
+    "-deadline": ("-deadline_sort", "-id"),
+    "progress": ("progress", "deadline", "id"),
+    "-progress": ("-progress", "deadline", "id"),
+    "light": (_LIGHT_RANK, "deadline", "id"),
+    "updated": ("-updated_at", "-id"),
+}
+SORT_LABELS = {
+    "deadline": _("deadline, soonest first"),
+    "-deadline": _("deadline, latest first"),
+    "progress": _("progress, least first"),
+    "-progress": _("progress, most first"),
+    "light": _("light, overdue first"),
+    "updated": _("recently updated"),
+}
+# Tasks without a deadline sort after every dated one, whichever way.
+_FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+@dataclass
+class LedgerQuery:
+    """Validated filters. Build it with `LedgerFilterForm(request.GET).query()`."""
+
+    unit: Unit | None = None
+    status: str = ""
+    light: str = ""
+    area: PriorityArea | None = None
+    meeting: Meeting | None = None
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    q: str = ""
+    sort: str = "deadline"
+    applied: list[tuple[str, str]] = field(default_factory=list)  # (label, value) for people
+
+    def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
+        if self.unit is not None:
+            tasks = tasks.filter(lead_unit__path__startswith=self.unit.path)
+        if self.status:
+            tasks = tasks.filter(status=self.status)
+        if self.light:
+            tasks = tasks.filter(light=self.light)
+        if self.area is not None:
+            tasks = tasks.filter(priority_areas=self.area)
+        if self.meeting is not None:
+            tasks = tasks.filter(directive__meeting=self.meeting)
+        if self.deadline_from is not None:
+            tasks = tasks.filter(deadline__gte=self.deadline_from)
+        if self.deadline_to is not None:
+            tasks = tasks.filter(deadline__lte=self.deadline_to)
+        if self.q:
+            tasks = tasks.filter(Q(title__icontains=self.q) | Q(description__icontains=self.q))
+        return tasks
+
+    def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
+        return tasks.annotate(deadline_sort=Coalesce("deadline", Value(_FAR_FUTURE))).order_by(
+            *SORTS.get(self.sort, SORTS["deadline"])  # type: ignore[arg-type]
+        )
+
+    def tasks_for(self, user: User) -> QuerySet[Task]:
+        """The user's visible tasks that pass the filters, in order, ready to show."""
+        return self.ordered(self.filter(visible_tasks(user))).select_related("lead_unit").prefetch_related(
+            "cooperating_units"
+        )
+
+
+@dataclass(frozen=True)
+class LightCounts:
+    red: int
+    amber: int
+    green: int
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green
+
+
+def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
+    """One query: how many of `tasks` show each light."""
+    counts = tasks.order_by().aggregate(**{light: Count("id", filter=Q(light=light)) for light in LIGHTS})
+    return LightCounts(**{light: counts[light] or 0 for light in LIGHTS})
+
+
+class CountedPaginator(Paginator):
+    """A paginator that takes the total it already knows instead of counting again."""
+
+    def __init__(self, object_list: QuerySet[Task], per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def days_overdue(task: Task, today: dt.date) -> int:
+    """Days past the deadline of an unfinished task; 0 when it is not overdue."""
+    if task.deadline is None or task.status in {Status.COMPLETED, Status.CANCELLED}:
+        return 0
+    return max(0, (today - task.deadline).days)
+
+
+def mark_overdue(tasks: Iterable[Task], today: dt.date | None = None) -> list[Task]:
+    """Give each task a `days_overdue` attribute for the templates."""
+    today = today or lib.today()
+    rows = list(tasks)
+    for task in rows:
+        task.days_overdue = days_overdue(task, today)  # type: ignore[attr-defined]
+    return rows
+
+
+def with_latest_report(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate `latest_report`: the text of the newest progress report (one subquery)."""
+    newest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    return tasks.annotate(latest_report=Subquery(newest.values("text")[:1]))
+
+
+def ledger_workbook(tasks: QuerySet[Task], query: LedgerQuery, *, user: User, today: dt.date) -> bytes:
+    """The filtered ledger as an .xlsx file: a title, the filters, headers, one row per task.
+
+    Written in openpyxl's write-only mode and read in chunks, so a large ledger streams
+    through instead of sitting in memory as cell objects."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(_("Ledger")))
+    widths = [6, 48, 18, 24, 12, 12, 8, 14, 8, 10, 48]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[chr(64 + index)].width = width
+
+    def styled(value: object, **style: object) -> WriteOnlyCell:
+        cell = WriteOnlyCell(sheet, value=value)
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    sheet.append([styled(str(_("Task ledger")), font=Font(bold=True, size=14))])
+    applied = "; ".join(f"{label}: {value}" for label, value in query.applied) or str(_("none"))
+    sheet.append([str(_("Filters: %(filters)s")) % {"filters": applied}])
+    sheet.append([str(_("Exported on %(date)s by %(user)s")) % {"date": today.isoformat(), "user": user}])
+    headers = [_("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Person responsible"),
+               _("Deadline"), _("Progress"), _("Status"), _("Light"), _("Days overdue"), _("Latest progress")]
+    sheet.append([styled(str(header), font=Font(bold=True)) for header in headers])
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, task in enumerate(tasks.iterator(chunk_size=2000), start=1):
+        sheet.append([
+            number, styled(task.title, alignment=wrap), task.lead_unit.name,
+            "、".join(unit.name for unit in task.cooperating_units.all()),
+            task.person_responsible,
+            styled(task.deadline, number_format="yyyy-mm-dd") if task.deadline else None, f"{task.progress}%", task.get_status_display(),
+            task.get_light_display(), days_overdue(task, today) or None,
+            styled(getattr(task, "latest_report", "") or "", alignment=wrap),
+        ])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

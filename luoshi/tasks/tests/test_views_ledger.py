@@ -1,0 +1,263 @@
+"""The ledger page (/tasks/): filters, counts, pagination, htmx fragment, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from luoshi import lib
+from luoshi.tasks import services
+from luoshi.tasks.models import Task
+
+LEDGER = "/tasks/"
+
+
+def client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def titles(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [task.title for task in response.context["page"].object_list]
+
+
+def named(province, title: str, **kwargs) -> Task:  # type: ignore[no-untyped-def]
+    return province.assigned(title=title, **kwargs)
+
+
+def test_it_has_the_agreed_address(db):
+    """The dashboards link to /tasks/ by the URL name 'ledger'."""
+    assert reverse("ledger") == LEDGER and reverse("ledger_export") == "/tasks/export.xlsx"
+
+
+def test_it_requires_login(db):
+    """An anonymous visitor is sent to the login page."""
+    response = Client().get(LEDGER)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_it_refuses_post(province):
+    """The ledger is read-only: POST is 405."""
+    assert client_for(province.supervisor).post(LEDGER).status_code == 405
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "leader"])
+def test_it_shows_every_task_to_readers_of_everything(province, persona):
+    """The office and leaders see every task."""
+    province.assigned(title="emergency work")
+    province.assigned(province.health, title="health work")
+    response = client_for(getattr(province, persona)).get(LEDGER)
+    assert response.status_code == 200
+    assert sorted(titles(response)) == ["emergency work", "health work"]
+
+
+def test_it_shows_a_liaison_only_the_tasks_of_their_unit(province):
+    """A liaison sees what their unit leads or cooperates on, and nothing else."""
+    province.assigned(title="ours")
+    province.assigned(province.health, title="we help", cooperating_units=[province.emergency])
+    province.assigned(province.health, title="not ours")
+    response = client_for(province.liaison).get(LEDGER)
+    assert sorted(titles(response)) == ["ours", "we help"]
+    assert "not ours" not in response.content.decode()
+
+
+def test_it_shows_a_city_the_tasks_of_its_counties(province):
+    """A city liaison sees its counties' tasks; the county does not see the city's."""
+    province.assigned(province.city, title="city work")
+    province.assigned(province.county, title="county work")
+    assert sorted(titles(client_for(province.city_liaison).get(LEDGER))) == ["city work", "county work"]
+    assert titles(client_for(province.county_liaison).get(LEDGER)) == ["county work"]
+
+
+@pytest.mark.parametrize("persona", ["secretary", "sysadmin", "secadmin", "auditadmin"])
+def test_it_shows_no_tasks_to_roles_without_business_data(province, persona):
+    """The secretary and the three administrators get an empty ledger, not tasks."""
+    province.assigned(title="secret work")
+    response = client_for(getattr(province, persona)).get(LEDGER)
+    assert response.status_code == 200 and titles(response) == []
+    assert "secret work" not in response.content.decode()
+
+
+def test_it_filters_by_unit_and_its_subtree(province):
+    """?unit=SY matches tasks led by Shenyang and by its districts."""
+    province.assigned(province.city, title="city")
+    province.assigned(province.county, title="county")
+    province.assigned(title="emergency")
+    client = client_for(province.supervisor)
+    assert sorted(titles(client.get(LEDGER, {"unit": "SY"}))) == ["city", "county"]
+    assert titles(client.get(LEDGER, {"unit": "SY-HP"})) == ["county"]
+
+
+def test_it_filters_by_status(province):
+    """?status=completion_requested shows only tasks awaiting approval."""
+    province.completion_requested(title="asking")
+    province.signed(title="signed")
+    response = client_for(province.supervisor).get(LEDGER, {"status": "completion_requested"})
+    assert titles(response) == ["asking"]
+
+
+def test_it_filters_by_light_and_counts_lights(province):
+    """?light=red shows red tasks; the counts describe the filtered set."""
+    red = province.signed(title="late")
+    services.update_task(province.supervisor, red, blocked=True)
+    province.signed(title="fine")
+    client = client_for(province.supervisor)
+    response = client.get(LEDGER, {"light": "red"})
+    assert titles(response) == ["late"]
+    counts = response.context["counts"]
+    assert (counts.red, counts.amber, counts.green, counts.total) == (1, 0, 0, 1)
+    counts = client.get(LEDGER).context["counts"]
+    assert (counts.red, counts.green, counts.total) == (1, 1, 2)
+
+
+def test_it_filters_by_priority_area(province):
+    """?area=SAFETY shows the tasks of that priority area."""
+    with_area = province.assigned(title="safety")
+    bare = province.assigned(title="other")
+    bare.priority_areas.clear()
+    assert with_area.priority_areas.filter(code="SAFETY").exists()
+    assert titles(client_for(province.supervisor).get(LEDGER, {"area": "SAFETY"})) == ["safety"]
+
+
+def test_it_filters_by_meeting(province):
+    """?meeting=<id> shows the tasks that came from that meeting's directives."""
+    from luoshi.meetings.services import DirectiveInput, record_meeting
+
+    other = record_meeting(province.secretary, kind="executive", title="another meeting", date=dt.date(2022, 11, 1),
+                           readout="要做好另一件事。", directives=[DirectiveInput(text="要做好另一件事。")])
+    province.assigned(title="first meeting")
+    services.assign_task(province.supervisor, services.create_task(
+        province.supervisor, other.directives.get(), lead_unit=province.emergency, title="second meeting",
+        deadline=lib.today() + dt.timedelta(days=20)))
+    client = client_for(province.supervisor)
+    assert titles(client.get(LEDGER, {"meeting": other.pk})) == ["second meeting"]
+    assert titles(client.get(LEDGER, {"meeting": province.meeting.pk})) == ["first meeting"]
+
+
+def test_it_filters_by_deadline_range(province):
+    """deadline_from and deadline_to bound the deadline, both inclusive."""
+    for days in (10, 20, 30):
+        province.assigned(title=f"in {days} days", deadline_days=days)
+    day = lib.today() + dt.timedelta(days=20)
+    client = client_for(province.supervisor)
+    assert titles(client.get(LEDGER, {"deadline_from": day.isoformat()})) == ["in 20 days", "in 30 days"]
+    assert titles(client.get(LEDGER, {"deadline_to": day.isoformat()})) == ["in 10 days", "in 20 days"]
+    assert titles(client.get(LEDGER, {"deadline_from": day.isoformat(), "deadline_to": day.isoformat()})) == ["in 20 days"]
+
+
+def test_it_searches_title_and_description(province):
+    """?q= finds words in the title or the description."""
+    province.assigned(title="flood control plan")
+    province.assigned(title="other", description="repair the flood walls")
+    province.assigned(title="unrelated")
+    assert sorted(titles(client_for(province.supervisor).get(LEDGER, {"q": "flood"}))) == ["flood control plan", "other"]
+
+
+def test_it_sorts(province):
+    """Each sort order puts the rows in the order it names."""
+    soon = province.in_progress(title="soon", deadline_days=5, progress=60)
+    late = province.in_progress(title="late", deadline_days=50, progress=20)
+    services.update_task(province.supervisor, late, blocked=True)  # red
+    province.draft(title="undated", deadline_days=40)
+    Task.objects.filter(title="undated").update(deadline=None)
+    client = client_for(province.supervisor)
+    assert titles(client.get(LEDGER)) == ["soon", "late", "undated"]
+    assert titles(client.get(LEDGER, {"sort": "-deadline"})) == ["undated", "late", "soon"]
+    assert titles(client.get(LEDGER, {"sort": "progress"}))[:2] == ["undated", "late"]
+    assert titles(client.get(LEDGER, {"sort": "-progress"}))[0] == "soon"
+    assert titles(client.get(LEDGER, {"sort": "light"}))[0] == "late"
+    assert titles(client.get(LEDGER, {"sort": "updated"})) == ["undated", "late", "soon"]
+    assert soon.pk
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"unit": "NOPE"}, "There is no unit with the code NOPE."),
+    ({"status": "lost"}, "lost is not a task status."),
+    ({"light": "blue"}, "blue is not a light"),
+    ({"area": "XX"}, "There is no priority area with the code XX."),
+    ({"meeting": "999999"}, "There is no meeting number 999999."),
+    ({"meeting": "abc"}, "There is no meeting number abc."),
+    ({"deadline_from": "2024-13-45"}, "Write the date as YYYY-MM-DD."),
+    ({"deadline_to": "yesterday"}, "Write the date as YYYY-MM-DD."),
+    ({"deadline_from": "2025-02-01", "deadline_to": "2025-01-01"}, "no task can match"),
+    ({"sort": "title"}, "The ledger cannot be ordered by title."),
+])
+def test_it_explains_invalid_filters(province, params, message):
+    """A filter value it cannot use gives a clear message and a 400, never a 500."""
+    province.assigned()
+    response = client_for(province.supervisor).get(LEDGER, params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_it_survives_a_page_number_out_of_range(province):
+    """?page=99 or ?page=x shows a page instead of failing."""
+    province.assigned()
+    client = client_for(province.supervisor)
+    assert client.get(LEDGER, {"page": "99"}).status_code == 200
+    assert client.get(LEDGER, {"page": "x"}).status_code == 200
+
+
+def _many(province, n: int) -> None:  # type: ignore[no-untyped-def]
+    """n assigned tasks with cooperating units, through the services."""
+    for i in range(n):
+        province.assigned(title=f"task {i:02}", cooperating_units=[province.health, province.city])
+
+
+def test_it_pages_fifty_rows_at_a_time(province):
+    """51 tasks make two pages; the second holds the last one."""
+    _many(province, 51)
+    client = client_for(province.supervisor)
+    first = client.get(LEDGER)
+    assert len(titles(first)) == 50 and first.context["counts"].total == 51
+    assert "Page 1 of 2" in first.content.decode()
+    assert len(titles(client.get(LEDGER, {"page": 2}))) == 1
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "liaison"])
+def test_it_runs_the_same_queries_for_one_row_and_fifty(province, persona):
+    """The number of queries does not grow with the rows shown."""
+    user = getattr(province, persona)
+    _many(province, 1)
+    client = client_for(user)
+    client.get(LEDGER)  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        assert len(titles(client.get(LEDGER))) == 1
+    _many(province, 49)
+    with CaptureQueriesContext(connection) as fifty:
+        assert len(titles(client.get(LEDGER))) == 50
+    assert len(fifty.captured_queries) == len(one.captured_queries) <= 12
+
+
+def test_it_shows_each_row_with_its_facts(province):
+    """A row has the light, the title link, the units, the deadline, progress, status and days overdue."""
+    task = province.in_progress(title="repair the dikes", progress=40, cooperating_units=[province.health])
+    Task.objects.filter(pk=task.pk).update(deadline=lib.today() - dt.timedelta(days=3), light="red")
+    html = client_for(province.supervisor).get(LEDGER).content.decode()
+    assert f'href="/tasks/{task.pk}/"' in html and "repair the dikes" in html
+    assert "Emergency Management" in html and "Health Commission" in html
+    assert "40%" in html and "in progress" in html and "3 days" in html and 'class="dot red"' in html
+
+
+def test_it_answers_htmx_with_the_table_fragment(province):
+    """With htmx, the view returns only the table and pushes a clean address."""
+    province.assigned(title="one")
+    response = client_for(province.supervisor).get(
+        LEDGER, {"light": "green", "q": "", "unit": ""}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html and 'id="ledger-table"' in html
+    assert response["HX-Push-Url"] == "/tasks/?light=green"
+    assert "HX-Request" in response["Vary"]
+
+
+def test_it_links_the_export_with_the_same_filters(province):
+    """The export link carries the filters on screen."""
+    province.assigned()
+    html = client_for(province.supervisor).get(LEDGER, {"light": "green", "unit": "EMERG"}).content.decode()
+    assert "/tasks/export.xlsx?light=green&amp;unit=EMERG" in html
