@@ -7,7 +7,6 @@ urlpatterns = [
     path("", include("luoshi.meetings.urls")),
     path("", include("luoshi.tasks.urls")),
     path("", include("luoshi.notifications.urls")),
-    path("", include("luoshi.supervision.urls")),
     path("", include("luoshi.ledgers.urls")),
     path("", include("luoshi.scoring.urls")),
     path("", include("luoshi.documents.urls")),
