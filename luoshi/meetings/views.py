@@ -1,27 +1,395 @@
-"""Meeting pages."""
+"""Meeting pages: the list, a meeting with its readout, recording a meeting by hand or
+from its readout (paste or upload → review → confirm), a task from a directive, publishing."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
 
-from luoshi.meetings.models import Meeting
-from luoshi.meetings.services import may_read_meetings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from luoshi.accounts.models import User
+from luoshi.extraction import ExtractionInputError, extract
+from luoshi.extraction.text import detect_language
+from luoshi.meetings import extracting, forms
+from luoshi.meetings.models import Directive, Meeting
+from luoshi.meetings.services import (
+    AgendaItemInput,
+    DirectiveInput,
+    may_read_meetings,
+    may_record_meetings,
+    publish_meeting,
+    record_meeting,
+)
+from luoshi.tasks import services as task_services
+from luoshi.tasks.models import Task
+from luoshi.tasks.permissions import is_supervisor, visible_tasks
+from luoshi.web.actions import perform
+
+PAGE_SIZE = 20
+PENDING = "luoshi_readouts"  # session: one-time token → readout under review
+CONFIRMED = "luoshi_confirmed_readouts"  # session: used token → the meeting it created
+KEEP_PENDING, KEEP_CONFIRMED = 5, 20
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _require_reader(request: HttpRequest) -> None:
+    if not may_read_meetings(_user(request)):
+        raise Http404
+
+
+def _require_recorder(request: HttpRequest) -> None:
+    if not may_record_meetings(_user(request)):
+        raise Http404
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+# --- the readout with its highlighted sources ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    start: int
+    end: int
+    kind: str  # "agenda" or "directive"
+    label: str  # "A1", "D3": what the reviewer sees next to the highlight
+    id: str
+
+
+def readout_segments(readout: str, marks: list[Mark]) -> list[tuple[str, Mark | None]]:
+    """The readout cut into plain and marked pieces; invalid or overlapping spans are skipped."""
+    segments: list[tuple[str, Mark | None]] = []
+    position = 0
+    for mark in sorted(marks, key=lambda m: (m.start, m.end)):
+        if not (position <= mark.start < mark.end <= len(readout)):
+            continue
+        if mark.start > position:
+            segments.append((readout[position:mark.start], None))
+        segments.append((readout[mark.start:mark.end], mark))
+        position = mark.end
+    if position < len(readout):
+        segments.append((readout[position:], None))
+    return segments
+
+
+# --- list ------------------------------------------------------------------------------------------------
+
+
+def _task_lights(user: User, meetings: list[Meeting]) -> dict[int, dict[str, int]]:
+    """Per meeting, how many of its top-level tasks the user may see are in each light."""
+    lights: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (visible_tasks(user).filter(directive__meeting__in=[m.pk for m in meetings], parent__isnull=True)
+            .order_by().values_list("directive__meeting", "light").annotate(n=Count("id")))
+    for meeting_id, light, n in rows:
+        lights[meeting_id][light] = n
+    return lights
+
+
+@require_GET
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    _require_reader(request)
+    form = forms.MeetingFilterForm(request.GET or None)
+    meetings = (Meeting.objects.defer("readout", "attendees").annotate(directive_count=Count("directives"))
+                .order_by("-date", "-id"))
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            meetings = meetings.filter(Q(title__icontains=q) | Q(chair_name__icontains=q) | Q(readout__icontains=q))
+        if data["kind"]:
+            meetings = meetings.filter(kind=data["kind"])
+        if data["status"]:
+            meetings = meetings.filter(status=data["status"])
+        if data["date_from"]:
+            meetings = meetings.filter(date__gte=data["date_from"])
+        if data["date_to"]:
+            meetings = meetings.filter(date__lte=data["date_to"])
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    lights = _task_lights(_user(request), rows)
+    for meeting in rows:
+        counts = lights.get(meeting.pk, {})
+        meeting.task_count = sum(counts.values())  # type: ignore[attr-defined]
+        meeting.lights = [(light, label, counts.get(light, 0)) for light, label in Task.Light.choices]  # type: ignore[attr-defined]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form, "page": page, "meetings": rows, "query": query.urlencode(),
+        "may_record": may_record_meetings(_user(request)),
+        "shows_tasks": _user(request).role != User.Role.SECRETARY,
+    }
+    template = "meetings/_meeting_results.html" if _is_htmx(request) else "meetings/meeting_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# --- detail ------------------------------------------------------------------------------------------------
+
+
+def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[Directive]) -> dict[str, Any]:
+    """Task forms for the supervision office, with the engine's suggested units first."""
+    if not is_supervisor(_user(request)):
+        return {"choices": None}
+    choices = forms.Choices()
+    directory = extracting.directory_from_db()
+    lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
+    for directive in directives:
+        suggested = extracting.suggested_units(directive.text, directory, lang)
+        directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]
+            prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
+        )
+    return {"choices": choices}
+
+
+def _directives(request: HttpRequest, meeting: Meeting) -> list[Directive]:
+    tasks = visible_tasks(_user(request)).filter(parent__isnull=True).select_related("lead_unit")
+    return list(meeting.directives.prefetch_related(
+        "priority_areas", Prefetch("tasks", queryset=tasks, to_attr="visible_tasks"),
+    ))
 
 
 @require_GET
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    if not may_read_meetings(request.user):  # type: ignore[arg-type]
-        raise Http404
-    try:
-        meeting = Meeting.objects.get(pk=pk)
-    except Meeting.DoesNotExist:
-        raise Http404 from None
-    directives = meeting.directives.prefetch_related("priority_areas", "tasks__lead_unit")
+    _require_reader(request)
+    meeting = get_object_or_404(Meeting.objects.select_related("created_by"), pk=pk)
+    agenda_items = list(meeting.agenda_items.select_related("presenting_unit"))
+    directives = _directives(request, meeting)
+    marks = [Mark(a.span_start, a.span_end, "agenda", f"A{a.order}", f"a{a.order}")
+             for a in agenda_items if a.span_start is not None and a.span_end is not None]
+    marks += [Mark(d.span_start, d.span_end, "directive", f"D{d.order}", f"d{d.order}")
+              for d in directives if d.span_start is not None and d.span_end is not None]
+    user = _user(request)
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "agenda_items": meeting.agenda_items.select_related("presenting_unit"),
-        "directives": directives,
+        "meeting": meeting, "agenda_items": agenda_items, "directives": directives,
+        "segments": readout_segments(meeting.readout, marks),
+        "may_publish": may_record_meetings(user) and meeting.status != Meeting.Status.PUBLISHED,
+        "shows_tasks": user.role != User.Role.SECRETARY,
+        **_directive_context(request, meeting, directives),
     })
+
+
+@require_POST
+@login_required
+def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> HttpResponse:
+    """A supervision officer turns a directive into a draft task (htmx, or a plain post)."""
+    if not is_supervisor(_user(request)):
+        raise Http404
+    directive = get_object_or_404(Directive.objects.select_related("meeting"), pk=directive_pk, meeting_id=pk)
+    meeting = directive.meeting
+    choices = forms.Choices()
+    lang = detect_language(meeting.readout or directive.text)
+    suggested = extracting.suggested_units(directive.text, extracting.directory_from_db(), lang)
+    form = forms.TaskFromDirectiveForm(request.POST, prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
+    created = None
+    if form.is_valid():
+        data = form.cleaned_data
+        created, _error = perform(request, lambda: task_services.create_task(
+            _user(request), directive, lead_unit=data["lead_unit"], cooperating_units=data["cooperating_units"],
+            deadline=data["deadline"], cadence=data["cadence"] or "", person_responsible=data["person_responsible"],
+        ))
+        if created is not None:
+            messages.success(request, _("Draft task created for %(unit)s.") % {"unit": created.lead_unit})
+    elif not _is_htmx(request):
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    if not _is_htmx(request):
+        return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
+    refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
+    refreshed.task_form = (  # type: ignore[attr-defined]
+        forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
+        if created is not None else form
+    )
+    return render(request, "meetings/_directive.html", {
+        "meeting": meeting, "directive": refreshed, "choices": choices, "shows_tasks": True,
+        "open_form": created is None, "fragment": True,
+    })
+
+
+@require_POST
+@login_required
+def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_recorder(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    published, _error = perform(request, lambda: publish_meeting(_user(request), meeting))
+    if published is not None:
+        messages.success(request, _("The meeting is published."))
+    return redirect(meeting)
+
+
+# --- recording by hand ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    _require_recorder(request)
+    choices = forms.Choices(units=[])
+    data = request.POST if request.method == "POST" else None
+    form = forms.NewMeetingForm(data, prefix="meeting")
+    agenda = forms.AgendaFormSet(data, prefix="agenda")
+    directives = forms.ManualDirectiveFormSet(data, prefix="directives", form_kwargs={"choices": choices})
+    if data is not None and form.is_valid() and agenda.is_valid() and directives.is_valid():
+        fields = form.cleaned_data
+        items = [AgendaItemInput(kind=row["kind"], title=row["title"].strip(), outcome=row.get("outcome") or "")
+                 for row in agenda.rows() if (row.get("title") or "").strip() and not row.get("DELETE")]
+        inputs = [
+            DirectiveInput(text=row["text"].strip(), priority_areas=row["priority_areas"],
+                           agenda_index=row["agenda_number"] - 1 if row.get("agenda_number") else None)
+            for row in directives.rows() if (row.get("text") or "").strip() and not row.get("DELETE")
+        ]
+        meeting, _error = perform(request, lambda: record_meeting(
+            _user(request), kind=fields["kind"], title=fields["title"], number=fields["number"],
+            date=fields["date"], chair_name=fields["chair_name"], chair_title=fields["chair_title"],
+            place=fields["place"], attendees=fields["attendees"], readout=fields["readout"],
+            status=fields["status"], agenda_items=items, directives=inputs,
+        ))
+        if meeting is not None:
+            messages.success(request, _("The meeting is recorded."))
+            return redirect(meeting)
+    return render(request, "meetings/meeting_new.html", {
+        "form": form, "agenda": agenda, "directives": directives,
+        "from_readout_url": reverse("meeting_from_readout"),
+    })
+
+
+# --- from a readout -------------------------------------------------------------------------------------------
+
+
+def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None,
+                  initial: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
+    kwargs = {"choices": choices, "with_units": is_supervisor(_user(request))}
+    initial = initial or {"meeting": {}, "agenda": [], "directives": []}
+    directive_rows = [
+        {**row, "lead_unit": str(row["lead_unit"]) if row["lead_unit"] else "",
+         "cooperating_units": [str(pk) for pk in row["cooperating_units"]],
+         "priority_areas": [str(pk) for pk in row["priority_areas"]], "suggested": ",".join(row["suggested"])}
+        for row in initial["directives"]
+    ]
+    return {
+        "form": forms.ReviewMeetingForm(data, prefix="meeting", initial={**initial["meeting"], "token": token}),
+        "agenda": forms.ReviewAgendaFormSet(data, prefix="agenda", initial=initial["agenda"] or None),
+        "directives": forms.ReviewDirectiveFormSet(data, prefix="directives", initial=directive_rows or None,
+                                                   form_kwargs=kwargs),
+    }
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], status: int = 200) -> HttpResponse:
+    marks = []
+    for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
+        for number, row in enumerate(formset.forms, start=1):
+            start, end = _int(row["span_start"].value()), _int(row["span_end"].value())
+            row.mark_id = f"{letter.lower()}{number}"  # type: ignore[attr-defined]
+            row.mark_label = f"{letter}{number}"  # type: ignore[attr-defined]
+            row.has_mark = start is not None and end is not None  # type: ignore[attr-defined]
+            if row.has_mark:  # type: ignore[attr-defined]
+                marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))  # type: ignore[arg-type, attr-defined]
+    return render(request, "meetings/readout_review.html", {
+        **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
+        "with_units": is_supervisor(_user(request)),
+    }, status=status)
+
+
+def _remember(request: HttpRequest, key: str, token: str, value: Any, keep: int) -> None:
+    store = dict(request.session.get(key, {}))
+    store[token] = value
+    request.session[key] = dict(list(store.items())[-keep:])
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def meeting_from_readout(request: HttpRequest) -> HttpResponse:
+    """Step 1 (paste or upload) and step 2 (review); confirming is step 3, below.
+    Nothing is written to the database before the officer confirms."""
+    _require_recorder(request)
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        return _confirm_readout(request)
+    form = forms.ReadoutForm(request.POST or None, request.FILES or None)
+    if request.method == "GET" or not form.is_valid():
+        return render(request, "meetings/readout_start.html", {"form": form})
+    readout = form.cleaned_data["readout"]
+    try:
+        extraction = extract(readout, published=form.cleaned_data["published"],
+                             directory=extracting.directory_from_db())
+    except ExtractionInputError as error:
+        form.add_error(None, _("This text cannot be read as a readout: %(reason)s") % {"reason": error})
+        return render(request, "meetings/readout_start.html", {"form": form})
+    if extraction.lang is None:
+        form.add_error(None, _("This does not look like a readout in Chinese or English."))
+        return render(request, "meetings/readout_start.html", {"form": form})
+    token = secrets.token_urlsafe(24)
+    _remember(request, PENDING, token, {"readout": readout, "at": timezone.now().isoformat()}, KEEP_PENDING)
+    review = _review_forms(request, forms.Choices(), initial=extracting.review_from_extraction(extraction),
+                           token=token)
+    if not extraction.directives:
+        messages.warning(request, _("No directives were found: add them by hand below, or check the text."))
+    return _render_review(request, readout, review)
+
+
+def _confirm_readout(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("meeting-token", "")
+    done = request.session.get(CONFIRMED, {}).get(token) if token else None
+    if done is not None:
+        meeting = Meeting.objects.filter(pk=done).first()
+        return render(request, "meetings/readout_confirmed.html", {"meeting": meeting}, status=409)
+    pending = request.session.get(PENDING, {}).get(token) if token else None
+    if pending is None:
+        messages.error(request, _("This review has expired. Paste or upload the readout again."))
+        return redirect("meeting_from_readout")
+    readout = pending["readout"]
+    review = _review_forms(request, forms.Choices(), data=request.POST, token=token)
+    valid = [part.is_valid() for part in (review["form"], review["agenda"], review["directives"])]
+    if not all(valid):
+        messages.error(request, _("Some fields need your attention; nothing has been saved yet."))
+        return _render_review(request, readout, review, status=400)
+    data = {"readout": readout, "meeting": review["form"].cleaned_data,
+            "agenda": review["agenda"].rows(), "directives": review["directives"].rows()}
+    # Two posts of one review can arrive together, each with the session as it was before
+    # the other saved it; the cache lets only the first through.
+    claim = f"luoshi:confirm-readout:{token}"
+    if not cache.add(claim, True, timeout=300):
+        return render(request, "meetings/readout_confirmed.html", {"meeting": None}, status=409)
+    try:
+        meeting, _error = perform(request, lambda: extracting.confirm_review(_user(request), data))
+    except BaseException:
+        cache.delete(claim)
+        raise
+    if meeting is None:
+        cache.delete(claim)
+        return _render_review(request, readout, review, status=400)
+    pending_store = dict(request.session.get(PENDING, {}))
+    pending_store.pop(token, None)
+    request.session[PENDING] = pending_store
+    _remember(request, CONFIRMED, token, meeting.pk, KEEP_CONFIRMED)
+    tasks = Task.objects.filter(directive__meeting=meeting).count()
+    messages.success(request, _("The meeting is recorded with %(directives)s directives and %(tasks)s draft tasks.")
+                     % {"directives": meeting.directives.count(), "tasks": tasks})
+    return redirect(reverse("meeting_detail", args=[meeting.pk]))

@@ -1,0 +1,216 @@
+"""From a readout to a recorded meeting: the extraction engine reads, a person reviews,
+the services record.
+
+The engine (luoshi.extraction) knows nothing of Django; this module feeds it the units and
+priority areas of the database, turns its result into the initial data of the review
+form, and turns a confirmed review into service calls. Nothing here writes except through
+meetings.services.record_meeting and tasks.services.create_task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from luoshi.accounts.models import User
+from luoshi.extraction import Directory, Extraction
+from luoshi.extraction.text import detect_language
+from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.meetings.services import AgendaItemInput, DirectiveInput, record_meeting
+from luoshi.tasks import services as task_services
+from luoshi.units.models import Unit
+
+# Most specific first: a Party Group enlarged meeting is an enlarged meeting.
+_KIND_CUES: Sequence[tuple[str, tuple[str, ...]]] = (
+    (Meeting.Kind.ENLARGED, ("扩大", "enlarged")),
+    (Meeting.Kind.SPECIAL_TOPIC, ("专题", "special")),
+    (Meeting.Kind.EXECUTIVE, ("常务会议", "executive")),
+    (Meeting.Kind.PARTY_GROUP, ("党组", "party group")),
+)
+_NUMBER = re.compile(r"第\s*(\d+)\s*次|\bNo\.?\s*(\d+)|\b(\d+)(?:st|nd|rd|th)\b", re.IGNORECASE)
+
+
+def directory_from_db() -> Directory:
+    """The extraction directory of this deployment: its province, units and priority areas."""
+    units = list(Unit.objects.order_by("path").values(
+        "code", "name_zh", "name_en", "kind", "parent__code", "parent__kind", "keywords_zh", "keywords_en",
+    ))
+    root = next((u for u in units if u["kind"] == Unit.Kind.PROVINCE), None)
+    province = {"code": root["code"], "name_zh": root["name_zh"], "name_en": root["name_en"]} if root else {}
+    data: dict[str, Any] = {
+        "province": province,
+        "units": [
+            {
+                "code": u["code"], "name_zh": u["name_zh"], "name_en": u["name_en"], "kind": u["kind"],
+                # Units right below the province are top-level in the directory's schema.
+                "parent": None if u["parent__kind"] in (None, Unit.Kind.PROVINCE) else u["parent__code"],
+                "keywords_zh": list(u["keywords_zh"] or []), "keywords_en": list(u["keywords_en"] or []),
+            }
+            for u in units if u["kind"] != Unit.Kind.PROVINCE
+        ],
+        "priority_areas": [
+            {"code": a.code, "name_zh": a.name_zh, "name_en": a.name_en,
+             "keywords_zh": list(a.keywords_zh or []), "keywords_en": list(a.keywords_en or [])}
+            for a in PriorityArea.objects.all()
+        ],
+    }
+    return Directory.from_data(data)
+
+
+def guess_kind(meeting_type: str | None) -> str:
+    text = (meeting_type or "").lower()
+    for kind, cues in _KIND_CUES:
+        if any(cue in text for cue in cues):
+            return kind
+    return Meeting.Kind.OTHER
+
+
+def guess_number(meeting_type: str | None) -> int | None:
+    match = _NUMBER.search(meeting_type or "")
+    if not match:
+        return None
+    return int(next(g for g in match.groups() if g))
+
+
+def suggested_units(text: str, directory: Directory, lang: str | None = None) -> list[str]:
+    """Unit codes whose keywords occur in `text`, best first (for a directive typed by hand)."""
+    return [m.code for m in directory.match_units(text, lang or detect_language(text))]
+
+
+def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
+    """The initial data of the review form: meeting fields, agenda rows, directive rows.
+
+    Lead units are the first suggested unit that exists in the database; the other
+    suggestions that exist are proposed as cooperating units.
+    """
+    codes = {code for d in extraction.directives for code in d.suggested_units}
+    units = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
+    names = {name for d in extraction.directives for name in d.priority_areas}
+    areas: dict[str, int] = {}
+    for pk, name_zh, name_en in PriorityArea.objects.filter(
+        Q(name_zh__in=names) | Q(name_en__in=names)
+    ).values_list("pk", "name_zh", "name_en"):
+        areas[name_zh] = areas[name_en] = pk
+    title = (extraction.meeting_type or "").strip()
+    if title and extraction.lang == "en":
+        title = title[0].upper() + title[1:]
+    directives = []
+    for d in extraction.directives:
+        known = [units[c] for c in d.suggested_units if c in units]
+        directives.append({
+            "text": d.text, "span_start": d.span[0], "span_end": d.span[1],
+            "priority_areas": sorted({areas[n] for n in d.priority_areas if n in areas}),
+            "lead_unit": known[0] if known else None,
+            "cooperating_units": known[1:],
+            "suggested": [c for c in d.suggested_units if c in units],
+        })
+    return {
+        "meeting": {
+            "kind": guess_kind(extraction.meeting_type),
+            "title": title,
+            "number": guess_number(extraction.meeting_type),
+            "date": extraction.date,
+            "chair_name": extraction.chair.name if extraction.chair else "",
+            "chair_title": extraction.chair.title if extraction.chair else "",
+        },
+        "agenda": [
+            {"kind": a.kind, "title": a.title, "span_start": a.span[0], "span_end": a.span[1]}
+            for a in extraction.agenda_items
+        ],
+        "directives": directives,
+    }
+
+
+@dataclass
+class ReviewedDirective:
+    text: str
+    span: tuple[int, int] | None
+    priority_areas: list[PriorityArea] = field(default_factory=list)
+    lead_unit: Unit | None = None
+    cooperating_units: list[Unit] = field(default_factory=list)
+
+
+def _span(readout: str, row: dict[str, Any], text: str) -> tuple[int, int] | None:
+    """The row's span if its text is still exactly those characters; an edited text has none."""
+    start, end = row.get("span_start"), row.get("span_end")
+    if start is None or end is None or not 0 <= start <= end <= len(readout):
+        return None
+    return (start, end) if readout[start:end] == text else None
+
+
+def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
+    seen = {x.pk: x for x in first}
+    for x in second:
+        seen.setdefault(x.pk, x)
+    return list(seen.values())
+
+
+def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]]) -> list[ReviewedDirective]:
+    """Kept directive rows, in order, with merges applied.
+
+    A row marked "merge with the previous one" joins the previous kept row; when both
+    still have their spans the result is the readout from the first's start to the
+    second's end, otherwise the two texts joined.
+    """
+    kept: list[ReviewedDirective] = []
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        if not text or row.get("DELETE"):
+            continue
+        item = ReviewedDirective(
+            text=text, span=_span(readout, row, text),
+            priority_areas=list(row.get("priority_areas") or []),
+            lead_unit=row.get("lead_unit"),
+            cooperating_units=list(row.get("cooperating_units") or []),
+        )
+        if row.get("merge") and kept:
+            previous = kept[-1]
+            if previous.span and item.span and previous.span[0] <= item.span[0]:
+                previous.span = (previous.span[0], item.span[1])
+                previous.text = readout[previous.span[0]:previous.span[1]]
+            else:
+                previous.span = None
+                previous.text = f"{previous.text} {item.text}"
+            previous.priority_areas = _union(previous.priority_areas, item.priority_areas)
+            previous.lead_unit = previous.lead_unit or item.lead_unit
+            previous.cooperating_units = _union(previous.cooperating_units, item.cooperating_units)
+            continue
+        kept.append(item)
+    return kept
+
+
+@transaction.atomic
+def confirm_review(user: User, data: dict[str, Any]) -> Meeting:
+    """Record the reviewed meeting and a draft task for every directive given a lead unit.
+
+    `data` holds "readout", "meeting" (the meeting form's cleaned data), "agenda" and
+    "directives" (the formsets' cleaned rows). All of it happens in one transaction.
+    """
+    readout: str = data["readout"]
+    meeting_fields = data["meeting"]
+    agenda = []
+    for row in data["agenda"]:
+        title = (row.get("title") or "").strip()
+        if not title or row.get("DELETE"):
+            continue
+        agenda.append(AgendaItemInput(kind=row["kind"], title=title, span=_span(readout, row, title)))
+    directives = reviewed_directives(readout, data["directives"])
+    meeting = record_meeting(
+        user,
+        kind=meeting_fields["kind"], title=meeting_fields["title"], number=meeting_fields.get("number"),
+        date=meeting_fields.get("date"), chair_name=meeting_fields.get("chair_name", ""),
+        chair_title=meeting_fields.get("chair_title", ""), place=meeting_fields.get("place", ""),
+        readout=readout, agenda_items=agenda,
+        directives=[DirectiveInput(text=d.text, span=d.span, priority_areas=d.priority_areas) for d in directives],
+    )
+    for record, reviewed in zip(meeting.directives.order_by("order"), directives, strict=True):
+        if reviewed.lead_unit is not None:
+            task_services.create_task(
+                user, record, lead_unit=reviewed.lead_unit, cooperating_units=reviewed.cooperating_units,
+            )
+    return meeting

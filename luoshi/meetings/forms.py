@@ -1,0 +1,310 @@
+"""Forms of the meeting pages: the list filters, recording a meeting by hand, the readout
+review, and a task from a directive.
+
+Unit and priority-area choices are built once per request and handed to every row
+(`units=`, `areas=`), so a review of twenty directives costs two queries, not sixty.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.extraction import ExtractionInputError
+from luoshi.extraction.readers import read_document
+from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
+from luoshi.tasks.models import Task
+from luoshi.units.models import Unit
+
+READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx")
+READOUT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send line breaks as CR LF; spans count characters of the LF text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+# --- choices shared by the rows -----------------------------------------------------------------
+
+
+class Choices:
+    """The units and priority areas of a page, loaded once."""
+
+    def __init__(self, units: Sequence[Unit] | None = None, areas: Sequence[PriorityArea] | None = None) -> None:
+        self.units = list(Unit.objects.order_by("path") if units is None else units)
+        self.areas = list(PriorityArea.objects.all() if areas is None else areas)
+        self.unit_by_pk = {str(u.pk): u for u in self.units}
+        self.unit_by_code = {u.code: u for u in self.units}
+        self.area_by_pk = {str(a.pk): a for a in self.areas}
+
+    @staticmethod
+    def unit_label(unit: Unit) -> str:
+        depth = max(unit.path.count("/") - 3, 0)  # "/LN/SY/SY-HP/" is one below a top-level unit
+        return "\u3000" * depth + unit.name
+
+    def unit_choices(self, suggested: Sequence[str] = (), blank: str | None = None) -> list[Any]:
+        """Suggested units first (in the order the engine ranked them), then every unit."""
+        choices: list[Any] = [("", blank)] if blank is not None else []
+        first = [self.unit_by_code[c] for c in suggested if c in self.unit_by_code]
+        if first:
+            choices.append((_("Suggested"), [(str(u.pk), u.name) for u in first]))
+            choices.append((_("All units"), [(str(u.pk), self.unit_label(u)) for u in self.units]))
+        else:
+            choices.extend((str(u.pk), self.unit_label(u)) for u in self.units)
+        return choices
+
+    def area_choices(self) -> list[tuple[str, str]]:
+        return [(str(a.pk), a.name) for a in self.areas]
+
+
+class _Form(forms.Form):
+    """Labels without a trailing colon: they sit above their fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class _RowForm(_Form):
+    def __init__(self, *args: Any, choices: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+
+    def _units(self, name: str) -> list[Unit]:
+        return [self.choices.unit_by_pk[pk] for pk in self.cleaned_data.get(name) or [] if pk in self.choices.unit_by_pk]
+
+    def _unit(self, name: str) -> Unit | None:
+        return self.choices.unit_by_pk.get(self.cleaned_data.get(name) or "")
+
+    def _areas(self, name: str) -> list[PriorityArea]:
+        return [self.choices.area_by_pk[pk] for pk in self.cleaned_data.get(name) or [] if pk in self.choices.area_by_pk]
+
+
+# --- list -----------------------------------------------------------------------------------------
+
+
+class MeetingFilterForm(_Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Title, chair or readout text")}))
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All kinds")), *Meeting.Kind.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *Meeting.Status.choices])
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise ValidationError(_("The start date is after the end date."))
+        return data
+
+
+# --- meeting fields ---------------------------------------------------------------------------------
+
+
+class MeetingFieldsForm(_Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    number = forms.IntegerField(label=_("Number in its series"), required=False, min_value=1,
+                                help_text=_("e.g. 12 for the 12th executive meeting"))
+    date = forms.DateField(label=_("Date"), required=False, widget=DateInput())
+    chair_name = forms.CharField(label=_("Chair"), required=False, max_length=100)
+    chair_title = forms.CharField(label=_("Chair's title"), required=False, max_length=300)
+    place = forms.CharField(label=_("Place"), required=False, max_length=200)
+
+
+class NewMeetingForm(MeetingFieldsForm):
+    status = forms.ChoiceField(label=_("Status"), choices=Meeting.Status.choices, initial=Meeting.Status.HELD)
+    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    readout = forms.CharField(label=_("Readout or minutes"), required=False, strip=False,
+                              widget=forms.Textarea(attrs={"rows": 6}))
+
+    def clean_readout(self) -> str:
+        return normalise_newlines(self.cleaned_data.get("readout") or "")
+
+
+class AgendaRowForm(_Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.OTHER)
+    title = forms.CharField(label=_("Title"), required=False, max_length=500)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=AgendaItem.Outcome.choices)
+    span_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    span_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+
+class ManualDirectiveForm(_RowForm):
+    text = forms.CharField(label=_("Directive"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    agenda_number = forms.IntegerField(label=_("Under agenda item no."), required=False, min_value=1)
+    priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, choices: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, choices=choices, **kwargs)
+        self.fields["priority_areas"].choices = choices.area_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["priority_areas"] = self._areas("priority_areas")
+        return data
+
+
+class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows without text are ignored; "DELETE" is shown as "Remove"."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove")
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+
+AgendaFormSet = forms.formset_factory(AgendaRowForm, formset=RowFormSet, extra=3, max_num=200, absolute_max=200)
+ManualDirectiveFormSet = forms.formset_factory(ManualDirectiveForm, formset=RowFormSet, extra=4,
+                                               max_num=300, absolute_max=300)
+
+
+# --- from a readout -----------------------------------------------------------------------------------
+
+
+class ReadoutForm(_Form):
+    """Step 1: the readout, pasted or uploaded."""
+
+    text = forms.CharField(label=_("Paste the readout"), required=False, strip=False,
+                           widget=forms.Textarea(attrs={"rows": 14}))
+    file = forms.FileField(
+        label=_("or upload it"), required=False,
+        help_text=_("A .txt, .html or .docx file of at most 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(READOUT_EXTENSIONS)}),
+    )
+    published = forms.DateField(
+        label=_("Publication date"), required=False, widget=DateInput(),
+        help_text=_("Optional: helps date a readout that gives only the month and day."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = normalise_newlines(data.get("text") or "")
+        upload = data.get("file")
+        if upload and text.strip():
+            raise ValidationError(_("Paste the readout or upload a file, not both."))
+        if upload:
+            text = self._read(upload)
+        if not text.strip():
+            raise ValidationError(_("Paste the text of the readout or choose a file: there is no text to read."))
+        data["readout"] = text
+        return data
+
+    def _read(self, upload: Any) -> str:
+        name = os.path.basename(upload.name or "")
+        extension = os.path.splitext(name)[1].lower()
+        if extension not in READOUT_EXTENSIONS:
+            raise ValidationError(_("%(name)s: only .txt, .html and .docx files can be read.") % {"name": name})
+        if upload.size is None or upload.size > READOUT_MAX_BYTES:
+            raise ValidationError(_("%(name)s is larger than 2 MB.") % {"name": name})
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "readout" + extension)
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                text = read_document(path)
+            except ExtractionInputError:
+                raise ValidationError(
+                    _("%(name)s could not be read as a readout: it is not a text, web page or Word "
+                      "file, or it is damaged.") % {"name": name}
+                ) from None
+        if "\x00" in text:
+            raise ValidationError(_("%(name)s contains binary data, not text.") % {"name": name})
+        return normalise_newlines(text)
+
+
+class ReviewMeetingForm(MeetingFieldsForm):
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class ReviewAgendaForm(AgendaRowForm):
+    pass
+
+
+class ReviewDirectiveForm(_RowForm):
+    text = forms.CharField(label=_("Directive"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    span_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    span_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    suggested = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
+                                               widget=forms.CheckboxSelectMultiple)
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
+    cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
+                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+    merge = forms.BooleanField(label=_("Merge with the previous one"), required=False)
+
+    def __init__(self, *args: Any, choices: Choices, with_units: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, choices=choices, **kwargs)
+        self.fields["priority_areas"].choices = choices.area_choices()
+        if not with_units:  # only the supervision office turns directives into tasks
+            del self.fields["lead_unit"], self.fields["cooperating_units"]
+            return
+        suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
+        self.fields["lead_unit"].choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
+        self.fields["cooperating_units"].choices = choices.unit_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["priority_areas"] = self._areas("priority_areas")
+        data["lead_unit"] = self._unit("lead_unit")
+        data["cooperating_units"] = self._units("cooperating_units")
+        if not (data.get("text") or "").strip() and data["lead_unit"] is not None and not self.data.get(
+            self.add_prefix("DELETE")
+        ):
+            raise ValidationError(_("Write the directive's text, or leave the row empty."))
+        return data
+
+
+ReviewAgendaFormSet = forms.formset_factory(ReviewAgendaForm, formset=RowFormSet, extra=1, can_delete=True,
+                                            max_num=200, absolute_max=200)
+ReviewDirectiveFormSet = forms.formset_factory(ReviewDirectiveForm, formset=RowFormSet, extra=1,
+                                               can_delete=True, max_num=300, absolute_max=300)
+
+
+# --- a task from a directive ------------------------------------------------------------------------
+
+
+class TaskFromDirectiveForm(_RowForm):
+    lead_unit = forms.ChoiceField(label=_("Lead unit"))
+    cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
+                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
+    cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
+    person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, choices=choices, **kwargs)
+        self.fields["lead_unit"].choices = choices.unit_choices(suggested)
+        self.fields["cooperating_units"].choices = choices.unit_choices()
+        first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
+        if first is not None:
+            self.fields["lead_unit"].initial = str(first.pk)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["lead_unit"] = self._unit("lead_unit")
+        data["cooperating_units"] = self._units("cooperating_units")
+        if data["lead_unit"] is None and "lead_unit" not in self.errors:
+            self.add_error("lead_unit", _("Choose the lead unit."))
+        return data
