@@ -134,7 +134,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = Path(envsecret("LUOSHI_MEDIA_ROOT") or DATA_DIR / "files")
-MEDIA_URL = None  # files are served only through permission-checked views
+# Never routed: files are served only through permission-checked views (Django needs a value).
+MEDIA_URL = "/protected-files/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,31 +1,105 @@
-"""The first pages: a home page per user and read-only meeting and task pages."""
+"""The home page, one per role, the leader's instruction form, and the login page."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import datetime as dt
+from typing import Any
 
-from luoshi.meetings.models import Meeting
-from luoshi.meetings.services import may_read_meetings
-from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.permissions import visible_tasks
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from luoshi.accounts.models import User
+from luoshi.lib import NotFound
+from luoshi.tasks import services
+from luoshi.tasks.permissions import get_task_for_user
+from luoshi.web import dashboards
+from luoshi.web.actions import perform
+
+Role = User.Role
+
+# The administrators' home says what their role does; none of them sees business data.
+ADMIN_DUTIES = {
+    Role.SYSTEM_ADMIN: "sysadmin",
+    Role.SECURITY_ADMIN: "secadmin",
+    Role.AUDIT_ADMIN: "auditadmin",
+}
+
+
+class InstructionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Instruction"), max_length=2000, strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Please write the instruction.")},
+    )
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    tasks = visible_tasks(request.user)  # type: ignore[arg-type]
-    open_tasks = tasks.exclude(status__in=[Status.COMPLETED, Status.CANCELLED, Status.DRAFT])
-    by_light = dict(open_tasks.values_list("light").annotate(n=Count("id")).values_list("light", "n"))
-    meetings = Meeting.objects.all()[:10] if may_read_meetings(request.user) else Meeting.objects.none()  # type: ignore[arg-type]
-    context = {
-        "by_light": [(light, by_light.get(light, 0)) for light in ("red", "amber", "green")],
-        "open_count": open_tasks.count(),
-        "completed_count": tasks.filter(status=Status.COMPLETED).count(),
-        "urgent": open_tasks.filter(light__in=["red", "amber"]).select_related("lead_unit").order_by("deadline")[:20],
-        "meetings": meetings,
-    }
-    return render(request, "web/home.html", context)
+    user: User = request.user  # type: ignore[assignment]
+    if user.role == Role.SUPERVISOR:
+        board = dashboards.supervisor_dashboard(user)
+        return render(request, "web/home_supervisor.html", {
+            "board": board, "chart_data": board.chart_data(),
+            "yesterday": board.today - dt.timedelta(days=1),
+            "week_end": board.today + dt.timedelta(days=6),
+        })
+    if user.role == Role.LIAISON:
+        return render(request, "web/home_liaison.html", {"inbox": dashboards.liaison_inbox(user)})
+    if user.role == Role.LEADER:
+        return render(request, "web/home_leader.html", {
+            "stocktake": dashboards.leader_stocktake(user), "form": InstructionForm(),
+        })
+    if user.role == Role.SECRETARY:
+        return render(request, "web/home_secretary.html", {"meetings": dashboards.recent_meetings()})
+    return render(request, "web/home_admin.html", {"duty": ADMIN_DUTIES.get(user.role, "")})
+
+
+@require_POST
+@login_required
+def write_instruction(request: HttpRequest, pk: int) -> HttpResponse:
+    """A leader writes an instruction on a task from the stocktake; htmx swaps in the answer."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        task = get_task_for_user(user, pk, action="instruct")
+    except NotFound:
+        raise Http404 from None
+    form = InstructionForm(request.POST)
+    instruction = None
+    if form.is_valid():
+        instruction, _error = perform(request, lambda: services.write_instruction(
+            user, task, text=form.cleaned_data["text"]))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if instruction is not None:
+        messages.success(request, _("Your instruction on “%(task)s” was recorded and sent to %(unit)s.")
+                         % {"task": task.title[:40], "unit": task.lead_unit})
+    if not _is_htmx(request):
+        return redirect("home")
+    # The fragment shows the messages itself; reading them here keeps them off the next page.
+    context: dict[str, Any] = {"task": task, "instruction": instruction, "notes": list(messages.get_messages(request)),
+                               "form": form if instruction is None else InstructionForm()}
+    return render(request, "web/_instruction_form.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; on a demo or development server it says where the demo users are."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_hint"] = bool(settings.DEBUG or getattr(settings, "LUOSHI_DEMO", False))
+        return context

@@ -1,0 +1,375 @@
+"""The queries behind each role's home page, kept apart from the views so that they can be
+tested and benchmarked alone.
+
+Every function runs a fixed number of queries whatever the number of tasks: counts are
+aggregated in SQL (Count with a filter), lists are sliced, related rows come through
+select_related, and "how many in all" rides along on the list query as a window count.
+Dashboards count *working* tasks (assigned, signed, in progress, completion requested):
+drafts are not yet anyone's work; completed, cancelled and suspended tasks are never at risk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
+from django.utils import timezone
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.tasks import lights
+from luoshi.tasks.lifecycle import WORKING, Status
+from luoshi.tasks.models import ProgressReport, Task, Urge
+from luoshi.tasks.permissions import visible_tasks
+from luoshi.tasks.services import facts_of
+from luoshi.units.models import Unit
+
+LIGHTS = ("red", "amber", "green")
+WORKING_STATUSES = sorted(WORKING)
+CHART_WEEKS = 26
+TOP_UNITS = 10
+LIST_LIMIT = 10
+REPORT_DUE_WITHIN_DAYS = 3
+URGE_WINDOW_DAYS = 30
+STOCKTAKE_PER_AREA = 12
+TOP_RISKS = 8
+
+# Red before amber before green, in SQL, so lists can be ordered by severity.
+SEVERITY = Case(
+    When(light="red", then=Value(0)), When(light="amber", then=Value(1)),
+    default=Value(2), output_field=IntegerField(),
+)
+
+
+def _light_counts(prefix: str = "") -> dict[str, Count]:
+    """Count(...) per light over working tasks, reached through `prefix` ('' or 'led_tasks__')."""
+    working = Q(**{f"{prefix}status__in": WORKING_STATUSES})
+    return {
+        light: Count(f"{prefix}id" if prefix else "id", filter=working & Q(**{f"{prefix}light": light}))
+        for light in LIGHTS
+    }
+
+
+def _windowed(rows: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+    """The first `limit` rows and the total number of rows, in one query."""
+    items = list(rows.annotate(total_rows=Window(Count("id")))[:limit])
+    return items, (items[0].total_rows if items else 0)
+
+
+def _week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# --- supervision officer ------------------------------------------------------------------
+
+
+@dataclass
+class AreaRow:
+    area: PriorityArea | None
+    red: int
+    amber: int
+    green: int
+
+    @property
+    def total(self) -> int:
+        return self.red + self.amber + self.green
+
+
+def area_rows() -> list[AreaRow]:
+    """Working tasks by priority area and light, one row per area that has any (one query)."""
+    areas = PriorityArea.objects.annotate(**_light_counts("task__")).order_by("code")
+    rows = [AreaRow(a, a.red, a.amber, a.green) for a in areas]  # type: ignore[attr-defined]
+    return [row for row in rows if row.total]
+
+
+@dataclass
+class SupervisorDashboard:
+    today: dt.date
+    lights: dict[str, int]
+    due_soon: int
+    overdue: int
+    completed: int
+    completion_requested: int
+    areas: list[AreaRow]
+    units: list[Unit]
+    pending_reports: list[ProgressReport]
+    pending_report_count: int
+    completion_requests: list[Task]
+    weeks: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.lights.values())
+
+    @property
+    def awaiting_review(self) -> int:
+        return self.pending_report_count + self.completion_requested
+
+    def chart_data(self) -> dict[str, Any]:
+        """What charts.js needs, plain JSON."""
+        return {
+            "completion": {
+                "weeks": [w["start"].isoformat() for w in self.weeks],
+                "completed": [w["completed"] for w in self.weeks],
+                "cumulative": [w["cumulative"] for w in self.weeks],
+            },
+            "areas": {
+                "names": [str(row.area) for row in self.areas],
+                "red": [row.red for row in self.areas],
+                "amber": [row.amber for row in self.areas],
+                "green": [row.green for row in self.areas],
+            },
+        }
+
+
+def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_WEEKS) -> list[dict[str, Any]]:
+    """Tasks completed in each of the last `weeks` weeks (Monday to Sunday), with the running
+    total counted from `completed_before`, the tasks completed before the first week (one query)."""
+    first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
+    per_week = (
+        Task.objects.filter(completed_at__gte=_day_start(first))
+        .annotate(week=TruncWeek("completed_at")).values("week").annotate(n=Count("id")).order_by()
+    )
+    counts: dict[dt.date, int] = {}
+    for row in per_week:
+        week = row["week"]
+        day = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
+        counts[_week_start(day)] = counts.get(_week_start(day), 0) + row["n"]
+    result, running = [], completed_before
+    for i in range(weeks):
+        start = first + dt.timedelta(weeks=i)
+        running += counts.get(start, 0)
+        result.append({"start": start, "completed": counts.get(start, 0), "cumulative": running})
+    return result
+
+
+def supervisor_dashboard(user: User, today: dt.date | None = None) -> SupervisorDashboard:
+    """Counts by light, area and unit, what waits for review, and completions over time."""
+    today = today or lib.today()
+    tasks = visible_tasks(user)
+    working = Q(status__in=WORKING_STATUSES)
+    first_week = _week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
+    totals = tasks.aggregate(
+        **_light_counts(),
+        due_soon=Count("id", filter=working & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=6))),
+        overdue=Count("id", filter=working & Q(deadline__lt=today)),
+        completed=Count("id", filter=Q(status=Status.COMPLETED)),
+        completion_requested=Count("id", filter=Q(status=Status.COMPLETION_REQUESTED)),
+        completed_before=Count("id", filter=Q(completed_at__lt=_day_start(first_week))),
+    )
+    units = list(
+        Unit.objects.annotate(**_light_counts("led_tasks__"))
+        .filter(Q(red__gt=0) | Q(amber__gt=0) | Q(green__gt=0))
+        .order_by("-red", "-amber", "path")[:TOP_UNITS]
+    )
+    pending, pending_count = _windowed(
+        ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False,
+                                      task__in=tasks)
+        .select_related("task", "unit").order_by("submitted_at"),
+        LIST_LIMIT,
+    )
+    requests = list(
+        tasks.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
+        .order_by("updated_at")[:LIST_LIMIT]
+    )
+    return SupervisorDashboard(
+        today=today,
+        lights={light: totals[light] for light in LIGHTS},
+        due_soon=totals["due_soon"], overdue=totals["overdue"], completed=totals["completed"],
+        completion_requested=totals["completion_requested"],
+        areas=area_rows(), units=units,
+        pending_reports=pending, pending_report_count=pending_count,
+        completion_requests=requests,
+        weeks=completion_weeks(today, totals["completed_before"]),
+    )
+
+
+# --- unit liaison -----------------------------------------------------------------------
+
+
+@dataclass
+class ReportDue:
+    task: Task
+    due: dt.date
+    missing: bool
+
+    @property
+    def days(self) -> int:
+        """Days until the report is due (negative when late)."""
+        return (self.due - lib.today()).days
+
+
+@dataclass
+class LiaisonInbox:
+    unit: Unit | None
+    lights: dict[str, int]
+    to_sign: list[Task]
+    to_sign_count: int
+    reports_due: list[ReportDue]
+    returned: list[ProgressReport]
+    urges: list[Urge]
+    tasks: list[Task]
+    task_count: int
+
+    @property
+    def open_total(self) -> int:
+        return sum(self.lights.values())
+
+
+def _report_candidates(tasks: QuerySet[Task], today: dt.date) -> QuerySet[Task]:
+    """Tasks whose next cadence report may fall due within the window: a generous SQL
+    prefilter (a few days' margin); luoshi.tasks.lights decides exactly."""
+    horizon = today + dt.timedelta(days=REPORT_DUE_WITHIN_DAYS + 3)
+    cutoffs = {
+        Task.Cadence.WEEKLY: horizon - dt.timedelta(days=7),
+        Task.Cadence.MONTHLY: lights.add_months(horizon, -1),
+        Task.Cadence.QUARTERLY: lights.add_months(horizon, -3),
+    }
+    due = Q()
+    for cadence, cutoff in cutoffs.items():
+        due |= Q(cadence=cadence, since__lt=_day_start(cutoff + dt.timedelta(days=1)))
+    return (
+        tasks.filter(status__in=[Status.SIGNED, Status.IN_PROGRESS]).exclude(cadence="")
+        .annotate(since=Coalesce("last_report_at", "assigned_at")).filter(due)
+    )
+
+
+def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
+    """What a unit liaison has to act on, then the work of their unit and its sub-units."""
+    today = today or lib.today()
+    unit = user.unit
+    if unit is None:
+        return LiaisonInbox(None, dict.fromkeys(LIGHTS, 0), [], 0, [], [], [], [], 0)
+    tasks = visible_tasks(user)
+    led = tasks.filter(lead_unit__path__startswith=unit.path)
+    counts = tasks.aggregate(**_light_counts())
+    to_sign, to_sign_count = _windowed(
+        led.filter(status=Status.ASSIGNED).select_related("lead_unit").order_by("deadline", "id"), LIST_LIMIT,
+    )
+    rules = lights.LightRules.from_settings()
+    reports_due = []
+    for task in _report_candidates(led, today).select_related("lead_unit").order_by("since", "id")[:50]:
+        facts = facts_of(task)
+        due = lights.next_report_due(facts)
+        missing = lights.report_missing(facts, today, rules)
+        if due is not None and (missing or (due - today).days <= REPORT_DUE_WITHIN_DAYS):
+            reports_due.append(ReportDue(task, due, missing))
+    reports_due.sort(key=lambda item: item.due)
+    returned = list(
+        ProgressReport.objects.filter(
+            Q(unit__path__startswith=unit.path) | Q(task__lead_unit__path__startswith=unit.path),
+            outcome=ProgressReport.Outcome.RETURNED, task__status__in=WORKING_STATUSES,
+        )
+        # Still to answer: nothing was reported on the task since the report was returned.
+        .filter(Q(task__last_report_at__isnull=True) | Q(task__last_report_at__lte=F("reviewed_at")))
+        .select_related("task", "unit").order_by("-reviewed_at")[:LIST_LIMIT]
+    )
+    urges = list(
+        Urge.objects.filter(to_unit__path__startswith=unit.path,
+                            created_at__gte=lib.now() - dt.timedelta(days=URGE_WINDOW_DAYS))
+        .select_related("task", "to_unit").order_by("-created_at")[:LIST_LIMIT]
+    )
+    unit_tasks, task_count = _windowed(
+        tasks.filter(status__in=WORKING_STATUSES).select_related("lead_unit")
+        .annotate(severity=SEVERITY).order_by("severity", F("deadline").asc(nulls_last=True), "id"),
+        50,
+    )
+    for task in unit_tasks:
+        task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]
+    return LiaisonInbox(
+        unit=unit, lights={light: counts[light] for light in LIGHTS},
+        to_sign=to_sign, to_sign_count=to_sign_count, reports_due=reports_due[:LIST_LIMIT],
+        returned=returned, urges=urges, tasks=unit_tasks, task_count=task_count,
+    )
+
+
+# --- leader ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Trajectory:
+    task: Task
+    expected: float | None
+    days_overdue: int
+
+    @property
+    def gap(self) -> float:
+        """How far progress is behind the straight line (0 when ahead or undated)."""
+        return max(0.0, (self.expected or 0.0) - self.task.progress)
+
+    @property
+    def expected_rounded(self) -> int | None:
+        return None if self.expected is None else round(self.expected)
+
+
+def _trajectory(task: Task, today: dt.date) -> Trajectory:
+    overdue = (today - task.deadline).days if task.deadline and task.deadline < today else 0
+    return Trajectory(task, lights.expected_progress(facts_of(task), today), overdue)
+
+
+@dataclass
+class StocktakeArea:
+    row: AreaRow
+    items: list[Trajectory]
+
+    @property
+    def more(self) -> int:
+        return max(0, self.row.total - len(self.items))
+
+
+@dataclass
+class Stocktake:
+    today: dt.date
+    areas: list[StocktakeArea]
+    risks: list[Trajectory]
+    lights: dict[str, int]
+
+
+def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
+    """Each priority area's top-level working tasks with their trajectory, and the top risks."""
+    today = today or lib.today()
+    tasks = visible_tasks(user)
+    rows = area_rows()
+    through = Task.priority_areas.through
+    severity = Case(
+        When(task__light="red", then=Value(0)), When(task__light="amber", then=Value(1)),
+        default=Value(2), output_field=IntegerField(),
+    )
+    links = (
+        through.objects.filter(task__in=tasks.filter(status__in=WORKING_STATUSES))
+        .annotate(rank=Window(RowNumber(), partition_by=[F("priorityarea_id")],
+                              order_by=[severity.asc(), F("task__deadline").asc(nulls_last=True), F("task_id").asc()]))
+        .filter(rank__lte=STOCKTAKE_PER_AREA)
+        .select_related("task__lead_unit")
+        .order_by("priorityarea_id", "rank")
+    )
+    by_area: dict[int, list[Trajectory]] = {}
+    for link in links:
+        by_area.setdefault(link.priorityarea_id, []).append(_trajectory(link.task, today))
+    areas = [StocktakeArea(row, by_area.get(row.area.pk, [])) for row in rows if row.area is not None]
+    candidates = (
+        tasks.filter(status__in=WORKING_STATUSES, light__in=["red", "amber"]).select_related("lead_unit")
+        .annotate(severity=SEVERITY).order_by("severity", F("deadline").asc(nulls_last=True), "id")[:TOP_RISKS * 5]
+    )
+    risks = sorted(
+        (_trajectory(task, today) for task in candidates),
+        key=lambda t: (0 if t.task.light == "red" else 1, -t.days_overdue, -t.gap, t.task.pk),
+    )[:TOP_RISKS]
+    counts = tasks.aggregate(**_light_counts())
+    return Stocktake(today=today, areas=areas, risks=risks, lights={light: counts[light] for light in LIGHTS})
+
+
+# --- meeting secretary ----------------------------------------------------------------------
+
+
+def recent_meetings(limit: int = 10) -> list[Meeting]:
+    """The latest meetings with how many directives each produced (one query)."""
+    return list(Meeting.objects.annotate(directive_count=Count("directives")).order_by("-date", "-id")[:limit])
