@@ -88,8 +88,9 @@ def load_users() -> list[DemoUser]:
         unit = Unit.objects.get(code=demo.unit) if demo.unit else None
         user = create_user(None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
                            unit=unit, first_name=demo.name)
-        # The demo lets every non-liaison browse the read-only administration pages.
-        if demo.role != User.Role.LIAISON:
+        # The read-only administration pages show business data, so only the supervision
+        # office (which reads all of it anyway) may open them; never the three administrators.
+        if demo.role == User.Role.SUPERVISOR:
             User.objects.filter(pk=user.pk).update(is_staff=True)
     return DEMO_USERS
 
