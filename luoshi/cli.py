@@ -8,7 +8,7 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("Set up a demo province from the canonical readout and serve it.", "luoshi demo  |  luoshi demo --load-only"),
-    "serve": ("Serve the web app (development server; use gunicorn luoshi.wsgi in production).", "luoshi serve 127.0.0.1:8000"),
+    "serve": ("Serve the web app on one machine (luoshi.wsgi is the WSGI entry point).", "luoshi serve 127.0.0.1:8000"),
     "migrate": ("Create or update the database tables.", "luoshi migrate"),
     "createuser": ("Create a user with a role (and a unit for liaisons).", "luoshi createuser wang --role liaison --unit EMERG"),
     "audit": ("Check the audit trail: `verify` walks the hash chain.", "luoshi audit verify"),

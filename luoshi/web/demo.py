@@ -7,6 +7,7 @@ Loading twice changes nothing: every part checks whether it is already there.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ from luoshi.units.services import create_unit
 DATA = Path(__file__).with_name("data")
 READOUT = DATA / "en-liaoning-2022-10-07.txt"
 DEMO_PASSWORD = "luoshi-demo-2022"
+PUBLICATION_MARKER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 
 
 @dataclass(frozen=True)
@@ -96,17 +98,17 @@ def load_users() -> list[DemoUser]:
 
 
 def load_meeting(directory: Directory) -> Meeting:
-    text = READOUT.read_text(encoding="utf-8")
+    text, published = split_publication_marker(READOUT.read_text(encoding="utf-8"))
     existing = Meeting.objects.filter(readout=text).first()
     if existing is not None:
         return existing
-    result = extract(text, directory=directory)
+    result = extract(text, published=published, directory=directory)
     secretary = User.objects.get(username="secretary")
     areas = {a.code: a for a in PriorityArea.objects.all()}
     meeting = record_meeting(
         secretary,
         kind=Meeting.Kind.ENLARGED,
-        title=result.meeting_type or "Provincial Government meeting",
+        title=_sentence_case(result.meeting_type or "Provincial Government meeting"),
         date=result.date,
         chair_name=result.chair.name if result.chair else "",
         chair_title=result.chair.title if result.chair else "",
@@ -121,6 +123,19 @@ def load_meeting(directory: Directory) -> Meeting:
         ],
     )
     return meeting
+
+
+def split_publication_marker(text: str) -> tuple[str, dt.date | None]:
+    """The canonical file starts with 'date YYYY-MM-DD', the day it was published: keep that
+    as a date and store the readout without it."""
+    match = PUBLICATION_MARKER.match(text)
+    if match is None:
+        return text, None
+    return text[match.end():], dt.date.fromisoformat(match.group(1))
+
+
+def _sentence_case(title: str) -> str:
+    return title[:1].upper() + title[1:]
 
 
 def _suggested_unit(directive_text: str, directory: Directory, lang: str | None, fallback: str) -> Unit:

@@ -38,6 +38,7 @@ def test_it_builds_the_canonical_meeting_and_a_lively_ledger(db):
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
     meeting = Meeting.objects.get()
     assert str(meeting.date) == "2022-10-07" and meeting.chair_name == "Li Lecheng"
+    assert meeting.readout.startswith("On October 7") and meeting.title.startswith("Enlarged meeting")
     assert meeting.agenda_items.count() == 5 and meeting.directives.count() == 7
     for directive in meeting.directives.all():
         assert directive.source_text() == directive.text
