@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from luoshi import lib
 from luoshi.accounts.models import User
@@ -18,6 +22,7 @@ from luoshi.units.models import Unit
 from luoshi.units.services import create_unit
 
 PASSWORD = "a-long-test-password-42"
+T = TypeVar("T")
 
 
 @dataclass
@@ -128,3 +133,20 @@ def build_province() -> Province:
 @pytest.fixture
 def province(db: None) -> Province:
     return build_province()
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def built_for_module(django_db_blocker: Any, build: Callable[[], T]) -> Iterator[T]:
+    """For a module-scoped fixture (`yield from built_for_module(...)`): build data once,
+    through the services, inside a transaction rolled back when the module ends. Each test
+    still runs in its own savepoint (the `db` fixture), so nothing leaks between tests."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        built = build()
+    yield built
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
@@ -23,7 +21,7 @@ from luoshi.meetings.services import (
     publish_meeting,
     record_meeting,
 )
-from luoshi.testing.fixtures import Province, build_province
+from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 READOUT = (
     "The executive meeting studied the plan for flood control. "
@@ -39,16 +37,11 @@ GRAIN = "It is necessary to keep grain prices stable."
 # on its own copy of the personas.
 @pytest.fixture(scope="module")
 def shared_province(django_db_setup: None, django_db_blocker: Any) -> Iterator[Province]:
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    def make():  # type: ignore[no-untyped-def]
         province = build_province()
-    yield province
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        return province
+
+    yield from built_for_module(django_db_blocker, make)
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import InvalidInput, TransitionError
@@ -23,7 +21,7 @@ from luoshi.tasks.lifecycle import (
     next_status,
 )
 from luoshi.tasks.models import Task
-from luoshi.testing.fixtures import Province, build_province
+from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 # --- how to reach each state, and how to take each action ---------------------------------------
 # The lead unit is the emergency department, so `province.liaison` is the lead liaison.
@@ -48,17 +46,12 @@ BUILD: dict[str, Callable[[Province], Task]] = {
 
 @pytest.fixture(scope="module")
 def shared(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[Province, dict[str, int]]]:
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    def make():  # type: ignore[no-untyped-def]
         province = build_province()
         tasks = {state: build(province).pk for state, build in BUILD.items()}
-    yield province, tasks
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        return province, tasks
+
+    yield from built_for_module(django_db_blocker, make)
 
 
 @pytest.fixture

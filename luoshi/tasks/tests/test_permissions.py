@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from luoshi import lib
 from luoshi.accounts.models import User
@@ -20,7 +18,7 @@ from luoshi.tasks import services
 from luoshi.tasks.lifecycle import Action, Status
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import can, can_read, get_task_for_user, visible_tasks
-from luoshi.testing.fixtures import Province, build_province
+from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 # --- the personas -------------------------------------------------------------------------------
 # The task is led by the county (SY-HP, below the city SY), with the health commission
@@ -152,11 +150,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    def make():  # type: ignore[no-untyped-def]
         province = build_province()
         built = World(
             province,
@@ -166,10 +160,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
              "county": county_task(province, "assigned").pk,
              "dalian": province.draft(province.other_city).pk},
         )
-    yield built
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        return built
+
+    yield from built_for_module(django_db_blocker, make)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import models, transaction
-from django.test import override_settings
+from django.db import models
 from django.utils import translation
 
 from luoshi import lib
@@ -24,7 +23,7 @@ from luoshi.tasks import services
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Evidence, Instruction, ProgressReport, Task, Urge
 from luoshi.tasks.services import SubTask
-from luoshi.testing.fixtures import Province, build_province
+from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 
 # About eighty cases: the province is built once, through the services, in a transaction
@@ -32,16 +31,11 @@ from luoshi.testing.fixtures import Province, build_province
 # on its own copy of the personas.
 @pytest.fixture(scope="module")
 def shared_province(django_db_setup: None, django_db_blocker: Any) -> Iterator[Province]:
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ):
-        atomic = transaction.atomic()
-        atomic.__enter__()
+    def make():  # type: ignore[no-untyped-def]
         province = build_province()
-    yield province
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        atomic.__exit__(None, None, None)
+        return province
+
+    yield from built_for_module(django_db_blocker, make)
 
 
 @pytest.fixture
