@@ -53,7 +53,7 @@ def test_it_lists_unread_first_and_counts_them_in_the_header(province):
     urge_many(province, 3)
     first = Notification.objects.filter(recipient=province.liaison, kind="urge").order_by("created_at", "id").first()
     services.mark_read(province.liaison, first.pk)
-    response = client_for(province.liaison).get(reverse("notifications"))
+    response = client_for(province.liaison).get(reverse("notifications"), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert html.index("Urge number 2") < html.index("Urge number 1") < html.index("Urge number 0")
     unread = Notification.objects.filter(recipient=province.liaison, read_at__isnull=True).count()
@@ -213,7 +213,8 @@ def test_it_lists_failures_and_retries_them(province):
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts) == ("pending", 0)
     assert AuditEvent.objects.filter(verb="retry_delivery").exists()
-    client.post(reverse("delivery_retry", args=[delivery.pk]))  # not failed any more: a clear message
+    # Not failed any more: a clear message.
+    client.post(reverse("delivery_retry", args=[delivery.pk]), HTTP_ACCEPT_LANGUAGE="en")
     assert "Only a failed delivery" in client.get(reverse("webhooks"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
