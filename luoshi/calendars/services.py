@@ -106,7 +106,7 @@ def get_feed_for_owner(user: User, pk: int | str) -> CalendarFeed:
 @transaction.atomic
 def revoke_calendar_feed(user: User, pk: int | str) -> CalendarFeed:
     feed = get_feed_for_owner(user, pk)
-    feed = CalendarFeed.objects.select_for_update().select_related("unit").get(pk=feed.pk)
+    feed = CalendarFeed.objects.select_for_update(of=("self",)).select_related("unit").get(pk=feed.pk)
     if feed.revoked_at is not None:
         raise NotFound("calendar feed")
     _revoke(user, feed)
