@@ -1,0 +1,270 @@
+"""The shapes of the API's requests and responses; the OpenAPI schema is generated from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Schema
+from pydantic import Field
+
+from luoshi.tasks.ledger import SORTS
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.models import Escalation, Task
+
+StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
+LightName = Literal[tuple(Task.Light.values)]  # type: ignore[valid-type]
+CadenceName = Literal[tuple(Task.Cadence.values)]  # type: ignore[valid-type]
+SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
+EscalationLevel = Literal[tuple(Escalation.Level.values)]  # type: ignore[valid-type]
+
+# --- errors ---------------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    error: str = Field(description="A stable code: bad_request, unauthorized, not_found, conflict, "
+                                   "precondition_failed, invalid_input, rate_limited, method_not_allowed.")
+    message: str = Field(description="What went wrong, for people (in the request's language).")
+    details: list[dict] | None = Field(None, description="Per-field problems of invalid input.")
+
+
+# --- references -------------------------------------------------------------------------------
+
+
+class UnitRef(Schema):
+    code: str
+    name: str
+
+
+class UnitOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: str | None = Field(description="The parent unit's code; null for the root.")
+    path: str = Field(description="Codes from the root, like /LN/SY/SY-HP/.")
+
+
+class MeOut(Schema):
+    username: str
+    name: str
+    role: str
+    role_label: str
+    unit: UnitRef | None
+    reads_everything: bool
+
+
+# --- tasks --------------------------------------------------------------------------------------
+
+
+class TaskSummary(Schema):
+    id: int
+    url: str
+    title: str
+    status: StatusName
+    light: LightName
+    progress: int
+    deadline: dt.date | None
+    lead_unit: UnitRef
+    cooperating_units: list[UnitRef]
+    person_responsible: str
+    parent: int | None
+    directive: int | None
+    version: int
+    updated_at: dt.datetime
+
+
+class LightCountsOut(Schema):
+    red: int
+    amber: int
+    green: int
+
+
+class TaskPage(Schema):
+    count: int = Field(description="Tasks that pass the filters, on every page.")
+    lights: LightCountsOut
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[TaskSummary]
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+class ReportOut(Schema):
+    id: int
+    unit: UnitRef
+    author: str
+    period: str
+    text: str
+    progress: int
+    asks_completion: bool
+    submitted_at: dt.datetime
+    outcome: str
+    review_note: str
+    evidence: list[EvidenceOut]
+
+
+class UrgeOut(Schema):
+    id: int
+    by: str | None
+    to_unit: UnitRef
+    text: str
+    created_at: dt.datetime
+
+
+class EscalationOut(Schema):
+    id: int
+    by: str | None
+    level: int
+    reason: str
+    created_at: dt.datetime
+
+
+class InstructionOut(Schema):
+    id: int
+    by: str
+    text: str
+    created_at: dt.datetime
+
+
+class MilestoneOut(Schema):
+    title: str
+    due: dt.date
+    done_at: dt.datetime | None
+
+
+class DirectiveRef(Schema):
+    id: int
+    meeting: int
+    text: str
+
+
+class TaskDetail(TaskSummary):
+    description: str
+    cadence: CadenceName
+    blocked: bool
+    public: bool
+    weight: int
+    status_reason: str
+    priority_areas: list[str]
+    directive_detail: DirectiveRef | None
+    children: list[TaskSummary]
+    milestones: list[MilestoneOut]
+    assigned_at: dt.datetime | None
+    signed_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    last_report_at: dt.datetime | None
+    created_at: dt.datetime
+    reports: list[ReportOut]
+    urges: list[UrgeOut]
+    escalations: list[EscalationOut]
+    instructions: list[InstructionOut]
+    actions: list[str] = Field(description="The actions the token's user may take on the task now.")
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+class AssignIn(Schema):
+    lead_unit: str | None = Field(None, description="A unit code; omitted: keep the draft's lead unit.")
+    cooperating_units: list[str] | None = Field(None, description="Unit codes; omitted: keep them.")
+    person_responsible: str | None = Field(None, max_length=100)
+    deadline: dt.date | None = Field(None, description="Required unless the draft has one.")
+    cadence: CadenceName | None = None
+
+
+class ReportIn(Schema):
+    text: str = Field(min_length=1, max_length=20000)
+    progress: int = Field(ge=0, le=100)
+    period: str = Field("", max_length=20, description="For example 2024-05 or 2024-Q2.")
+
+
+class CompletionIn(Schema):
+    text: str = Field(min_length=1, max_length=20000, description="A summary of the work done.")
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=20000)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(min_length=1, max_length=20000)
+
+
+class TextIn(Schema):
+    text: str = Field(min_length=1, max_length=20000)
+
+
+class EscalateIn(Schema):
+    level: EscalationLevel = Field(description="1 unit liaison, 2 unit head and office, 3 leader.")
+    reason: str = Field(min_length=1, max_length=20000)
+
+
+class EmptyIn(Schema):
+    pass
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+class MeetingSummary(Schema):
+    id: int
+    url: str
+    kind: str
+    title: str
+    number: int | None
+    date: dt.date | None
+    chair_name: str
+    chair_title: str
+    place: str
+    status: str
+    directive_count: int
+
+
+class MeetingPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[MeetingSummary]
+
+
+class Span(Schema):
+    start: int
+    end: int
+
+
+class AgendaItemOut(Schema):
+    id: int
+    order: int
+    kind: str
+    title: str
+    presenting_unit: UnitRef | None
+    outcome: str
+    span: Span | None = Field(description="Characters of the readout it came from.")
+
+
+class DirectiveOut(Schema):
+    id: int
+    order: int
+    text: str
+    agenda_item: int | None
+    priority_areas: list[str]
+    span: Span | None = Field(description="Characters of the readout it came from.")
+    tasks: list[int] = Field(description="Top-level tasks from this directive that the user may see.")
+
+
+class MeetingDetail(MeetingSummary):
+    attendees: str
+    readout: str
+    created_at: dt.datetime
+    agenda_items: list[AgendaItemOut]
+    directives: list[DirectiveOut]
