@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SearchConfig(AppConfig):
+    name = "luoshi.search"
+    label = "search"
+    verbose_name = _("search")
+
+    def ready(self) -> None:
+        from luoshi.search.indexing import connect_signals
+
+        connect_signals()

@@ -1,0 +1,170 @@
+"""Keeping the search index in step with the data.
+
+The services that create or change a searchable object call `index(obj)` (or
+`index_many(objs)`) inside their own transaction, so the index never disagrees with the
+data: a rollback undoes both. Deletes are followed through post_delete signals (they come
+from cascades and the admin, not from a service). `reindex()` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Model, Prefetch, QuerySet
+from django.db.models.signals import post_delete
+
+from luoshi.meetings.models import Directive, Meeting
+from luoshi.search.models import SearchDocument
+from luoshi.search.text import segment
+from luoshi.tasks.models import ProgressReport, Task
+from luoshi.units.models import Unit
+
+Kind = SearchDocument.Kind
+BATCH = 500
+_FIELDS = ["unit_paths", "title", "body", "segmented"]
+
+
+@dataclass
+class _Parts:
+    kind: str
+    title: str
+    body: str
+    indexed: tuple[str, ...]  # the texts the document is found by
+    unit_paths: str = ""
+
+
+def paths_field(units: Iterable[Unit]) -> str:
+    """"|/P/EMERG/|/P/SY/|": a liaison of unit U reads the object when it contains "|" + U.path."""
+    paths = sorted({unit.path for unit in units})
+    return "|" + "|".join(paths) + "|" if paths else ""
+
+
+def _unit_names(units: Iterable[Unit]) -> tuple[str, ...]:
+    return tuple(name for unit in units for name in (unit.name_zh, unit.name_en))
+
+
+def _task_units(task: Task) -> list[Unit]:
+    return [task.lead_unit, *task.cooperating_units.all()]
+
+
+def _parts(obj: Model) -> _Parts:
+    if isinstance(obj, Meeting):
+        agenda = [item.title for item in obj.agenda_items.all()]
+        return _Parts(Kind.MEETING, obj.title, obj.readout or "；".join(agenda),
+                      (obj.title, obj.chair_name, obj.chair_title, obj.place, obj.attendees, obj.readout, *agenda))
+    if isinstance(obj, Directive):
+        # Shown under its meeting's title; found by its own text only.
+        return _Parts(Kind.DIRECTIVE, obj.meeting.title, obj.text, (obj.text,))
+    if isinstance(obj, Task):
+        units = _task_units(obj)
+        return _Parts(Kind.TASK, obj.title, obj.description,
+                      (obj.title, obj.description, obj.person_responsible, *_unit_names(units)), paths_field(units))
+    if isinstance(obj, ProgressReport):
+        return _Parts(Kind.REPORT, obj.task.title, obj.text, (obj.text, obj.period, *_unit_names([obj.unit])),
+                      paths_field(_task_units(obj.task)))
+    raise TypeError(f"{type(obj).__name__} is not searchable")
+
+
+def _document(obj: Model) -> SearchDocument:
+    parts = _parts(obj)
+    return SearchDocument(kind=parts.kind, object_id=obj.pk, unit_paths=parts.unit_paths, title=parts.title[:500],
+                          body=parts.body, segmented=segment(*parts.indexed))
+
+
+def _upsert(documents: list[SearchDocument]) -> None:
+    # One statement per batch: INSERT … ON CONFLICT (kind, object_id) DO UPDATE (SQLite's
+    # update trigger and PostgreSQL's generated column follow it).
+    for start in range(0, len(documents), BATCH):
+        SearchDocument.objects.bulk_create(
+            documents[start:start + BATCH], update_conflicts=True,
+            unique_fields=["kind", "object_id"], update_fields=_FIELDS,
+        )
+
+
+def index(obj: Model) -> None:
+    """Write (or rewrite) the search document of one meeting, directive, task or report."""
+    _upsert([_document(obj)])
+
+
+def index_many(objects: Iterable[Model]) -> None:
+    """Index many objects; for bulk writes (a ledger import). Prefetch their units and
+    their tasks' units, or this makes a few queries per object."""
+    _upsert([_document(obj) for obj in objects])
+
+
+def index_task_family(task: Task) -> None:
+    """A task and its progress reports: the reports' readers follow the task's units."""
+    reports = ProgressReport.objects.filter(task=task).select_related("unit")
+    for report in reports:
+        report.task = task
+    _upsert([_document(task), *(_document(report) for report in reports)])
+
+
+# --- rebuilding -------------------------------------------------------------------------------
+
+
+def _querysets() -> dict[type[Model], QuerySet[Any]]:
+    """Each kind's objects with what their documents need, in a few queries per batch."""
+    units = Prefetch("cooperating_units", queryset=Unit.objects.only("path", "name_zh", "name_en"))
+    return {
+        Meeting: Meeting.objects.prefetch_related("agenda_items"),
+        Directive: Directive.objects.select_related("meeting").only("text", "meeting__title"),
+        Task: Task.objects.select_related("lead_unit").prefetch_related(units),
+        ProgressReport: ProgressReport.objects.select_related("unit", "task__lead_unit").prefetch_related(
+            Prefetch("task__cooperating_units", queryset=Unit.objects.only("path"))),
+    }
+
+
+def _all_objects() -> Iterator[Model]:
+    for queryset in _querysets().values():
+        yield from queryset.order_by("pk").iterator(chunk_size=BATCH)
+
+
+def index_created(*groups: Iterable[Model]) -> None:
+    """Index objects made in bulk (bulk_create: a ledger import), loading what their
+    documents need in a few queries per batch rather than a few per object."""
+    querysets = _querysets()
+    for group in groups:
+        pks_by_model: dict[type[Model], list[int]] = {}
+        for obj in group:
+            pks_by_model.setdefault(type(obj), []).append(obj.pk)
+        for model, pks in pks_by_model.items():
+            for start in range(0, len(pks), BATCH):
+                index_many(querysets[model].filter(pk__in=pks[start:start + BATCH]))
+
+
+@transaction.atomic
+def reindex() -> dict[str, int]:
+    """Rebuild every document from the data; running it twice changes nothing. Returns the
+    number of documents per kind."""
+    SearchDocument.objects.all().delete()
+    batch: list[SearchDocument] = []
+    counts = {kind: 0 for kind in Kind.values}
+    for obj in _all_objects():
+        document = _document(obj)
+        counts[document.kind] += 1
+        batch.append(document)
+        if len(batch) >= BATCH:
+            _upsert(batch)
+            batch = []
+    _upsert(batch)
+    return counts
+
+
+# --- deletes ------------------------------------------------------------------------------------
+
+
+def _unindex(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    SearchDocument.objects.filter(kind=_KINDS[sender], object_id=instance.pk).delete()
+
+
+_KINDS: dict[type[Model], str] = {Meeting: Kind.MEETING, Directive: Kind.DIRECTIVE, Task: Kind.TASK,
+                                  ProgressReport: Kind.REPORT}
+
+
+def connect_signals() -> None:
+    for model in _KINDS:
+        post_delete.connect(_unindex, sender=model, dispatch_uid=f"search-unindex-{model.__name__}")

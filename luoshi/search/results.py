@@ -1,0 +1,155 @@
+"""Finding documents: one function for both databases, permission-filtered in SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Model, Q, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from luoshi.accounts.models import User
+from luoshi.meetings.models import Directive, Meeting
+from luoshi.meetings.services import may_read_meetings
+from luoshi.search.models import SearchDocument
+from luoshi.search.text import (
+    Term,
+    fts5_expression,
+    highlight,
+    query_terms,
+    snippet,
+    tsquery_expression,
+)
+from luoshi.tasks.models import ProgressReport, Task
+
+Kind = SearchDocument.Kind
+_TABLE = SearchDocument._meta.db_table
+
+
+def visible_documents(user: User) -> QuerySet[SearchDocument]:
+    """The documents `user` may find. Meetings and directives follow may_read_meetings;
+    tasks and reports follow visible_tasks (luoshi/tasks/permissions.py), through the unit
+    paths stored on each document so the test stays in SQL. tests/test_permissions.py
+    checks that the two agree for every persona."""
+    documents = SearchDocument.objects.all()
+    if not may_read_meetings(user):
+        return documents.none()
+    readable = Q(kind__in=[Kind.MEETING, Kind.DIRECTIVE])
+    work = Q(kind__in=[Kind.TASK, Kind.REPORT])
+    if user.role == User.Role.SECRETARY:
+        pass
+    elif user.reads_everything:
+        readable |= work
+    elif user.role == User.Role.LIAISON and user.unit is not None:
+        readable |= work & Q(unit_paths__contains="|" + user.unit.path)
+    return documents.filter(readable)
+
+
+def _matching(documents: QuerySet[SearchDocument], terms: list[Term]) -> QuerySet[SearchDocument]:
+    if connection.vendor == "postgresql":
+        return documents.extra(where=[f"{_TABLE}.tsv @@ to_tsquery('simple', %s)"],  # nosec B610 # a constant table name; the query is a parameter
+                               params=[tsquery_expression(terms)])
+    return documents.extra(tables=["search_fts"], where=[f"search_fts.rowid = {_TABLE}.id", "search_fts MATCH %s"],  # nosec B610 # a constant table name; the query is a parameter
+                           params=[fts5_expression(terms)])
+
+
+def _ranked(documents: QuerySet[SearchDocument], terms: list[Term]) -> QuerySet[SearchDocument]:
+    """Best first: BM25 on SQLite, ts_rank on PostgreSQL; the newest first among equals."""
+    if connection.vendor == "postgresql":
+        rank = (f"ts_rank({_TABLE}.tsv, to_tsquery('simple', %s))", [tsquery_expression(terms)])
+    else:
+        rank = ("-bm25(search_fts)", [])
+    return documents.extra(select={"rank": rank[0]}, select_params=rank[1]).order_by("-rank", "-id")  # nosec B610 # constant SQL; the query is a parameter
+
+
+@dataclass
+class Hit:
+    kind: str
+    object: Model
+    title: SafeString
+    snippet: SafeString
+    url: str
+
+
+@dataclass
+class Results:
+    query: str
+    kind: str
+    terms: list[Term] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    page: int = 1
+    hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Hits across every kind."""
+        return sum(self.counts.values())
+
+    @property
+    def count(self) -> int:
+        """Hits of the kind asked for (all kinds when none)."""
+        return self.counts.get(self.kind, 0) if self.kind else self.total
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // settings.LUOSHI_SEARCH_PAGE_SIZE))
+
+
+def _load(documents: list[SearchDocument]) -> dict[tuple[str, int], Model]:
+    """The page's objects, one query per kind present."""
+    ids: dict[str, list[int]] = {}
+    for document in documents:
+        ids.setdefault(document.kind, []).append(document.object_id)
+    querysets: dict[str, QuerySet] = {  # type: ignore[type-arg]
+        Kind.MEETING: Meeting.objects.defer("readout", "attendees"),
+        Kind.DIRECTIVE: Directive.objects.select_related("meeting").defer("meeting__readout", "meeting__attendees"),
+        Kind.TASK: Task.objects.select_related("lead_unit"),
+        Kind.REPORT: ProgressReport.objects.select_related("task", "unit"),
+    }
+    loaded: dict[tuple[str, int], Model] = {}
+    for kind, pks in ids.items():
+        for obj in querysets[kind].filter(pk__in=pks):
+            loaded[(kind, obj.pk)] = obj
+    return loaded
+
+
+def _url(kind: str, obj: Model) -> str:
+    if kind == Kind.MEETING:
+        return reverse("meeting_detail", args=[obj.pk])
+    if kind == Kind.DIRECTIVE:
+        return reverse("meeting_detail", args=[obj.meeting_id]) + f"#directive-{obj.order}"  # type: ignore[attr-defined]
+    if kind == Kind.TASK:
+        return reverse("task_detail", args=[obj.pk])
+    return reverse("task_detail", args=[obj.task_id])  # type: ignore[attr-defined]
+
+
+def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
+    """The documents `user` may read that contain every term of `query`, best first, a
+    page at a time, with per-kind counts: two queries, plus one per kind on the page."""
+    results = Results(query=query, kind=kind if kind in Kind.values else "", terms=query_terms(query or ""))
+    if not results.terms:
+        return results
+    found = _matching(visible_documents(user), results.terms)
+    rows = found.order_by().values_list("kind").annotate(n=Count("id"))
+    results.counts = {k: n for k, n in rows}
+    results.page = min(max(1, page), results.pages)
+    if not results.count:
+        return results
+    if results.kind:
+        found = found.filter(kind=results.kind)
+    size = settings.LUOSHI_SEARCH_PAGE_SIZE
+    start = (results.page - 1) * size
+    documents = list(_ranked(found, results.terms).only("kind", "object_id", "title", "body")[start:start + size])
+    objects = _load(documents)
+    for document in documents:
+        obj = objects.get((document.kind, document.object_id))
+        if obj is None:  # deleted in a transaction that committed after the count: skip it
+            continue
+        results.hits.append(Hit(
+            kind=document.kind, object=obj, title=highlight(document.title, results.terms),
+            snippet=snippet(document.body, results.terms) if document.body else SafeString(""),
+            url=_url(document.kind, obj),
+        ))
+    return results
