@@ -26,6 +26,15 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     # The head of the unit (单位主要负责人): receives escalations of level 2 and above.
     heads_unit = models.BooleanField(_("heads the unit"), default=False)
+    # Authentication (luoshi/accounts/security.py): set by an administrator's create or reset,
+    # cleared when the user chooses a password; rotation counts from password_changed_at.
+    must_change_password = models.BooleanField(_("must change the password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed"), null=True, blank=True)
+    # The TOTP secret, encrypted (luoshi/accounts/totp.py); TOTP is on once confirmed.
+    totp_secret = models.TextField(_("TOTP secret (encrypted)"), blank=True, editable=False)
+    totp_confirmed_at = models.DateTimeField(_("TOTP confirmed"), null=True, blank=True, editable=False)
+    # The last time step accepted, so that a code is never accepted twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -40,5 +49,29 @@ class User(AbstractUser):
         return self.role in {self.Role.SYSTEM_ADMIN, self.Role.SECURITY_ADMIN, self.Role.AUDIT_ADMIN}
 
     @property
+    def has_totp(self) -> bool:
+        return self.totp_confirmed_at is not None
+
+    @property
     def reads_everything(self) -> bool:
         return self.role in {self.Role.SUPERVISOR, self.Role.LEADER}
+
+
+class LoginThrottle(models.Model):
+    """Recent failed logins for one username, and whether it is locked.
+
+    Keyed by the username typed, whether or not an account has it, so that the login page
+    says "locked" for unknown names exactly as for real ones and reveals nothing. Kept in
+    the database (not the cache) so that every app server counts the same failures."""
+
+    username = models.CharField(_("username"), max_length=150, unique=True)
+    # ISO timestamps of the most recent failures (at most LUOSHI_LOCKOUT_ATTEMPTS).
+    failures = models.JSONField(default=list)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self) -> str:
+        return self.username

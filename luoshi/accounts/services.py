@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
+import string
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from luoshi.accounts.models import User
+from luoshi import lib
+from luoshi.accounts import totp
+from luoshi.accounts.models import LoginThrottle, User
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput
 from luoshi.units.models import Unit
@@ -44,7 +51,11 @@ def create_user(
     title: str = "",
     email: str = "",
     check_password: bool = True,
+    must_change_password: bool | None = None,
 ) -> User:
+    """Accounts an administrator makes must choose their own password at first login
+    (must_change_password defaults to True when an actor is given); the command line
+    decides for itself, and the demo users are exempt."""
     _check_may_manage_accounts(actor)
     if role not in User.Role.values:
         raise InvalidInput(_("Unknown role: %(role)s") % {"role": role})
@@ -55,6 +66,8 @@ def create_user(
     user = User(
         username=username, role=role, unit=unit, first_name=first_name,
         last_name=last_name, title=title, email=email,
+        must_change_password=actor is not None if must_change_password is None else must_change_password,
+        password_changed_at=lib.now(),
     )
     if check_password:
         try:
@@ -78,4 +91,151 @@ def set_role(actor: User | None, user: User, role: str, unit: Unit | None = None
     user.role, user.unit = role, unit
     user.save(update_fields=["role", "unit"])
     record_event(actor, "set_role", user, before=before, after=user_snapshot(user))
+    return user
+
+
+# --- authentication (issue 7): lockout, passwords, second factor, account state -----------------
+# The reads these writes rely on (is_locked, password_change_due, …) live in policy.py.
+
+
+def _check_may_manage_other(actor: User | None, subject: User) -> None:
+    _check_may_manage_accounts(actor)
+    if actor is not None and subject.pk == actor.pk:
+        raise Forbidden(_("Nobody may change their own account's security here."))
+
+
+@transaction.atomic
+def record_login_failure(username: str) -> bool:
+    """Count one failed login (a wrong password or code) for `username`, whether an account
+    has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures within the window. Returns
+    whether the name is now locked. The lock is audited; the failures themselves are not."""
+    username = username[:150]
+    if not username:
+        return False
+    moment = lib.now()
+    window = dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
+    if throttle.locked_at is not None:
+        return True
+    recent = [at for at in throttle.failures if dt.datetime.fromisoformat(at) > moment - window]
+    recent.append(moment.isoformat())
+    throttle.failures = recent[-settings.LUOSHI_LOCKOUT_ATTEMPTS:]
+    if len(recent) >= settings.LUOSHI_LOCKOUT_ATTEMPTS:
+        throttle.locked_at = moment
+    throttle.save(update_fields=["failures", "locked_at"])
+    if throttle.locked_at is not None:
+        account = User.objects.filter(username=username).first()
+        record_event(None, "lock_account", account or throttle,
+                     after={"username": username, "failures": len(recent), "locked_at": moment})
+    return throttle.locked_at is not None
+
+
+def clear_login_failures(username: str) -> None:
+    """A successful login forgets the earlier failures (not a lock: only unlock_account does)."""
+    LoginThrottle.objects.filter(username=username, locked_at__isnull=True).delete()
+
+
+@transaction.atomic
+def unlock_account(actor: User | None, user: User) -> User:
+    _check_may_manage_other(actor, user)
+    deleted, _rows = LoginThrottle.objects.filter(username=user.username, locked_at__isnull=False).delete()
+    if not deleted:
+        raise InvalidInput(_("The account %(username)s is not locked.") % {"username": user.username})
+    record_event(actor, "unlock_account", user, before={"locked": True}, after={"locked": False})
+    return user
+
+
+@transaction.atomic
+def set_active(actor: User | None, user: User, *, active: bool) -> User:
+    """Deactivate (sign-in refused, sessions end at their next request) or reactivate."""
+    _check_may_manage_other(actor, user)
+    if user.is_active == active:
+        raise InvalidInput(_("The account %(username)s is already active.") % {"username": user.username}
+                           if active else
+                           _("The account %(username)s is already deactivated.") % {"username": user.username})
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    record_event(actor, "reactivate_user" if active else "deactivate_user", user,
+                 before={"is_active": not active}, after={"is_active": active})
+    return user
+
+
+def temporary_password() -> str:
+    """A one-time password that passes every profile: four character classes, 20 characters."""
+    alphabet = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(alphabet) for _i in range(16))
+    return (secrets.choice(string.ascii_uppercase) + secrets.choice(string.ascii_lowercase)
+            + secrets.choice(string.digits) + "-" + body)
+
+
+@transaction.atomic
+def reset_password(actor: User | None, user: User) -> str:
+    """Give `user` a new one-time password (returned once, never stored in clear or audited)
+    that must be changed at the next login; the user's open sessions end."""
+    _check_may_manage_other(actor, user)
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.password_changed_at = lib.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record_event(actor, "reset_password", user, after={"must_change_password": True})  # nosec B105 # an audit field name, not a password
+    return password
+
+
+@transaction.atomic
+def change_password(user: User, new_password: str) -> User:
+    """The user chooses a new password (the caller has checked the current one)."""
+    try:
+        validate_password(new_password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from None
+    if user.check_password(new_password):
+        raise InvalidInput(_("The new password must differ from the current one."))
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.password_changed_at = lib.now()
+    user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    record_event(user, "change_password", user, after={"password_changed_at": user.password_changed_at})
+    return user
+
+
+@transaction.atomic
+def enable_totp(user: User, secret: str, code: str) -> User:
+    """Turn on the second factor once the user proves their app shows the right code."""
+    if user.has_totp:
+        raise InvalidInput(_("Two-step sign-in is already on for this account."))
+    step = totp.matching_step(secret, code, lib.now())
+    if step is None:
+        raise InvalidInput(_("That code does not match. Check the time on your phone and try the newest code."))
+    user.totp_secret = totp.encrypt(secret)
+    user.totp_confirmed_at = lib.now()
+    user.totp_last_step = step
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    record_event(user, "enable_totp", user, after={"totp": True})
+    return user
+
+
+@transaction.atomic
+def check_totp(user: User, code: str) -> bool:
+    """The second step of a login: accept a code once (current step ±1, never a step already
+    used); a wrong code counts as a failed login towards the lockout."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    secret = totp.decrypt(locked.totp_secret) if locked.has_totp else None
+    step = totp.matching_step(secret, code, lib.now()) if secret else None
+    if step is None or (locked.totp_last_step is not None and step <= locked.totp_last_step):
+        record_login_failure(user.username)
+        return False
+    User.objects.filter(pk=user.pk).update(totp_last_step=step)
+    return True
+
+
+@transaction.atomic
+def reset_totp(actor: User | None, user: User) -> User:
+    """Turn off a user's second factor (a lost phone); they enrol again, at once if their role requires it."""
+    _check_may_manage_other(actor, user)
+    if not user.has_totp:
+        raise InvalidInput(_("Two-step sign-in is not on for %(username)s.") % {"username": user.username})
+    user.totp_secret, user.totp_confirmed_at, user.totp_last_step = "", None, None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+    record_event(actor, "reset_totp", user, before={"totp": True}, after={"totp": False})
     return user

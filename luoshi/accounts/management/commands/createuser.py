@@ -22,6 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="full name")
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="default: asked on the terminal")
+        parser.add_argument("--no-force-change", action="store_true",
+                            help="do not make the user choose a new password at first login")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = None
@@ -34,6 +36,7 @@ class Command(BaseCommand):
             user = create_user(
                 None, username=options["username"], password=password, role=options["role"],
                 unit=unit, first_name=options["name"], email=options["email"],
+                must_change_password=not options["no_force_change"],
             )
         except LuoshiError as error:
             raise CommandError(str(error)) from None

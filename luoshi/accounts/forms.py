@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.accounts.models import User
+from luoshi.accounts.policy import is_locked
+from luoshi.units.models import Unit
+
+LOCKED = _("This account is locked after too many failed sign-in attempts. "
+           "Ask the security administrator to unlock it.")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form that says when a username is locked. Unknown names lock after the
+    same number of failures as real ones, so the message reveals no account."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your username and password didn't match. Please try again."),
+        "locked": LOCKED,
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and is_locked(username):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            if username and is_locked(username):  # this failure was the last one allowed
+                raise ValidationError(self.error_messages["locked"], code="locked") from None
+            raise
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code"), max_length=12, strip=True,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "pattern": "[0-9 ]*", "autofocus": True}),
+        error_messages={"required": _("Please type the code your authenticator app shows.")},
+    )
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """Checks the current password and the policy; the view saves through the service."""
+
+    def save(self, commit: bool = True) -> Any:  # pragma: no cover - the view never calls it
+        raise NotImplementedError("use luoshi.accounts.services.change_password")
+
+
+def _unit_choices() -> Any:
+    return Unit.objects.order_by("code")
+
+
+class AccountFilterForm(forms.Form):
+    STATES = [
+        ("", _("Any state")), ("active", _("Active")), ("inactive", _("Deactivated")),
+        ("locked", _("Locked")), ("must_change", _("Must change password")),
+        ("totp", _("Two-step sign-in on")), ("no_totp", _("Two-step sign-in off")),
+    ]
+    q = forms.CharField(label=_("Username or name"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False,
+                             choices=[("", _("Any role")), *User.Role.choices])
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("Any unit"))
+    state = forms.ChoiceField(label=_("State"), required=False, choices=STATES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _unit_choices()  # type: ignore[attr-defined]
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
+                                  empty_label=_("No unit"),
+                                  help_text=_("Required for unit liaisons; optional for the others."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = _unit_choices()  # type: ignore[attr-defined]
+
+
+class AccountCreateForm(RoleForm):
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
+                               validators=User._meta.get_field("username").validators)
+    name = forms.CharField(label=_("Full name"), max_length=150)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+    field_order = ["username", "name", "role", "unit", "title", "email"]

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from luoshi.accounts import views
+
+urlpatterns = [
+    path("login/code/", views.login_totp, name="login_totp"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("account/two-step/", views.totp_setup, name="totp_setup"),
+    path("security/accounts/", views.account_list, name="account_list"),
+    path("security/accounts/new/", views.account_create, name="account_create"),
+    path("security/accounts/<int:pk>/", views.account_detail, name="account_detail"),
+    path("security/accounts/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
+]

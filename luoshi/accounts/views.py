@@ -1,0 +1,250 @@
+"""The user's own password and two-step pages, the login's second step, and the security
+administrator's account pages (everyone else gets 404 there)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY, login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from luoshi import lib
+from luoshi.accounts import policy, services, totp
+from luoshi.accounts.forms import (
+    LOCKED,
+    AccountCreateForm,
+    AccountFilterForm,
+    CodeForm,
+    PasswordChangeForm,
+    RoleForm,
+)
+from luoshi.accounts.models import LoginThrottle, User
+from luoshi.web.actions import perform
+
+PAGE_SIZE = 50
+# The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.
+PENDING = "luoshi_pending_login"
+PENDING_SECONDS = 300
+ENROLMENT = "luoshi_totp_enrolment"
+
+
+# --- the user's own security ---------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _error = perform(request, lambda: services.change_password(user, form.cleaned_data["new_password1"]))
+        if done is not None:
+            update_session_auth_hash(request, user)  # stay signed in here; other sessions end
+            messages.success(request, _("Your password was changed."))
+            return redirect("home")
+    return render(request, "accounts/password_change.html", {
+        "form": form, "forced": user.must_change_password, "expired": policy.password_expired(user),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def totp_setup(request: HttpRequest) -> HttpResponse:
+    """Show a new secret (QR code and text) until the user confirms it with a code; once on,
+    the secret is never shown again."""
+    user: User = request.user  # type: ignore[assignment]
+    context: dict[str, Any] = {"required": policy.totp_required(user)}
+    if user.has_totp:
+        return render(request, "accounts/totp_setup.html", context)
+    secret = request.session.get(ENROLMENT) or totp.new_secret()
+    request.session[ENROLMENT] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done, _error = perform(request, lambda: services.enable_totp(user, secret, form.cleaned_data["code"]))
+        if done is not None:
+            del request.session[ENROLMENT]
+            messages.success(request, _("Two-step sign-in is on. From now on you will be asked for a code when you sign in."))
+            return redirect("home")
+    uri = totp.provisioning_uri(secret, user.username, settings.LUOSHI_TOTP_ISSUER)
+    context.update({"form": form, "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
+                    "uri": uri, "qr": totp.qr_svg(uri)})
+    return render(request, "accounts/totp_setup.html", context, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_totp(request: HttpRequest) -> HttpResponse:
+    """The login's second step for users with TOTP: the password was right, now the code."""
+    pending = request.session.get(PENDING)
+    if not pending or int(lib.now().timestamp()) - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        return redirect("login")
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None or policy.is_locked(user.username):
+        request.session.pop(PENDING, None)
+        if user is not None:
+            messages.error(request, LOCKED)
+        return redirect("login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.check_totp(user, form.cleaned_data["code"]):
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"])
+            return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
+        if policy.is_locked(user.username):
+            request.session.pop(PENDING, None)
+            messages.error(request, LOCKED)
+            return redirect("login")
+        form.add_error("code", _("That code is not right, or was already used. Type the newest code."))
+    return render(request, "registration/login_totp.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def begin_second_step(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    """Called by the login view when the password was right and the user has TOTP."""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = ""
+    request.session[PENDING] = {"user": user.pk, "backend": getattr(user, "backend", None)
+                                or request.session.get(BACKEND_SESSION_KEY), "next": next_url,
+                                "at": int(lib.now().timestamp())}
+    return redirect("login_totp")
+
+
+# --- the security administrator's account pages ------------------------------------------------
+
+
+def _require_secadmin(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if user.role != User.Role.SECURITY_ADMIN:
+        raise Http404
+    return user
+
+
+def _accounts(filters: AccountFilterForm) -> QuerySet[User]:
+    locked = LoginThrottle.objects.filter(username=OuterRef("username"), locked_at__isnull=False)
+    accounts = User.objects.select_related("unit").annotate(locked=Exists(locked)).order_by("username")
+    if not filters.is_valid():
+        return accounts
+    data = filters.cleaned_data
+    if data["q"]:
+        accounts = accounts.filter(Q(username__icontains=data["q"]) | Q(first_name__icontains=data["q"])
+                                   | Q(last_name__icontains=data["q"]))
+    if data["role"]:
+        accounts = accounts.filter(role=data["role"])
+    if data["unit"]:
+        accounts = accounts.filter(unit=data["unit"])
+    state = data["state"]
+    if state in ("active", "inactive"):
+        accounts = accounts.filter(is_active=state == "active")
+    elif state == "locked":
+        accounts = accounts.filter(locked=True)
+    elif state == "must_change":
+        accounts = accounts.filter(must_change_password=True)
+    elif state in ("totp", "no_totp"):
+        accounts = accounts.filter(totp_confirmed_at__isnull=state == "no_totp")
+    return accounts
+
+
+@require_GET
+@login_required
+def account_list(request: HttpRequest) -> HttpResponse:
+    _require_secadmin(request)
+    filters = AccountFilterForm(request.GET)
+    page = Paginator(_accounts(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/account_list.html", {
+        "filters": filters, "page": page, "query": query.urlencode(),
+        "totp_roles": settings.LUOSHI_TOTP_REQUIRED_ROLES,
+    })
+
+
+def _one_time_password(request: HttpRequest, account: User, password: str, created: bool) -> HttpResponse:
+    """Shown once, in this response only: never put in a message, a redirect or the audit trail."""
+    response = render(request, "accounts/temporary_password.html",
+                      {"account": account, "password": password, "created": created})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_create(request: HttpRequest) -> HttpResponse:
+    actor = _require_secadmin(request)
+    form = AccountCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        password = services.temporary_password()
+        account, _error = perform(request, lambda: services.create_user(
+            actor, username=data["username"], password=password, role=data["role"], unit=data["unit"],
+            first_name=data["name"], title=data["title"], email=data["email"], must_change_password=True))
+        if account is not None:
+            return _one_time_password(request, account, password, created=True)
+    return render(request, "accounts/account_create.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One account: its state, the role form (POST here) and the action buttons."""
+    actor = _require_secadmin(request)
+    account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    form = RoleForm(request.POST or None, initial={"role": account.role, "unit": account.unit})
+    if request.method == "POST" and form.is_valid():
+        done, _error = perform(request, lambda: services.set_role(
+            actor, account, form.cleaned_data["role"], unit=form.cleaned_data["unit"]))
+        if done is not None:
+            messages.success(request, _("%(user)s is now %(role)s.") % {"user": account, "role": account.get_role_display()})
+            return redirect("account_detail", pk=account.pk)
+        account.refresh_from_db()
+    return render(request, "accounts/account_detail.html", {
+        "account": account, "form": form, "is_self": account.pk == actor.pk,
+        "locked": policy.is_locked(account.username),
+        "expired": policy.password_expired(account),
+        "totp_required": policy.totp_required(account),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+@login_required
+def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Deactivate, reactivate, unlock, reset two-step sign-in or reset the password."""
+    actor = _require_secadmin(request)
+    account = get_object_or_404(User, pk=pk)
+    if action == "reset_password":
+        password, _error = perform(request, lambda: services.reset_password(actor, account))
+        if password is not None:
+            return _one_time_password(request, account, password, created=False)
+        return redirect("account_detail", pk=account.pk)
+    calls = {
+        "deactivate": (lambda: services.set_active(actor, account, active=False),
+                       _("%(user)s is deactivated: they can no longer sign in.")),
+        "reactivate": (lambda: services.set_active(actor, account, active=True),
+                       _("%(user)s is active again.")),
+        "unlock": (lambda: services.unlock_account(actor, account),
+                   _("%(user)s is unlocked and may sign in again.")),
+        "reset_totp": (lambda: services.reset_totp(actor, account),
+                       _("Two-step sign-in of %(user)s is off; they can set it up again.")),
+    }
+    if action not in calls:
+        raise Http404
+    call, text = calls[action]
+    done, _error = perform(request, call)
+    if done is not None:
+        messages.success(request, text % {"user": account})
+    return redirect("account_detail", pk=account.pk)
