@@ -50,3 +50,71 @@ def unit_snapshot(unit: Unit) -> dict[str, object]:
         "code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en,
         "kind": unit.kind, "parent": unit.parent.code if unit.parent else None,
     }
+
+
+def _keywords(values: list[str] | None) -> list[str]:
+    seen: list[str] = []
+    for value in values or []:
+        value = value.strip()
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def unit_details(unit: Unit) -> dict[str, object]:
+    return {**unit_snapshot(unit), "keywords_zh": unit.keywords_zh, "keywords_en": unit.keywords_en}
+
+
+@transaction.atomic
+def rename_unit(
+    actor: object | None,
+    unit: Unit,
+    *,
+    name_zh: str,
+    name_en: str,
+    keywords_zh: list[str] | None = None,
+    keywords_en: list[str] | None = None,
+) -> Unit:
+    """Change a unit's names and the keywords that suggest it as a lead unit. Its code stays:
+    paths and imported ledgers refer to it."""
+    _check_may_manage_units(actor)
+    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    name_zh, name_en = name_zh.strip(), name_en.strip()
+    if not name_zh or not name_en:
+        raise InvalidInput(_("A unit needs a Chinese and an English name."))
+    before = unit_details(unit)
+    unit.name_zh, unit.name_en = name_zh[:200], name_en[:200]
+    unit.keywords_zh, unit.keywords_en = _keywords(keywords_zh), _keywords(keywords_en)
+    after = unit_details(unit)
+    if after == before:
+        return unit
+    unit.save(update_fields=["name_zh", "name_en", "keywords_zh", "keywords_en"])
+    record_event(actor, "rename_unit", unit, before=before, after=after)
+    return unit
+
+
+@transaction.atomic
+def move_unit(actor: object | None, unit: Unit, *, parent: Unit) -> Unit:
+    """Put a unit (and everything below it) under another parent, e.g. a county that a
+    reorganisation moves to another city."""
+    _check_may_manage_units(actor)
+    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    parent = Unit.objects.get(pk=parent.pk)
+    if unit.parent_id is None:
+        raise InvalidInput(_("The top of the tree cannot be moved."))
+    if parent.is_within(unit):
+        raise InvalidInput(_("A unit cannot be moved below itself or one of its own sub-units."))
+    if parent.pk == unit.parent_id:
+        return unit
+    before = unit_details(unit)
+    old_path = unit.path
+    new_path = parent.path + unit.code + "/"
+    subtree = list(Unit.objects.select_for_update().filter(path__startswith=old_path))
+    for member in subtree:
+        member.path = new_path + member.path[len(old_path):]
+        if member.pk == unit.pk:
+            member.parent = parent
+    Unit.objects.bulk_update(subtree, ["path", "parent"])
+    unit = Unit.objects.select_related("parent").get(pk=unit.pk)
+    record_event(actor, "move_unit", unit, before=before, after={**unit_details(unit), "units_moved": len(subtree)})
+    return unit

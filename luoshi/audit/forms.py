@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from django import forms
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+from luoshi.audit.services import AuditFilters
+
+
+def _object_types() -> list[tuple[str, str]]:
+    types = sorted((model._meta.label_lower, f"{model._meta.verbose_name} ({model._meta.label_lower})")
+                   for model in apps.get_models() if model._meta.app_label not in {"contenttypes", "sessions", "admin"})
+    return [("", _("Any"))] + [(value, str(label)) for value, label in types]
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Actor (user name)"), required=False, max_length=200)
+    verb = forms.CharField(label=_("Action"), required=False, max_length=60,
+                           help_text=_("e.g. assign_task, create_unit, read_audit"))
+    object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=_object_types)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=40)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> AuditFilters:
+        """The filters that are valid (a field with an error filters nothing)."""
+        if not self.is_bound:
+            return AuditFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return AuditFilters(**{key: (value.strip() if isinstance(value, str) else value)
+                               for key, value in data.items() if key in AuditFilters.__dataclass_fields__})

@@ -1,0 +1,216 @@
+"""The audit administrator's viewer of the audit trail: filters, pages, each event's before
+and after, the chain check on demand, and .csv / .xlsx exports. Every read is audited too."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.audit import services
+from luoshi.audit.forms import AuditFilterForm
+from luoshi.audit.models import AuditEvent
+from luoshi.web.actions import perform
+
+PAGE_SIZE = 50
+# An export is one file a person can open: narrow the filters for more.
+EXPORT_MAX_ROWS = 100_000
+
+
+def _auditor(request: HttpRequest) -> User:
+    user: User = request.user  # type: ignore[assignment]
+    if not services.may_read_audit(user):
+        raise Http404
+    return user
+
+
+# --- showing an event ------------------------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    before: str
+    after: str
+    changed: bool
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """The event's before and after, field by field, as people read them."""
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    if not before and not after:
+        if event.before is None and event.after is None:
+            return []
+        return [Change("", _shown(event.before), _shown(event.after), event.before != event.after)]
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        rows.append(Change(key, _shown(old) if key in before else "", _shown(new) if key in after else "",
+                           bool(before) and old != new))
+    return rows
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+def _page(events: Any, before: int | None, after: int | None) -> tuple[list[AuditEvent], int | None, int | None]:
+    """Keyset pages (newest first): one bounded query however long the trail is.
+    Returns the events, the id to go newer from and the id to go older from."""
+    if after is not None:
+        rows = list(events.filter(id__gt=after).order_by("id")[: PAGE_SIZE + 1])
+        has_newer = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE][::-1]
+        return rows, (rows[0].pk if rows and has_newer else None), (rows[-1].pk if rows else None)
+    if before is not None:
+        events = events.filter(id__lt=before)
+    rows = list(events[: PAGE_SIZE + 1])
+    has_older = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    return rows, (rows[0].pk if rows and before is not None else None), (rows[-1].pk if rows and has_older else None)
+
+
+def _cursor(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _query_without_cursor(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("before", None)
+    query.pop("after", None)
+    return query.urlencode()
+
+
+@require_GET
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    user = _auditor(request)
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters()
+    before, after = _cursor(request, "before"), _cursor(request, "after")
+    events, newer, older = _page(services.audit_events(filters), before, after)
+    cursor = {key: value for key, value in (("before", before), ("after", after)) if value is not None}
+    services.note_audit_read(user, "read_audit", {**filters.as_dict(), **cursor, "shown": len(events)})
+    context = {
+        "form": form, "events": [(event, changes(event)) for event in events],
+        "newer": newer, "older": older, "query": _query_without_cursor(request),
+        "filtered": bool(filters.as_dict()),
+        "first_id": events[0].pk if events else None, "last_id": events[-1].pk if events else None,
+    }
+    template = "audit/_events.html" if request.headers.get("HX-Request") == "true" else "audit/log.html"
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@require_POST
+@login_required
+def audit_verify(request: HttpRequest) -> HttpResponse:
+    user = _auditor(request)
+    report = services.verify_chain()
+    perform(request, lambda: services.note_audit_read(
+        user, "verify_audit", {"ok": report.ok, "checked": report.checked, "broken_event": report.broken_event_id}))
+    if report.ok:
+        messages.success(request, _("The audit chain is intact: %(n)s events checked at %(time)s.")
+                         % {"n": report.checked, "time": timezone.localtime(lib.now()).strftime("%Y-%m-%d %H:%M")})
+    else:
+        messages.error(request, _("The audit chain is BROKEN at event #%(id)s: %(problem)s. "
+                                  "%(n)s events before it are intact.")
+                       % {"id": report.broken_event_id, "problem": report.problem, "n": report.checked})
+    return redirect("audit_log")
+
+
+# --- exports ---------------------------------------------------------------------------------------
+
+
+def _cell(value: str) -> str:
+    # A cell that starts like a formula would run in Excel or WPS (CSV injection): quote it.
+    return "'" + value if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else _cell(lib.canonical_json(value))
+
+
+def _rows(events: Iterable[AuditEvent]) -> Iterator[list[str]]:
+    yield [_("Event"), _("Time"), _("Actor"), _("Action"), _("Object type"), _("Object id"),
+           _("Before"), _("After"), _("Hash")]
+    for event in events:
+        yield [str(event.pk), timezone.localtime(event.created_at).isoformat(), _cell(event.actor_label),
+               _cell(event.verb), event.object_type, _cell(event.object_id),
+               _json(event.before), _json(event.after), event.hash]
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv(events: Iterable[AuditEvent]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # so that Excel and WPS read the file as UTF-8
+    for row in _rows(events):
+        yield writer.writerow(row)
+
+
+def _xlsx(events: Iterable[AuditEvent]) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Audit trail"))
+    for row in _rows(events):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@require_GET
+@login_required
+def audit_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    user = _auditor(request)
+    if fmt not in {"csv", "xlsx"}:
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    filters = form.filters()
+    events = services.audit_events(filters)
+    count = events.count()
+    if count > EXPORT_MAX_ROWS:
+        messages.error(request, _("%(n)s events match: an export holds at most %(max)s. Narrow the filters "
+                                  "(a shorter date range, one action or one actor).")
+                       % {"n": count, "max": EXPORT_MAX_ROWS})
+        return redirect(f"{reverse('audit_log')}?{_query_without_cursor(request)}")
+    services.note_audit_read(user, "export_audit", {**filters.as_dict(), "format": fmt, "rows": count})
+    stamp = f"{timezone.localtime(lib.now()):%Y-%m-%d-%H%M}"
+    rows = events.iterator(chunk_size=2000)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            _xlsx(rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,238 @@
+"""Consistent backups and restores of a Luoshi installation: the database (with the audit
+chain), the uploaded files and a manifest. `luoshi backup` and `luoshi restore` call these.
+
+A backup is a directory:
+    manifest.json      time, database engine, row counts, the audit chain's head hash
+    database.sqlite3   (SQLite: a copy made with SQLite's online backup API) or
+    database.pgdump    (PostgreSQL: pg_dump's custom format)
+    files.tar.gz       the uploaded files (evidence, ledgers)
+    secret_key         only with --with-secret-key
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import subprocess  # nosec B404 # pg_dump and psql are run with argument lists, no shell
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+from luoshi import lib
+
+FORMAT = 1
+# What "an empty database" means: none of these holds a row.
+CORE_MODELS = ["audit.AuditEvent", "accounts.User", "units.Unit", "meetings.Meeting", "tasks.Task"]
+
+
+class BackupError(lib.LuoshiError):
+    """A backup or restore cannot go on; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    manifest: dict[str, Any]
+
+
+def _engine() -> str:
+    vendor = connection.vendor
+    if vendor not in {"sqlite", "postgresql"}:
+        raise BackupError(f"Backups support SQLite and PostgreSQL, not {vendor}.")
+    return vendor
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _table_names() -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every Luoshi model whose table exists (a database without tables counts 0)."""
+    tables = _table_names()
+    counts = {}
+    for model in apps.get_models():
+        if model.__module__.startswith("luoshi.") and model._meta.db_table in tables and not model._meta.proxy:
+            counts[model._meta.label] = model._default_manager.count()
+    return counts
+
+
+def chain_head() -> dict[str, Any]:
+    from luoshi.audit.models import AuditHead
+
+    if AuditHead._meta.db_table not in _table_names():
+        return {"last_hash": None, "last_id": 0, "count": 0}
+    head = AuditHead.objects.filter(pk=1).first()
+    return {"last_hash": head.last_hash if head else None, "last_id": head.last_id if head else 0,
+            "count": head.count if head else 0}
+
+
+def _pg_env() -> tuple[dict[str, str], list[str]]:
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    args = []
+    for option, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
+        if db.get(key):
+            args += [option, str(db[key])]
+    return env, args
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    try:
+        result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603 # an argument list built from settings, no shell
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed: install the PostgreSQL client tools.") from None
+    if result.returncode != 0:
+        raise BackupError(f"{command[0]} failed: {result.stderr.strip()}")
+
+
+# --- backup --------------------------------------------------------------------------------------
+
+
+def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
+    """Write a backup into the directory `path` (created; it must not exist or be empty)."""
+    engine = _engine()
+    if path.exists() and any(path.iterdir()):
+        raise BackupError(f"{path} is not empty: choose a new directory for the backup.")
+    path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)
+    files: dict[str, str] = {}
+    if engine == "sqlite":
+        target = path / "database.sqlite3"
+        connection.ensure_connection()
+        # The online backup API copies a consistent snapshot while the app keeps running.
+        with sqlite3.connect(target) as copy:
+            connection.connection.backup(copy)
+        copy.close()
+        snapshot = _sqlite_manifest_data(target)
+    else:
+        target = path / "database.pgdump"
+        env, args = _pg_env()
+        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args,
+              str(settings.DATABASES["default"]["NAME"])], env)
+        snapshot = {"counts": row_counts(), "audit_chain": chain_head()}
+    files[target.name] = _sha256(target)
+    media = Path(settings.MEDIA_ROOT)
+    archive = path / "files.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        if media.is_dir():
+            tar.add(media, arcname="files")
+    files[archive.name] = _sha256(archive)
+    if with_secret_key:
+        key_file = path / "secret_key"
+        key_file.write_text(settings.SECRET_KEY, encoding="utf-8")
+        key_file.chmod(0o600)
+    manifest = {
+        "format": FORMAT,
+        "created_at": lib.now().isoformat(),
+        "engine": engine,
+        **snapshot,
+        "files": files,
+        "secret_key_included": with_secret_key,
+    }
+    (path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    for item in path.iterdir():
+        item.chmod(0o600)  # a backup holds every user's data: readable by its owner only
+    return Outcome(path, manifest)
+
+
+def _sqlite_manifest_data(copy: Path) -> dict[str, Any]:
+    """Counts and chain head read from the copy itself, so they describe exactly what was saved."""
+    tables = {model._meta.db_table: model._meta.label for model in apps.get_models()
+              if model.__module__.startswith("luoshi.") and not model._meta.proxy}
+    from luoshi.audit.models import AuditHead
+
+    with sqlite3.connect(copy) as db:
+        existing = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        counts = {label: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608  # nosec B608 # table names from Django's models, not from input
+                  for table, label in sorted(tables.items()) if table in existing}
+        head = db.execute(f'SELECT last_hash, last_id, count FROM "{AuditHead._meta.db_table}" WHERE id = 1').fetchone()  # nosec B608 # the audit head's table name from its model
+    db.close()
+    chain = {"last_hash": head[0], "last_id": head[1], "count": head[2]} if head else \
+        {"last_hash": None, "last_id": 0, "count": 0}
+    return {"counts": counts, "audit_chain": chain}
+
+
+# --- restore -------------------------------------------------------------------------------------
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BackupError(f"{path} is not a Luoshi backup: it has no manifest.json.") from None
+    if manifest.get("format") != FORMAT:
+        raise BackupError(f"{path} is a backup of format {manifest.get('format')}; this Luoshi reads format {FORMAT}.")
+    for name, digest in manifest.get("files", {}).items():
+        if not (path / name).is_file() or _sha256(path / name) != digest:
+            raise BackupError(f"{path / name} is missing or damaged (its checksum does not match the manifest).")
+    return manifest
+
+
+def occupied_tables() -> list[str]:
+    """The core models that hold rows; a restore goes only into a database where this is empty."""
+    tables = _table_names()
+    occupied = []
+    for label in CORE_MODELS:
+        model = apps.get_model(label)
+        if model._meta.db_table in tables and model._default_manager.exists():
+            occupied.append(label)
+    return occupied
+
+
+def restore(path: Path) -> Outcome:
+    """Restore the backup in `path` into this installation's EMPTY database, then check it."""
+    from luoshi.audit.services import verify_chain
+
+    engine = _engine()
+    manifest = read_manifest(path)
+    if manifest["engine"] != engine:
+        raise BackupError(f"This backup is of a {manifest['engine']} database; the configured database is {engine}.")
+    occupied = occupied_tables()
+    if occupied:
+        raise BackupError(
+            "The database is not empty (it holds " + ", ".join(occupied) + "). Restore only into an empty "
+            "database: create a new one (or move the SQLite file away), point Luoshi at it and run the "
+            "restore again. Nothing was changed.")
+    media = Path(settings.MEDIA_ROOT)
+    if media.is_dir() and any(media.iterdir()):
+        raise BackupError(f"The files directory {media} is not empty: restore into an empty one. Nothing was changed.")
+    if engine == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(path / "database.sqlite3") as source:
+            source.backup(connection.connection)
+        source.close()
+    else:
+        env, args = _pg_env()
+        _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "--single-transaction",
+              "--dbname", str(settings.DATABASES["default"]["NAME"]), *args, str(path / "database.pgdump")], env)
+    with tarfile.open(path / "files.tar.gz", "r:gz") as tar:
+        media.mkdir(parents=True, exist_ok=True)
+        members = [m for m in tar.getmembers() if m.name.startswith("files/")]
+        for member in members:
+            member.name = member.name[len("files/"):]
+        tar.extractall(media, members=members, filter="data")
+    report = verify_chain()
+    head = chain_head()
+    if not report.ok:
+        raise BackupError(f"Restored, but the audit chain is BROKEN at event #{report.broken_event_id}: {report.problem}")
+    if head["last_hash"] != manifest["audit_chain"]["last_hash"]:
+        raise BackupError("Restored, but the audit chain's head differs from the one the manifest records.")
+    return Outcome(path, {**manifest, "verified_events": report.checked})
