@@ -1,0 +1,111 @@
+"""A province with something of every kind for the URL walk: a task in each state led by one
+unit (EMERG), the same kinds of object owned by another unit (HEALTH) for the IDOR tests,
+a meeting, a pending report with evidence, notifications, a webhook and a delivery, calendar
+feeds and a ledger import. Built once per module, through the real services."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from luoshi.accounts.models import User
+from luoshi.api.services import create_token
+from luoshi.calendars.services import create_calendar_feed
+from luoshi.ledgers.services import upload_ledger
+from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
+from luoshi.notifications.models import Delivery, Notification
+from luoshi.notifications.services import create_endpoint
+from luoshi.tasks import services
+from luoshi.tasks.models import Evidence, ProgressReport, Task
+from luoshi.testing.fixtures import Province, build_province, built_for_module
+
+# The personas of the matrix, by the name the tables in matrix.py use.
+PERSONAS = ("anonymous", "supervisor", "liaison", "other_liaison", "leader", "secretary",
+            "sysadmin", "secadmin", "auditadmin")
+
+
+@dataclass
+class Side:
+    """One unit's objects: ids a URL can be filled with."""
+
+    task: Task
+    report: ProgressReport
+    evidence: Evidence
+    notification: Notification
+    feed: int
+    feed_token: str
+    api_token: int
+
+
+@dataclass
+class World:
+    province: Province
+    tasks: dict[str, Task]  # by status, all led by EMERG
+    own: Side  # EMERG's, seen by `liaison`
+    other: Side  # HEALTH's, seen by `other_liaison`
+    webhook: int
+    delivery: int
+    ledger: int
+    public_task: Task
+    users: dict[str, User | None] = field(default_factory=dict)
+
+    def user(self, persona: str) -> User | None:
+        return self.users[persona]
+
+
+def _evidence_report(province: Province, task: Task) -> ProgressReport:
+    liaison = province.liaison_of(task)
+    services.report_progress(liaison, task, text="evidence attached", progress=30, files=[
+        SimpleUploadedFile("现场照片.pdf", b"%PDF-1.4 test", content_type="application/pdf")])
+    return ProgressReport.objects.filter(task=task).latest("pk")
+
+
+def _side(province: Province, task: Task, user: User) -> Side:
+    report = _evidence_report(province, task)
+    services.urge_task(province.supervisor, Task.objects.get(pk=task.pk), text="please hurry")
+    feed, token = create_calendar_feed(user, scope="unit", unit=user.unit)
+    api_token, _raw = create_token(user, name="scripts")
+    return Side(task=Task.objects.get(pk=task.pk), report=report, evidence=report.evidence.get(),
+                notification=Notification.objects.filter(recipient=user).latest("pk"), feed=feed.pk,
+                feed_token=token, api_token=api_token.pk)
+
+
+def build_world() -> World:
+    province = build_province()
+    tasks = {name: getattr(province, name)() for name in (
+        "draft", "assigned", "signed", "in_progress", "completion_requested", "completed", "suspended",
+        "cancelled")}
+    own = _side(province, tasks["in_progress"], province.liaison)
+    other = _side(province, province.in_progress(lead=province.health), province.other_liaison)
+    webhook = create_endpoint(province.sysadmin, name="group", kind="generic", url="https://chat.example/hook")
+    delivery = Delivery.objects.create(channel=Delivery.Channel.WEBHOOK, endpoint=webhook, message={"text": "x"},
+                                       state=Delivery.State.FAILED, created_at=own.task.created_at)
+    ledger = upload_ledger(province.supervisor, upload(GOOD_ROWS))
+    public = province.in_progress(public=True)
+    world = World(province=province, tasks=tasks, own=own, other=other, webhook=webhook.pk, delivery=delivery.pk,
+                  ledger=ledger.pk, public_task=public)
+    world.users = {name: None if name == "anonymous" else getattr(province, name) for name in PERSONAS}
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    yield from built_for_module(django_db_blocker, build_world)
+
+
+@pytest.fixture(autouse=True)
+def _portal_on(settings: Any) -> None:
+    """The public portal is off by default; switched on here so that its pages are walked too."""
+    settings.LUOSHI_PUBLIC_PORTAL = True
+
+
+def client_for(user: User | None, *, csrf: bool = False) -> Client:
+    client = Client(enforce_csrf_checks=csrf)
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,103 @@
+"""A real process for the crash-safety tests (test_crash_safety.py): runs one bulk operation
+against the test database and, when asked, stops dead in the middle of its transaction.
+
+    python -m luoshi.security_tests.crash_child import LEDGER_ID TOKEN [--pause-at FILE]
+    python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]
+
+With --pause-at, the child writes FILE once the operation has written rows that are not yet
+committed, then sleeps until it is killed. The pause is a wrapper installed here, around a
+function the operation calls inside its transaction: production code has no hook.
+The database name comes from LUOSHI_CRASH_DATABASE_NAME (the test database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    from django.conf import settings
+
+    name = os.environ.get("LUOSHI_CRASH_DATABASE_NAME")
+    if name:
+        settings.DATABASES["default"]["NAME"] = name
+    import django
+
+    django.setup()
+
+
+def _pausing(original: Callable[..., Any], signal: Path, after: int = 1) -> Callable[..., Any]:
+    """`original`, except that its `after`-th call is followed by a signal and a long sleep."""
+    calls = 0
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        result = original(*args, **kwargs)
+        calls += 1
+        if calls == after:
+            from django.db import connection
+
+            assert connection.in_atomic_block, "the pause must fall inside the operation's transaction"
+            signal.write_text(str(os.getpid()), encoding="utf-8")
+            time.sleep(600)  # the test kills us long before this ends
+        return result
+
+    return wrapper
+
+
+def run_import(ledger_id: int, token: str, pause_at: Path | None) -> None:
+    from luoshi.ledgers import services
+    from luoshi.ledgers.models import LedgerImport
+
+    ledger = LedgerImport.objects.get(pk=ledger_id)
+    if pause_at is not None:
+        # The last bulk write before the import marks itself done: every task, report and
+        # audit event is written, nothing is committed.
+        services.record_events = _pausing(services.record_events, pause_at)
+    imported = services.import_ledger(ledger.uploaded_by, ledger, token=token)
+    print(f"imported {imported.task_count}")
+
+
+def run_pass(day: dt.date, pause_at: Path | None, after: int) -> None:
+    from luoshi import lib
+    from luoshi.supervision import services
+
+    if pause_at is not None:
+        # Inside the escalation step's transaction: its claim, escalation, audit event and
+        # notifications are written; earlier steps (and tasks) are committed.
+        services.escalate_task = _pausing(services.escalate_task, pause_at, after)
+    with lib.clock_at(day):
+        report = services.run_daily_pass()
+    print(report.summary())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="crash_child")
+    commands = parser.add_subparsers(dest="command", required=True)
+    importing = commands.add_parser("import")
+    importing.add_argument("ledger", type=int)
+    importing.add_argument("token")
+    daily = commands.add_parser("pass")
+    daily.add_argument("day", type=dt.date.fromisoformat)
+    daily.add_argument("--after", type=int, default=1)
+    for sub in (importing, daily):
+        sub.add_argument("--pause-at", type=Path)
+    args = parser.parse_args(argv)
+    _setup()
+    if args.command == "import":
+        run_import(args.ledger, args.token, args.pause_at)
+    else:
+        run_pass(args.day, args.pause_at, args.after)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
