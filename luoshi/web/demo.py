@@ -30,7 +30,7 @@ from luoshi.units.services import create_unit
 
 DATA = Path(__file__).with_name("data")
 READOUT = DATA / "en-liaoning-2022-10-07.txt"
-DEMO_PASSWORD = "luoshi-demo-2022"
+DEMO_PASSWORD = "luoshi-demo-2022"  # nosec B105 # the public demo's documented password, demo data only
 PUBLICATION_MARKER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 
 

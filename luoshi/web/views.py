@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from luoshi.accounts.forms import LoginForm
 from luoshi.accounts.models import User
+from luoshi.accounts.views import begin_second_step
 from luoshi.lib import NotFound
 from luoshi.tasks import services
 from luoshi.tasks.permissions import get_task_for_user
@@ -95,9 +97,17 @@ def write_instruction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """The login page; on a demo or development server it says where the demo users are."""
+    """The login page; on a demo or development server it says where the demo users are.
+    Locked usernames are refused (LoginForm); users with TOTP go on to the code step."""
 
     redirect_authenticated_user = True
+    form_class = LoginForm
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:
+        user = form.get_user()
+        if user.has_totp:
+            return begin_second_step(self.request, user, self.get_redirect_url())
+        return super().form_valid(form)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

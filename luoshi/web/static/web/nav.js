@@ -2,6 +2,8 @@
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  // htmx would add a <style> element for its indicators; the CSP allows no inline style.
+  if (window.htmx) { window.htmx.config.includeIndicatorStyles = false; }
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.querySelector(".nav-toggle");
     var header = document.querySelector("header.top");

@@ -1,0 +1,268 @@
+"""A load test on loopback (not a test): gunicorn serving a generated database, 50 users
+reading and writing for 60 seconds.
+
+Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_load .venv/bin/python bench/load_test.py --tasks 10000
+      (the database is generated first when it holds fewer than --tasks tasks)
+
+Users log in through the login page with the demo password. Readers (the supervision office)
+open the dashboard, the filtered ledger and task pages; writers (the liaisons of lead units)
+open one of their unit's tasks in progress and post a progress report through the web form,
+each writer on tasks no other writer touches. At the end it prints throughput, p50/p95 per
+kind of request and the errors (anything but 200 or a redirect; must be zero), then checks
+that no update was lost: every report a writer saw accepted is in the database, and each
+task's version rose by exactly the number of reports posted on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-load-test-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+os.environ.setdefault("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+PASSWORD = "luoshi-demo-2022"
+
+
+class Browser:
+    """One user's keep-alive connection with its cookies."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                text = response.read().decode("utf-8", "replace")
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                if attempt:
+                    raise
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _sep, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+    def login(self, username: str) -> None:
+        self.request("GET", "/login/")
+        status, _text = self.request("POST", "/login/", {"username": username, "password": PASSWORD,
+                                                         "csrfmiddlewaretoken": self.csrf()})
+        if status != 302:
+            raise RuntimeError(f"{username} could not log in (HTTP {status})")
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.times: dict[str, list[float]] = defaultdict(list)
+        self.errors: list[str] = []
+        self.posted: dict[int, int] = defaultdict(int)  # task id → reports accepted
+
+    def add(self, kind: str, seconds: float, status: int, path: str) -> None:
+        with self.lock:
+            self.times[kind].append(seconds)
+            if status not in {200, 302}:
+                self.errors.append(f"{kind} {path} → HTTP {status}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from luoshi.accounts.models import User
+    from luoshi.tasks.models import Task
+    from luoshi.units.models import Unit
+    from luoshi.web.generate import generate
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    have = Task.objects.count()
+    if have < tasks:
+        print(f"generating {tasks - have:,} tasks …")
+        generate(tasks - have)
+    print(f"database: {connection.vendor}, {Task.objects.count():,} tasks")
+    task_ids = list(Task.objects.order_by("?").values_list("id", flat=True)[:2000])
+    # Writers: liaisons whose unit leads leaf tasks in progress; each gets its own tasks.
+    writers: dict[str, list[int]] = {}
+    for user in User.objects.filter(role=User.Role.LIAISON, is_active=True).select_related("unit").order_by("id"):
+        mine = list(Task.objects.filter(lead_unit=user.unit, status="in_progress", children__isnull=True)
+                    .order_by("id").values_list("id", flat=True)[:20])
+        if mine and not any(set(mine) & set(ids) for ids in writers.values()):
+            writers[user.username] = mine
+    city = Unit.objects.filter(kind="city").order_by("path").first()
+    connection.close()
+    return task_ids, writers, city.code if city else ""
+
+
+def guarded(target: Callable[..., None], stats: Stats, *args: object) -> None:
+    """A user whose request fails (timeout, refused) counts an error and stops."""
+    try:
+        target(*args)
+    except (OSError, RuntimeError, http.client.HTTPException) as error:
+        with stats.lock:
+            stats.errors.append(f"{target.__name__}: {type(error).__name__}: {error}")
+
+
+def reader(port: int, stop: float, stats: Stats, task_ids: list[int], city: str, seed: int) -> None:
+    rng = random.Random(seed)
+    browser = Browser(port)
+    browser.login("supervisor")
+    while time.monotonic() < stop:
+        kind, path = rng.choice([("dashboard", "/"), ("ledger", f"/tasks/?light=red&unit={city}"),
+                                 ("task detail", f"/tasks/{rng.choice(task_ids)}/")])
+        started = time.perf_counter()
+        status, _text = browser.request("GET", path)
+        stats.add(kind, time.perf_counter() - started, status, path)
+
+
+VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def writer(port: int, stop: float, stats: Stats, username: str, task_ids: list[int], marker: str, seed: int) -> None:
+    rng = random.Random(seed)
+    browser = Browser(port)
+    browser.login(username)
+    while time.monotonic() < stop:
+        task = rng.choice(task_ids)
+        started = time.perf_counter()
+        status, text = browser.request("GET", f"/tasks/{task}/")
+        stats.add("task detail", time.perf_counter() - started, status, f"/tasks/{task}/")
+        match = VERSION.search(text)
+        if status != 200 or match is None:
+            stats.add("report (no form)", 0.0, 599, f"/tasks/{task}/")
+            continue
+        form = {"csrfmiddlewaretoken": browser.csrf(), "version": match.group(1), "text": f"{marker} 进展 {uuid.uuid4().hex[:8]}",
+                "progress": str(rng.randint(10, 90)), "period": ""}
+        started = time.perf_counter()
+        status, _text = browser.request("POST", f"/tasks/{task}/report/", form)
+        stats.add("report (POST)", time.perf_counter() - started, status, f"/tasks/{task}/report/")
+        if status == 302:
+            with stats.lock:
+                stats.posted[task] += 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tasks", type=int, default=10000)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--writers", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    task_ids, writer_tasks, city = prepare(args.tasks)
+    from luoshi.tasks.models import ProgressReport, Task
+
+    writers = list(writer_tasks.items())[: args.writers]
+    watched = [t for _u, ids in writers for t in ids]
+    versions_before = dict(Task.objects.filter(pk__in=watched).values_list("id", "version"))
+    from django.db import connection
+
+    connection.close()
+    port = free_port()
+    server = subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "luoshi.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env={**os.environ}, start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        marker = f"load-{uuid.uuid4().hex[:8]}"
+        stats = Stats()
+        stop = time.monotonic() + args.seconds
+        threads = [threading.Thread(target=guarded, args=(writer, stats, port, stop, stats, name, ids, marker, n))
+                   for n, (name, ids) in enumerate(writers)]
+        threads += [threading.Thread(target=guarded, args=(reader, stats, port, stop, stats, task_ids, city, 100 + n))
+                    for n in range(args.users - len(threads))]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=args.seconds + 60)
+        elapsed = time.perf_counter() - started
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+    total = sum(len(v) for v in stats.times.values()) or 1
+    print(f"\n{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
+          f"{elapsed:.0f} s")
+    print(f"{total:,} requests · {total / elapsed:,.1f} requests/s · errors: {len(stats.errors)}")
+    print(f"  {'request':<18} {'count':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    everything = []
+    for kind, values in sorted(stats.times.items()):
+        everything += values
+        ordered = sorted(values)
+        print(f"  {kind:<18} {len(values):>7} {statistics.median(values) * 1000:>8.0f} "
+              f"{ordered[int(0.95 * (len(ordered) - 1))] * 1000:>8.0f}")
+    ordered = sorted(everything)
+    print(f"  {'all':<18} {len(ordered):>7} {statistics.median(ordered) * 1000:>8.0f} "
+          f"{ordered[int(0.95 * (len(ordered) - 1))] * 1000:>8.0f}")
+    for error in stats.errors[:10]:
+        print("  error:", error)
+
+    saved = ProgressReport.objects.filter(text__startswith=marker).count()
+    posted = sum(stats.posted.values())
+    versions_after = dict(Task.objects.filter(pk__in=watched).values_list("id", "version"))
+    wrong = [t for t in watched if versions_after[t] - versions_before[t] != stats.posted.get(t, 0)]
+    print(f"lost updates: reports accepted {posted}, in the database {saved}; "
+          f"tasks whose version did not rise by their reports: {len(wrong)}")
+    ok = not stats.errors and saved == posted and not wrong
+    print("OK" if ok else "FAILED")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,472 @@
+"""A generated province-year, for benchmarks and load tests (`luoshi generate --tasks N`).
+
+The unit tree and priority areas are the deployment's directory (the same as the demo's);
+the demo users come too, plus one liaison for every other unit, all with the demo password.
+Meetings cycle through the development readouts (luoshi/extraction/tests/readouts/ and the
+canonical one), each read once by the extraction engine; every directive becomes a task led
+by the unit the engine suggests (or a department), often decomposed to cities and on to
+their counties. Tasks are spread over the last year in every state; their lights come from
+luoshi.tasks.lights (the real rules); progress reports, urges and audit events follow.
+
+Rows are written with bulk_create in chunks, each chunk in one transaction, and the audit
+events are appended to the hash chain with `record_events`, so `luoshi audit verify` passes.
+Nothing here bypasses a rule that matters for reading: it writes what the services would
+have written, faster, and is meant for test and benchmark databases only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from luoshi import lib
+from luoshi.accounts.models import User
+from luoshi.audit.services import record_events
+from luoshi.extraction import Directory, extract, load_directory
+from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
+from luoshi.tasks import lights
+from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.models import ProgressReport, Task, Urge
+from luoshi.units.models import Unit
+from luoshi.web import demo
+
+READOUT_DIRS = [Path(__file__).resolve().parent.parent / "extraction" / "tests" / "readouts"]
+CHUNK_TASKS = 5000
+DAYS = 365
+
+# Status mixes: for tasks whose deadline has passed, and for those still running.
+PAST_DEADLINE = {
+    Status.COMPLETED: 55, Status.IN_PROGRESS: 25, Status.COMPLETION_REQUESTED: 6, Status.SIGNED: 3,
+    Status.ASSIGNED: 2, Status.SUSPENDED: 4, Status.CANCELLED: 3,
+}
+RUNNING = {
+    Status.DRAFT: 3, Status.ASSIGNED: 8, Status.SIGNED: 12, Status.IN_PROGRESS: 52,
+    Status.COMPLETION_REQUESTED: 6, Status.COMPLETED: 12, Status.SUSPENDED: 3, Status.CANCELLED: 2,
+}
+CADENCES = {"": 30, "monthly": 45, "weekly": 10, "quarterly": 15}
+KINDS = {Meeting.Kind.EXECUTIVE: 60, Meeting.Kind.SPECIAL_TOPIC: 25, Meeting.Kind.PARTY_GROUP: 10,
+         Meeting.Kind.ENLARGED: 5}
+KIND_TITLES = {
+    Meeting.Kind.EXECUTIVE: "省政府第{n}次常务会议",
+    Meeting.Kind.SPECIAL_TOPIC: "省政府专题会议（第{n}次）",
+    Meeting.Kind.PARTY_GROUP: "省政府党组第{n}次会议",
+    Meeting.Kind.ENLARGED: "省政府第{n}次常务会议（扩大）",
+}
+REPORT_TEXTS = [
+    "已召开专题部署会，制定工作方案，明确责任分工和时间节点。",
+    "本月完成阶段目标{p}%，重点项目按计划推进，未发现重大风险。",
+    "已组织专项检查{n}次，发现问题{m}项，已整改{k}项，其余正在推进。",
+    "会同配合单位开展联合调研，形成问题清单和整改台账。",
+    "资金已下达{n}亿元，项目开工率{p}%，下一步将加快形成实物工作量。",
+    "The work plan is in place; {n} inspections held and {k} problems fixed so far.",
+    "Progress is on schedule at {p}%; the remaining steps are agreed with the cooperating units.",
+]
+URGE_TEXTS = [
+    "该事项已超期，请于三日内报送整改进展。",
+    "请加快推进，按时限要求报送阶段性进展。",
+    "This task is behind schedule: please report progress within five working days.",
+]
+
+
+@dataclass
+class Result:
+    tasks: int = 0
+    meetings: int = 0
+    reports: int = 0
+    urges: int = 0
+    audit_events: int = 0
+    rows: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+    lights: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class ReadoutPlan:
+    """One development readout as the engine read it, ready to be copied into meetings."""
+
+    text: str
+    lang: str | None
+    agenda: tuple[tuple[str, str, tuple[int, int]], ...]
+    directives: tuple[tuple[str, tuple[int, int], tuple[str, ...], tuple[str, ...]], ...]  # text, span, areas, units
+
+
+def readout_paths() -> list[Path]:
+    paths = [demo.READOUT]
+    for folder in READOUT_DIRS:
+        paths += sorted(p for p in folder.glob("*.txt") if p.name != demo.READOUT.name)
+    return paths
+
+
+_READ: dict[Path, ReadoutPlan | None] = {}
+
+
+def _read(path: Path, directory: Directory) -> ReadoutPlan | None:
+    """The engine's reading of one readout (kept for the process: the same file reads the same)."""
+    if path not in _READ:
+        _READ[path] = _extract(path, directory)
+    return _READ[path]
+
+
+def _extract(path: Path, directory: Directory) -> ReadoutPlan | None:
+    text, published = demo.split_publication_marker(path.read_text(encoding="utf-8"))
+    result = extract(text, published=published, directory=directory)
+    if not result.directives:
+        return None
+    return ReadoutPlan(
+        text=text, lang=result.lang,
+        agenda=tuple((a.kind, a.title[:500], tuple(a.span)) for a in result.agenda_items),  # type: ignore[misc]
+        directives=tuple(
+            (d.text, tuple(d.span), tuple(m.code for m in directory.match_areas(d.text, result.lang)),  # type: ignore[misc]
+             tuple(m.code for m in directory.match_units(d.text, result.lang)))
+            for d in result.directives
+        ),
+    )
+
+
+def _pick(rng: random.Random, weights: dict[Any, int]) -> Any:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _at(day: dt.date, rng: random.Random) -> dt.datetime:
+    """A working-hours moment of `day`, aware."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59))))
+
+
+class Generator:
+    def __init__(self, tasks: int, *, seed: int = 2022, today: dt.date | None = None,
+                 progress: Callable[[int, int, int, float], None] | None = None) -> None:
+        self.target = tasks
+        self.rng = random.Random(seed)  # nosec B311 # reproducible demo data, not secrets
+        self.today = today or lib.today()
+        self.start = self.today - dt.timedelta(days=DAYS)
+        self.progress = progress
+        self.rules = lights.LightRules.from_settings()
+        self.result = Result()
+        self.password = make_password(demo.DEMO_PASSWORD)
+
+    # --- set-up -----------------------------------------------------------------------------
+
+    def set_up(self) -> None:
+        self.directory = load_directory()
+        with transaction.atomic():
+            demo.load_units(self.directory)
+            units = list(Unit.objects.all())
+            by_code = {u.code: u for u in units}
+            # The demo's people, with the demo password hashed once (create_user hashes each).
+            User.objects.bulk_create([
+                User(username=d.username, password=self.password, role=d.role, first_name=d.name,
+                     unit=by_code.get(d.unit or ""), is_staff=d.role == User.Role.SUPERVISOR)
+                for d in demo.DEMO_USERS
+            ], ignore_conflicts=True)
+            self.supervisor = User.objects.get(username="supervisor")
+            staffed = set(User.objects.filter(role=User.Role.LIAISON).values_list("unit_id", flat=True))
+            User.objects.bulk_create([
+                User(username=f"liaison-{u.code.lower()}", password=self.password, role=User.Role.LIAISON,
+                     unit=u, first_name=f"{u.name_zh}联络员")
+                for u in units if u.pk not in staffed and u.kind != Unit.Kind.PROVINCE
+            ], ignore_conflicts=True)
+        self.units = {u.code: u for u in units}
+        self.liaison = {}
+        for user in User.objects.filter(role=User.Role.LIAISON).order_by("-id"):
+            self.liaison[user.unit_id] = user  # the earliest liaison of a unit wins
+        self.departments = [u for u in units if u.kind == Unit.Kind.DEPARTMENT]
+        self.cities = [u for u in units if u.kind == Unit.Kind.CITY]
+        self.counties: dict[int, list[Unit]] = {}
+        for u in units:
+            if u.kind == Unit.Kind.COUNTY and u.parent_id:
+                self.counties.setdefault(u.parent_id, []).append(u)
+        self.areas = {a.code: a for a in PriorityArea.objects.all()}
+        self.paths = readout_paths()
+        self.plans: list[ReadoutPlan] = []
+        self.meeting_number = Meeting.objects.count()
+
+    # --- the year ---------------------------------------------------------------------------
+
+    def run(self) -> Result:
+        began = time.perf_counter()
+        self.set_up()
+        # Meetings fall evenly over the year, in order; the count is an estimate that the
+        # loop corrects as it goes (it stops at exactly `target` tasks).
+        per_meeting = 60
+        self.meetings_planned = max(1, self.target // per_meeting)
+        while self.result.tasks < self.target:
+            self._chunk()
+            self.result.seconds = time.perf_counter() - began
+            if self.progress:
+                self.progress(self.result.tasks, self.target, self.result.rows, self.result.seconds)
+        self.result.seconds = time.perf_counter() - began
+        return self.result
+
+    def _plan(self, number: int) -> ReadoutPlan:
+        """Readouts in turn: each is read by the engine the first time it comes up."""
+        while self.paths and len(self.plans) <= number % (len(self.plans) + len(self.paths)):
+            plan = _read(self.paths.pop(0), self.directory)
+            if plan is not None:
+                self.plans.append(plan)
+        return self.plans[number % len(self.plans)]
+
+    def _meeting_day(self) -> dt.date:
+        fraction = min(1.0, self.result.meetings / self.meetings_planned)
+        return self.start + dt.timedelta(days=int(fraction * (DAYS - 5)))
+
+    @transaction.atomic
+    def _chunk(self) -> None:
+        rng = self.rng
+        meetings: list[Meeting] = []
+        agenda: list[AgendaItem] = []
+        directives: list[tuple[Directive, tuple[str, ...], tuple[str, ...]]] = []
+        families: list[list[tuple[Task, int]]] = []
+        made = 0
+        goal = min(CHUNK_TASKS, self.target - self.result.tasks)
+        while made < goal:
+            plan = self._plan(self.meeting_number)
+            self.meeting_number += 1
+            kind = _pick(rng, KINDS)
+            day = self._meeting_day()
+            meeting = Meeting(
+                kind=kind, title=KIND_TITLES[kind].format(n=self.meeting_number), number=self.meeting_number,
+                date=day, chair_name="省长" if kind != Meeting.Kind.SPECIAL_TOPIC else "分管副省长",
+                chair_title="", readout=plan.text, status=Meeting.Status.PUBLISHED,
+                created_by=self.supervisor, created_at=_at(day, rng),
+            )
+            meetings.append(meeting)
+            self.result.meetings += 1
+            for order, (akind, title, span) in enumerate(plan.agenda, start=1):
+                agenda.append(AgendaItem(meeting=meeting, order=order, kind=akind, title=title,
+                                         outcome=AgendaItem.Outcome.ADOPTED, span_start=span[0], span_end=span[1]))
+            for order, (text, span, area_codes, unit_codes) in enumerate(plan.directives, start=1):
+                directive = Directive(meeting=meeting, order=order, text=text, span_start=span[0], span_end=span[1])
+                directives.append((directive, area_codes, unit_codes))
+                family = self._family(directive, text, unit_codes, day)[: goal - made]
+                self._roll_up(family)
+                families.append(family)
+                made += len(family)
+                if made >= goal:
+                    break
+        self._write(meetings, agenda, directives, families)
+
+    # --- one directive's tasks ---------------------------------------------------------------
+
+    def _family(self, directive: Directive, text: str, unit_codes: tuple[str, ...], day: dt.date) -> list[tuple[Task, int]]:
+        """The directive's task and its sub-tasks (parents first), each with its level."""
+        rng = self.rng
+        suggested = [self.units[c] for c in unit_codes if c in self.units
+                     and self.units[c].kind in {Unit.Kind.DEPARTMENT, Unit.Kind.OFFICE}]
+        lead = suggested[0] if suggested and rng.random() < 0.8 else rng.choice(self.departments)
+        cooperating = list({u.pk: u for u in suggested[1:3] + rng.sample(self.departments, rng.randint(0, 2))
+                            if u.pk != lead.pk}.values())
+        top = self._task(directive, None, text[:500], lead, cooperating, day, weight=1)
+        family = [(top, 0)]
+        if top.status in {Status.DRAFT, Status.ASSIGNED} or rng.random() < 0.45:
+            return family
+        for city in rng.sample(self.cities, rng.randint(3, len(self.cities))):
+            child = self._task(directive, top, f"{city.name_zh}：{text[:200]}", city, [], day,
+                               weight=rng.randint(1, 3))
+            family.append((child, 1))
+            counties = self.counties.get(city.pk, [])
+            if counties and child.status not in {Status.DRAFT, Status.ASSIGNED} and rng.random() < 0.3:
+                for county in rng.sample(counties, min(len(counties), rng.randint(1, 3))):
+                    family.append((self._task(directive, child, f"{county.name_zh}：{text[:200]}", county, [],
+                                              day, weight=1), 2))
+        return family
+
+    def _task(self, directive: Directive, parent: Task | None, title: str, lead: Unit, cooperating: list[Unit],
+              day: dt.date, *, weight: int) -> Task:
+        rng, today = self.rng, self.today
+        created = _at(day + dt.timedelta(days=rng.randint(0, 3) + (2 if parent else 0)), rng)
+        deadline = created.date() + dt.timedelta(days=rng.choice([45, 60, 90, 120, 180, 270, 365]))
+        if parent is not None and parent.deadline:
+            deadline = min(deadline, parent.deadline)
+        if parent is not None and parent.status == Status.COMPLETED:
+            status = Status.COMPLETED
+        elif parent is not None and parent.status == Status.CANCELLED:
+            status = Status.CANCELLED
+        else:
+            status = _pick(rng, PAST_DEADLINE if deadline < today else RUNNING)
+            if parent is not None and status == Status.DRAFT:
+                status = Status.ASSIGNED
+        cadence = _pick(rng, CADENCES)
+        task = Task(
+            directive=directive, parent=parent, title=title, lead_unit=lead, deadline=deadline, cadence=cadence,
+            person_responsible=rng.choice(["分管副厅长", "分管副市长", "处长", "主任"]), status=status,
+            weight=weight, public=rng.random() < 0.05, created_by=self.supervisor, created_at=created,
+            updated_at=created,
+        )
+        task._cooperating = cooperating  # type: ignore[attr-defined]
+        task._reports = []  # type: ignore[attr-defined]
+        version = 1
+        moment = created
+        if status != Status.DRAFT:
+            task.assigned_at = moment = min(_at(created.date() + dt.timedelta(days=rng.randint(0, 4)), rng), lib.now())
+            version += 1
+        if status not in {Status.DRAFT, Status.ASSIGNED}:
+            task.signed_at = moment = min(moment + dt.timedelta(days=rng.randint(1, 5)), lib.now())
+            version += 1
+        if status in {Status.SUSPENDED, Status.CANCELLED}:
+            task.status_reason = rng.choice(["上级政策调整，暂缓实施。", "已并入其他督办事项。", "Merged into another task."])
+            if status == Status.SUSPENDED:
+                task.status_before_suspension = Status.IN_PROGRESS
+        # Progress reports between signing and today (or completion).
+        end = min(lib.now(), _at(deadline + dt.timedelta(days=rng.randint(-20, 25)), rng))
+        if status in {Status.IN_PROGRESS, Status.COMPLETION_REQUESTED, Status.COMPLETED, Status.SUSPENDED} \
+                and task.signed_at and end > task.signed_at:
+            count = rng.randint(1, 3)
+            span = (end - task.signed_at).total_seconds()
+            final = 100 if status in {Status.COMPLETION_REQUESTED, Status.COMPLETED} else self._running_progress(task)
+            for i in range(count):
+                asks = i == count - 1 and final == 100
+                at = task.signed_at + dt.timedelta(seconds=span * (i + 1) / (count + 1))
+                value = final if i == count - 1 else max(0, final * (i + 1) // count - rng.randint(0, 10))
+                task._reports.append((at, value, asks))  # type: ignore[attr-defined]
+                version += 1
+            task.last_report_at = task._reports[-1][0]  # type: ignore[attr-defined]
+            task.progress = final
+        if status == Status.COMPLETED:
+            task.completed_at = min(end + dt.timedelta(days=rng.randint(1, 6)), lib.now())
+            version += 1
+        elif status == Status.CANCELLED:
+            task.progress = rng.randint(0, 40)
+        task.blocked = status in {Status.IN_PROGRESS, Status.SIGNED} and rng.random() < 0.01
+        task.version = version + (1 if status in {Status.SUSPENDED, Status.CANCELLED} else 0)
+        task.updated_at = max(t for t in (created, task.assigned_at, task.signed_at, task.last_report_at,
+                                          task.completed_at) if t is not None)
+        task.light = lights.light(self._facts(task), today, self.rules).value
+        return task
+
+    def _roll_up(self, family: list[tuple[Task, int]]) -> None:
+        """Parents show their children's weighted progress, as services.roll_up keeps it."""
+        kids: dict[int, list[Task]] = {}
+        for task, _level in family:
+            if task.parent is not None:
+                kids.setdefault(id(task.parent), []).append(task)
+        for task, _level in reversed(family):
+            live = [k for k in kids.get(id(task), []) if k.status != Status.CANCELLED]
+            total = sum(k.weight for k in live)
+            if total and task.status not in {Status.COMPLETED, Status.CANCELLED}:
+                task.progress = round(sum(k.progress * k.weight for k in live) / total)
+                task.light = lights.light(self._facts(task), self.today, self.rules).value
+
+    def _running_progress(self, task: Task) -> int:
+        """Near the straight line, some ahead, some well behind."""
+        facts = self._facts(task)
+        expected = lights.expected_progress(facts, self.today) or 0.0
+        return max(5, min(95, int(expected + self.rng.gauss(-5, 25))))
+
+    @staticmethod
+    def _facts(task: Task) -> lights.TaskFacts:
+        return lights.TaskFacts(
+            status=task.status, progress=task.progress, deadline=task.deadline,
+            assigned_on=timezone.localdate(task.assigned_at) if task.assigned_at else None,
+            blocked=task.blocked, cadence=task.cadence,
+            last_report_on=timezone.localdate(task.last_report_at) if task.last_report_at else None,
+        )
+
+    # --- writing ----------------------------------------------------------------------------
+
+    def _write(self, meetings: list[Meeting], agenda: list[AgendaItem],
+               directives: list[tuple[Directive, tuple[str, ...], tuple[str, ...]]],
+               families: list[list[tuple[Task, int]]]) -> None:
+        rng, result = self.rng, self.result
+        rows = 0
+        Meeting.objects.bulk_create(meetings, batch_size=500)
+        AgendaItem.objects.bulk_create(agenda, batch_size=2000)
+        Directive.objects.bulk_create([d for d, _a, _u in directives], batch_size=2000)
+        through = Directive.priority_areas.through
+        directive_areas = [through(directive_id=d.pk, priorityarea_id=self.areas[c].pk)
+                           for d, codes, _u in directives for c in codes if c in self.areas]
+        through.objects.bulk_create(directive_areas, batch_size=5000)
+        rows += len(meetings) + len(agenda) + len(directives) + len(directive_areas)
+        area_ids = {d.pk: [self.areas[c].pk for c in codes if c in self.areas] for d, codes, _u in directives}
+
+        tasks: list[Task] = []
+        for level in range(3):
+            batch = [task for family in families for task, lvl in family if lvl == level]
+            Task.objects.bulk_create(batch, batch_size=2000)
+            tasks += batch
+        coop_through = Task.cooperating_units.through
+        coop = [coop_through(task_id=t.pk, unit_id=u.pk) for t in tasks for u in t._cooperating]  # type: ignore[attr-defined]
+        coop_through.objects.bulk_create(coop, batch_size=5000)
+        area_through = Task.priority_areas.through
+        task_areas = [area_through(task_id=t.pk, priorityarea_id=a) for t in tasks for a in area_ids[t.directive_id]]
+        area_through.objects.bulk_create(task_areas, batch_size=5000)
+        rows += len(tasks) + len(coop) + len(task_areas)
+
+        reports = []
+        for task in tasks:
+            liaison = self.liaison.get(task.lead_unit_id)
+            reports_of = task._reports  # type: ignore[attr-defined]
+            for i, (at, value, asks) in enumerate(reports_of):
+                last = i == len(reports_of) - 1
+                if task.status == Status.COMPLETED or not last:
+                    outcome = ProgressReport.Outcome.ACCEPTED if rng.random() < 0.95 else ProgressReport.Outcome.RETURNED
+                else:
+                    outcome = ProgressReport.Outcome.PENDING
+                text = rng.choice(REPORT_TEXTS).format(p=value, n=rng.randint(2, 40), m=rng.randint(10, 90),
+                                                        k=rng.randint(1, 9))
+                reports.append(ProgressReport(
+                    task=task, unit_id=task.lead_unit_id, author=liaison or self.supervisor,
+                    period="monthly" if task.cadence else "", text=text, progress=value, asks_completion=asks,
+                    submitted_at=at, outcome=outcome,
+                    reviewed_by=None if outcome == ProgressReport.Outcome.PENDING else self.supervisor,
+                    reviewed_at=None if outcome == ProgressReport.Outcome.PENDING else at + dt.timedelta(days=2),
+                ))
+        ProgressReport.objects.bulk_create(reports, batch_size=2000)
+        urges = []
+        for task in tasks:
+            if task.light in {"red", "amber"} and rng.random() < 0.6:
+                for _ in range(rng.randint(1, 2)):
+                    urges.append(Urge(task=task, by=self.supervisor, to_unit_id=task.lead_unit_id,
+                                      text=rng.choice(URGE_TEXTS),
+                                      created_at=lib.now() - dt.timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 9))))
+        Urge.objects.bulk_create(urges, batch_size=2000)
+        rows += len(reports) + len(urges)
+
+        events = record_events(self.supervisor, "record_meeting", [
+            (m, {"title": m.title, "kind": m.kind, "date": m.date, "generated": True}) for m in meetings])
+        events += record_events(self.supervisor, "create_task", [(t, _snapshot(t)) for t in tasks])
+        events += record_events(self.supervisor, "submit_report", [
+            (r, {"task": r.task_id, "progress": r.progress, "text": r.text, "generated": True}) for r in reports])
+        events += record_events(self.supervisor, "urge_task", [
+            (u, {"task": u.task_id, "text": u.text, "generated": True}) for u in urges])
+        rows += events
+
+        result.tasks += len(tasks)
+        result.reports += len(reports)
+        result.urges += len(urges)
+        result.audit_events += events
+        result.rows += rows
+        for task in tasks:
+            result.statuses[task.status] = result.statuses.get(task.status, 0) + 1
+            result.lights[task.light] = result.lights.get(task.light, 0) + 1
+
+
+def _snapshot(task: Task) -> dict[str, Any]:
+    """What task_snapshot would say, without a query per task."""
+    return {
+        "title": task.title, "status": task.status, "progress": task.progress, "lead_unit_id": task.lead_unit_id,
+        "deadline": task.deadline, "cadence": task.cadence, "light": task.light, "weight": task.weight,
+        "parent": task.parent_id, "version": task.version, "generated": True,
+        "cooperating_units": sorted(u.code for u in task._cooperating),  # type: ignore[attr-defined]
+    }
+
+
+def generate(tasks: int, *, seed: int = 2022, today: dt.date | None = None,
+             progress: Callable[[int, int, int, float], None] | None = None) -> Result:
+    """Write a province-year of `tasks` tasks (and everything around them) into the database."""
+    if tasks < 1:
+        raise lib.InvalidInput("The number of tasks must be at least 1.")
+    return Generator(tasks, seed=seed, today=today, progress=progress).run()
