@@ -12,8 +12,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "migrate": ("Create or update the database tables.", "luoshi migrate"),
     "createuser": ("Create a user with a role (and a unit for liaisons).", "luoshi createuser wang --role liaison --unit EMERG"),
     "audit": ("Check the audit trail: `verify` walks the hash chain.", "luoshi audit verify"),
+    "backup": ("Write a consistent backup: database, audit chain, uploaded files, manifest.", "luoshi backup /srv/backups/luoshi-2026-06-30"),
+    "restore": ("Restore a backup into an empty database, then verify the audit chain.", "luoshi restore /srv/backups/luoshi-2026-06-30"),
     "extract": ("Read a meeting readout and print its directives, agenda and chair.", "luoshi extract readout.txt --json"),
     "lights": ("Recompute every open task's status light (run daily).", "luoshi lights"),
+    "reindex": ("Rebuild the full-text search index from the data (safe to repeat).", "luoshi reindex"),
+    "generate": ("Generate a province-year of test data for benchmarks (never in production).", "luoshi generate --tasks 100000"),
     "worker": ("Run background work: the queue, the daily supervision pass, reminders and messages.", "luoshi worker  |  luoshi worker --pass-now"),
 }
 

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "luoshi.documents",
     "luoshi.calendars",
     "luoshi.portal",
+    "luoshi.api",
+    "luoshi.search",
 ]
 
 MIDDLEWARE = [
@@ -268,3 +270,114 @@ LUOSHI_BULLETIN_RECIPIENTS_EN = envsecret(
 LUOSHI_CALENDAR_MAX_EVENTS = envint("LUOSHI_CALENDAR_MAX_EVENTS", "2000")
 # The read-only public portal at /public/: off unless a deployment switches it on.
 LUOSHI_PUBLIC_PORTAL = envbool("LUOSHI_PUBLIC_PORTAL", "False")
+
+
+# --- API (luoshi/api) -------------------------------------------------------------------------
+# The JSON API at /api/ (luoshi/api, docs/api.md). "ninja" serves the docs page's
+# Swagger UI from its own wheel, so the page needs no internet.
+INSTALLED_APPS += ["ninja"]
+
+
+def _api_rate(name: str, default: str) -> str:
+    from luoshi.api.rates import parse_rate
+
+    value = os.environ.get(name, default)
+    try:
+        parse_rate(value)
+    except ValueError as error:
+        raise ConfigError(f"{name}: {error}") from None
+    return value
+
+
+# Requests per token and period (s, min, hour, day); more get 429 with Retry-After. Counted
+# in Django's cache, so app servers share the count once the cache is shared (Redis).
+LUOSHI_API_RATE = _api_rate("LUOSHI_API_RATE", "120/min")
+# A token's last-used time is written at most this often (seconds), not on every request.
+LUOSHI_API_TOKEN_TOUCH_SECONDS = envint("LUOSHI_API_TOKEN_TOUCH_SECONDS", "60")
+
+# --- Search (luoshi/search) -----------------------------------------------------------------------
+# Hits per page of /search/ (counts per kind are always exact; see docs/search.md).
+LUOSHI_SEARCH_PAGE_SIZE = envint("LUOSHI_SEARCH_PAGE_SIZE", "20")
+
+# --- Scale and deployment: database router, cache, file storage -----------------------------------
+# Several stateless app servers (gunicorn) share one PostgreSQL primary, optional read
+# replicas and Redis (docs/deployment.md). LUOSHI_DATABASE_REPLICA_URL adds the database
+# alias "replica": the GET requests of the views named in LUOSHI_REPLICA_VIEWS (dashboards,
+# the ledger, search) read from it; every write, and every read of sessions and users, goes
+# to the primary (luoshi/dbrouter.py). In tests the replica mirrors the primary.
+DATABASE_ROUTERS = ["luoshi.dbrouter.PrimaryReplicaRouter"]
+LUOSHI_REPLICA_VIEWS = envlist("LUOSHI_REPLICA_VIEWS", "home,ledger,search,list_tasks")
+_replica_url = envsecret("LUOSHI_DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=envint("LUOSHI_CONN_MAX_AGE", "0"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    MIDDLEWARE.append("luoshi.dbrouter.ReplicaReadsMiddleware")
+
+# LUOSHI_CACHE_URL=redis://host:6379/1 shares Django's cache (API rate limits, …) between
+# app servers through Redis; without it each process keeps its own in memory.
+LUOSHI_CACHE_URL = envsecret("LUOSHI_CACHE_URL")
+if LUOSHI_CACHE_URL:
+    if not LUOSHI_CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"LUOSHI_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {LUOSHI_CACHE_URL!r}")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LUOSHI_CACHE_URL,
+                          "KEY_PREFIX": "luoshi"}}
+# Files (evidence, agenda documents) stay on local disk (LUOSHI_MEDIA_ROOT), which several
+# app servers must share (NFS or similar); an S3-compatible store is not built in yet.
+
+
+# --- Security: authentication, sessions, HTTP hardening, uploads, backups ------------------------
+# HTTP hardening (docs/security.md): LUOSHI_SECURE=True, for production served over HTTPS,
+# turns on secure cookies, HSTS and the redirect to HTTPS. Behind a proxy that ends TLS, set
+# LUOSHI_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the header the proxy sets to "https"), and
+# LUOSHI_SSL_REDIRECT=False if the proxy already redirects plain HTTP.
+LUOSHI_SECURE = envbool("LUOSHI_SECURE", "False")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LUOSHI_SECURE or (not DEBUG and envbool("LUOSHI_SECURE_COOKIES", "False"))
+SECURE_HSTS_SECONDS = envint("LUOSHI_HSTS_SECONDS", "31536000") if LUOSHI_SECURE else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("LUOSHI_HSTS_INCLUDE_SUBDOMAINS", "True")
+SECURE_HSTS_PRELOAD = envbool("LUOSHI_HSTS_PRELOAD", "True")
+SECURE_SSL_REDIRECT = LUOSHI_SECURE and envbool("LUOSHI_SSL_REDIRECT", "True")
+SECURE_PROXY_SSL_HEADER = (
+    (os.environ["LUOSHI_PROXY_SSL_HEADER"], "https") if os.environ.get("LUOSHI_PROXY_SSL_HEADER") else None)
+# HTTP hardening: no inline script or style and nothing from another origin (luoshi/security.py).
+LUOSHI_CSP = os.environ.get("LUOSHI_CSP", (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
+MIDDLEWARE.insert(1, "luoshi.security.ContentSecurityPolicyMiddleware")
+# authentication (docs/security.md): the password profile is "default" (12 characters, not a
+# common password, not like the username) or "strict" (also three kinds of character, and a
+# change every LUOSHI_PASSWORD_MAX_AGE_DAYS, 90 unless set; 0 turns rotation off).
+LUOSHI_PASSWORD_PROFILE = os.environ.get("LUOSHI_PASSWORD_PROFILE", "default")
+if LUOSHI_PASSWORD_PROFILE not in ("default", "strict"):  # nosec B105 # a profile's name, not a password
+    raise ConfigError(f"LUOSHI_PASSWORD_PROFILE must be default or strict, not {LUOSHI_PASSWORD_PROFILE!r}")
+if LUOSHI_PASSWORD_PROFILE == "strict":  # nosec B105 # a profile's name, not a password
+    AUTH_PASSWORD_VALIDATORS = [*AUTH_PASSWORD_VALIDATORS, {
+        "NAME": "luoshi.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}}]
+LUOSHI_PASSWORD_MAX_AGE_DAYS = envint("LUOSHI_PASSWORD_MAX_AGE_DAYS", "90" if LUOSHI_PASSWORD_PROFILE == "strict" else "0")  # nosec B105 # a profile's name, not a password
+# authentication: Argon2 first; a login with an older PBKDF2 hash re-hashes it with Argon2.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# authentication: LUOSHI_LOCKOUT_ATTEMPTS failures within the window lock a username until the
+# security administrator unlocks it (counted in the database, so every app server agrees).
+AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutBackend"]
+LUOSHI_LOCKOUT_ATTEMPTS = envint("LUOSHI_LOCKOUT_ATTEMPTS", "5")
+LUOSHI_LOCKOUT_WINDOW_MINUTES = envint("LUOSHI_LOCKOUT_WINDOW_MINUTES", "15")
+# authentication: a session ends after this long without a request, and this long after sign-in.
+LUOSHI_SESSION_IDLE_MINUTES = envint("LUOSHI_SESSION_IDLE_MINUTES", "30")
+LUOSHI_SESSION_MAX_HOURS = envint("LUOSHI_SESSION_MAX_HOURS", "12")
+SESSION_COOKIE_AGE = LUOSHI_SESSION_MAX_HOURS * 3600
+# authentication: optional TOTP second factor; roles listed here must set it up (e.g.
+# secadmin,sysadmin,auditadmin). Secrets are encrypted with LUOSHI_TOTP_KEY (default SECRET_KEY;
+# changing the key turns everyone's TOTP off until they enrol again).
+LUOSHI_TOTP_REQUIRED_ROLES = envlist("LUOSHI_TOTP_REQUIRED_ROLES")
+LUOSHI_TOTP_ISSUER = os.environ.get("LUOSHI_TOTP_ISSUER", "Luoshi")
+LUOSHI_TOTP_KEY = envsecret("LUOSHI_TOTP_KEY")
+# authentication: session timeout, then the forced password change and TOTP set-up, once the user
+# is known and messages can be queued.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "luoshi.accounts.middleware.SessionTimeoutMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.SessionTimeoutMiddleware") + 1,
+                  "luoshi.accounts.middleware.AccountGateMiddleware")

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("luoshi.web.urls")),
+    path("", include("luoshi.accounts.urls")),
     path("", include("luoshi.meetings.urls")),
     path("", include("luoshi.tasks.urls")),
     path("", include("luoshi.notifications.urls")),
@@ -12,4 +13,8 @@ urlpatterns = [
     path("", include("luoshi.documents.urls")),
     path("", include("luoshi.calendars.urls")),
     path("", include("luoshi.portal.urls")),
+    path("", include("luoshi.api.urls")),
+    path("", include("luoshi.search.urls")),
+    path("", include("luoshi.audit.urls")),
+    path("", include("luoshi.units.urls")),
 ]

@@ -97,8 +97,10 @@ def light_of(task: Task) -> str:
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_canonical_journey(browser, live_server, people, language, screenshot_dir, tmp_path):  # type: ignore[no-untyped-def]
+def test_the_canonical_journey(browser, live_server, people, language, screenshot_dir, tmp_path, settings):  # type: ignore[no-untyped-def]
     """From the pasted readout to an approved completion, seen on the dashboard and ledger."""
+    # The journey moves the clock by weeks inside one browser session: no session timeout here.
+    settings.LUOSHI_SESSION_IDLE_MINUTES = settings.LUOSHI_SESSION_MAX_HOURS = 10**6
     visit = Visit(browser, live_server.url, language, screenshot_dir)
     page = visit.page
 
@@ -143,14 +145,17 @@ def test_the_canonical_journey(browser, live_server, people, language, screensho
 
     # The clock moves: three days before the deadline 40 % is behind the line (amber);
     # two days after it, the task is overdue (red). The pages show it.
+    # Sessions expire as the clock jumps weeks ahead, so each step logs in again.
     with lib.clock_at(deadline - dt.timedelta(days=3)):
         refresh_lights()
         assert light_of(task) == "amber"
+        visit.login("wang")
         visit.go(reverse("ledger") + "?light=amber")
         assert page.locator(f"a[href='{reverse('task_detail', args=[task.pk])}']").count() >= 1
     with lib.clock_at(deadline + dt.timedelta(days=2)):
         refresh_lights()
         assert light_of(task) == "red"
+        visit.login("wang")
         visit.go(reverse("ledger") + "?light=red")
         assert page.locator(f"a[href='{reverse('task_detail', args=[task.pk])}']").count() >= 1
 
@@ -180,6 +185,7 @@ def test_the_canonical_journey(browser, live_server, people, language, screensho
     task.refresh_from_db()
     assert (task.status, task.progress, task.light) == ("completed", 100, "green")
 
+    visit.login("officer")
     visit.go(reverse("ledger") + "?status=completed")
     assert page.locator(f"a[href='{reverse('task_detail', args=[task.pk])}']").count() >= 1
     visit.shot("ledger")

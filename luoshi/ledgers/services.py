@@ -27,6 +27,7 @@ from luoshi.ledgers.models import ColumnMapping, LedgerImport
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.meetings.models import Directive, Meeting, PriorityArea
 from luoshi.meetings.services import record_meeting
+from luoshi.search import indexing as search_index
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import is_supervisor
@@ -355,6 +356,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
             review_note=_("Imported from ledger %(name)s") % {"name": ledger.original_name},
         ))
     ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
+    search_index.index_created(directives, tasks, reports)
 
     # One audit event per created task, appended to the chain in bulk (docs/decisions.md).
     record_events(user, "import_task", [(task, {

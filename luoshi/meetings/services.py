@@ -14,6 +14,7 @@ from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
+from luoshi.search import indexing as search_index
 from luoshi.units.models import Unit
 
 Span = tuple[int, int]
@@ -124,6 +125,7 @@ def record_meeting(
             span_end=directive.span[1] if directive.span else None,
         )
         record.priority_areas.set(directive.priority_areas)
+    search_index.index_many([meeting, *meeting.directives.select_related("meeting")])
     record_event(user, "record_meeting", meeting, after=meeting_snapshot(meeting))
     return meeting
 
@@ -154,4 +156,32 @@ def create_priority_area(
     area = PriorityArea.objects.create(code=code, name_zh=name_zh, name_en=name_en,
                                        keywords_zh=list(keywords_zh), keywords_en=list(keywords_en))
     record_event(actor, "create_priority_area", area, after={"code": code, "name_zh": name_zh, "name_en": name_en})
+    return area
+
+
+@transaction.atomic
+def rename_priority_area(
+    actor: User | None, area: PriorityArea, *, name_zh: str, name_en: str,
+    keywords_zh: Sequence[str] = (), keywords_en: Sequence[str] = (),
+) -> PriorityArea:
+    """Change a priority area's names and keywords (its code stays: directives refer to it)."""
+    if actor is not None and (not actor.is_active or actor.role != User.Role.SYSTEM_ADMIN):
+        raise Forbidden(_("Only the system administrator manages priority areas."))
+    area = PriorityArea.objects.select_for_update().get(pk=area.pk)
+    name_zh, name_en = name_zh.strip(), name_en.strip()
+    if not name_zh or not name_en:
+        raise InvalidInput(_("A priority area needs a Chinese and an English name."))
+
+    def details() -> dict[str, object]:
+        return {"code": area.code, "name_zh": area.name_zh, "name_en": area.name_en,
+                "keywords_zh": area.keywords_zh, "keywords_en": area.keywords_en}
+
+    before = details()
+    area.name_zh, area.name_en = name_zh[:100], name_en[:100]
+    area.keywords_zh = list(dict.fromkeys(k.strip() for k in keywords_zh if k.strip()))
+    area.keywords_en = list(dict.fromkeys(k.strip() for k in keywords_en if k.strip()))
+    if details() == before:
+        return area
+    area.save(update_fields=["name_zh", "name_en", "keywords_zh", "keywords_en"])
+    record_event(actor, "rename_priority_area", area, before=before, after=details())
     return area

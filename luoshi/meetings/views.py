@@ -277,7 +277,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 # --- from a readout -------------------------------------------------------------------------------------------
 
 
-def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None,
+def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None,  # nosec B107 # a review token, not a password
                   initial: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
     kwargs = {"choices": choices, "with_units": is_supervisor(_user(request))}
     initial = initial or {"meeting": {}, "agenda": [], "directives": []}

@@ -24,7 +24,7 @@ class PeriodForm(forms.Form):
             try:  # an older period named in the URL (2019-Q3) is fine too
                 extra = periods.parse(chosen)
                 choices.append((extra.key, extra.label))
-            except Exception:  # noqa: BLE001 - reported by the field's own validation
+            except Exception:  # noqa: BLE001  # nosec B110 # reported by the field's own validation
                 pass
         self.fields["period"].choices = choices
 

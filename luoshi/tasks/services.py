@@ -26,6 +26,8 @@ from luoshi.audit.services import record_event
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
+from luoshi.search import indexing as search_index
+from luoshi.security import check_upload
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import Action, Status, next_status
 from luoshi.tasks.models import (
@@ -42,7 +44,7 @@ from luoshi.units.models import Unit
 
 ALLOWED_EVIDENCE_EXTENSIONS = {
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".csv",
-    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".ofd", ".wps", ".et", ".zip",
+    ".jpg", ".jpeg", ".png", ".gif", ".webp", ".ofd", ".wps", ".et",
 }
 
 
@@ -185,6 +187,7 @@ def create_task(
         Milestone.objects.create(task=task, title=milestone_title, due=due)
     task.light = compute_light(task)
     task.save(update_fields=["light"])
+    search_index.index(task)
     record_event(user, "create_task", task, after=task_snapshot(task))
     return task
 
@@ -220,6 +223,7 @@ def assign_task(
         lead = changes.get("lead_unit", task.lead_unit)
         task.cooperating_units.set([u for u in cooperating_units if u.pk != lead.pk])
     task = _change(user, task, "assign_task", Action.ASSIGN, **changes)
+    search_index.index_task_family(task)  # the lead unit may have changed: who finds it
     notify("assignment", task, _("Assigned to %(unit)s; due %(date)s.") % {"unit": task.lead_unit, "date": task.deadline})
     return task
 
@@ -264,6 +268,7 @@ def update_task(
         record_event(user, "update_task", task, before=before, after=task_snapshot(task))
     else:
         task = _change(user, task, "update_task", **fields)
+    search_index.index_task_family(task)
     if "weight" in fields:  # the parent's average depends on it
         roll_up(user, task.parent)
     return task
@@ -287,6 +292,7 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
             )
         if upload.size == 0:
             raise InvalidInput(_("%(name)s is empty.") % {"name": name})
+        check_upload(upload, name)  # the content, not only the name (luoshi/security.py)
         checked.append((upload, name, extension))
     for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
@@ -327,6 +333,7 @@ def report_progress(
         progress=progress, submitted_at=now,
     )
     _store_evidence(report, files)
+    search_index.index(report)
     changes: dict[str, Any] = {"last_report_at": now}
     is_leaf = not task.children.exists()
     if is_leaf and report.unit.pk == task.lead_unit_id:
@@ -361,6 +368,7 @@ def request_completion(
         asks_completion=True, submitted_at=now,
     )
     _store_evidence(report, files)
+    search_index.index(report)
     task = _change(user, task, "request_completion", Action.REQUEST_COMPLETION, last_report_at=now)
     record_event(user, "submit_report", report, after={"task": task.pk, "progress": 100, "text": text,
                                                         "asks_completion": True,
@@ -500,6 +508,7 @@ def decompose_task(
         child.priority_areas.set(task.priority_areas.all())
         child.light = compute_light(child)
         child.save(update_fields=["light"])
+        search_index.index(child)
         record_event(user, "create_subtask", child, after=task_snapshot(child))
         children.append(child)
     _change(user, task, "decompose_task", Action.DECOMPOSE)

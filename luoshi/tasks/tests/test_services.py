@@ -83,7 +83,7 @@ def test_it_stores_evidence_under_a_random_name(province: Province, media: Path)
 def test_it_gives_two_files_of_the_same_name_different_stored_names(province: Province):
     """Two uploads called the same are both kept, neither overwriting the other."""
     report = services.report_progress(province.liaison, province.signed(), text="photos", progress=30,
-                                      files=[pdf("a.pdf", b"one"), pdf("a.pdf", b"two")])
+                                      files=[pdf("a.pdf", b"%PDF-one"), pdf("a.pdf", b"%PDF-two")])
     names = [e.file.name for e in report.evidence.all()]
     assert len(set(names)) == 2
 
@@ -127,7 +127,7 @@ def test_it_accepts_a_file_exactly_at_the_limit(province: Province, settings: An
     """The limit is inclusive: a file of exactly LUOSHI_MAX_UPLOAD_MB is accepted."""
     settings.LUOSHI_MAX_UPLOAD_MB = 1
     report = services.report_progress(province.liaison, province.signed(), text="scan", progress=30,
-                                      files=[pdf("scan.pdf", b"x" * (1024 * 1024))])
+                                      files=[pdf("scan.pdf", b"%PDF-" + b"x" * (1024 * 1024 - 5))])
     assert report.evidence.count() == 1
 
 

@@ -42,7 +42,7 @@ def later(days: int) -> str:
 
 
 def pdf(name: str = "photo.pdf", size: int = 100) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"x" * size, content_type="application/pdf")
+    return SimpleUploadedFile(name, (b"%PDF-1.4\n" + b"x" * size)[:size], content_type="application/pdf")
 
 
 # --- the plumbing ------------------------------------------------------------------------------
