@@ -78,7 +78,7 @@ def rename_unit(
     """Change a unit's names and the keywords that suggest it as a lead unit. Its code stays:
     paths and imported ledgers refer to it."""
     _check_may_manage_units(actor)
-    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     name_zh, name_en = name_zh.strip(), name_en.strip()
     if not name_zh or not name_en:
         raise InvalidInput(_("A unit needs a Chinese and an English name."))
@@ -98,7 +98,7 @@ def move_unit(actor: object | None, unit: Unit, *, parent: Unit) -> Unit:
     """Put a unit (and everything below it) under another parent, e.g. a county that a
     reorganisation moves to another city."""
     _check_may_manage_units(actor)
-    unit = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     parent = Unit.objects.get(pk=parent.pk)
     if unit.parent_id is None:
         raise InvalidInput(_("The top of the tree cannot be moved."))

@@ -1,6 +1,7 @@
 """The database router: reads of dashboards go to the replica, every write to the primary."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections, router, transaction
 from django.db.utils import load_backend
 from django.http import HttpResponse
@@ -81,16 +82,18 @@ def replica_database(transactional_db, monkeypatch):
 
     primary = connection.settings_dict
     name = f"{primary['NAME']}_replica"
-    connection.close()  # CREATE DATABASE … TEMPLATE needs the template to have no sessions
     params = {"host": primary["HOST"] or None, "port": primary["PORT"] or None, "user": primary["USER"] or None,
               "password": primary["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
     with psycopg.connect(**{k: v for k, v in params.items() if v is not None}) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{primary["NAME"]}"')
+        # An empty database given the schema by migrate (copying the test database as a
+        # TEMPLATE fails whenever another session is still connected to it).
+        admin.execute(f'CREATE DATABASE "{name}"')
     # Made by hand rather than listed in settings, so Django's test case lets it connect.
     replica = load_backend(primary["ENGINE"]).DatabaseWrapper(
         {**primary, "NAME": name, "TEST": {**primary["TEST"], "MIRROR": None}}, "replica")
     connections["replica"] = replica
+    call_command("migrate", database="replica", verbosity=0)
     monkeypatch.setattr(dbrouter, "has_replica", lambda: True)
     try:
         yield name
