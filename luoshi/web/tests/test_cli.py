@@ -48,3 +48,13 @@ def test_createuser_creates_a_liaison(province):
     call_command("createuser", "wang", "--role", "liaison", "--unit", "EMERG", "--password", "correct-horse-battery")
     user = authenticate(username="wang", password="correct-horse-battery")
     assert user is not None and user.unit.code == "EMERG"
+
+
+def test_it_stops_quietly_when_the_reader_goes_away(tmp_path):
+    """`luoshi extract FILE | head` ends without a traceback."""
+    from luoshi.web.demo import READOUT
+
+    result = subprocess.run(f"{sys.executable} -m luoshi extract {READOUT} | head -n 1", shell=True,
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("language:")
+    assert "Traceback" not in result.stderr
