@@ -8,7 +8,7 @@ from cascades and the admin, not from a service). `reindex()` rebuilds everythin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,7 +50,10 @@ def _task_units(task: Task) -> list[Unit]:
     return [task.lead_unit, *task.cooperating_units.all()]
 
 
-def _parts(obj: Model) -> _Parts:
+UnitsOf = Callable[[Task], list[Unit]]
+
+
+def _parts(obj: Model, units_of: UnitsOf = _task_units) -> _Parts:
     if isinstance(obj, Meeting):
         agenda = [item.title for item in obj.agenda_items.all()]
         return _Parts(Kind.MEETING, obj.title, obj.readout or "；".join(agenda),
@@ -59,17 +62,17 @@ def _parts(obj: Model) -> _Parts:
         # Shown under its meeting's title; found by its own text only.
         return _Parts(Kind.DIRECTIVE, obj.meeting.title, obj.text, (obj.text,))
     if isinstance(obj, Task):
-        units = _task_units(obj)
+        units = units_of(obj)
         return _Parts(Kind.TASK, obj.title, obj.description,
                       (obj.title, obj.description, obj.person_responsible, *_unit_names(units)), paths_field(units))
     if isinstance(obj, ProgressReport):
         return _Parts(Kind.REPORT, obj.task.title, obj.text, (obj.text, obj.period, *_unit_names([obj.unit])),
-                      paths_field(_task_units(obj.task)))
+                      paths_field(units_of(obj.task)))
     raise TypeError(f"{type(obj).__name__} is not searchable")
 
 
-def _document(obj: Model) -> SearchDocument:
-    parts = _parts(obj)
+def _document(obj: Model, units_of: UnitsOf = _task_units) -> SearchDocument:
+    parts = _parts(obj, units_of)
     return SearchDocument(kind=parts.kind, object_id=obj.pk, unit_paths=parts.unit_paths, title=parts.title[:500],
                           body=parts.body, segmented=segment(*parts.indexed))
 
@@ -89,10 +92,11 @@ def index(obj: Model) -> None:
     _upsert([_document(obj)])
 
 
-def index_many(objects: Iterable[Model]) -> None:
-    """Index many objects; for bulk writes (a ledger import). Prefetch their units and
-    their tasks' units, or this makes a few queries per object."""
-    _upsert([_document(obj) for obj in objects])
+def index_many(objects: Iterable[Model], *, units_of: UnitsOf = _task_units) -> None:
+    """Index many objects. Prefetch their units and their tasks' units, or this makes a
+    few queries per object; bulk writers that hold every task's units already (a ledger
+    import) pass `units_of(task)` instead and the index makes no query but its inserts."""
+    _upsert([_document(obj, units_of) for obj in objects])
 
 
 def index_task_family(task: Task) -> None:
@@ -121,19 +125,6 @@ def _querysets() -> dict[type[Model], QuerySet[Any]]:
 def _all_objects() -> Iterator[Model]:
     for queryset in _querysets().values():
         yield from queryset.order_by("pk").iterator(chunk_size=BATCH)
-
-
-def index_created(*groups: Iterable[Model]) -> None:
-    """Index objects made in bulk (bulk_create: a ledger import), loading what their
-    documents need in a few queries per batch rather than a few per object."""
-    querysets = _querysets()
-    for group in groups:
-        pks_by_model: dict[type[Model], list[int]] = {}
-        for obj in group:
-            pks_by_model.setdefault(type(obj), []).append(obj.pk)
-        for model, pks in pks_by_model.items():
-            for start in range(0, len(pks), BATCH):
-                index_many(querysets[model].filter(pk__in=pks[start:start + BATCH]))
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -49,17 +49,22 @@ def _is_han(piece: str) -> bool:
     return not piece[0].isascii()  # pieces are Chinese runs or ASCII letters and digits
 
 
+@lru_cache(maxsize=65_536)
+def _han_tokens(piece: str) -> tuple[str, ...]:
+    """A Chinese run's tokens: jieba's words, every character, every bigram. Remembered,
+    because the same runs (unit names, stock phrases) come back in row after row."""
+    words = (word for word in _jieba().cut_for_search(piece) if len(word) > 1)
+    return (*words, *piece, *(piece[i:i + 2] for i in range(len(piece) - 1)))
+
+
 def index_tokens(text: str) -> list[str]:
     """The tokens one document's text is indexed under, in order."""
-    jieba = _jieba()
     tokens: list[str] = []
     for piece in _PIECES.findall(normalise(text)):
-        if not _is_han(piece):
+        if _is_han(piece):
+            tokens.extend(_han_tokens(piece))
+        else:
             tokens.append(piece)
-            continue
-        tokens.extend(word for word in jieba.cut_for_search(piece) if len(word) > 1)
-        tokens.extend(piece)
-        tokens.extend(piece[i:i + 2] for i in range(len(piece) - 1))
     return tokens
 
 

@@ -85,3 +85,26 @@ def test_a_failed_service_call_leaves_no_event(province):
         sign_task(province.liaison, task)
     assert AuditEvent.objects.count() == count
     assert verify_chain().ok
+
+
+def test_bulk_appends_interleave_with_single_ones(province):
+    """record_events reserves its ids under the head lock and hashes before it inserts: the
+    chain stays whole between single appends, and the head names the newest event."""
+    from django.db import transaction
+
+    from luoshi.audit.models import AuditHead
+    from luoshi.audit.services import record_event, record_events
+
+    unit = province.root
+    with transaction.atomic():
+        record_event(None, "rename_unit", unit, after={"n": 0})
+        assert record_events(None, "rename_unit", [(unit, {"n": i}) for i in range(1, 4)]) == 3
+        record_event(None, "rename_unit", unit, after={"n": 4})
+        assert record_events(None, "rename_unit", []) == 0
+    newest = list(AuditEvent.objects.order_by("-id")[:5])[::-1]
+    assert [event.after for event in newest] == [{"n": n} for n in range(5)]
+    assert all(event.hash == event.compute_hash() for event in newest)
+    head = AuditHead.objects.get(pk=1)
+    assert (head.last_id, head.last_hash) == (newest[-1].pk, newest[-1].hash)
+    assert verify_chain().ok
+
