@@ -33,8 +33,7 @@ from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import services
 from luoshi.tasks.ledger import LedgerQuery, count_by_light
 from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
-from luoshi.tasks.permissions import get_task_for_user, visible_tasks
-from luoshi.tasks.views import ACTIONS
+from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
 
 MAX_ID = 2**63 - 1  # the largest id a database integer holds; more would be a server error
@@ -220,7 +219,7 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
                          "created_at": e.created_at} for e in task.escalations.all()],
         "instructions": [{"id": i.pk, "by": str(i.by), "text": i.text, "created_at": i.created_at}
                          for i in task.instructions.all()],
-        "actions": [name for name in TASK_ACTIONS if ACTIONS[name].available(user, task)],
+        "actions": [name for name in TASK_ACTIONS if may_offer(user, name, task)],
     }
 
 
@@ -275,7 +274,7 @@ def _act(request: HttpRequest, response: HttpResponse, pk: int, action: str, if_
     """Find the task (404 unless the user may take `action` on it), check If-Match against
     its version, run the one service, and answer with the task as it now is."""
     user = _user(request)
-    task = get_task_for_user(user, pk, ACTIONS[action].permission)
+    task = get_task_for_user(user, pk, action)
     versions = _versions(if_match)
     if versions is not None and task.version not in versions:
         raise ConflictError(_("The task has changed since you read it: it is now version %(now)s, and If-Match "

@@ -11,11 +11,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 
 from luoshi.accounts.models import User
 from luoshi.lib import NotFound
-from luoshi.tasks.lifecycle import Action
+from luoshi.tasks.lifecycle import Action, Status, allowed_actions
 from luoshi.tasks.models import Task
 
 Role = User.Role
@@ -69,6 +71,24 @@ def can(user: User, action: str, task: Task) -> bool:
     if action == "instruct":
         return user.is_active and user.role == Role.LEADER
     return False
+
+
+# Actions outside the life cycle, and the state of the task each needs.
+OUTSIDE_LIFE_CYCLE: dict[str, Callable[[Task], bool]] = {
+    "instruct": lambda task: task.status != Status.DRAFT,
+    "update": lambda task: task.is_open,
+}
+
+
+def may_offer(user: User, action: str, task: Task) -> bool:
+    """Should `action` be offered to `user` on `task` now: allowed to them and, for a
+    life-cycle action, possible from the task's status? The task page and the API both ask."""
+    if not can(user, action, task):
+        return False
+    in_state = OUTSIDE_LIFE_CYCLE.get(action)
+    if in_state is not None:
+        return in_state(task)
+    return action in allowed_actions(task.status)
 
 
 def visible_tasks(user: User) -> QuerySet[Task]:

@@ -39,7 +39,13 @@ from luoshi.tasks.ledger import (
 )
 from luoshi.tasks.lifecycle import Action, Status, allowed_actions, next_status
 from luoshi.tasks.models import Evidence, ProgressReport, Task
-from luoshi.tasks.permissions import can, get_task_for_user, visible_tasks
+from luoshi.tasks.permissions import (
+    OUTSIDE_LIFE_CYCLE,
+    can,
+    get_task_for_user,
+    may_offer,
+    visible_tasks,
+)
 from luoshi.web.actions import perform
 
 
@@ -116,16 +122,14 @@ class TaskAction:
     success: Promise
     form_class: type[forms.TaskForm]
     run: Callable[[User, Task, Any], object]
-    in_life_cycle: bool = True  # also checked against lifecycle.allowed_actions
-    state: Callable[[Task], bool] = lambda task: True  # for actions outside the life cycle
     danger: bool = False
 
+    @property
+    def in_life_cycle(self) -> bool:
+        return self.permission not in OUTSIDE_LIFE_CYCLE
+
     def available(self, user: User, task: Task) -> bool:
-        if not can(user, self.permission, task):
-            return False
-        if self.in_life_cycle:
-            return self.permission in allowed_actions(task.status)
-        return self.state(task)
+        return may_offer(user, self.permission, task)
 
 
 def _version(form: Any) -> int:
@@ -180,10 +184,9 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                forms.EscalateForm, lambda u, t, f: services.escalate_task(
                    u, t, level=f.cleaned_data["level"], reason=f.cleaned_data["reason"])),
     TaskAction("instruct", "instruct", gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
-               forms.TextForm, lambda u, t, f: services.write_instruction(u, t, text=f.cleaned_data["text"]),
-               in_life_cycle=False, state=lambda task: task.status != Status.DRAFT),
+               forms.TextForm, lambda u, t, f: services.write_instruction(u, t, text=f.cleaned_data["text"])),
     TaskAction("edit", "update", gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
-               forms.EditForm, _edit, in_life_cycle=False, state=lambda task: task.is_open),
+               forms.EditForm, _edit),
     TaskAction("suspend", Action.SUSPEND, gettext_lazy("Suspend"), gettext_lazy("The task is suspended."),
                forms.ReasonForm, lambda u, t, f: services.suspend_task(
                    u, t, reason=f.cleaned_data["reason"], expected_version=_version(f)), danger=True),
