@@ -89,7 +89,7 @@ def apply(delta: Counter[Key] | dict[Key, int]) -> None:
     if not changes:
         return
     table = connection.ops.quote_name(TaskCount._meta.db_table)
-    sql = (f"INSERT INTO {table} (key, kind, unit_id, area_id, day, status, light, n) "
+    sql = (f"INSERT INTO {table} (key, kind, unit_id, area_id, day, status, light, n) "  # nosec B608 # the model's table name; values are parameters
            f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
            f"ON CONFLICT (key) DO UPDATE SET n = {table}.n + excluded.n")
     with connection.cursor() as cursor:
