@@ -28,6 +28,7 @@ from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.meetings.models import Directive, Meeting, PriorityArea
 from luoshi.meetings.services import record_meeting
 from luoshi.search import indexing as search_index
+from luoshi.tasks import counts
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import is_supervisor
@@ -342,6 +343,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
     task_areas.objects.bulk_create([task_areas(task_id=t.pk, priorityarea_id=a)
                                     for t, row in zip(tasks, rows, strict=True) for a in row.priority_areas],
                                    batch_size=BATCH)
+    counts.count_added(task.pk for task in tasks)  # bulk_create passed by Task.save()
     reports = []
     for task, row in zip(tasks, rows, strict=True):
         if not row.progress_text:

@@ -6,3 +6,6 @@ class TasksConfig(AppConfig):
     name = "luoshi.tasks"
     label = "tasks"
     verbose_name = _("tasks")
+
+    def ready(self) -> None:
+        from luoshi.tasks import counts  # noqa: F401  (connects the signals that keep the counts exact)

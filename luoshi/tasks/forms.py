@@ -40,6 +40,12 @@ def _unit_label(unit: Unit) -> str:
 
 # --- the ledger filters ---------------------------------------------------------------------
 
+RECENT_MEETINGS = 30
+
+
+def meeting_label(meeting: Meeting) -> str:
+    return f"{meeting.date:%Y-%m-%d} {meeting.title}" if meeting.date else meeting.title
+
 
 class LedgerFilterForm(forms.Form):
     """The ledger's GET parameters. Unknown codes and bad dates become field errors."""
@@ -56,8 +62,11 @@ class LedgerFilterForm(forms.Form):
                               error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
     area = forms.ChoiceField(label=_("Priority area"), required=False,
                              error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})
-    meeting = forms.ChoiceField(label=_("Meeting"), required=False,
-                                error_messages={"invalid_choice": _("There is no meeting number %(value)s.")})
+    # A number, not a list of every meeting (there are thousands); the page suggests the
+    # most recent ones and the other pages link here with ?meeting=<number>.
+    meeting = forms.CharField(label=_("Meeting number"), required=False, max_length=20,
+                              widget=forms.TextInput(attrs={"list": "ledger-meetings", "inputmode": "numeric",
+                                                            "autocomplete": "off"}))
     deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=DateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
     deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=DateInput(),
@@ -70,12 +79,24 @@ class LedgerFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.units = {u.code: u for u in Unit.objects.only("code", "name_zh", "name_en", "path")}
         self.areas = {a.code: a for a in PriorityArea.objects.all()}
-        self.meetings = {str(m.pk): m for m in Meeting.objects.only("title", "date")}
         self.fields["unit"].choices = [("", _("all units"))] + [(c, _unit_label(u)) for c, u in self.units.items()]
         self.fields["area"].choices = [("", _("all areas"))] + [(c, a.name) for c, a in self.areas.items()]
-        self.fields["meeting"].choices = [("", _("all meetings"))] + [
-            (pk, f"{m.date:%Y-%m-%d} {m.title}" if m.date else m.title) for pk, m in self.meetings.items()
-        ]
+
+    def recent_meetings(self) -> list[tuple[int, str]]:
+        """(number, label) of the meetings recorded last, suggested under the meeting field."""
+        meetings = Meeting.objects.only("title", "date").order_by("-id")[:RECENT_MEETINGS]
+        return [(m.pk, meeting_label(m)) for m in meetings]
+
+    def clean_meeting(self) -> Meeting | None:
+        value = self.cleaned_data["meeting"].strip()
+        if not value:
+            return None
+        meeting = None
+        if value.isascii() and value.isdigit() and len(value) <= 12:
+            meeting = Meeting.objects.only("title", "date").filter(pk=int(value)).first()
+        if meeting is None:
+            raise ValidationError(_("There is no meeting number %(value)s."), params={"value": value})
+        return meeting
 
     def uses_more_filters(self) -> bool:
         """Whether a filter beyond the first row is set (the page then shows them open)."""
@@ -94,7 +115,7 @@ class LedgerFilterForm(forms.Form):
         data = self.cleaned_data
         query = LedgerQuery(
             unit=self.units.get(data["unit"]), status=data["status"], light=data["light"],
-            area=self.areas.get(data["area"]), meeting=self.meetings.get(data["meeting"]),
+            area=self.areas.get(data["area"]), meeting=data["meeting"],
             deadline_from=data["deadline_from"], deadline_to=data["deadline_to"],
             q=data["q"].strip(), sort=data["sort"] or "deadline",
         )
@@ -102,6 +123,8 @@ class LedgerFilterForm(forms.Form):
             if data.get(name):
                 field = self.fields[name]
                 value = dict(field.choices).get(data[name], data[name]) if hasattr(field, "choices") else data[name]  # type: ignore[attr-defined]
+                if isinstance(value, Meeting):
+                    value = meeting_label(value)
                 text = value.isoformat() if isinstance(value, dt.date) else str(value).strip("\u3000")
                 query.applied.append((str(field.label), text))
         return query

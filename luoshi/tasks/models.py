@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -73,6 +75,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["light", "status"]),
+            # The oldest completion requests on the supervision dashboard.
+            models.Index(fields=["status", "updated_at"]),
         ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -80,12 +84,48 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The dashboard counts move in the same transaction as the row (luoshi/tasks/counts.py).
+        from luoshi.tasks import counts
+
+        with transaction.atomic(using=kwargs.get("using")):
+            before = counts.counted_state_before_save(self)
+            super().save(*args, **kwargs)
+            counts.task_saved(self, before, kwargs.get("update_fields"))
+
     def get_absolute_url(self) -> str:
         return reverse("task_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
         return self.status not in {Status.COMPLETED, Status.CANCELLED}
+
+
+class TaskCount(models.Model):
+    """How many tasks share one key: (lead unit, status, light), (priority area, status, light),
+    (deadline, status) or (completion day). The dashboards read these few thousand rows instead
+    of counting the tasks table; luoshi/tasks/counts.py keeps them exact (docs/decisions.md)."""
+
+    class Kind(models.TextChoices):
+        UNIT = "unit", "unit"
+        AREA = "area", "area"
+        DEADLINE = "deadline", "deadline"
+        COMPLETED = "completed", "completed"
+
+    key = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey("units.Unit", null=True, on_delete=models.CASCADE, related_name="task_counts")
+    area = models.ForeignKey("meetings.PriorityArea", null=True, on_delete=models.CASCADE, related_name="task_counts")
+    day = models.DateField(null=True)
+    status = models.CharField(max_length=30, blank=True)
+    light = models.CharField(max_length=10, blank=True)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.n}"
 
 
 class Milestone(models.Model):
@@ -128,6 +168,11 @@ class ProgressReport(models.Model):
 
     class Meta:
         ordering = ["task", "-submitted_at"]
+        indexes = [
+            # The oldest reports awaiting review (dashboard): only the pending ones are indexed.
+            models.Index(fields=["submitted_at", "id"], name="tasks_report_pending_idx",
+                         condition=models.Q(outcome="pending", asks_completion=False)),
+        ]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
 

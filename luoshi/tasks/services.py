@@ -28,7 +28,7 @@ from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
 from luoshi.security import check_upload
-from luoshi.tasks import lights
+from luoshi.tasks import counts, lights
 from luoshi.tasks.lifecycle import Action, Status, next_status
 from luoshi.tasks.models import (
     Escalation,
@@ -569,4 +569,7 @@ def refresh_lights(today: dt.date | None = None) -> int:
         if new != task.light:
             Task.objects.filter(pk=task.pk).update(light=new)
             changed += 1
+    # The lights above changed by UPDATE, past Task.save(): count the dashboards' numbers
+    # again (this also mends any count that went wrong, once a day).
+    counts.rebuild()
     return changed

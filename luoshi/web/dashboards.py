@@ -1,9 +1,12 @@
 """The queries behind each role's home page, kept apart from the views so that they can be
 tested and benchmarked alone.
 
-Every function runs a fixed number of queries whatever the number of tasks: counts are
-aggregated in SQL (Count with a filter), lists are sliced, related rows come through
-select_related, and "how many in all" rides along on the list query as a window count.
+Every function runs a fixed number of queries whatever the number of tasks: lists are
+sliced, related rows come through select_related, and "how many in all" rides along on the
+list query as a window count. For the users who read every task (supervision officers,
+leaders) the counts come from the stored TaskCount rows (luoshi/tasks/counts.py), exact at
+every commit, so the page does not count the tasks table; a liaison's counts are aggregated
+over their own unit's tasks.
 Dashboards count *working* tasks (assigned, signed, in progress, completion requested):
 drafts are not yet anyone's work; completed, cancelled and suspended tasks are never at risk.
 """
@@ -14,8 +17,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber, TruncWeek
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from luoshi import lib
@@ -23,7 +26,7 @@ from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import WORKING, Status
-from luoshi.tasks.models import ProgressReport, Task, Urge
+from luoshi.tasks.models import ProgressReport, Task, TaskCount, Urge
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.tasks.services import facts_of
 from luoshi.units.models import Unit
@@ -36,6 +39,9 @@ LIST_LIMIT = 10
 REPORT_DUE_WITHIN_DAYS = 3
 URGE_WINDOW_DAYS = 30
 STOCKTAKE_PER_AREA = 12
+# Pending reports are counted up to this many; beyond, the page says "1000+" (counting a
+# backlog of a hundred thousand would make every visit pay for it).
+PENDING_COUNT_CAP = 1000
 TOP_RISKS = 8
 
 # Red before amber before green, in SQL, so lists can be ordered by severity.
@@ -83,11 +89,23 @@ class AreaRow:
         return self.red + self.amber + self.green
 
 
+def _stored_lights(kind: str) -> dict[str, Sum]:
+    """Sum(...) per light of the stored counts of working tasks, through `task_counts`."""
+    working = Q(task_counts__kind=kind, task_counts__status__in=WORKING_STATUSES)
+    return {light: Coalesce(Sum("task_counts__n", filter=working & Q(task_counts__light=light)), 0)
+            for light in LIGHTS}
+
+
 def area_rows() -> list[AreaRow]:
-    """Working tasks by priority area and light, one row per area that has any (one query)."""
-    areas = PriorityArea.objects.annotate(**_light_counts("task__")).order_by("code")
+    """Working tasks by priority area and light, one row per area that has any (one query on
+    the stored counts, whatever the number of tasks)."""
+    areas = PriorityArea.objects.annotate(**_stored_lights(TaskCount.Kind.AREA)).order_by("code")
     rows = [AreaRow(a, a.red, a.amber, a.green) for a in areas]  # type: ignore[attr-defined]
     return [row for row in rows if row.total]
+
+
+def _sum(**filters: Any) -> Sum:
+    return Coalesce(Sum("n", filter=Q(**filters)), 0)
 
 
 @dataclass
@@ -104,6 +122,15 @@ class SupervisorDashboard:
     pending_report_count: int
     completion_requests: list[Task]
     weeks: list[dict[str, Any]] = field(default_factory=list)
+    pending_capped: bool = False  # more than pending_report_count reports wait
+
+    @property
+    def pending_report_label(self) -> str:
+        return f"{self.pending_report_count}+" if self.pending_capped else str(self.pending_report_count)
+
+    @property
+    def awaiting_review_label(self) -> str:
+        return f"{self.awaiting_review}+" if self.pending_capped else str(self.awaiting_review)
 
     @property
     def open_total(self) -> int:
@@ -132,17 +159,13 @@ class SupervisorDashboard:
 
 def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_WEEKS) -> list[dict[str, Any]]:
     """Tasks completed in each of the last `weeks` weeks (Monday to Sunday), with the running
-    total counted from `completed_before`, the tasks completed before the first week (one query)."""
+    total counted from `completed_before`, the tasks completed before the first week (one
+    query on the stored counts per completion day)."""
     first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
-    per_week = (
-        Task.objects.filter(completed_at__gte=_day_start(first))
-        .annotate(week=TruncWeek("completed_at")).values("week").annotate(n=Count("id")).order_by()
-    )
+    completed = TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED)
     counts: dict[dt.date, int] = {}
-    for row in per_week:
-        week = row["week"]
-        day = timezone.localtime(week).date() if isinstance(week, dt.datetime) else week
-        counts[_week_start(day)] = counts.get(_week_start(day), 0) + row["n"]
+    for day, n in completed.filter(day__gte=first).values_list("day", "n"):
+        counts[_week_start(day)] = counts.get(_week_start(day), 0) + n
     result, running = [], completed_before
     for i in range(weeks):
         start = first + dt.timedelta(weeks=i)
@@ -152,33 +175,41 @@ def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_W
 
 
 def supervisor_dashboard(user: User, today: dt.date | None = None) -> SupervisorDashboard:
-    """Counts by light, area and unit, what waits for review, and completions over time."""
+    """Counts by light, area and unit, what waits for review, and completions over time.
+
+    Only for users who read every task: the counts are the stored, province-wide ones."""
+    if not user.reads_everything:
+        raise PermissionError("the supervision dashboard counts every task")
     today = today or lib.today()
     tasks = visible_tasks(user)
-    working = Q(status__in=WORKING_STATUSES)
     first_week = _week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
-    totals = tasks.aggregate(
-        **_light_counts(),
-        due_soon=Count("id", filter=working & Q(deadline__gte=today, deadline__lte=today + dt.timedelta(days=6))),
-        overdue=Count("id", filter=working & Q(deadline__lt=today)),
-        completed=Count("id", filter=Q(status=Status.COMPLETED)),
-        completion_requested=Count("id", filter=Q(status=Status.COMPLETION_REQUESTED)),
-        completed_before=Count("id", filter=Q(completed_at__lt=_day_start(first_week))),
+    unit, deadline = TaskCount.Kind.UNIT, TaskCount.Kind.DEADLINE
+    working = {"status__in": WORKING_STATUSES}
+    totals = TaskCount.objects.aggregate(
+        **{light: _sum(kind=unit, light=light, **working) for light in LIGHTS},
+        due_soon=_sum(kind=deadline, day__gte=today, day__lte=today + dt.timedelta(days=6), **working),
+        overdue=_sum(kind=deadline, day__lt=today, **working),
+        completed=_sum(kind=unit, status=Status.COMPLETED),
+        completion_requested=_sum(kind=unit, status=Status.COMPLETION_REQUESTED),
+        completed_before=_sum(kind=TaskCount.Kind.COMPLETED, day__lt=first_week),
     )
     units = list(
-        Unit.objects.annotate(**_light_counts("led_tasks__"))
+        Unit.objects.annotate(**_stored_lights(unit))
         .filter(Q(red__gt=0) | Q(amber__gt=0) | Q(green__gt=0))
         .order_by("-red", "-amber", "path")[:TOP_UNITS]
     )
+    # The oldest pending reports, and how many there are up to the cap, in one query: the
+    # window counts only the first PENDING_COUNT_CAP + 1 (the partial index hands them over).
+    # Every task is visible to this user, so the reports need no join to be filtered.
+    oldest = (ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
+              .order_by("submitted_at", "id").values("pk")[:PENDING_COUNT_CAP + 1])
     pending, pending_count = _windowed(
-        ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False,
-                                      task__in=tasks)
-        .select_related("task", "unit").order_by("submitted_at"),
+        ProgressReport.objects.filter(pk__in=oldest).select_related("task", "unit").order_by("submitted_at", "id"),
         LIST_LIMIT,
     )
     requests = list(
         tasks.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
-        .order_by("updated_at")[:LIST_LIMIT]
+        .order_by("updated_at", "id")[:LIST_LIMIT]
     )
     return SupervisorDashboard(
         today=today,
@@ -186,7 +217,8 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
         due_soon=totals["due_soon"], overdue=totals["overdue"], completed=totals["completed"],
         completion_requested=totals["completion_requested"],
         areas=area_rows(), units=units,
-        pending_reports=pending, pending_report_count=pending_count,
+        pending_reports=pending, pending_report_count=min(pending_count, PENDING_COUNT_CAP),
+        pending_capped=pending_count > PENDING_COUNT_CAP,
         completion_requests=requests,
         weeks=completion_weeks(today, totals["completed_before"]),
     )
@@ -334,7 +366,11 @@ class Stocktake:
 
 
 def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
-    """Each priority area's top-level working tasks with their trajectory, and the top risks."""
+    """Each priority area's top-level working tasks with their trajectory, and the top risks.
+
+    Only for users who read every task: the area counts are the stored, province-wide ones."""
+    if not user.reads_everything:
+        raise PermissionError("the stocktake counts every task")
     today = today or lib.today()
     tasks = visible_tasks(user)
     rows = area_rows()
@@ -363,7 +399,8 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
         (_trajectory(task, today) for task in candidates),
         key=lambda t: (0 if t.task.light == "red" else 1, -t.days_overdue, -t.gap, t.task.pk),
     )[:TOP_RISKS]
-    counts = tasks.aggregate(**_light_counts())
+    counts = TaskCount.objects.aggregate(
+        **{light: _sum(kind=TaskCount.Kind.UNIT, light=light, status__in=WORKING_STATUSES) for light in LIGHTS})
     return Stocktake(today=today, areas=areas, risks=risks, lights={light: counts[light] for light in LIGHTS})
 
 

@@ -469,4 +469,10 @@ def generate(tasks: int, *, seed: int = 2022, today: dt.date | None = None,
     """Write a province-year of `tasks` tasks (and everything around them) into the database."""
     if tasks < 1:
         raise lib.InvalidInput("The number of tasks must be at least 1.")
-    return Generator(tasks, seed=seed, today=today, progress=progress).run()
+    result = Generator(tasks, seed=seed, today=today, progress=progress).run()
+    # The dashboards' stored counts (luoshi/tasks/counts.py): the rows above were written in
+    # bulk, past Task.save(), so count them all again.
+    from luoshi.tasks.counts import rebuild
+
+    rebuild()
+    return result

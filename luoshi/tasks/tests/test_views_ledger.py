@@ -261,3 +261,31 @@ def test_it_links_the_export_with_the_same_filters(province):
     province.assigned()
     html = client_for(province.supervisor).get(LEDGER, {"light": "green", "unit": "EMERG"}).content.decode()
     assert "/tasks/export.xlsx?light=green&amp;unit=EMERG" in html
+
+
+@pytest.mark.parametrize("value", ["-1", "1.5", "99999999999999999999", "１"])
+def test_it_refuses_meeting_numbers_that_cannot_be(province, value):
+    """Negative, decimal, huge or full-width numbers get the same clear error, never a crash."""
+    response = client_for(province.supervisor).get(LEDGER, {"meeting": value})
+    assert response.status_code == 400
+    assert f"There is no meeting number {value}." in response.content.decode()
+
+
+def test_it_suggests_the_latest_meetings_not_all_of_them(province, monkeypatch):
+    """The meeting field suggests the meetings recorded last; older ones are typed by number."""
+    from luoshi.meetings.services import record_meeting
+    from luoshi.tasks import forms
+
+    newer = record_meeting(province.secretary, kind="executive", title="the newest meeting", date=dt.date(2022, 12, 1))
+    monkeypatch.setattr(forms, "RECENT_MEETINGS", 1)
+    page = client_for(province.supervisor).get(LEDGER).content.decode()
+    assert f'<option value="{newer.pk}">2022-12-01 the newest meeting</option>' in page
+    assert f'<option value="{province.meeting.pk}">' not in page
+
+
+def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
+    """?meeting=<number> is shown with the meeting's date and title, and spaces around it are ignored."""
+    province.assigned(title="from the meeting")
+    response = client_for(province.supervisor).get(LEDGER, {"meeting": f" {province.meeting.pk} "})
+    assert titles(response) == ["from the meeting"]
+    assert ("Meeting number", "2022-10-07 省政府第1次常务会议") in response.context["query"].applied

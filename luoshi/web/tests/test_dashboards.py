@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -197,3 +198,62 @@ def test_the_secretary_home_runs_a_fixed_number_of_queries(province, django_asse
     client = client_for(province.secretary)
     with django_assert_max_num_queries(6):
         assert client.get(reverse("home")).status_code == 200
+
+
+# --- the stored counts they read ---------------------------------------------------------------
+
+
+def test_the_stored_counts_match_a_live_count_of_the_tasks(province):
+    """Lights, deadlines, completions, units and areas on the dashboard equal a count of the tasks."""
+    from django.db.models import Count
+
+    red(province)
+    province.in_progress(province.city, deadline_days=2)
+    province.completion_requested(province.health)
+    province.completed(province.county)
+    province.suspended()
+    province.draft()
+    board = dashboards.supervisor_dashboard(province.supervisor)
+    working = Task.objects.filter(status__in=dashboards.WORKING_STATUSES)
+    live = dict(working.values_list("light").annotate(n=Count("id")).order_by())
+    assert board.lights == {light: live.get(light, 0) for light in dashboards.LIGHTS}
+    today = lib.today()
+    assert board.due_soon == working.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=6)).count()
+    assert board.overdue == working.filter(deadline__lt=today).count()
+    assert board.completed == Task.objects.filter(status="completed").count() == 1
+    assert {u.code: (u.red, u.amber, u.green) for u in board.units} == {
+        code: (working.filter(lead_unit__code=code, light="red").count(), 0,
+               working.filter(lead_unit__code=code, light="green").count())
+        for code in {t.lead_unit.code for t in working}}
+    assert [(row.area, row.total) for row in board.areas] == [(province.area, working.count())]
+    assert board.weeks[-1]["cumulative"] == 1
+
+
+def test_a_liaison_counts_only_the_tasks_of_their_unit(province):
+    """The liaison's numbers are their unit's (and sub-units'), not the province's."""
+    red(province)  # emergency management
+    province.signed(province.city)
+    province.signed(province.county)
+    inbox = dashboards.liaison_inbox(province.city_liaison)
+    assert inbox.lights == {"red": 0, "amber": 0, "green": 2}
+    assert dashboards.liaison_inbox(province.liaison).lights == {"red": 1, "amber": 0, "green": 0}
+
+
+def test_the_province_wide_boards_are_only_for_those_who_read_everything(province):
+    """A liaison cannot be handed the province-wide counts by mistake."""
+    with pytest.raises(PermissionError):
+        dashboards.supervisor_dashboard(province.liaison)
+    with pytest.raises(PermissionError):
+        dashboards.leader_stocktake(province.city_liaison)
+
+
+def test_a_long_queue_of_reports_is_counted_up_to_a_cap(province, monkeypatch):
+    """Beyond the cap the page says "N+" instead of counting the whole backlog."""
+    monkeypatch.setattr(dashboards, "PENDING_COUNT_CAP", 2)
+    for lead in (province.emergency, province.city, province.health):
+        province.in_progress(lead)
+    board = dashboards.supervisor_dashboard(province.supervisor)
+    assert board.pending_capped and board.pending_report_count == 2 and board.pending_report_label == "2+"
+    assert len(board.pending_reports) == 3 and board.awaiting_review_label == "2+"
+    page = client_for(province.supervisor).get(reverse("home"), headers={"Accept-Language": "en"}).content.decode()
+    assert "(2+)" in page

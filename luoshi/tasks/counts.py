@@ -1,0 +1,232 @@
+"""The stored task counts (TaskCount) behind the dashboards, kept exact in the transaction of
+every task write, so a dashboard reads a few thousand small rows instead of the tasks table.
+
+Each task adds one to each of its keys:
+- ("unit", lead unit, status, light)
+- ("area", priority area, status, light) for each of its priority areas
+- ("deadline", deadline, status) when it has a deadline
+- ("completed", day it was completed, in settings.TIME_ZONE) when it has been completed
+
+How they stay right (docs/decisions.md, "Dashboard counts"):
+- Task.save() moves the counts of the saved row (old keys −1, new keys +1), reading the old
+  row under a lock first, in the same transaction; deleting a task takes its keys away.
+- Adding or removing priority areas (m2m_changed) moves the area keys.
+- Bulk writers that bypass save() call `count_added(ids)` (the ledger import) or `rebuild()`
+  (`luoshi generate`, and the daily lights pass, which changes lights with UPDATE and so also
+  heals any drift).
+`drift()` compares the stored counts with a full recount; the tests call it after every action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.db.models.signals import m2m_changed, pre_delete
+from django.dispatch import receiver
+
+from luoshi.tasks.models import Task, TaskCount
+
+Kind = TaskCount.Kind
+
+
+class Key(NamedTuple):
+    kind: str
+    unit_id: int | None = None
+    area_id: int | None = None
+    day: dt.date | None = None
+    status: str = ""
+    light: str = ""
+
+    @property
+    def text(self) -> str:
+        """The unique key of the row, e.g. 'unit:12:signed:red', 'deadline:2026-06-30:signed'."""
+        ident = {Kind.UNIT: self.unit_id, Kind.AREA: self.area_id}.get(self.kind, self.day)  # type: ignore[call-overload]
+        ident = ident.isoformat() if isinstance(ident, dt.date) else ident
+        return ":".join(str(part) for part in (self.kind, ident, self.status, self.light) if part != "")
+
+
+class State(NamedTuple):
+    """What the counts of one task depend on (besides its priority areas)."""
+
+    lead_unit_id: int
+    status: str
+    light: str
+    deadline: dt.date | None
+    completed_at: dt.datetime | None
+
+
+FIELDS = State._fields
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def keys_of(state: State, area_ids: Iterable[int] = ()) -> Counter[Key]:
+    keys: Counter[Key] = Counter()
+    keys[Key(Kind.UNIT, unit_id=state.lead_unit_id, status=state.status, light=state.light)] += 1
+    for area in area_ids:
+        keys[Key(Kind.AREA, area_id=area, status=state.status, light=state.light)] += 1
+    if state.deadline is not None:
+        keys[Key(Kind.DEADLINE, day=state.deadline, status=state.status)] += 1
+    if state.completed_at is not None:
+        keys[Key(Kind.COMPLETED, day=state.completed_at.astimezone(_zone()).date())] += 1
+    return keys
+
+
+def apply(delta: Counter[Key] | dict[Key, int]) -> None:
+    """Add `delta` to the stored counts: one upsert per key, in key order (so two writers
+    never wait on each other's rows in opposite orders)."""
+    changes = sorted(((key, n) for key, n in delta.items() if n), key=lambda item: item[0].text)
+    if not changes:
+        return
+    table = connection.ops.quote_name(TaskCount._meta.db_table)
+    sql = (f"INSERT INTO {table} (key, kind, unit_id, area_id, day, status, light, n) "  # nosec B608 # the model's table name; values are parameters
+           f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+           f"ON CONFLICT (key) DO UPDATE SET n = {table}.n + excluded.n")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(key.text, key.kind, key.unit_id, key.area_id, key.day, key.status, key.light, n)
+                                 for key, n in changes])
+
+
+def _area_ids(task_id: int) -> list[int]:
+    through = Task.priority_areas.through
+    return list(through.objects.filter(task_id=task_id).values_list("priorityarea_id", flat=True))
+
+
+# --- single rows: Task.save() and delete ------------------------------------------------------------
+
+
+def counted_state_before_save(task: Task) -> State | None:
+    """The stored row as the counts know it (None for a new task), read under a row lock so
+    a concurrent writer cannot slip in between this read and the save."""
+    if task._state.adding or task.pk is None:
+        return None
+    row = Task.objects.select_for_update().filter(pk=task.pk).values_list(*FIELDS).first()
+    return State(*row) if row is not None else None
+
+
+def task_saved(task: Task, before: State | None, update_fields: Iterable[str] | None) -> None:
+    if before is None:
+        after = State(*(getattr(task, name) for name in FIELDS))
+    else:
+        # Only the fields written reach the database; the others keep their stored value.
+        written = set(FIELDS) if update_fields is None else {
+            name for name in FIELDS if name in set(update_fields) or name.removesuffix("_id") in set(update_fields)}
+        after = before._replace(**{name: getattr(task, name) for name in written})
+    if after == before:
+        return
+    areas = _area_ids(task.pk) if before is not None and (before.status, before.light) != (after.status, after.light) else []
+    delta = keys_of(after, areas)
+    if before is not None:
+        delta.subtract(keys_of(before, areas))
+    apply(delta)
+
+
+@receiver(pre_delete, sender=Task)
+def _task_deleted(sender: type[Task], instance: Task, **kwargs: Any) -> None:
+    row = Task.objects.filter(pk=instance.pk).values_list(*FIELDS).first()
+    if row is not None:
+        delta: Counter[Key] = Counter()
+        delta.subtract(keys_of(State(*row), _area_ids(instance.pk)))
+        apply(delta)
+
+
+# --- priority areas -----------------------------------------------------------------------------------
+
+
+def _pairs(instance: Any, reverse: bool, pk_set: set[int] | None) -> list[tuple[int, int]]:
+    """The (task id, area id) links that exist now, limited to pk_set when given."""
+    through = Task.priority_areas.through
+    links = through.objects.filter(**{"priorityarea_id" if reverse else "task_id": instance.pk})
+    if pk_set is not None:
+        links = links.filter(**{"task_id__in" if reverse else "priorityarea_id__in": pk_set})
+    return list(links.values_list("task_id", "priorityarea_id"))
+
+
+def _area_delta(pairs: list[tuple[int, int]], sign: int) -> Counter[Key]:
+    tasks = Task.objects.filter(pk__in={task for task, _area in pairs})
+    states = {pk: (status, light) for pk, status, light in tasks.values_list("pk", "status", "light")}
+    delta: Counter[Key] = Counter()
+    for task, area in pairs:
+        status, light = states[task]
+        delta[Key(Kind.AREA, area_id=area, status=status, light=light)] += sign
+    return delta
+
+
+@receiver(m2m_changed, sender=Task.priority_areas.through)
+def _areas_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any) -> None:
+    # Removals are counted before they happen (what really exists), additions after (Django
+    # passes only the links it actually inserted).
+    if action in {"pre_remove", "pre_clear"}:
+        pairs = _pairs(instance, reverse, pk_set if action == "pre_remove" else None)
+        apply(_area_delta(pairs, -1))
+    elif action == "post_add" and pk_set:
+        pairs = [(pk, instance.pk) if reverse else (instance.pk, pk) for pk in pk_set]
+        apply(_area_delta(pairs, +1))
+
+
+# --- many rows at once ----------------------------------------------------------------------------------
+
+
+def _count(tasks: QuerySet[Task]) -> Counter[Key]:
+    """The keys of `tasks` counted in SQL (four GROUP BY queries)."""
+    counted: Counter[Key] = Counter()
+    plain = tasks.order_by()
+    through = tasks.model.priority_areas.through
+    for unit, status, light, n in plain.values_list("lead_unit_id", "status", "light").annotate(n=Count("id")):
+        counted[Key(Kind.UNIT, unit_id=unit, status=status, light=light)] += n
+    links = through.objects.filter(task__in=plain.values("pk")).order_by()
+    for area, status, light, n in links.values_list("priorityarea_id", "task__status", "task__light").annotate(n=Count("id")):
+        counted[Key(Kind.AREA, area_id=area, status=status, light=light)] += n
+    for day, status, n in (plain.filter(deadline__isnull=False).values_list("deadline", "status")
+                           .annotate(n=Count("id"))):
+        counted[Key(Kind.DEADLINE, day=day, status=status)] += n
+    for day, n in (plain.filter(completed_at__isnull=False)
+                   .annotate(day=TruncDate("completed_at", tzinfo=_zone())).values_list("day")
+                   .annotate(n=Count("id"))):
+        counted[Key(Kind.COMPLETED, day=day)] += n
+    return counted
+
+
+def count_added(task_ids: Iterable[int]) -> None:
+    """Count tasks (with their priority areas) that were inserted in bulk, bypassing save()."""
+    ids = list(task_ids)
+    for start in range(0, len(ids), 5000):
+        apply(_count(Task.objects.filter(pk__in=ids[start:start + 5000])))
+
+
+def _lock_counts() -> None:
+    """Make writers wait while the counts are recounted (SQLite serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(TaskCount._meta.db_table)} IN EXCLUSIVE MODE")
+
+
+@transaction.atomic
+def rebuild(task_model: type[Task] = Task, count_model: type[TaskCount] = TaskCount) -> int:
+    """Recount everything from the tasks table; returns the number of stored rows. (The
+    migration that creates the table passes its historical models.)"""
+    _lock_counts()
+    count_model.objects.all().delete()
+    rows = [count_model(key=key.text, kind=key.kind, unit_id=key.unit_id, area_id=key.area_id, day=key.day,
+                        status=key.status, light=key.light, n=n)
+            for key, n in sorted(_count(task_model.objects.all()).items(), key=lambda item: item[0].text) if n]
+    count_model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def drift() -> dict[str, tuple[int, int]]:
+    """Keys whose stored count differs from a full recount: {key: (stored, actual)}."""
+    actual = {key.text: n for key, n in _count(Task.objects.all()).items() if n}
+    stored = {key: n for key, n in TaskCount.objects.values_list("key", "n") if n}
+    return {key: (stored.get(key, 0), actual.get(key, 0))
+            for key in stored.keys() | actual.keys() if stored.get(key, 0) != actual.get(key, 0)}

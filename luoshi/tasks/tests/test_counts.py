@@ -1,0 +1,121 @@
+"""The stored task counts behind the dashboards: exact after every way a task changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from luoshi import lib
+from luoshi.meetings.services import create_priority_area
+from luoshi.tasks import counts, services
+from luoshi.tasks.models import ProgressReport, Task, TaskCount
+from luoshi.testing.fixtures import Province
+
+
+def stored(key: str) -> int:
+    return TaskCount.objects.filter(key=key).values_list("n", flat=True).first() or 0
+
+
+def test_it_counts_every_service_action_exactly(province: Province) -> None:
+    """Create, assign, sign, report, edit, block, suspend, resume, complete, return, cancel, decompose."""
+    task = province.draft()
+    assert stored(f"unit:{province.emergency.pk}:draft:green") == 1
+    assert stored(f"area:{province.area.pk}:draft:green") == 1
+    assert counts.drift() == {}
+    task = services.assign_task(province.supervisor, task)
+    task = services.sign_task(province.liaison, task)
+    assert stored(f"unit:{province.emergency.pk}:draft:green") == 0
+    assert stored(f"unit:{province.emergency.pk}:signed:green") == 1
+    services.report_progress(province.liaison, task, text="under way", progress=30)
+    task = services.update_task(province.supervisor, Task.objects.get(pk=task.pk), blocked=True,
+                                deadline=lib.today() + dt.timedelta(days=3))
+    assert stored(f"unit:{province.emergency.pk}:in_progress:red") == 1
+    assert stored(f"deadline:{lib.today() + dt.timedelta(days=3)}:in_progress") == 1
+    assert counts.drift() == {}
+    task = services.suspend_task(province.supervisor, task, reason="funds")
+    task = services.resume_task(province.supervisor, task)
+    task = services.request_completion(province.liaison, task, text="done")
+    task = services.return_task(province.supervisor, task, reason="not yet")
+    task = services.request_completion(province.liaison, task, text="done now")
+    task = services.approve_completion(province.supervisor, task)
+    assert stored(f"completed:{lib.today()}") == 1
+    assert counts.drift() == {}
+    parent = province.signed(province.city)
+    services.decompose_task(province.city_liaison, parent, [services.SubTask(province.county, "district part")])
+    province.cancelled()
+    assert counts.drift() == {}
+
+
+def test_it_follows_priority_areas_added_removed_and_cleared(province: Province) -> None:
+    """Links added from either side, removed (even ones that were not there) and cleared."""
+    task = province.signed()
+    roads = create_priority_area(None, code="ROADS", name_zh="道路", name_en="roads")
+    task.priority_areas.add(roads)
+    roads.task_set.add(province.signed(province.health))
+    assert stored(f"area:{roads.pk}:signed:green") == 2
+    task.priority_areas.remove(roads, province.area)
+    task.priority_areas.remove(roads)  # no longer there: nothing to take away
+    assert stored(f"area:{roads.pk}:signed:green") == 1
+    roads.task_set.clear()
+    assert stored(f"area:{roads.pk}:signed:green") == 0
+    assert counts.drift() == {}
+
+
+def test_the_daily_pass_moves_counts_with_the_lights(province: Province) -> None:
+    """A deadline passing overnight turns the light red; the counts follow the pass."""
+    task = province.signed(deadline_days=1)
+    assert stored(f"unit:{province.emergency.pk}:signed:green") == 1
+    assert services.refresh_lights(lib.today() + dt.timedelta(days=3)) == 1
+    assert Task.objects.get(pk=task.pk).light == "red"
+    assert stored(f"unit:{province.emergency.pk}:signed:red") == 1
+    assert stored(f"unit:{province.emergency.pk}:signed:green") == 0
+    assert counts.drift() == {}
+
+
+def test_the_daily_pass_mends_counts_that_went_wrong(province: Province) -> None:
+    """Anything written past save() (a raw UPDATE) is counted right again by the pass."""
+    province.signed()
+    Task.objects.update(status="in_progress")
+    assert counts.drift() != {}
+    services.refresh_lights()
+    assert counts.drift() == {}
+
+
+def test_a_ledger_import_is_counted(province: Province) -> None:
+    """Tasks inserted in bulk by the ledger import are in the counts when the import commits."""
+    from luoshi.ledgers import services as ledgers
+    from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
+
+    ledger = ledgers.upload_ledger(province.supervisor, upload(GOOD_ROWS))
+    ledgers.import_ledger(province.supervisor, ledger, token=ledger.token)
+    assert Task.objects.count() == 3
+    assert TaskCount.objects.filter(kind="unit").count() > 0
+    assert counts.drift() == {}
+
+
+def test_deleting_a_task_takes_its_counts_away(province: Province) -> None:
+    """A deleted task (with its reports) leaves no count behind."""
+    task = province.in_progress()
+    ProgressReport.objects.filter(task=task).delete()
+    task.delete()
+    assert counts.drift() == {}
+    assert not TaskCount.objects.exclude(n=0).exists()
+
+
+def test_rebuild_gives_the_same_counts(province: Province) -> None:
+    """A full recount agrees with the counts kept step by step."""
+    province.completed()
+    province.in_progress(province.city)
+    kept = dict(TaskCount.objects.exclude(n=0).values_list("key", "n"))
+    assert counts.rebuild() == len(kept)
+    assert dict(TaskCount.objects.values_list("key", "n")) == kept
+
+
+def test_a_failed_write_leaves_the_counts_as_they_were(province: Province) -> None:
+    """The counts move in the task's transaction: a refused change moves nothing."""
+    task = province.signed()
+    before = dict(TaskCount.objects.values_list("key", "n"))
+    with pytest.raises(lib.InvalidInput):
+        services.report_progress(province.liaison, task, text="too much", progress=140)
+    assert dict(TaskCount.objects.values_list("key", "n")) == before
