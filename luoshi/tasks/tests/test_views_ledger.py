@@ -289,3 +289,27 @@ def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
     response = client_for(province.supervisor).get(LEDGER, {"meeting": f" {province.meeting.pk} "})
     assert titles(response) == ["from the meeting"]
     assert ("Meeting number", "2022-10-07 省政府第1次常务会议") in response.context["query"].applied
+
+
+def test_the_plain_select_writes_what_djangos_select_writes(province):
+    """The ledger's fast select gives the same HTML as Django's, selection, escaping and errors included."""
+    import re
+
+    from django import forms as django_forms
+
+    from luoshi.tasks.forms import LedgerFilterForm, PlainSelect
+
+    def squeeze(html: str) -> str:
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    for data in [{"unit": province.root.code, "sort": "deadline"}, {"unit": "NO-SUCH", "light": "red"}, {}]:
+        form = LedgerFilterForm(data)
+        form.is_valid()
+        for name in ["unit", "status", "light", "area", "sort"]:
+            field = form.fields[name]
+            assert isinstance(field.widget, PlainSelect)
+            plain = squeeze(form[name])
+            field.widget = django_forms.Select(choices=field.choices)
+            assert plain == squeeze(form[name]), name
+    choices = [("a\"<", "<b>&"), ("x", "y")]
+    assert 'value="a&quot;&lt;" selected>&lt;b&gt;&amp;</option>' in PlainSelect(choices=choices).render("f", 'a"<')
