@@ -72,16 +72,16 @@ def verify_chain() -> ChainReport:
     for event in _events():
         if event.prev_hash != prev_hash:
             return ChainReport(False, checked, event.pk,
-                               "its link to the previous event is broken (an event was removed or reordered)")
+                               _("its link to the previous event is broken (an event was removed or reordered)"))
         if event.compute_hash() != event.hash:
-            return ChainReport(False, checked, event.pk, "its content does not match its hash (it was changed)")
+            return ChainReport(False, checked, event.pk, _("its content does not match its hash (it was changed)"))
         prev_hash = event.hash
         checked += 1
     head = AuditHead.objects.filter(pk=1).first()
     expected = head.last_hash if head else GENESIS
     if expected != prev_hash:
         return ChainReport(False, checked, head.last_id if head else None,
-                           "the newest events are missing (the chain ends early)")
+                           _("the newest events are missing (the chain ends early)"))
     return ChainReport(True, checked)
 
 

@@ -7,9 +7,17 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from luoshi.lib import InvalidInput
 from luoshi.security import check_upload
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages below are matched in English; the default language is zh-hans."""
+    with translation.override("en"):
+        yield
 
 
 def _zip(names: list[str]) -> bytes:
