@@ -360,11 +360,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# authentication: LUOSHI_LOCKOUT_ATTEMPTS failures within the window lock a username until the
-# security administrator unlocks it (counted in the database, so every app server agrees).
+# authentication: LUOSHI_LOCKOUT_ATTEMPTS failures within the window lock a username for
+# LUOSHI_LOCKOUT_MINUTES (0: until the security administrator unlocks it; she can always unlock
+# earlier). Counted in the database, so every app server agrees.
 AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutBackend"]
 LUOSHI_LOCKOUT_ATTEMPTS = envint("LUOSHI_LOCKOUT_ATTEMPTS", "5")
 LUOSHI_LOCKOUT_WINDOW_MINUTES = envint("LUOSHI_LOCKOUT_WINDOW_MINUTES", "15")
+LUOSHI_LOCKOUT_MINUTES = envint("LUOSHI_LOCKOUT_MINUTES", "30")
+if LUOSHI_LOCKOUT_MINUTES < 0:
+    raise ConfigError(f"LUOSHI_LOCKOUT_MINUTES must be 0 (no timed unlock) or more, not {LUOSHI_LOCKOUT_MINUTES}")
 # authentication: a session ends after this long without a request, and this long after sign-in.
 LUOSHI_SESSION_IDLE_MINUTES = envint("LUOSHI_SESSION_IDLE_MINUTES", "30")
 LUOSHI_SESSION_MAX_HOURS = envint("LUOSHI_SESSION_MAX_HOURS", "12")
