@@ -225,6 +225,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 LUOSHI_DELIVERY_ATTEMPTS = envint("LUOSHI_DELIVERY_ATTEMPTS", "6")
 LUOSHI_DELIVERY_RETRY_SECONDS = envint("LUOSHI_DELIVERY_RETRY_SECONDS", "60")
 LUOSHI_WEBHOOK_TIMEOUT = envint("LUOSHI_WEBHOOK_TIMEOUT", "10")
+# Webhook targets (luoshi/notifications/targets.py, docs/security.md): HTTPS only unless
+# LUOSHI_WEBHOOK_ALLOW_HTTP=True, and no loopback, private, link-local, metadata, multicast or
+# reserved address unless the host is listed in LUOSHI_WEBHOOK_ALLOWED_HOSTS (comma-separated).
+LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
+LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
 
