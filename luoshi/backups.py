@@ -160,7 +160,7 @@ def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
     return Outcome(path, manifest)
 
 
-def _snapshot_data(cursor: Any, existing: set[str]) -> dict[str, Any]:
+def snapshot_data(cursor: Any, existing: set[str]) -> dict[str, Any]:
     """Row counts and the chain head, read through `cursor` (a raw DB-API cursor on the copy or in
     the dump's snapshot), so that they describe exactly what was saved."""
     from luoshi.audit.models import AuditHead
@@ -183,7 +183,7 @@ def _sqlite_manifest_data(copy: Path) -> dict[str, Any]:
     with sqlite3.connect(copy) as db:
         cursor = db.cursor()
         cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        data = _snapshot_data(cursor, {row[0] for row in cursor.fetchall()})
+        data = snapshot_data(cursor, {row[0] for row in cursor.fetchall()})
     db.close()
     return data
 
@@ -202,7 +202,7 @@ def _pg_dump(target: Path) -> dict[str, Any]:
         snapshot_id = cursor.fetchone()[0]
         cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
         existing = {row[0] for row in cursor.fetchall()}
-        data = _snapshot_data(cursor, existing)
+        data = snapshot_data(cursor, existing)
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}",
               "--file", str(target), *args, str(connection.settings_dict["NAME"])], env)
     finally:
