@@ -184,3 +184,45 @@ def test_an_endpoint_saved_before_the_rules_is_refused_at_send_time(db):
     with pytest.raises(delivery.DeliveryError, match="cloud metadata"):
         delivery.post_webhook(endpoint, {"kind": "urge", "task": 1, "title": "t", "url": "u", "text": "x",
                                          "recipients": []})
+
+
+def _certificate(tmp_path, host: str):  # type: ignore[no-untyped-def]
+    """A self-signed certificate for `host`, written as PEM files."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(host)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+    return tmp_path / "cert.pem", tmp_path / "key.pem"
+
+
+def test_https_verifies_the_certificate_for_the_host_name_at_the_checked_address(db, settings, tmp_path, monkeypatch):
+    """Connecting to the checked address keeps TLS honest: an untrusted certificate is refused, and a
+    trusted one for the host name (not for the address connected to) is accepted."""
+    settings.LUOSHI_WEBHOOK_ALLOWED_HOSTS = ["hooks.internal"]
+    cert, key = _certificate(tmp_path, "hooks.internal")
+    message = {"kind": "urge", "task": 1, "title": "t", "url": "u", "text": "x", "recipients": []}
+    with http_receiver(tls=(cert, key)) as receiver:
+        port = receiver.url.split(":")[2].split("/")[0]
+        fake_dns(monkeypatch, {"hooks.internal": ["127.0.0.1"]})
+        endpoint = WebhookEndpoint(name="tls", kind="generic", url=f"https://hooks.internal:{port}/hook")
+        with pytest.raises(delivery.DeliveryError, match="CERTIFICATE_VERIFY_FAILED"):
+            delivery.post_webhook(endpoint, message)
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        delivery.post_webhook(endpoint, message)
+    (request,) = receiver.requests
+    assert request.headers["Host"] == f"hooks.internal:{port}"
