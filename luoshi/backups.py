@@ -4,7 +4,8 @@ chain), the uploaded files and a manifest. `luoshi backup` and `luoshi restore` 
 A backup is a directory:
     manifest.json      time, database engine, row counts, the audit chain's head hash
     database.sqlite3   (SQLite: a copy made with SQLite's online backup API) or
-    database.pgdump    (PostgreSQL: pg_dump's custom format)
+    database.pgdump    (PostgreSQL: pg_dump's custom format, taken in the same snapshot as the
+                       manifest's counts and chain head)
     files.tar.gz       the uploaded files (evidence, ledgers)
     secret_key         only with --with-secret-key
 """
@@ -28,8 +29,9 @@ from django.db import connection
 from luoshi import lib
 
 FORMAT = 1
-# What "an empty database" means: none of these holds a row.
-CORE_MODELS = ["audit.AuditEvent", "accounts.User", "units.Unit", "meetings.Meeting", "tasks.Task"]
+# How each kind of database file starts: a file of the wrong kind is refused before anything changes.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PGDUMP_MAGIC = b"PGDMP"
 
 
 class BackupError(lib.LuoshiError):
@@ -62,6 +64,12 @@ def _table_names() -> set[str]:
         return set(connection.introspection.table_names(cursor))
 
 
+def _luoshi_tables() -> dict[str, str]:
+    """Table name → model label of every concrete Luoshi model."""
+    return {model._meta.db_table: model._meta.label for model in apps.get_models()
+            if model.__module__.startswith("luoshi.") and not model._meta.proxy}
+
+
 def row_counts() -> dict[str, int]:
     """Rows of every Luoshi model whose table exists (a database without tables counts 0)."""
     tables = _table_names()
@@ -83,7 +91,9 @@ def chain_head() -> dict[str, Any]:
 
 
 def _pg_env() -> tuple[dict[str, str], list[str]]:
-    db = settings.DATABASES["default"]
+    """The environment and connection arguments for pg_dump and pg_restore, from the connection's
+    own settings (in tests that is the test database, not the one named in DATABASE_URL)."""
+    db = connection.settings_dict
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
@@ -124,10 +134,7 @@ def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
         snapshot = _sqlite_manifest_data(target)
     else:
         target = path / "database.pgdump"
-        env, args = _pg_env()
-        _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *args,
-              str(settings.DATABASES["default"]["NAME"])], env)
-        snapshot = {"counts": row_counts(), "audit_chain": chain_head()}
+        snapshot = _pg_dump(target)
     files[target.name] = _sha256(target)
     media = Path(settings.MEDIA_ROOT)
     archive = path / "files.tar.gz"
@@ -153,21 +160,55 @@ def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
     return Outcome(path, manifest)
 
 
-def _sqlite_manifest_data(copy: Path) -> dict[str, Any]:
-    """Counts and chain head read from the copy itself, so they describe exactly what was saved."""
-    tables = {model._meta.db_table: model._meta.label for model in apps.get_models()
-              if model.__module__.startswith("luoshi.") and not model._meta.proxy}
+def snapshot_data(cursor: Any, existing: set[str]) -> dict[str, Any]:
+    """Row counts and the chain head, read through `cursor` (a raw DB-API cursor on the copy or in
+    the dump's snapshot), so that they describe exactly what was saved."""
     from luoshi.audit.models import AuditHead
 
-    with sqlite3.connect(copy) as db:
-        existing = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        counts = {label: db.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]  # noqa: S608  # nosec B608 # table names from Django's models, not from input
-                  for table, label in sorted(tables.items()) if table in existing}
-        head = db.execute(f'SELECT last_hash, last_id, count FROM "{AuditHead._meta.db_table}" WHERE id = 1').fetchone()  # nosec B608 # the audit head's table name from its model
-    db.close()
+    counts = {}
+    for table, label in sorted(_luoshi_tables().items()):
+        if table in existing:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # nosec B608 # table names from Django's models, not from input
+            counts[label] = cursor.fetchone()[0]
+    head = None
+    if AuditHead._meta.db_table in existing:
+        cursor.execute(f'SELECT last_hash, last_id, count FROM "{AuditHead._meta.db_table}" WHERE id = 1')  # nosec B608 # the audit head's table name from its model
+        head = cursor.fetchone()
     chain = {"last_hash": head[0], "last_id": head[1], "count": head[2]} if head else \
         {"last_hash": None, "last_id": 0, "count": 0}
     return {"counts": counts, "audit_chain": chain}
+
+
+def _sqlite_manifest_data(copy: Path) -> dict[str, Any]:
+    with sqlite3.connect(copy) as db:
+        cursor = db.cursor()
+        cursor.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        data = snapshot_data(cursor, {row[0] for row in cursor.fetchall()})
+    db.close()
+    return data
+
+
+def _pg_dump(target: Path) -> dict[str, Any]:
+    """pg_dump (custom format: every table, the audit chain included) inside a snapshot that a
+    transaction of our own exports and holds open, and the manifest's counts read in that same
+    snapshot: the dump and the manifest describe one moment even while Luoshi keeps writing."""
+    env, args = _pg_env()
+    raw = connection.get_new_connection(connection.get_connection_params())
+    try:
+        raw.autocommit = False
+        cursor = raw.cursor()
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot_id = cursor.fetchone()[0]
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        existing = {row[0] for row in cursor.fetchall()}
+        data = snapshot_data(cursor, existing)
+        _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--snapshot={snapshot_id}",
+              "--file", str(target), *args, str(connection.settings_dict["NAME"])], env)
+    finally:
+        raw.rollback()
+        raw.close()
+    return data
 
 
 # --- restore -------------------------------------------------------------------------------------
@@ -187,24 +228,59 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def occupied_tables() -> list[str]:
-    """The core models that hold rows; a restore goes only into a database where this is empty."""
+    """The Luoshi models that hold rows. A restore goes only into a database where this is empty:
+    a new database, or one that `luoshi migrate` has just created (migrations add no Luoshi rows)."""
     tables = _table_names()
-    occupied = []
-    for label in CORE_MODELS:
-        model = apps.get_model(label)
-        if model._meta.db_table in tables and model._default_manager.exists():
-            occupied.append(label)
-    return occupied
+    return [model._meta.label for model in apps.get_models()
+            if model.__module__.startswith("luoshi.") and not model._meta.proxy
+            and model._meta.db_table in tables and model._default_manager.exists()]
+
+
+ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _check_database_file(path: Path, engine: str) -> None:
+    """Refuse a database file that is not what the manifest says, or is damaged, before the
+    database is touched (the checksums only prove that the file is the one the backup wrote)."""
+    if engine == "sqlite":
+        file = path / "database.sqlite3"
+        with file.open("rb") as handle:
+            if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise BackupError(f"{file} is not an SQLite database: this backup cannot be restored. Nothing was changed.")
+        try:
+            with sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True) as db:
+                problems = [row[0] for row in db.execute("PRAGMA quick_check")]
+            db.close()
+        except sqlite3.DatabaseError as error:
+            problems = [str(error)]
+        if problems != ["ok"]:
+            raise BackupError(f"{file} is damaged ({'; '.join(problems[:3])}): this backup cannot be restored. "
+                              "Nothing was changed.")
+    else:
+        file = path / "database.pgdump"
+        with file.open("rb") as handle:
+            if handle.read(len(PGDUMP_MAGIC)) != PGDUMP_MAGIC:
+                raise BackupError(f"{file} is not a pg_dump archive: this backup cannot be restored. Nothing was changed.")
+        env, _args = _pg_env()
+        try:
+            _run(["pg_restore", "--list", str(file)], env)
+        except BackupError as error:
+            raise BackupError(f"{file} is damaged or incomplete ({error}). Nothing was changed.") from None
 
 
 def restore(path: Path) -> Outcome:
     """Restore the backup in `path` into this installation's EMPTY database, then check it."""
+    from django.contrib.contenttypes.models import ContentType
+
     from luoshi.audit.services import verify_chain
 
     engine = _engine()
     manifest = read_manifest(path)
-    if manifest["engine"] != engine:
-        raise BackupError(f"This backup is of a {manifest['engine']} database; the configured database is {engine}.")
+    if manifest.get("engine") != engine:
+        raise BackupError(
+            f"This is a backup of a {ENGINE_NAMES.get(manifest.get('engine'), manifest.get('engine'))} database, "
+            f"and the configured database is {ENGINE_NAMES[engine]}: a backup restores only into the same kind "
+            "of database. Nothing was changed.")
     occupied = occupied_tables()
     if occupied:
         raise BackupError(
@@ -214,6 +290,7 @@ def restore(path: Path) -> Outcome:
     media = Path(settings.MEDIA_ROOT)
     if media.is_dir() and any(media.iterdir()):
         raise BackupError(f"The files directory {media} is not empty: restore into an empty one. Nothing was changed.")
+    _check_database_file(path, engine)
     if engine == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(path / "database.sqlite3") as source:
@@ -221,8 +298,14 @@ def restore(path: Path) -> Outcome:
         source.close()
     else:
         env, args = _pg_env()
-        _run(["pg_restore", "--no-owner", "--clean", "--if-exists", "--single-transaction",
-              "--dbname", str(settings.DATABASES["default"]["NAME"]), *args, str(path / "database.pgdump")], env)
+        # One transaction: a dump that breaks half-way (truncated, damaged) leaves the database
+        # exactly as it was. --clean drops the empty tables `luoshi migrate` may have made.
+        try:
+            _run(["pg_restore", "--no-owner", "--no-privileges", "--clean", "--if-exists", "--single-transaction",
+                  "--dbname", str(connection.settings_dict["NAME"]), *args, str(path / "database.pgdump")], env)
+        except BackupError as error:
+            raise BackupError(f"{error}\nThe restore was rolled back: nothing was changed.") from None
+    ContentType.objects.clear_cache()  # the restored rows may number the content types differently
     with tarfile.open(path / "files.tar.gz", "r:gz") as tar:
         media.mkdir(parents=True, exist_ok=True)
         members = [m for m in tar.getmembers() if m.name.startswith("files/")]

@@ -1,5 +1,11 @@
-"""The `luoshi` command: Luoshi's own subcommands, and Django's management commands
-passed through (`luoshi check --deploy`, `luoshi shell -c ...`)."""
+"""The `luoshi` command: Luoshi's own subcommands, and the Django management commands that
+leave the audit trail alone passed through (`luoshi check --deploy`, `luoshi dumpdata`).
+
+The audit trail must not be deletable or editable through any `luoshi` command (issue 7,
+docs/security.md): commands that delete rows, load rows over existing ones, or open a raw SQL
+or Python prompt are refused with the reason, and a command nobody has judged yet is refused
+too, so a new one (from Django or a dependency) cannot slip through.
+luoshi/tests/test_cli_commands.py walks every installed command against these lists."""
 
 from __future__ import annotations
 
@@ -22,12 +28,91 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+# Django's commands that pass through: none of them deletes or edits stored rows.
+PASS_THROUGH: dict[str, str] = {
+    "check": "checks the configuration",
+    "changepassword": "sets a password (Django's own; accounts are Luoshi's business, audited through createuser)",
+    "clearsessions": "deletes expired sessions only",
+    "collectstatic": "copies static files",
+    "compilemessages": "compiles translations",
+    "createcachetable": "creates the cache table",
+    "createsuperuser": "creates a Django admin account",
+    "diffsettings": "prints settings",
+    "dumpdata": "reads and prints rows",
+    "export_openapi_schema": "prints the API schema",
+    "findstatic": "finds a static file",
+    "inspectdb": "prints models for the tables",
+    "makemessages": "collects translatable strings into the source tree",
+    "makemigrations": "writes migration files into the source tree",
+    "optimizemigration": "rewrites a migration file",
+    "remove_stale_contenttypes": "deletes content types of removed models (no audit row refers to one)",
+    "runserver": "serves the app (`luoshi serve`)",
+    "sendtestemail": "sends an e-mail",
+    "showmigrations": "lists migrations",
+    "sqlmigrate": "prints a migration's SQL (not --backwards)",
+    "sqlsequencereset": "prints SQL that resets sequences",
+    "squashmigrations": "writes migration files into the source tree",
+    "startapp": "creates files",
+    "startproject": "creates files",
+    "test": "runs tests in a database of their own",
+    "testserver": "serves a throw-away test database",
+}
+# Refused, with the reason printed: each could delete or rewrite the audit trail.
+REFUSED: dict[str, str] = {
+    "flush": "it deletes every row of every table, the audit trail included",
+    "sqlflush": "it prints the SQL that deletes every row of every table, the audit trail included",
+    "dbshell": "it opens a raw SQL prompt, where audit events can be deleted or edited",
+    "shell": "it runs any Python against the database, where audit events can be deleted or edited",
+    "loaddata": "it writes rows from a file over the stored ones, audit events included",
+}
+
+
+def refusal(args: list[str]) -> str | None:
+    """Why `luoshi ARGS` is refused, or None if it may run."""
+    name = args[0]
+    if name in REFUSED:
+        return (f"`luoshi {name}` is not available: {REFUSED[name]}. The audit trail must never be deleted "
+                "or edited (docs/security.md, \"The audit trail\"). For a new, empty database create one and run "
+                "`luoshi migrate`; to move data, use `luoshi backup` and `luoshi restore`.")
+    if name in COMMANDS or name in PASS_THROUGH:
+        return _refused_arguments(args)
+    import django
+    from django.core.management import get_commands
+
+    django.setup()
+    if name not in get_commands():
+        return None  # Django says "Unknown command" and suggests the nearest
+    return (f"`luoshi {name}` is not available: Luoshi passes through only the Django commands known to "
+            "leave the audit trail alone (PASS_THROUGH in luoshi/cli.py; see docs/security.md).")
+
+
+def _refused_arguments(args: list[str]) -> str | None:
+    """Options of an allowed command that would still drop tables."""
+    if args[0] not in {"migrate", "sqlmigrate"} or any(arg in {"-h", "--help"} for arg in args):
+        return None
+    from django.core.management import load_command_class
+
+    command = load_command_class("django.core", args[0])
+    try:
+        options = command.create_parser("luoshi", args[0]).parse_args(args[1:])
+    except SystemExit:
+        return None  # a usage error: let Django explain it
+    if args[0] == "migrate" and options.migration_name:
+        return ("`luoshi migrate` only moves forward: migrating to a named migration (or `zero`) can unapply "
+                "migrations and drop tables, the audit trail's among them. Run `luoshi migrate` without a "
+                "migration name.")
+    if args[0] == "sqlmigrate" and options.backwards:
+        return "`luoshi sqlmigrate --backwards` prints SQL that drops tables, the audit trail's among them."
+    return None
+
+
 def usage() -> str:
     lines = ["usage: luoshi COMMAND [options]", "", "Follow a government's decisions from the meeting room to results.", "", "commands:"]
     for name, (purpose, example) in COMMANDS.items():
         lines.append(f"  {name:<11} {purpose}")
         lines.append(f"  {'':<11} e.g. {example}")
-    lines += ["", "Any other Django management command passes through, e.g. `luoshi check --deploy`.",
+    lines += ["", "Django's management commands that leave the audit trail alone pass through, e.g.",
+              "`luoshi check --deploy`; flush, sqlflush, dbshell, shell and loaddata are refused.",
               "`luoshi COMMAND --help` tells more about one command."]
     return "\n".join(lines)
 
@@ -51,6 +136,10 @@ def _run(args: list[str]) -> int:
 
         return extract_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
+    reason = refusal(args)
+    if reason:
+        print(f"luoshi: {reason}", file=sys.stderr)
+        return 2
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["luoshi", *args])

@@ -225,6 +225,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 LUOSHI_DELIVERY_ATTEMPTS = envint("LUOSHI_DELIVERY_ATTEMPTS", "6")
 LUOSHI_DELIVERY_RETRY_SECONDS = envint("LUOSHI_DELIVERY_RETRY_SECONDS", "60")
 LUOSHI_WEBHOOK_TIMEOUT = envint("LUOSHI_WEBHOOK_TIMEOUT", "10")
+# Webhook targets (luoshi/notifications/targets.py, docs/security.md): HTTPS only unless
+# LUOSHI_WEBHOOK_ALLOW_HTTP=True, and no loopback, private, link-local, metadata, multicast or
+# reserved address unless the host is listed in LUOSHI_WEBHOOK_ALLOWED_HOSTS (comma-separated).
+LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
+LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
 
@@ -360,11 +365,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
-# authentication: LUOSHI_LOCKOUT_ATTEMPTS failures within the window lock a username until the
-# security administrator unlocks it (counted in the database, so every app server agrees).
+# authentication: LUOSHI_LOCKOUT_ATTEMPTS failures within the window lock a username for
+# LUOSHI_LOCKOUT_MINUTES (0: until the security administrator unlocks it; she can always unlock
+# earlier). Counted in the database, so every app server agrees.
 AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutBackend"]
 LUOSHI_LOCKOUT_ATTEMPTS = envint("LUOSHI_LOCKOUT_ATTEMPTS", "5")
 LUOSHI_LOCKOUT_WINDOW_MINUTES = envint("LUOSHI_LOCKOUT_WINDOW_MINUTES", "15")
+LUOSHI_LOCKOUT_MINUTES = envint("LUOSHI_LOCKOUT_MINUTES", "30")
+if LUOSHI_LOCKOUT_MINUTES < 0:
+    raise ConfigError(f"LUOSHI_LOCKOUT_MINUTES must be 0 (no timed unlock) or more, not {LUOSHI_LOCKOUT_MINUTES}")
 # authentication: a session ends after this long without a request, and this long after sign-in.
 LUOSHI_SESSION_IDLE_MINUTES = envint("LUOSHI_SESSION_IDLE_MINUTES", "30")
 LUOSHI_SESSION_MAX_HOURS = envint("LUOSHI_SESSION_MAX_HOURS", "12")

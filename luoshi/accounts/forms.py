@@ -1,19 +1,40 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.accounts.policy import is_locked
+from luoshi.accounts.policy import lock_of
 from luoshi.units.models import Unit
 
 LOCKED = _("This account is locked after too many failed sign-in attempts. "
            "Ask the security administrator to unlock it.")
+LOCKED_UNTIL = _("This account is locked after too many failed sign-in attempts. "
+                 "Try again after %(time)s, or ask the security administrator to unlock it.")
+
+
+def locked_message(username: str) -> str | None:
+    """What the login page says about a locked name, or None if it is not locked. Names without
+    an account lock after the same failures for the same time, so the words and the time reveal
+    nothing about which accounts exist."""
+    lock = lock_of(username)
+    if lock is None:
+        return None
+    if lock.until is None:
+        return str(LOCKED)
+    # Rounded up to the minute, so that "after 14:35" is never a moment too early.
+    until = timezone.localtime(lock.until + dt.timedelta(seconds=59)).replace(second=0, microsecond=0)
+    same_day = until.date() == timezone.localdate(lib.now())
+    return str(LOCKED_UNTIL) % {"time": date_format(until, "H:i" if same_day else "Y-m-d H:i")}
 
 
 class LoginForm(AuthenticationForm):
@@ -23,18 +44,19 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("Your username and password didn't match. Please try again."),
-        "locked": LOCKED,
     }
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        if username and is_locked(username):
-            raise ValidationError(self.error_messages["locked"], code="locked")
+        locked = username and locked_message(username)
+        if locked:
+            raise ValidationError(locked, code="locked")
         try:
             return super().clean()
         except ValidationError:
-            if username and is_locked(username):  # this failure was the last one allowed
-                raise ValidationError(self.error_messages["locked"], code="locked") from None
+            locked = username and locked_message(username)  # this failure was the last one allowed
+            if locked:
+                raise ValidationError(locked, code="locked") from None
             raise
 
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi import lib
-from luoshi.accounts import totp
+from luoshi.accounts import policy, totp
 from luoshi.accounts.models import LoginThrottle, User
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput
@@ -108,7 +108,8 @@ def _check_may_manage_other(actor: User | None, subject: User) -> None:
 def record_login_failure(username: str) -> bool:
     """Count one failed login (a wrong password or code) for `username`, whether an account
     has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures within the window. Returns
-    whether the name is now locked. The lock is audited; the failures themselves are not."""
+    whether the name is now locked. The lock is audited; the failures themselves are not.
+    A lock whose period is over ends here (audited), and this failure starts a new count."""
     username = username[:150]
     if not username:
         return False
@@ -116,7 +117,9 @@ def record_login_failure(username: str) -> bool:
     window = dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
     if throttle.locked_at is not None:
-        return True
+        if not policy.lock_is_over(throttle.locked_at, moment):
+            return True
+        _end_expired_lock(throttle)
     recent = [at for at in throttle.failures if dt.datetime.fromisoformat(at) > moment - window]
     recent.append(moment.isoformat())
     throttle.failures = recent[-settings.LUOSHI_LOCKOUT_ATTEMPTS:]
@@ -130,15 +133,37 @@ def record_login_failure(username: str) -> bool:
     return throttle.locked_at is not None
 
 
+def _end_expired_lock(throttle: LoginThrottle) -> None:
+    """The lockout period is over: forget the lock and its failures, and say so on the trail
+    (by `system`, like the lock), at the first login attempt after the end."""
+    account = User.objects.filter(username=throttle.username).first()
+    record_event(None, "unlock_account", account or throttle,
+                 before={"locked": True, "locked_at": throttle.locked_at},
+                 after={"locked": False, "reason": "lockout period over",
+                        "minutes": settings.LUOSHI_LOCKOUT_MINUTES})
+    throttle.failures = []
+    throttle.locked_at = None
+
+
+@transaction.atomic
 def clear_login_failures(username: str) -> None:
-    """A successful login forgets the earlier failures (not a lock: only unlock_account does)."""
-    LoginThrottle.objects.filter(username=username, locked_at__isnull=True).delete()
+    """A successful login forgets the earlier failures, and ends (audited) a lock whose period
+    is over. A lock that still holds stays: only its period or unlock_account ends it."""
+    throttle = LoginThrottle.objects.select_for_update().filter(username=username).first()
+    if throttle is None:
+        return
+    if throttle.locked_at is not None:
+        if not policy.lock_is_over(throttle.locked_at, lib.now()):
+            return
+        _end_expired_lock(throttle)
+    throttle.delete()
 
 
 @transaction.atomic
 def unlock_account(actor: User | None, user: User) -> User:
     _check_may_manage_other(actor, user)
-    deleted, _rows = LoginThrottle.objects.filter(username=user.username, locked_at__isnull=False).delete()
+    # A lock whose period is over is not a lock any more: its end is audited at the next login.
+    deleted, _rows = policy.active_locks().filter(username=user.username).delete()
     if not deleted:
         raise InvalidInput(_("The account %(username)s is not locked.") % {"username": user.username})
     record_event(actor, "unlock_account", user, before={"locked": True}, after={"locked": False})

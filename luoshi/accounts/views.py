@@ -21,14 +21,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from luoshi import lib
 from luoshi.accounts import policy, services, totp
 from luoshi.accounts.forms import (
-    LOCKED,
     AccountCreateForm,
     AccountFilterForm,
     CodeForm,
     PasswordChangeForm,
     RoleForm,
+    locked_message,
 )
-from luoshi.accounts.models import LoginThrottle, User
+from luoshi.accounts.models import User
 from luoshi.web.actions import perform
 
 PAGE_SIZE = 50
@@ -92,10 +92,11 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING, None)
         return redirect("login")
     user = User.objects.filter(pk=pending["user"], is_active=True).first()
-    if user is None or policy.is_locked(user.username):
+    locked = user is not None and locked_message(user.username)
+    if user is None or locked:
         request.session.pop(PENDING, None)
-        if user is not None:
-            messages.error(request, LOCKED)
+        if locked:
+            messages.error(request, locked)
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -103,9 +104,10 @@ def login_totp(request: HttpRequest) -> HttpResponse:
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
-        if policy.is_locked(user.username):
+        locked = locked_message(user.username)
+        if locked:
             request.session.pop(PENDING, None)
-            messages.error(request, LOCKED)
+            messages.error(request, locked)
             return redirect("login")
         form.add_error("code", _("That code is not right, or was already used. Type the newest code."))
     return render(request, "registration/login_totp.html", {"form": form}, status=400 if form.errors else 200)
@@ -133,7 +135,7 @@ def _require_secadmin(request: HttpRequest) -> User:
 
 
 def _accounts(filters: AccountFilterForm) -> QuerySet[User]:
-    locked = LoginThrottle.objects.filter(username=OuterRef("username"), locked_at__isnull=False)
+    locked = policy.active_locks().filter(username=OuterRef("username"))
     accounts = User.objects.select_related("unit").annotate(locked=Exists(locked)).order_by("username")
     if not filters.is_valid():
         return accounts

@@ -16,15 +16,14 @@ import hmac
 import http.client
 import json
 import logging
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 
 from luoshi import lib
+from luoshi.notifications import targets
 from luoshi.notifications.models import Delivery, WebhookEndpoint
 from luoshi.notifications.services import backoff
 
@@ -92,14 +91,19 @@ def build_request(endpoint: WebhookEndpoint, message: dict[str, Any]) -> tuple[s
 
 def post_webhook(endpoint: WebhookEndpoint, message: dict[str, Any]) -> None:
     url, body, headers = build_request(endpoint, message)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=settings.LUOSHI_WEBHOOK_TIMEOUT) as response:  # noqa: S310  # nosec B310 # create_endpoint admits only http(s) URLs
-            reply = response.read(4096)
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"HTTP {error.code}: {error.read(300).decode(errors='replace')}") from None
-    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
-        raise DeliveryError(f"{type(error).__name__}: {getattr(error, 'reason', error)}") from None
+        # Resolves the host, checks every address (luoshi/notifications/targets.py) and connects
+        # to the checked one; redirects are not followed.
+        status, reply = targets.post(url, body, headers, settings.LUOSHI_WEBHOOK_TIMEOUT)
+    except targets.UnsafeTarget as error:
+        raise DeliveryError(f"refused: {error}") from None
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}") from None
+    if 300 <= status < 400:
+        raise DeliveryError(f"HTTP {status}: the receiver redirects; Luoshi does not follow redirects "
+                            "(enter the final URL)")
+    if status >= 400 or status < 200:
+        raise DeliveryError(f"HTTP {status}: {reply[:300].decode(errors='replace')}")
     # The robots answer 200 with an error code in the body when they refuse a message.
     try:
         answer = json.loads(reply or b"{}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.notifications import targets
 from luoshi.notifications.models import WebhookEndpoint
 from luoshi.units.models import Unit
 
@@ -25,3 +26,11 @@ class EndpointForm(forms.Form):
                                          "(then signed with X-Luoshi-Signature); WeCom robots are not signed."))
     unit = forms.ModelChoiceField(label=_("Only tasks led by this unit or below"), queryset=Unit.objects.all(),
                                   required=False, empty_label=_("All tasks"))
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        try:
+            targets.check_on_save(url)
+        except targets.UnsafeTarget as error:
+            raise forms.ValidationError(str(error), code="unsafe") from None
+        return url

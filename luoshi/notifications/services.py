@@ -21,6 +21,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput, NotFound
+from luoshi.notifications import targets
 from luoshi.notifications.models import (
     Delivery,
     Notification,
@@ -180,8 +181,8 @@ def create_endpoint(user: User, *, name: str, kind: str, url: str, secret: str =
         raise InvalidInput(_("Please name the webhook."))
     if kind not in WebhookEndpoint.Kind.values:
         raise InvalidInput(_("Unknown kind of webhook: %(kind)s") % {"kind": kind})
-    if not url.startswith(("https://", "http://")):
-        raise InvalidInput(_("The webhook URL must start with https:// or http://."))
+    url = (url or "").strip()
+    targets.check_on_save(url)  # https only, no internal address (checked again at every send)
     if kind in {WebhookEndpoint.Kind.DINGTALK, WebhookEndpoint.Kind.FEISHU} and not secret:
         raise InvalidInput(_("DingTalk and Feishu robots sign their messages: enter the robot's secret."))
     endpoint = WebhookEndpoint.objects.create(name=name, kind=kind, url=url, secret=secret.strip(), unit=unit,

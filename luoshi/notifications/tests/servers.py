@@ -5,12 +5,14 @@ from __future__ import annotations
 import email
 import json
 import socketserver
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -86,7 +88,9 @@ class Receiver:
 
 
 @contextmanager
-def http_receiver(script: list[int] | None = None, reply: bytes | None = None) -> Iterator[Receiver]:
+def http_receiver(script: list[int] | None = None, reply: bytes | None = None,
+                  tls: tuple[Path, Path] | None = None) -> Iterator[Receiver]:
+    """`tls=(certificate, key)` serves HTTPS with that certificate."""
     receiver = Receiver(url="", script=list(script or []))
     if reply is not None:
         receiver.reply = reply
@@ -108,7 +112,11 @@ def http_receiver(script: list[int] | None = None, reply: bytes | None = None) -
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    receiver.url = f"{'https' if tls else 'http'}://127.0.0.1:{server.server_address[1]}/hook"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
