@@ -25,11 +25,15 @@ from django.core.mail import EmailMessage
 from luoshi import lib
 from luoshi.notifications import targets
 from luoshi.notifications.models import Delivery, WebhookEndpoint
-from luoshi.notifications.services import backoff
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
 Kind = WebhookEndpoint.Kind
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """The wait after the `attempts`-th failure: the base, doubled each time."""
+    return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1))
 
 
 class DeliveryError(Exception):

@@ -9,7 +9,6 @@ models from the other apps, so the import graph stays acyclic.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
@@ -223,8 +222,3 @@ def retry_delivery(user: User, delivery_id: int) -> Delivery:
     transaction.on_commit(lambda: _send_later([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """The wait after the `attempts`-th failure: the base, doubled each time."""
-    return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1))

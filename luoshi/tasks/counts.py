@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
-from django.db.models.signals import m2m_changed, pre_delete
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from luoshi.tasks.models import Task, TaskCount
@@ -102,7 +102,7 @@ def _area_ids(task_id: int) -> list[int]:
     return list(through.objects.filter(task_id=task_id).values_list("priorityarea_id", flat=True))
 
 
-# --- single rows: Task.save() and delete ------------------------------------------------------------
+# --- single rows: save and delete ------------------------------------------------------------
 
 
 def counted_state_before_save(task: Task) -> State | None:
@@ -129,6 +129,19 @@ def task_saved(task: Task, before: State | None, update_fields: Iterable[str] | 
     if before is not None:
         delta.subtract(keys_of(before, areas))
     apply(delta)
+
+
+@receiver(pre_save, sender=Task)
+def _task_saving(sender: type[Task], instance: Task, raw: bool, **kwargs: Any) -> None:
+    if not raw:  # fixtures are loaded as they are
+        instance._counted_before = counted_state_before_save(instance)  # type: ignore[attr-defined]
+
+
+@receiver(post_save, sender=Task)
+def _task_saved(sender: type[Task], instance: Task, raw: bool, update_fields: Iterable[str] | None,
+                **kwargs: Any) -> None:
+    if not raw:
+        task_saved(instance, instance.__dict__.pop("_counted_before", None), update_fields)
 
 
 @receiver(pre_delete, sender=Task)

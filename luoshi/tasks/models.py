@@ -85,13 +85,10 @@ class Task(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # The dashboard counts move in the same transaction as the row (luoshi/tasks/counts.py).
-        from luoshi.tasks import counts
-
+        # One transaction for the row and the dashboard counts that follow it (the pre_save
+        # and post_save handlers in luoshi/tasks/counts.py).
         with transaction.atomic(using=kwargs.get("using")):
-            before = counts.counted_state_before_save(self)
             super().save(*args, **kwargs)
-            counts.task_saved(self, before, kwargs.get("update_fields"))
 
     def get_absolute_url(self) -> str:
         return reverse("task_detail", args=[self.pk])
