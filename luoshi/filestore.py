@@ -13,9 +13,13 @@ from __future__ import annotations
 import contextvars
 import functools
 import logging
+import secrets
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core import checks
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import transaction
@@ -117,3 +121,41 @@ def open_stored(file: FieldFile) -> File:
               "a few minutes; if it keeps happening, tell the system administrator.")
         ) from error
     return handle
+
+
+def check_store(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`luoshi check --deploy` with LUOSHI_STORAGE=s3: the bucket takes, returns and deletes
+    a file, and refuses a reader without keys. Talks to the store, so only with --deploy."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    if not hasattr(default_storage, "bucket_name"):  # local disk: MEDIA_URL is never routed
+        return []
+    content = b"luoshi check " + secrets.token_hex(8).encode()
+    try:
+        name = default_storage.save(f"luoshi-check/{secrets.token_hex(16)}.txt", ContentFile(content))
+        try:
+            with default_storage.open(name, "rb") as handle:
+                if handle.read() != content:
+                    return [checks.Error("The file store returned other bytes than were written.", id="luoshi.E020")]
+            public = _readable_without_keys(name)
+        finally:
+            default_storage.delete(name)
+    except store_errors() as error:
+        return [checks.Error(f"The file store cannot be used: {error}", id="luoshi.E021",
+                             hint="Check LUOSHI_STORAGE, LUOSHI_MEDIA_ROOT or the LUOSHI_S3_* settings (docs/deployment.md).")]
+    if public:
+        return [checks.Error("Files in the bucket can be read without keys: the bucket is public.", id="luoshi.E022",
+                             hint="Block public access on the bucket and remove any policy that grants anonymous reads.")]
+    return []
+
+
+def _readable_without_keys(name: str) -> bool:
+    from django.core.files.storage import default_storage
+
+    url = default_storage.url(name).split("?", 1)[0]  # the object's address without a signature
+    try:
+        with urllib.request.urlopen(url, timeout=10):  # nosec B310 # the configured store's own URL
+            return True
+    except urllib.error.HTTPError:
+        return False

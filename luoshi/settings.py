@@ -348,6 +348,12 @@ def s3_storage() -> dict[str, object]:
     style = os.environ.get("LUOSHI_S3_ADDRESSING_STYLE", "path" if endpoint else "auto")
     if style not in ("path", "virtual", "auto"):
         raise ConfigError(f"LUOSHI_S3_ADDRESSING_STYLE must be path, virtual or auto, not {style!r}")
+    # Files are never public. A bucket with ACLs disabled (AWS's "bucket owner enforced",
+    # private by construction) may refuse any ACL header: LUOSHI_S3_ACL= sends none.
+    acl = os.environ.get("LUOSHI_S3_ACL", "private")
+    if acl not in ("private", "bucket-owner-full-control", ""):
+        raise ConfigError(f"LUOSHI_S3_ACL must be private, bucket-owner-full-control or empty, not {acl!r}: "
+                          "files are never public")
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
         "bucket_name": bucket,
         "endpoint_url": endpoint,
@@ -357,7 +363,7 @@ def s3_storage() -> dict[str, object]:
         "secret_key": envsecret("LUOSHI_S3_SECRET_ACCESS_KEY") or None,
         "location": os.environ.get("LUOSHI_S3_PREFIX", "").strip("/"),
         # Private objects under the random names the services give them; never overwritten.
-        "default_acl": "private",
+        "default_acl": acl or None,
         "file_overwrite": False,
         "querystring_auth": True,
         "querystring_expire": 60,

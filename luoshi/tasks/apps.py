@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class TasksConfig(AppConfig):
     name = "luoshi.tasks"
     label = "tasks"
     verbose_name = _("tasks")
+
+    def ready(self) -> None:
+        from luoshi.filestore import check_store
+
+        checks.register(check_store, deploy=True)  # evidence is the main thing stored

@@ -5,6 +5,7 @@ in the bucket; an unreachable store is a clear message and no half-written rows.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess  # nosec B404
 import sys
@@ -18,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from luoshi.filestore import check_store
 from luoshi.ledgers.models import LedgerImport
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
 from luoshi.lib import ConfigError
@@ -198,6 +200,30 @@ def test_a_ledger_upload_while_the_store_is_unreachable_keeps_no_import(province
     assert not LedgerImport.objects.exists() and s3_bucket.keys() == []
 
 
+# --- luoshi check --deploy -------------------------------------------------------------------
+
+
+def test_the_deploy_check_passes_on_a_private_bucket(s3_bucket):
+    """The bucket takes, returns and deletes a probe file, refuses anonymous reads; nothing is left."""
+    assert check_store() == []
+    assert s3_bucket.keys() == []
+
+
+def test_the_deploy_check_names_an_unreachable_store(unreachable):
+    """A store that does not answer is an error that says which settings to look at."""
+    [error] = check_store()
+    assert error.id == "luoshi.E021" and "LUOSHI_S3_" in error.hint
+
+
+def test_the_deploy_check_finds_a_public_bucket(s3_bucket):
+    """A bucket whose policy lets anyone read is an error."""
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": ["s3:GetObject"], "Resource": [f"arn:aws:s3:::{s3_bucket.name}/*"]}]}
+    s3_bucket.client.put_bucket_policy(Bucket=s3_bucket.name, Policy=json.dumps(policy))
+    [error] = check_store()
+    assert error.id == "luoshi.E022"
+
+
 # --- settings --------------------------------------------------------------------------------
 
 
@@ -235,6 +261,8 @@ def test_s3_reads_its_secret_from_a_file(tmp_path):
     ({"LUOSHI_STORAGE": "s3"}, "LUOSHI_STORAGE=s3 needs LUOSHI_S3_BUCKET"),
     ({"LUOSHI_STORAGE": "s3", "LUOSHI_S3_BUCKET": "b", "LUOSHI_S3_ADDRESSING_STYLE": "sideways"},
      "LUOSHI_S3_ADDRESSING_STYLE must be path, virtual or auto"),
+    ({"LUOSHI_STORAGE": "s3", "LUOSHI_S3_BUCKET": "b", "LUOSHI_S3_ACL": "public-read"},
+     "files are never public"),
 ])
 def test_bad_storage_settings_are_refused_with_a_reason(tmp_path, env, message):
     """A wrong value stops the start with a message that names the variable."""
