@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from luoshi.api.services import create_token
 from luoshi.filestore import check_store
 from luoshi.ledgers.models import LedgerImport
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
@@ -144,6 +145,27 @@ def test_wrong_keys_are_a_clear_error(province, s3_server, s3_bucket, settings, 
     response = report(province.liaison, task, [pdf()])
     assert response.status_code == 422 and "The file store is not available just now" in response.content.decode()
     assert not Evidence.objects.exists() and s3_bucket.keys() == []
+
+
+def test_the_api_says_503_when_the_store_is_unreachable(province, unreachable, s3_bucket):
+    """A multipart report through the API: 503 store_unavailable with Retry-After, no row."""
+    task = province.signed()
+    _token, raw = create_token(province.liaison, name="tests")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", HTTP_ACCEPT_LANGUAGE="en").post(
+        f"/api/v1/tasks/{task.pk}/report", {"text": "with evidence", "progress": "30", "files": [pdf()]})
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response.json()["error"] == "store_unavailable"
+    assert not ProgressReport.objects.exists() and s3_bucket.keys() == []
+
+
+def test_the_api_stores_evidence_in_the_bucket(province, s3_bucket):
+    """The API's multipart report goes through the same service, so to the bucket."""
+    task = province.signed()
+    _token, raw = create_token(province.liaison, name="tests")
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}").post(
+        f"/api/v1/tasks/{task.pk}/report", {"text": "with evidence", "progress": "30", "files": [pdf()]})
+    assert response.status_code == 200, response.content
+    assert s3_bucket.keys() == [Evidence.objects.get().file.name]
 
 
 # --- downloads -------------------------------------------------------------------------------
