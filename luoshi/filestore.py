@@ -54,24 +54,29 @@ def store_errors() -> tuple[type[BaseException], ...]:
 
 def atomic(service: F) -> F:
     """`transaction.atomic` for a service that stores files with `save_upload`: when the
-    service or its commit fails, the files it wrote are deleted again. Nested inside another
-    such service, the outermost one does the cleaning."""
+    service or its commit fails, the files it wrote are deleted again. Called inside another
+    such service, a failure deletes only its own files (its savepoint is rolled back); the
+    outermost deletes them all. Inside a plain `transaction.atomic` that is rolled back later,
+    the files stay as orphans that no row names, so they are never served."""
 
     @functools.wraps(service)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if _written.get() is not None:
-            with transaction.atomic():
-                return service(*args, **kwargs)
-        written: list[tuple[Storage, str]] = []
-        token = _written.set(written)
+        written = _written.get()
+        token = None
+        if written is None:
+            written = []
+            token = _written.set(written)
+        mark = len(written)
         try:
             with transaction.atomic():
                 return service(*args, **kwargs)
         except BaseException:
-            _delete(written)
+            _delete(written[mark:])
+            del written[mark:]
             raise
         finally:
-            _written.reset(token)
+            if token is not None:
+                _written.reset(token)
 
     return wrapper  # type: ignore[return-value]
 

@@ -74,3 +74,23 @@ def test_the_outermost_service_cleans_up_nested_ones(media, db):
     with pytest.raises(RuntimeError):
         outer()
     assert stored(media) == []
+
+
+def test_a_failed_nested_service_deletes_its_own_files_only(media, db):
+    """The outer service catches the inner one's error and goes on: the inner file goes, the outer stays."""
+    field = Evidence._meta.get_field("file")
+
+    @filestore.atomic
+    def inner() -> None:
+        filestore.save_upload(field, pdf(), "inner.pdf")  # type: ignore[arg-type]
+        raise RuntimeError("inner fails")
+
+    @filestore.atomic
+    def outer() -> str:
+        kept = filestore.save_upload(field, pdf(), "outer.pdf")  # type: ignore[arg-type]
+        with pytest.raises(RuntimeError):
+            inner()
+        return kept
+
+    kept = outer()
+    assert [path.name for path in stored(media)] == [Path(kept).name]
