@@ -326,8 +326,68 @@ if LUOSHI_CACHE_URL:
         raise ConfigError(f"LUOSHI_CACHE_URL must be a redis://, rediss:// or unix:// URL, not {LUOSHI_CACHE_URL!r}")
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LUOSHI_CACHE_URL,
                           "KEY_PREFIX": "luoshi"}}
-# Files (evidence, agenda documents) stay on local disk (LUOSHI_MEDIA_ROOT), which several
-# app servers must share (NFS or similar); an S3-compatible store is not built in yet.
+# Files (evidence, ledger uploads) are private: no URL serves them; permission-checked views
+# stream them through Django's storage API (luoshi/filestore.py). LUOSHI_STORAGE=local, the
+# default, keeps them under LUOSHI_MEDIA_ROOT, which several app servers must then share
+# (NFS or similar). LUOSHI_STORAGE=s3 keeps them in a private bucket of an S3-compatible
+# store (AWS S3, MinIO, Ceph RGW, SeaweedFS, …) through django-storages and boto3
+# (`pip install 'luoshi[s3]'`); see docs/deployment.md.
+LUOSHI_STORAGE = os.environ.get("LUOSHI_STORAGE", "local")
+if LUOSHI_STORAGE not in ("local", "s3"):
+    raise ConfigError(f"LUOSHI_STORAGE must be local or s3, not {LUOSHI_STORAGE!r}")
+
+
+def s3_storage() -> dict[str, object]:
+    """The STORAGES entry for LUOSHI_STORAGE=s3, read from the LUOSHI_S3_* variables."""
+    try:
+        import storages  # noqa: F401 # django-storages, named by BACKEND below
+        from botocore.config import Config
+    except ImportError:
+        raise ConfigError("LUOSHI_STORAGE=s3 needs django-storages and boto3: pip install 'luoshi[s3]'") from None
+    bucket = os.environ.get("LUOSHI_S3_BUCKET", "")
+    if not bucket:
+        raise ConfigError("LUOSHI_STORAGE=s3 needs LUOSHI_S3_BUCKET, the name of a private bucket")
+    endpoint = os.environ.get("LUOSHI_S3_ENDPOINT_URL") or None
+    # Path style (https://host/bucket/key) suits MinIO, Ceph and SeaweedFS; a store that
+    # wants the bucket in the host name (Aliyun OSS) takes LUOSHI_S3_ADDRESSING_STYLE=virtual.
+    style = os.environ.get("LUOSHI_S3_ADDRESSING_STYLE", "path" if endpoint else "auto")
+    if style not in ("path", "virtual", "auto"):
+        raise ConfigError(f"LUOSHI_S3_ADDRESSING_STYLE must be path, virtual or auto, not {style!r}")
+    # Files are never public. A bucket with ACLs disabled (AWS's "bucket owner enforced",
+    # private by construction) may refuse any ACL header: LUOSHI_S3_ACL= sends none.
+    acl = os.environ.get("LUOSHI_S3_ACL", "private")
+    if acl not in ("private", "bucket-owner-full-control", ""):
+        raise ConfigError(f"LUOSHI_S3_ACL must be private, bucket-owner-full-control or empty, not {acl!r}: "
+                          "files are never public")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket,
+        "endpoint_url": endpoint,
+        "region_name": os.environ.get("LUOSHI_S3_REGION") or None,
+        # Without keys boto3 looks for its own (an instance role, AWS_* variables).
+        "access_key": envsecret("LUOSHI_S3_ACCESS_KEY_ID") or None,
+        "secret_key": envsecret("LUOSHI_S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("LUOSHI_S3_PREFIX", "").strip("/"),
+        # Private objects under the random names the services give them; never overwritten.
+        "default_acl": acl or None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # A download larger than an upload kept in memory goes to a temporary file.
+        "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
+        # An unreachable store fails in seconds with a clear message, not after minutes.
+        "client_config": Config(
+            s3={"addressing_style": style}, signature_version="s3v4",
+            connect_timeout=envint("LUOSHI_S3_CONNECT_TIMEOUT", "5"),
+            read_timeout=envint("LUOSHI_S3_READ_TIMEOUT", "60"),
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
+    }}
+
+
+STORAGES = {
+    "default": s3_storage() if LUOSHI_STORAGE == "s3" else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 
 # --- Security: authentication, sessions, HTTP hardening, uploads, backups ------------------------

@@ -27,6 +27,7 @@ from luoshi.accounts.models import User
 from luoshi.api import schemas as s
 from luoshi.api import services as tokens
 from luoshi.api.ratelimit import RateLimited, check_rate
+from luoshi.filestore import StoreUnavailable
 from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, TransitionError
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
@@ -538,6 +539,14 @@ def _transition(request: HttpRequest, exc: TransitionError) -> HttpResponse:
 @api.exception_handler(InvalidInput)
 def _invalid(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     return error(request, 422, "invalid_input", str(exc))
+
+
+@api.exception_handler(StoreUnavailable)
+def _store_unavailable(request: HttpRequest, exc: StoreUnavailable) -> HttpResponse:
+    # The file store did not answer or refused: nothing was saved; the same call may work later.
+    response = error(request, 503, "store_unavailable", str(exc))
+    response["Retry-After"] = "60"
+    return response
 
 
 @api.exception_handler(ConflictError)

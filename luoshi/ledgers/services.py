@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi import lib
+from luoshi import filestore, lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event, record_events
 from luoshi.ledgers import reading
@@ -61,7 +61,11 @@ def get_import_for_user(user: User, pk: int | str) -> LedgerImport:
 
 
 def read_sheets(ledger: LedgerImport) -> list[reading.Sheet]:
-    with ledger.file.open("rb") as handle:
+    try:
+        handle = filestore.open_stored(ledger.file)
+    except FileNotFoundError:
+        raise InvalidInput(_("The uploaded file of this import is no longer stored; upload it again.")) from None
+    with handle:
         return reading.read_workbook(handle, max_rows=settings.LUOSHI_LEDGER_MAX_ROWS)
 
 
@@ -144,7 +148,7 @@ def _snapshot(ledger: LedgerImport) -> dict[str, object]:
             "state": ledger.state, "tasks": ledger.task_count}
 
 
-@transaction.atomic
+@filestore.atomic
 def upload_ledger(user: User, upload: UploadedFile) -> LedgerImport:
     """Keep an uploaded .xlsx and guess how to read it: the sheet, the header row, the columns."""
     _require_supervisor(user)
@@ -162,9 +166,10 @@ def upload_ledger(user: User, upload: UploadedFile) -> LedgerImport:
     sheet = next(s for s in sheets if s.rows)
     header_index = reading.guess_header_row(sheet.rows)
     upload.seek(0)
-    upload.name = secrets.token_hex(16) + ".xlsx"  # stored under a random name
+    stored = filestore.save_upload(LedgerImport._meta.get_field("file"), upload,  # type: ignore[arg-type]
+                                   secrets.token_hex(16) + ".xlsx")  # stored under a random name
     ledger = LedgerImport.objects.create(
-        file=upload, original_name=name[:255], size=upload.size, uploaded_by=user, uploaded_at=lib.now(),
+        file=stored, original_name=name[:255], size=upload.size, uploaded_by=user, uploaded_at=lib.now(),
         sheet_name=sheet.name, header_row=header_index + 1,
         columns=reading.guess_mapping(sheet.rows[header_index]), default_year=lib.today().year,
         token=secrets.token_urlsafe(32),

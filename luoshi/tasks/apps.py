@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,4 +9,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("tasks")
 
     def ready(self) -> None:
+        from luoshi.filestore import check_store
         from luoshi.tasks import counts  # noqa: F401  (connects the signals that keep the counts exact)
+
+        checks.register(check_store, deploy=True)  # evidence is the main thing stored

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi import lib
+from luoshi import filestore, lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
@@ -279,7 +279,8 @@ def update_task(
 
 def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> None:
     limit = settings.LUOSHI_MAX_UPLOAD_MB * 1024 * 1024
-    # Check every file before storing any: a rollback undoes rows, not files on disk.
+    # Check every file before storing any; a file stored before the transaction fails is
+    # deleted again by filestore.atomic, the decorator of every service that calls this.
     checked = []
     for upload in files:
         name = os.path.basename(upload.name or "")
@@ -296,9 +297,10 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
         checked.append((upload, name, extension))
     for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
-        upload.name = secrets.token_hex(16) + extension
+        stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,  # type: ignore[arg-type]
+                                       secrets.token_hex(16) + extension)
         Evidence.objects.create(
-            report=report, file=upload, original_name=name[:255], size=upload.size,
+            report=report, file=stored, original_name=name[:255], size=upload.size,
             content_type=getattr(upload, "content_type", "") or "application/octet-stream",
         )
 
@@ -310,7 +312,7 @@ def _reporting_unit(user: User, task: Task) -> Unit:
     return user.unit
 
 
-@transaction.atomic
+@filestore.atomic
 def report_progress(
     user: User,
     task: Task,
@@ -350,7 +352,7 @@ def _open_children(task: Task) -> int:
     return task.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).count()
 
 
-@transaction.atomic
+@filestore.atomic
 def request_completion(
     user: User, task: Task, *, text: str, files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from luoshi import lib
+from luoshi import filestore, lib
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound
@@ -415,15 +415,20 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 
 @require_GET
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream the file from the store through Django after the permission check: the store
+    is never public and the browser never talks to it (docs/deployment.md)."""
     try:
         evidence = Evidence.objects.select_related("report").get(pk=pk)
     except Evidence.DoesNotExist:
         raise Http404 from None
-    _task_or_404(request, evidence.report.task_id)
+    task = _task_or_404(request, evidence.report.task_id)
     try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError):
+        handle = filestore.open_stored(evidence.file)
+    except FileNotFoundError:
         raise Http404 from None
+    except filestore.StoreUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("task_detail", pk=task.pk)
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
                         content_type=evidence.content_type or "application/octet-stream")
