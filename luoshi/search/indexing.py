@@ -77,11 +77,10 @@ def _parts(obj: Model, units_of: UnitsOf = _task_units, agenda_of: AgendaOf = _a
     raise TypeError(f"{type(obj).__name__} is not searchable")
 
 
-def _document(obj: Model, units_of: UnitsOf = _task_units, agenda_of: AgendaOf = _agenda_titles,
-              segmenter: Callable[..., str] = segment) -> SearchDocument:
-    parts = _parts(obj, units_of, agenda_of)
+def _document(obj: Model, units_of: UnitsOf = _task_units) -> SearchDocument:
+    parts = _parts(obj, units_of)
     return SearchDocument(kind=parts.kind, object_id=obj.pk, unit_paths=parts.unit_paths, title=parts.title[:500],
-                          body=parts.body, segmented=segmenter(*parts.indexed))
+                          body=parts.body, segmented=segment(*parts.indexed))
 
 
 @lru_cache(maxsize=4096)
@@ -117,12 +116,19 @@ def index_many(objects: Iterable[Model], *, units_of: UnitsOf = _task_units) -> 
     _upsert([_document(obj, units_of) for obj in objects])
 
 
-def documents(objects: Iterable[Model], *, units_of: UnitsOf = _task_units,
-              agenda_of: AgendaOf = _agenda_titles) -> Iterator[SearchDocument]:
-    """The unsaved documents of new objects, for a bulk writer that inserts them itself (the
-    generator, with COPY). Given `units_of` and `agenda_of` (a meeting's agenda titles)
-    answered from memory, building them makes no query."""
-    return (_document(obj, units_of, agenda_of, _segment_remembered) for obj in objects)
+ROW_FIELDS = ["kind", "object_id", "unit_paths", "title", "body", "segmented"]
+
+
+def document_rows(objects: Iterable[Model], *, units_of: UnitsOf = _task_units,
+                  agenda_of: AgendaOf = _agenda_titles) -> Iterator[tuple[str, int, str, str, str, str]]:
+    """The documents of new objects as plain rows (ROW_FIELDS), the same as `index` would
+    write, for a bulk writer that inserts them itself (the generator, with COPY). Given
+    `units_of` and `agenda_of` (a meeting's agenda titles) answered from memory, building
+    them makes no query."""
+    for obj in objects:
+        parts = _parts(obj, units_of, agenda_of)
+        yield (parts.kind, obj.pk, parts.unit_paths, parts.title[:500], parts.body,
+               _segment_remembered(*parts.indexed))
 
 
 def index_task_family(task: Task) -> None:

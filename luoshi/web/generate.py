@@ -513,12 +513,11 @@ class Generator:
         agenda_of: dict[int, list[str]] = {}
         for item in agenda:
             agenda_of.setdefault(item.meeting_id, []).append(item.title)
-        documents = search_index.documents(
+        documents = search_index.document_rows(
             [*meetings, *(d for d, _a, _u in directives), *tasks, *reports],
             units_of=lambda task: [task.lead_unit, *task._cooperating],  # type: ignore[attr-defined]
             agenda_of=lambda meeting: agenda_of.get(meeting.pk, []))
-        fields = ["kind", "object_id", "unit_paths", "title", "body", "segmented"]
-        insert_rows(SearchDocument._meta.db_table, fields, map(attrgetter(*fields), documents))
+        insert_rows(SearchDocument._meta.db_table, search_index.ROW_FIELDS, documents)
         rows += len(meetings) + len(directives) + len(tasks) + len(reports)
 
         events = record_events(self.supervisor, "record_meeting", [
