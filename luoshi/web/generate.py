@@ -94,6 +94,7 @@ class Result:
     reports: int = 0
     urges: int = 0
     audit_events: int = 0
+    search_documents: int = 0
     rows: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -163,7 +164,8 @@ class Ids:
     """Primary keys handed out before the rows are written, so a task can name its parent and
     a report its task while both are still in memory. PostgreSQL's sequences give them out
     (other writers simply get other numbers); on SQLite, which has no sequence, they continue
-    from the table's largest id, and the whole chunk's transaction holds the database."""
+    from the table's largest id and from the ids already handed out, which holds as long as
+    nothing else writes the test database during the run."""
 
     FIRST, LARGEST = 64, 10_000  # blocks double from FIRST, so a small run leaves no large gap
 
@@ -518,7 +520,8 @@ class Generator:
             units_of=lambda task: [task.lead_unit, *task._cooperating],  # type: ignore[attr-defined]
             agenda_of=lambda meeting: agenda_of.get(meeting.pk, []))
         insert_rows(SearchDocument._meta.db_table, search_index.ROW_FIELDS, documents)
-        rows += len(meetings) + len(directives) + len(tasks) + len(reports)
+        documented = len(meetings) + len(directives) + len(tasks) + len(reports)
+        rows += documented
 
         events = record_events(self.supervisor, "record_meeting", [
             (m, {"title": m.title, "kind": m.kind, "date": m.date, "generated": True}) for m in meetings])
@@ -533,6 +536,7 @@ class Generator:
         result.reports += len(reports)
         result.urges += len(urges)
         result.audit_events += events
+        result.search_documents += documented
         result.rows += rows
         for task in tasks:
             result.statuses[task.status] = result.statuses.get(task.status, 0) + 1

@@ -9,6 +9,7 @@ from django.db.models import Count, F
 
 from luoshi.audit.services import verify_chain
 from luoshi.meetings.models import Directive, Meeting
+from luoshi.search.models import SearchDocument
 from luoshi.tasks.models import ProgressReport, Task, Urge
 from luoshi.web.generate import generate
 
@@ -71,6 +72,7 @@ def test_the_command_prints_counts_and_speed():
     out = StringIO()
     call_command("generate", "--tasks", "40", "--quiet", stdout=out)
     assert "40 tasks" in out.getvalue() and "rows/s" in out.getvalue()
+    assert f"{SearchDocument.objects.count():,} search documents" in out.getvalue()
 
 
 def test_the_command_refuses_zero_tasks():
@@ -96,7 +98,6 @@ def test_the_command_refuses_a_number_that_is_not_one():
 def test_search_finds_the_generated_year(year):
     """Every generated meeting, directive, task and report has its search document, found by search."""
     from luoshi.accounts.models import User
-    from luoshi.search.models import SearchDocument
     from luoshi.search.results import search
 
     documents = dict(SearchDocument.objects.values_list("kind").annotate(n=Count("id")))
@@ -114,7 +115,6 @@ def test_search_finds_the_generated_year(year):
 def test_its_search_documents_are_what_a_rebuild_writes(year):
     """The documents written with the rows are exactly those `luoshi reindex` builds from the data."""
     from luoshi.search import indexing
-    from luoshi.search.models import SearchDocument
 
     def snapshot():
         return set(SearchDocument.objects.values_list("kind", "object_id", "unit_paths", "title", "body", "segmented"))
