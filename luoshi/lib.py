@@ -120,16 +120,24 @@ def clock_at(moment: dt.datetime | dt.date) -> Iterator[None]:
 
 def jsonable(value: Any) -> Any:
     """Turn a value into plain JSON types, the same way every time."""
+    # Plain values first, and the type tuples built once: every audit event passes through
+    # here twice, and this order makes it several times faster than testing containers first.
+    if value is None or isinstance(value, _SCALARS):
+        return value
     if isinstance(value, dict):
         return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
+    if isinstance(value, _SEQUENCES):
         items = [jsonable(v) for v in value]
-        return sorted(items, key=canonical_json) if isinstance(value, set | frozenset) else items
-    if isinstance(value, dt.datetime | dt.date):
+        return sorted(items, key=canonical_json) if isinstance(value, _SETS) else items
+    if isinstance(value, _DATES):
         return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
     return str(value)
+
+
+_SCALARS = (bool, int, float, str)
+_SEQUENCES = (list, tuple, set, frozenset)
+_SETS = (set, frozenset)
+_DATES = (dt.datetime, dt.date)
 
 
 def canonical_json(value: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -99,6 +100,23 @@ def _reserve_ids(count: int) -> list[int]:
         return list(range(start, start + count))
 
 
+def _insert(events: list[AuditEvent]) -> None:
+    """One COPY on PostgreSQL: bulk_create's array parameters (quoted in Python, value by
+    value) cost more there than hashing the events; bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        return
+    fields = AuditEvent._meta.concrete_fields
+    as_json = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {quote(AuditEvent._meta.db_table)} ({columns}) FROM STDIN") as copy:
+        for event in events:
+            copy.write_row([json.dumps(value) if name in as_json and value is not None else value
+                            for name, value in ((f.attname, getattr(event, f.attname)) for f in fields)])
+
+
 def record_events(
     actor: object | None,
     verb: str,
@@ -128,7 +146,7 @@ def record_events(
         )
         event.hash = prev_hash = event.compute_hash()
         events.append(event)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    _insert(events)
     AuditHead.objects.filter(pk=1).update(last_hash=prev_hash, last_id=events[-1].pk)
     return len(events)
 

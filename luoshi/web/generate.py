@@ -8,10 +8,16 @@ by the unit the engine suggests (or a department), often decomposed to cities an
 their counties. Tasks are spread over the last year in every state; their lights come from
 luoshi.tasks.lights (the real rules); progress reports, urges and audit events follow.
 
-Rows are written with bulk_create in chunks, each chunk in one transaction, and the audit
-events are appended to the hash chain with `record_events`, so `luoshi audit verify` passes.
-Nothing here bypasses a rule that matters for reading: it writes what the services would
-have written, faster, and is meant for test and benchmark databases only.
+Rows are written in chunks of CHUNK_TASKS tasks, each chunk in one transaction, so memory
+stays flat however many tasks are asked for. Their ids are taken from the database's
+sequences before the rows are built, so related rows point at each other from the start, and
+each table's rows go in with one COPY on PostgreSQL (Django's bulk_create spent more time
+preparing values than the database spent storing them) or one executemany on SQLite. The
+search documents are built from the objects in memory and written in the same chunk, and the
+audit events are appended to the hash chain with `record_events`, so search finds the
+generated year and `luoshi audit verify` passes without a reindex. Nothing here bypasses a
+rule that matters for reading: it writes what the services would have written, faster, and
+is meant for test and benchmark databases only.
 """
 
 from __future__ import annotations
@@ -19,20 +25,24 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from luoshi import lib
 from luoshi.accounts.models import User
+from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import record_events
 from luoshi.extraction import Directory, extract, load_directory
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
+from luoshi.search import indexing as search_index
+from luoshi.search.models import SearchDocument
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task, Urge
@@ -84,6 +94,7 @@ class Result:
     reports: int = 0
     urges: int = 0
     audit_events: int = 0
+    search_documents: int = 0
     rows: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -102,6 +113,23 @@ class ReadoutPlan:
     lang: str | None
     agenda: tuple[tuple[str, str, tuple[int, int]], ...]
     directives: tuple[tuple[str, tuple[int, int], tuple[str, ...], tuple[str, ...]], ...]  # text, span, areas, units
+
+
+@dataclass
+class Chunk:
+    """One chunk's rows, built in memory with their ids, ready to be written."""
+
+    meetings: list[Meeting]
+    agenda: list[AgendaItem]
+    directives: list[Directive]
+    directive_areas: list[tuple[int, int]]
+    tasks: list[Task]
+    cooperating: list[tuple[int, int]]
+    task_areas: list[tuple[int, int]]
+    reports: list[ProgressReport]
+    urges: list[Urge]
+    documents: list[tuple[str, int, str, str, str, str]]
+    events: list[tuple[str, list[tuple[models.Model, dict[str, Any]]]]]  # verb, (object, after) per event
 
 
 def readout_paths() -> list[Path]:
@@ -146,6 +174,72 @@ def _at(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(rng.randint(8, 17), rng.randint(0, 59))))
 
 
+# --- writing rows fast -------------------------------------------------------------------------
+
+
+class Ids:
+    """Primary keys handed out before the rows are written, so a task can name its parent and
+    a report its task while both are still in memory. PostgreSQL's sequences give them out
+    (other writers simply get other numbers); on SQLite, which has no sequence, they continue
+    from the table's largest id and from the ids already handed out, which holds as long as
+    nothing else writes the test database during the run."""
+
+    FIRST, LARGEST = 64, 10_000  # blocks double from FIRST, so a small run leaves no large gap
+
+    def __init__(self) -> None:
+        self.free: dict[type[models.Model], list[int]] = {}
+        self.block: dict[type[models.Model], int] = {}
+        self.last: dict[type[models.Model], int] = {}
+
+    def take(self, model: type[models.Model]) -> int:
+        free = self.free.get(model)
+        if not free:
+            size = self.block[model] = min(self.LARGEST, 2 * self.block.get(model, self.FIRST // 2))
+            free = self.free[model] = self._reserve(model, size)[::-1]
+        return free.pop()
+
+    def _reserve(self, model: type[models.Model], size: int) -> list[int]:
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [table, size])
+                return sorted(row[0] for row in cursor.fetchall())
+            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # nosec B608 # the model's table, quoted
+            start = max(cursor.fetchone()[0] or 0, self.last.get(model, 0)) + 1
+        self.last[model] = start + size - 1
+        return list(range(start, start + size))
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert plain rows (values the database adapter takes as they are): COPY on PostgreSQL,
+    one executemany INSERT elsewhere."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(rows))  # nosec B608 # model tables and columns, quoted
+
+
+def insert_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """Insert model instances whose primary keys are already set, every column as it is on
+    the instance. PostgreSQL's adapter takes the Python values (dates, aware datetimes, text
+    choices) directly; SQLite's go through the fields' own conversion, as Django's would."""
+    fields = model._meta.concrete_fields
+    values = attrgetter(*(f.attname for f in fields))
+    if connection.vendor == "postgresql":
+        rows: Iterable[Sequence[Any]] = map(values, objects)
+    else:
+        rows = ([f.get_db_prep_save(v, connection) for f, v in zip(fields, values(obj), strict=True)]
+                for obj in objects)
+    insert_rows(model._meta.db_table, [f.column for f in fields], rows)
+
+
 class Generator:
     def __init__(self, tasks: int, *, seed: int = 2022, today: dt.date | None = None,
                  progress: Callable[[int, int, int, float], None] | None = None) -> None:
@@ -157,6 +251,7 @@ class Generator:
         self.rules = lights.LightRules.from_settings()
         self.result = Result()
         self.password = make_password(demo.DEMO_PASSWORD)
+        self.ids = Ids()
 
     # --- set-up -----------------------------------------------------------------------------
 
@@ -203,8 +298,9 @@ class Generator:
         # loop corrects as it goes (it stops at exactly `target` tasks).
         per_meeting = 60
         self.meetings_planned = max(1, self.target // per_meeting)
+        self.built = self.meetings_built = 0
         while self.result.tasks < self.target:
-            self._chunk()
+            self._write(self._build())
             self.result.seconds = time.perf_counter() - began
             if self.progress:
                 self.progress(self.result.tasks, self.target, self.result.rows, self.result.seconds)
@@ -220,36 +316,37 @@ class Generator:
         return self.plans[number % len(self.plans)]
 
     def _meeting_day(self) -> dt.date:
-        fraction = min(1.0, self.result.meetings / self.meetings_planned)
+        fraction = min(1.0, self.meetings_built / self.meetings_planned)
         return self.start + dt.timedelta(days=int(fraction * (DAYS - 5)))
 
-    @transaction.atomic
-    def _chunk(self) -> None:
+    def _build(self) -> Chunk:
+        """The next chunk's rows, in memory: meetings in date order, each directive's tasks
+        (parents first), their reports and urges, search documents and audit entries."""
         rng = self.rng
         meetings: list[Meeting] = []
         agenda: list[AgendaItem] = []
         directives: list[tuple[Directive, tuple[str, ...], tuple[str, ...]]] = []
         families: list[list[tuple[Task, int]]] = []
         made = 0
-        goal = min(CHUNK_TASKS, self.target - self.result.tasks)
+        goal = min(CHUNK_TASKS, self.target - self.built)
         while made < goal:
             plan = self._plan(self.meeting_number)
             self.meeting_number += 1
             kind = _pick(rng, KINDS)
             day = self._meeting_day()
             meeting = Meeting(
-                kind=kind, title=KIND_TITLES[kind].format(n=self.meeting_number), number=self.meeting_number,
+                id=self.ids.take(Meeting), kind=kind, title=KIND_TITLES[kind].format(n=self.meeting_number), number=self.meeting_number,
                 date=day, chair_name="省长" if kind != Meeting.Kind.SPECIAL_TOPIC else "分管副省长",
                 chair_title="", readout=plan.text, status=Meeting.Status.PUBLISHED,
                 created_by=self.supervisor, created_at=_at(day, rng),
             )
             meetings.append(meeting)
-            self.result.meetings += 1
+            self.meetings_built += 1
             for order, (akind, title, span) in enumerate(plan.agenda, start=1):
-                agenda.append(AgendaItem(meeting=meeting, order=order, kind=akind, title=title,
+                agenda.append(AgendaItem(id=self.ids.take(AgendaItem), meeting=meeting, order=order, kind=akind, title=title,
                                          outcome=AgendaItem.Outcome.ADOPTED, span_start=span[0], span_end=span[1]))
             for order, (text, span, area_codes, unit_codes) in enumerate(plan.directives, start=1):
-                directive = Directive(meeting=meeting, order=order, text=text, span_start=span[0], span_end=span[1])
+                directive = Directive(id=self.ids.take(Directive), meeting=meeting, order=order, text=text, span_start=span[0], span_end=span[1])
                 directives.append((directive, area_codes, unit_codes))
                 family = self._family(directive, text, unit_codes, day)[: goal - made]
                 self._roll_up(family)
@@ -257,7 +354,8 @@ class Generator:
                 made += len(family)
                 if made >= goal:
                     break
-        self._write(meetings, agenda, directives, families)
+        self.built += made
+        return self._rest_of_chunk(meetings, agenda, directives, families)
 
     # --- one directive's tasks ---------------------------------------------------------------
 
@@ -267,8 +365,8 @@ class Generator:
         suggested = [self.units[c] for c in unit_codes if c in self.units
                      and self.units[c].kind in {Unit.Kind.DEPARTMENT, Unit.Kind.OFFICE}]
         lead = suggested[0] if suggested and rng.random() < 0.8 else rng.choice(self.departments)
-        cooperating = list({u.pk: u for u in suggested[1:3] + rng.sample(self.departments, rng.randint(0, 2))
-                            if u.pk != lead.pk}.values())
+        cooperating = sorted({u.pk: u for u in suggested[1:3] + rng.sample(self.departments, rng.randint(0, 2))
+                              if u.pk != lead.pk}.values(), key=lambda u: u.path)  # as cooperating_units.all() lists them
         top = self._task(directive, None, text[:500], lead, cooperating, day, weight=1)
         family = [(top, 0)]
         if top.status in {Status.DRAFT, Status.ASSIGNED} or rng.random() < 0.45:
@@ -301,7 +399,7 @@ class Generator:
                 status = Status.ASSIGNED
         cadence = _pick(rng, CADENCES)
         task = Task(
-            directive=directive, parent=parent, title=title, lead_unit=lead, deadline=deadline, cadence=cadence,
+            id=self.ids.take(Task), directive=directive, parent=parent, title=title, lead_unit=lead, deadline=deadline, cadence=cadence,
             person_responsible=rng.choice(["分管副厅长", "分管副市长", "处长", "主任"]), status=status,
             weight=weight, public=rng.random() < 0.05, created_by=self.supervisor, created_at=created,
             updated_at=created,
@@ -375,36 +473,12 @@ class Generator:
             last_report_on=timezone.localdate(task.last_report_at) if task.last_report_at else None,
         )
 
-    # --- writing ----------------------------------------------------------------------------
-
-    def _write(self, meetings: list[Meeting], agenda: list[AgendaItem],
-               directives: list[tuple[Directive, tuple[str, ...], tuple[str, ...]]],
-               families: list[list[tuple[Task, int]]]) -> None:
-        rng, result = self.rng, self.result
-        rows = 0
-        Meeting.objects.bulk_create(meetings, batch_size=500)
-        AgendaItem.objects.bulk_create(agenda, batch_size=2000)
-        Directive.objects.bulk_create([d for d, _a, _u in directives], batch_size=2000)
-        through = Directive.priority_areas.through
-        directive_areas = [through(directive_id=d.pk, priorityarea_id=self.areas[c].pk)
-                           for d, codes, _u in directives for c in codes if c in self.areas]
-        through.objects.bulk_create(directive_areas, batch_size=5000)
-        rows += len(meetings) + len(agenda) + len(directives) + len(directive_areas)
+    def _rest_of_chunk(self, meetings: list[Meeting], agenda: list[AgendaItem],
+                       directives: list[tuple[Directive, tuple[str, ...], tuple[str, ...]]],
+                       families: list[list[tuple[Task, int]]]) -> Chunk:
+        rng, ids = self.rng, self.ids
+        tasks = [task for family in families for task, _level in family]  # parents before their children
         area_ids = {d.pk: [self.areas[c].pk for c in codes if c in self.areas] for d, codes, _u in directives}
-
-        tasks: list[Task] = []
-        for level in range(3):
-            batch = [task for family in families for task, lvl in family if lvl == level]
-            Task.objects.bulk_create(batch, batch_size=2000)
-            tasks += batch
-        coop_through = Task.cooperating_units.through
-        coop = [coop_through(task_id=t.pk, unit_id=u.pk) for t in tasks for u in t._cooperating]  # type: ignore[attr-defined]
-        coop_through.objects.bulk_create(coop, batch_size=5000)
-        area_through = Task.priority_areas.through
-        task_areas = [area_through(task_id=t.pk, priorityarea_id=a) for t in tasks for a in area_ids[t.directive_id]]
-        area_through.objects.bulk_create(task_areas, batch_size=5000)
-        rows += len(tasks) + len(coop) + len(task_areas)
-
         reports = []
         for task in tasks:
             liaison = self.liaison.get(task.lead_unit_id)
@@ -418,38 +492,80 @@ class Generator:
                 text = rng.choice(REPORT_TEXTS).format(p=value, n=rng.randint(2, 40), m=rng.randint(10, 90),
                                                         k=rng.randint(1, 9))
                 reports.append(ProgressReport(
-                    task=task, unit_id=task.lead_unit_id, author=liaison or self.supervisor,
+                    id=ids.take(ProgressReport), task=task, unit=task.lead_unit, author=liaison or self.supervisor,
                     period="monthly" if task.cadence else "", text=text, progress=value, asks_completion=asks,
                     submitted_at=at, outcome=outcome,
                     reviewed_by=None if outcome == ProgressReport.Outcome.PENDING else self.supervisor,
                     reviewed_at=None if outcome == ProgressReport.Outcome.PENDING else at + dt.timedelta(days=2),
                 ))
-        ProgressReport.objects.bulk_create(reports, batch_size=2000)
         urges = []
         for task in tasks:
             if task.light in {"red", "amber"} and rng.random() < 0.6:
                 for _ in range(rng.randint(1, 2)):
-                    urges.append(Urge(task=task, by=self.supervisor, to_unit_id=task.lead_unit_id,
+                    urges.append(Urge(id=ids.take(Urge), task=task, by=self.supervisor, to_unit_id=task.lead_unit_id,
                                       text=rng.choice(URGE_TEXTS),
                                       created_at=lib.now() - dt.timedelta(days=rng.randint(0, 30), hours=rng.randint(0, 9))))
-        Urge.objects.bulk_create(urges, batch_size=2000)
-        rows += len(reports) + len(urges)
+        # The search index, from the objects in memory (no query), as the services keep it.
+        agenda_of: dict[int, list[str]] = {}
+        for item in agenda:
+            agenda_of.setdefault(item.meeting_id, []).append(item.title)
+        documents = list(search_index.document_rows(
+            [*meetings, *(d for d, _a, _u in directives), *tasks, *reports],
+            units_of=lambda task: [task.lead_unit, *task._cooperating],  # type: ignore[attr-defined]
+            agenda_of=lambda meeting: agenda_of.get(meeting.pk, [])))
+        return Chunk(
+            meetings=meetings, agenda=agenda, directives=[d for d, _a, _u in directives],
+            directive_areas=[(d.pk, a) for d, _c, _u in directives for a in area_ids[d.pk]],
+            tasks=tasks, cooperating=[(t.pk, u.pk) for t in tasks for u in t._cooperating],  # type: ignore[attr-defined]
+            task_areas=[(t.pk, a) for t in tasks for a in area_ids[t.directive_id]],
+            reports=reports, urges=urges, documents=documents,
+            events=[
+                ("record_meeting", [(m, {"title": m.title, "kind": m.kind, "date": m.date, "generated": True})
+                                    for m in meetings]),
+                ("create_task", [(t, _snapshot(t)) for t in tasks]),
+                ("submit_report", [(r, {"task": r.task_id, "progress": r.progress, "text": r.text, "generated": True})
+                                   for r in reports]),
+                ("urge_task", [(u, {"task": u.task_id, "text": u.text, "generated": True}) for u in urges]),
+            ],
+        )
 
-        events = record_events(self.supervisor, "record_meeting", [
-            (m, {"title": m.title, "kind": m.kind, "date": m.date, "generated": True}) for m in meetings])
-        events += record_events(self.supervisor, "create_task", [(t, _snapshot(t)) for t in tasks])
-        events += record_events(self.supervisor, "submit_report", [
-            (r, {"task": r.task_id, "progress": r.progress, "text": r.text, "generated": True}) for r in reports])
-        events += record_events(self.supervisor, "urge_task", [
-            (u, {"task": u.task_id, "text": u.text, "generated": True}) for u in urges])
-        rows += events
+    # --- writing ----------------------------------------------------------------------------
 
-        result.tasks += len(tasks)
-        result.reports += len(reports)
-        result.urges += len(urges)
+    @transaction.atomic
+    def _write(self, chunk: Chunk) -> None:
+        """One chunk in one transaction: its rows, its search documents, its audit events."""
+        if connection.vendor == "postgresql":
+            # Much of a chunk's database time is the search index: a larger pending list, and
+            # the memory to sort it, let the GIN index take the new entries in a few large
+            # merges instead of many small ones (for this transaction only; after_generation
+            # merges what is left). Measured: 28,000 documents in 2.6 s instead of 3.9 s.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        insert_objects(Meeting, chunk.meetings)
+        insert_objects(AgendaItem, chunk.agenda)
+        insert_objects(Directive, chunk.directives)
+        insert_rows(Directive.priority_areas.through._meta.db_table, ["directive_id", "priorityarea_id"],
+                    chunk.directive_areas)
+        insert_objects(Task, chunk.tasks)
+        insert_rows(Task.cooperating_units.through._meta.db_table, ["task_id", "unit_id"], chunk.cooperating)
+        insert_rows(Task.priority_areas.through._meta.db_table, ["task_id", "priorityarea_id"], chunk.task_areas)
+        insert_objects(ProgressReport, chunk.reports)
+        insert_objects(Urge, chunk.urges)
+        insert_rows(SearchDocument._meta.db_table, search_index.ROW_FIELDS, chunk.documents)
+        events = sum(record_events(self.supervisor, verb, items) for verb, items in chunk.events)
+
+        result = self.result
+        result.meetings += len(chunk.meetings)
+        result.tasks += len(chunk.tasks)
+        result.reports += len(chunk.reports)
+        result.urges += len(chunk.urges)
         result.audit_events += events
-        result.rows += rows
-        for task in tasks:
+        result.search_documents += len(chunk.documents)
+        result.rows += events + sum(len(rows) for rows in (
+            chunk.meetings, chunk.agenda, chunk.directives, chunk.directive_areas, chunk.tasks, chunk.cooperating,
+            chunk.task_areas, chunk.reports, chunk.urges, chunk.documents))
+        for task in chunk.tasks:
             result.statuses[task.status] = result.statuses.get(task.status, 0) + 1
             result.lights[task.light] = result.lights.get(task.light, 0) + 1
 
@@ -470,9 +586,28 @@ def generate(tasks: int, *, seed: int = 2022, today: dt.date | None = None,
     if tasks < 1:
         raise lib.InvalidInput("The number of tasks must be at least 1.")
     result = Generator(tasks, seed=seed, today=today, progress=progress).run()
-    # The dashboards' stored counts (luoshi/tasks/counts.py): the rows above were written in
-    # bulk, past Task.save(), so count them all again.
+    after_generation()
+    return result
+
+
+def after_generation() -> None:
+    """What follows a generated year, once its rows are all in: the one place for steps that
+    rebuild something from the whole data (a summary table, say). The search index and the
+    audit chain need nothing here, they are written with the rows, but on PostgreSQL the
+    search index's pending entries are merged (searches would scan them one by one), and
+    the planner's statistics are refreshed, so the first pages after a large load do not
+    plan for empty tables. The dashboards' stored counts (luoshi/tasks/counts.py) are
+    counted again: the rows were written in bulk, past the signals that keep them."""
     from luoshi.tasks.counts import rebuild
 
     rebuild()
-    return result
+    tables = [model._meta.db_table for model in (Meeting, AgendaItem, Directive, Task, ProgressReport, Urge,
+                                                  SearchDocument, AuditEvent)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                "JOIN pg_am am ON am.oid = c.relam WHERE i.indrelid = %s::regclass AND am.amname = 'gin'",
+                [SearchDocument._meta.db_table])
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

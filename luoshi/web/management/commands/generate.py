@@ -21,8 +21,8 @@ def _bar(done: int, total: int, rows: int, seconds: float) -> None:
 
 
 class Command(BaseCommand):
-    help = ("Generate a realistic province-year (meetings, directives, tasks, reports, urges, audit events) "
-            "for benchmarks and load tests; never on a production database. "
+    help = ("Generate a realistic province-year (meetings, directives, tasks, reports, urges, audit events, "
+            "their search index) for benchmarks and load tests; never on a production database. "
             "Example: luoshi generate --tasks 100000")
     requires_system_checks: list[str] = []  # writes data only; the URL and template checks do not matter
 
@@ -40,7 +40,8 @@ class Command(BaseCommand):
             sys.stderr.write("\n")
         self.stdout.write(
             f"{result.tasks:,} tasks, {result.meetings:,} meetings, {result.reports:,} reports, "
-            f"{result.urges:,} urges, {result.audit_events:,} audit events: {result.rows:,} rows in "
+            f"{result.urges:,} urges, {result.audit_events:,} audit events, {result.search_documents:,} search "
+            f"documents: {result.rows:,} rows in "
             f"{result.seconds:,.1f} s ({result.rows_per_second:,.0f} rows/s)"
         )
         self.stdout.write("statuses: " + ", ".join(f"{k} {v:,}" for k, v in sorted(result.statuses.items())))
