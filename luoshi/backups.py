@@ -116,6 +116,11 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 # --- backup --------------------------------------------------------------------------------------
 
 
+def _file_store() -> dict[str, str]:
+    bucket = settings.STORAGES["default"].get("OPTIONS", {}).get("bucket_name")
+    return {"kind": "s3", "bucket": bucket} if bucket else {"kind": "local"}
+
+
 def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
     """Write a backup into the directory `path` (created; it must not exist or be empty)."""
     engine = _engine()
@@ -152,6 +157,9 @@ def backup(path: Path, *, with_secret_key: bool = False) -> Outcome:
         "engine": engine,
         **snapshot,
         "files": files,
+        # With an S3 bucket the uploaded files are not in files.tar.gz: the bucket keeps them
+        # (back it up with the store's versioning or replication, docs/deployment.md).
+        "file_store": _file_store(),
         "secret_key_included": with_secret_key,
     }
     (path / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -291,3 +291,17 @@ def test_bad_storage_settings_are_refused_with_a_reason(tmp_path, env, message):
     pytest.importorskip("storages", reason="needs the s3 extra (django-storages, boto3)")
     result = _settings_in_a_new_process(tmp_path, **env)
     assert result.returncode != 0 and ConfigError.__name__ in result.stderr and message in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)  # the backup reads the database from outside the test's transaction
+def test_a_backup_says_the_files_stay_in_the_bucket(province, evidence, s3_bucket, tmp_path):
+    """luoshi backup covers the database; with S3 its manifest and its output name the bucket that holds the files."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("backup", str(tmp_path / "backup"), stdout=out)
+    manifest = json.loads((tmp_path / "backup" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["file_store"] == {"kind": "s3", "bucket": s3_bucket.name}
+    assert f"NOT in this backup; they stay in the S3 bucket {s3_bucket.name}" in out.getvalue()

@@ -43,6 +43,7 @@ def test_it_round_trips_the_demo_province(tmp_path: Path, settings):
     assert manifest["counts"]["audit.AuditEvent"] == counts["audit.AuditEvent"] > 50
     assert manifest["audit_chain"]["last_hash"] == AuditEvent.objects.order_by("-id").first().hash
     assert not (tmp_path / "backup" / "secret_key").exists() and settings.SECRET_KEY not in out.getvalue()
+    assert manifest["file_store"] == {"kind": "local"} and "NOT in this backup" not in out.getvalue()
 
     _empty_database()
     settings.MEDIA_ROOT = tmp_path / "restored-media"

@@ -34,3 +34,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Backup written to {outcome.path}")
         self.stdout.write(f"  audit events: {chain['count']}, chain head {chain['last_hash']}")
         self.stdout.write(f"  secret key included: {'yes' if outcome.manifest['secret_key_included'] else 'no'}")
+        store = outcome.manifest["file_store"]
+        if store["kind"] == "s3":
+            self.stdout.write(self.style.WARNING(
+                f"  uploaded files: NOT in this backup; they stay in the S3 bucket {store['bucket']}, which its "
+                "own versioning or replication must back up (docs/deployment.md)"))
