@@ -32,7 +32,7 @@ from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, Transit
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import services
-from luoshi.tasks.ledger import LedgerQuery, count_by_light
+from luoshi.tasks.ledger import LedgerQuery, ledger_counts
 from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
@@ -168,7 +168,7 @@ def list_tasks(
                         pk=meeting) if meeting else None,
         deadline_from=deadline_from, deadline_to=deadline_to, q=_clean(q).strip(), sort=sort,
     )
-    counts = count_by_light(query.filter(visible_tasks(user)))
+    counts = ledger_counts(user, query)
     start = (page - 1) * page_size
     rows = query.tasks_for(user)[start:start + page_size] if start < counts.total else []
     return {

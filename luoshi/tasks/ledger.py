@@ -13,7 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +32,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.models import ProgressReport, Task
+from luoshi.tasks.models import ProgressReport, Task, TaskCount
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.units.models import Unit
 
@@ -47,8 +58,9 @@ SORT_LABELS = {
     "light": _("light, overdue first"),
     "updated": _("recently updated"),
 }
-# Tasks without a deadline sort after every dated one, whichever way.
-_FAR_FUTURE = dt.date(9999, 12, 31)
+# Tasks without a deadline sort after every dated one, whichever way. Task.Meta indexes
+# this expression: change both together.
+FAR_FUTURE = dt.date(9999, 12, 31)
 
 
 @dataclass
@@ -86,7 +98,7 @@ class LedgerQuery:
         return tasks
 
     def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
-        return tasks.annotate(deadline_sort=Coalesce("deadline", Value(_FAR_FUTURE))).order_by(
+        return tasks.annotate(deadline_sort=Coalesce("deadline", Value(FAR_FUTURE))).order_by(
             *SORTS.get(self.sort, SORTS["deadline"])  # type: ignore[arg-type]
         )
 
@@ -112,6 +124,28 @@ def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
     """One query: how many of `tasks` show each light."""
     counts = tasks.order_by().aggregate(**{light: Count("id", filter=Q(light=light)) for light in LIGHTS})
     return LightCounts(**{light: counts[light] or 0 for light in LIGHTS})
+
+
+def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
+    """How many of the tasks the user sees pass the filters, by light. For readers of every
+    task whose filters the stored counts are keyed by (unit or area, status, light) this sums
+    a few TaskCount rows (luoshi/tasks/counts.py keeps them exact) instead of counting the
+    tasks table; anything else is counted live."""
+    stored = (user.is_active and user.reads_everything and not (query.unit and query.area)
+              and not (query.meeting or query.deadline_from or query.deadline_to or query.q))
+    if not stored:
+        return count_by_light(query.filter(visible_tasks(user)))
+    rows = TaskCount.objects.filter(kind=TaskCount.Kind.AREA if query.area else TaskCount.Kind.UNIT)
+    if query.area is not None:
+        rows = rows.filter(area=query.area)
+    if query.unit is not None:
+        rows = rows.filter(unit__path__startswith=query.unit.path)
+    if query.status:
+        rows = rows.filter(status=query.status)
+    if query.light:
+        rows = rows.filter(light=query.light)
+    sums = rows.aggregate(**{light: Sum("n", filter=Q(light=light)) for light in LIGHTS})
+    return LightCounts(**{light: sums[light] or 0 for light in LIGHTS})
 
 
 class CountedPaginator(Paginator):

@@ -32,7 +32,7 @@ from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
     PAGE_SIZE,
     CountedPaginator,
-    count_by_light,
+    ledger_counts,
     ledger_workbook,
     mark_overdue,
     with_latest_report,
@@ -44,7 +44,6 @@ from luoshi.tasks.permissions import (
     can,
     get_task_for_user,
     may_offer,
-    visible_tasks,
 )
 from luoshi.web.actions import perform
 
@@ -76,7 +75,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.query()
         tasks = query.tasks_for(_user(request))
-        counts = count_by_light(query.filter(visible_tasks(_user(request))))
+        counts = ledger_counts(_user(request), query)
         page = CountedPaginator(tasks, PAGE_SIZE, counts.total).get_page(request.GET.get("page"))
         page.object_list = mark_overdue(page.object_list)
         context.update(query=query, counts=counts, page=page)

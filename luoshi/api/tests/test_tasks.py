@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from luoshi import lib
 from luoshi.api.tests.conftest import api_client
 from luoshi.tasks import services
+from luoshi.tasks.counts import rebuild
 from luoshi.tasks.models import Task
 
 LIST = "/api/v1/tasks"
@@ -131,6 +132,7 @@ def test_it_runs_as_many_queries_for_fifty_rows_as_for_one(province, persona):
     for n in range(49):
         province.draft(title=f"row {n}", cooperating_units=[province.health, province.city])
     Task.objects.filter(status="draft").update(status="assigned")
+    rebuild()  # a raw UPDATE passes the stored counts by, as the daily pass's rebuild would mend
     fifty = _list_queries(client, {"unit": "EMERG", "status": "assigned"})
     assert client.get(LIST, {"unit": "EMERG", "status": "assigned"}).json()["count"] == 50
     assert one == fifty <= 6

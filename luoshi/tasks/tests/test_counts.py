@@ -119,3 +119,32 @@ def test_a_failed_write_leaves_the_counts_as_they_were(province: Province) -> No
     with pytest.raises(lib.InvalidInput):
         services.report_progress(province.liaison, task, text="too much", progress=140)
     assert dict(TaskCount.objects.values_list("key", "n")) == before
+
+
+def test_the_ledger_counts_from_the_stored_rows_equal_a_live_count(province: Province) -> None:
+    """For every filter the stored counts can answer, and for those they cannot, the ledger's
+    numbers are the live count, for a reader of everything and for a liaison."""
+    import itertools
+
+    from luoshi.tasks.ledger import LedgerQuery, count_by_light, ledger_counts
+    from luoshi.tasks.permissions import visible_tasks
+
+    province.draft()
+    province.signed(province.city)
+    province.in_progress(province.county, deadline_days=2)
+    province.completed(province.health)
+    province.cancelled()
+    late = province.signed(province.city)
+    Task.objects.filter(pk=late.pk).update(light="red")  # as the daily pass would
+    counts.rebuild()
+    units = [None, province.root, province.city, province.health]
+    areas = [None, province.area]
+    for unit, area, status, light in itertools.product(units, areas, ["", "signed", "completed"],
+                                                       ["", "red", "green"]):
+        query = LedgerQuery(unit=unit, area=area, status=status, light=light)
+        for user in (province.supervisor, province.leader, province.city_liaison, province.secretary):
+            live = count_by_light(query.filter(visible_tasks(user)))
+            assert ledger_counts(user, query) == live, (user, unit, area, status, light)
+    soon = LedgerQuery(deadline_to=lib.today() + dt.timedelta(days=5))
+    assert ledger_counts(province.supervisor, soon) == count_by_light(soon.filter(Task.objects.all()))
+    assert ledger_counts(province.supervisor, LedgerQuery()).total == Task.objects.count() == 6
