@@ -303,6 +303,9 @@ LUOSHI_API_TOKEN_TOUCH_SECONDS = envint("LUOSHI_API_TOKEN_TOUCH_SECONDS", "60")
 # --- Search (luoshi/search) -----------------------------------------------------------------------
 # Hits per page of /search/ (counts per kind are always exact; see docs/search.md).
 LUOSHI_SEARCH_PAGE_SIZE = envint("LUOSHI_SEARCH_PAGE_SIZE", "20")
+# Beyond this many matches a search is not counted to the end: it shows the best among the
+# newest this many (luoshi/search/results.py), so a common word costs what a rare one does.
+LUOSHI_SEARCH_MAX_COUNTED = envint("LUOSHI_SEARCH_MAX_COUNTED", "1000")
 
 # --- Scale and deployment: database router, cache, file storage -----------------------------------
 # Several stateless app servers (gunicorn) share one PostgreSQL primary, optional read

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Max, Model, Q, QuerySet
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -81,11 +81,26 @@ class Results:
     counts: dict[str, int] = field(default_factory=dict)
     page: int = 1
     hits: list[Hit] = field(default_factory=list)
+    # More documents of the kind asked for match than are counted (LUOSHI_SEARCH_MAX_COUNTED):
+    # the hits are the best among the newest that many matches.
+    more: bool = False
+    # Whether `counts` holds every kind's exact number (False when one of them passed the cap).
+    all_counted: bool = True
 
     @property
     def total(self) -> int:
         """Hits across every kind."""
         return sum(self.counts.values())
+
+    def tab_count(self, kind: str) -> str:
+        """The number on a kind's tab ("" for all kinds): exact, "1000+" past the cap, or
+        blank when that kind was not counted."""
+        cap = settings.LUOSHI_SEARCH_MAX_COUNTED
+        if kind == self.kind and self.more:
+            return f"{cap}+"
+        if self.all_counted:
+            return str(self.counts.get(kind, 0) if kind else self.total)
+        return str(self.counts[kind]) if kind in self.counts else ""
 
     @property
     def count(self) -> int:
@@ -94,7 +109,8 @@ class Results:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // settings.LUOSHI_SEARCH_PAGE_SIZE))
+        shown = settings.LUOSHI_SEARCH_MAX_COUNTED if self.more else self.count
+        return max(1, -(-shown // settings.LUOSHI_SEARCH_PAGE_SIZE))
 
 
 def _load(documents: list[SearchDocument]) -> dict[tuple[str, int], Model]:
@@ -125,23 +141,59 @@ def _url(kind: str, obj: Model) -> str:
     return reverse("task_detail", args=[obj.task_id])  # type: ignore[attr-defined]
 
 
+# The first window of ids searched: a word in one document of 50 fills the cap in it.
+WINDOW_PER_MATCH = 50
+MIN_WINDOW = 10_000
+
+
+def _newest_matches(found: QuerySet[SearchDocument], cap: int) -> tuple[list[tuple[int, str]], bool]:
+    """(id, kind) of the newest `cap` matches, and whether there are more. A common word
+    matches a large share of a province's documents, and reading every match to count and
+    rank it grows with the table; so the newest ids are searched first, in windows that grow
+    fourfold until `cap` matches are found or the window holds every document."""
+    top = SearchDocument.objects.using(found.db).aggregate(top=Max("id"))["top"] or 0
+    window = max(cap * WINDOW_PER_MATCH, MIN_WINDOW)
+    while True:
+        bounded = top - window > 0
+        scope = found.filter(id__gt=top - window) if bounded else found
+        rows = sorted(scope.order_by().values_list("id", "kind"), reverse=True)
+        if len(rows) > cap or not bounded:
+            return rows[:cap], len(rows) > cap
+        window *= 4
+
+
 def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
     """The documents `user` may read that contain every term of `query`, best first, a
-    page at a time, with per-kind counts: two queries, plus one per kind on the page."""
+    page at a time, with per-kind counts. When more than LUOSHI_SEARCH_MAX_COUNTED match,
+    the counts are not known ("more") and the hits are the best among the newest matches."""
     results = Results(query=query, kind=kind if kind in Kind.values else "", terms=query_terms(query or ""))
     if not results.terms:
         return results
     found = _matching(visible_documents(user), results.terms)
-    rows = found.order_by().values_list("kind").annotate(n=Count("id"))
-    results.counts = {k: n for k, n in rows}
-    results.page = min(max(1, page), results.pages)
-    if not results.count:
-        return results
     if results.kind:
         found = found.filter(kind=results.kind)
+    cap = settings.LUOSHI_SEARCH_MAX_COUNTED
+    matches, results.more = _newest_matches(found, cap)
+    if results.more:
+        results.all_counted = False
+    else:
+        for _id, match_kind in matches:
+            results.counts[match_kind] = results.counts.get(match_kind, 0) + 1
+        if results.kind:  # the other tabs' numbers, counted the same way
+            others, more = _newest_matches(
+                _matching(visible_documents(user), results.terms).exclude(kind=results.kind), cap)
+            if more:
+                results.all_counted = False
+            else:
+                for _id, match_kind in others:
+                    results.counts[match_kind] = results.counts.get(match_kind, 0) + 1
+    results.page = min(max(1, page), results.pages)
+    if not matches:
+        return results
     size = settings.LUOSHI_SEARCH_PAGE_SIZE
     start = (results.page - 1) * size
-    documents = list(_ranked(found, results.terms).only("kind", "object_id", "title", "body")[start:start + size])
+    candidates = found.filter(id__in=[match_id for match_id, _kind in matches])
+    documents = list(_ranked(candidates, results.terms).only("kind", "object_id", "title", "body")[start:start + size])
     objects = _load(documents)
     for document in documents:
         obj = objects.get((document.kind, document.object_id))

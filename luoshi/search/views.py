@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,11 +28,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     else:
         query = (request.GET.get("q") or "")[:200]
     results = search(request.user, query, kind=kind, page=page) if query else Results(query="", kind=kind)  # type: ignore[arg-type]
-    tabs = [("", _("All"), results.total)] + [
-        (value, label, results.counts.get(value, 0)) for value, label in SearchDocument.Kind.choices
+    tabs = [("", _("All"), results.tab_count(""))] + [
+        (value, label, results.tab_count(value)) for value, label in SearchDocument.Kind.choices
     ]
     return render(request, "search/search.html", {
-        "form": form, "results": results, "tabs": tabs,
+        "form": form, "results": results, "tabs": tabs, "cap": settings.LUOSHI_SEARCH_MAX_COUNTED,
         "base_query": urlencode({"q": query}),
         "page_query": urlencode({"q": query, **({"kind": results.kind} if results.kind else {})}),
     })

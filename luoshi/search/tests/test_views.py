@@ -57,7 +57,7 @@ def test_it_shows_kinds_with_counts_and_highlights(province):
     html = response.content.decode()
     assert response.context["results"].counts == {"meeting": 1, "directive": 1, "task": 1}
     assert [(value, n) for value, _label, n in response.context["tabs"]] == [
-        ("", 3), ("meeting", 1), ("directive", 1), ("task", 1), ("report", 0)]
+        ("", "3"), ("meeting", "1"), ("directive", "1"), ("task", "1"), ("report", "0")]
     assert f'href="{task.get_absolute_url()}"' in html
     assert "<mark>安全</mark>生产大检查" in html
     assert f'href="{province.meeting.get_absolute_url()}#directive-1"' in html
@@ -123,3 +123,26 @@ def test_it_runs_the_same_queries_for_1_and_50_hits(province):
     add_meetings(province, 49)
     assert {kind: queries_for(client, kind) for kind in ["meeting", "directive", "task"]} == one
     assert queries_for(client) <= every
+
+
+def test_past_the_cap_it_shows_the_best_of_the_newest_matches(province, settings, monkeypatch):
+    """More matches than LUOSHI_SEARCH_MAX_COUNTED: counts read "2+", the hits come from the
+    newest two matches (found window by window), and the page says how to narrow the search."""
+    from luoshi.search import results as search_results
+
+    monkeypatch.setattr(search_results, "MIN_WINDOW", 1)
+    monkeypatch.setattr(search_results, "WINDOW_PER_MATCH", 1)
+    settings.LUOSHI_SEARCH_MAX_COUNTED = 2
+    old = province.in_progress(title="防汛检查 第一项")
+    newer = [province.in_progress(title=f"防汛检查 第{n}项") for n in "二三"]
+    found = search_results.search(province.supervisor, "防汛")
+    assert found.more and found.tab_count("") == "2+" and found.tab_count("task") == ""
+    assert old.pk not in {hit.object.pk for hit in found.hits if hit.kind == "task"}
+    only_tasks = search_results.search(province.supervisor, "防汛", kind="task")
+    assert only_tasks.more and only_tasks.tab_count("task") == "2+" and only_tasks.tab_count("meeting") == ""
+    assert {hit.object.pk for hit in only_tasks.hits} == {task.pk for task in newer}
+    page = client_for(province.supervisor).get(URL, {"q": "防汛", "kind": "task"}).content.decode()
+    assert "More than 2 results for “防汛”" in page and "Add a word to narrow the search." in page
+    one = search_results.search(province.supervisor, "第一项")
+    assert not one.more and one.all_counted and one.tab_count("") == "1"
+    assert [hit.object.pk for hit in one.hits] == [old.pk]
