@@ -141,8 +141,8 @@ def _url(kind: str, obj: Model) -> str:
     return reverse("task_detail", args=[obj.task_id])  # type: ignore[attr-defined]
 
 
-# The first window of ids searched: a word in one document of 50 fills the cap in it.
-WINDOW_PER_MATCH = 50
+# The first window of ids searched: a word in one document of 100 fills the cap in it.
+WINDOW_PER_MATCH = 100
 MIN_WINDOW = 10_000
 
 
