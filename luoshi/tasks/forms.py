@@ -37,17 +37,25 @@ class DateInput(forms.DateInput):
 
 class PlainSelect(forms.Select):
     """A select written out in Python rather than through a template per option: the same
-    HTML as Django's, for the ledger's filters, whose unit list is rendered on every request."""
+    HTML as Django's, for the unit lists that the ledger and the task page render on every
+    request (a province has hundreds of units)."""
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
                renderer: Any = None) -> SafeString:
-        chosen = "" if value is None else str(value)
-        final = format_html_join("", "{}", (
+        chosen = set(self.format_value(value))
+        final = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            final["multiple"] = True
+        written = format_html_join("", "{}", (
             (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-            for key, value in self.build_attrs(self.attrs, attrs).items() if value is not False))
+            for key, value in final.items() if value is not False))
         options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (option, " selected" if str(option) == chosen else "", label) for option, label in self.choices))
-        return format_html('<select name="{}"{}>{}</select>', name, final, options)
+            (option, " selected" if str(option) in chosen else "", label) for option, label in self.choices))
+        return format_html('<select name="{}"{}>{}</select>', name, written, options)
+
+
+class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
+    pass
 
 
 def _unit_label(unit: Unit) -> str:
@@ -200,11 +208,15 @@ def _units() -> QuerySet[Unit]:
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    widget = PlainSelect
+
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return _unit_label(obj)
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
+    widget = PlainSelectMultiple
+
     def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
         return _unit_label(obj)
 
@@ -214,7 +226,7 @@ class AssignForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PlainSelectMultiple(attrs={"size": 6}),
     )
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
@@ -281,7 +293,7 @@ class EditForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=PlainSelectMultiple(attrs={"size": 6}),
     )
     public = forms.BooleanField(label=_("Show on the public portal"), required=False)
     blocked = forms.BooleanField(label=_("Blocked (shows red until cleared)"), required=False)

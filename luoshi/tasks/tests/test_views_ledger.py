@@ -313,3 +313,36 @@ def test_the_plain_select_writes_what_djangos_select_writes(province):
             assert plain == squeeze(form[name]), name
     choices = [("a\"<", "<b>&"), ("x", "y")]
     assert 'value="a&quot;&lt;" selected>&lt;b&gt;&amp;</option>' in PlainSelect(choices=choices).render("f", 'a"<')
+
+
+def test_the_task_forms_unit_lists_write_what_djangos_selects_write(province):
+    """The assign and decompose forms' unit lists (one and several chosen, bound and not) match Django's HTML."""
+    import re
+
+    from django import forms as django_forms
+
+    from luoshi.tasks.forms import AssignForm, DecomposeForm, EditForm, PlainSelect
+
+    def squeeze(html: object) -> str:
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    task = province.assigned(cooperating_units=[province.health, province.city])
+    forms_to_check = [
+        AssignForm(task=task, user=province.supervisor),
+        AssignForm({"lead_unit": province.city.pk, "cooperating_units": [province.health.pk, "x"]},
+                   task=task, user=province.supervisor),
+        EditForm(task=task, user=province.supervisor),
+        DecomposeForm(task=task, user=province.supervisor),
+    ]
+    checked = 0
+    for form in forms_to_check:
+        form.is_bound and form.is_valid()
+        for name, field in form.fields.items():
+            if not isinstance(field.widget, PlainSelect):
+                continue
+            plain = squeeze(form[name])
+            django_class = django_forms.SelectMultiple if field.widget.allow_multiple_selected else django_forms.Select
+            field.widget = django_class(attrs=field.widget.attrs, choices=field.choices)
+            assert plain == squeeze(form[name]), name
+            checked += 1
+    assert checked >= 5
