@@ -346,3 +346,51 @@ def test_the_task_forms_unit_lists_write_what_djangos_selects_write(province):
             assert plain == squeeze(form[name]), name
             checked += 1
     assert checked >= 5
+
+
+# The row template ledger_rows was written from (luoshi/tasks/templatetags/ledger.py).
+ROW_TEMPLATE = """{% load i18n %}    {% translate 'Lead unit' as l_unit %}{% translate 'Cooperating units' as l_coop %}{% translate 'Deadline' as l_deadline %}{% translate 'Progress' as l_progress %}{% translate 'Status' as l_status %}{% translate 'Overdue' as l_overdue %}
+    <tbody>{% for task in tasks %}
+    <tr class="light-{{ task.light }}">
+      <td class="light-cell"><span class="dot {{ task.light }}" role="img" aria-label="{{ task.get_light_display }}" title="{{ task.get_light_display }}"></span></td>
+      <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:90 }}</a></td>
+      <td data-label="{{ l_unit }}">{{ task.lead_unit }}</td>
+      <td data-label="{{ l_coop }}" class="small">{% for unit in task.cooperating_units.all %}{{ unit }}{% if not forloop.last %}、{% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
+      <td data-label="{{ l_deadline }}" class="num">{{ task.deadline|date:"Y-m-d"|default:"—" }}</td>
+      <td data-label="{{ l_progress }}"><span class="progress-cell"><span class="bar {{ task.light }}" role="img" aria-label="{% blocktranslate with progress=task.progress %}{{ progress }}% done{% endblocktranslate %}"><span class="fill w{% widthratio task.progress 5 1 %}"></span></span><span class="num small">{{ task.progress }}%</span></span></td>
+      <td data-label="{{ l_status }}"><span class="badge s-{{ task.status }}">{{ task.get_status_display }}</span></td>
+      <td data-label="{{ l_overdue }}" class="num">{% if task.days_overdue %}<span class="overdue">{% blocktranslate count days=task.days_overdue %}{{ days }} day{% plural %}{{ days }} days{% endblocktranslate %}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
+    </tr>{% endfor %}</tbody>"""
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
+    """Overdue or not, with or without cooperating units and deadline, escaped titles: the same HTML."""
+    import re
+
+    from django.template import engines
+    from django.utils import translation
+
+    from luoshi.tasks.ledger import mark_overdue
+    from luoshi.tasks.templatetags.ledger import ledger_rows
+
+    province.signed(province.city, title="<b>防汛</b> & “flood” " + "长" * 100,
+                    cooperating_units=[province.health, province.emergency])
+    province.in_progress(progress=37)
+    late = province.signed(deadline_days=1)
+    Task.objects.filter(pk=late.pk).update(deadline=lib.today() - dt.timedelta(days=3), light="red")
+    one_day = province.signed(deadline_days=1)
+    Task.objects.filter(pk=one_day.pk).update(deadline=lib.today() - dt.timedelta(days=1))
+    Task.objects.filter(pk=province.draft().pk).update(deadline=None)
+    province.completed(province.health)
+
+    def squeeze(html: str) -> str:
+        return re.sub(r">\s+<", "><", html).strip()
+
+    with translation.override(language):
+        tasks = mark_overdue(Task.objects.select_related("lead_unit").prefetch_related("cooperating_units")
+                             .order_by("id"))
+        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": tasks})
+        written = "<tbody>" + ledger_rows(tasks) + "</tbody>"
+    assert squeeze(written) == squeeze(expected)
+    assert written.count("<tr") == 6 and "&lt;b&gt;防汛&lt;/b&gt;" in written
