@@ -158,3 +158,22 @@ def read_only_admin(model_admin: type) -> type:
     model_admin.has_change_permission = no  # type: ignore[attr-defined]
     model_admin.has_delete_permission = no  # type: ignore[attr-defined]
     return model_admin
+
+
+def reserve_ids(model: type, count: int, *, above: int = 0) -> list[int]:
+    """`count` ids for new rows of `model`, ascending, so that rows can name each other (or be
+    hashed) before they are inserted. PostgreSQL takes them from the table's sequence; SQLite
+    from max(id), which holds only while the caller keeps other writers out (one transaction
+    holding SQLite's write lock, or a lock every writer of the table takes first) and is raised
+    past `above`, the last id the caller already handed out."""
+    from django.db import connection
+
+    table = model._meta.db_table  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [table, count])
+            return sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # nosec B608 # the model's table, quoted
+        start = max(cursor.fetchone()[0] or 0, above) + 1
+    return list(range(start, start + count))

@@ -86,20 +86,6 @@ def verify_chain() -> ChainReport:
     return ChainReport(True, checked)
 
 
-def _reserve_ids(count: int) -> list[int]:
-    """Ids for `count` new events. Call it holding the head row's lock: every append takes
-    that lock before it inserts, so no other event can be given an id in between."""
-    table = AuditEvent._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           [table, count])
-            return sorted(row[0] for row in cursor.fetchall())
-        cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # nosec B608 # the model's table, quoted
-        start = (cursor.fetchone()[0] or 0) + 1
-        return list(range(start, start + count))
-
-
 def _insert(events: list[AuditEvent]) -> None:
     """One COPY on PostgreSQL: bulk_create's array parameters (quoted in Python, value by
     value) cost more there than hashing the events; bulk_create elsewhere."""
@@ -138,7 +124,7 @@ def record_events(
     label = _label(actor)
     prev_hash = head.last_hash
     events = []
-    for event_id, (obj, after) in zip(_reserve_ids(len(items)), items, strict=True):
+    for event_id, (obj, after) in zip(lib.reserve_ids(AuditEvent, len(items)), items, strict=True):
         event = AuditEvent(
             id=event_id, created_at=created_at, actor_id=actor_id, actor_label=label, verb=verb,
             object_type=obj._meta.label_lower, object_id=str(obj.pk), before=None, after=lib.jsonable(after),

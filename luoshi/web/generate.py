@@ -199,16 +199,9 @@ class Ids:
         return free.pop()
 
     def _reserve(self, model: type[models.Model], size: int) -> list[int]:
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                               [table, size])
-                return sorted(row[0] for row in cursor.fetchall())
-            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # nosec B608 # the model's table, quoted
-            start = max(cursor.fetchone()[0] or 0, self.last.get(model, 0)) + 1
-        self.last[model] = start + size - 1
-        return list(range(start, start + size))
+        ids = lib.reserve_ids(model, size, above=self.last.get(model, 0))
+        self.last[model] = ids[-1]
+        return ids
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
