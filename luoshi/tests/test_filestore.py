@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from luoshi import filestore
 from luoshi.search import indexing
@@ -46,7 +47,7 @@ def test_a_disk_that_cannot_be_written_is_a_clear_error(province, media):
     """The media root cannot be created (a file stands in its place): StoreUnavailable, nothing kept."""
     media.parent.mkdir(parents=True, exist_ok=True)
     media.write_bytes(b"not a folder")
-    with pytest.raises(filestore.StoreUnavailable, match="nothing was saved"):
+    with translation.override("en"), pytest.raises(filestore.StoreUnavailable, match="nothing was saved"):
         services.report_progress(province.liaison, province.signed(), text="t", progress=10, files=[pdf()])
     assert not ProgressReport.objects.exists()
 

@@ -7,6 +7,7 @@ import socket
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
 from luoshi.notifications import delivery, services, targets
@@ -16,6 +17,13 @@ from luoshi.tasks import services as task_services
 from luoshi.testing.fixtures import Province
 
 from .test_views import client_for
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """These tests read the refusal messages in English."""
+    with translation.override("en"):
+        yield
 
 REFUSED = [
     ("https://127.0.0.1/hook", "loopback"),
