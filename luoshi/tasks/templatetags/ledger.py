@@ -54,4 +54,4 @@ def ledger_rows(tasks: Iterable[Task]) -> SafeString:
                                 ngettext("%(days)s day", "%(days)s days", days) % {"days": days}) if days else _NONE,
             **labels,
         ))
-    return SafeString("".join(rows))
+    return format_html_join("", "{}", ((row,) for row in rows))
