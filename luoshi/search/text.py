@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -101,30 +102,21 @@ def query_terms(query: str) -> list[Term]:
     return list(terms.values())[:_MAX_TERMS]
 
 
-def _fts5_token(token: str, prefix: bool) -> str:
-    return f'"{token}"' + ("*" if prefix else "")
+def _boolean(terms: list[Term], token: Callable[[str, bool], str], both: str, either: str) -> str:
+    """Every term (AND) of any of its alternatives (OR), each alternative all of its tokens."""
+    return both.join(
+        "(" + either.join("(" + both.join(token(t, term.prefix) for t in alt) + ")" for alt in term.alternatives) + ")"
+        for term in terms)
 
 
 def fts5_expression(terms: list[Term]) -> str:
     """An FTS5 MATCH expression: ("安全" OR ("安全" AND …)) AND "safe"* …"""
-    parts = []
-    for term in terms:
-        options = ["(" + " AND ".join(_fts5_token(t, term.prefix) for t in alt) + ")" for alt in term.alternatives]
-        parts.append("(" + " OR ".join(options) + ")")
-    return " AND ".join(parts)
-
-
-def _ts_token(token: str, prefix: bool) -> str:
-    return f"'{token}'" + (":*" if prefix else "")
+    return _boolean(terms, lambda token, prefix: f'"{token}"' + ("*" if prefix else ""), " AND ", " OR ")
 
 
 def tsquery_expression(terms: list[Term]) -> str:
     """The same expression for PostgreSQL's to_tsquery('simple', …)."""
-    parts = []
-    for term in terms:
-        options = ["(" + " & ".join(_ts_token(t, term.prefix) for t in alt) + ")" for alt in term.alternatives]
-        parts.append("(" + " | ".join(options) + ")")
-    return " & ".join(parts)
+    return _boolean(terms, lambda token, prefix: f"'{token}'" + (":*" if prefix else ""), " & ", " | ")
 
 
 # --- highlighting ---------------------------------------------------------------------------
