@@ -114,7 +114,7 @@ class AccountCreateForm(RoleForm):
                                help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
                                validators=User._meta.get_field("username").validators)
     name = forms.CharField(label=_("Full name"), max_length=150)
-    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     field_order = ["username", "name", "role", "unit", "title", "email"]
