@@ -4,14 +4,17 @@ against the template these rows were written from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.urls import reverse
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
+from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
 
 register = template.Library()
@@ -29,6 +32,7 @@ _ROW = ('<tr class="light-{light}">\n'
         '      <td data-label="{l_status}"><span class="badge s-{status}">{status_label}</span></td>\n'
         '      <td data-label="{l_overdue}" class="num">{overdue}</td>\n'
         '    </tr>')
+TITLE_CHARS = 90
 _NONE = SafeString('<span class="muted">—</span>')
 
 
@@ -38,20 +42,40 @@ def ledger_rows(tasks: Iterable[Task]) -> SafeString:
     labels = {"l_unit": gettext("Lead unit"), "l_coop": gettext("Cooperating units"),
               "l_deadline": gettext("Deadline"), "l_progress": gettext("Progress"),
               "l_status": gettext("Status"), "l_overdue": gettext("Overdue")}
+    # The column labels go into the row's format once per page, escaped, not once per row.
+    row_format = _ROW
+    for name, text in labels.items():
+        row_format = row_format.replace("{" + name + "}", escape(text).replace("{", "{{").replace("}", "}}"))
+    # The labels once per page, not once per row (get_FOO_display rebuilds its dict each call).
+    light_labels = {value: str(label) for value, label in Task.Light.choices}
+    status_labels = {value: str(label) for value, label in Status.choices}
+    done = gettext("%(progress)s%% done")
+    url_of = _task_url()
     rows = []
     for task in tasks:
-        units = list(task.cooperating_units.all())
+        units = task.cooperating_units.all()
         days = getattr(task, "days_overdue", 0)
         rows.append(format_html(
-            _ROW, light=task.light, light_label=task.get_light_display(), url=task.get_absolute_url(),
-            title=Truncator(task.title).chars(90), lead_unit=task.lead_unit,
+            row_format, light=task.light, light_label=light_labels.get(task.light, task.light), url=url_of(task.pk),
+            title=_shortened(task.title), lead_unit=task.lead_unit,
             coop=format_html_join("、", "{}", ((unit,) for unit in units)) if units else _NONE,
             deadline=f"{task.deadline:%Y-%m-%d}" if task.deadline else "—",
-            progress_label=gettext("%(progress)s%% done") % {"progress": task.progress},
+            progress_label=done % {"progress": task.progress},
             width=round(task.progress / 5), progress=task.progress, status=task.status,
-            status_label=task.get_status_display(),
+            status_label=status_labels.get(task.status, task.status),
             overdue=format_html('<span class="overdue">{}</span>',
                                 ngettext("%(days)s day", "%(days)s days", days) % {"days": days}) if days else _NONE,
-            **labels,
         ))
     return format_html_join("", "{}", ((row,) for row in rows))
+
+
+def _shortened(title: str) -> str:
+    """Truncator(title).chars(90), which walks every character, only for titles that may be longer."""
+    return Truncator(title).chars(TITLE_CHARS) if len(title) > TITLE_CHARS else unicodedata.normalize("NFC", title)
+
+
+def _task_url() -> Callable[[int], str]:
+    """Task.get_absolute_url without a reverse() per row: the address of task 0, with its id."""
+    zero = reverse("task_detail", args=[0])
+    head, tail = zero.rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
