@@ -13,10 +13,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.html import format_html, format_html_join
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.ledger import SORT_LABELS, LedgerQuery
 from luoshi.tasks.lifecycle import Status
@@ -35,6 +36,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """Django's django/forms/widgets/attrs.html, in Python."""
+    return format_html_join("", "{}", (
+        (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
+        for key, value in attrs.items() if value is not False))
+
+
 class PlainSelect(forms.Select):
     """A select written out in Python rather than through a template per option: the same
     HTML as Django's, for the unit lists that the ledger and the task page render on every
@@ -46,26 +54,51 @@ class PlainSelect(forms.Select):
         final = self.build_attrs(self.attrs, attrs)
         if self.allow_multiple_selected:
             final["multiple"] = True
-        written = format_html_join("", "{}", (
-            (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-            for key, value in final.items() if value is not False))
         options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
             (option, " selected" if str(option) in chosen else "", label) for option, label in self.choices))
-        return format_html('<select name="{}"{}>{}</select>', name, written, options)
+        return format_html('<select name="{}"{}>{}</select>', name, _attributes(final), options)
+
+
+class PlainInput(forms.TextInput):
+    """Django's <input> (django/forms/widgets/input.html) written in Python, for the ledger's
+    filters, which every ledger page shows."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
+               renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
+                           _attributes(widget["attrs"]))
+
+
+class PlainDateInput(PlainInput, DateInput):
+    pass
 
 
 class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
     pass
 
 
+def _indented(path: str, name: str) -> str:
+    """A unit's name, indented by its depth in the tree (for the unit lists)."""
+    return "\u3000" * max(0, path.count("/") - 2) + name
+
+
 def _unit_label(unit: Unit) -> str:
-    depth = max(0, unit.path.count("/") - 2)
-    return "\u3000" * depth + unit.name
+    return _indented(unit.path, unit.name)
 
 
 # --- the ledger filters ---------------------------------------------------------------------
 
 RECENT_MEETINGS = 30
+UNIT_FIELDS = ("id", "code", "name_zh", "name_en", "path")
+AREA_FIELDS = ("id", "code", "name_zh", "name_en")
+
+
+def _chosen(model: Any, fields: tuple[str, ...], rows: dict[str, tuple[Any, ...]], code: str) -> Any:
+    """The unit or area a filter names, made from the row the form read; None when none is chosen."""
+    row = rows.get(code)
+    return None if row is None else model.from_db(None, fields, row)
 
 
 def meeting_label(meeting: Meeting) -> str:
@@ -76,7 +109,7 @@ class LedgerFilterForm(forms.Form):
     """The ledger's GET parameters. Unknown codes and bad dates become field errors."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
+                        widget=PlainInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
     unit = forms.ChoiceField(widget=PlainSelect, label=_("Lead unit (and below)"), required=False,
                              error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
     status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False,
@@ -90,11 +123,11 @@ class LedgerFilterForm(forms.Form):
     # A number, not a list of every meeting (there are thousands); the page suggests the
     # most recent ones and the other pages link here with ?meeting=<number>.
     meeting = forms.CharField(label=_("Meeting number"), required=False, max_length=20,
-                              widget=forms.TextInput(attrs={"list": "ledger-meetings", "inputmode": "numeric",
+                              widget=PlainInput(attrs={"list": "ledger-meetings", "inputmode": "numeric",
                                                             "autocomplete": "off"}))
-    deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=DateInput(),
+    deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
-    deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=DateInput(),
+    deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
                                   error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
     sort = forms.ChoiceField(widget=PlainSelect, label=_("Order"), required=False, choices=list(SORT_LABELS.items()),
                              error_messages={"invalid_choice": _("The ledger cannot be ordered by %(value)s.")})
@@ -102,10 +135,16 @@ class LedgerFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.units = {u.code: u for u in Unit.objects.only("code", "name_zh", "name_en", "path")}
-        self.areas = {a.code: a for a in PriorityArea.objects.all()}
-        self.fields["unit"].choices = [("", _("all units"))] + [(c, _unit_label(u)) for c, u in self.units.items()]
-        self.fields["area"].choices = [("", _("all areas"))] + [(c, a.name) for c, a in self.areas.items()]
+        # Rows, not model instances: every ledger page lists every unit and area. The one
+        # chosen becomes a model in query().
+        english = (get_language() or "").startswith("en")
+        self.units = {row[1]: row for row in Unit.objects.values_list(*UNIT_FIELDS)}
+        self.areas = {row[1]: row for row in PriorityArea.objects.values_list(*AREA_FIELDS)}
+        self.fields["unit"].choices = [("", _("all units"))] + [
+            (code, _indented(path, name_en if english else name_zh))
+            for _pk, code, name_zh, name_en, path in self.units.values()]
+        self.fields["area"].choices = [("", _("all areas"))] + [
+            (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
 
     def recent_meetings(self) -> list[tuple[int, str]]:
         """(number, label) of the meetings recorded last, suggested under the meeting field."""
@@ -139,8 +178,8 @@ class LedgerFilterForm(forms.Form):
         """The validated filters; call after is_valid()."""
         data = self.cleaned_data
         query = LedgerQuery(
-            unit=self.units.get(data["unit"]), status=data["status"], light=data["light"],
-            area=self.areas.get(data["area"]), meeting=data["meeting"],
+            unit=_chosen(Unit, UNIT_FIELDS, self.units, data["unit"]), status=data["status"], light=data["light"],
+            area=_chosen(PriorityArea, AREA_FIELDS, self.areas, data["area"]), meeting=data["meeting"],
             deadline_from=data["deadline_from"], deadline_to=data["deadline_to"],
             q=data["q"].strip(), sort=data["sort"] or "deadline",
         )

@@ -9,11 +9,11 @@ from collections.abc import Callable, Iterable
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 
+from luoshi.html import escaped, format_html, format_html_join
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
 
@@ -45,7 +45,7 @@ def ledger_rows(tasks: Iterable[Task]) -> SafeString:
     # The column labels go into the row's format once per page, escaped, not once per row.
     row_format = _ROW
     for name, text in labels.items():
-        row_format = row_format.replace("{" + name + "}", escape(text).replace("{", "{{").replace("}", "}}"))
+        row_format = row_format.replace("{" + name + "}", escaped(text).replace("{", "{{").replace("}", "}}"))
     # The labels once per page, not once per row (get_FOO_display rebuilds its dict each call).
     light_labels = {value: str(label) for value, label in Task.Light.choices}
     status_labels = {value: str(label) for value, label in Status.choices}

@@ -291,25 +291,41 @@ def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
     assert ("Meeting number", "2022-10-07 省政府第1次常务会议") in response.context["query"].applied
 
 
-def test_the_plain_select_writes_what_djangos_select_writes(province):
-    """The ledger's fast select gives the same HTML as Django's, selection, escaping and errors included."""
+def test_the_plain_widgets_write_what_djangos_widgets_write(province, client):
+    """The ledger's fast selects and inputs, and the labels the page writes, give the same HTML as
+    Django's, selection, values, escaping and errors included."""
     import re
 
     from django import forms as django_forms
 
-    from luoshi.tasks.forms import LedgerFilterForm, PlainSelect
+    from luoshi.tasks.forms import (
+        DateInput,
+        LedgerFilterForm,
+        PlainDateInput,
+        PlainInput,
+        PlainSelect,
+    )
 
     def squeeze(html: str) -> str:
         return re.sub(r">\s+<", "><", str(html)).strip()
 
-    for data in [{"unit": province.root.code, "sort": "deadline"}, {"unit": "NO-SUCH", "light": "red"}, {}]:
+    client.force_login(province.supervisor)
+    for data in [{"unit": province.root.code, "sort": "deadline", "q": 'a "<b>" & c', "deadline_from": "2026-01-02"},
+                 {"unit": "NO-SUCH", "light": "red", "meeting": "x<", "deadline_to": "2026-13-01"}, {}]:
+        page = squeeze(client.get(reverse("ledger"), data).content.decode())
         form = LedgerFilterForm(data)
         form.is_valid()
-        for name in ["unit", "status", "light", "area", "sort"]:
-            field = form.fields[name]
-            assert isinstance(field.widget, PlainSelect)
+        for name, field in form.fields.items():
+            assert squeeze(form[name].label_tag()) in page, name
             plain = squeeze(form[name])
-            field.widget = django_forms.Select(choices=field.choices)
+            assert plain in page, name
+            if isinstance(field.widget, PlainSelect):
+                field.widget = django_forms.Select(choices=field.choices)
+            elif isinstance(field.widget, PlainDateInput):
+                field.widget = DateInput(attrs=field.widget.attrs)
+            else:
+                assert isinstance(field.widget, PlainInput), name
+                field.widget = django_forms.TextInput(attrs={"type": field.widget.input_type, **field.widget.attrs})
             assert plain == squeeze(form[name]), name
     choices = [("a\"<", "<b>&"), ("x", "y")]
     assert 'value="a&quot;&lt;" selected>&lt;b&gt;&amp;</option>' in PlainSelect(choices=choices).render("f", 'a"<')
