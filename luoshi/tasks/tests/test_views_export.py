@@ -80,3 +80,22 @@ def test_it_requires_login_and_get(province):
     """Anonymous visitors go to the login page; POST is refused."""
     assert Client().get(EXPORT).status_code == 302
     assert client_for(province.supervisor).post(EXPORT).status_code == 405
+
+
+def test_it_runs_the_same_queries_for_one_row_and_twenty(province):
+    """The export reads the listed columns with the rows: no query per task."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(province.supervisor)
+    province.assigned(title="task 0", cooperating_units=[province.health], person_responsible="Li Hua")
+    client.get(EXPORT)  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        assert len(rows_of(client.get(EXPORT))) == 5
+    for i in range(1, 20):
+        task = province.signed(title=f"task {i}", cooperating_units=[province.health, province.city])
+        services.report_progress(province.liaison_of(task), task, text=f"report {i}", progress=10)
+    with CaptureQueriesContext(connection) as twenty:
+        rows = rows_of(client.get(EXPORT))
+    assert len(rows) == 24 and {row[10] for row in rows[5:]} >= {"report 1", "report 19"}
+    assert len(twenty.captured_queries) == len(one.captured_queries)
