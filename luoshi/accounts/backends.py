@@ -1,10 +1,12 @@
 """Django's model backend, refusing locked usernames before any password is checked, so a
-locked account stays locked on every login path (the login page, the admin, client.login)."""
+locked account stays locked on every login path (the login page, the admin, client.login).
+The signed-in user is read with their unit, which every page shows and permissions check."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -17,3 +19,12 @@ class LockoutBackend(ModelBackend):
         if username and is_locked(username):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+    def get_user(self, user_id: Any) -> Any:
+        """ModelBackend.get_user, with the user's unit in the same query."""
+        model = get_user_model()
+        try:
+            user = model._default_manager.select_related("unit").get(pk=user_id)
+        except model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -106,11 +106,15 @@ def visible_tasks(user: User) -> QuerySet[Task]:
     return tasks.none()
 
 
+# Read with a task wherever one task is shown or acted on (the task page uses each).
+TASK_RELATED = ("lead_unit", "parent__lead_unit", "directive__meeting")
+
+
 def get_task_for_user(user: User, pk: int | str, action: str | None = None) -> Task:
     """The task, if `user` may see it (and take `action` on it); else NotFound, whether
     it does not exist or is not theirs: the two look the same."""
     try:
-        task = visible_tasks(user).select_related("lead_unit", "parent__lead_unit").get(pk=pk)
+        task = visible_tasks(user).select_related(*TASK_RELATED).get(pk=pk)
     except (Task.DoesNotExist, ValueError):
         raise NotFound("task") from None
     if action is not None and not can(user, action, task):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -41,6 +42,7 @@ from luoshi.tasks.lifecycle import Action, Status, allowed_actions, next_status
 from luoshi.tasks.models import Evidence, ProgressReport, Task
 from luoshi.tasks.permissions import (
     OUTSIDE_LIFE_CYCLE,
+    TASK_RELATED,
     can,
     get_task_for_user,
     may_offer,
@@ -259,10 +261,9 @@ def _shown(key: str, value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
-def _timeline(task: Task) -> list[dict[str, Any]]:
+def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]:
     """Reports, urges, escalations, instructions and this task's audit events, newest first."""
     entries: list[dict[str, Any]] = []
-    reports = task.reports.select_related("unit", "author", "reviewed_by").prefetch_related("evidence")
     for report in reports:
         entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
     for urge in task.urges.select_related("by", "to_unit"):
@@ -292,17 +293,21 @@ def _panels(request: HttpRequest, task: Task, failed: ActionPanel | None = None)
     return panels
 
 
-def _pending_reviews(request: HttpRequest, task: Task) -> list[ProgressReport]:
+def _pending_reviews(request: HttpRequest, task: Task, reports: list[ProgressReport]) -> list[ProgressReport]:
     if not can(_user(request), Action.APPROVE, task):
         return []
-    return list(task.reports.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
-                .select_related("unit", "author").prefetch_related("evidence"))
+    return [report for report in reports
+            if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion]
 
 
 def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None = None,
-                    review_error: tuple[int, str, str] | None = None) -> dict[str, Any]:
-    task = Task.objects.select_related("lead_unit", "parent__lead_unit", "directive__meeting").prefetch_related(
-        "cooperating_units", "priority_areas").get(pk=task.pk)
+                    review_error: tuple[int, str, str] | None = None, *, reload: bool = True) -> dict[str, Any]:
+    """What the task page shows. The task is read again, since an action may just have
+    changed it, unless the caller has just read it (reload=False)."""
+    if reload:
+        task = Task.objects.select_related(*TASK_RELATED).get(pk=task.pk)
+    prefetch_related_objects([task], "cooperating_units", "priority_areas")
+    reports = list(task.reports.select_related("unit", "author", "reviewed_by").prefetch_related("evidence"))
     children = mark_overdue(task.children.select_related("lead_unit").order_by("deadline", "id"))
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
@@ -313,9 +318,9 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
         "children": children,
         "child_weight": child_weight,
         "milestones": list(task.milestones.all()),
-        "timeline": _timeline(task),
+        "timeline": _timeline(task, reports),
         "panels": _panels(request, task, failed),
-        "pending_reviews": _pending_reviews(request, task),
+        "pending_reviews": _pending_reviews(request, task, reports),
         "review_error": review_error,
         "today": lib.today(),
     }
@@ -326,9 +331,10 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
     if _is_htmx(request):
-        response = render(request, "tasks/_task_body.html", _detail_context(request, task) | {"is_fragment": True})
+        response = render(request, "tasks/_task_body.html",
+                          _detail_context(request, task, reload=False) | {"is_fragment": True})
     else:
-        response = render(request, "tasks/task_detail.html", _detail_context(request, task))
+        response = render(request, "tasks/task_detail.html", _detail_context(request, task, reload=False))
     patch_vary_headers(response, ["HX-Request"])
     return response
 
