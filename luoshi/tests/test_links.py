@@ -1,0 +1,25 @@
+"""links.numbered gives what reverse() gives, for any id and under a script prefix."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse, set_script_prefix
+
+from luoshi.links import numbered
+
+
+@pytest.mark.parametrize("name", ["task_detail", "meeting_detail", "api:task"])
+@pytest.mark.parametrize("prefix", ["/", "/luoshi/"])
+def test_numbered_is_reverse(name, prefix):
+    set_script_prefix(prefix)
+    try:
+        url = numbered(name)
+        for pk in [1, 7, 10, 2**31, 2**63 - 1, "42"]:
+            assert url(pk) == reverse(name, args=[pk])  # type: ignore[arg-type]
+    finally:
+        set_script_prefix("/")
+
+
+def test_numbered_refuses_what_is_not_an_id():
+    with pytest.raises(ValueError):
+        numbered("task_detail")("1/../../admin")  # type: ignore[arg-type]
