@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lifecycle import WORKING, Status
 
 
 class Task(models.Model):
@@ -84,6 +84,10 @@ class Task(models.Model):
             models.Index(Coalesce("deadline", models.Value(dt.date(9999, 12, 31))), "id", name="tasks_deadline_sort_idx"),
             # Counting one unit's tasks of one light when the stored counts do not apply.
             models.Index(fields=["lead_unit", "light"]),
+            # The most severe working tasks, by deadline (the leader's stocktake and risks, the
+            # liaison's list): only the working tasks are indexed.
+            models.Index(fields=["light", "deadline", "id"], name="tasks_working_light_idx",
+                         condition=models.Q(status__in=sorted(WORKING))),
         ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from luoshi import lib
@@ -198,15 +198,15 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
         .filter(Q(red__gt=0) | Q(amber__gt=0) | Q(green__gt=0))
         .order_by("-red", "-amber", "path")[:TOP_UNITS]
     )
-    # The oldest pending reports, and how many there are up to the cap, in one query: the
-    # window counts only the first PENDING_COUNT_CAP + 1 (the partial index hands them over).
-    # Every task is visible to this user, so the reports need no join to be filtered.
-    oldest = (ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
-              .order_by("submitted_at", "id").values("pk")[:PENDING_COUNT_CAP + 1])
-    pending, pending_count = _windowed(
-        ProgressReport.objects.filter(pk__in=oldest).select_related("task", "unit").order_by("submitted_at", "id"),
-        LIST_LIMIT,
-    )
+    # How many reports wait, up to the cap, then the oldest few with their tasks: the ids come
+    # off the partial index alone. (Counted by a window over the joined rows, the database
+    # joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.) Every task is visible to
+    # this user, so the reports need no join to be filtered.
+    oldest = list(ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
+                  .order_by("submitted_at", "id").values_list("pk", flat=True)[:PENDING_COUNT_CAP + 1])
+    pending_count = len(oldest)
+    pending = list(ProgressReport.objects.filter(pk__in=oldest[:LIST_LIMIT]).select_related("task", "unit")
+                   .order_by("submitted_at", "id"))
     requests = list(
         tasks.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
         .order_by("updated_at", "id")[:LIST_LIMIT]
@@ -365,6 +365,19 @@ class Stocktake:
     lights: dict[str, int]
 
 
+def _most_severe(working: QuerySet[Task], row: AreaRow) -> list[Task]:
+    """The area's first STOCKTAKE_PER_AREA working tasks: red, then amber, then green, each by
+    deadline (undated last) and id. The stored counts say how many of each light the area has,
+    so each light that can contribute costs one query that stops at what it needs (ranked in
+    one query with a window, every working task of every area was sorted: 1.2 s at 10⁶)."""
+    found: list[Task] = []
+    for light in LIGHTS:
+        need = min(STOCKTAKE_PER_AREA - len(found), getattr(row, light))
+        if need > 0:
+            found += working.filter(light=light, priority_areas=row.area)[:need]
+    return found
+
+
 def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
     """Each priority area's top-level working tasks with their trajectory, and the top risks.
 
@@ -372,29 +385,16 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
     if not user.reads_everything:
         raise PermissionError("the stocktake counts every task")
     today = today or lib.today()
-    tasks = visible_tasks(user)
+    working = (visible_tasks(user).filter(status__in=WORKING_STATUSES).select_related("lead_unit")
+               .order_by(F("deadline").asc(nulls_last=True), "id"))
     rows = area_rows()
-    through = Task.priority_areas.through
-    severity = Case(
-        When(task__light="red", then=Value(0)), When(task__light="amber", then=Value(1)),
-        default=Value(2), output_field=IntegerField(),
-    )
-    links = (
-        through.objects.filter(task__in=tasks.filter(status__in=WORKING_STATUSES))
-        .annotate(rank=Window(RowNumber(), partition_by=[F("priorityarea_id")],
-                              order_by=[severity.asc(), F("task__deadline").asc(nulls_last=True), F("task_id").asc()]))
-        .filter(rank__lte=STOCKTAKE_PER_AREA)
-        .select_related("task__lead_unit")
-        .order_by("priorityarea_id", "rank")
-    )
-    by_area: dict[int, list[Trajectory]] = {}
-    for link in links:
-        by_area.setdefault(link.priorityarea_id, []).append(_trajectory(link.task, today))
-    areas = [StocktakeArea(row, by_area.get(row.area.pk, [])) for row in rows if row.area is not None]
-    candidates = (
-        tasks.filter(status__in=WORKING_STATUSES, light__in=["red", "amber"]).select_related("lead_unit")
-        .annotate(severity=SEVERITY).order_by("severity", F("deadline").asc(nulls_last=True), "id")[:TOP_RISKS * 5]
-    )
+    areas = [StocktakeArea(row, [_trajectory(task, today) for task in _most_severe(working, row)])
+             for row in rows if row.area is not None]
+    # The risks are among the most severe red, then amber, tasks (red first, by deadline).
+    wanted = TOP_RISKS * 5
+    candidates = list(working.filter(light="red")[:wanted])
+    if len(candidates) < wanted:
+        candidates += working.filter(light="amber")[:wanted - len(candidates)]
     risks = sorted(
         (_trajectory(task, today) for task in candidates),
         key=lambda t: (0 if t.task.light == "red" else 1, -t.days_overdue, -t.gap, t.task.pk),

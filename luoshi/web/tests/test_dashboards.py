@@ -257,3 +257,28 @@ def test_a_long_queue_of_reports_is_counted_up_to_a_cap(province, monkeypatch):
     assert len(board.pending_reports) == 3 and board.awaiting_review_label == "2+"
     page = client_for(province.supervisor).get(reverse("home"), headers={"Accept-Language": "en"}).content.decode()
     assert "(2+)" in page
+
+
+def test_the_stocktake_lists_each_areas_most_severe_tasks_first(province, monkeypatch):
+    """Red before amber before green, then by deadline (undated last) and id: the first few of
+    every working task of the area sorted that way, finished tasks left out."""
+    from luoshi.meetings.models import PriorityArea
+    from luoshi.tasks import counts
+
+    monkeypatch.setattr(dashboards, "STOCKTAKE_PER_AREA", 4)
+    first = PriorityArea.objects.order_by("code").first()
+    second = PriorityArea.objects.create(code="ZZ-SECOND", name_zh="第二", name_en="Second")
+    today = lib.today()
+    for i in range(30):
+        task = province.completed() if i % 10 == 9 else province.in_progress()
+        task.priority_areas.set([[first], [second], [first, second]][i % 3])
+        deadline = None if i % 7 == 0 else today + dt.timedelta(days=(i * 5) % 11 - 4)
+        Task.objects.filter(pk=task.pk).update(light=["red", "amber", "green"][(i * 7) % 3], deadline=deadline)
+    counts.rebuild()
+    severity = {"red": 0, "amber": 1, "green": 2}
+    areas = {item.row.area.pk: item for item in dashboards.leader_stocktake(province.leader).areas}
+    for area in (first, second):
+        working = [t for t in Task.objects.filter(priority_areas=area) if t.status != "completed"]
+        working.sort(key=lambda t: (severity[t.light], t.deadline is None, t.deadline or today, t.pk))
+        assert [item.task.pk for item in areas[area.pk].items] == [t.pk for t in working[:4]]
+        assert areas[area.pk].more == len(working) - 4
