@@ -134,13 +134,61 @@ def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
     return LightCounts(**{light: counts[light] or 0 for light in LIGHTS})
 
 
+def _sums(rows: QuerySet[TaskCount]) -> LightCounts:
+    sums = rows.aggregate(**{light: Sum("n", filter=Q(light=light)) for light in LIGHTS})
+    return LightCounts(**{light: sums[light] or 0 for light in LIGHTS})
+
+
+def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[str] = (),
+                   light: str = "") -> LightCounts:
+    """How many tasks a liaison sees, by light, optionally only those led by `unit` and below,
+    in `statuses`, of `light`. A liaison sees the tasks led by their unit and the units below
+    it, and those their units cooperate on: the led ones are summed from the stored counts,
+    only the others are counted live, from the cooperation links of the liaison's units."""
+    assert user.unit is not None
+    own = user.unit.path
+    statuses = list(statuses)
+    # The led tasks that pass a unit filter are those led in the narrower of the two subtrees.
+    scope: str | None
+    if unit is None or own.startswith(unit.path):
+        scope = own  # the filter names the liaison's unit or one above it
+    elif unit.path.startswith(own):
+        scope = unit.path  # a unit below the liaison's
+    else:
+        scope = None  # elsewhere: only tasks they cooperate on
+    led = LightCounts(0, 0, 0)
+    if scope is not None:
+        rows = TaskCount.objects.filter(kind=TaskCount.Kind.UNIT, unit__path__startswith=scope)
+        if statuses:
+            rows = rows.filter(status__in=statuses)
+        if light:
+            rows = rows.filter(light=light)
+        led = _sums(rows)
+    if unit is not None and unit.path.startswith(own):
+        return led  # every task led there is led in the liaison's subtree: none only cooperated on
+    others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
+    if unit is not None:
+        others = others.filter(lead_unit__path__startswith=unit.path)
+    if statuses:
+        others = others.filter(status__in=statuses)
+    if light:
+        others = others.filter(light=light)
+    live = others.aggregate(**{name: Count("id", filter=Q(light=name), distinct=True) for name in LIGHTS})
+    return LightCounts(**{name: getattr(led, name) + (live[name] or 0) for name in LIGHTS})
+
+
 def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
-    """How many of the tasks the user sees pass the filters, by light. For readers of every
-    task whose filters the stored counts are keyed by (unit or area, status, light) this sums
-    a few TaskCount rows (luoshi/tasks/counts.py keeps them exact) instead of counting the
-    tasks table; anything else is counted live."""
-    stored = (user.is_active and user.reads_everything and not (query.unit and query.area)
-              and not (query.meeting or query.deadline_from or query.deadline_to or query.q))
+    """How many of the tasks the user sees pass the filters, by light. When the filters are
+    among those the stored counts are keyed by (unit or area, status, light), this sums a few
+    TaskCount rows (luoshi/tasks/counts.py keeps them exact) instead of counting the tasks
+    table: for readers of every task, and for liaisons (liaison_counts); anything else is
+    counted live."""
+    simple = not (query.meeting or query.deadline_from or query.deadline_to or query.q)
+    if (simple and user.is_active and user.role == User.Role.LIAISON and user.unit is not None
+            and query.area is None and not user.reads_everything):
+        return liaison_counts(user, unit=query.unit, statuses=[query.status] if query.status else [],
+                              light=query.light)
+    stored = simple and user.is_active and user.reads_everything and not (query.unit and query.area)
     if not stored:
         return count_by_light(query.filter(visible_tasks(user)))
     rows = TaskCount.objects.filter(kind=TaskCount.Kind.AREA if query.area else TaskCount.Kind.UNIT)
@@ -152,8 +200,7 @@ def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
         rows = rows.filter(status=query.status)
     if query.light:
         rows = rows.filter(light=query.light)
-    sums = rows.aggregate(**{light: Sum("n", filter=Q(light=light)) for light in LIGHTS})
-    return LightCounts(**{light: sums[light] or 0 for light in LIGHTS})
+    return _sums(rows)
 
 
 class CountedPaginator(Paginator):

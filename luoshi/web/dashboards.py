@@ -25,6 +25,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks import lights
+from luoshi.tasks.ledger import liaison_counts
 from luoshi.tasks.lifecycle import WORKING, Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount, Urge
 from luoshi.tasks.permissions import visible_tasks
@@ -43,6 +44,7 @@ STOCKTAKE_PER_AREA = 12
 # backlog of a hundred thousand would make every visit pay for it).
 PENDING_COUNT_CAP = 1000
 TOP_RISKS = 8
+UNIT_TASKS = 50  # the liaison's list of their units' work
 
 # Red before amber before green, in SQL, so lists can be ordered by severity.
 SEVERITY = Case(
@@ -282,10 +284,9 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
         return LiaisonInbox(None, dict.fromkeys(LIGHTS, 0), [], 0, [], [], [], [], 0)
     tasks = visible_tasks(user)
     led = tasks.filter(lead_unit__path__startswith=unit.path)
-    counts = tasks.aggregate(**_light_counts())
-    to_sign, to_sign_count = _windowed(
-        led.filter(status=Status.ASSIGNED).select_related("lead_unit").order_by("deadline", "id"), LIST_LIMIT,
-    )
+    counts = liaison_counts(user, statuses=WORKING_STATUSES)
+    to_sign_count = liaison_counts(user, unit=unit, statuses=[Status.ASSIGNED]).total
+    to_sign = list(led.filter(status=Status.ASSIGNED).select_related("lead_unit").order_by("deadline", "id")[:LIST_LIMIT])
     rules = lights.LightRules.from_settings()
     reports_due = []
     for task in _report_candidates(led, today).select_related("lead_unit").order_by("since", "id")[:50]:
@@ -309,17 +310,20 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
                             created_at__gte=lib.now() - dt.timedelta(days=URGE_WINDOW_DAYS))
         .select_related("task", "to_unit").order_by("-created_at")[:LIST_LIMIT]
     )
-    unit_tasks, task_count = _windowed(
-        tasks.filter(status__in=WORKING_STATUSES).select_related("lead_unit")
-        .annotate(severity=SEVERITY).order_by("severity", F("deadline").asc(nulls_last=True), "id"),
-        50,
-    )
+    # The 50 most severe working tasks, light by light (the counts say how many of each).
+    working = (tasks.filter(status__in=WORKING_STATUSES).select_related("lead_unit")
+               .order_by(F("deadline").asc(nulls_last=True), "id"))
+    unit_tasks: list[Task] = []
+    for light in LIGHTS:
+        need = min(UNIT_TASKS - len(unit_tasks), getattr(counts, light))
+        if need > 0:
+            unit_tasks += working.filter(light=light)[:need]
     for task in unit_tasks:
         task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]
     return LiaisonInbox(
-        unit=unit, lights={light: counts[light] for light in LIGHTS},
+        unit=unit, lights={light: getattr(counts, light) for light in LIGHTS},
         to_sign=to_sign, to_sign_count=to_sign_count, reports_due=reports_due[:LIST_LIMIT],
-        returned=returned, urges=urges, tasks=unit_tasks, task_count=task_count,
+        returned=returned, urges=urges, tasks=unit_tasks, task_count=counts.total,
     )
 
 

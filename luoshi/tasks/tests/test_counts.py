@@ -136,15 +136,21 @@ def test_the_ledger_counts_from_the_stored_rows_equal_a_live_count(province: Pro
     province.cancelled()
     late = province.signed(province.city)
     Task.objects.filter(pk=late.pk).update(light="red")  # as the daily pass would
+    # Cooperation across the tree: a liaison sees these without leading them.
+    province.signed(province.health, cooperating_units=[province.county, province.city])
+    province.in_progress(province.emergency, cooperating_units=[province.health])
+    province.assigned(province.city, cooperating_units=[province.county, province.emergency])
     counts.rebuild()
-    units = [None, province.root, province.city, province.health]
+    units = [None, province.root, province.city, province.county, province.health]
     areas = [None, province.area]
+    liaisons = (province.city_liaison, province.county_liaison, province.liaison, province.other_liaison)
     for unit, area, status, light in itertools.product(units, areas, ["", "signed", "completed"],
                                                        ["", "red", "green"]):
         query = LedgerQuery(unit=unit, area=area, status=status, light=light)
-        for user in (province.supervisor, province.leader, province.city_liaison, province.secretary):
+        for user in (province.supervisor, province.leader, province.secretary, *liaisons):
             live = count_by_light(query.filter(visible_tasks(user)))
             assert ledger_counts(user, query) == live, (user, unit, area, status, light)
     soon = LedgerQuery(deadline_to=lib.today() + dt.timedelta(days=5))
     assert ledger_counts(province.supervisor, soon) == count_by_light(soon.filter(Task.objects.all()))
-    assert ledger_counts(province.supervisor, LedgerQuery()).total == Task.objects.count() == 6
+    assert ledger_counts(province.supervisor, LedgerQuery()).total == Task.objects.count() == 9
+    assert ledger_counts(province.county_liaison, LedgerQuery(unit=province.health)).total == 1
