@@ -180,6 +180,11 @@ class ProgressReport(models.Model):
             # The oldest reports awaiting review (dashboard): only the pending ones are indexed.
             models.Index(fields=["submitted_at", "id"], name="tasks_report_pending_idx",
                          condition=models.Q(outcome="pending", asks_completion=False)),
+            # The reports returned to a liaison's units, or on the tasks they lead (their inbox).
+            models.Index(fields=["unit", "reviewed_at"], name="tasks_report_returned_unit_idx",
+                         condition=models.Q(outcome="returned")),
+            models.Index(fields=["task", "reviewed_at"], name="tasks_report_returned_task_idx",
+                         condition=models.Q(outcome="returned")),
         ]
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
