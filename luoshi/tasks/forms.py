@@ -103,7 +103,11 @@ def _chosen(model: Any, fields: tuple[str, ...], rows: dict[str, tuple[Any, ...]
 
 
 def meeting_label(meeting: Meeting) -> str:
-    return f"{meeting.date:%Y-%m-%d} {meeting.title}" if meeting.date else meeting.title
+    return _dated(meeting.title, meeting.date)
+
+
+def _dated(title: str, date: dt.date | None) -> str:
+    return f"{date:%Y-%m-%d} {title}" if date else title
 
 
 class LedgerFilterForm(forms.Form):
@@ -149,8 +153,8 @@ class LedgerFilterForm(forms.Form):
 
     def recent_meetings(self) -> list[tuple[int, str]]:
         """(number, label) of the meetings recorded last, suggested under the meeting field."""
-        meetings = Meeting.objects.only("title", "date").order_by("-id")[:RECENT_MEETINGS]
-        return [(m.pk, meeting_label(m)) for m in meetings]
+        meetings = Meeting.objects.order_by("-id").values_list("id", "title", "date")[:RECENT_MEETINGS]
+        return [(pk, _dated(title, date)) for pk, title, date in meetings]
 
     def clean_meeting(self) -> Meeting | None:
         value = self.cleaned_data["meeting"].strip()

@@ -135,8 +135,9 @@ def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
 
 
 def _sums(rows: QuerySet[TaskCount]) -> LightCounts:
-    sums = rows.aggregate(**{light: Sum("n", filter=Q(light=light)) for light in LIGHTS})
-    return LightCounts(**{light: sums[light] or 0 for light in LIGHTS})
+    """The stored counts of `rows`, by light (grouped in SQL: cheaper to build than a filtered sum per light)."""
+    sums = dict(rows.order_by().values_list("light").annotate(total=Sum("n")))
+    return LightCounts(**{light: sums.get(light) or 0 for light in LIGHTS})
 
 
 def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[str] = (),
