@@ -33,7 +33,7 @@ from luoshi.links import numbered
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import services
-from luoshi.tasks.ledger import LedgerQuery, ledger_counts
+from luoshi.tasks.ledger import LedgerQuery, TaskRow, UnitName, ledger_counts, task_rows
 from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
@@ -93,7 +93,7 @@ def _page_links(request: HttpRequest, page: int, page_size: int, count: int) -> 
     }
 
 
-def _unit(unit: Unit) -> dict[str, str]:
+def _unit(unit: Unit | UnitName) -> dict[str, str]:
     return {"code": unit.code, "name": unit.name}
 
 
@@ -130,12 +130,12 @@ def _task_urls(request: HttpRequest) -> Callable[[int], str]:
     return lambda pk: origin + path(pk)
 
 
-def _task_summary(request: HttpRequest, task: Task, url: Callable[[int], str] | None = None) -> dict[str, Any]:
+def _task_summary(request: HttpRequest, task: TaskRow, url: Callable[[int], str] | None = None) -> dict[str, Any]:
     return {
         "id": task.pk, "url": (url or _task_urls(request))(task.pk),
         "title": task.title, "status": task.status, "light": task.light, "progress": task.progress,
         "deadline": task.deadline, "lead_unit": _unit(task.lead_unit),
-        "cooperating_units": [_unit(u) for u in task.cooperating_units.all()],
+        "cooperating_units": [_unit(u) for u in task.cooperating_units],
         "person_responsible": task.person_responsible, "parent": task.parent_id,
         "directive": task.directive_id, "version": task.version, "updated_at": task.updated_at,
     }
@@ -178,7 +178,7 @@ def list_tasks(
     )
     counts = ledger_counts(user, query)
     start = (page - 1) * page_size
-    rows = query.tasks_for(user)[start:start + page_size] if start < counts.total else []
+    rows = task_rows(query.tasks_for(user)[start:start + page_size]) if start < counts.total else []
     url = _task_urls(request)
     return {
         "count": counts.total, "lights": {"red": counts.red, "amber": counts.amber, "green": counts.green},
@@ -206,13 +206,13 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     ).get(pk=pk)
     directive = task.directive
     return {
-        **_task_summary(request, task),
+        **_task_summary(request, TaskRow.of(task)),
         "description": task.description, "cadence": task.cadence, "blocked": task.blocked, "public": task.public,
         "weight": task.weight, "status_reason": task.status_reason,
         "priority_areas": [area.code for area in task.priority_areas.all()],
         "directive_detail": {"id": directive.pk, "meeting": directive.meeting_id, "text": directive.text}
         if directive else None,
-        "children": [_task_summary(request, child) for child in task.children.all()],
+        "children": [_task_summary(request, TaskRow.of(child)) for child in task.children.all()],
         "milestones": [{"title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
         "assigned_at": task.assigned_at, "signed_at": task.signed_at, "completed_at": task.completed_at,
         "last_report_at": task.last_report_at, "created_at": task.created_at,

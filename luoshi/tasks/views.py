@@ -36,6 +36,7 @@ from luoshi.tasks.ledger import (
     ledger_counts,
     ledger_workbook,
     mark_overdue,
+    task_rows,
     with_latest_report,
 )
 from luoshi.tasks.lifecycle import Action, Status, allowed_actions, next_status
@@ -79,7 +80,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         tasks = query.tasks_for(_user(request))
         counts = ledger_counts(_user(request), query)
         page = CountedPaginator(tasks, PAGE_SIZE, counts.total).get_page(request.GET.get("page"))
-        page.object_list = mark_overdue(page.object_list)
+        page.object_list = mark_overdue(task_rows(page.object_list))
         context.update(query=query, counts=counts, page=page)
     else:
         status = 400

@@ -5,6 +5,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def in_language(name_zh: str, name_en: str) -> str:
+    """The name of the two that the active language reads."""
+    return name_en if (get_language() or "").startswith("en") else name_zh
+
+
 class Unit(models.Model):
     """A node of the government's tree: province → departments and cities → counties."""
 
@@ -42,7 +47,7 @@ class Unit(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+        return in_language(self.name_zh, self.name_en)
 
     def is_within(self, other: Unit) -> bool:
         """True when this unit is `other` or lies below it."""

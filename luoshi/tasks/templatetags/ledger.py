@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext
 
 from luoshi.html import escaped, format_html, format_html_join
 from luoshi.links import numbered
+from luoshi.tasks.ledger import TaskRow
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
 
@@ -37,7 +38,7 @@ _NONE = SafeString('<span class="muted">—</span>')
 
 
 @register.simple_tag
-def ledger_rows(tasks: Iterable[Task]) -> SafeString:
+def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
     """<tr> for each task of a ledger page (mark_overdue has given each `days_overdue`)."""
     labels = {"l_unit": gettext("Lead unit"), "l_coop": gettext("Cooperating units"),
               "l_deadline": gettext("Deadline"), "l_progress": gettext("Progress"),
@@ -53,7 +54,7 @@ def ledger_rows(tasks: Iterable[Task]) -> SafeString:
     url_of = numbered("task_detail")
     rows = []
     for task in tasks:
-        units = task.cooperating_units.all()
+        units = task.cooperating_units
         days = getattr(task, "days_overdue", 0)
         rows.append(format_html(
             row_format, light=task.light, light_label=light_labels.get(task.light, task.light), url=url_of(task.pk),

@@ -387,7 +387,7 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
     from django.template import engines
     from django.utils import translation
 
-    from luoshi.tasks.ledger import mark_overdue
+    from luoshi.tasks.ledger import mark_overdue, task_rows
     from luoshi.tasks.templatetags.ledger import ledger_rows
 
     province.signed(province.city, title="<b>防汛</b> & “flood” " + "长" * 100,
@@ -405,9 +405,25 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
         return re.sub(r">\s+<", "><", html).strip()
 
     with translation.override(language):
-        tasks = mark_overdue(Task.objects.select_related("lead_unit").prefetch_related("cooperating_units")
-                             .order_by("id"))
-        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": tasks})
-        written = "<tbody>" + ledger_rows(tasks) + "</tbody>"
+        ordered = Task.objects.select_related("lead_unit").prefetch_related("cooperating_units").order_by("id")
+        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": mark_overdue(ordered)})
+        written = "<tbody>" + ledger_rows(mark_overdue(task_rows(ordered))) + "</tbody>"
     assert squeeze(written) == squeeze(expected)
     assert written.count("<tr") == 7 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
+
+
+def test_task_rows_are_the_tasks_as_models_show_them(province):
+    """task_rows (plain values, two queries) and TaskRow.of (from models) agree, units in order."""
+    from luoshi.tasks.ledger import TaskRow, task_rows
+
+    province.signed(province.city, cooperating_units=[province.health, province.county, province.emergency],
+                    person_responsible="Li Hua")
+    province.in_progress(progress=40)
+    Task.objects.filter(pk=province.draft().pk).update(deadline=None)
+    ordered = Task.objects.select_related("lead_unit").prefetch_related("cooperating_units").order_by("-id")
+    rows = task_rows(ordered[:2])
+    assert rows == [TaskRow.of(task) for task in ordered[:2]]
+    assert rows[0].deadline is None and rows[1].progress == 40
+    three = task_rows(ordered)[-1].cooperating_units
+    assert [unit.code for unit in three] == [u.code for u in Task.objects.get(person_responsible="Li Hua").cooperating_units.all()]
+    assert len(three) == 3
