@@ -15,6 +15,11 @@ from django.utils.safestring import SafeString
 
 def escaped(value: object) -> str:
     """django.utils.html.conditional_escape, without the lazy-string wrapper."""
+    kind = type(value)
+    if kind is str:  # not SafeString, a subclass, which keeps its own markup
+        return html.escape(value)  # type: ignore[arg-type]
+    if kind is int:  # digits and a sign: nothing to escape
+        return str(value)
     if hasattr(value, "__html__"):
         return value.__html__()  # type: ignore[no-any-return]
     return html.escape(str(value))

@@ -400,6 +400,8 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
     Task.objects.filter(pk=province.draft().pk).update(deadline=None)
     province.completed(province.health)
     province.signed(title="Cafe\u0301 review")  # short, combining accent: normalised like truncatechars
+    province.signed(title="e\u0301\u0316" * 60 + "x" * 60)  # long, marks NFC cannot compose: counted as Django does
+    province.signed(title="x" * 89 + "\u0301" * 3 + "y" * 10)  # marks just at the cut
 
     def squeeze(html: str) -> str:
         return re.sub(r">\s+<", "><", html).strip()
@@ -409,7 +411,7 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
         expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": mark_overdue(ordered)})
         written = "<tbody>" + ledger_rows(mark_overdue(task_rows(ordered))) + "</tbody>"
     assert squeeze(written) == squeeze(expected)
-    assert written.count("<tr") == 7 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
+    assert written.count("<tr") == 9 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
 
 
 def test_task_rows_are_the_tasks_as_models_show_them(province):
@@ -427,3 +429,22 @@ def test_task_rows_are_the_tasks_as_models_show_them(province):
     three = task_rows(ordered)[-1].cooperating_units
     assert [unit.code for unit in three] == [u.code for u in Task.objects.get(person_responsible="Li Hua").cooperating_units.all()]
     assert len(three) == 3
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_rows_shorten_titles_as_truncatechars_does(language):
+    """Random titles of ASCII, Chinese and combining marks, around the cut: the same as Django."""
+    import random
+
+    from django.utils import translation
+    from django.utils.text import Truncator
+
+    from luoshi.tasks.templatetags.ledger import TITLE_CHARS, _shortened
+
+    alphabet = ["a", "Z", " ", "&", "长", "江", "\u0301", "\u0316", "\u0323", "e", "\u00e9", "\u1100", "\u1161"]
+    rng = random.Random(6)
+    with translation.override(language):
+        for _ in range(3000):
+            title = "".join(rng.choice(alphabet) if rng.random() < 0.3 else rng.choice(alphabet[:6])
+                            for _ in range(rng.randint(TITLE_CHARS - 5, TITLE_CHARS + 20)))
+            assert _shortened(title) == Truncator(title).chars(TITLE_CHARS), repr(title)
