@@ -31,7 +31,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
@@ -138,6 +147,11 @@ def _local_date(name: str) -> TruncDate:
     return TruncDate(name, tzinfo=timezone.get_current_timezone())
 
 
+def _day_start(day: dt.date) -> dt.datetime:
+    """Midnight of `day` in the local time zone, the bound of a local date in SQL."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> list[UnitScore]:
     """Every unit with something to score in the period, ranked (or only `unit`'s line, still
     ranked among all)."""
@@ -175,7 +189,18 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
     slots = cadence_slots(period, today)
     if slots:
         grace = dt.timedelta(days=settings.LUOSHI_CADENCE_GRACE_DAYS)
-        cadenced = tasks.exclude(cadence="").alias(assigned_on=_local_date("assigned_at"))
+        # Only the tasks that can have worked in a slot (assigned by the last slot's first day,
+        # not completed by the first slot's last day) and, of their reports, only those sent
+        # within the slots and their grace days: without these bounds every task and report
+        # of every year was read (8 s at 10⁶ tasks). The per-slot conditions below decide.
+        latest_start = max(first for _cadence, first, _last in slots)
+        earliest_end = min(last for _cadence, _first, last in slots)
+        window = (_day_start(min(first for _cadence, first, _last in slots)),
+                  _day_start(max(last for _cadence, _first, last in slots) + grace + dt.timedelta(days=1)))
+        cadenced = (tasks.exclude(cadence="")
+                    .filter(assigned_at__lt=_day_start(latest_start + dt.timedelta(days=1)))
+                    .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=_day_start(earliest_end + dt.timedelta(days=1))))
+                    .alias(assigned_on=_local_date("assigned_at")))
 
         def working(cadence: str, first: dt.date, last: dt.date) -> Q:
             return Q(cadence=cadence, assigned_on__lte=first) & (Q(completed_at__isnull=True) | Q(completed_on__gt=last))
@@ -184,9 +209,11 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
         owed = cadenced.values("lead_unit").annotate(owed=sum(owed_terms[1:], owed_terms[0]))
         for row in owed:
             put(row["lead_unit"], reports_due=row["owed"])
-        reported = cadenced.alias(report_on=_local_date("reports__submitted_at"))
+        reported = cadenced.annotate(in_window=FilteredRelation("reports", condition=Q(
+            reports__submitted_at__gte=window[0], reports__submitted_at__lt=window[1]))
+        ).alias(report_on=_local_date("in_window__submitted_at"))
         kept_terms = [Count("id", distinct=True, filter=working(c, a, b) & Q(
-            reports__unit=F("lead_unit"), report_on__gte=a, report_on__lte=b + grace)) for c, a, b in slots]
+            in_window__unit=F("lead_unit"), report_on__gte=a, report_on__lte=b + grace)) for c, a, b in slots]
         kept = reported.values("lead_unit").annotate(kept=sum(kept_terms[1:], kept_terms[0]))
         for row in kept:
             put(row["lead_unit"], reports_on_time=row["kept"])

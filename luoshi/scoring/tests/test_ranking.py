@@ -177,3 +177,66 @@ def test_it_runs_the_same_queries_for_1_and_50_units(province):
             services.assign_task(province.supervisor, province.draft(unit, deadline_days=20, cadence="weekly"))
     assert len(unit_scores(Q1, dt.date(2024, 3, 20))) == 50
     assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 6
+
+
+def test_punctuality_is_what_the_definition_counts(province):
+    """Weekly tasks assigned, completed and reporting around the edges of the slots and of the
+    quarter, with reports from other units too: the ranking's owed and kept slots are those the
+    module's definition gives, counted here one task and one slot at a time."""
+    import random
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from luoshi.tasks.models import Task
+
+    today = dt.date(2024, 5, 1)
+    slots = cadence_slots(Q1, today)
+    grace = dt.timedelta(days=settings.LUOSHI_CADENCE_GRACE_DAYS)
+    rng = random.Random(3)
+    edges = sorted({day + dt.timedelta(days=shift) for _c, first, last in slots for day in (first, last)
+                    for shift in (-1, 0, 1)} | {Q1.start - dt.timedelta(days=40), Q1.end + dt.timedelta(days=20)})
+
+    def at(day: dt.date, hour: int) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+    leads = [province.emergency, province.health, province.city]
+    for i in range(60):
+        lead = leads[i % 3]
+        task = province.signed(lead, cadence=["weekly", "monthly"][i % 2], deadline_days=300)
+        assigned = rng.choice(edges)
+        done = rng.choice([None, *edges])
+        if done is not None and done < assigned:
+            done = None
+        Task.objects.filter(pk=task.pk).update(
+            assigned_at=at(assigned, rng.choice([0, 23])), completed_at=at(done, rng.choice([0, 23])) if done else None,
+            status="completed" if done else "in_progress")
+        for _ in range(rng.randint(0, 2)):
+            day = rng.choice(edges) + rng.choice([dt.timedelta(0), grace, grace + dt.timedelta(days=1)])
+            ProgressReport.objects.create(task=task, unit=rng.choice([lead, lead, province.county]),
+                                          author=province.supervisor, text="r", progress=10,
+                                          submitted_at=at(day, rng.choice([0, 12, 23])))
+    # The last report that still counts: on the last slot's last day plus the grace days, late at night.
+    last_kept = province.signed(province.county, cadence="monthly", deadline_days=300)
+    Task.objects.filter(pk=last_kept.pk).update(assigned_at=at(Q1.start - dt.timedelta(days=40), 9),
+                                                status="in_progress")
+    ProgressReport.objects.create(task=last_kept, unit=province.county, author=province.supervisor, text="r",
+                                  progress=10, submitted_at=at(max(last for _c, _f, last in slots) + grace, 23))
+    local = timezone.get_current_timezone()
+    expected: dict[str, list[int]] = {}
+    for task in Task.objects.exclude(cadence="").exclude(status__in=["draft", "cancelled", "suspended"]):
+        assigned_on = task.assigned_at.astimezone(local).date() if task.assigned_at else None
+        completed_on = task.completed_at.astimezone(local).date() if task.completed_at else None
+        report_days = [r.submitted_at.astimezone(local).date() for r in task.reports.filter(unit=task.lead_unit)]
+        line = expected.setdefault(task.lead_unit.code, [0, 0])
+        for cadence, first, last in slots:
+            working = (task.cadence == cadence and assigned_on is not None and assigned_on <= first
+                       and (completed_on is None or completed_on > last))
+            if working:
+                line[0] += 1
+                line[1] += any(first <= day <= last + grace for day in report_days)
+    lines = lines_by_code(Q1, today)
+    for code, (owed, kept) in expected.items():
+        got = lines.get(code)
+        assert (got.reports_due if got else 0, got.reports_on_time if got else 0) == (owed, kept), code
+    assert sum(owed for owed, _kept in expected.values()) > 10
