@@ -121,7 +121,7 @@ def test_the_inbox_runs_a_bounded_number_of_queries(province, rows, django_asser
     """The same queries for 1 and for 50 messages."""
     urge_many(province, rows)
     client = client_for(province.liaison)
-    with django_assert_num_queries(6):  # session, user, their unit, count for pages, the page, the badge
+    with django_assert_num_queries(5):  # session, user with their unit, count for pages, the page, the badge
         response = client.get(reverse("notifications"))
     assert response.status_code == 200
 
