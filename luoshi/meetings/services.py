@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from luoshi import lib
@@ -16,6 +18,15 @@ from luoshi.lib import Forbidden, InvalidInput
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.search import indexing as search_index
 from luoshi.units.models import Unit
+
+
+def directive_count() -> Coalesce:
+    """How many directives a meeting has, as a correlated subquery: a list of twenty meetings
+    counts for those twenty, where Count("directives") joined and grouped every meeting's
+    directives before the page was cut (110 ms with 16,000 meetings)."""
+    per_meeting = (Directive.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
+                   .annotate(n=Count("id")).values("n"))
+    return Coalesce(Subquery(per_meeting, output_field=IntegerField()), 0)
 
 Span = tuple[int, int]
 

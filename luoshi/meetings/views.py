@@ -29,6 +29,7 @@ from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
     AgendaItemInput,
     DirectiveInput,
+    directive_count,
     may_read_meetings,
     may_record_meetings,
     publish_meeting,
@@ -109,7 +110,7 @@ def _task_lights(user: User, meetings: list[Meeting]) -> dict[int, dict[str, int
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     form = forms.MeetingFilterForm(request.GET or None)
-    meetings = (Meeting.objects.defer("readout", "attendees").annotate(directive_count=Count("directives"))
+    meetings = (Meeting.objects.defer("readout", "attendees").annotate(directive_count=directive_count())
                 .order_by("-date", "-id"))
     if form.is_valid():
         data = form.cleaned_data

@@ -17,13 +17,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.meetings.services import directive_count
 from luoshi.tasks import lights
 from luoshi.tasks.ledger import LightCounts, liaison_counts
 from luoshi.tasks.lifecycle import WORKING, Status
@@ -394,4 +395,4 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
 
 def recent_meetings(limit: int = 10) -> list[Meeting]:
     """The latest meetings with how many directives each produced (one query)."""
-    return list(Meeting.objects.annotate(directive_count=Count("directives")).order_by("-date", "-id")[:limit])
+    return list(Meeting.objects.annotate(directive_count=directive_count()).order_by("-date", "-id")[:limit])
