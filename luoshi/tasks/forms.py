@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +26,7 @@ from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
 from luoshi.tasks.permissions import is_supervisor
 from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS
-from luoshi.units.models import Unit
+from luoshi.units.models import Unit, name_field
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -258,8 +259,12 @@ class UnitChoices(forms.models.ModelChoiceIterator):
     def __iter__(self) -> Iterator[tuple[Any, str]]:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for unit in self.queryset:
-            yield self.choice(unit)
+        # Forms that show the same units in several fields read them once (`unit_list`). The
+        # labels are _unit_label's, with the language looked up once, not once per unit.
+        name = name_field()
+        for unit in getattr(self.field, "unit_list", None) or self.queryset:
+            yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit),
+                   _indented(unit.path, getattr(unit, name)))
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -376,10 +381,11 @@ class SubTaskForm(forms.Form):
                                help_text=_("Empty: the parent's deadline."))
     weight = forms.IntegerField(label=_("Weight"), min_value=1, initial=1)
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], unit_list: list[Unit] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["lead_unit"].unit_list = unit_list  # type: ignore[attr-defined]  # shown; the queryset validates
 
 
 SubTaskFormSet = forms.formset_factory(SubTaskForm, extra=3, max_num=20, absolute_max=50)
@@ -393,7 +399,8 @@ class DecomposeForm(VersionedForm):
         task, user = self.task, self.user
         units = _units() if is_supervisor(user) else task.lead_unit.subtree().only("code", "name_zh", "name_en", "path")
         data = self.data if self.is_bound else None
-        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units})
+        # Every row lists the same units: read them once for all the rows.
+        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units, "unit_list": list(units)})
 
     def is_valid(self) -> bool:
         valid = super().is_valid() and self.parts.is_valid()

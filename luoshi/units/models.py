@@ -5,9 +5,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def name_field() -> str:
+    """Which name the active language reads: "name_en" or "name_zh"."""
+    return "name_en" if (get_language() or "").startswith("en") else "name_zh"
+
+
 def in_language(name_zh: str, name_en: str) -> str:
     """The name of the two that the active language reads."""
-    return name_en if (get_language() or "").startswith("en") else name_zh
+    return name_en if name_field() == "name_en" else name_zh
 
 
 class Unit(models.Model):

@@ -448,3 +448,20 @@ def test_the_rows_shorten_titles_as_truncatechars_does(language):
             title = "".join(rng.choice(alphabet) if rng.random() < 0.3 else rng.choice(alphabet[:6])
                             for _ in range(rng.randint(TITLE_CHARS - 5, TITLE_CHARS + 20)))
             assert _shortened(title) == Truncator(title).chars(TITLE_CHARS), repr(title)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, language):
+    """Each option is the unit's name in the reader's language, indented by its depth."""
+    from django.utils import translation
+
+    from luoshi.tasks.forms import AssignForm, _unit_label
+    from luoshi.units.models import Unit
+
+    task = province.assigned()
+    with translation.override(language):
+        form = AssignForm(task=task, user=province.supervisor)
+        for name in ("lead_unit", "cooperating_units"):
+            labels = [(str(value), label) for value, label in form.fields[name].choices if value != ""]
+            assert labels == [(str(unit.pk), _unit_label(unit)) for unit in Unit.objects.all()], name
+        assert any(label.startswith("\u3000") for _value, label in labels)
