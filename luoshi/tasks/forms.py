@@ -86,10 +86,6 @@ def _indented(path: str, name: str) -> str:
     return "\u3000" * max(0, path.count("/") - 2) + name
 
 
-def _unit_label(unit: Unit) -> str:
-    return _indented(unit.path, unit.name)
-
-
 # --- the ledger filters ---------------------------------------------------------------------
 
 RECENT_MEETINGS = 30
@@ -260,7 +256,7 @@ class UnitChoices(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         # Forms that show the same units in several fields read them once (`unit_list`). The
-        # labels are _unit_label's, with the language looked up once, not once per unit.
+        # label is the unit's name, indented by depth, with the language looked up once per list.
         name = name_field()
         for unit in getattr(self.field, "unit_list", None) or self.queryset:
             yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit),
@@ -271,16 +267,10 @@ class UnitChoiceField(forms.ModelChoiceField):
     widget = PlainSelect
     iterator = UnitChoices
 
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
-        return _unit_label(obj)
-
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
     widget = PlainSelectMultiple
     iterator = UnitChoices
-
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
-        return _unit_label(obj)
 
 
 class AssignForm(VersionedForm):

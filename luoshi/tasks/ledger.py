@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -208,6 +208,13 @@ def _sums(rows: QuerySet[TaskCount]) -> LightCounts:
     return LightCounts(**{light: sums.get(light) or 0 for light in LIGHTS})
 
 
+def _in_state(rows: QuerySet[Any], statuses: list[str], light: str) -> QuerySet[Any]:
+    """Tasks, or stored counts, in one of `statuses` and of `light` (either empty: any)."""
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    return rows.filter(light=light) if light else rows
+
+
 def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[str] = (),
                    light: str = "") -> LightCounts:
     """How many tasks a liaison sees, by light, optionally only those led by `unit` and below,
@@ -227,22 +234,14 @@ def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[s
         scope = None  # elsewhere: only tasks they cooperate on
     led = LightCounts(0, 0, 0)
     if scope is not None:
-        rows = TaskCount.objects.filter(kind=TaskCount.Kind.UNIT, unit__path__startswith=scope)
-        if statuses:
-            rows = rows.filter(status__in=statuses)
-        if light:
-            rows = rows.filter(light=light)
-        led = _sums(rows)
+        led = _sums(_in_state(TaskCount.objects.filter(kind=TaskCount.Kind.UNIT, unit__path__startswith=scope),
+                              statuses, light))
     if unit is not None and unit.path.startswith(own):
         return led  # every task led there is led in the liaison's subtree: none only cooperated on
     others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
     if unit is not None:
         others = others.filter(lead_unit__path__startswith=unit.path)
-    if statuses:
-        others = others.filter(status__in=statuses)
-    if light:
-        others = others.filter(light=light)
-    live = others.aggregate(**{name: Count("id", filter=Q(light=name), distinct=True) for name in LIGHTS})
+    live = _in_state(others, statuses, light).aggregate(**{name: Count("id", filter=Q(light=name), distinct=True) for name in LIGHTS})
     return LightCounts(**{name: getattr(led, name) + (live[name] or 0) for name in LIGHTS})
 
 
@@ -265,11 +264,7 @@ def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
         rows = rows.filter(area=query.area)
     if query.unit is not None:
         rows = rows.filter(unit__path__startswith=query.unit.path)
-    if query.status:
-        rows = rows.filter(status=query.status)
-    if query.light:
-        rows = rows.filter(light=query.light)
-    return _sums(rows)
+    return _sums(_in_state(rows, [query.status] if query.status else [], query.light))
 
 
 class CountedPaginator(Paginator):

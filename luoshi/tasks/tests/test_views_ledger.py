@@ -455,7 +455,7 @@ def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, langu
     """Each option is the unit's name in the reader's language, indented by its depth."""
     from django.utils import translation
 
-    from luoshi.tasks.forms import AssignForm, _unit_label
+    from luoshi.tasks.forms import AssignForm
     from luoshi.units.models import Unit
 
     task = province.assigned()
@@ -463,5 +463,6 @@ def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, langu
         form = AssignForm(task=task, user=province.supervisor)
         for name in ("lead_unit", "cooperating_units"):
             labels = [(str(value), label) for value, label in form.fields[name].choices if value != ""]
-            assert labels == [(str(unit.pk), _unit_label(unit)) for unit in Unit.objects.all()], name
+            assert labels == [(str(unit.pk), "\u3000" * max(0, unit.path.count("/") - 2) + unit.name)
+                              for unit in Unit.objects.all()], name
         assert any(label.startswith("\u3000") for _value, label in labels)
