@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 _PLACEHOLDER = 2**62  # no real id is this large, so it appears once in the reversed address
 
@@ -14,3 +14,16 @@ def numbered(name: str) -> Callable[[int], str]:
     is resolved once and the id put in its place."""
     head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+_FIXED: dict[tuple[str, str | None, str], str] = {}
+
+
+def fixed(name: str) -> str:
+    """reverse(name) for a URL without arguments, reversed once per process (and script
+    prefix): the header links every page shows."""
+    key = (get_script_prefix(), get_urlconf(), name)
+    found = _FIXED.get(key)
+    if found is None:
+        found = _FIXED[key] = reverse(name)
+    return found

@@ -235,6 +235,8 @@ LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
 LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "luoshi.web.context_processors.navigation")  # the header's links for the user's role
 
 
 # --- Ledgers and scoring (luoshi/ledgers, luoshi/scoring) ------------------------------------------
