@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -262,16 +262,23 @@ def _shown(key: str, value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+def _newest_first(rows: QuerySet[Any], at: str = "created_at") -> list[Any]:
+    """A task's few rows, newest first, sorted here rather than by the database: Django builds
+    a query with an ORDER BY at twice the cost when it selects related rows (it keys every
+    selected column by its expression), and a task has only a handful of each."""
+    return sorted(rows.order_by(), key=lambda row: (getattr(row, at), row.pk), reverse=True)
+
+
 def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]:
     """Reports, urges, escalations, instructions and this task's audit events, newest first."""
     entries: list[dict[str, Any]] = []
     for report in reports:
         entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
-    for urge in task.urges.select_related("by", "to_unit"):
+    for urge in _newest_first(task.urges.select_related("by", "to_unit")):
         entries.append({"kind": "urge", "at": urge.created_at, "obj": urge})
-    for escalation in task.escalations.select_related("by"):
+    for escalation in _newest_first(task.escalations.select_related("by")):
         entries.append({"kind": "escalation", "at": escalation.created_at, "obj": escalation})
-    for instruction in task.instructions.select_related("by"):
+    for instruction in _newest_first(task.instructions.select_related("by")):
         entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
     events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk))
               .select_related("actor").order_by("-id")[:200])
@@ -307,23 +314,26 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
     changed it, unless the caller has just read it (reload=False)."""
     if reload:
         task = Task.objects.select_related(*TASK_RELATED).get(pk=task.pk)
+    today = lib.today()
     prefetch_related_objects([task], "cooperating_units", "priority_areas")
-    reports = list(task.reports.select_related("unit", "author", "reviewed_by").prefetch_related("evidence"))
-    children = mark_overdue(task.children.select_related("lead_unit").order_by("deadline", "id"))
+    reports = _newest_first(task.reports.select_related("unit", "author", "reviewed_by")
+                            .prefetch_related("evidence"), at="submitted_at")
+    children = mark_overdue(sorted(task.children.select_related("lead_unit").order_by(),
+                                   key=lambda child: (child.deadline is None, child.deadline or today, child.pk)), today)
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
         "task": task,
-        "days_overdue": mark_overdue([task])[0].days_overdue,  # type: ignore[attr-defined]
+        "days_overdue": mark_overdue([task], today)[0].days_overdue,  # type: ignore[attr-defined]
         "directive": task.directive,
         "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
         "children": children,
         "child_weight": child_weight,
-        "milestones": list(task.milestones.all()),
+        "milestones": sorted(task.milestones.order_by(), key=lambda milestone: (milestone.due, milestone.pk)),
         "timeline": _timeline(task, reports),
         "panels": _panels(request, task, failed),
         "pending_reviews": _pending_reviews(request, task, reports),
         "review_error": review_error,
-        "today": lib.today(),
+        "today": today,
     }
 
 

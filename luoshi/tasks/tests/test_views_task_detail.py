@@ -152,3 +152,32 @@ def test_it_runs_a_bounded_number_of_queries(province):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url(task)).status_code == 200
     assert len(queries.captured_queries) <= 40
+
+
+def test_it_orders_sub_tasks_milestones_and_equal_times_the_same_on_every_database(province):
+    """The page sorts its short lists itself: sub-tasks by deadline with the undated last,
+    then by id; milestones by due date; entries of the timeline at the same moment newest
+    (highest id) first."""
+    import datetime as dt
+
+    from luoshi import lib
+    from luoshi.tasks.models import Milestone, Urge
+
+    task = province.signed(province.city)
+    soon, later = lib.today() + dt.timedelta(days=3), lib.today() + dt.timedelta(days=9)
+    services.decompose_task(province.city_liaison, task, [
+        services.SubTask(lead_unit=province.county, title="undated part", weight=1),
+        services.SubTask(lead_unit=province.county, title="later part", weight=1, deadline=later),
+        services.SubTask(lead_unit=province.county, title="sooner part", weight=1, deadline=soon),
+    ])
+    Task.objects.filter(title="undated part").update(deadline=None)
+    Milestone.objects.create(task=task, title="second milestone", due=later)
+    Milestone.objects.create(task=task, title="first milestone", due=soon)
+    services.urge_task(province.supervisor, Task.objects.get(pk=task.pk), text="older urge")
+    services.urge_task(province.supervisor, Task.objects.get(pk=task.pk), text="newer urge")
+    Urge.objects.filter(task=task).update(created_at=lib.now())
+    html = client_for(province.city_liaison).get(url(task)).content.decode()
+    for texts in (["sooner part", "later part", "undated part"], ["first milestone", "second milestone"],
+                  ["newer urge", "older urge"]):
+        positions = [html.index(text) for text in texts]
+        assert positions == sorted(positions), texts
