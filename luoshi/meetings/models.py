@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from luoshi.links import numbered
 
 
 class PriorityArea(models.Model):
@@ -67,7 +68,7 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("meeting_detail", args=[self.pk])
+        return numbered("meeting_detail")(self.pk)
 
 
 class AgendaItem(models.Model):

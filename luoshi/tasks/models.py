@@ -7,9 +7,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.links import numbered
 from luoshi.tasks.lifecycle import WORKING, Status
 
 
@@ -102,7 +102,7 @@ class Task(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("task_detail", args=[self.pk])
+        return numbered("task_detail")(self.pk)
 
     @property
     def is_open(self) -> bool:

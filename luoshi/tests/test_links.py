@@ -23,3 +23,17 @@ def test_numbered_is_reverse(name, prefix):
 def test_numbered_refuses_what_is_not_an_id():
     with pytest.raises(ValueError):
         numbered("task_detail")("1/../../admin")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/luoshi/", "/"])
+def test_tasks_and_meetings_link_to_their_pages_under_any_script_prefix(prefix):
+    """get_absolute_url reuses the reversed pattern of its script prefix, never another's."""
+    from luoshi.meetings.models import Meeting
+    from luoshi.tasks.models import Task
+
+    set_script_prefix(prefix)
+    try:
+        assert Task(pk=12).get_absolute_url() == reverse("task_detail", args=[12]) == f"{prefix}tasks/12/"
+        assert Meeting(pk=3).get_absolute_url() == reverse("meeting_detail", args=[3])
+    finally:
+        set_script_prefix("/")
