@@ -262,6 +262,9 @@ def _shown(key: str, value: Any) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+USER_NAME = ("actor__username", "actor__first_name", "actor__last_name")  # what str(actor) shows
+
+
 def _newest_first(rows: QuerySet[Any], at: str = "created_at") -> list[Any]:
     """A task's few rows, newest first, sorted here rather than by the database: Django builds
     a query with an ORDER BY at twice the cost when it selects related rows (it keys every
@@ -281,7 +284,8 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
     for instruction in _newest_first(task.instructions.select_related("by")):
         entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
     events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk))
-              .select_related("actor").order_by("-id")[:200])
+              .select_related("actor").only("created_at", "actor_label", "verb", "before", "after", *USER_NAME)
+              .order_by("-id")[:200])
     for event in events:
         entries.append({"kind": "event", "at": event.created_at, "obj": event,
                         "label": AUDIT_LABELS.get(event.verb, event.verb), "changes": _audit_changes(event)})
