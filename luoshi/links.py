@@ -9,16 +9,16 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 _PLACEHOLDER = 2**62  # no real id is this large, so it appears once in the reversed address
 
 
-_NUMBERED: dict[tuple[str, str | None, str], Callable[[int], str]] = {}
+_NUMBERED: dict[tuple[str, str | None, str, tuple[str, ...]], Callable[[int], str]] = {}
 
 
-def numbered(name: str) -> Callable[[int], str]:
-    """reverse(name, args=[pk]) for any pk, at the cost of one reverse() per process (and
-    script prefix): the URL pattern is resolved once and the id put in its place."""
-    key = (get_script_prefix(), get_urlconf(), name)
+def numbered(name: str, *rest: str) -> Callable[[int], str]:
+    """reverse(name, args=[pk, *rest]) for any pk, at the cost of one reverse() per process
+    (and script prefix): the URL pattern is resolved once and the id put in its place."""
+    key = (get_script_prefix(), get_urlconf(), name, rest)
     found = _NUMBERED.get(key)
     if found is None:
-        head, tail = reverse(name, args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
+        head, tail = reverse(name, args=[_PLACEHOLDER, *rest]).split(str(_PLACEHOLDER))
         found = _NUMBERED[key] = lambda pk: f"{head}{int(pk)}{tail}"
     return found
 

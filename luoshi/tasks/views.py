@@ -28,6 +28,7 @@ from luoshi import filestore, lib
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound
+from luoshi.links import numbered
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
@@ -209,6 +210,11 @@ class ActionPanel:
     error: str = ""
     conflict: bool = False
     open: bool = False
+
+    @property
+    def url(self) -> str:
+        """Where the action's form posts."""
+        return numbered("task_action", self.action.name)(self.form.task.pk)
 
 
 AUDIT_LABELS = {

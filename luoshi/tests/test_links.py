@@ -37,3 +37,9 @@ def test_tasks_and_meetings_link_to_their_pages_under_any_script_prefix(prefix):
         assert Meeting(pk=3).get_absolute_url() == reverse("meeting_detail", args=[3])
     finally:
         set_script_prefix("/")
+
+
+def test_numbered_takes_the_arguments_after_the_id():
+    """Each (name, further arguments) has its own pattern: task actions by name."""
+    for action in ("report", "sign", "report"):
+        assert numbered("task_action", action)(9) == reverse("task_action", args=[9, action])
