@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy
+from luoshi.links import fixed
 
 SESSION_STARTED = "luoshi_session_started"
 SESSION_SEEN = "luoshi_session_seen"
@@ -92,4 +93,4 @@ class AccountGateMiddleware:
 
     @staticmethod
     def _always_open() -> tuple[str, ...]:
-        return (reverse("logout"), reverse("set_language"), "/" + settings.STATIC_URL.lstrip("/"))
+        return (fixed("logout"), fixed("set_language"), "/" + settings.STATIC_URL.lstrip("/"))
