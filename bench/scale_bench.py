@@ -141,13 +141,12 @@ def api_token(user: object) -> str:
 
 
 def bench(sizes: list[int], requests: int) -> None:
-    import django
-
-    django.setup()
+    # Django set up as the web server sets it up (luoshi/wsgi.py), with its process prepared.
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
 
+    import luoshi.wsgi  # noqa: F401
     from luoshi.accounts.models import User
 
     call_command("migrate", verbosity=0, skip_checks=True)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Max, Model, Q, QuerySet
 from django.urls import reverse
@@ -146,20 +148,38 @@ WINDOW_PER_MATCH = 100
 MIN_WINDOW = 10_000
 
 
-def _newest_matches(found: QuerySet[SearchDocument], cap: int) -> tuple[list[tuple[int, str]], bool]:
+# How long the window that held enough matches is remembered for the same user and words.
+WINDOW_HINT_SECONDS = 600
+
+
+def _newest_matches(found: QuerySet[SearchDocument], cap: int, hint: str = "") -> tuple[list[tuple[int, str]], bool]:
     """(id, kind) of the newest `cap` matches, and whether there are more. A common word
     matches a large share of a province's documents, and reading every match to count and
     rank it grows with the table; so the newest ids are searched first, in windows that grow
-    fourfold until `cap` matches are found or the window holds every document."""
+    fourfold until `cap` matches are found or the window holds every document.
+
+    The window that held enough is remembered under `hint` (the user and the words), so that
+    the next page of the same search, or the same search again, starts there instead of
+    reading the windows that came up short. A hint only sets where to start: the answer is
+    the same from any window."""
     top = SearchDocument.objects.using(found.db).aggregate(top=Max("id"))["top"] or 0
-    window = max(cap * WINDOW_PER_MATCH, MIN_WINDOW)
+    first = window = max(cap * WINDOW_PER_MATCH, MIN_WINDOW)
+    if hint:
+        window = max(window, cache.get(hint, 0))
     while True:
         bounded = top - window > 0
         scope = found.filter(id__gt=top - window) if bounded else found
         rows = sorted(scope.order_by().values_list("id", "kind"), reverse=True)
         if len(rows) > cap or not bounded:
+            if hint and window > first:
+                cache.set(hint, window, WINDOW_HINT_SECONDS)
             return rows[:cap], len(rows) > cap
         window *= 4
+
+
+def _hint(user: User, terms: list[Term], kind: str, excluded: bool = False) -> str:
+    words = hashlib.sha256(repr(terms).encode()).hexdigest()[:32]
+    return f"search-window:{user.pk}:{'-' if excluded else ''}{kind}:{words}"
 
 
 def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
@@ -173,7 +193,7 @@ def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
     if results.kind:
         found = found.filter(kind=results.kind)
     cap = settings.LUOSHI_SEARCH_MAX_COUNTED
-    matches, results.more = _newest_matches(found, cap)
+    matches, results.more = _newest_matches(found, cap, _hint(user, results.terms, results.kind))
     if results.more:
         results.all_counted = False
     else:
@@ -181,7 +201,8 @@ def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
             results.counts[match_kind] = results.counts.get(match_kind, 0) + 1
         if results.kind:  # the other tabs' numbers, counted the same way
             others, more = _newest_matches(
-                _matching(visible_documents(user), results.terms).exclude(kind=results.kind), cap)
+                _matching(visible_documents(user), results.terms).exclude(kind=results.kind), cap,
+                _hint(user, results.terms, results.kind, excluded=True))
             if more:
                 results.all_counted = False
             else:

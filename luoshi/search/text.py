@@ -40,6 +40,12 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+def load_dictionary() -> None:
+    """Load jieba's dictionary now rather than in the first search that needs it (about a
+    second): the web server does this as each worker starts (luoshi/wsgi.py)."""
+    _jieba().initialize()
+
+
 def normalise(text: str) -> str:
     """Full-width forms folded (ＡＢＣ１ → abc1), accents dropped, lower case."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text or ""))

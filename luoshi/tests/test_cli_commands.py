@@ -85,3 +85,14 @@ def test_it_refuses_flush_for_real_and_keeps_the_rows(tmp_path: Path):
     assert refused.returncode == 2 and "deletes every row" in refused.stderr
     verified = luoshi("audit", "verify")
     assert verified.stdout.startswith("OK: 1 events"), verified.stdout + verified.stderr
+
+
+def test_the_wsgi_application_loads_the_dictionary_and_freezes_what_it_loaded(tmp_path):
+    """luoshi.wsgi, as a web server imports it: jieba's dictionary is loaded and the loaded
+    objects are kept out of the garbage collector's full passes."""
+    code = ("import gc, luoshi.wsgi, jieba; "
+            "print(gc.get_freeze_count() > 10000, jieba.dt.initialized, callable(luoshi.wsgi.application))")
+    env = {**os.environ, "LUOSHI_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "luoshi.settings"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.stdout.split() == ["True", "True", "True"], done.stderr

@@ -146,3 +146,33 @@ def test_past_the_cap_it_shows_the_best_of_the_newest_matches(province, settings
     one = search_results.search(province.supervisor, "第一项")
     assert not one.more and one.all_counted and one.tab_count("") == "1"
     assert [hit.object.pk for hit in one.hits] == [old.pk]
+
+
+def test_the_same_search_again_starts_from_the_window_that_held_enough(province, settings, monkeypatch):
+    """The next page of a search, or the same search again, skips the windows that came up
+    short the first time; the answer is the same. Another user, or other words, start afresh."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from luoshi.search import results as search_results
+
+    cache.clear()
+    monkeypatch.setattr(search_results, "MIN_WINDOW", 1)
+    monkeypatch.setattr(search_results, "WINDOW_PER_MATCH", 1)
+    settings.LUOSHI_SEARCH_MAX_COUNTED = 2
+    for n in "一二三四五":
+        province.in_progress(title=f"防汛检查 第{n}项")
+    for n in range(30):  # newer documents without the word: the first windows hold too few matches
+        province.in_progress(title=f"安全检查 {n}")
+
+    def windows(user):  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as captured:
+            found = search_results.search(user, "防汛")
+        return found, len(captured.captured_queries)
+
+    first, first_queries = windows(province.supervisor)
+    again, again_queries = windows(province.supervisor)
+    assert again_queries <= first_queries - 2  # at least two windows fewer
+    assert ([(h.kind, h.object.pk) for h in again.hits], again.more) == ([(h.kind, h.object.pk) for h in first.hits], first.more)
+    assert windows(province.leader)[1] == first_queries  # the hint is the user's own
