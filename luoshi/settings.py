@@ -149,6 +149,8 @@ LUOSHI_AMBER_DAYS = envint("LUOSHI_AMBER_DAYS", "7")
 LUOSHI_CADENCE_GRACE_DAYS = envint("LUOSHI_CADENCE_GRACE_DAYS", "0")
 LUOSHI_MAX_UPLOAD_MB = envint("LUOSHI_MAX_UPLOAD_MB", "20")
 
+# Sessions live in the database (Django's store, read with a compiled lookup: accounts/sessions.py).
+SESSION_ENGINE = "luoshi.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("LUOSHI_SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
 
 from luoshi import lib
 from luoshi.testing.fixtures import Province
@@ -80,3 +82,20 @@ def test_it_says_why_the_user_was_signed_out(province: Province):
     with lib.clock_at(start + dt.timedelta(minutes=31)):
         response = client.get("/", follow=True)
     assert "signed out after 30 minutes without activity" in response.content.decode()
+
+
+def test_it_refuses_a_session_past_its_expiry_date(province: Province):
+    """The store (accounts/sessions.py) reads the row and checks its expiry: an expired row signs nobody in."""
+    client = client_for(province.leader)
+    assert client.get("/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=lib.now() - dt.timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_it_refuses_an_unknown_session_key(province: Province):
+    """A cookie naming no session row is a visitor who has not signed in."""
+    client = client_for(province.leader)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")

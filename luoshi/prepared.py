@@ -1,0 +1,143 @@
+"""Queries that pages run on every request, compiled by the ORM once per process.
+
+Building a query costs Django about half a millisecond of Python (cloning it, resolving the
+lookups, compiling the SQL): more than the database takes to answer a read by key. Django has
+no cache of compiled queries (SQLAlchemy has one), so the hot reads have one here:
+
+- KeyLookup: a queryset whose only changing value is a key (the session's, the user's id, a
+  task's id). The SQL is compiled once per database; each call binds the key into it.
+- Fixed: a queryset that changes with a few values that rarely change (a dashboard's day).
+  It is compiled once per database and set of values; the last few sets are kept.
+
+Each call runs the SQL and turns the rows into what the queryset itself would give (model
+instances with their select_related objects, or the tuples of values_list) through the same
+compiler: its converters and related populators. tests/test_prepared.py holds them equal.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    alias: str
+    sql: str
+    params: tuple[Any, ...]
+    compiler: SQLCompiler
+    model: type[Model] | None  # None: values_list rows
+    init_list: list[str]
+    start: int
+    end: int
+    related: list[Any]
+
+    @classmethod
+    def of(cls, queryset: QuerySet[Any], alias: str) -> _Compiled:
+        kind = queryset._iterable_class
+        if kind not in (ModelIterable, ValuesListIterable):
+            raise ValueError("only querysets of model instances or of values_list() tuples can be prepared")
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. pk__in=[]: no row, and no SQL to run
+            return cls(alias, "", (), compiler, None, [], 0, 0, [])
+        info = compiler.klass_info
+        if kind is ValuesListIterable or info is None:  # the converted columns are the rows
+            return cls(alias, sql, tuple(params), compiler, None, [], 0, 0, [])
+        start, end = info["select_fields"][0], info["select_fields"][-1] + 1
+        return cls(alias, sql, tuple(params), compiler, info["model"],
+                   [column[0].target.attname for column in compiler.select[start:end]], start, end,
+                   get_related_populators(info, compiler.select, alias))
+
+    def run(self, params: tuple[Any, ...] | list[Any]) -> list[Any]:
+        if not self.sql:
+            return []
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return []
+        converted = self.compiler.results_iter([rows], tuple_expected=self.model is None)
+        if self.model is None:
+            return list(converted)
+        found = []
+        for row in converted:
+            instance = self.model.from_db(self.alias, self.init_list, row[self.start:self.end])
+            for populator in self.related:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
+
+
+class KeyLookup(Generic[M]):
+    """`build(key)` is a queryset whose SQL has `key` as its one changing value (any others
+    are constants); `all(key)` and `get(key)` give what `list(build(key))` and
+    `build(key).first()` would, from SQL compiled once. `sample` stands for the key while
+    compiling: it must not equal any of the constants.
+
+        USER = KeyLookup(lambda pk: User.objects.select_related("unit").filter(pk=pk), sample=-1)
+        USER.get(12)  # the user 12 with their unit, or None
+    """
+
+    def __init__(self, build: Callable[[Any], QuerySet[M]], sample: Any) -> None:
+        self.build = build
+        self.sample = sample
+        self.model = build(sample).model
+        self._compiled: dict[str, tuple[_Compiled, int]] = {}
+        self._lock = threading.Lock()
+
+    def all(self, key: Any) -> list[M]:
+        if type(key) is int and not -(2**63) <= key < 2**63:
+            return []  # as the ORM: no 64-bit column holds it (the database would refuse it)
+        alias = router.db_for_read(self.model)
+        compiled, at = self._compiled.get(alias) or self._compile(alias)
+        params = list(compiled.params)
+        params[at] = key
+        return compiled.run(params)
+
+    def get(self, key: Any) -> M | None:
+        found = self.all(key)
+        return found[0] if found else None
+
+    def _compile(self, alias: str) -> tuple[_Compiled, int]:
+        with self._lock:
+            compiled = _Compiled.of(self.build(self.sample), alias)
+            places = [i for i, param in enumerate(compiled.params) if param == self.sample]
+            if len(places) != 1:
+                raise ValueError(f"the key must be exactly one parameter of the query: {compiled.params!r}")
+            self._compiled[alias] = compiled, places[0]
+            return compiled, places[0]
+
+
+class Fixed(Generic[M]):
+    """`build(*values)` is a queryset of `model`; `rows(*values)` gives what
+    `list(build(*values))` would, from SQL compiled once per database and set of (hashable)
+    values, of which the last `keep` are kept.
+
+        WEEKS = Fixed(TaskCount, lambda since: TaskCount.objects.filter(day__gte=since).values_list("day", "n"))
+        WEEKS.rows(monday)  # [(day, n), …]
+    """
+
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet[M]], keep: int = 8) -> None:
+        self.model = model
+        self.build = build
+        self._compiled = functools.lru_cache(maxsize=keep)(self._compile)
+
+    def rows(self, *values: Hashable) -> list[Any]:
+        compiled = self._compiled(router.db_for_read(self.model), values)
+        return compiled.run(compiled.params)
+
+    def _compile(self, alias: str, values: tuple[Hashable, ...]) -> _Compiled:
+        return _Compiled.of(self.build(*values), alias)
