@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 
 from luoshi.accounts.models import User
 from luoshi.lib import NotFound
+from luoshi.prepared import KeyLookup
 from luoshi.tasks.lifecycle import Action, Status, allowed_actions
 from luoshi.tasks.models import Task
 
@@ -110,13 +111,23 @@ def visible_tasks(user: User) -> QuerySet[Task]:
 TASK_RELATED = ("lead_unit", "parent__lead_unit", "directive__meeting")
 
 
+# A reader of every task needs no filter: the task by its id, compiled once (luoshi/prepared.py).
+TASK_BY_ID = KeyLookup(lambda pk: Task.objects.select_related(*TASK_RELATED).filter(pk=pk), sample=-1)
+
+
 def get_task_for_user(user: User, pk: int | str, action: str | None = None) -> Task:
     """The task, if `user` may see it (and take `action` on it); else NotFound, whether
     it does not exist or is not theirs: the two look the same."""
     try:
-        task = visible_tasks(user).select_related(*TASK_RELATED).get(pk=pk)
-    except (Task.DoesNotExist, ValueError):
+        key = int(pk)
+    except ValueError:
         raise NotFound("task") from None
+    if user.is_active and user.reads_everything:  # visible_tasks(user) is every task
+        task = TASK_BY_ID.get(key)
+    else:
+        task = visible_tasks(user).select_related(*TASK_RELATED).filter(pk=key).first()
+    if task is None:
+        raise NotFound("task")
     if action is not None and not can(user, action, task):
         raise NotFound("task")
     return task

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +30,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound
 from luoshi.links import numbered
 from luoshi.meetings.services import may_read_meetings
+from luoshi.prepared import KeyLookup
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
     PAGE_SIZE,
@@ -41,7 +42,15 @@ from luoshi.tasks.ledger import (
     with_latest_report,
 )
 from luoshi.tasks.lifecycle import Action, Status, allowed_actions, next_status
-from luoshi.tasks.models import Evidence, ProgressReport, Task
+from luoshi.tasks.models import (
+    Escalation,
+    Evidence,
+    Instruction,
+    Milestone,
+    ProgressReport,
+    Task,
+    Urge,
+)
 from luoshi.tasks.permissions import (
     OUTSIDE_LIFE_CYCLE,
     TASK_RELATED,
@@ -270,12 +279,36 @@ def _shown(key: str, value: Any) -> str:
 
 USER_NAME = ("actor__username", "actor__first_name", "actor__last_name")  # what str(actor) shows
 
+# The task page's reads, each by the task's id, compiled once (luoshi/prepared.py). They have
+# no ORDER BY: Django builds an ordered query that selects related rows at twice the cost (it
+# keys every selected column by its expression), and a task has only a handful of each, so
+# the page sorts them itself.
+REPORTS = KeyLookup(lambda pk: ProgressReport.objects.filter(task_id=pk).select_related("unit", "author", "reviewed_by")
+                    .order_by(), sample=-1)
+EVIDENCE = KeyLookup(lambda pk: Evidence.objects.filter(report__task_id=pk).order_by("pk"), sample=-1)
+CHILDREN = KeyLookup(lambda pk: Task.objects.filter(parent_id=pk).select_related("lead_unit").order_by(), sample=-1)
+MILESTONES = KeyLookup(lambda pk: Milestone.objects.filter(task_id=pk).order_by(), sample=-1)
+URGES = KeyLookup(lambda pk: Urge.objects.filter(task_id=pk).select_related("by", "to_unit").order_by(), sample=-1)
+ESCALATIONS = KeyLookup(lambda pk: Escalation.objects.filter(task_id=pk).select_related("by").order_by(), sample=-1)
+INSTRUCTIONS = KeyLookup(lambda pk: Instruction.objects.filter(task_id=pk).select_related("by").order_by(), sample=-1)
+EVENTS = KeyLookup(lambda pk: AuditEvent.objects.filter(object_type="tasks.task", object_id=pk).select_related("actor")
+                   .only("created_at", "actor_label", "verb", "before", "after", *USER_NAME).order_by("-id")[:200],
+                   sample="-1")
 
-def _newest_first(rows: QuerySet[Any], at: str = "created_at") -> list[Any]:
-    """A task's few rows, newest first, sorted here rather than by the database: Django builds
-    a query with an ORDER BY at twice the cost when it selects related rows (it keys every
-    selected column by its expression), and a task has only a handful of each."""
-    return sorted(rows.order_by(), key=lambda row: (getattr(row, at), row.pk), reverse=True)
+
+def _newest_first(rows: list[Any], at: str = "created_at") -> list[Any]:
+    return sorted(rows, key=lambda row: (getattr(row, at), row.pk), reverse=True)
+
+
+def _reports(task: Task) -> list[ProgressReport]:
+    """The task's reports, newest first, each with its evidence `files`."""
+    reports = _newest_first(REPORTS.all(task.pk), at="submitted_at")
+    files: dict[int, list[Evidence]] = {report.pk: [] for report in reports}
+    for evidence in EVIDENCE.all(task.pk) if reports else []:
+        files[evidence.report_id].append(evidence)
+    for report in reports:
+        report.files = files[report.pk]  # type: ignore[attr-defined]
+    return reports
 
 
 def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]:
@@ -283,16 +316,13 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
     entries: list[dict[str, Any]] = []
     for report in reports:
         entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
-    for urge in _newest_first(task.urges.select_related("by", "to_unit")):
+    for urge in _newest_first(URGES.all(task.pk)):
         entries.append({"kind": "urge", "at": urge.created_at, "obj": urge})
-    for escalation in _newest_first(task.escalations.select_related("by")):
+    for escalation in _newest_first(ESCALATIONS.all(task.pk)):
         entries.append({"kind": "escalation", "at": escalation.created_at, "obj": escalation})
-    for instruction in _newest_first(task.instructions.select_related("by")):
+    for instruction in _newest_first(INSTRUCTIONS.all(task.pk)):
         entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
-    events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk))
-              .select_related("actor").only("created_at", "actor_label", "verb", "before", "after", *USER_NAME)
-              .order_by("-id")[:200])
-    for event in events:
+    for event in EVENTS.all(str(task.pk)):
         entries.append({"kind": "event", "at": event.created_at, "obj": event,
                         "label": AUDIT_LABELS.get(event.verb, event.verb), "changes": _audit_changes(event)})
     # Stable: equal times keep the order above (a report before the audit row it caused).
@@ -326,9 +356,8 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
         task = Task.objects.select_related(*TASK_RELATED).get(pk=task.pk)
     today = lib.today()
     prefetch_related_objects([task], "cooperating_units", "priority_areas")
-    reports = _newest_first(task.reports.select_related("unit", "author", "reviewed_by")
-                            .prefetch_related("evidence"), at="submitted_at")
-    children = mark_overdue(sorted(task.children.select_related("lead_unit").order_by(),
+    reports = _reports(task)
+    children = mark_overdue(sorted(CHILDREN.all(task.pk),
                                    key=lambda child: (child.deadline is None, child.deadline or today, child.pk)), today)
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
@@ -338,7 +367,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
         "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
         "children": children,
         "child_weight": child_weight,
-        "milestones": sorted(task.milestones.order_by(), key=lambda milestone: (milestone.due, milestone.pk)),
+        "milestones": sorted(MILESTONES.all(task.pk), key=lambda milestone: (milestone.due, milestone.pk)),
         "timeline": _timeline(task, reports),
         "panels": _panels(request, task, failed),
         "pending_reviews": _pending_reviews(request, task, reports),

@@ -310,6 +310,21 @@ def test_it_says_not_found_alike_for_missing_and_for_not_yours(province: Provinc
     assert len(set(errors)) == 1
 
 
+@pytest.mark.parametrize("persona", ["supervisor", "leader", "county_liaison"])
+def test_it_reads_the_task_whole_for_every_reader(province: Province, three_tasks: dict[str, Task], persona: str):
+    """Readers of every task (read by id alone) and liaisons (through their scope) get the same task,
+    with the related objects the task page shows, and NotFound alike for ids no row can have."""
+    user = getattr(province, persona)
+    task = get_task_for_user(user, str(three_tasks["county"].pk))
+    expected = Task.objects.select_related("lead_unit", "parent__lead_unit", "directive__meeting").get(pk=task.pk)
+    assert vars(task).keys() == vars(expected).keys()
+    assert all(getattr(task, name) == getattr(expected, name) for name in vars(expected) if name != "_state")
+    assert task.lead_unit.name_en == expected.lead_unit.name_en and task.directive.meeting == expected.directive.meeting
+    for pk in (2**63, "-1", "1e3", " "):
+        with pytest.raises(NotFound):
+            get_task_for_user(user, pk)
+
+
 def test_it_gives_the_inactive_nothing(province: Province, three_tasks: dict[str, Task]):
     """An inactive supervisor can neither list, read nor act on any task."""
     assert not visible_tasks(province.outsider).exists()

@@ -55,3 +55,17 @@ def test_it_is_linked_from_the_task_page(province, evidence):
     """The timeline links the file by its original name."""
     html = client_for(province.city_liaison).get(f"/tasks/{evidence.report.task_id}/").content.decode()
     assert f'href="/tasks/evidence/{evidence.pk}/"' in html and "现场照片 1.pdf" in html
+
+
+@pytest.mark.parametrize("persona", ["supervisor", "city_liaison"])
+def test_each_report_shows_its_own_files(province, persona):
+    """With two reports on a task, each file is listed under the report it came with (newest first)."""
+    task = province.signed(province.city)
+    for text, name in (("first report", "a.pdf"), ("second report", "b.pdf")):
+        services.report_progress(province.city_liaison, task, text=text, progress=50,
+                                 files=[SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf")])
+    html = client_for(getattr(province, persona)).get(f"/tasks/{task.pk}/").content.decode()
+    timeline = html[html.index('class="timeline"'):html.index("</ol>", html.index('class="timeline"'))]
+    assert (timeline.index("second report") < timeline.index("b.pdf") < timeline.index("first report")
+            < timeline.index("a.pdf"))
+    assert timeline.count("a.pdf") == 1 and timeline.count("b.pdf") == 1
