@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.prepared import Fixed
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount
 from luoshi.tasks.permissions import visible_tasks
@@ -202,9 +203,19 @@ def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
     return LightCounts(**{light: counts[light] or 0 for light in LIGHTS})
 
 
-def _sums(rows: QuerySet[TaskCount]) -> LightCounts:
-    """The stored counts of `rows`, by light (grouped in SQL: cheaper to build than a filtered sum per light)."""
-    sums = dict(rows.order_by().values_list("light").annotate(total=Sum("n")))
+# The stored counts' sums have a handful of shapes, each compiled once per process and set of
+# values (luoshi/prepared.py): (kind, area id, unit path, statuses, light).
+STORED_SUMS = Fixed(TaskCount, lambda kind, area_id, path, statuses, light: (
+    _in_state(TaskCount.objects.filter(kind=kind, **({"area_id": area_id} if area_id else {}),
+                                       **({"unit__path__startswith": path} if path else {})), list(statuses), light)
+    .order_by().values_list("light").annotate(total=Sum("n"))), keep=64)
+
+
+def _sums(kind: str, *, area_id: int | None = None, path: str = "", statuses: Iterable[str] = (),
+          light: str = "") -> LightCounts:
+    """The stored counts of `kind` (of one area, of the units under `path`, in `statuses`, of
+    `light`), by light: grouped in SQL, cheaper to build than a filtered sum per light."""
+    sums = dict(STORED_SUMS.rows(kind, area_id, path, tuple(statuses), light))
     return LightCounts(**{light: sums.get(light) or 0 for light in LIGHTS})
 
 
@@ -234,8 +245,7 @@ def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[s
         scope = None  # elsewhere: only tasks they cooperate on
     led = LightCounts(0, 0, 0)
     if scope is not None:
-        led = _sums(_in_state(TaskCount.objects.filter(kind=TaskCount.Kind.UNIT, unit__path__startswith=scope),
-                              statuses, light))
+        led = _sums(TaskCount.Kind.UNIT, path=scope, statuses=statuses, light=light)
     if unit is not None and unit.path.startswith(own):
         return led  # every task led there is led in the liaison's subtree: none only cooperated on
     others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
@@ -259,12 +269,9 @@ def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
     stored = simple and user.is_active and user.reads_everything and not (query.unit and query.area)
     if not stored:
         return count_by_light(query.filter(visible_tasks(user)))
-    rows = TaskCount.objects.filter(kind=TaskCount.Kind.AREA if query.area else TaskCount.Kind.UNIT)
-    if query.area is not None:
-        rows = rows.filter(area=query.area)
-    if query.unit is not None:
-        rows = rows.filter(unit__path__startswith=query.unit.path)
-    return _sums(_in_state(rows, [query.status] if query.status else [], query.light))
+    return _sums(TaskCount.Kind.AREA if query.area else TaskCount.Kind.UNIT,
+                 area_id=query.area.pk if query.area else None, path=query.unit.path if query.unit else "",
+                 statuses=[query.status] if query.status else [], light=query.light)
 
 
 class CountedPaginator(Paginator):

@@ -25,6 +25,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import directive_count
+from luoshi.prepared import Fixed
 from luoshi.tasks import lights
 from luoshi.tasks.ledger import LightCounts, liaison_counts
 from luoshi.tasks.lifecycle import WORKING, Status
@@ -87,16 +88,41 @@ class AreaRow:
 Lights = dict[int, dict[str, int]]  # owner id → {"red": n, "amber": n, "green": n}
 
 
+# The dashboards' reads have no value that changes from one request to the next but the day
+# and the ids they show: each is compiled once per process and set of values (luoshi/prepared.py).
+WORKING_LIGHTS = Fixed(TaskCount, lambda: (
+    TaskCount.objects.filter(kind__in=(TaskCount.Kind.UNIT, TaskCount.Kind.AREA), status__in=WORKING_STATUSES,
+                             light__in=LIGHTS)
+    .order_by().values_list("kind", "unit_id", "area_id", "light").annotate(total=Sum("n"))))
+AREA_NAMES = Fixed(PriorityArea, lambda ids: (
+    PriorityArea.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en").order_by("code")))
+UNIT_NAMES = Fixed(Unit, lambda ids: Unit.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en", "path"))
+COMPLETED_SINCE = Fixed(TaskCount, lambda first: (
+    TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n")))
+BY_STATE = Fixed(TaskCount, lambda: (
+    TaskCount.objects.filter(kind=TaskCount.Kind.UNIT).order_by().values_list("status", "light").annotate(total=Sum("n"))))
+# The oldest pending reports' ids come off the partial index alone. (Counted by a window over
+# the joined rows, the database joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.)
+OLDEST_PENDING = Fixed(ProgressReport, lambda: (
+    ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
+    .order_by("submitted_at", "id").values_list("pk")[:PENDING_COUNT_CAP + 1]))
+# The lists read only the columns they show: with fewer columns Django builds the query in half
+# the time. Every task is visible to the readers of the dashboard: no filter by user.
+REPORTS_SHOWN = Fixed(ProgressReport, lambda ids: (
+    ProgressReport.objects.filter(pk__in=ids).select_related("task", "unit")
+    .only("progress", "submitted_at", "task__title", *_unit_name("unit")).order_by()))
+COMPLETION_REQUESTS = Fixed(Task, lambda: (
+    Task.objects.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
+    .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT]))
+
+
 def working_lights() -> tuple[Lights, Lights]:
     """Working tasks by lead unit and light, and by priority area and light, for the units and
     areas that have any. One grouped query on the stored counts. (As filtered sums annotated
     on units and on areas, two queries cost Django 6 ms to build.)"""
     by_unit: Lights = {}
     by_area: Lights = {}
-    rows = (TaskCount.objects.filter(kind__in=(TaskCount.Kind.UNIT, TaskCount.Kind.AREA),
-                                     status__in=WORKING_STATUSES, light__in=LIGHTS)
-            .order_by().values_list("kind", "unit_id", "area_id", "light").annotate(total=Sum("n")))
-    for kind, unit_id, area_id, light, total in rows:
+    for kind, unit_id, area_id, light, total in WORKING_LIGHTS.rows():
         if total:
             found, key = (by_unit, unit_id) if kind == TaskCount.Kind.UNIT else (by_area, area_id)
             found.setdefault(key, dict.fromkeys(LIGHTS, 0))[light] = total
@@ -106,9 +132,9 @@ def working_lights() -> tuple[Lights, Lights]:
 def area_rows(counts: Lights) -> list[AreaRow]:
     """One row per area with working tasks, by code. The areas are built from their names:
     they are shown, not saved."""
-    areas = PriorityArea.objects.filter(pk__in=counts).values_list("pk", "code", "name_zh", "name_en").order_by("code")
+    areas = AREA_NAMES.rows(tuple(sorted(counts))) if counts else []
     return [AreaRow(PriorityArea(id=pk, code=code, name_zh=name_zh, name_en=name_en), **counts[pk])
-            for pk, code, name_zh, name_en in (areas if counts else [])]
+            for pk, code, name_zh, name_en in areas]
 
 
 def top_units(counts: Lights, limit: int = TOP_UNITS) -> list[Unit]:
@@ -116,7 +142,7 @@ def top_units(counts: Lights, limit: int = TOP_UNITS) -> list[Unit]:
     `red`, `amber` and `green` set, built from their names to be shown."""
     if not counts:
         return []
-    rows = Unit.objects.filter(pk__in=counts).values_list("pk", "code", "name_zh", "name_en", "path")
+    rows = UNIT_NAMES.rows(tuple(sorted(counts)))
     ranked = sorted(rows, key=lambda row: (-counts[row[0]]["red"], -counts[row[0]]["amber"], row[4]))[:limit]
     units = []
     for pk, code, name_zh, name_en, path in ranked:
@@ -190,9 +216,8 @@ def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_W
     total counted from `completed_before`, the tasks completed before the first week (one
     query on the stored counts per completion day)."""
     first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
-    completed = TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED)
     counts: dict[dt.date, int] = {}
-    for day, n in completed.filter(day__gte=first).values_list("day", "n"):
+    for day, n in COMPLETED_SINCE.rows(first):
         counts[_week_start(day)] = counts.get(_week_start(day), 0) + n
     result, running = [], completed_before
     for i in range(weeks):
@@ -209,16 +234,13 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
     if not user.reads_everything:
         raise PermissionError("the supervision dashboard counts every task")
     today = today or lib.today()
-    tasks = visible_tasks(user)
     first_week = _week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
-    unit, deadline = TaskCount.Kind.UNIT, TaskCount.Kind.DEADLINE
-    working = {"status__in": WORKING_STATUSES}
     # Every task by status and light (a few dozen rows), then the sums by day: two plain
     # queries cost less to build than one with a filtered sum for each number.
     by_state: dict[tuple[str, str], int] = {}
-    for status, light, n in (TaskCount.objects.filter(kind=unit).order_by()
-                             .values_list("status", "light").annotate(total=Sum("n"))):
+    for status, light, n in BY_STATE.rows():
         by_state[(status, light)] = n or 0
+    deadline, working = TaskCount.Kind.DEADLINE, {"status__in": WORKING_STATUSES}
     totals = TaskCount.objects.aggregate(
         due_soon=_sum(kind=deadline, day__gte=today, day__lte=today + dt.timedelta(days=6), **working),
         overdue=_sum(kind=deadline, day__lt=today, **working),
@@ -229,23 +251,14 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
     for status in ("completed", "completion_requested"):
         totals[status] = sum(by_state.get((status, light), 0) for light in LIGHTS)
     by_unit, by_area = working_lights()
-    # How many reports wait, up to the cap, then the oldest few with their tasks: the ids come
-    # off the partial index alone. (Counted by a window over the joined rows, the database
-    # joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.) Every task is visible to
-    # this user, so the reports need no join to be filtered.
-    oldest = list(ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
-                  .order_by("submitted_at", "id").values_list("pk", flat=True)[:PENDING_COUNT_CAP + 1])
+    # How many reports wait, up to the cap, then the oldest few with their tasks. Every task is
+    # visible to this user, so the reports need no join to be filtered.
+    oldest = [pk for pk, in OLDEST_PENDING.rows()]
     pending_count = len(oldest)
-    # The lists read only the columns they show: with fewer columns Django builds the query in
-    # half the time. The reports come in the order of `oldest`.
-    shown = {report.pk: report for report in ProgressReport.objects.filter(pk__in=oldest[:LIST_LIMIT])
-             .select_related("task", "unit").only("progress", "submitted_at", "task__title", *_unit_name("unit"))
-             .order_by()}
+    # The reports come in the order of `oldest`.
+    shown = {report.pk: report for report in REPORTS_SHOWN.rows(tuple(oldest[:LIST_LIMIT]))} if oldest else {}
     pending = [shown[pk] for pk in oldest[:LIST_LIMIT] if pk in shown]
-    requests = list(
-        tasks.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
-        .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT]
-    )
+    requests = COMPLETION_REQUESTS.rows()
     return SupervisorDashboard(
         today=today,
         lights={light: totals[light] for light in LIGHTS},
