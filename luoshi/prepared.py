@@ -10,14 +10,13 @@ no cache of compiled queries (SQLAlchemy has one), so the hot reads have one her
   It is compiled once per database and set of values; the last few sets are kept.
 
 Each call runs the SQL and turns the rows into what the queryset itself would give (model
-instances with their select_related objects, or the tuples of values_list) through the same
-compiler: its converters and related populators. tests/test_prepared.py holds them equal.
+instances with their select_related objects, or the tuples of values_list) with the
+compiler's own converters and related populators. tests/test_prepared.py holds them equal.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -26,7 +25,6 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
-from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
 
@@ -36,7 +34,7 @@ class _Compiled:
     alias: str
     sql: str
     params: tuple[Any, ...]
-    compiler: SQLCompiler
+    converters: list[tuple[int, tuple[list[Any], Any]]]  # column → the compiler's converters
     model: type[Model] | None  # None: values_list rows
     init_list: list[str]
     start: int
@@ -52,33 +50,51 @@ class _Compiled:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:  # e.g. pk__in=[]: no row, and no SQL to run
-            return cls(alias, "", (), compiler, None, [], 0, 0, [])
+            return cls(alias, "", (), [], None, [], 0, 0, [])
+        columns = [column[0] for column in compiler.select[:compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("composite fields cannot be prepared")
+        converters = list(compiler.get_converters(columns).items())
         info = compiler.klass_info
         if kind is ValuesListIterable or info is None:  # the converted columns are the rows
-            return cls(alias, sql, tuple(params), compiler, None, [], 0, 0, [])
+            return cls(alias, sql, tuple(params), converters, None, [], 0, 0, [])
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
-        return cls(alias, sql, tuple(params), compiler, info["model"],
+        return cls(alias, sql, tuple(params), converters, info["model"],
                    [column[0].target.attname for column in compiler.select[start:end]], start, end,
                    get_related_populators(info, compiler.select, alias))
 
     def run(self, params: tuple[Any, ...] | list[Any]) -> list[Any]:
         if not self.sql:
             return []
-        with connections[self.alias].cursor() as cursor:
+        connection = connections[self.alias]
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if not rows:
-            return []
-        converted = self.compiler.results_iter([rows], tuple_expected=self.model is None)
+        if self.converters:  # as SQLCompiler.apply_converters, with this thread's connection
+            rows = [self._convert(list(row), connection) for row in rows]
         if self.model is None:
-            return list(converted)
+            return [tuple(row) for row in rows]
         found = []
-        for row in converted:
+        for row in rows:
             instance = self.model.from_db(self.alias, self.init_list, row[self.start:self.end])
             for populator in self.related:
                 populator.populate(row, instance)
             found.append(instance)
         return found
+
+    def _convert(self, row: list[Any], connection: Any) -> list[Any]:
+        for position, (converters, expression) in self.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        return row
+
+
+def _storable(value: Any) -> bool:
+    """False for a whole number no 64-bit column holds: as for the ORM, no row has it (and the
+    database would refuse it as a parameter)."""
+    return type(value) is not int or -(2**63) <= value < 2**63
 
 
 class KeyLookup(Generic[M]):
@@ -87,38 +103,50 @@ class KeyLookup(Generic[M]):
     `build(key).first()` would, from SQL compiled once. `sample` stands for the key while
     compiling: it must not equal any of the constants.
 
+    With many=True the key is a sequence of whole numbers, for `__in=key`; the SQL is
+    compiled once per length (the last `lengths` kept), with `sample`, `sample - 1`, … standing
+    for the numbers.
+
         USER = KeyLookup(lambda pk: User.objects.select_related("unit").filter(pk=pk), sample=-1)
         USER.get(12)  # the user 12 with their unit, or None
     """
 
-    def __init__(self, build: Callable[[Any], QuerySet[M]], sample: Any) -> None:
+    def __init__(self, build: Callable[[Any], QuerySet[M]], sample: Any, *, many: bool = False,
+                 lengths: int = 64) -> None:
         self.build = build
         self.sample = sample
-        self.model = build(sample).model
-        self._compiled: dict[str, tuple[_Compiled, int]] = {}
-        self._lock = threading.Lock()
+        self.many = many
+        self.model = build((sample,) if many else sample).model
+        self._compiled = functools.lru_cache(maxsize=lengths)(self._compile)
 
     def all(self, key: Any) -> list[M]:
-        if type(key) is int and not -(2**63) <= key < 2**63:
-            return []  # as the ORM: no 64-bit column holds it (the database would refuse it)
         alias = router.db_for_read(self.model)
-        compiled, at = self._compiled.get(alias) or self._compile(alias)
+        if self.many:
+            keys = tuple(one for one in key if _storable(one))  # the others match no row
+            compiled, places = self._compiled(alias, len(keys))
+        elif _storable(key):
+            keys = (key,)
+            compiled, places = self._compiled(alias, 1)
+        else:
+            return []
         params = list(compiled.params)
-        params[at] = key
+        for place, one in zip(places, keys, strict=True):
+            params[place] = one
         return compiled.run(params)
 
     def get(self, key: Any) -> M | None:
         found = self.all(key)
         return found[0] if found else None
 
-    def _compile(self, alias: str) -> tuple[_Compiled, int]:
-        with self._lock:
-            compiled = _Compiled.of(self.build(self.sample), alias)
-            places = [i for i, param in enumerate(compiled.params) if param == self.sample]
-            if len(places) != 1:
-                raise ValueError(f"the key must be exactly one parameter of the query: {compiled.params!r}")
-            self._compiled[alias] = compiled, places[0]
-            return compiled, places[0]
+    def _compile(self, alias: str, length: int) -> tuple[_Compiled, list[int]]:
+        samples = tuple(self.sample - i for i in range(length)) if self.many else (self.sample,)
+        compiled = _Compiled.of(self.build(samples if self.many else self.sample), alias)
+        if not compiled.sql:  # no row can match (`__in` an empty sequence)
+            return compiled, []
+        places = [[i for i, param in enumerate(compiled.params) if param == sample] for sample in samples]
+        if any(len(found) != 1 for found in places):
+            raise ValueError(f"the key must be exactly one parameter of the query: {compiled.params!r}")
+        return compiled, [found[0] for found in places]
 
 
 class Fixed(Generic[M]):

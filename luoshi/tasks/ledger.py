@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.prepared import Fixed
+from luoshi.prepared import Fixed, KeyLookup
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount
 from luoshi.tasks.permissions import visible_tasks
@@ -169,6 +169,10 @@ class TaskRow:
                    cooperating_units=[name(unit) for unit in task.cooperating_units.all()])
 
 
+# The cooperating units of a page of tasks: compiled once per page length (luoshi/prepared.py).
+COOPERATING_NAMES = KeyLookup(lambda ids: (
+    Task.cooperating_units.through.objects.filter(task_id__in=ids).order_by("unit__path")
+    .values_list("task_id", "unit__code", "unit__name_zh", "unit__name_en")), sample=-1, many=True)
 _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "person_responsible", "parent_id",
                 "directive_id", "version", "updated_at")
 
@@ -179,9 +183,7 @@ def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:
             for values in tasks.prefetch_related(None).values_list(
                 *_ROW_COLUMNS, "lead_unit__code", "lead_unit__name_zh", "lead_unit__name_en")]
     by_id = {row.id: row for row in rows}
-    links = (Task.cooperating_units.through.objects.filter(task_id__in=by_id).order_by("unit__path")
-             .values_list("task_id", "unit__code", "unit__name_zh", "unit__name_en"))
-    for task_id, *unit in links:
+    for task_id, *unit in COOPERATING_NAMES.all(tuple(by_id)):
         by_id[task_id].cooperating_units.append(UnitName(*unit))
     return rows
 

@@ -22,6 +22,7 @@ USERS = KeyLookup(lambda pk: User.objects.select_related("unit").filter(pk=pk), 
 URGES = KeyLookup(lambda pk: Urge.objects.filter(task_id=pk).select_related("by", "to_unit").order_by("id"), sample=-1)
 EVENTS = KeyLookup(lambda pk: AuditEvent.objects.filter(object_type="tasks.task", object_id=pk).select_related("actor")
                    .only("verb", "actor__username").order_by("-id")[:3], sample="-1")
+UNITS = KeyLookup(lambda ids: Unit.objects.filter(pk__in=ids).order_by("path"), sample=-1, many=True)
 BY_LIGHT = Fixed(TaskCount, lambda kind, light: TaskCount.objects.filter(kind=kind, light=light).order_by()
                  .values_list("status").annotate(total=Sum("n")).order_by("status"))
 UNITS_SINCE = Fixed(Unit, lambda ids: Unit.objects.filter(pk__in=ids).order_by("pk"))
@@ -89,6 +90,17 @@ def test_it_refuses_a_queryset_whose_key_is_not_one_parameter(province):
     none = KeyLookup(lambda pk: User.objects.filter(is_active=True), sample=-1)
     with pytest.raises(ValueError, match="exactly one parameter"):
         none.get(province.supervisor.pk)
+
+
+def test_it_looks_up_a_list_of_ids_of_any_length(province):
+    """many=True: the same rows as pk__in for lists of several lengths, duplicates and ids no row has."""
+    ids = [unit.pk for unit in (province.city, province.county, province.emergency, province.root)]
+    for key in (ids, ids[:1], ids[1:3], [ids[0], ids[0], 10**9], [2**70, ids[2]]):
+        expected = list(Unit.objects.filter(pk__in=[pk for pk in key if pk < 2**63]).order_by("path"))
+        assert [state(unit) for unit in UNITS.all(tuple(key))] == [state(unit) for unit in expected]
+    with CaptureQueriesContext(connection) as queries:
+        assert UNITS.all(()) == [] and UNITS.all([2**64]) == []
+    assert len(queries) == 0
 
 
 def test_fixed_gives_the_values_list_rows_for_each_set_of_values(province):
