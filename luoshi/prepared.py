@@ -46,6 +46,8 @@ class _Compiled:
         kind = queryset._iterable_class
         if kind not in (ModelIterable, ValuesListIterable):
             raise ValueError("only querysets of model instances or of values_list() tuples can be prepared")
+        if queryset._prefetch_related_lookups:
+            raise ValueError("prefetch_related() runs more queries: it cannot be prepared")
         compiler = queryset.query.get_compiler(using=alias)
         try:
             sql, params = compiler.as_sql()
@@ -58,6 +60,8 @@ class _Compiled:
         info = compiler.klass_info
         if kind is ValuesListIterable or info is None:  # the converted columns are the rows
             return cls(alias, sql, tuple(params), converters, None, [], 0, 0, [])
+        if compiler.annotation_col_map:
+            raise ValueError("annotations on model instances cannot be prepared (use values_list())")
         start, end = info["select_fields"][0], info["select_fields"][-1] + 1
         return cls(alias, sql, tuple(params), converters, info["model"],
                    [column[0].target.attname for column in compiler.select[start:end]], start, end,

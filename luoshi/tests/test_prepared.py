@@ -132,10 +132,14 @@ def test_fixed_sees_the_rows_of_the_moment(province):
     assert after.get("signed", 0) == before.get("signed", 0) + 1
 
 
-def test_it_refuses_querysets_of_dictionaries_or_flat_values(province):
-    """values() and values_list(flat=True) give other shapes than the ones it builds."""
-    for build in (lambda: Task.objects.values("id"), lambda: Task.objects.values_list("id", flat=True)):
-        with pytest.raises(ValueError, match="can be prepared"):
+def test_it_refuses_what_it_would_not_give_as_the_queryset_does(province):
+    """values() and values_list(flat=True) are other shapes; prefetch_related() and annotations
+    on instances would be dropped: all refused rather than answered differently."""
+    for build, message in [(lambda: Task.objects.values("id"), "can be prepared"),
+                           (lambda: Task.objects.values_list("id", flat=True), "can be prepared"),
+                           (lambda: Task.objects.prefetch_related("cooperating_units"), "prefetch_related"),
+                           (lambda: Task.objects.annotate(n=Sum("progress")), "annotations")]:
+        with pytest.raises(ValueError, match=message):
             Fixed(Task, build).rows()
 
 
