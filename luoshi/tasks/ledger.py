@@ -72,6 +72,19 @@ LIST_COLUMNS = ("title", "person_responsible", "deadline", "status", "light", "p
 FAR_FUTURE = dt.date(9999, 12, 31)
 
 
+class FarFuture(Value):
+    """FAR_FUTURE, written into SQLite's SQL as the literal the index has: SQLite uses an index
+    on an expression only for the same expression, and a bound parameter is not the same
+    constant (the ledger's first page sorted every row: 19 ms instead of 0.2 at 10⁵ tasks).
+    PostgreSQL's queries already carry it as a literal (client-side binding)."""
+
+    def __init__(self) -> None:
+        super().__init__(FAR_FUTURE)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        return f"'{FAR_FUTURE.isoformat()}'", []
+
+
 @dataclass
 class LedgerQuery:
     """Validated filters. Build it with `LedgerFilterForm(request.GET).query()`."""
@@ -107,7 +120,7 @@ class LedgerQuery:
         return tasks
 
     def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
-        return tasks.annotate(deadline_sort=Coalesce("deadline", Value(FAR_FUTURE))).order_by(
+        return tasks.annotate(deadline_sort=Coalesce("deadline", FarFuture())).order_by(
             *SORTS.get(self.sort, SORTS["deadline"])  # type: ignore[arg-type]
         )
 

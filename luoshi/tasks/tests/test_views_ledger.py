@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from luoshi import lib
 from luoshi.tasks import services
+from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.models import Task
 
 LEDGER = "/tasks/"
@@ -174,6 +175,25 @@ def test_it_sorts(province):
     assert titles(client.get(LEDGER, {"sort": "light"}))[0] == "late"
     assert titles(client.get(LEDGER, {"sort": "updated"})) == ["undated", "late", "soon"]
     assert soon.pk
+
+
+@pytest.mark.parametrize("sort", ["deadline", "-deadline"])
+def test_the_deadline_order_is_read_off_its_index(province, sort):
+    """The ledger's default order walks tasks_deadline_sort_idx rather than sorting every task:
+    on SQLite that needs the far-future date written into the SQL as the index writes it."""
+    province.in_progress(title="soon", deadline_days=5)
+    with CaptureQueriesContext(connection) as queries:
+        client_for(province.supervisor).get(LEDGER, {"sort": sort})
+    listed = next(q["sql"] for q in queries if "ORDER BY COALESCE" in q["sql"])
+    if connection.vendor == "sqlite":
+        assert "COALESCE(\"tasks_task\".\"deadline\", '9999-12-31')" in listed
+        rows = LedgerQuery(sort=sort).tasks_for(province.supervisor).prefetch_related(None).values_list("id")[:50]
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            plan = " ".join(str(row) for row in cursor.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+        assert "tasks_deadline_sort_idx" in plan and "TEMP B-TREE" not in plan
+    else:
+        assert "'9999-12-31'::date" in listed
 
 
 @pytest.mark.parametrize("params, message", [
