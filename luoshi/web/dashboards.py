@@ -390,6 +390,11 @@ class Trajectory:
         return None if self.expected is None else round(self.expected)
 
 
+# What a trajectory row shows and computes (facts_of): a task's description need not travel.
+TRAJECTORY_COLUMNS = ("title", "light", "deadline", "progress", "status", "assigned_at", "blocked", "cadence",
+                      "last_report_at")
+
+
 def _trajectory(task: Task, today: dt.date) -> Trajectory:
     overdue = (today - task.deadline).days if task.deadline and task.deadline < today else 0
     return Trajectory(task, lights.expected_progress(facts_of(task), today), overdue)
@@ -421,7 +426,7 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
         raise PermissionError("the stocktake counts every task")
     today = today or lib.today()
     working = (visible_tasks(user).filter(status__in=WORKING_STATUSES).select_related("lead_unit")
-               .order_by(F("deadline").asc(nulls_last=True), "id"))
+               .only(*TRAJECTORY_COLUMNS, *_unit_name("lead_unit")).order_by(F("deadline").asc(nulls_last=True), "id"))
     by_unit, by_area = working_lights()
     counts = {light: sum(lights[light] for lights in by_unit.values()) for light in LIGHTS}
     areas = [StocktakeArea(row, [_trajectory(task, today) for task in

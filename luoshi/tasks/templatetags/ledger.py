@@ -4,18 +4,13 @@ against the template these rows were written from."""
 
 from __future__ import annotations
 
-import functools
-import re
-import sys
-import unicodedata
 from collections.abc import Iterable
 
 from django import template
 from django.utils.safestring import SafeString
-from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext, ngettext
 
-from luoshi.html import escaped, format_html, format_html_join
+from luoshi.html import escaped, format_html, format_html_join, truncated
 from luoshi.links import numbered
 from luoshi.tasks.ledger import TaskRow
 from luoshi.tasks.lifecycle import Status
@@ -61,7 +56,7 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
         days = getattr(task, "days_overdue", 0)
         rows.append(format_html(
             row_format, light=task.light, light_label=light_labels.get(task.light, task.light), url=url_of(task.pk),
-            title=_shortened(task.title), lead_unit=task.lead_unit,
+            title=truncated(task.title, TITLE_CHARS), lead_unit=task.lead_unit,
             coop=format_html_join("、", "{}", ((unit,) for unit in units)) if units else _NONE,
             deadline=f"{task.deadline:%Y-%m-%d}" if task.deadline else "—",
             progress_label=done % {"progress": task.progress},
@@ -73,20 +68,3 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
     return format_html_join("", "{}", ((row,) for row in rows))
 
 
-def _shortened(title: str) -> str:
-    """Truncator(title).chars(TITLE_CHARS), the truncatechars filter the rows were written with.
-    Truncator counts characters one by one in Python to skip combining marks; a title whose
-    first characters hold none is cut by slicing (the same result, tested)."""
-    text = unicodedata.normalize("NFC", title)
-    if len(text) <= TITLE_CHARS:
-        return text
-    if _combining_marks().search(text, 0, TITLE_CHARS + 1):
-        return Truncator(text).chars(TITLE_CHARS)
-    return add_truncation_text(text[:calculate_truncate_chars_length(TITLE_CHARS, None)])
-
-
-@functools.cache
-def _combining_marks() -> re.Pattern[str]:
-    """Every character unicodedata.combining() counts, as one character class (built once, in 0.1 s)."""
-    marks = "".join(re.escape(chr(code)) for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code)))
-    return re.compile(f"[{marks}]")

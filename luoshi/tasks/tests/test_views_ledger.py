@@ -459,15 +459,17 @@ def test_the_rows_shorten_titles_as_truncatechars_does(language):
     from django.utils import translation
     from django.utils.text import Truncator
 
-    from luoshi.tasks.templatetags.ledger import TITLE_CHARS, _shortened
+    from luoshi.html import truncated
+    from luoshi.tasks.templatetags.ledger import TITLE_CHARS
 
     alphabet = ["a", "Z", " ", "&", "长", "江", "\u0301", "\u0316", "\u0323", "e", "\u00e9", "\u1100", "\u1161"]
     rng = random.Random(6)
     with translation.override(language):
-        for _ in range(3000):
-            title = "".join(rng.choice(alphabet) if rng.random() < 0.3 else rng.choice(alphabet[:6])
-                            for _ in range(rng.randint(TITLE_CHARS - 5, TITLE_CHARS + 20)))
-            assert _shortened(title) == Truncator(title).chars(TITLE_CHARS), repr(title)
+        for chars in (80, TITLE_CHARS):  # the stocktake's titles, the ledger's
+            for _ in range(1500):
+                title = "".join(rng.choice(alphabet) if rng.random() < 0.3 else rng.choice(alphabet[:6])
+                                for _ in range(rng.randint(chars - 5, chars + 20)))
+                assert truncated(title, chars) == Truncator(title).chars(chars), repr(title)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])

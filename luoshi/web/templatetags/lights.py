@@ -1,0 +1,67 @@
+"""A task's light and its trajectory (progress against the straight line from assignment to
+deadline), written in Python: the leader's stocktake repeats both on every row, and as template
+includes they were half of that page's time (about 400 includes a page). The markup is the
+templates' they replaced; web/tests/test_lights_tags.py holds the two equal.
+
+    {% load lights %}{% light task.light %} {% trajectory item %} {% stocktake_rows block.items %}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from luoshi.html import format_html, format_html_join, truncated
+from luoshi.links import numbered
+
+register = template.Library()
+
+STOCKTAKE_TITLE_CHARS = 80
+
+
+@register.simple_tag
+def light(value: str) -> SafeString:
+    """The light as a dot and its word: overdue (red), at risk (amber), on track (anything else).
+    Like the partials these tags replaced, each ends with a line break: in running text, a space."""
+    label = gettext("overdue") if value == "red" else gettext("at risk") if value == "amber" else gettext("on track")
+    return format_html('<span class="light {}"><span class="dot {}" aria-hidden="true"></span>{}</span>\n',
+                       value, value, label)
+
+
+@register.simple_tag
+def trajectory(item: Any) -> SafeString:
+    """A Trajectory (web/dashboards.py) as a bar: the progress, a mark where the straight line
+    stands today, and both as numbers."""
+    task, expected = item.task, item.expected_rounded
+    if expected is None:
+        label = gettext("%(progress)s%% done") % {"progress": task.progress}
+        mark = numbers = ""
+    else:
+        label = gettext("%(progress)s%% done, %(expected)s%% expected by today") % {
+            "progress": task.progress, "expected": expected}
+        mark = format_html('<span class="mark w{}"></span>', _width(expected))
+        numbers = format_html(' <span class="muted">/ {}%</span>', expected)
+    return format_html('<span class="progress-cell"><span class="bar {}" role="img" aria-label="{}">'
+                       '<span class="fill w{}"></span>{}</span>\n<span class="num small">{}%{}</span></span>\n',
+                       task.light, label, _width(task.progress), mark, task.progress, numbers)
+
+
+@register.simple_tag
+def stocktake_rows(items: Iterable[Any]) -> SafeString:
+    """The <tr> of each Trajectory of a stocktake area: light, title, lead unit, deadline, bar."""
+    url_of = numbered("task_detail")
+    return format_html_join("", "{}", ((format_html(
+        '<tr>\n        <td>{}</td>\n        <td class="title-cell"><a href="{}">{}</a></td>\n        <td>{}</td>\n'
+        '        <td class="date">{}</td>\n        <td>{}</td>\n      </tr>',
+        light(item.task.light), url_of(item.task.pk), truncated(item.task.title, STOCKTAKE_TITLE_CHARS),
+        item.task.lead_unit, f"{item.task.deadline:%Y-%m-%d}" if item.task.deadline else "—", trajectory(item),
+    ),) for item in items))
+
+
+def _width(percent: int) -> int:
+    """{% widthratio percent 5 1 %}: the CSS class step (w0 … w20) of a percentage."""
+    return round(percent / 5)
