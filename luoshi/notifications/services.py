@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
-from django.db import connections, router, transaction
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from luoshi import lib
@@ -27,6 +27,7 @@ from luoshi.notifications.models import (
     NotificationPreference,
     WebhookEndpoint,
 )
+from luoshi.prepared import KeyLookup
 from luoshi.tasks.models import Escalation, Task
 from luoshi.units.models import Unit
 
@@ -124,16 +125,16 @@ def _send_later(ids: list[int]) -> None:
 # --- the inbox -------------------------------------------------------------------------------------
 
 
-# Every page's header shows the count: as one fixed statement it costs 0.15 ms, where the
-# ORM's count() took 0.9 ms to build its aggregate query.
-_UNREAD = "SELECT COUNT(*) FROM {table} WHERE recipient_id = %s AND read_at IS NULL"
+# Every page's header shows the count: compiled once (luoshi/prepared.py), it costs a fraction
+# of what the ORM's count() took to build its aggregate query each time.
+UNREAD = KeyLookup(lambda pk: Notification.objects.filter(recipient_id=pk, read_at__isnull=True).order_by()
+                   .values_list("recipient_id").annotate(n=Count("id")), sample=-1)
 
 
 def unread_count(user: User) -> int:
     """The user's unread notifications (served by the (recipient, read_at) index)."""
-    with connections[router.db_for_read(Notification)].cursor() as cursor:
-        cursor.execute(_UNREAD.format(table=Notification._meta.db_table), [user.pk])  # nosec B608 # the table name is the model's own
-        return int(cursor.fetchone()[0])
+    found = UNREAD.get(user.pk)
+    return found[1] if found else 0
 
 
 @transaction.atomic
