@@ -43,8 +43,23 @@ class Action(models.TextChoices):
     ESCALATE = "escalate", _("escalate")
 
 
-OPEN = frozenset({Status.DRAFT, Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED})
+# The status sets: every other module uses these and defines none of its own.
+# WORKING: handed to a unit and not yet finished. These tasks carry a light, can be overdue,
+#   are supervised (reminders, urges, escalation) and counted as "in hand".
 WORKING = frozenset({Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED})
+# OPEN: may still be suspended or cancelled (a draft, or working).
+OPEN = frozenset({Status.DRAFT, *WORKING})
+# FINISHED: nothing more happens to the task.
+FINISHED = frozenset({Status.COMPLETED, Status.CANCELLED})
+# LIT: the statuses that have a light. Drafts, suspended (the clock is stopped), completed and
+# cancelled tasks have none, and none of them is ever overdue.
+LIT = WORKING
+# UNIT_VISIBLE: what units may see; a draft is the supervision office's until it is assigned.
+UNIT_VISIBLE = frozenset(set(Status.values) - {Status.DRAFT})
+# SCORED: what unit scores look at (a suspended or cancelled task is nobody's fault).
+SCORED = frozenset({*WORKING, Status.COMPLETED})
+# PUBLIC: what the public portal may show of a task marked public.
+PUBLIC = frozenset({*WORKING, Status.SUSPENDED, Status.COMPLETED})
 SUSPENDED_STATE = object()  # marker: "the state the task was in before it was suspended"
 
 # action → {from status: to status}. A to-status of None means "stays where it is".
