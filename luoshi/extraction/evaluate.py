@@ -4,12 +4,21 @@ Directives match one-to-one, greedily by best token-overlap F1 (words for Englis
 characters for Chinese), at 0.5 and at the strict 0.8. Agenda items match when their
 titles overlap at 0.6 and their kinds agree; kind accuracy is reported over title matches.
 Date and chair name are exact.
+
+A gold directive is a string or an object `{"text", "lead", "cooperating", "deadline",
+"deadline_text"}`. Where gold names lead units (or cooperating units, or an ISO deadline),
+the directive counts towards lead-unit (cooperating, deadline) accuracy: right when a
+predicted directive matched to it (overlap >= 0.5) carries the same set of unit names (the
+same date). A missed directive, or a prediction without `lead`/`deadline`, counts as wrong.
+
+Corpus folders (`corpus/<source>/<id>.gold.json`) are read recursively; scores are kept per
+file with its source and genre, so reports can be cut per source and per genre, and
+`leave_one_source_out` scores each source with an extractor fitted on the other sources.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import unicodedata
 from collections import Counter
@@ -18,10 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .corpus import Example, load_examples, sources_of_split
 from .directory import Directory
 from .engine import extract
 from .model import Extraction
 from .readers import read_document
+
+Extractor = Callable[[str, dt.date | None], Extraction]
 
 DIRECTIVE_LOOSE = 0.5
 DIRECTIVE_STRICT = 0.8
@@ -102,6 +114,26 @@ class Counts:
 
 
 @dataclass
+class Tally:
+    """Right out of total, for the accuracies that only count where gold states something."""
+
+    right: int = 0
+    total: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.right += other.right
+        self.total += other.total
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.right / self.total if self.total else None
+
+    def line(self) -> str:
+        acc = self.accuracy
+        return f"{acc:.3f} ({self.right}/{self.total})" if acc is not None else "- (0 stated)"
+
+
+@dataclass
 class FileScore:
     name: str
     directives_loose: Counts
@@ -112,6 +144,11 @@ class FileScore:
     date_ok: bool
     chair_ok: bool
     errors: list[str] = field(default_factory=list)
+    source: str = ""
+    genre: str = ""
+    lead: Tally = field(default_factory=Tally)
+    cooperating: Tally = field(default_factory=Tally)
+    deadline: Tally = field(default_factory=Tally)
 
 
 @dataclass
@@ -124,6 +161,33 @@ class Report:
     kind_total: int
     date_right: int
     chair_right: int
+    lead: Tally = field(default_factory=Tally)
+    cooperating: Tally = field(default_factory=Tally)
+    deadline: Tally = field(default_factory=Tally)
+
+    @classmethod
+    def of(cls, files: list[FileScore]) -> Report:
+        """Micro-averaged totals over `files`."""
+        total = cls(list(files), Counts(), Counts(), Counts(), 0, 0, 0, 0)
+        for f in files:
+            total.directives_loose.add(f.directives_loose)
+            total.directives_strict.add(f.directives_strict)
+            total.agenda.add(f.agenda)
+            total.kind_right += f.kind_right
+            total.kind_total += f.kind_total
+            total.date_right += f.date_ok
+            total.chair_right += f.chair_ok
+            total.lead.add(f.lead)
+            total.cooperating.add(f.cooperating)
+            total.deadline.add(f.deadline)
+        return total
+
+    def cut(self, key: Callable[[FileScore], str]) -> dict[str, Report]:
+        """One report per value of `key` (e.g. per source, per genre), keys sorted."""
+        groups: dict[str, list[FileScore]] = {}
+        for f in self.files:
+            groups.setdefault(key(f), []).append(f)
+        return {k: Report.of(groups[k]) for k in sorted(groups)}
 
     @property
     def kind_accuracy(self) -> float:
@@ -156,19 +220,93 @@ class Report:
             f"agenda kind accuracy over title matches: {self.kind_accuracy:.3f} ({self.kind_right}/{self.kind_total})",
             f"date accuracy: {self.date_accuracy:.3f} ({self.date_right}/{n})",
             f"chair-name accuracy: {self.chair_accuracy:.3f} ({self.chair_right}/{n})",
+            f"lead-unit accuracy (directives whose gold names a lead): {self.lead.line()}",
+            f"cooperating-unit accuracy (gold names them): {self.cooperating.line()}",
+            f"deadline accuracy (gold gives a date): {self.deadline.line()}",
         ]
         return "\n".join(out)
+
+    def row(self, label: str) -> str:
+        """One line of a per-source / per-genre table."""
+
+        def acc(t: Tally) -> str:
+            return f"{t.accuracy:.2f}" if t.accuracy is not None else "  - "
+
+        n = len(self.files)
+        return (
+            f"{label[:34]:<34} {n:>3} {self.directives_loose.f1:6.3f} {self.directives_strict.f1:6.3f} "
+            f"{self.agenda.f1:6.3f} {self.date_right:>3}/{n:<3} {self.chair_right:>3}/{n:<3} "
+            f"{acc(self.lead):>5} {acc(self.deadline):>5}"
+        )
+
+
+TABLE_HEAD = (
+    f"{'':<34} {'n':>3} {'dir.5':>6} {'dir.8':>6} {'agenda':>6} {'date':>7} {'chair':>7} "
+    f"{'lead':>5} {'dline':>5}"
+)
 
 
 def _gold_text(item: Any, key: str) -> str:
     return str(item.get(key, "")) if isinstance(item, dict) else str(item)
 
 
-def score_file(name: str, got: Extraction, gold: dict[str, Any]) -> FileScore:
+def _names(values: Any) -> frozenset[str] | None:
+    """A set of unit names with surrounding spaces dropped; None when not a list."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, (list, tuple)):
+        return None
+    return frozenset(str(v).strip() for v in values if str(v).strip())
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def score_units_and_deadlines(
+    got: Extraction, gold_directives: list[Any], pairs: list[tuple[int, int, float]]
+) -> tuple[Tally, Tally, Tally, list[str]]:
+    """Lead, cooperating and deadline accuracy over the gold directives that state them."""
+    matched = {j: i for i, j, _ in pairs}
+    lead, coop, deadline = Tally(), Tally(), Tally()
+    errors: list[str] = []
+    for j, g in enumerate(gold_directives):
+        if not isinstance(g, dict):
+            continue
+        pred = got.directives[matched[j]] if j in matched else None
+        short = _gold_text(g, "text")[:40]
+        for key, tally in (("lead", lead), ("cooperating", coop)):
+            want = _names(g.get(key))
+            if not want:
+                continue
+            tally.total += 1
+            have = _names(getattr(pred, key, None)) if pred is not None else None
+            if have == want:
+                tally.right += 1
+            else:
+                shown = "no directive" if pred is None else sorted(have) if have is not None else "none"
+                errors.append(f"{key}: got {shown}, gold {sorted(want)} ({short})")
+        want_date = g.get("deadline")
+        if want_date:
+            deadline.total += 1
+            have_date = _iso(getattr(pred, "deadline", None)) if pred is not None else None
+            if have_date == want_date:
+                deadline.right += 1
+            else:
+                errors.append(f"deadline: got {have_date}, gold {want_date} ({short})")
+    return lead, coop, deadline, errors
+
+
+def score_file(
+    name: str, got: Extraction, gold: dict[str, Any], source: str = "", genre: str = ""
+) -> FileScore:
     lang = gold.get("lang") or got.lang
     errors: list[str] = []
     pred_d = [d.text for d in got.directives]
-    gold_d = [_gold_text(d, "text") for d in gold.get("directives", [])]
+    gold_directives = list(gold.get("directives", []))
+    gold_d = [_gold_text(d, "text") for d in gold_directives]
     loose = greedy_match(pred_d, gold_d, lang, DIRECTIVE_LOOSE)
     strict = greedy_match(pred_d, gold_d, lang, DIRECTIVE_STRICT)
     matched_p = {i for i, _, _ in strict}
@@ -202,6 +340,8 @@ def score_file(name: str, got: Extraction, gold: dict[str, Any]) -> FileScore:
     chair_ok = got_name == gold_name
     if not chair_ok:
         errors.append(f"chair: got {got_name!r}, gold {gold_name!r}")
+    lead, coop, deadline, unit_errors = score_units_and_deadlines(got, gold_directives, loose)
+    errors += unit_errors
     return FileScore(
         name=name,
         directives_loose=Counts(len(loose), len(pred_d), len(gold_d)),
@@ -212,40 +352,81 @@ def score_file(name: str, got: Extraction, gold: dict[str, Any]) -> FileScore:
         date_ok=date_ok,
         chair_ok=chair_ok,
         errors=errors,
+        source=source or str(gold.get("source") or ""),
+        genre=genre or str(gold.get("genre") or ""),
+        lead=lead,
+        cooperating=coop,
+        deadline=deadline,
     )
+
+
+def rule_extractor(directory: Directory | None = None) -> Extractor:
+    return lambda text, published: extract(text, published, directory)
+
+
+def example_text(example: Example) -> tuple[str, dt.date | None]:
+    """The readout text and the publication date to give the extractor.
+
+    The text carries its own `date YYYY-MM-DD` marker when it has one; the gold's
+    `published` is used only without it.
+    """
+    text = read_document(example.text_path)
+    published = None if text.lstrip().startswith("date ") else example.published
+    return text, published
+
+
+def evaluate_examples(examples: list[Example], extractor: Extractor) -> Report:
+    files = []
+    for ex in examples:
+        text, published = example_text(ex)
+        files.append(score_file(ex.name, extractor(text, published), ex.gold, ex.source, ex.genre))
+    return Report.of(files)
 
 
 def evaluate_dir(
     folder: str | Path,
     directory: Directory | None = None,
-    extractor: Callable[[str, dt.date | None], Extraction] | None = None,
+    extractor: Extractor | None = None,
+    split: str | None = None,
 ) -> Report:
-    """Score every `*.gold.json` in `folder` against the extraction of its `.txt`."""
-    folder = Path(folder)
-    golds = sorted(folder.glob("*.gold.json"))
-    if not golds:
-        raise FileNotFoundError(f"no *.gold.json files in {folder}")
-    run = extractor or (lambda text, published: extract(text, published, directory))
-    files: list[FileScore] = []
-    for gold_path in golds:
-        stem = gold_path.name[: -len(".gold.json")]
-        text_path = gold_path.with_name(stem + ".txt")
-        gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        if not text_path.exists():
-            continue
-        published = None
-        # The text carries its own marker; the gold's `published` is used only without one.
-        text = read_document(text_path)
-        if gold.get("published") and not text.lstrip().startswith("date "):
-            published = dt.date.fromisoformat(gold["published"])
-        files.append(score_file(stem, run(text, published), gold))
-    total = Report(files, Counts(), Counts(), Counts(), 0, 0, 0, 0)
-    for f in files:
-        total.directives_loose.add(f.directives_loose)
-        total.directives_strict.add(f.directives_strict)
-        total.agenda.add(f.agenda)
-        total.kind_right += f.kind_right
-        total.kind_total += f.kind_total
-        total.date_right += f.date_ok
-        total.chair_right += f.chair_ok
-    return total
+    """Score every `*.gold.json` under `folder` (and its source folders) against the
+    extraction of its `.txt`; `split` keeps only the sources of that split of splits.json."""
+    sources = sources_of_split(folder, split) if split else None
+    examples = load_examples(folder, sources)
+    return evaluate_examples(examples, extractor or rule_extractor(directory))
+
+
+Fit = Callable[[list[Example]], Extractor]
+
+
+def leave_one_source_out(examples: list[Example], fit: Fit) -> dict[str, Report]:
+    """Per genre: each source in turn is held out, an extractor is fitted on every other
+    source (of any genre) and scores the held-out source; the genre's report pools them.
+
+    `fit` gets the training examples and returns an extractor. A learned model is retrained
+    there for every held-out source; the rule engine has nothing to train, so its `fit`
+    returns the same extractor and the result equals the per-source scores.
+    """
+    by_source: dict[str, list[Example]] = {}
+    for ex in examples:
+        by_source.setdefault(ex.source, []).append(ex)
+    held_out: list[FileScore] = []
+    for source in sorted(by_source):
+        train = [ex for ex in examples if ex.source != source]
+        held_out += evaluate_examples(by_source[source], fit(train)).files
+    return Report.of(held_out).cut(lambda f: f.genre)
+
+
+def by_source_summary(report: Report, loso: dict[str, Report] | None = None, note: str = "") -> str:
+    """Per-source and per-genre tables, the leave-one-source-out table, then the totals."""
+    out = ["per source", TABLE_HEAD]
+    out += [r.row(k) for k, r in report.cut(lambda f: f.source).items()]
+    out += ["", "per genre", TABLE_HEAD]
+    out += [r.row(k) for k, r in report.cut(lambda f: f.genre).items()]
+    if loso is not None:
+        out += ["", "leave-one-source-out, per genre" + (f" ({note})" if note else ""), TABLE_HEAD]
+        out += [r.row(k) for k, r in loso.items()]
+    out += ["", f"overall ({len({f.source for f in report.files})} sources)", TABLE_HEAD]
+    out += [report.row("all"), ""]
+    totals = report.summary().split("--- ", 1)[1]
+    return "\n".join(out) + "--- " + totals
