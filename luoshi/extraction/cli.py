@@ -45,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--split",
-        choices=("train", "dev", "test"),
-        help="with --eval: only the sources of this split (DIR/splits.json, DIR/splits-*.json)",
+        metavar="SPLIT[,SPLIT]",
+        help="with --eval: only the sources of train, dev or test (or e.g. train,dev) "
+        "as DIR/splits.json and DIR/splits-*.json assign them",
     )
     parser.add_argument(
         "--by-source",
@@ -123,7 +124,11 @@ def _evaluate(folder: str, split: str | None, by_source: bool, directory: Direct
     )
 
     try:
-        sources = sources_of_split(folder, split) if split else None
+        sources = None
+        if split:
+            sources = set()
+            for name in split.split(","):
+                sources |= sources_of_split(folder, name.strip())
         examples = load_examples(folder, sources)
         extractor = rule_extractor(directory)
         report = evaluate_examples(examples, extractor)

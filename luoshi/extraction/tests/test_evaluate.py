@@ -191,3 +191,11 @@ def test_it_refuses_split_without_eval_and_an_unknown_split(tmp_path: Path, caps
     (root / "splits.json").write_text(json.dumps({"holdout": ["a-zh-city"]}))
     assert main(["--eval", str(root), "--split", "dev"]) == 2
     assert "unknown split 'holdout'" in capsys.readouterr().err
+
+
+def test_it_scores_several_splits_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = small_corpus(tmp_path)
+    assert main(["--eval", str(root), "--split", "train,dev"]) == 0
+    assert "micro-averaged over 2 readouts" in capsys.readouterr().out
+    assert main(["--eval", str(root), "--split", "train,final"]) == 2
+    assert "unknown split 'final'" in capsys.readouterr().err
