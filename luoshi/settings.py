@@ -38,7 +38,7 @@ ALLOWED_HOSTS = envlist("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("LUOSHI_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "luoshi.web.admin_apps.LuoshiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -282,6 +282,8 @@ LUOSHI_BULLETIN_RECIPIENTS_EN = envsecret(
 LUOSHI_CALENDAR_MAX_EVENTS = envint("LUOSHI_CALENDAR_MAX_EVENTS", "2000")
 # The read-only public portal at /public/: off unless a deployment switches it on.
 LUOSHI_PUBLIC_PORTAL = envbool("LUOSHI_PUBLIC_PORTAL", "False")
+# The Django admin (read-only tables) for superusers, behind Luoshi's two-step sign-in.
+LUOSHI_ADMIN = envbool("LUOSHI_ADMIN", "False")
 
 
 # --- API (luoshi/api) -------------------------------------------------------------------------
@@ -418,6 +420,7 @@ LUOSHI_CSP = os.environ.get("LUOSHI_CSP", (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
 MIDDLEWARE.insert(1, "luoshi.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "luoshi.security.NoStoreMiddleware")
 # authentication (docs/security.md): the password profile is "default" (12 characters, not a
 # common password, not like the username) or "strict" (also three kinds of character, and a
 # change every LUOSHI_PASSWORD_MAX_AGE_DAYS, 90 unless set; 0 turns rotation off).
@@ -460,3 +463,6 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMi
                   "luoshi.accounts.middleware.SessionTimeoutMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.SessionTimeoutMiddleware") + 1,
                   "luoshi.accounts.middleware.AccountGateMiddleware")
+# After the sign-in, so that a refused request renders the site's 400 page with its menu.
+MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.AccountGateMiddleware") + 1,
+                  "luoshi.security.ControlCharacterMiddleware")

@@ -52,6 +52,7 @@ def create_user(
     email: str = "",
     check_password: bool = True,
     must_change_password: bool | None = None,
+    superuser: bool = False,
 ) -> User:
     """Accounts an administrator makes must choose their own password at first login
     (must_change_password defaults to True when an actor is given); the command line
@@ -63,7 +64,12 @@ def create_user(
         raise InvalidInput(_("A unit liaison must belong to a unit."))
     if User.objects.filter(username=username).exists():
         raise InvalidInput(_("The username %(username)s is taken.") % {"username": username})
+    if superuser and (actor is not None or role != User.Role.SYSTEM_ADMIN):
+        # Only from the command line, and only a system administrator: the admin site shows
+        # every table, so it never belongs to a business role (三员分立, docs/security.md).
+        raise InvalidInput(_("Only a system administrator created on the command line can be a superuser."))
     user = User(
+        is_staff=superuser, is_superuser=superuser,
         username=username, role=role, unit=unit, first_name=first_name,
         last_name=last_name, title=title, email=email,
         must_change_password=actor is not None if must_change_password is None else must_change_password,

@@ -141,15 +141,15 @@ ACCESS: dict[str, Rule] = {
     "<unnamed api/<path:rest>>": Rule(answer=404),  # the API's JSON 404 for unknown addresses
 }
 
-# Whole namespaces with one rule, for URLs a library generates. Django's admin is for staff
-# only: none of the personas is staff, so every admin page sends them to the admin's login.
+# Whole namespaces with one rule, for URLs a library generates. Django's admin is closed
+# unless LUOSHI_ADMIN=True (luoshi/web/admin_site.py): every admin page, its login included,
+# is a 404 for everyone.
 # Every operation of the JSON API authenticates by token only, never by session.
 NAMESPACES: dict[str, Rule] = {
-    "admin": Rule(post=frozenset({SUPERVISOR}), redirected=EVERYONE, tried=(ANONYMOUS, SUPERVISOR)),
+    "admin": Rule(answer=404, tried=(ANONYMOUS, SUPERVISOR)),
     "api": API,
 }
 EXCEPTIONS: dict[str, Rule] = {
-    "admin:login": Rule(get=EVERYONE, post=EVERYONE, tried=(ANONYMOUS, SUPERVISOR)),
     "api:api-root": Rule(answer=404),
 }
 

@@ -27,7 +27,7 @@ from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
-from luoshi.security import check_upload
+from luoshi.security import check_upload, served_content_type
 from luoshi.tasks import counts, lights
 from luoshi.tasks.lifecycle import Action, Status, next_status
 from luoshi.tasks.models import (
@@ -301,7 +301,7 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
                                        secrets.token_hex(16) + extension)
         Evidence.objects.create(
             report=report, file=stored, original_name=name[:255], size=upload.size,
-            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            content_type=served_content_type(name),
         )
 
 
