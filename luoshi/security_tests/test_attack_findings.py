@@ -18,8 +18,8 @@ from luoshi import lib
 from luoshi.accounts import services as accounts
 from luoshi.accounts import totp
 from luoshi.api.services import create_token
-from luoshi.extraction.readers import MAX_DEPTH, html_to_text, read_document
 from luoshi.extraction.model import ExtractionInputError
+from luoshi.extraction.readers import MAX_DEPTH, html_to_text, read_document
 from luoshi.tasks import services
 from luoshi.tasks.models import Task
 from luoshi.testing.fixtures import PASSWORD, Province
