@@ -148,6 +148,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LUOSHI_AMBER_DAYS = envint("LUOSHI_AMBER_DAYS", "7")
 LUOSHI_CADENCE_GRACE_DAYS = envint("LUOSHI_CADENCE_GRACE_DAYS", "0")
 LUOSHI_MAX_UPLOAD_MB = envint("LUOSHI_MAX_UPLOAD_MB", "20")
+# Evidence quotas: files and megabytes in one report, megabytes one person uploads in all.
+LUOSHI_MAX_REPORT_FILES = envint("LUOSHI_MAX_REPORT_FILES", "10")
+LUOSHI_MAX_REPORT_MB = envint("LUOSHI_MAX_REPORT_MB", "50")
+LUOSHI_USER_QUOTA_MB = envint("LUOSHI_USER_QUOTA_MB", "2000")
 
 # Sessions live in the database (Django's store, read with a compiled lookup: accounts/sessions.py).
 SESSION_ENGINE = "luoshi.accounts.sessions"
@@ -234,6 +238,9 @@ LUOSHI_WEBHOOK_TIMEOUT = envint("LUOSHI_WEBHOOK_TIMEOUT", "10")
 # LUOSHI_WEBHOOK_ALLOW_HTTP=True, and no loopback, private, link-local, metadata, multicast or
 # reserved address unless the host is listed in LUOSHI_WEBHOOK_ALLOWED_HOSTS (comma-separated).
 LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
+# Data protection: webhook messages carry the task's title and text only when this is True;
+# otherwise a number, a link and "sign in to read" (docs/security.md).
+LUOSHI_WEBHOOK_TASK_TEXT = envbool("LUOSHI_WEBHOOK_TASK_TEXT", "False")
 LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "luoshi.notifications.context_processors.unread")  # the unread count in the header

@@ -139,6 +139,21 @@ def record_login_failure(username: str) -> bool:
     return throttle.locked_at is not None
 
 
+def prune_login_throttles() -> int:
+    """Forget the failed-login counts that can no longer lock anybody (issue 16, item 15):
+    unlocked names whose newest failure is older than the window. Run by the daily pass, so
+    a spray of made-up usernames does not grow the table for ever. Returns how many went."""
+    cutoff = lib.now() - dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
+    stale: list[int] = []
+    for pk, failures in LoginThrottle.objects.filter(locked_at__isnull=True).values_list("pk", "failures").iterator(
+            chunk_size=2000):
+        if all(dt.datetime.fromisoformat(at) <= cutoff for at in failures):
+            stale.append(pk)
+    for start in range(0, len(stale), 1000):
+        LoginThrottle.objects.filter(pk__in=stale[start:start + 1000], locked_at__isnull=True).delete()
+    return len(stale)
+
+
 def _end_expired_lock(throttle: LoginThrottle) -> None:
     """The lockout period is over: forget the lock and its failures, and say so on the trail
     (by `system`, like the lock), at the first login attempt after the end."""

@@ -363,3 +363,56 @@ def test_item_13_the_portal_shows_only_progress_the_office_accepted(province: Pr
     assert get_public_task(task.pk).progress == 30
     page = Client().get(f"/public/tasks/{task.pk}/").content.decode()
     assert "80%" not in page and "30%" in page
+
+
+@pytest.mark.parametrize("address", ["2002:7f00:1::", "2002:a00:1::", "64:ff9b::7f00:1", "2001:0:4136:e378:8000:63bf:80ff:fffe"])
+def test_item_15_ipv6_spellings_of_internal_ipv4_hosts_are_refused(address: str):
+    """6to4, NAT64 and Teredo addresses are judged by the IPv4 host they carry."""
+    import ipaddress
+
+    from luoshi.notifications.targets import why_forbidden
+
+    assert why_forbidden(ipaddress.ip_address(address)) is not None
+
+
+def test_item_15_the_api_rate_is_per_person_not_per_token(province: Province, settings):
+    """Twenty tokens do not buy twenty times the rate."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.LUOSHI_API_RATE = "3/min"
+    tokens = [create_token(province.liaison, name=f"t{n}")[1] for n in range(4)]
+    assert [_api(token) for token in tokens] == [200, 200, 200, 429]
+    cache.clear()
+
+
+def test_item_15_evidence_has_a_per_report_and_a_per_person_quota(province: Province, settings):
+    """Too many files in one report, or past the person's total, is refused with the limit."""
+    task = province.signed()
+    settings.LUOSHI_MAX_REPORT_FILES = 2
+    files = [SimpleUploadedFile(f"n{n}.txt", b"progress notes", content_type="text/plain") for n in range(3)]
+    with pytest.raises(lib.InvalidInput, match="2"):
+        services.report_progress(province.liaison, task, text="files", progress=10, files=files)
+    settings.LUOSHI_MAX_REPORT_FILES = 10
+    settings.LUOSHI_USER_QUOTA_MB = 0
+    with pytest.raises(lib.InvalidInput, match="storage"):
+        services.report_progress(province.liaison, task, text="files", progress=10, files=files[:1])
+
+
+def test_item_15_stale_login_throttles_are_pruned(province: Province, settings):
+    """Failures older than the window are forgotten by the daily pass; locks stay."""
+    from luoshi.accounts.models import LoginThrottle
+
+    accounts.record_login_failure("nobody-1")
+    for _attempt in range(settings.LUOSHI_LOCKOUT_ATTEMPTS):
+        accounts.record_login_failure("locked-one")
+    later = lib.now() + dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES + 1)
+    with lib.clock_at(later):
+        assert accounts.prune_login_throttles() == 1
+    assert set(LoginThrottle.objects.values_list("username", flat=True)) == {"locked-one"}
+
+
+def test_item_15_the_idle_timeout_is_exact_to_seconds():
+    from luoshi.accounts.middleware import SEEN_RESOLUTION_SECONDS
+
+    assert SEEN_RESOLUTION_SECONDS <= 5
