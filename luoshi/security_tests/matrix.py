@@ -78,6 +78,9 @@ ACCESS: dict[str, Rule] = {
     "account_create": form(SECADMIN),
     "account_detail": form(SECADMIN),
     "account_action": action(SECADMIN),
+    "account_requests": page(*ADMINS),
+    # Deciding: the system and audit administrators (the fixture's request was asked by secadmin).
+    "account_request_decide": action(SYSADMIN, AUDITADMIN),
     # meetings
     "meeting_list": page(*BUSINESS),
     "meeting_new": form(SUPERVISOR, SECRETARY),
@@ -168,9 +171,10 @@ def rule_for(route: Route) -> Rule | None:
 SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "evidence": "evidence",
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
-            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token"}
+            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
+            "approvals": "account_request"}
 # Arguments that are not ids, by name.
-NAMED = {"token": "feed_token", "action": "action", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
+NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
 OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token"}
@@ -205,7 +209,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "directive": world.province.directive.pk, "webhook": world.webhook, "delivery": world.delivery,
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
-        "admin_object": "1", "app_label": "tasks",
+        "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

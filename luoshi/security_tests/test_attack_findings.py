@@ -416,3 +416,68 @@ def test_item_15_the_idle_timeout_is_exact_to_seconds():
     from luoshi.accounts.middleware import SEEN_RESOLUTION_SECONDS
 
     assert SEEN_RESOLUTION_SECONDS <= 5
+
+
+# --- 12. administrator separation (三员分立) -----------------------------------------------------
+
+def test_item_12_the_security_admin_cannot_reset_another_administrator_alone(province: Province):
+    """Resetting the audit administrator's password waits for a second administrator; the
+    one-time password goes to the approver, and the audit trail names both."""
+    from luoshi.accounts.models import AccountRequest
+    from luoshi.audit.models import AuditEvent
+
+    old_hash = province.auditadmin.password
+    with pytest.raises(accounts.ApprovalNeeded):
+        accounts.reset_password(province.secadmin, province.auditadmin)
+    asked = accounts.ask_second_administrator(province.secadmin, province.auditadmin, AccountRequest.Kind.RESET_PASSWORD)
+    province.auditadmin.refresh_from_db()
+    assert province.auditadmin.password == old_hash  # nothing yet
+    with pytest.raises(lib.Forbidden):
+        accounts.decide_account_request(province.secadmin, asked.pk, approve=True)  # not the one who asked
+    with pytest.raises(lib.Forbidden):
+        accounts.decide_account_request(province.auditadmin, asked.pk, approve=True)  # not the account's owner
+    decided, password = accounts.decide_account_request(province.sysadmin, asked.pk, approve=True)
+    assert decided.outcome == AccountRequest.Outcome.APPROVED and password
+    province.auditadmin.refresh_from_db()
+    assert province.auditadmin.check_password(password) and province.auditadmin.must_change_password
+    verbs = list(AuditEvent.objects.filter(object_id=str(province.auditadmin.pk)).values_list("verb", "actor_label"))
+    assert ("request_account_change", "secadmin") in verbs and ("approve_account_change", "sysadmin") in verbs
+
+
+def test_item_12_a_new_supervisor_account_stays_off_until_approved(province: Province):
+    """The security administrator cannot make a working account that reads every task."""
+    from luoshi.accounts.models import AccountRequest
+
+    account = accounts.create_user(province.secadmin, username="newboss", password=PASSWORD, role="supervisor",
+                                   check_password=False)
+    assert not account.is_active
+    assert Client().login(username="newboss", password=PASSWORD) is False
+    asked = AccountRequest.objects.get(subject=account)
+    accounts.decide_account_request(province.auditadmin, asked.pk, approve=True)
+    account.refresh_from_db()
+    assert account.is_active and account.role == "supervisor"
+
+
+def test_item_12_promoting_a_liaison_to_leader_waits_and_a_refusal_changes_nothing(province: Province):
+    from luoshi.accounts.models import AccountRequest
+
+    with pytest.raises(accounts.ApprovalNeeded):
+        accounts.set_role(province.secadmin, province.liaison, "leader")
+    asked = accounts.ask_second_administrator(province.secadmin, province.liaison, AccountRequest.Kind.GRANT_ROLE,
+                                              role="leader")
+    accounts.decide_account_request(province.sysadmin, asked.pk, approve=False)
+    province.liaison.refresh_from_db()
+    assert province.liaison.role == "liaison"
+    with pytest.raises(lib.InvalidInput):
+        accounts.decide_account_request(province.auditadmin, asked.pk, approve=True)  # decided once
+
+
+def test_item_12_the_approvals_page_lets_a_second_administrator_approve(province: Province):
+    from luoshi.accounts.models import AccountRequest
+
+    asked = accounts.ask_second_administrator(province.secadmin, province.sysadmin, AccountRequest.Kind.RESET_PASSWORD)
+    page = _client(province.auditadmin).get("/security/approvals/")
+    assert page.status_code == 200 and f"/security/approvals/{asked.pk}/approve/" in page.content.decode()
+    shown = _client(province.auditadmin).post(f"/security/approvals/{asked.pk}/approve/")
+    assert shown.status_code == 200 and "no-store" in shown["Cache-Control"]
+    assert _client(province.liaison).get("/security/approvals/").status_code == 404
