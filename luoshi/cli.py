@@ -31,12 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # Django's commands that pass through: none of them deletes or edits stored rows.
 PASS_THROUGH: dict[str, str] = {
     "check": "checks the configuration",
-    "changepassword": "sets a password (Django's own; accounts are Luoshi's business, audited through createuser)",
     "clearsessions": "deletes expired sessions only",
     "collectstatic": "copies static files",
     "compilemessages": "compiles translations",
     "createcachetable": "creates the cache table",
-    "createsuperuser": "creates a Django admin account",
     "diffsettings": "prints settings",
     "dumpdata": "reads and prints rows",
     "export_openapi_schema": "prints the API schema",
@@ -65,11 +63,28 @@ REFUSED: dict[str, str] = {
     "shell": "it runs any Python against the database, where audit events can be deleted or edited",
     "loaddata": "it writes rows from a file over the stored ones, audit events included",
 }
+# Refused because they change accounts outside the audited services (issue 16, item 3).
+ACCOUNT_COMMANDS: dict[str, str] = {
+    "createsuperuser": ("it creates an unaudited account that reads everything through the admin; create "
+                        "accounts with `luoshi createuser NAME --role ROLE` (audited)"),
+    "changepassword": ("it sets a password without an audit event and without the password policy; the "
+                       "security administrator resets passwords on the Users page (audited)"),
+}
+# Options that would make Django import code from anywhere (issue 16, item 14): the settings
+# module comes from the environment of whoever runs the service, never from the command line.
+REFUSED_OPTIONS = ("--pythonpath", "--settings")
 
 
 def refusal(args: list[str]) -> str | None:
     """Why `luoshi ARGS` is refused, or None if it may run."""
     name = args[0]
+    for arg in args[1:]:
+        if arg.split("=", 1)[0] in REFUSED_OPTIONS:
+            return (f"`luoshi {name} {arg.split('=', 1)[0]}` is not available: it makes the command import code "
+                    "from a path or settings module named on the command line. Set DJANGO_SETTINGS_MODULE "
+                    "in the service's environment instead.")
+    if name in ACCOUNT_COMMANDS:
+        return f"`luoshi {name}` is not available: {ACCOUNT_COMMANDS[name]}."
     if name in REFUSED:
         return (f"`luoshi {name}` is not available: {REFUSED[name]}. The audit trail must never be deleted "
                 "or edited (docs/security.md, \"The audit trail\"). For a new, empty database create one and run "
@@ -93,9 +108,12 @@ def _refused_arguments(args: list[str]) -> str | None:
     from django.core.management import load_command_class
 
     command = load_command_class("django.core", args[0])
+    from django.core.management.base import CommandError
+
     try:
-        options = command.create_parser("luoshi", args[0]).parse_args(args[1:])
-    except SystemExit:
+        # Intermixed: `migrate audit --fake zero` names a migration after an option.
+        options = command.create_parser("luoshi", args[0]).parse_intermixed_args(args[1:])
+    except (SystemExit, CommandError):
         return None  # a usage error: let Django explain it
     if args[0] == "migrate" and options.migration_name:
         return ("`luoshi migrate` only moves forward: migrating to a named migration (or `zero`) can unapply "

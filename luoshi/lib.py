@@ -177,3 +177,53 @@ def reserve_ids(model: type, count: int, *, above: int = 0) -> list[int]:
         cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")  # nosec B608 # the model's table, quoted
         start = max(cursor.fetchone()[0] or 0, above) + 1
     return list(range(start, start + count))
+
+
+# --- text in and out -------------------------------------------------------------------------
+# C0 control characters (but tab, newline and carriage return) have no business in any text a
+# person types; they break Excel files, Word files and PostgreSQL (NUL). Input refuses them;
+# output that must never fail (exports) drops them.
+
+CONTROL_CHARACTERS = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r") | {"\x7f"}
+_CONTROL_TABLE = dict.fromkeys(ord(c) for c in CONTROL_CHARACTERS)
+
+
+def control_character_in(text: str) -> str | None:
+    """The first control character in `text` as U+XXXX, or None."""
+    for char in text:
+        if char in CONTROL_CHARACTERS:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def without_control_characters(text: str) -> str:
+    return text.translate(_CONTROL_TABLE)
+
+
+# A cell starting with one of these is read as a formula by Excel, WPS or LibreOffice.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(sheet: Any, value: object, **style: object) -> Any:
+    """A write-only cell for `value` that a spreadsheet can never run: text is stored as text
+    (never a formula, shown without a visible quote thanks to quotePrefix) and loses its
+    control characters. Every workbook Luoshi writes builds its cells with this."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        value = without_control_characters(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value:
+        cell.data_type = "s"  # openpyxl would otherwise make "=…" a formula
+        if value.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
+
+
+def safe_row(sheet: Any, values: list[object]) -> list[Any]:
+    """One row of safe cells (a value that is already a cell passes through)."""
+    from openpyxl.cell.cell import Cell
+
+    return [value if isinstance(value, Cell) else safe_cell(sheet, value) for value in values]

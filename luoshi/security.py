@@ -32,6 +32,95 @@ class ContentSecurityPolicyMiddleware:
         return response
 
 
+class NoStoreMiddleware:
+    """Pages and downloads for a signed-in user, and every API answer, are never kept by a
+    browser's or proxy's cache (issue 16, item 15): a shared computer's back button or a
+    proxy must not show a ledger to the next person. A response that sets its own
+    Cache-Control (the calendar feed) keeps it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if "Cache-Control" not in response and (signed_in or request.path.startswith("/api/")):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class ControlCharacterMiddleware:
+    """One input sanitiser for every text field (issue 16, item 9): a form field, query
+    parameter or JSON string holding a C0 control character (tab, newline and carriage return
+    aside) is refused with a 400 that names the field, before any view or service sees it.
+    Such characters break the Excel and Word files Luoshi writes and PostgreSQL (NUL), and no
+    person types them. Nothing is stored, so nothing is lost: the form is still in the browser."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        found = self._find(request)
+        if found is None:
+            return self.get_response(request)
+        field, char = found
+        message = _("The field “%(field)s” contains a control character (%(char)s) that cannot be stored. "
+                    "Remove it (it often comes with text pasted from another program) and send again.") % {
+            "field": field, "char": char}
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            return JsonResponse({"error": "control_character", "message": message, "field": field}, status=400)
+        from django.shortcuts import render
+
+        return render(request, "400.html", {"message": message}, status=400)
+
+    @staticmethod
+    def _find(request: HttpRequest) -> tuple[str, str] | None:
+        from luoshi.lib import control_character_in
+
+        sources = [request.GET]
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            if request.content_type == "application/json":
+                return _control_in_json(request.body)
+            sources.append(request.POST)
+        for data in sources:
+            for key, values in data.lists():
+                for value in [key, *values]:
+                    char = control_character_in(value)
+                    if char:
+                        return key, char
+        return None
+
+
+def _control_in_json(body: bytes) -> tuple[str, str] | None:
+    import json
+
+    from luoshi.lib import control_character_in
+
+    try:
+        data = json.loads(body or b"null")
+    except ValueError:
+        return None  # the API explains malformed JSON itself
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            char = control_character_in(value)
+            if char:
+                return path or "body", char
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                char = control_character_in(str(key))
+                if char:
+                    return path or "body", char
+                stack.append((f"{path}.{key}" if path else str(key), item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return None
+
+
 # --- uploads -------------------------------------------------------------------------------------
 
 # Extension → the kind of content it must hold. .wps and .et are WPS Office's own
@@ -125,3 +214,36 @@ def check_upload(upload: IO[bytes], name: str, allowed: frozenset[str] | set[str
               "Upload the original document.") % {"name": name, "type": extension[1:].upper()}
         )
     return extension
+
+
+# What a stored file is served as: decided by its checked kind, never by what the uploader's
+# browser claimed (issue 16, item 10: a "text/javascript" or "image/svg+xml" upload would
+# otherwise be a same-origin script). Text is plain text; nothing here can run.
+SERVED_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "ole2": "application/octet-stream",
+    "text": "text/plain; charset=utf-8",
+    "ofd": "application/ofd",
+}
+
+
+def served_content_type(name: str) -> str:
+    """The Content-Type a stored upload named `name` is served with."""
+    kind = UPLOAD_KINDS.get(os.path.splitext(name)[1].lower())
+    return SERVED_TYPES.get(kind or "", "application/octet-stream")
+
+
+def harden_download(response: HttpResponse) -> HttpResponse:
+    """A download runs nothing even if a browser opened it in place: no sniffing, and a
+    sandboxed document with no sources allowed. Never cached by a shared cache."""
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

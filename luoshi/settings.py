@@ -38,7 +38,7 @@ ALLOWED_HOSTS = envlist("LUOSHI_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("LUOSHI_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "luoshi.web.admin_apps.LuoshiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -148,6 +148,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LUOSHI_AMBER_DAYS = envint("LUOSHI_AMBER_DAYS", "7")
 LUOSHI_CADENCE_GRACE_DAYS = envint("LUOSHI_CADENCE_GRACE_DAYS", "0")
 LUOSHI_MAX_UPLOAD_MB = envint("LUOSHI_MAX_UPLOAD_MB", "20")
+# Evidence quotas: files and megabytes in one report, megabytes one person uploads in all.
+LUOSHI_MAX_REPORT_FILES = envint("LUOSHI_MAX_REPORT_FILES", "10")
+LUOSHI_MAX_REPORT_MB = envint("LUOSHI_MAX_REPORT_MB", "50")
+LUOSHI_USER_QUOTA_MB = envint("LUOSHI_USER_QUOTA_MB", "2000")
 
 # Sessions live in the database (Django's store, read with a compiled lookup: accounts/sessions.py).
 SESSION_ENGINE = "luoshi.accounts.sessions"
@@ -234,6 +238,9 @@ LUOSHI_WEBHOOK_TIMEOUT = envint("LUOSHI_WEBHOOK_TIMEOUT", "10")
 # LUOSHI_WEBHOOK_ALLOW_HTTP=True, and no loopback, private, link-local, metadata, multicast or
 # reserved address unless the host is listed in LUOSHI_WEBHOOK_ALLOWED_HOSTS (comma-separated).
 LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
+# Data protection: webhook messages carry the task's title and text only when this is True;
+# otherwise a number, a link and "sign in to read" (docs/security.md).
+LUOSHI_WEBHOOK_TASK_TEXT = envbool("LUOSHI_WEBHOOK_TASK_TEXT", "False")
 LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
@@ -282,6 +289,8 @@ LUOSHI_BULLETIN_RECIPIENTS_EN = envsecret(
 LUOSHI_CALENDAR_MAX_EVENTS = envint("LUOSHI_CALENDAR_MAX_EVENTS", "2000")
 # The read-only public portal at /public/: off unless a deployment switches it on.
 LUOSHI_PUBLIC_PORTAL = envbool("LUOSHI_PUBLIC_PORTAL", "False")
+# The Django admin (read-only tables) for superusers, behind Luoshi's two-step sign-in.
+LUOSHI_ADMIN = envbool("LUOSHI_ADMIN", "False")
 
 
 # --- API (luoshi/api) -------------------------------------------------------------------------
@@ -418,6 +427,7 @@ LUOSHI_CSP = os.environ.get("LUOSHI_CSP", (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
     "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
 MIDDLEWARE.insert(1, "luoshi.security.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "luoshi.security.NoStoreMiddleware")
 # authentication (docs/security.md): the password profile is "default" (12 characters, not a
 # common password, not like the username) or "strict" (also three kinds of character, and a
 # change every LUOSHI_PASSWORD_MAX_AGE_DAYS, 90 unless set; 0 turns rotation off).
@@ -460,3 +470,6 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMi
                   "luoshi.accounts.middleware.SessionTimeoutMiddleware")
 MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.SessionTimeoutMiddleware") + 1,
                   "luoshi.accounts.middleware.AccountGateMiddleware")
+# After the sign-in, so that a refused request renders the site's 400 page with its menu.
+MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.AccountGateMiddleware") + 1,
+                  "luoshi.security.ControlCharacterMiddleware")

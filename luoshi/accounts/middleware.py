@@ -26,8 +26,9 @@ from luoshi.links import fixed
 
 SESSION_STARTED = "luoshi_session_started"
 SESSION_SEEN = "luoshi_session_seen"
-# The last-seen time is written at most this often, so that not every request saves the session.
-SEEN_RESOLUTION_SECONDS = 60
+# The last-seen time is written at most this often, so that not every request saves the
+# session; the idle timeout is exact to this many seconds (issue 16, item 15).
+SEEN_RESOLUTION_SECONDS = 5
 
 
 def epoch() -> int:

@@ -75,3 +75,39 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class AccountRequest(models.Model):
+    """A change to an account that one administrator asks for and a second one approves
+    (issue 16, item 12, 三员分立): resetting another administrator's password or second
+    factor, and giving anyone a role that reads every task (supervision officer, leader)."""
+
+    class Kind(models.TextChoices):
+        RESET_PASSWORD = "reset_password", _("reset the password")
+        RESET_TOTP = "reset_totp", _("reset two-step sign-in")
+        GRANT_ROLE = "grant_role", _("give a role")
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REFUSED = "refused", _("refused")
+
+    kind = models.CharField(_("change"), max_length=20, choices=Kind.choices)
+    subject = models.ForeignKey(User, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=20, choices=User.Role.choices, blank=True)
+    unit = models.ForeignKey("units.Unit", verbose_name=_("unit"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(User, verbose_name=_("asked by"), on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("asked at"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("account change awaiting approval")
+        verbose_name_plural = _("account changes awaiting approval")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.subject}"

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy, totp
-from luoshi.accounts.models import LoginThrottle, User
+from luoshi.accounts.models import AccountRequest, LoginThrottle, User
 from luoshi.audit.services import record_event
-from luoshi.lib import Forbidden, InvalidInput
+from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.units.models import Unit
 
 ROLES_WITH_UNIT = {User.Role.LIAISON}
@@ -52,6 +52,7 @@ def create_user(
     email: str = "",
     check_password: bool = True,
     must_change_password: bool | None = None,
+    superuser: bool = False,
 ) -> User:
     """Accounts an administrator makes must choose their own password at first login
     (must_change_password defaults to True when an actor is given); the command line
@@ -63,7 +64,12 @@ def create_user(
         raise InvalidInput(_("A unit liaison must belong to a unit."))
     if User.objects.filter(username=username).exists():
         raise InvalidInput(_("The username %(username)s is taken.") % {"username": username})
+    if superuser and (actor is not None or role != User.Role.SYSTEM_ADMIN):
+        # Only from the command line, and only a system administrator: the admin site shows
+        # every table, so it never belongs to a business role (三员分立, docs/security.md).
+        raise InvalidInput(_("Only a system administrator created on the command line can be a superuser."))
     user = User(
+        is_staff=superuser, is_superuser=superuser,
         username=username, role=role, unit=unit, first_name=first_name,
         last_name=last_name, title=title, email=email,
         must_change_password=actor is not None if must_change_password is None else must_change_password,
@@ -74,9 +80,16 @@ def create_user(
             validate_password(password, user)
         except ValidationError as error:
             raise InvalidInput(" ".join(error.messages)) from None
+    pending_role = needs_second_administrator(actor, None, AccountRequest.Kind.GRANT_ROLE, role)
+    if pending_role:
+        # The account waits, switched off, until a second administrator approves its role.
+        user.is_active = False
     user.set_password(password)
     user.save()
     record_event(actor, "create_user", user, after=user_snapshot(user))
+    if pending_role:
+        _ask(actor, user, AccountRequest.Kind.GRANT_ROLE, role=role, unit=unit)  # type: ignore[arg-type]
+
     return user
 
 
@@ -87,6 +100,12 @@ def set_role(actor: User | None, user: User, role: str, unit: Unit | None = None
         raise InvalidInput(_("Unknown role: %(role)s") % {"role": role})
     if role in ROLES_WITH_UNIT and unit is None:
         raise InvalidInput(_("A unit liaison must belong to a unit."))
+    if needs_second_administrator(actor, user, AccountRequest.Kind.GRANT_ROLE, role):
+        raise ApprovalNeeded
+    return _set_role_now(actor, user, role, unit)
+
+
+def _set_role_now(actor: User | None, user: User, role: str, unit: Unit | None) -> User:
     before = user_snapshot(user)
     user.role, user.unit = role, unit
     user.save(update_fields=["role", "unit"])
@@ -131,6 +150,21 @@ def record_login_failure(username: str) -> bool:
         record_event(None, "lock_account", account or throttle,
                      after={"username": username, "failures": len(recent), "locked_at": moment})
     return throttle.locked_at is not None
+
+
+def prune_login_throttles() -> int:
+    """Forget the failed-login counts that can no longer lock anybody (issue 16, item 15):
+    unlocked names whose newest failure is older than the window. Run by the daily pass, so
+    a spray of made-up usernames does not grow the table for ever. Returns how many went."""
+    cutoff = lib.now() - dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
+    stale: list[int] = []
+    for pk, failures in LoginThrottle.objects.filter(locked_at__isnull=True).values_list("pk", "failures").iterator(
+            chunk_size=2000):
+        if all(dt.datetime.fromisoformat(at) <= cutoff for at in failures):
+            stale.append(pk)
+    for start in range(0, len(stale), 1000):
+        LoginThrottle.objects.filter(pk__in=stale[start:start + 1000], locked_at__isnull=True).delete()
+    return len(stale)
 
 
 def _end_expired_lock(throttle: LoginThrottle) -> None:
@@ -198,6 +232,12 @@ def reset_password(actor: User | None, user: User) -> str:
     """Give `user` a new one-time password (returned once, never stored in clear or audited)
     that must be changed at the next login; the user's open sessions end."""
     _check_may_manage_other(actor, user)
+    if needs_second_administrator(actor, user, AccountRequest.Kind.RESET_PASSWORD):
+        raise ApprovalNeeded
+    return _reset_password_now(actor, user)
+
+
+def _reset_password_now(actor: User | None, user: User) -> str:
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
@@ -260,7 +300,104 @@ def reset_totp(actor: User | None, user: User) -> User:
     _check_may_manage_other(actor, user)
     if not user.has_totp:
         raise InvalidInput(_("Two-step sign-in is not on for %(username)s.") % {"username": user.username})
+    if needs_second_administrator(actor, user, AccountRequest.Kind.RESET_TOTP):
+        raise ApprovalNeeded
+    return _reset_totp_now(actor, user)
+
+
+def _reset_totp_now(actor: User | None, user: User) -> User:
     user.totp_secret, user.totp_confirmed_at, user.totp_last_step = "", None, None
     user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
     record_event(actor, "reset_totp", user, before={"totp": True}, after={"totp": False})
     return user
+
+
+# --- two administrators (issue 16, item 12) -------------------------------------------------------
+# One administrator may not take over another administrator's account, nor give anyone (a
+# colleague, or a second account of their own) a role that reads every task: such a change is
+# asked for by one administrator and carried out when a second one (the system or the audit
+# administrator, never the one who asked nor the account's owner) approves it. The command line
+# (the machine's operator) is not asked.
+
+ROLES_READING_EVERYTHING = {User.Role.SUPERVISOR, User.Role.LEADER}
+
+
+class ApprovalNeeded(InvalidInput):
+    """The change needs a second administrator: ask for it with ask_second_administrator."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This change needs a second administrator's approval: ask for it, and the system or "
+                           "the audit administrator approves it on the Approvals page."))
+
+
+def needs_second_administrator(actor: User | None, subject: User | None, kind: str, role: str = "") -> bool:
+    if actor is None:
+        return False
+    if kind == AccountRequest.Kind.GRANT_ROLE:
+        return role in ROLES_READING_EVERYTHING and (subject is None or subject.role != role)
+    return subject is not None and subject.is_administrator
+
+
+@transaction.atomic
+def ask_second_administrator(actor: User, subject: User, kind: str, *, role: str = "",
+                             unit: Unit | None = None) -> AccountRequest:
+    """The security administrator asks for a change that needs a second administrator."""
+    _check_may_manage_other(actor, subject)
+    if kind not in AccountRequest.Kind.values or not needs_second_administrator(actor, subject, kind, role):
+        raise InvalidInput(_("This change needs no approval: make it directly."))
+    if role and role not in User.Role.values:
+        raise InvalidInput(_("Unknown role: %(role)s") % {"role": role})
+    if role in ROLES_WITH_UNIT and unit is None:
+        raise InvalidInput(_("A unit liaison must belong to a unit."))
+    return _ask(actor, subject, kind, role=role, unit=unit)
+
+
+def _ask(actor: User, subject: User, kind: str, *, role: str = "", unit: Unit | None = None) -> AccountRequest:
+    if AccountRequest.objects.filter(subject=subject, kind=kind, outcome=AccountRequest.Outcome.PENDING).exists():
+        raise InvalidInput(_("The same change for %(user)s already waits for approval.") % {"user": subject})
+    request = AccountRequest.objects.create(kind=kind, subject=subject, role=role, unit=unit, requested_by=actor,
+                                            requested_at=lib.now())
+    record_event(actor, "request_account_change", subject, after={"kind": kind, "role": role,
+                                                                   "unit": unit.code if unit else None})
+    return request
+
+
+def may_decide(user: User, request: AccountRequest) -> bool:
+    return (user.is_active and user.role in {User.Role.SYSTEM_ADMIN, User.Role.AUDIT_ADMIN}
+            and user.pk not in {request.requested_by_id, request.subject_id})
+
+
+def may_see_requests(user: User) -> bool:
+    return user.is_active and user.is_administrator
+
+
+@transaction.atomic
+def decide_account_request(actor: User, pk: int | str, *, approve: bool) -> tuple[AccountRequest, str | None]:
+    """Approve (the change happens now) or refuse a waiting request. Returns the request and,
+    for an approved password reset, the one-time password, shown once to the approver."""
+    try:
+        request = AccountRequest.objects.select_for_update().select_related("subject", "unit").get(pk=int(pk))
+    except (AccountRequest.DoesNotExist, ValueError):
+        raise NotFound("request") from None
+    if not may_decide(actor, request):
+        raise Forbidden(_("A second administrator, neither the one who asked nor the account's owner, decides."))
+    if request.outcome != AccountRequest.Outcome.PENDING:
+        raise InvalidInput(_("This request was already decided."))
+    request.outcome = AccountRequest.Outcome.APPROVED if approve else AccountRequest.Outcome.REFUSED
+    request.decided_by, request.decided_at = actor, lib.now()
+    request.save(update_fields=["outcome", "decided_by", "decided_at"])
+    record_event(actor, "approve_account_change" if approve else "refuse_account_change", request.subject,
+                 after={"kind": request.kind, "asked_by": request.requested_by_id, "role": request.role})
+    password = None
+    subject = User.objects.select_for_update().get(pk=request.subject_id)
+    if approve and request.kind == AccountRequest.Kind.RESET_PASSWORD:
+        password = _reset_password_now(actor, subject)
+    elif approve and request.kind == AccountRequest.Kind.RESET_TOTP:
+        _reset_totp_now(actor, subject)
+    elif approve and request.kind == AccountRequest.Kind.GRANT_ROLE:
+        _set_role_now(actor, subject, request.role, request.unit)
+        if not subject.is_active and subject.last_login is None:  # created for this role
+            subject.is_active = True
+            subject.save(update_fields=["is_active"])
+            record_event(actor, "reactivate_user", subject, before={"is_active": False}, after={"is_active": True})
+    return request, password

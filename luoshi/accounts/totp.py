@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 import struct
+import unicodedata
 from urllib.parse import quote, urlencode
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -40,10 +41,17 @@ def code_for_step(secret: str, step: int) -> str:
     return str(number % 10**DIGITS).zfill(DIGITS)
 
 
+def ascii_digits(code: str) -> str:
+    """Full-width (１２３) and other script's decimal digits (١٢٣) as ASCII: a phone's input method
+    may type them. Anything else is left alone (and then fails the check)."""
+    return "".join(str(unicodedata.decimal(char)) if not char.isascii() and char.isdecimal() else char
+                   for char in code)
+
+
 def matching_step(secret: str, code: str, moment: dt.datetime) -> int | None:
     """The step (current ±1) whose code is `code`, or None. Spaces in the code are ignored."""
-    code = "".join(code.split())
-    if len(code) != DIGITS or not code.isdigit():
+    code = ascii_digits("".join(code.split()))
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     now = step_at(moment)
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):

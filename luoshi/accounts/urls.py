@@ -10,4 +10,6 @@ urlpatterns = [
     path("security/accounts/new/", views.account_create, name="account_create"),
     path("security/accounts/<int:pk>/", views.account_detail, name="account_detail"),
     path("security/accounts/<int:pk>/<slug:action>/", views.account_action, name="account_action"),
+    path("security/approvals/", views.account_requests, name="account_requests"),
+    path("security/approvals/<int:pk>/<slug:decision>/", views.account_request_decide, name="account_request_decide"),
 ]

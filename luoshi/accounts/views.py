@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,7 @@ from luoshi.accounts.forms import (
     RoleForm,
     locked_message,
 )
-from luoshi.accounts.models import User
+from luoshi.accounts.models import AccountRequest, User
 from luoshi.web.actions import perform
 
 PAGE_SIZE = 50
@@ -173,10 +174,12 @@ def account_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _one_time_password(request: HttpRequest, account: User, password: str, created: bool) -> HttpResponse:
+def _one_time_password(request: HttpRequest, account: User, password: str, created: bool,
+                       back: str = "") -> HttpResponse:
     """Shown once, in this response only: never put in a message, a redirect or the audit trail."""
     response = render(request, "accounts/temporary_password.html",
-                      {"account": account, "password": password, "created": created})
+                      {"account": account, "password": password, "created": created,
+                       "back": back or reverse("account_detail", args=[account.pk])})
     response["Cache-Control"] = "no-store"
     return response
 
@@ -194,6 +197,9 @@ def account_create(request: HttpRequest) -> HttpResponse:
             actor, username=data["username"], password=password, role=data["role"], unit=data["unit"],
             first_name=data["name"], title=data["title"], email=data["email"], must_change_password=True))
         if account is not None:
+            if not account.is_active:
+                messages.info(request, _("The account stays switched off until the system or the audit administrator "
+                                         "approves its role (Approvals page)."))
             return _one_time_password(request, account, password, created=True)
     return render(request, "accounts/account_create.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
@@ -208,6 +214,14 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     form = RoleForm(request.POST or None, initial={"role": account.role, "unit": account.unit})
     if request.method == "POST" and form.is_valid():
+        role, unit = form.cleaned_data["role"], form.cleaned_data["unit"]
+        if services.needs_second_administrator(actor, account, AccountRequest.Kind.GRANT_ROLE, role):
+            asked, _error = perform(request, lambda: services.ask_second_administrator(
+                actor, account, AccountRequest.Kind.GRANT_ROLE, role=role, unit=unit))
+            if asked is not None:
+                messages.success(request, _("Asked: %(user)s gets the role when the system or the audit "
+                                            "administrator approves it.") % {"user": account})
+                return redirect("account_detail", pk=account.pk)
         done, _error = perform(request, lambda: services.set_role(
             actor, account, form.cleaned_data["role"], unit=form.cleaned_data["unit"]))
         if done is not None:
@@ -228,6 +242,12 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Deactivate, reactivate, unlock, reset two-step sign-in or reset the password."""
     actor = _require_secadmin(request)
     account = get_object_or_404(User, pk=pk)
+    if action in {"reset_password", "reset_totp"} and services.needs_second_administrator(actor, account, action):
+        asked, _error = perform(request, lambda: services.ask_second_administrator(actor, account, action))
+        if asked is not None:
+            messages.success(request, _("Asked: the change for %(user)s is made when the system or the audit "
+                                        "administrator approves it.") % {"user": account})
+        return redirect("account_detail", pk=account.pk)
     if action == "reset_password":
         password, _error = perform(request, lambda: services.reset_password(actor, account))
         if password is not None:
@@ -250,3 +270,36 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if done is not None:
         messages.success(request, text % {"user": account})
     return redirect("account_detail", pk=account.pk)
+
+
+@never_cache
+@require_GET
+@login_required
+def account_requests(request: HttpRequest) -> HttpResponse:
+    """Account changes that need a second administrator: waiting ones first, then the last decided."""
+    user: User = request.user  # type: ignore[assignment]
+    if not services.may_see_requests(user):
+        raise Http404
+    rows = AccountRequest.objects.select_related("subject", "requested_by", "decided_by", "unit")
+    waiting = list(rows.filter(outcome=AccountRequest.Outcome.PENDING))
+    decided = list(rows.exclude(outcome=AccountRequest.Outcome.PENDING)[:20])
+    return render(request, "accounts/account_requests.html", {
+        "waiting": [(row, services.may_decide(user, row)) for row in waiting], "decided": decided})
+
+
+@require_POST
+@login_required
+def account_request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if decision not in {"approve", "refuse"} or not services.may_see_requests(user):
+        raise Http404
+    result, _error = perform(request, lambda: services.decide_account_request(user, pk, approve=decision == "approve"))
+    if result is None:
+        return redirect("account_requests")
+    decided, password = result
+    if password is not None:
+        return _one_time_password(request, decided.subject, password, created=False, back=reverse("account_requests"))
+    messages.success(request, _("Approved: the change for %(user)s is made.") % {"user": decided.subject}
+                     if decision == "approve" else
+                     _("Refused: nothing changes for %(user)s.") % {"user": decided.subject})
+    return redirect("account_requests")

@@ -69,13 +69,27 @@ def active_tokens(user: User) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
 
 
+def may_use_tokens(user: User, created_at: dt.datetime) -> bool:
+    """A token works only while its user could sign in on the web and get past the account
+    gate (issue 16, item 4): active, not locked, no password change or second factor owed,
+    and the password not changed (or reset) since the token was made: a token dies with the
+    password it was made under."""
+    from luoshi.accounts import policy
+
+    if not user.is_active or policy.password_change_due(user) or policy.totp_enrolment_due(user):
+        return False
+    if user.password_changed_at is not None and created_at < user.password_changed_at:
+        return False
+    return not policy.is_locked(user.username)
+
+
 def authenticate(raw: str) -> ApiToken | None:
     """The active token `raw` is, with its (active) user; None otherwise. Notes when it was
     used, at most once per LUOSHI_API_TOKEN_TOUCH_SECONDS so reads do not all write."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = ACTIVE_TOKEN.get(hash_token(raw))
-    if token is None or not token.user.is_active:
+    if token is None or not may_use_tokens(token.user, token.created_at):
         return None
     now = lib.now()
     every = dt.timedelta(seconds=settings.LUOSHI_API_TOKEN_TOUCH_SECONDS)

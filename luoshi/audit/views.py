@@ -96,7 +96,7 @@ def _page(events: Any, before: int | None, after: int | None) -> tuple[list[Audi
 
 def _cursor(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def _query_without_cursor(request: HttpRequest) -> str:
@@ -182,7 +182,7 @@ def _xlsx(events: Iterable[AuditEvent]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Audit trail"))
     for row in _rows(events):
-        sheet.append(row)
+        sheet.append(lib.safe_row(sheet, [str(value) for value in row]))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -23,6 +23,8 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
+from luoshi.lib import without_control_characters
+
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -80,12 +82,12 @@ class OfficialDocument:
         # The office's name fills one line: large when short (a Chinese name), smaller when long.
         size = Pt(36) if len(office) <= 10 else Pt(28) if len(office) <= 16 else Pt(20)
         head = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(size.pt * 1.5))
-        set_font(head.add_run(office), TITLE_FONT, size)
+        set_font(head.add_run(without_control_characters(office)), TITLE_FONT, size)
         head.runs[0].font.color.rgb = RED
         head.paragraph_format.space_after = Pt(18)
         rule = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
         if number:
-            set_font(rule.add_run(number), BODY_FONT, BODY_SIZE)
+            set_font(rule.add_run(without_control_characters(number)), BODY_FONT, BODY_SIZE)
         rule.paragraph_format.space_after = Pt(24)
         self._bottom_border(rule, color="E60012", size=16)
 
@@ -93,12 +95,12 @@ class OfficialDocument:
         paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36))
         paragraph.paragraph_format.space_before = Pt(12)
         paragraph.paragraph_format.space_after = Pt(24)
-        set_font(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
-        self.doc.core_properties.title = text
+        set_font(paragraph.add_run(without_control_characters(text)), TITLE_FONT, TITLE_SIZE)
+        self.doc.core_properties.title = without_control_characters(text)
         return paragraph
 
     def recipients(self, text: str) -> None:
-        set_font(self._paragraph().add_run(text), BODY_FONT, BODY_SIZE)
+        set_font(self._paragraph().add_run(without_control_characters(text)), BODY_FONT, BODY_SIZE)
 
     # --- the body ---------------------------------------------------------------------
 
@@ -110,7 +112,7 @@ class OfficialDocument:
         fmt.space_before, fmt.space_after = Pt(6), Pt(0)
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE
         fmt.keep_with_next = True
-        run = paragraph.add_run(text)
+        run = paragraph.add_run(without_control_characters(text))
         set_font(run, HEADING_FONT if level == 1 else SUBHEADING_FONT, BODY_SIZE)
         run.font.color.rgb = RGBColor(0, 0, 0)
         run.font.bold = False
@@ -121,7 +123,7 @@ class OfficialDocument:
         paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.JUSTIFY if align is None else align)
         if indent:
             paragraph.paragraph_format.first_line_indent = Pt(32)
-        set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+        set_font(paragraph.add_run(without_control_characters(text)), BODY_FONT, BODY_SIZE)
         return paragraph
 
     def table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -154,7 +156,7 @@ class OfficialDocument:
         for text in (office, date_text):
             paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.RIGHT)
             paragraph.paragraph_format.right_indent = Pt(64)
-            set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+            set_font(paragraph.add_run(without_control_characters(text)), BODY_FONT, BODY_SIZE)
 
     def save(self) -> bytes:
         buffer = io.BytesIO()
@@ -178,7 +180,7 @@ class OfficialDocument:
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.SINGLE, None
         if center:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_font(paragraph.add_run(text), HEADING_FONT if bold else BODY_FONT, TABLE_SIZE)
+        set_font(paragraph.add_run(without_control_characters(text)), HEADING_FONT if bold else BODY_FONT, TABLE_SIZE)
 
     @staticmethod
     def _bottom_border(paragraph: Paragraph, *, color: str, size: int) -> None:

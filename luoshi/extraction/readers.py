@@ -10,6 +10,11 @@ from pathlib import Path
 from .model import ExtractionInputError
 
 MAX_BYTES = 10 * 1024 * 1024
+# Caps that keep a hostile file cheap (issue 16, items 6 and 11): no readout nests elements
+# this deep, has this many paragraphs, or unpacks to this much XML.
+MAX_DEPTH = 100
+MAX_PARAGRAPHS = 20_000
+MAX_DOCX_XML_BYTES = 20 * 1024 * 1024
 
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg", "head"}
 _BLOCK = {
@@ -23,6 +28,7 @@ class _Node:
     def __init__(self, tag: str, parent: _Node | None) -> None:
         self.tag = tag
         self.parent = parent
+        self.depth = 0 if parent is None else parent.depth + 1
         self.parts: list[str | _Node] = []
 
     def text(self) -> str:
@@ -65,6 +71,12 @@ class _Tree(HTMLParser):
             self.skipping += 1
             return
         if self.skipping:
+            return
+        if self.cur.depth >= MAX_DEPTH:
+            # Deeper elements are flattened into their ancestor: their text still counts, and
+            # reading the tree never recurses past MAX_DEPTH.
+            if tag in _BLOCK:
+                self.cur.parts.append("\n")
             return
         node = _Node(tag, self.cur)
         self.cur.parts.append(node)
@@ -144,16 +156,47 @@ def read_document(path: str | Path) -> str:
 
 
 def _read_docx(path: Path) -> str:
-    try:
-        import docx  # python-docx; imported here so plain-text use needs nothing extra
-    except ImportError as exc:  # pragma: no cover - a dependency of the project
-        raise ExtractionInputError("reading .docx needs python-docx") from exc
+    """The paragraphs of word/document.xml, read as a stream with its size and paragraph count
+    capped before anything large is built (python-docx would build every paragraph first)."""
+    from xml.etree.ElementTree import ParseError, iterparse  # nosec B405 # no DTDs or entities are resolved (expat), sizes capped
+
     if not zipfile.is_zipfile(path):
         raise ExtractionInputError(f"{path}: not a valid .docx file (not a zip package)")
+    word = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraphs: list[str] = []
+    seen = 0
     try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(path) as package:
+            info = package.getinfo("word/document.xml")
+            if info.file_size > MAX_DOCX_XML_BYTES:
+                raise ExtractionInputError(
+                    f"{path}: the document unpacks to {info.file_size:,} bytes of text markup "
+                    f"(limit {MAX_DOCX_XML_BYTES:,}); save the readout's text as a smaller file")
+            with package.open(info) as xml:
+                pieces: list[str] = []
+                for _event, element in iterparse(xml, events=("end",)):  # nosec B314
+                    if element.tag == f"{word}t" and element.text:
+                        pieces.append(element.text)
+                    elif element.tag == f"{word}tab":
+                        pieces.append("\t")
+                    elif element.tag in (f"{word}br", f"{word}cr"):
+                        pieces.append("\n")
+                    elif element.tag == f"{word}p":
+                        text = "".join(pieces).strip()
+                        pieces = []
+                        seen += 1
+                        if text:
+                            paragraphs.append(text)
+                        if seen > MAX_PARAGRAPHS:
+                            raise ExtractionInputError(
+                                f"{path}: more than {MAX_PARAGRAPHS:,} paragraphs; a readout is far shorter")
+                        element.clear()
+                    elif element.tag == f"{word}body":
+                        element.clear()
+    except ExtractionInputError:
+        raise
+    except KeyError as exc:
+        raise ExtractionInputError(f"{path}: not a valid .docx file (no word/document.xml)") from exc
+    except (zipfile.BadZipFile, ParseError, ValueError, OSError) as exc:
         raise ExtractionInputError(f"{path}: not a valid .docx file ({exc})") from exc
-    except Exception as exc:  # python-docx raises assorted errors on damaged files
-        raise ExtractionInputError(f"{path}: cannot read .docx ({exc})") from exc
-    return "\n\n".join(p.text.strip() for p in document.paragraphs if p.text.strip())
+    return "\n\n".join(paragraphs)

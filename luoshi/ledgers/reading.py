@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from luoshi.lib import InvalidInput
+from luoshi.lib import InvalidInput, control_character_in, without_control_characters
 from luoshi.tasks.lifecycle import Status
 
 # --- the fields a ledger column can feed -------------------------------------------------------
@@ -133,8 +133,45 @@ class Sheet:
     rows: list[tuple[object, ...]]
 
 
+# Caps checked before openpyxl reads anything (issue 16, item 5): a ledger is a few sheets of a
+# few dozen columns; a file that unpacks to more is refused at once, whatever it claims.
+MAX_COLUMNS = 64  # columns read per row (a sheet's <dimension> is never trusted)
+MAX_SHEETS = 30
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part of the package, unpacked (zip reads stop there)
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # openpyxl holds every shared string in memory
+MAX_PACKAGE_BYTES = 128 * 1024 * 1024  # every part together, unpacked
+MAX_SECONDS = 20.0  # reading stops with a clear message past this
+
+
+def check_package(source: str | IO[bytes]) -> None:
+    """Refuse a workbook whose parts would unpack to more than a ledger ever holds."""
+    try:
+        with zipfile.ZipFile(source) as package:
+            members = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InvalidInput(_("This file is not an Excel workbook (.xlsx), or it is damaged. "
+                             "Save it from Excel or WPS as “Excel Workbook (*.xlsx)” and try again.")) from None
+    finally:
+        if hasattr(source, "seek"):
+            source.seek(0)
+    sheets = [m for m in members if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+    too_big = next((m for m in members if m.file_size > MAX_MEMBER_BYTES or (
+        m.filename == "xl/sharedStrings.xml" and m.file_size > MAX_SHARED_STRINGS_BYTES)), None)
+    total = sum(m.file_size for m in members)
+    if too_big is not None or total > MAX_PACKAGE_BYTES or len(members) > 1000:
+        raise InvalidInput(_("This workbook unpacks to %(mb)s MB, far more than a ledger holds. Copy the ledger's "
+                             "rows into a new workbook and upload that.") % {"mb": f"{total / 2**20:,.0f}"})
+    if len(sheets) > MAX_SHEETS:
+        raise InvalidInput(_("This workbook has %(n)s sheets; a ledger import reads at most %(max)s. "
+                             "Keep the ledger's sheets in a workbook of their own.") % {"n": len(sheets), "max": MAX_SHEETS})
+
+
 def read_workbook(source: str | IO[bytes], *, max_rows: int) -> list[Sheet]:
     """Every sheet's cell values (read-only mode, values only), or InvalidInput saying why not."""
+    import time
+
+    check_package(source)
+    deadline = time.monotonic() + MAX_SECONDS
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
@@ -144,8 +181,13 @@ def read_workbook(source: str | IO[bytes], *, max_rows: int) -> list[Sheet]:
     try:
         for worksheet in workbook.worksheets:
             rows: list[tuple[object, ...]] = []
+            worksheet.reset_dimensions()  # read what is there, not what <dimension> claims
             for row in worksheet.iter_rows(values_only=True):
-                rows.append(tuple(row))
+                rows.append(tuple(row[:MAX_COLUMNS]))
+                if time.monotonic() > deadline:
+                    raise InvalidInput(_("Reading this workbook took more than %(s)s seconds; it is far larger "
+                                         "than a ledger. Copy the ledger's rows into a new workbook and upload that.")
+                                       % {"s": int(MAX_SECONDS)})
                 if len(rows) > max_rows + HEADER_SEARCH_ROWS:
                     raise InvalidInput(_("The sheet “%(sheet)s” has more than %(max)s rows. Split the ledger "
                                          "into smaller files.") % {"sheet": worksheet.title, "max": max_rows})
@@ -438,6 +480,12 @@ def check_rows(
             shown = _cells.get(key) if value is None else value
             _errors.append(RowError(_row, column_label(index, header), _text(shown)[:80], message))
 
+        for key, value in cells.items():
+            char = control_character_in(_text(value))
+            if char:
+                fail(key, _("This cell contains a control character (%(char)s) that cannot be stored; "
+                            "remove it in the file and upload it again.") % {"char": char},
+                     without_control_characters(_text(value)))
         title = _text(cells.get("title"))
         if not title:
             fail("title", _("The task is missing."))

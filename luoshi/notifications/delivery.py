@@ -68,8 +68,21 @@ def chat_text(message: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def redacted(message: dict[str, Any]) -> dict[str, Any]:
+    """The message without the task's title or text (issue 16, item 12): a group chat or an
+    endpoint the system administrator connects is outside the system, and the system
+    administrator reads no business data. Readers follow the link and sign in."""
+    from django.utils.translation import gettext as _
+
+    return {**message, "title": _("Task #%(id)s") % {"id": message["task"]},
+            "text": _("There is news on this task. Sign in to Luoshi to read it.")}
+
+
 def build_request(endpoint: WebhookEndpoint, message: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
-    """The URL, body and headers of one webhook call, signed as the platform expects."""
+    """The URL, body and headers of one webhook call, signed as the platform expects. Task
+    titles and texts leave only when LUOSHI_WEBHOOK_TASK_TEXT=True."""
+    if not settings.LUOSHI_WEBHOOK_TASK_TEXT:
+        message = redacted(message)
     url, headers = endpoint.url, {"Content-Type": "application/json; charset=utf-8", "User-Agent": "Luoshi"}
     moment = lib.now()
     if endpoint.kind == Kind.GENERIC:

@@ -23,6 +23,7 @@ from luoshi.lib import InvalidInput
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 METADATA = {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class UnsafeTarget(InvalidInput):
@@ -61,8 +62,14 @@ def parse(url: str) -> Target:
 
 def why_forbidden(address: Address) -> str | None:
     """Why Luoshi does not send to this address, or None for a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address carried inside IPv6 (mapped, 6to4 2002::/16, Teredo, NAT64
+        # 64:ff9b::/96) reaches that IPv4 host: judge the host (issue 16, item 15).
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if embedded is None and address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            return why_forbidden(embedded) or (None if embedded.is_global else _("not a public address"))
     if address in METADATA:
         return _("the cloud metadata address")
     if address.is_loopback:

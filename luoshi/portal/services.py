@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from luoshi.lib import NotFound
 from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import ProgressReport, Task
 
 HIDDEN_STATUSES = (Status.DRAFT, Status.CANCELLED)
-PUBLIC_FIELDS = ("id", "title", "status", "progress", "light", "deadline", "completed_at",
+PUBLIC_FIELDS = ("id", "title", "status", "reviewed_progress", "light", "deadline", "completed_at",
                  "lead_unit__name_zh", "lead_unit__name_en", "directive__text",
                  "directive__meeting__title", "directive__meeting__date")
 
@@ -43,7 +44,12 @@ class PublicTask:
 
 
 def public_tasks() -> QuerySet[Task]:
-    return Task.objects.filter(public=True).exclude(status__in=HIDDEN_STATUSES)
+    """Public tasks, with the progress the office has accepted (issue 16, item 13): a report
+    awaiting review, or returned, never moves the figure the public sees."""
+    accepted = (ProgressReport.objects.filter(task=OuterRef("pk"), outcome=ProgressReport.Outcome.ACCEPTED)
+                .order_by("-reviewed_at", "-id").values("progress")[:1])
+    return (Task.objects.filter(public=True).exclude(status__in=HIDDEN_STATUSES)
+            .annotate(reviewed_progress=Coalesce(Subquery(accepted), Value(0))))
 
 
 def as_public(row: dict[str, object]) -> PublicTask:
@@ -53,7 +59,8 @@ def as_public(row: dict[str, object]) -> PublicTask:
     return PublicTask(
         pk=row["id"], title=row["title"], status=row["status"],  # type: ignore[arg-type]
         status_label=str(Status(row["status"]).label),
-        progress=row["progress"], light=row["light"],  # type: ignore[arg-type]
+        progress=100 if row["status"] == Status.COMPLETED else row["reviewed_progress"],  # type: ignore[arg-type]
+        light=row["light"],  # type: ignore[arg-type]
         light_label=str(Task.Light(row["light"]).label),
         deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,  # type: ignore[arg-type]
         lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],  # type: ignore[arg-type]

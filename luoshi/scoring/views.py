@@ -10,12 +10,14 @@ from io import BytesIO
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
 from luoshi import lib
 from luoshi.accounts.models import User
+from luoshi.lib import safe_row
 from luoshi.scoring import periods
 from luoshi.scoring.forms import PeriodForm
 from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
@@ -61,20 +63,24 @@ def scoring_export(request: HttpRequest) -> HttpResponse:
     formula = Formula.from_settings()
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Scores"))
-    sheet.append([_("Unit scores"), period.label, f"{period.start.isoformat()} – {period.end.isoformat()}"])
-    sheet.append([])
-    sheet.append([_("Rank"), _("Unit"), _("Score"), _("Tasks due"), _("Completed on time"), _("On-time rate %"),
+
+    def append(values: list[object]) -> None:
+        sheet.append(safe_row(sheet, [str(v) if isinstance(v, Promise) else v for v in values]))
+
+    append([_("Unit scores"), period.label, f"{period.start.isoformat()} – {period.end.isoformat()}"])
+    append([])
+    append([_("Rank"), _("Unit"), _("Score"), _("Tasks due"), _("Completed on time"), _("On-time rate %"),
                   _("Reports owed"), _("Reports on time"), _("Punctuality %"), _("Overdue tasks"),
                   _("Days overdue (total)"), _("Days overdue (mean)"), _("Returned reports"),
                   _("Returned completion requests")])
     for line in lines:
-        sheet.append([line.rank, line.unit.name, line.score, line.due, line.on_time, _percent(line.ontime_rate),
+        append([line.rank, line.unit.name, line.score, line.due, line.on_time, _percent(line.ontime_rate),
                       line.reports_due, line.reports_on_time, _percent(line.punctuality), line.overdue_tasks,
                       line.overdue_days, round(line.mean_overdue_days, 1), line.returned_reports,
                       line.returned_completions])
-    sheet.append([])
+    append([])
     w, c = formula.weights, formula.caps
-    sheet.append([_("Score = 100 × (%(a)s × on-time rate + %(b)s × punctuality + %(c)s × (1 − min(mean days "
+    append([_("Score = 100 × (%(a)s × on-time rate + %(b)s × punctuality + %(c)s × (1 − min(mean days "
                     "overdue, %(cap_o)s) ÷ %(cap_o)s) + %(d)s × (1 − min(returned, %(cap_r)s) ÷ %(cap_r)s)) ÷ the "
                     "sum of the weights of the parts that apply") % {
         "a": w["ontime"], "b": w["punctuality"], "c": w["overdue"], "d": w["returned"],

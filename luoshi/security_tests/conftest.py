@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from luoshi.accounts.models import User
+from luoshi.accounts.services import ask_second_administrator
 from luoshi.api.services import create_token
 from luoshi.calendars.services import create_calendar_feed
 from luoshi.ledgers.services import upload_ledger
@@ -52,6 +53,7 @@ class World:
     delivery: int
     ledger: int
     public_task: Task
+    account_request: int
     users: dict[str, User | None] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -87,8 +89,9 @@ def build_world() -> World:
                                        state=Delivery.State.FAILED, created_at=own.task.created_at)
     ledger = upload_ledger(province.supervisor, upload(GOOD_ROWS))
     public = province.in_progress(public=True)
+    asked = ask_second_administrator(province.secadmin, province.sysadmin, "reset_password")
     world = World(province=province, tasks=tasks, own=own, other=other, webhook=webhook.pk, delivery=delivery.pk,
-                  ledger=ledger.pk, public_task=public)
+                  ledger=ledger.pk, public_task=public, account_request=asked.pk)
     world.users = {name: None if name == "anonymous" else getattr(province, name) for name in PERSONAS}
     return world
 

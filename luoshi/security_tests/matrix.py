@@ -78,6 +78,9 @@ ACCESS: dict[str, Rule] = {
     "account_create": form(SECADMIN),
     "account_detail": form(SECADMIN),
     "account_action": action(SECADMIN),
+    "account_requests": page(*ADMINS),
+    # Deciding: the system and audit administrators (the fixture's request was asked by secadmin).
+    "account_request_decide": action(SYSADMIN, AUDITADMIN),
     # meetings
     "meeting_list": page(*BUSINESS),
     "meeting_new": form(SUPERVISOR, SECRETARY),
@@ -141,15 +144,15 @@ ACCESS: dict[str, Rule] = {
     "<unnamed api/<path:rest>>": Rule(answer=404),  # the API's JSON 404 for unknown addresses
 }
 
-# Whole namespaces with one rule, for URLs a library generates. Django's admin is for staff
-# only: none of the personas is staff, so every admin page sends them to the admin's login.
+# Whole namespaces with one rule, for URLs a library generates. Django's admin is closed
+# unless LUOSHI_ADMIN=True (luoshi/web/admin_site.py): every admin page, its login included,
+# is a 404 for everyone.
 # Every operation of the JSON API authenticates by token only, never by session.
 NAMESPACES: dict[str, Rule] = {
-    "admin": Rule(post=frozenset({SUPERVISOR}), redirected=EVERYONE, tried=(ANONYMOUS, SUPERVISOR)),
+    "admin": Rule(answer=404, tried=(ANONYMOUS, SUPERVISOR)),
     "api": API,
 }
 EXCEPTIONS: dict[str, Rule] = {
-    "admin:login": Rule(get=EVERYONE, post=EVERYONE, tried=(ANONYMOUS, SUPERVISOR)),
     "api:api-root": Rule(answer=404),
 }
 
@@ -168,9 +171,10 @@ def rule_for(route: Route) -> Rule | None:
 SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "evidence": "evidence",
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
-            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token"}
+            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
+            "approvals": "account_request"}
 # Arguments that are not ids, by name.
-NAMED = {"token": "feed_token", "action": "action", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
+NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
 OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token"}
@@ -205,7 +209,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "directive": world.province.directive.pk, "webhook": world.webhook, "delivery": world.delivery,
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
-        "admin_object": "1", "app_label": "tasks",
+        "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luoshi import lib
+from luoshi.accounts.services import prune_login_throttles
 from luoshi.audit.services import record_event
 from luoshi.notifications.services import notify
 from luoshi.supervision.models import Claim, Reminder
@@ -184,6 +185,7 @@ def run_daily_pass(today: dt.date | None = None) -> PassReport:
         for task in Task.objects.filter(pk__in=ids[start:start + 500]).select_related("lead_unit").order_by("pk"):
             _run_steps(task, today, report)
     report.lights_changed = refresh_lights(today)
+    prune_login_throttles()
     return report
 
 

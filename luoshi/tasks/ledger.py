@@ -334,8 +334,9 @@ def ledger_workbook(tasks: QuerySet[Task], query: LedgerQuery, *, user: User, to
     import io
 
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
+
+    from luoshi.lib import safe_cell, safe_row
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(_("Ledger")))
@@ -343,29 +344,27 @@ def ledger_workbook(tasks: QuerySet[Task], query: LedgerQuery, *, user: User, to
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[chr(64 + index)].width = width
 
-    def styled(value: object, **style: object) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
+    def row(*values: object) -> None:
+        sheet.append(safe_row(sheet, list(values)))
 
-    sheet.append([styled(str(_("Task ledger")), font=Font(bold=True, size=14))])
+    row(safe_cell(sheet, str(_("Task ledger")), font=Font(bold=True, size=14)))
     applied = "; ".join(f"{label}: {value}" for label, value in query.applied) or str(_("none"))
-    sheet.append([str(_("Filters: %(filters)s")) % {"filters": applied}])
-    sheet.append([str(_("Exported on %(date)s by %(user)s")) % {"date": today.isoformat(), "user": user}])
+    row(str(_("Filters: %(filters)s")) % {"filters": applied})
+    row(str(_("Exported on %(date)s by %(user)s")) % {"date": today.isoformat(), "user": user})
     headers = [_("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Person responsible"),
                _("Deadline"), _("Progress"), _("Status"), _("Light"), _("Days overdue"), _("Latest progress")]
-    sheet.append([styled(str(header), font=Font(bold=True)) for header in headers])
+    row(*(safe_cell(sheet, str(header), font=Font(bold=True)) for header in headers))
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, task in enumerate(tasks.iterator(chunk_size=2000), start=1):
-        sheet.append([
-            number, styled(task.title, alignment=wrap), task.lead_unit.name,
+        row(
+            number, safe_cell(sheet, task.title, alignment=wrap), task.lead_unit.name,
             "、".join(unit.name for unit in task.cooperating_units.all()),
             task.person_responsible,
-            styled(task.deadline, number_format="yyyy-mm-dd") if task.deadline else None, f"{task.progress}%", task.get_status_display(),
+            safe_cell(sheet, task.deadline, number_format="yyyy-mm-dd") if task.deadline else None,
+            f"{task.progress}%", task.get_status_display(),
             task.get_light_display(), days_overdue(task, today) or None,
-            styled(getattr(task, "latest_report", "") or "", alignment=wrap),
-        ])
+            safe_cell(sheet, getattr(task, "latest_report", "") or "", alignment=wrap),
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
-from luoshi.security import check_upload
+from luoshi.security import check_upload, served_content_type
 from luoshi.tasks import counts, lights
 from luoshi.tasks.lifecycle import Action, Status, next_status
 from luoshi.tasks.models import (
@@ -277,6 +278,21 @@ def update_task(
 # --- reporting and completing ------------------------------------------------------------------
 
 
+def _check_quota(report: ProgressReport, size: int, count: int) -> None:
+    """Storage quotas (issue 16, item 15): files per report, megabytes per report, and
+    megabytes one person has uploaded in all."""
+    if count > settings.LUOSHI_MAX_REPORT_FILES:
+        raise InvalidInput(_("A report takes at most %(n)s files; attach the rest to a later report.")
+                           % {"n": settings.LUOSHI_MAX_REPORT_FILES})
+    if size > settings.LUOSHI_MAX_REPORT_MB * 1024 * 1024:
+        raise InvalidInput(_("The files of one report may add up to %(mb)s MB at most.")
+                           % {"mb": settings.LUOSHI_MAX_REPORT_MB})
+    used = Evidence.objects.filter(report__author=report.author).aggregate(total=Sum("size"))["total"] or 0
+    if used + size > settings.LUOSHI_USER_QUOTA_MB * 1024 * 1024:
+        raise InvalidInput(_("You have used your storage of %(mb)s MB for evidence. Ask the system "
+                             "administrator to raise LUOSHI_USER_QUOTA_MB.") % {"mb": settings.LUOSHI_USER_QUOTA_MB})
+
+
 def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> None:
     limit = settings.LUOSHI_MAX_UPLOAD_MB * 1024 * 1024
     # Check every file before storing any; a file stored before the transaction fails is
@@ -295,13 +311,14 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
             raise InvalidInput(_("%(name)s is empty.") % {"name": name})
         check_upload(upload, name)  # the content, not only the name (luoshi/security.py)
         checked.append((upload, name, extension))
+    _check_quota(report, sum(upload.size or 0 for upload, _name, _ext in checked), len(checked))
     for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
         stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,  # type: ignore[arg-type]
                                        secrets.token_hex(16) + extension)
         Evidence.objects.create(
             report=report, file=stored, original_name=name[:255], size=upload.size,
-            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            content_type=served_content_type(name),
         )
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from luoshi import filestore, lib
+from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound
@@ -485,5 +485,6 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     except filestore.StoreUnavailable as error:
         messages.error(request, str(error))
         return redirect("task_detail", pk=task.pk)
-    return FileResponse(handle, as_attachment=True, filename=evidence.original_name,
-                        content_type=evidence.content_type or "application/octet-stream")
+    return security.harden_download(FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name,
+        content_type=security.served_content_type(evidence.original_name)))

@@ -29,7 +29,7 @@ def test_every_installed_command_is_judged():
     """Each management command is Luoshi's own, passed through as safe, or refused: a command added
     later (by Django, a dependency or an app) fails here until it is put in one of the lists."""
     installed = set(get_commands())
-    judged = set(cli.COMMANDS) | set(cli.PASS_THROUGH) | set(cli.REFUSED)
+    judged = set(cli.COMMANDS) | set(cli.PASS_THROUGH) | set(cli.REFUSED) | set(cli.ACCOUNT_COMMANDS)
     assert installed - judged == set(), "add these to PASS_THROUGH or REFUSED in luoshi/cli.py"
     assert not set(cli.PASS_THROUGH) & set(cli.REFUSED)
     assert DESTRUCTIVE <= set(cli.REFUSED)
@@ -39,10 +39,14 @@ def test_every_installed_command_is_judged():
 def test_each_command_is_refused_or_dispatched(name: str, dispatched: list[list[str]], capsys):
     """Walking every installed command: the destructive ones are refused with the reason and never
     reach Django; every other one is handed to Django unchanged."""
-    code = cli.main([name, "--help"] if name not in cli.REFUSED else [name])
+    refused = name in cli.REFUSED or name in cli.ACCOUNT_COMMANDS
+    code = cli.main([name, "--help"] if not refused else [name])
     if name in cli.REFUSED:
         assert code == 2 and dispatched == []
         assert "audit trail" in capsys.readouterr().err
+    elif name in cli.ACCOUNT_COMMANDS:
+        assert code == 2 and dispatched == []
+        assert "audited" in capsys.readouterr().err
     else:
         assert code == 0 and dispatched == [["luoshi", name, "--help"]]
 
@@ -96,3 +100,29 @@ def test_the_wsgi_application_loads_the_dictionary_and_freezes_what_it_loaded(tm
     env.pop("DATABASE_URL", None)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.stdout.split() == ["True", "True", "True"], done.stderr
+
+
+@pytest.mark.parametrize("name", ["createsuperuser", "changepassword"])
+def test_item_03_account_commands_outside_the_services_are_refused(name: str, dispatched: list[list[str]], capsys):
+    """Issue 16, item 3: no unaudited superuser or password change through `luoshi`."""
+    assert cli.main([name, "--username", "x"]) == 2 and dispatched == []
+    assert "audited" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--pythonpath", "/tmp/evil", "--settings", "evil"],
+    ["check", "--settings=evil"],
+    ["migrate", "--pythonpath=/tmp"],
+    ["extract_nothing", "--settings", "evil"],
+])
+def test_item_14_code_from_the_command_line_is_refused(args: list[str], dispatched: list[list[str]], capsys):
+    """Issue 16, item 14: `--pythonpath`/`--settings` would import code from anywhere."""
+    assert cli.main(args) == 2 and dispatched == []
+    assert "DJANGO_SETTINGS_MODULE" in capsys.readouterr().err
+
+
+def test_item_14_migrating_an_app_to_zero_is_refused_without_a_traceback(dispatched: list[list[str]], capsys):
+    """Issue 16, item 14: `luoshi migrate audit --fake zero` is refused with a sentence."""
+    assert cli.main(["migrate", "audit", "--fake", "zero"]) == 2 and dispatched == []
+    err = capsys.readouterr().err
+    assert "only moves forward" in err and "Traceback" not in err

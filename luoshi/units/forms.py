@@ -54,6 +54,8 @@ class UnitCreateForm(UnitNamesForm):
 
 class UnitMoveForm(forms.Form):
     parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    # Set by the confirmation page: the number of tasks whose readers the move changes.
+    confirmed_tasks = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, unit: Unit, units: list[Unit], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -93,10 +93,37 @@ def rename_unit(
     return unit
 
 
+class NeedsConfirmation(InvalidInput):
+    """The move changes who sees tasks: the caller must confirm this many tasks."""
+
+    def __init__(self, message: str, tasks: int, gaining: list[Unit], losing: list[Unit]) -> None:
+        super().__init__(message)
+        self.tasks, self.gaining, self.losing = tasks, gaining, losing
+
+
+def tasks_touching(unit: Unit) -> int:
+    """How many tasks a unit's subtree leads or cooperates on: those whose readers a move changes."""
+    from django.db.models import Q
+
+    from luoshi.tasks.models import Task
+
+    inside = Q(lead_unit__path__startswith=unit.path) | Q(cooperating_units__path__startswith=unit.path)
+    return Task.objects.filter(inside).values("pk").distinct().count()
+
+
+def _ancestors(unit: Unit) -> list[Unit]:
+    codes = [code for code in unit.path.strip("/").split("/")]
+    by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return [by_code[code] for code in codes if code in by_code]
+
+
 @transaction.atomic
-def move_unit(actor: object | None, unit: Unit, *, parent: Unit) -> Unit:
+def move_unit(actor: object | None, unit: Unit, *, parent: Unit, confirmed_tasks: int | None = None) -> Unit:
     """Put a unit (and everything below it) under another parent, e.g. a county that a
-    reorganisation moves to another city."""
+    reorganisation moves to another city. The liaisons above the new place start seeing the
+    subtree's tasks and those above the old place stop (issue 16, item 12): a move that
+    touches tasks needs `confirmed_tasks` equal to their number, after the system
+    administrator has been shown who gains and who loses sight of them (audited)."""
     _check_may_manage_units(actor)
     unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     parent = Unit.objects.get(pk=parent.pk)
@@ -106,6 +133,17 @@ def move_unit(actor: object | None, unit: Unit, *, parent: Unit) -> Unit:
         raise InvalidInput(_("A unit cannot be moved below itself or one of its own sub-units."))
     if parent.pk == unit.parent_id:
         return unit
+    affected = tasks_touching(unit)
+    old_above, new_above = _ancestors(unit.parent), _ancestors(parent)  # type: ignore[arg-type]
+    gaining = [u for u in new_above if u not in old_above]
+    losing = [u for u in old_above if u not in new_above]
+    if affected and confirmed_tasks != affected:
+        raise NeedsConfirmation(
+            _("Moving “%(unit)s” changes who sees %(n)s tasks: the liaisons of %(gaining)s will see them, "
+              "those of %(losing)s will no longer. Confirm the move to go ahead.") % {
+                "unit": unit.name, "n": affected, "gaining": "、".join(u.name for u in gaining) or "—",
+                "losing": "、".join(u.name for u in losing) or "—"},
+            affected, gaining, losing)
     before = unit_details(unit)
     old_path = unit.path
     new_path = parent.path + unit.code + "/"
@@ -116,5 +154,7 @@ def move_unit(actor: object | None, unit: Unit, *, parent: Unit) -> Unit:
             member.parent = parent
     Unit.objects.bulk_update(subtree, ["path", "parent"])
     unit = Unit.objects.select_related("parent").get(pk=unit.pk)
-    record_event(actor, "move_unit", unit, before=before, after={**unit_details(unit), "units_moved": len(subtree)})
+    record_event(actor, "move_unit", unit, before=before, after={
+        **unit_details(unit), "units_moved": len(subtree), "tasks_confirmed": affected,
+        "liaisons_gaining": [u.code for u in gaining], "liaisons_losing": [u.code for u in losing]})
     return unit

@@ -87,7 +87,19 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit_or_404(pk)
     move = forms.UnitMoveForm(request.POST, unit=unit, units=_units())
     if move.is_valid():
-        moved, _error = perform(request, lambda: services.move_unit(user, unit, parent=move.cleaned_data["parent"]))
+        parent = move.cleaned_data["parent"]
+
+        def attempt() -> Unit | services.NeedsConfirmation:
+            try:
+                return services.move_unit(user, unit, parent=parent,
+                                          confirmed_tasks=move.cleaned_data["confirmed_tasks"])
+            except services.NeedsConfirmation as question:
+                return question
+
+        moved, _error = perform(request, attempt)
+        if isinstance(moved, services.NeedsConfirmation):
+            return render(request, "units/unit_move_confirm.html", {
+                "unit": unit, "parent": parent, "question": moved}, status=409)
         if moved is not None:
             messages.success(request, _("“%(name)s” is now under “%(parent)s”.")
                              % {"name": moved.name, "parent": moved.parent.name if moved.parent else ""})

@@ -50,6 +50,7 @@ MAIN = (
     Entry("audit_log", _("Audit trail"), frozenset({R.AUDIT_ADMIN})),
     Entry("search", _("Search"), BUSINESS, exact=True),
     Entry("webhooks", _("Webhooks"), frozenset({R.SYSTEM_ADMIN})),
+    Entry("account_requests", _("Approvals"), frozenset({R.SYSTEM_ADMIN, R.SECURITY_ADMIN, R.AUDIT_ADMIN})),
 )
 
 

@@ -16,7 +16,7 @@ NEW = "a brand new passphrase 77"
 
 
 def made_by_secadmin(province: Province) -> User:
-    return create_user(province.secadmin, username="wang.fang", password=PASSWORD, role=User.Role.LEADER,
+    return create_user(province.secadmin, username="wang.fang", password=PASSWORD, role=User.Role.SECRETARY,
                        check_password=False)
 
 

@@ -19,7 +19,7 @@ PERSONAS = ["supervisor", "liaison", "leader", "secretary", "sysadmin", "secadmi
 
 
 def new_user(actor: Any, **kwargs: Any) -> User:
-    values: dict[str, Any] = {"username": "wang.fang", "password": STRONG, "role": User.Role.LEADER}
+    values: dict[str, Any] = {"username": "wang.fang", "password": STRONG, "role": User.Role.SECRETARY}
     values.update(kwargs)
     return create_user(actor, **values)
 
@@ -107,11 +107,11 @@ def test_it_refuses_an_unknown_role_or_a_liaison_without_a_unit(province: Provin
 def test_it_audits_accounts_without_the_password(province: Province):
     """Creating and changing an account are audited by the acting administrator; no password is kept."""
     user = new_user(province.secadmin)
-    set_role(province.secadmin, user, User.Role.SUPERVISOR)
+    set_role(province.secadmin, user, User.Role.LIAISON, unit=province.health)
     created, changed = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(user.pk))
     assert (created.verb, created.actor, changed.verb, changed.actor) == (
         "create_user", province.secadmin, "set_role", province.secadmin)
-    assert (changed.before["role"], changed.after["role"]) == ("leader", "supervisor")
+    assert (changed.before["role"], changed.after["role"]) == ("secretary", "liaison")
     assert STRONG not in str(created.after) and "password" not in created.after
 
 

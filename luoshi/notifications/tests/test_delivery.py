@@ -56,8 +56,9 @@ def test_it_respects_the_users_choice_of_channels(province, django_capture_on_co
 
 
 @pytest.mark.parametrize("kind", ["wecom", "dingtalk", "feishu", "generic"])
-def test_it_posts_to_each_platform_signed_as_it_expects(province, kind, django_capture_on_commit_callbacks):
+def test_it_posts_to_each_platform_signed_as_it_expects(province, kind, django_capture_on_commit_callbacks, settings):
     """WeCom unsigned text; DingTalk timestamp+sign in the query; Feishu in the body; generic in a header."""
+    settings.LUOSHI_WEBHOOK_TASK_TEXT = True
     task = province.in_progress()
     with http_receiver() as receiver:
         endpoint(province, kind, receiver.url + "?key=abc", secret="" if kind == "wecom" else "s3cret")
@@ -181,3 +182,17 @@ def test_each_task_event_notifies_the_people_concerned(province, event):
         expected = {head.username, "supervisor"}
     got = set(Notification.objects.filter(kind=event).values_list("recipient__username", flat=True))
     assert got == expected
+
+
+@pytest.mark.parametrize("kind", ["wecom", "generic"])
+def test_item_12_webhooks_carry_no_task_text_by_default(province, kind, django_capture_on_commit_callbacks):
+    """Issue 16, item 12: without LUOSHI_WEBHOOK_TASK_TEXT the title and text stay inside."""
+    task = province.in_progress(title="绝密：某项目拆迁补偿标准")
+    with http_receiver() as receiver:
+        endpoint(province, kind, receiver.url + "?key=abc", secret="" if kind == "wecom" else "s3cret")
+        urge(province, django_capture_on_commit_callbacks, task)
+    [request] = receiver.requests
+    body = request.json()
+    text = str(body)
+    assert "绝密" not in text and "Please hurry up" not in text
+    assert f"/tasks/{task.pk}/" in text

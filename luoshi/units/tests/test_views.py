@@ -105,6 +105,26 @@ def test_it_moves_a_unit_with_its_subtree(province: Province):
     assert AuditEvent.objects.get(verb="move_unit").after["units_moved"] == 2
 
 
+def test_item_12_a_move_that_changes_who_sees_tasks_asks_for_confirmation(province: Province):
+    """Issue 16, item 12: moving a county with tasks shows who gains and loses sight of them
+    and moves nothing until the system administrator confirms that number of tasks."""
+    task = province.assigned(lead=province.county)
+    client = client_for(province.sysadmin)
+    url = reverse("unit_move", args=[province.county.pk])
+    question = client.post(url, {"parent": province.other_city.pk})
+    page = question.content.decode()
+    assert question.status_code == 409 and "Dalian" in page and "Shenyang" in page
+    assert Unit.objects.get(pk=province.county.pk).path == "/P/SY/SY-HP/"
+    stale = client.post(url, {"parent": province.other_city.pk, "confirmed_tasks": 0})
+    assert stale.status_code == 409  # a number that is not today's is asked again
+    client.post(url, {"parent": province.other_city.pk, "confirmed_tasks": 1})
+    assert Unit.objects.get(pk=province.county.pk).path == "/P/DL/SY-HP/"
+    event = AuditEvent.objects.get(verb="move_unit")
+    assert (event.after["tasks_confirmed"], event.after["liaisons_gaining"], event.after["liaisons_losing"]) == (
+        1, ["DL"], ["SY"])
+    assert task.pk
+
+
 def test_it_refuses_to_move_a_unit_below_itself(province: Province):
     """A cycle in the tree is refused; nothing moves."""
     response = client_for(province.sysadmin).post(reverse("unit_move", args=[province.city.pk]),

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         parser.add_argument("--password", help="default: asked on the terminal")
         parser.add_argument("--no-force-change", action="store_true",
                             help="do not make the user choose a new password at first login")
+        parser.add_argument("--superuser", action="store_true",
+                            help="system administrators only: may use the Django admin when LUOSHI_ADMIN=True")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = None
@@ -36,7 +38,7 @@ class Command(BaseCommand):
             user = create_user(
                 None, username=options["username"], password=password, role=options["role"],
                 unit=unit, first_name=options["name"], email=options["email"],
-                must_change_password=not options["no_force_change"],
+                must_change_password=not options["no_force_change"], superuser=options["superuser"],
             )
         except LuoshiError as error:
             raise CommandError(str(error)) from None
