@@ -74,6 +74,8 @@ def redacted(message: dict[str, Any]) -> dict[str, Any]:
     administrator reads no business data. Readers follow the link and sign in."""
     from django.utils.translation import gettext as _
 
+    if message.get("digest"):  # its title is a count; its text lists the tasks
+        return {**message, "text": _("Sign in to Luoshi to read them.")}
     return {**message, "title": _("Task #%(id)s") % {"id": message["task"]},
             "text": _("There is news on this task. Sign in to Luoshi to read it.")}
 

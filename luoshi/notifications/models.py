@@ -30,10 +30,15 @@ class Notification(models.Model):
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("time"))
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Set by the daily pass: the notification goes out in that day's digest (one message per
+    # person), not by itself.
+    digest_day = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]),
+                   models.Index(fields=["digest_day", "recipient"], name="notifications_digest_idx",
+                                condition=models.Q(digest_day__isnull=False))]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
 
@@ -139,3 +144,14 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk} {self.state}"
+
+
+class DigestClaim(models.Model):
+    """A day's digest for one person (or one group chat) was sent: claimed in the transaction
+    that queues it, so that two workers or a second run never send it twice."""
+
+    key = models.CharField(max_length=80, unique=True)  # "user:12:2026-12-07", "endpoint:3:2026-12-07"
+    claimed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key

@@ -9,12 +9,16 @@ models from the other apps, so the import graph stays acyclic.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import contextlib
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from luoshi import lib
 from luoshi.accounts.models import User
@@ -23,6 +27,7 @@ from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.notifications import targets
 from luoshi.notifications.models import (
     Delivery,
+    DigestClaim,
     Notification,
     NotificationPreference,
     WebhookEndpoint,
@@ -79,19 +84,40 @@ def task_url(task: Task) -> str:
 # --- announcing ----------------------------------------------------------------------------------
 
 
+# While the daily pass runs, notifications go to the inbox only; the pass then sends each
+# person one digest (send_digests). A context variable, so the services the pass calls
+# (urge_task, escalate_task) need no parameter for it.
+_DIGEST_DAY: ContextVar[dt.date | None] = ContextVar("luoshi_digest_day", default=None)
+
+
+@contextlib.contextmanager
+def digesting(day: dt.date) -> Iterator[None]:
+    """Within this block, notify() collects for `day`'s digest instead of sending."""
+    token = _DIGEST_DAY.set(day)
+    try:
+        yield
+    finally:
+        _DIGEST_DAY.reset(token)
+
+
 def notify(kind: str, task: Task, text: str, *, level: int | None = None,
            to: Sequence[User] | None = None) -> list[Notification]:
     """Put `text` in the inbox of everyone concerned, and queue their e-mails and the group
-    chat messages. Call it inside the transaction of the event."""
+    chat messages (or, during the daily pass, keep them for the day's digest). Call it inside
+    the transaction of the event."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("notify must run inside the transaction of the event it announces")
     people = list(to) if to is not None else recipients(kind, task, level)
     if not people:
         return []
     now = lib.now()
+    digest_day = _DIGEST_DAY.get()
     notifications = Notification.objects.bulk_create(
-        [Notification(recipient=user, kind=kind, task=task, text=text, created_at=now) for user in people]
+        [Notification(recipient=user, kind=kind, task=task, text=text, created_at=now, digest_day=digest_day)
+         for user in people]
     )
+    if digest_day is not None:
+        return notifications
     choices = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=people)}
     label = Kind(kind).label
     subject = f"[{_('Luoshi')}] {label}: {task.title[:80]}"
@@ -114,6 +140,95 @@ def notify(kind: str, task: Task, text: str, *, level: int | None = None,
         ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
         transaction.on_commit(lambda: _send_later(ids))
     return notifications
+
+
+# --- the daily digest ------------------------------------------------------------------------------
+
+DIGEST_MAX_LINES = 200  # tasks listed in one message; the rest are counted and linked
+
+
+def send_digests(day: dt.date) -> int:
+    """Send `day`'s digests: one e-mail per person who chose e-mail, listing every task the
+    pass told them about, and one message per group chat endpoint. Each is claimed
+    (DigestClaim) in the transaction that queues it: safe to repeat and to run twice at once.
+    Returns how many digests were queued now."""
+    queued = 0
+    people = (Notification.objects.filter(digest_day=day).order_by("recipient_id")
+              .values_list("recipient_id", flat=True).distinct())
+    for user_id in list(people):
+        queued += _digest_for(user_id, day)
+    queued += _chat_digests(day)
+    return queued
+
+
+def _lines(notifications: Iterable[Notification]) -> list[str]:
+    rows = sorted(notifications, key=lambda n: (n.kind, n.task_id or 0))
+    lines = [f"【{Kind(n.kind).label}】{n.task.title[:80] if n.task else ''}\n  {n.text}\n  {task_url(n.task)}"
+             for n in rows[:DIGEST_MAX_LINES] if n.task is not None]
+    if len(rows) > DIGEST_MAX_LINES:
+        lines.append(_("… and %(n)s more: see your inbox.") % {"n": len(rows) - DIGEST_MAX_LINES})
+    return lines
+
+
+@transaction.atomic
+def _digest_for(user_id: int, day: dt.date) -> int:
+    user = User.objects.get(pk=user_id)
+    choice = NotificationPreference.objects.filter(user=user).first() or NotificationPreference()
+    if not (user.is_active and user.email and choice.email):
+        return 0
+    _claim, created = DigestClaim.objects.get_or_create(key=f"user:{user_id}:{day.isoformat()}",
+                                                        defaults={"claimed_at": lib.now()})
+    if not created:
+        return 0
+    notifications = list(Notification.objects.filter(recipient=user, digest_day=day).select_related("task"))
+    subject = f"[{_('Luoshi')}] " + ngettext("%(n)s task needs your attention (%(day)s)",
+                                              "%(n)s tasks need your attention (%(day)s)",
+                                              len(notifications)) % {"n": len(notifications), "day": day.isoformat()}
+    body = "\n\n".join(_lines(notifications)) + "\n"
+    now = lib.now()
+    delivery = Delivery.objects.create(channel=Delivery.Channel.EMAIL, notification=notifications[0], created_at=now,
+                                       next_attempt_at=now, message={"to": user.email, "subject": subject, "body": body})
+    transaction.on_commit(lambda: _send_later([delivery.pk]))
+    return 1
+
+
+def _chat_digests(day: dt.date) -> int:
+    queued = 0
+    for endpoint in WebhookEndpoint.objects.filter(active=True).select_related("unit"):
+        queued += _chat_digest(endpoint, day)
+    return queued
+
+
+@transaction.atomic
+def _chat_digest(endpoint: WebhookEndpoint, day: dt.date) -> int:
+    """One message per group chat: the day's tasks within its unit, for the people who chose chat."""
+    chat_off = NotificationPreference.objects.filter(webhook=False).values("user_id")
+    notifications = (Notification.objects.filter(digest_day=day).exclude(recipient_id__in=chat_off)
+                     .select_related("task", "task__lead_unit", "recipient"))
+    if endpoint.unit is not None:
+        notifications = notifications.filter(task__lead_unit__path__startswith=endpoint.unit.path)
+    by_task: dict[int, Notification] = {}
+    people: dict[int, str] = {}
+    for n in notifications:
+        by_task.setdefault(n.task_id, n)  # type: ignore[arg-type]
+        people[n.recipient_id] = str(n.recipient)
+    if not by_task:
+        return 0
+    _claim, created = DigestClaim.objects.get_or_create(key=f"endpoint:{endpoint.pk}:{day.isoformat()}",
+                                                        defaults={"claimed_at": lib.now()})
+    if not created:
+        return 0
+    now = lib.now()
+    count = len(by_task)
+    message = {"kind": "digest", "label": str(_("Daily supervision")), "task": 0, "digest": True,
+               "title": ngettext("%(n)s task needs attention (%(day)s)", "%(n)s tasks need attention (%(day)s)",
+                                 count) % {"n": count, "day": day.isoformat()},
+               "url": settings.LUOSHI_SITE_URL.rstrip("/") + "/notifications/",
+               "text": "\n".join(_lines(by_task.values())), "recipients": sorted(people.values())}
+    delivery = Delivery.objects.create(channel=Delivery.Channel.WEBHOOK, endpoint=endpoint, created_at=now,
+                                       next_attempt_at=now, message=message)
+    transaction.on_commit(lambda: _send_later([delivery.pk]))
+    return 1
 
 
 def _send_later(ids: list[int]) -> None:

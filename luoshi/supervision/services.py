@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from luoshi import lib
 from luoshi.accounts.services import prune_login_throttles
 from luoshi.audit.services import record_event
-from luoshi.notifications.services import notify
+from luoshi.notifications.services import digesting, notify, send_digests
 from luoshi.supervision.models import Claim, Reminder
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import Status
@@ -51,6 +51,7 @@ class PassReport:
     escalations: dict[int, int] = field(default_factory=dict)  # level → count
     already_done: int = 0
     lights_changed: int = 0
+    digests: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -61,7 +62,7 @@ class PassReport:
         levels = ", ".join(f"level {level}: {n}" for level, n in sorted(self.escalations.items())) or "none"
         return (f"{self.day}: {self.deadline_reminders} deadline reminders, {self.report_reminders} report "
                 f"reminders, {self.urges} urges, escalations {levels}; {self.already_done} already done today; "
-                f"{self.lights_changed} lights changed; {len(self.errors)} errors")
+                f"{self.lights_changed} lights changed; {self.digests} digests sent; {len(self.errors)} errors")
 
 
 def _claim(task: Task, kind: str, day: dt.date, level: int = 0) -> bool:
@@ -181,9 +182,11 @@ def run_daily_pass(today: dt.date | None = None) -> PassReport:
     report = PassReport(day=today)
     # The ids first: SQLite gives no isolation between a cursor and writes on its connection.
     ids = list(Task.objects.filter(status__in=SUPERVISED).order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), 500):
-        for task in Task.objects.filter(pk__in=ids[start:start + 500]).select_related("lead_unit").order_by("pk"):
-            _run_steps(task, today, report)
+    with digesting(today):  # each person hears once, in the day's digest (notifications.send_digests)
+        for start in range(0, len(ids), 500):
+            for task in Task.objects.filter(pk__in=ids[start:start + 500]).select_related("lead_unit").order_by("pk"):
+                _run_steps(task, today, report)
+    report.digests = send_digests(today)
     report.lights_changed = refresh_lights(today)
     prune_login_throttles()
     return report
