@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import os
+import subprocess  # nosec B404
+import sys
 
+import pytest
 from django.apps import apps
 
 from luoshi import lib
@@ -99,3 +103,22 @@ def test_a_stored_reason_reads_as_the_rules_say(province):
     task = Task.objects.get(pk=task.pk)
     assert task.light_reason == lights.Reason(lights.Light.RED, "overdue", 8)
     assert lights.describe(task.light_reason) == "已超期8天"
+
+
+def test_the_tolerance_setting_moves_the_stored_lights(province, settings):
+    """LUOSHI_BEHIND_TOLERANCE=50: 40 points behind far from the deadline is green again."""
+    task = province.in_progress(progress=0, deadline_days=50)
+    settings.LUOSHI_BEHIND_TOLERANCE = 50
+    with lib.clock_at(lib.today() + days(20)):
+        refresh_lights()
+    assert stored(task) == ("green", "on_track", None)
+
+
+@pytest.mark.parametrize("value", ["-1", "101", "twenty"])
+def test_a_bad_tolerance_is_refused_at_start(tmp_path, value):
+    """Outside 0–100, or not a number: the settings refuse to load, naming the variable."""
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "luoshi.settings", "LUOSHI_DATA_DIR": str(tmp_path),
+                   "LUOSHI_BEHIND_TOLERANCE": value}
+    result = subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=environment,  # nosec B603
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "ConfigError" in result.stderr and "LUOSHI_BEHIND_TOLERANCE" in result.stderr
