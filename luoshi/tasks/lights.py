@@ -181,8 +181,8 @@ def describe(reason: Reason | None) -> str:
         return ngettext("%(points)s point behind expected progress",
                         "%(points)s points behind expected progress", n) % {"points": n}
     if rule == "behind_near_deadline":
-        return ngettext("%(points)s point behind expected progress with the deadline near",
-                        "%(points)s points behind expected progress with the deadline near", n) % {"points": n}
+        return ngettext("%(points)s point behind, deadline near",
+                        "%(points)s points behind, deadline near", n) % {"points": n}
     if rule.endswith("_report_late"):
         return _report_late(rule.removesuffix("_report_late"), n)
     if rule == "on_track":

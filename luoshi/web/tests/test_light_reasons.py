@@ -46,7 +46,7 @@ def late_and_behind(province):  # type: ignore[no-untyped-def]
 def _reason_on_task_page(province, task: Task, language: str) -> str:  # type: ignore[no-untyped-def]
     page = client_for(province.supervisor, language).get(task.get_absolute_url()).content.decode()
     head = page[page.index('class="task-flags"'):]
-    return html.unescape(re.search(r'<span class="light-reason"> · ([^<]*)</span>', head)[1])
+    return html.unescape(re.search(r'<span class="light-reason">([^<]*)</span>', head)[1])
 
 
 def _reason_in_ledger_row(province, task: Task, language: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -65,7 +65,7 @@ def _reasons_on_stocktake(province, task: Task, language: str) -> list[str]:  # 
     for part, opening in ((risks, "<article"), (areas, "<tr")):
         at = part.index(f'href="{task.get_absolute_url()}"')
         block = part[part.rindex(opening, 0, at):at]
-        found.append(html.unescape(re.search(r'<span class="light-reason"> · ([^<]*)</span>', block)[1]))
+        found.append(html.unescape(re.search(r'<span class="light-reason">([^<]*)</span>', block)[1]))
     return found
 
 
@@ -116,5 +116,5 @@ def test_the_task_page_does_not_repeat_an_overdue_reason(province):
         page = client_for(province.supervisor, "en").get(task.get_absolute_url()).content.decode()
     start = page.index('class="task-flags"')
     head = page[start:page.index("</header>", start)]
-    assert '<span class="light-reason"> · 8 days overdue</span>' in head
+    assert '<span class="light-reason">8 days overdue</span>' in head
     assert head.count("8 days overdue") == 1
