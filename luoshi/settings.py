@@ -154,6 +154,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Supervision rules (see luoshi/tasks/lights.py).
 LUOSHI_AMBER_DAYS = envint("LUOSHI_AMBER_DAYS", "7")
 LUOSHI_CADENCE_GRACE_DAYS = envint("LUOSHI_CADENCE_GRACE_DAYS", "0")
+# Points behind the straight line from assignment to deadline that turn a task amber at any time.
+LUOSHI_BEHIND_TOLERANCE = envint("LUOSHI_BEHIND_TOLERANCE", "20")
+if not 0 <= LUOSHI_BEHIND_TOLERANCE <= 100:
+    raise ConfigError(f"LUOSHI_BEHIND_TOLERANCE must be a whole number from 0 to 100, not {LUOSHI_BEHIND_TOLERANCE}")
 LUOSHI_MAX_UPLOAD_MB = envint("LUOSHI_MAX_UPLOAD_MB", "20")
 # Evidence quotas: files and megabytes in one report, megabytes one person uploads in all.
 LUOSHI_MAX_REPORT_FILES = envint("LUOSHI_MAX_REPORT_FILES", "10")

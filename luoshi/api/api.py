@@ -35,7 +35,7 @@ from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, Transit
 from luoshi.links import numbered
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
-from luoshi.tasks import services
+from luoshi.tasks import lights, services
 from luoshi.tasks.ledger import LedgerQuery, TaskRow, UnitName, ledger_counts, task_rows
 from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
@@ -148,12 +148,18 @@ def _task_urls(request: HttpRequest) -> Callable[[int], str]:
 def _task_summary(request: HttpRequest, task: TaskRow, url: Callable[[int], str] | None = None) -> dict[str, Any]:
     return {
         "id": task.pk, "url": (url or _task_urls(request))(task.pk),
-        "title": task.title, "status": task.status, "light": task.light, "progress": task.progress,
+        "title": task.title, "status": task.status, "light": task.light, "light_reason": _light_reason(task),
+        "progress": task.progress,
         "deadline": task.deadline, "lead_unit": _unit(task.lead_unit),
         "cooperating_units": [_unit(u) for u in task.cooperating_units],
         "person_responsible": task.person_responsible, "parent": task.parent_id,
         "directive": task.directive_id, "version": task.version, "updated_at": task.updated_at,
     }
+
+
+def _light_reason(task: TaskRow) -> dict[str, Any] | None:
+    reason = task.light_reason
+    return None if reason is None else {"rule": reason.rule, "text": lights.describe(reason), "by": reason.amount}
 
 
 def _lookup(model: Any, message: str, **where: Any) -> Any:

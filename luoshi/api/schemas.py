@@ -65,12 +65,22 @@ class MeOut(Schema):
 # --- tasks --------------------------------------------------------------------------------------
 
 
+class LightReasonOut(Out):
+    rule: str = Field(description="The rule that set the light (docs/lights.md): blocked, overdue, behind_trajectory, "
+                                  "<cadence>_report_late (e.g. monthly_report_late), behind_near_deadline, "
+                                  "on_track, closed.")
+    text: str = Field(description="The reason for people, in the request's language (e.g. “monthly report 3 days late”).")
+    by: int | None = Field(description="By how much: days (overdue, report late) or points of progress (behind); "
+                                       "null for the rules without an amount.")
+
+
 class TaskSummary(Out):
     id: int
     url: str
     title: str
     status: StatusName
     light: LightName
+    light_reason: LightReasonOut | None = Field(description="Why the task has its light; null when it has none.")
     progress: int
     deadline: dt.date | None
     lead_unit: UnitRef

@@ -32,7 +32,7 @@ from luoshi.tasks import counts
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import is_supervisor
-from luoshi.tasks.services import compute_light
+from luoshi.tasks.services import set_light
 from luoshi.units.models import Unit
 
 BATCH = 2000
@@ -337,7 +337,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
             status_reason=_("Imported from ledger %(name)s") % {"name": ledger.original_name}
             if status in {Status.SUSPENDED, Status.CANCELLED} else "",
         )
-        task.light = compute_light(task, today)
+        set_light(task, today)
         tasks.append(task)
     Task.objects.bulk_create(tasks, batch_size=BATCH)
 

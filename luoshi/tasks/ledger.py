@@ -34,6 +34,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.prepared import Fixed, KeyLookup
+from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount
 from luoshi.tasks.permissions import visible_tasks
@@ -66,7 +67,8 @@ SORT_LABELS = {
 # a column read but not listed here shows up as a query per row.
 UNIT_COLUMNS = ("code", "name_zh", "name_en", "path")
 LIST_COLUMNS = ("title", "person_responsible", "deadline", "status", "light", "progress", "parent", "directive",
-                "version", "updated_at", "lead_unit", *(f"lead_unit__{name}" for name in UNIT_COLUMNS))
+                "version", "updated_at", "light_rule", "light_amount", "lead_unit",
+                *(f"lead_unit__{name}" for name in UNIT_COLUMNS))
 # Tasks without a deadline sort after every dated one, whichever way. Task.Meta indexes
 # this expression: change both together.
 FAR_FUTURE = dt.date(9999, 12, 31)
@@ -164,6 +166,8 @@ class TaskRow:
     directive_id: int | None
     version: int
     updated_at: dt.datetime
+    light_rule: str
+    light_amount: int | None
     lead_unit: UnitName
     cooperating_units: list[UnitName] = field(default_factory=list)
     days_overdue: int = 0
@@ -171,6 +175,10 @@ class TaskRow:
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def light_reason(self) -> lights.Reason | None:
+        return lights.stored_reason(self.light, self.light_rule, self.light_amount)
 
     @classmethod
     def of(cls, task: Task) -> TaskRow:
@@ -187,7 +195,7 @@ COOPERATING_NAMES = KeyLookup(lambda ids: (
     Task.cooperating_units.through.objects.filter(task_id__in=ids).order_by("unit__path")
     .values_list("task_id", "unit__code", "unit__name_zh", "unit__name_en")), sample=-1, many=True)
 _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "person_responsible", "parent_id",
-                "directive_id", "version", "updated_at")
+                "directive_id", "version", "updated_at", "light_rule", "light_amount")
 
 
 def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:

@@ -1,11 +1,20 @@
-"""The status light of a task (绿灯 / 黄灯 / 红灯). These are the only rules:
+"""The status light of a task (绿灯 / 黄灯 / 红灯) and its reason. These are the only rules,
+tried in this order; the first that applies sets the light (docs/lights.md):
 
-- RED when the task is past its deadline and not completed, or is flagged blocked.
-- AMBER when the deadline is near (within `amber_days`) and progress is behind the
-  straight line from assignment to deadline; or when a cadence report is missing
+- RED, `blocked`: the task is flagged blocked.
+- RED, `overdue`: past its deadline and not completed (by: days past the deadline).
+- AMBER, `behind_trajectory`: progress is more than `behind_tolerance` points behind the
+  straight line from assignment (0 %) to deadline (100 %), at any time (by: points).
+- AMBER, `<cadence>_report_late` (e.g. `monthly_report_late`): a cadence report is missing
   (the last report, or the assignment, is more than one cadence period old, after
-  `cadence_grace_days`).
-- GREEN otherwise (completed, cancelled and suspended tasks are never red or amber).
+  `cadence_grace_days`) (by: days since the report was due).
+- AMBER, `behind_near_deadline`: the deadline is within `amber_days` and progress is behind
+  the line at all (by: points).
+- GREEN, `on_track` otherwise; `closed` for completed, cancelled, suspended and draft tasks,
+  which are never red or amber.
+
+"Behind" is counted in whole points as the pages show it: the line rounded to a whole
+percentage, minus the progress. Everything here is pure (no ORM): `explain` takes plain facts.
 """
 
 from __future__ import annotations
@@ -14,6 +23,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.translation import gettext, ngettext, pgettext
 
 
 class Light(StrEnum):
@@ -29,12 +40,24 @@ CLOSED = frozenset({"completed", "cancelled", "suspended", "draft"})
 class LightRules:
     amber_days: int = 7
     cadence_grace_days: int = 0
+    behind_tolerance: int = 20
 
     @classmethod
     def from_settings(cls) -> LightRules:
         from django.conf import settings
 
-        return cls(settings.LUOSHI_AMBER_DAYS, settings.LUOSHI_CADENCE_GRACE_DAYS)
+        return cls(settings.LUOSHI_AMBER_DAYS, settings.LUOSHI_CADENCE_GRACE_DAYS,
+                   settings.LUOSHI_BEHIND_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a task has its light: the rule that set it and by how much (days or points; None
+    for the rules that have no amount). Stored with the light (Task.light_rule, light_amount)."""
+
+    light: Light
+    rule: str
+    amount: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,9 +108,14 @@ def is_overdue(facts: TaskFacts, today: dt.date) -> bool:
     return facts.status not in CLOSED and facts.deadline is not None and today > facts.deadline
 
 
-def is_behind(facts: TaskFacts, today: dt.date) -> bool:
+def points_behind(facts: TaskFacts, today: dt.date) -> int:
+    """Whole points of progress behind the straight line (0 when on or ahead of it, or undated)."""
     expected = expected_progress(facts, today)
-    return expected is not None and facts.progress < expected
+    return 0 if expected is None else max(0, round(expected) - facts.progress)
+
+
+def is_behind(facts: TaskFacts, today: dt.date) -> bool:
+    return points_behind(facts, today) > 0
 
 
 def deadline_near(facts: TaskFacts, today: dt.date, rules: LightRules) -> bool:
@@ -99,21 +127,95 @@ def report_missing(facts: TaskFacts, today: dt.date, rules: LightRules) -> bool:
     return due is not None and today > due + dt.timedelta(days=rules.cadence_grace_days)
 
 
+def days_report_late(facts: TaskFacts, today: dt.date, rules: LightRules) -> int:
+    """Days since a missing cadence report was due (0 when none is missing, grace included)."""
+    due = next_report_due(facts)
+    return (today - due).days if due is not None and report_missing(facts, today, rules) else 0
+
+
 def light(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -> Light:
-    return explain(facts, today, rules)[0]
+    return explain(facts, today, rules).light
 
 
-def explain(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -> tuple[Light, str]:
-    """The light and the name of the rule that set it."""
+def explain(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -> Reason:
+    """The light, the rule that set it and by how much."""
     rules = rules or LightRules()
     if facts.status in CLOSED:
-        return Light.GREEN, "closed"
+        return Reason(Light.GREEN, "closed")
     if facts.blocked:
-        return Light.RED, "blocked"
+        return Reason(Light.RED, "blocked")
     if is_overdue(facts, today):
-        return Light.RED, "overdue"
-    if deadline_near(facts, today, rules) and is_behind(facts, today):
-        return Light.AMBER, "behind_near_deadline"
-    if report_missing(facts, today, rules):
-        return Light.AMBER, "report_missing"
-    return Light.GREEN, "on_track"
+        assert facts.deadline is not None
+        return Reason(Light.RED, "overdue", (today - facts.deadline).days)
+    behind = points_behind(facts, today)
+    # Amber, the most telling first: far behind the line; the progress figure itself is stale
+    # (a report is late); a little behind with the deadline near.
+    if behind > rules.behind_tolerance:
+        return Reason(Light.AMBER, "behind_trajectory", behind)
+    late = days_report_late(facts, today, rules)
+    if late:
+        return Reason(Light.AMBER, f"{facts.cadence}_report_late", late)
+    if behind and deadline_near(facts, today, rules):
+        return Reason(Light.AMBER, "behind_near_deadline", behind)
+    return Reason(Light.GREEN, "on_track")
+
+
+def stored_reason(light: str, rule: str, amount: int | None) -> Reason | None:
+    """The Reason kept in a task's light columns; None when there is none (not computed yet)."""
+    if not rule or light not in {member.value for member in Light}:
+        return None
+    return Reason(Light(light), rule, amount)
+
+
+def describe(reason: Reason | None) -> str:
+    """The reason in the active language, e.g. "月报逾期3天" / "monthly report 3 days late"."""
+    if reason is None:
+        return ""
+    n = reason.amount or 0
+    rule = reason.rule
+    if rule == "blocked":
+        return gettext("flagged blocked")
+    if rule == "overdue":
+        return ngettext("%(days)s day overdue", "%(days)s days overdue", n) % {"days": n}
+    if rule == "behind_trajectory":
+        return ngettext("%(points)s point behind expected progress",
+                        "%(points)s points behind expected progress", n) % {"points": n}
+    if rule == "behind_near_deadline":
+        return ngettext("%(points)s point behind, deadline near",
+                        "%(points)s points behind, deadline near", n) % {"points": n}
+    if rule.endswith("_report_late"):
+        return _report_late(rule.removesuffix("_report_late"), n)
+    if rule == "on_track":
+        return pgettext("light reason", "on track")
+    if rule == "closed":
+        return gettext("not under supervision in this status")
+    return ""
+
+
+def _report_late(cadence: str, days: int) -> str:
+    # One message per cadence: Chinese names the report (周报, 月报…) rather than composing it.
+    if cadence == "daily":
+        text = ngettext("daily report %(days)s day late", "daily report %(days)s days late", days)
+    elif cadence == "weekly":
+        text = ngettext("weekly report %(days)s day late", "weekly report %(days)s days late", days)
+    elif cadence == "monthly":
+        text = ngettext("monthly report %(days)s day late", "monthly report %(days)s days late", days)
+    elif cadence == "quarterly":
+        text = ngettext("quarterly report %(days)s day late", "quarterly report %(days)s days late", days)
+    else:
+        text = ngettext("progress report %(days)s day late", "progress report %(days)s days late", days)
+    return text % {"days": days}
+
+
+def colour_name(light: str) -> str:
+    """The light by its colour (红灯 / 黄灯 / 绿灯), as it is named next to its reason."""
+    if light == Light.RED:
+        return pgettext("light", "Red")
+    if light == Light.AMBER:
+        return pgettext("light", "Amber")
+    return pgettext("light", "Green")
+
+
+def labelled(reason: Reason) -> str:
+    """The light by its colour and its reason in one phrase, for titles and labels: "黄灯：月报逾期3天"."""
+    return gettext("%(light)s: %(reason)s") % {"light": colour_name(reason.light), "reason": describe(reason)}

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.links import numbered
+from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import WORKING, Status
 
 
@@ -59,6 +60,9 @@ class Task(models.Model):
     # Stored so ledgers can filter and count by light in SQL; every service write and the
     # daily pass refresh it (see luoshi/tasks/lights.py for the rules).
     light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
+    # Its reason, stored in the same writes: the rule that set it and by how much (days or points).
+    light_rule = models.CharField(_("light rule"), max_length=40, blank=True, default="")
+    light_amount = models.PositiveIntegerField(_("light amount"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -107,6 +111,11 @@ class Task(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status not in {Status.COMPLETED, Status.CANCELLED}
+
+    @property
+    def light_reason(self) -> lights.Reason | None:
+        """Why the task has its stored light (render it with lights.describe)."""
+        return lights.stored_reason(self.light, self.light_rule, self.light_amount)
 
 
 class TaskCount(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,12 +89,28 @@ def facts_of(task: Task) -> lights.TaskFacts:
     )
 
 
+# The stored light and its reason: always written together.
+LIGHT_FIELDS = ("light", "light_rule", "light_amount")
+# What the light depends on (facts_of).
+FACT_FIELDS = ("status", "progress", "deadline", "assigned_at", "blocked", "cadence", "last_report_at")
+
+
 def compute_light(task: Task, today: dt.date | None = None) -> str:
-    return lights.light(facts_of(task), today or lib.today(), lights.LightRules.from_settings()).value
+    return explain_light(task, today).light.value
+
+
+def explain_light(task: Task, today: dt.date | None = None) -> lights.Reason:
+    return lights.explain(facts_of(task), today or lib.today(), lights.LightRules.from_settings())
+
+
+def set_light(task: Task, today: dt.date | None = None) -> None:
+    """Put the task's light and its reason on the instance; the caller saves LIGHT_FIELDS."""
+    reason = explain_light(task, today)
+    task.light, task.light_rule, task.light_amount = reason.light.value, reason.rule, reason.amount
 
 
 def _save(task: Task) -> None:
-    task.light = compute_light(task)
+    set_light(task)
     task.updated_at = lib.now()
     task.version += 1
     task.save()
@@ -186,8 +203,8 @@ def create_task(
     task.priority_areas.set(directive.priority_areas.all())
     for milestone_title, due in milestones:
         Milestone.objects.create(task=task, title=milestone_title, due=due)
-    task.light = compute_light(task)
-    task.save(update_fields=["light"])
+    set_light(task)
+    task.save(update_fields=LIGHT_FIELDS)
     search_index.index(task)
     record_event(user, "create_task", task, after=task_snapshot(task))
     return task
@@ -525,8 +542,8 @@ def decompose_task(
         )
         child.cooperating_units.set(part.cooperating_units)
         child.priority_areas.set(task.priority_areas.all())
-        child.light = compute_light(child)
-        child.save(update_fields=["light"])
+        set_light(child)
+        child.save(update_fields=LIGHT_FIELDS)
         search_index.index(child)
         record_event(user, "create_subtask", child, after=task_snapshot(child))
         children.append(child)
@@ -581,13 +598,24 @@ def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
 
 @transaction.atomic
 def refresh_lights(today: dt.date | None = None) -> int:
-    """Recompute every open task's light (the clock moves even when nobody writes)."""
+    """Recompute every open task's light and reason (the clock moves even when nobody writes);
+    returns how many lights changed. A reason's amount moves too (an overdue task's days), so
+    the rows whose light or reason changed are rewritten, grouped by their new values."""
+    today = today or lib.today()
+    rules = lights.LightRules.from_settings()
+    changes: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
     changed = 0
-    for task in Task.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).iterator():
-        new = compute_light(task, today)
-        if new != task.light:
-            Task.objects.filter(pk=task.pk).update(light=new)
-            changed += 1
+    # Read first, write after: SQLite gives no isolation between a cursor and writes on its connection.
+    tasks = Task.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).only(*FACT_FIELDS, *LIGHT_FIELDS)
+    for task in tasks.order_by().iterator(chunk_size=2000):
+        reason = lights.explain(facts_of(task), today, rules)
+        new = (reason.light.value, reason.rule, reason.amount)
+        if new != (task.light, task.light_rule, task.light_amount):
+            changes[new].append(task.pk)
+            changed += new[0] != task.light
+    for (light, rule, amount), ids in changes.items():
+        for start in range(0, len(ids), 2000):
+            Task.objects.filter(pk__in=ids[start:start + 2000]).update(light=light, light_rule=rule, light_amount=amount)
     # The lights above changed by UPDATE, past Task.save(): count the dashboards' numbers
     # again (this also mends any count that went wrong, once a day).
     counts.rebuild()

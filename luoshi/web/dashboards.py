@@ -394,8 +394,8 @@ class Trajectory:
 
 
 # What a trajectory row shows and computes (facts_of): a task's description need not travel.
-TRAJECTORY_COLUMNS = ("title", "light", "deadline", "progress", "status", "assigned_at", "blocked", "cadence",
-                      "last_report_at")
+TRAJECTORY_COLUMNS = ("title", "light", "light_rule", "light_amount", "deadline", "progress", "status",
+                      "assigned_at", "blocked", "cadence", "last_report_at")
 
 
 # The stocktake's lists: the first `need` working tasks of a light (in an area), by deadline.

@@ -435,7 +435,7 @@ class Generator:
         task.version = version + (1 if status in {Status.SUSPENDED, Status.CANCELLED} else 0)
         task.updated_at = max(t for t in (created, task.assigned_at, task.signed_at, task.last_report_at,
                                           task.completed_at) if t is not None)
-        task.light = lights.light(self._facts(task), today, self.rules).value
+        self._set_light(task, today)
         return task
 
     def _roll_up(self, family: list[tuple[Task, int]]) -> None:
@@ -449,13 +449,18 @@ class Generator:
             total = sum(k.weight for k in live)
             if total and task.status not in {Status.COMPLETED, Status.CANCELLED}:
                 task.progress = round(sum(k.progress * k.weight for k in live) / total)
-                task.light = lights.light(self._facts(task), self.today, self.rules).value
+                self._set_light(task, self.today)
 
     def _running_progress(self, task: Task) -> int:
         """Near the straight line, some ahead, some well behind."""
         facts = self._facts(task)
         expected = lights.expected_progress(facts, self.today) or 0.0
         return max(5, min(95, int(expected + self.rng.gauss(-5, 25))))
+
+    def _set_light(self, task: Task, today: dt.date) -> None:
+        """The light and its reason, as services.set_light stores them."""
+        reason = lights.explain(self._facts(task), today, self.rules)
+        task.light, task.light_rule, task.light_amount = reason.light.value, reason.rule, reason.amount
 
     @staticmethod
     def _facts(task: Task) -> lights.TaskFacts:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 
 from luoshi.html import escaped, format_html, format_html_join, truncated
 from luoshi.links import numbered
+from luoshi.tasks import lights
 from luoshi.tasks.ledger import TaskRow
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
@@ -21,7 +22,7 @@ register = template.Library()
 _ROW = ('<tr class="light-{light}">\n'
         '      <td class="light-cell"><span class="dot {light}" role="img" aria-label="{light_label}" '
         'title="{light_label}"></span></td>\n'
-        '      <td class="title-cell"><a href="{url}">{title}</a></td>\n'
+        '      <td class="title-cell"><a href="{url}">{title}</a>{reason}</td>\n'
         '      <td data-label="{l_unit}">{lead_unit}</td>\n'
         '      <td data-label="{l_coop}" class="small">{coop}</td>\n'
         '      <td data-label="{l_deadline}" class="num">{deadline}</td>\n'
@@ -54,8 +55,13 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
     for task in tasks:
         units = task.cooperating_units
         days = getattr(task, "days_overdue", 0)
+        reason = task.light_reason
         rows.append(format_html(
-            row_format, light=task.light, light_label=light_labels.get(task.light, task.light), url=url_of(task.pk),
+            row_format, light=task.light, url=url_of(task.pk),
+            light_label=lights.labelled(reason) if reason else light_labels.get(task.light, task.light),
+            # The reason is written out where something is wrong; a green one is in the dot's title.
+            reason=format_html('<span class="light-reason">{}</span>', lights.describe(reason))
+            if reason and reason.light != lights.Light.GREEN else "",
             title=truncated(task.title, TITLE_CHARS), lead_unit=task.lead_unit,
             coop=format_html_join("、", "{}", ((unit,) for unit in units)) if units else _NONE,
             deadline=f"{task.deadline:%Y-%m-%d}" if task.deadline else "—",

@@ -388,8 +388,8 @@ def test_the_task_forms_unit_lists_write_what_djangos_selects_write(province):
 ROW_TEMPLATE = """{% load i18n %}    {% translate 'Lead unit' as l_unit %}{% translate 'Cooperating units' as l_coop %}{% translate 'Deadline' as l_deadline %}{% translate 'Progress' as l_progress %}{% translate 'Status' as l_status %}{% translate 'Overdue' as l_overdue %}
     <tbody>{% for task in tasks %}
     <tr class="light-{{ task.light }}">
-      <td class="light-cell"><span class="dot {{ task.light }}" role="img" aria-label="{{ task.get_light_display }}" title="{{ task.get_light_display }}"></span></td>
-      <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:90 }}</a></td>
+      <td class="light-cell"><span class="dot {{ task.light }}" role="img" aria-label="{{ task.dot_label }}" title="{{ task.dot_label }}"></span></td>
+      <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:90 }}</a>{% if task.shown_reason %}<span class="light-reason">{{ task.shown_reason }}</span>{% endif %}</td>
       <td data-label="{{ l_unit }}">{{ task.lead_unit }}</td>
       <td data-label="{{ l_coop }}" class="small">{% for unit in task.cooperating_units.all %}{{ unit }}{% if not forloop.last %}、{% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
       <td data-label="{{ l_deadline }}" class="num">{{ task.deadline|date:"Y-m-d"|default:"—" }}</td>
@@ -407,6 +407,7 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
     from django.template import engines
     from django.utils import translation
 
+    from luoshi.tasks import lights
     from luoshi.tasks.ledger import mark_overdue, task_rows
     from luoshi.tasks.templatetags.ledger import ledger_rows
 
@@ -414,7 +415,10 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
                     cooperating_units=[province.health, province.emergency])
     province.in_progress(progress=37)
     late = province.signed(deadline_days=1)
-    Task.objects.filter(pk=late.pk).update(deadline=lib.today() - dt.timedelta(days=3), light="red")
+    Task.objects.filter(pk=late.pk).update(deadline=lib.today() - dt.timedelta(days=3), light="red",
+                                           light_rule="overdue", light_amount=3)
+    Task.objects.filter(pk=province.signed().pk).update(light="amber", light_rule="monthly_report_late", light_amount=4)
+    Task.objects.filter(pk=province.signed().pk).update(light_rule="")  # stored before reasons: the light's word
     one_day = province.signed(deadline_days=1)
     Task.objects.filter(pk=one_day.pk).update(deadline=lib.today() - dt.timedelta(days=1))
     Task.objects.filter(pk=province.draft().pk).update(deadline=None)
@@ -428,10 +432,16 @@ def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
 
     with translation.override(language):
         ordered = Task.objects.select_related("lead_unit").prefetch_related("cooperating_units").order_by("id")
-        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": mark_overdue(ordered)})
+        tasks = mark_overdue(ordered)
+        for task in tasks:  # the dot is labelled with the reason, which is written out unless green
+            reason = task.light_reason
+            task.dot_label = lights.labelled(reason) if reason else task.get_light_display()
+            task.shown_reason = lights.describe(reason) if reason and reason.light != "green" else ""
+        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": tasks})
         written = "<tbody>" + ledger_rows(mark_overdue(task_rows(ordered))) + "</tbody>"
     assert squeeze(written) == squeeze(expected)
-    assert written.count("<tr") == 9 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
+    assert ('<span class="light-reason">' + ("monthly report 4 days late" if language == "en" else "月报逾期4天")) in written
+    assert written.count("<tr") == 11 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
 
 
 def test_task_rows_are_the_tasks_as_models_show_them(province):

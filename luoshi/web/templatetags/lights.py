@@ -3,7 +3,8 @@ deadline), written in Python: the leader's stocktake repeats both on every row, 
 includes they were half of that page's time (about 400 includes a page). The markup is the
 templates' they replaced; web/tests/test_lights_tags.py holds the two equal.
 
-    {% load lights %}{% light task.light %} {% trajectory item %} {% stocktake_rows block.items %}
+    {% load lights %}{% light task.light %} {% light task.light task.light_reason %} {% trajectory item %}
+    {% stocktake_rows block.items %}
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext
 
 from luoshi.html import format_html, format_html_join, truncated
 from luoshi.links import numbered
+from luoshi.tasks import lights
 
 register = template.Library()
 
@@ -24,9 +26,16 @@ STOCKTAKE_TITLE_CHARS = 80
 
 
 @register.simple_tag
-def light(value: str) -> SafeString:
+def light(value: str, reason: lights.Reason | None = None) -> SafeString:
     """The light as a dot and its word: overdue (red), at risk (amber), on track (anything else).
+    With the task's reason, the light is named by its colour and followed by the reason:
+    "● 黄灯 · 月报逾期3天" (docs/lights.md; the style sheet draws the "·", or puts the reason on
+    a line of its own in the stocktake's narrow column).
     Like the partials these tags replaced, each ends with a line break: in running text, a space."""
+    if reason is not None:
+        return format_html('<span class="light {}"><span class="dot {}" aria-hidden="true"></span>{}'
+                           '<span class="light-reason">{}</span></span>\n',
+                           value, value, lights.colour_name(value), lights.describe(reason))
     label = gettext("overdue") if value == "red" else gettext("at risk") if value == "amber" else gettext("on track")
     return format_html('<span class="light {}"><span class="dot {}" aria-hidden="true"></span>{}</span>\n',
                        value, value, label)
@@ -57,7 +66,7 @@ def stocktake_rows(items: Iterable[Any]) -> SafeString:
     return format_html_join("", "{}", ((format_html(
         '<tr>\n        <td>{}</td>\n        <td class="title-cell"><a href="{}">{}</a></td>\n        <td>{}</td>\n'
         '        <td class="date">{}</td>\n        <td>{}</td>\n      </tr>',
-        light(item.task.light), url_of(item.task.pk), truncated(item.task.title, STOCKTAKE_TITLE_CHARS),
+        light(item.task.light, item.task.light_reason), url_of(item.task.pk), truncated(item.task.title, STOCKTAKE_TITLE_CHARS),
         item.task.lead_unit, f"{item.task.deadline:%Y-%m-%d}" if item.task.deadline else "—", trajectory(item),
     ),) for item in items))
 

@@ -10,6 +10,7 @@ from django.template import Context, Engine
 from django.utils import translation
 
 from luoshi import lib
+from luoshi.tasks import lights
 from luoshi.tasks.models import Task
 from luoshi.web.dashboards import Trajectory
 from luoshi.web.templatetags.lights import light, stocktake_rows, trajectory
@@ -17,14 +18,18 @@ from luoshi.web.templatetags.lights import light, stocktake_rows, trajectory
 # The templates as they were (web/_light.html, web/_trajectory.html and the stocktake's rows).
 LIGHT = '{% load i18n %}<span class="light {{ light }}"><span class="dot {{ light }}" aria-hidden="true"></span>{% if light == "red" %}{% translate "overdue" %}{% elif light == "amber" %}{% translate "at risk" %}{% else %}{% translate "on track" %}{% endif %}</span>\n'
 TRAJECTORY = '{% load i18n %}{% with task=item.task %}<span class="progress-cell"><span class="bar {{ task.light }}" role="img" aria-label="{% if item.expected_rounded is not None %}{% blocktranslate with progress=task.progress expected=item.expected_rounded %}{{ progress }}% done, {{ expected }}% expected by today{% endblocktranslate %}{% else %}{% blocktranslate with progress=task.progress %}{{ progress }}% done{% endblocktranslate %}{% endif %}"><span class="fill w{% widthratio task.progress 5 1 %}"></span>{% if item.expected_rounded is not None %}<span class="mark w{% widthratio item.expected_rounded 5 1 %}"></span>{% endif %}</span>\n<span class="num small">{{ task.progress }}%{% if item.expected_rounded is not None %} <span class="muted">/ {{ item.expected_rounded }}%</span>{% endif %}</span></span>{% endwith %}\n'
-ROWS = '{% load i18n %}{% for item in items %}{% with task=item.task %}<tr>\n        <td>{% include "web/_light.html" with light=task.light %}</td>\n        <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:80 }}</a></td>\n        <td>{{ task.lead_unit }}</td>\n        <td class="date">{{ task.deadline|date:"Y-m-d"|default:"—" }}</td>\n        <td>{% include "web/_trajectory.html" %}</td>\n      </tr>{% endwith %}{% endfor %}'
+# A light with its reason: the colour's name, then the reason (what the light tag writes given one).
+LIGHT_REASON = '<span class="light {{ light }}"><span class="dot {{ light }}" aria-hidden="true"></span>{{ colour }}<span class="light-reason">{{ text }}</span></span>\n'
+# The stocktake's rows show each task's light with its reason.
+ROWS = '{% load i18n lights %}{% for item in items %}{% with task=item.task %}<tr>\n        <td>{% light task.light task.light_reason %}</td>\n        <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:80 }}</a></td>\n        <td>{{ task.lead_unit }}</td>\n        <td class="date">{{ task.deadline|date:"Y-m-d"|default:"—" }}</td>\n        <td>{% include "web/_trajectory.html" %}</td>\n      </tr>{% endwith %}{% endfor %}'
 
 
 def _engine() -> Engine:
     """Django's engine with the three templates, as the pages loaded them."""
     return Engine(loaders=[("django.template.loaders.locmem.Loader", {
-        "web/_light.html": LIGHT, "web/_trajectory.html": TRAJECTORY, "rows.html": ROWS})],
-        libraries={"i18n": "django.templatetags.i18n"})
+        "web/_light.html": LIGHT, "web/_light_reason.html": LIGHT_REASON, "web/_trajectory.html": TRAJECTORY,
+        "rows.html": ROWS})],
+        libraries={"i18n": "django.templatetags.i18n", "lights": "luoshi.web.templatetags.lights"})
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -33,6 +38,18 @@ def test_the_light_is_the_template_light(language):
     with translation.override(language):
         for value in ("red", "amber", "green", "", '<b x="1">'):
             assert light(value) == _engine().get_template("web/_light.html").render(Context({"light": value}))
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_light_with_its_reason_names_the_colour_and_the_reason(language):
+    """Each light with a reason, with and without an amount: the colour's name, then the words."""
+    reasons = [lights.Reason(lights.Light.RED, "overdue", 8), lights.Reason(lights.Light.AMBER, "monthly_report_late", 3),
+               lights.Reason(lights.Light.GREEN, "on_track")]
+    with translation.override(language):
+        for reason in reasons:
+            context = {"light": reason.light, "colour": lights.colour_name(reason.light), "text": lights.describe(reason)}
+            assert light(reason.light, reason) == _engine().get_template("web/_light_reason.html").render(Context(context))
+        assert "8" in light("red", reasons[0]) and "3" in light("amber", reasons[1])
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
