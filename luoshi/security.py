@@ -43,9 +43,11 @@ class NoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        signed_in = user is not None and user.is_authenticated
-        if "Cache-Control" not in response and (signed_in or request.path.startswith("/api/")):
+        if "Cache-Control" in response:
+            return response
+        # The API first: its requests carry a token, and asking for request.user would read a session.
+        if request.path.startswith("/api/") or (getattr(request, "user", None) is not None
+                                                and request.user.is_authenticated):
             response["Cache-Control"] = "private, no-store"
         return response
 
@@ -71,7 +73,8 @@ class ControlCharacterMiddleware:
         if request.path.startswith("/api/"):
             from django.http import JsonResponse
 
-            return JsonResponse({"error": "control_character", "message": message, "field": field}, status=400)
+            # 422, the API's answer to input it cannot take, in its error shape (docs/api.md).
+            return JsonResponse({"error": "control_character", "message": message}, status=422)
         from django.shortcuts import render
 
         return render(request, "400.html", {"message": message}, status=400)

@@ -26,9 +26,11 @@ from luoshi.links import fixed
 
 SESSION_STARTED = "luoshi_session_started"
 SESSION_SEEN = "luoshi_session_seen"
-# The last-seen time is written at most this often, so that not every request saves the
-# session; the idle timeout is exact to this many seconds (issue 16, item 15).
-SEEN_RESOLUTION_SECONDS = 5
+# The last-seen time is written to the session at most this often, so that not every request
+# saves it; every response also carries it in a signed cookie (SEEN_COOKIE, signed with the
+# session's key), which makes the idle timeout exact to the second (issue 16, item 15).
+SEEN_RESOLUTION_SECONDS = 60
+SEEN_COOKIE = "luoshi_seen"
 
 
 def epoch() -> int:
@@ -47,6 +49,15 @@ def _go(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def _cookie_seen(request: HttpRequest) -> int:
+    """The last-seen time of the signed cookie, if it belongs to this session; else 0."""
+    key = request.session.session_key
+    if not key:
+        return 0
+    value = request.get_signed_cookie(SEEN_COOKIE, default="", salt=key)
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
+
+
 class SessionTimeoutMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -56,6 +67,7 @@ class SessionTimeoutMiddleware:
             now = epoch()
             started = request.session.get(SESSION_STARTED)
             seen = request.session.get(SESSION_SEEN)
+            seen = max(seen or 0, _cookie_seen(request)) or None
             if started is None or seen is None:  # a session from before this rule
                 request.session[SESSION_STARTED] = request.session[SESSION_SEEN] = started = seen = now
             idle = now - seen > settings.LUOSHI_SESSION_IDLE_MINUTES * 60
@@ -68,8 +80,13 @@ class SessionTimeoutMiddleware:
                               % {"hours": settings.LUOSHI_SESSION_MAX_HOURS})
                 login = redirect_to_login(request.get_full_path())
                 return _go(request, login["Location"])
-            if now - seen >= SEEN_RESOLUTION_SECONDS:
+            if now - (request.session.get(SESSION_SEEN) or 0) >= SEEN_RESOLUTION_SECONDS:
                 request.session[SESSION_SEEN] = now
+            response = self.get_response(request)
+            if request.session.session_key:
+                response.set_signed_cookie(SEEN_COOKIE, str(now), salt=request.session.session_key,
+                                           httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+            return response
         return self.get_response(request)
 
 

@@ -107,8 +107,9 @@ def test_it_lists_the_units_to_everyone(province, persona):
 
 
 def test_it_lists_units_in_one_query(province):
-    """The units cost one query however many there are (plus the token's)."""
-    assert _queries(api_client(province.supervisor), "/api/v1/units") <= 2
+    """The units cost one query however many there are (plus the token's, and the check that
+    its user is not locked out: issue 16, item 4)."""
+    assert _queries(api_client(province.supervisor), "/api/v1/units") <= 3
 
 
 @pytest.mark.parametrize("persona", READERS + ADMINISTRATORS)

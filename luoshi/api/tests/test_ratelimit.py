@@ -22,12 +22,13 @@ def test_it_refuses_requests_over_the_rate_with_429(province, settings):
     assert 1 <= int(response["Retry-After"]) <= 60
 
 
-def test_it_counts_each_token_apart(province, settings):
-    """One token over its rate does not stop another."""
+def test_it_counts_each_person_apart_whatever_their_tokens(province, settings):
+    """A second token of the same person shares the rate (issue 16, item 15); another person's does not."""
     settings.LUOSHI_API_RATE = "1/hour"
     first, second = api_client(province.liaison, name="a"), api_client(province.liaison, name="b")
     assert first.get(ME).status_code == 200 and first.get(ME).status_code == 429
-    assert second.get(ME).status_code == 200
+    assert second.get(ME).status_code == 429
+    assert api_client(province.other_liaison, name="c").get(ME).status_code == 200
 
 
 def test_it_counts_refused_actions_too(province, settings):

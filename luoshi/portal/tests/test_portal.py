@@ -19,7 +19,8 @@ def portal_on(settings):  # type: ignore[no-untyped-def]
 def public_task(province, **kwargs):  # type: ignore[no-untyped-def]
     task = province.in_progress(public=True, person_responsible=SECRET,
                                 cooperating_units=[province.health], **kwargs)
-    tasks.report_progress(province.liaison, task, text="Internal report text", progress=35)
+    report = tasks.report_progress(province.liaison, task, text="Internal report text", progress=35)
+    tasks.review_report(province.supervisor, report, accept=True)  # the portal shows accepted progress only
     return task
 
 

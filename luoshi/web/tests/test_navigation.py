@@ -17,9 +17,9 @@ LINKS = {
     "leader": ["home", "meeting_list", "ledger", "scoring", "documents", "search"],
     "liaison": ["home", "meeting_list", "ledger", "scoring", "search"],
     "secretary": ["home", "meeting_list", "search"],
-    "sysadmin": ["home", "unit_list", "webhooks"],
-    "secadmin": ["home", "account_list"],
-    "auditadmin": ["home", "audit_log"],
+    "sysadmin": ["home", "unit_list", "webhooks", "account_requests"],
+    "secadmin": ["home", "account_list", "account_requests"],
+    "auditadmin": ["home", "audit_log", "account_requests"],
 }
 
 
