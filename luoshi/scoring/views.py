@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from luoshi import lib
@@ -39,7 +39,7 @@ def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[Uni
 
 
 @login_required
-@require_GET
+@require_safe
 def scoring(request: HttpRequest) -> HttpResponse:
     form, period, lines, unit = _ranking(request)
     formula = Formula.from_settings()
@@ -55,7 +55,7 @@ def _percent(value: float | None) -> float | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def scoring_export(request: HttpRequest) -> HttpResponse:
     _form, period, lines, _unit = _ranking(request)
     formula = Formula.from_settings()

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from luoshi import filestore, lib
 from luoshi.accounts.models import User
@@ -79,7 +79,7 @@ def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
 # --- the ledger ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
@@ -105,7 +105,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
@@ -376,7 +376,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
@@ -468,7 +468,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 # --- evidence --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream the file from the store through Django after the permission check: the store
