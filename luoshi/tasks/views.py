@@ -143,6 +143,11 @@ class TaskAction:
     def available(self, user: User, task: Task) -> bool:
         return may_offer(user, self.permission, task)
 
+    def form(self, *args: Any, task: Task, user: User) -> forms.TaskForm:
+        """The action's form; its ids carry the action's name, since the page shows several
+        forms with the same fields (reason, version, deadline …) and ids must be unique."""
+        return self.form_class(*args, task=task, user=user, auto_id=f"id_{self.name}_%s")
+
 
 def _version(form: Any) -> int:
     return form.cleaned_data["version"]
@@ -337,7 +342,7 @@ def _panels(request: HttpRequest, task: Task, failed: ActionPanel | None = None)
         if failed is not None and failed.action.name == action.name:
             panels.append(failed)
         elif action.available(user, task):
-            panels.append(ActionPanel(action, action.form_class(task=task, user=user)))
+            panels.append(ActionPanel(action, action.form(task=task, user=user)))
     return panels
 
 
@@ -415,7 +420,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     task = _task_or_404(request, pk)
     if not can(user, spec.permission, task):
         raise Http404
-    form = spec.form_class(request.POST, request.FILES, task=task, user=user)
+    form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
     if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
         # The life cycle's own message ("Cannot sign for a task that is signed for."),
