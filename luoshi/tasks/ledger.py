@@ -350,7 +350,7 @@ def ledger_workbook(tasks: QuerySet[Task], query: LedgerQuery, *, user: User, to
         return cell
 
     sheet.append([styled(str(_("Task ledger")), font=Font(bold=True, size=14))])
-    applied = "; ".join(f"{label}: {value}" for label, value in query.applied) or str(_("none"))
+    applied = str(_("; ")).join(f"{label}{_(': ')}{value}" for label, value in query.applied) or str(_("none"))
     sheet.append([str(_("Filters: %(filters)s")) % {"filters": applied}])
     sheet.append([str(_("Exported on %(date)s by %(user)s")) % {"date": today.isoformat(), "user": user}])
     headers = [_("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Person responsible"),
