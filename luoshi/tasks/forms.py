@@ -340,6 +340,9 @@ class EscalateForm(TaskForm):
 
 
 class EditForm(VersionedForm):
+    title = forms.CharField(label=_("Short title"), max_length=200,
+                            help_text=_("The name in the ledger and lists, best under 80 characters; the "
+                                        "directive's full sentence stays on the task page."))
     deadline = forms.DateField(label=_("Deadline"), required=False, input_formats=ISO_DATE, widget=DateInput())
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     cooperating_units = UnitsChoiceField(
@@ -355,7 +358,7 @@ class EditForm(VersionedForm):
         self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
         task = self.task
         # Initial values even when bound: changed_data compares against them.
-        self.initial.update(deadline=task.deadline, person_responsible=task.person_responsible,
+        self.initial.update(title=task.title, deadline=task.deadline, person_responsible=task.person_responsible,
                             public=task.public, blocked=task.blocked,
                             cooperating_units=[u.pk for u in task.cooperating_units.all()])
 

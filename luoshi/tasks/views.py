@@ -254,7 +254,7 @@ AUDIT_LABELS = {
 }
 # Fields whose change is worth a line in the history (version and the like are not).
 AUDIT_FIELDS = {
-    "status": gettext_lazy("status"), "progress": gettext_lazy("Progress"), "deadline": gettext_lazy("deadline"),
+    "title": gettext_lazy("Short title"), "status": gettext_lazy("status"), "progress": gettext_lazy("Progress"), "deadline": gettext_lazy("deadline"),
     "lead_unit": gettext_lazy("lead unit"), "person_responsible": gettext_lazy("person responsible"),
     "light": gettext_lazy("light"), "blocked": gettext_lazy("blocked"), "public": gettext_lazy("public"),
     "cadence": gettext_lazy("reporting cadence"), "reason": gettext_lazy("reason"),
