@@ -203,7 +203,8 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
         ])
     with lib.clock_at(today - dt.timedelta(days=20)):
         tasks.report_progress(liaison(created[1]), fresh(created[1]), progress=40,
-                              text="已开展安全生产大检查，排查整改隐患1,200余项。", period="monthly")
+                              text="已开展安全生产大检查，排查整改隐患1,200余项。",
+                              period=f"{lib.today():%Y-%m}")
         tasks.report_progress(liaison(created[2]), fresh(created[2]), progress=55,
                               text="“即采即检”措施已在全省推开，早发现能力持续提升。")
         for child in fresh(created[3]).children.all():
