@@ -61,7 +61,7 @@ def test_the_task_page_has_unique_ids_and_no_dangling_references(province, perso
         assert problems(page(getattr(province, persona), task.get_absolute_url())) == [], task.status
 
 
-@pytest.mark.parametrize("url", ["/", "/tasks/", "/tasks/?status=draft&meeting=1", "/documents/", "/meetings/",
+@pytest.mark.parametrize("url", ["/", "/tasks/", "/tasks/?status=draft&meeting=常务会议", "/documents/", "/meetings/",
                                  "/search/?q=安全", "/scoring/",
                                  "/notifications/preferences/"])
 def test_the_main_pages_have_unique_ids_and_no_dangling_references(province, url):
