@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.forms.models import ModelChoiceIteratorValue
+from django.urls import reverse_lazy
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -112,6 +113,31 @@ LABELLED = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*·\s*(.+)$")
 MATCHES_SHOWN = 5
 
 
+DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def meeting_suggestions(text: str = "") -> list[str]:
+    """"date · title" of up to RECENT_MEETINGS meetings, newest first: the latest, or those
+    whose title contains `text` or whose date starts with it (2022, 2022-10, 2022-10-07)."""
+    meetings = Meeting.objects.order_by(F("date").desc(nulls_last=True), "-id")
+    text = " ".join(text.split())
+    labelled = LABELLED.match(text)
+    if labelled:
+        text = labelled.group(2)
+    if text:
+        prefix = DATE_PREFIX.match(text)
+        if prefix:
+            year, month, day = (int(part) if part else None for part in prefix.groups())
+            meetings = meetings.filter(date__year=year)
+            if month:
+                meetings = meetings.filter(date__month=month)
+            if day:
+                meetings = meetings.filter(date__day=day)
+        else:
+            meetings = meetings.filter(title__icontains=text)
+    return [_dated(title, date) for title, date in meetings.values_list("title", "date")[:RECENT_MEETINGS]]
+
+
 class LedgerFilterForm(forms.Form):
     """The ledger's GET parameters. Unknown codes and bad dates become field errors."""
 
@@ -130,8 +156,12 @@ class LedgerFilterForm(forms.Form):
     # Not a list of every meeting (there are thousands): the name or date typed, with the
     # latest meetings suggested; other pages link here with ?meeting=<number>.
     meeting = forms.CharField(label=_("Meeting"), required=False, max_length=320,
-                              widget=PlainInput(attrs={"list": "ledger-meetings", "autocomplete": "off",
-                                                       "placeholder": _("Name or date of the meeting")}))
+                              widget=PlainInput(attrs={
+                                  "list": "ledger-meetings", "autocomplete": "off",
+                                  "placeholder": _("Name or date of the meeting"),
+                                  # As one types, the suggestions come from every meeting, not only the latest.
+                                  "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
+                                  "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))
     deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
     deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
@@ -152,12 +182,6 @@ class LedgerFilterForm(forms.Form):
             for _pk, code, name_zh, name_en, path in self.units.values()]
         self.fields["area"].choices = [("", _("all areas"))] + [
             (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
-
-    def recent_meetings(self) -> list[str]:
-        """"date · title" of the latest meetings, newest first, suggested under the meeting field."""
-        meetings = (Meeting.objects.order_by(F("date").desc(nulls_last=True), "-id")
-                    .values_list("title", "date")[:RECENT_MEETINGS])
-        return [_dated(title, date) for title, date in meetings]
 
     def clean_meeting(self) -> Meeting | None:
         """A meeting by its number (the links of other pages), its "date · title" (the

@@ -84,6 +84,8 @@ def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
     context: dict[str, Any] = {"form": form}
+    if not _is_htmx(request):
+        context["meetings"] = forms.meeting_suggestions() if may_read_meetings(_user(request)) else []
     status = 200
     if form.is_valid():
         query = form.query()
@@ -103,6 +105,16 @@ def ledger(request: HttpRequest) -> HttpResponse:
         response = render(request, "tasks/ledger.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_safe
+@login_required
+def ledger_meetings(request: HttpRequest) -> HttpResponse:
+    """The meeting field's suggestions for what has been typed (htmx swaps the datalist)."""
+    user = _user(request)
+    text = request.GET.get("meeting", "")[:320]
+    meetings = forms.meeting_suggestions(text) if may_read_meetings(user) else []
+    return render(request, "tasks/_meeting_options.html", {"meetings": meetings})
 
 
 @require_safe

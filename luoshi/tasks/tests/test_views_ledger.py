@@ -519,3 +519,28 @@ def test_it_asks_to_choose_when_several_meetings_match(province):
     assert response.status_code == 400
     html = response.content.decode()
     assert "Several meetings match “常务会议”" in html and "2022-11-01 · 省政府第2次常务会议" in html
+
+
+def test_the_meeting_suggestions_search_every_meeting_as_one_types(province, monkeypatch):
+    """GET /tasks/meetings/?meeting=… (htmx, as one types) suggests matching meetings, old ones too."""
+    from luoshi.meetings.services import record_meeting
+    from luoshi.tasks import forms
+
+    record_meeting(province.secretary, kind="executive", title="省政府第2次常务会议", date=dt.date(2022, 11, 1))
+    monkeypatch.setattr(forms, "RECENT_MEETINGS", 1)
+    client = client_for(province.supervisor)
+    latest = client.get("/tasks/meetings/").content.decode()
+    assert "2022-11-01 · 省政府第2次常务会议" in latest and "第1次" not in latest
+    for typed in ("第1次", "2022-10", "2022-10-07 · 省政府第1次常务会议"):
+        found = client.get("/tasks/meetings/", {"meeting": typed}).content.decode()
+        assert found.startswith('<datalist id="ledger-meetings">'), typed
+        assert '<option value="2022-10-07 · 省政府第1次常务会议"></option>' in found, typed
+    assert "<option" not in client.get("/tasks/meetings/", {"meeting": "没有这个会议"}).content.decode()
+
+
+def test_the_meeting_suggestions_name_no_meeting_to_an_administrator(province):
+    """The three administrators see no business data, meetings included."""
+    for user in (province.sysadmin, province.auditadmin):
+        assert "<option" not in client_for(user).get("/tasks/meetings/", {"meeting": "会议"}).content.decode()
+        assert "<option" not in client_for(user).get(LEDGER).content.decode().split("ledger-meetings", 1)[1].split(
+            "</datalist>", 1)[0]
