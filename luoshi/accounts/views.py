@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi import lib
 from luoshi.accounts import policy, services, totp
@@ -43,7 +43,7 @@ ENROLMENT = "luoshi_totp_enrolment"
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
@@ -60,7 +60,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Show a new secret (QR code and text) until the user confirms it with a code; once on,
@@ -85,7 +85,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def login_totp(request: HttpRequest) -> HttpResponse:
     """The login's second step for users with TOTP: the password was right, now the code."""
     pending = request.session.get(PENDING)
@@ -160,7 +160,7 @@ def _accounts(filters: AccountFilterForm) -> QuerySet[User]:
     return accounts
 
 
-@require_GET
+@require_safe
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     _require_secadmin(request)
@@ -185,7 +185,7 @@ def _one_time_password(request: HttpRequest, account: User, password: str, creat
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def account_create(request: HttpRequest) -> HttpResponse:
     actor = _require_secadmin(request)
@@ -206,7 +206,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One account: its state, the role form (POST here) and the action buttons."""

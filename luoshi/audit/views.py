@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from luoshi import lib
 from luoshi.accounts.models import User
@@ -106,7 +106,7 @@ def _query_without_cursor(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-@require_GET
+@require_safe
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     user = _auditor(request)
@@ -188,7 +188,7 @@ def _xlsx(events: Iterable[AuditEvent]) -> bytes:
     return buffer.getvalue()
 
 
-@require_GET
+@require_safe
 @login_required
 def audit_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     user = _auditor(request)

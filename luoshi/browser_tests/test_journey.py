@@ -49,6 +49,8 @@ class Visit:
         self.base, self.language, self.shots = base_url, language, shots
         self.outside: list[str] = []
         self.page.on("request", self._watch)
+        # Irreversible actions (sign, approve) ask first (web/confirm.js): the journey agrees.
+        self.page.on("dialog", lambda dialog: dialog.accept())
         self.page.set_default_timeout(15000)
 
     def _watch(self, request) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from luoshi.lib import NotFound
 from luoshi.web.actions import perform
@@ -39,7 +39,7 @@ def _page(request: HttpRequest, form: CalendarFeedForm | None = None, status: in
     }, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def calendars(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -84,7 +84,7 @@ def revoke_feed(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("calendars")
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The .ics file. No login: calendar applications cannot log in; the token is the key."""
     try:

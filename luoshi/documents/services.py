@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import dateformat, timezone
-from django.utils.translation import get_language, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from luoshi import lib
@@ -414,7 +414,10 @@ def build_minutes(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
     if meeting.place:
         held.append(_("Place: %(place)s") % {"place": meeting.place})
     if meeting.chair_name:
-        chair = ", ".join(part for part in (meeting.chair_name, meeting.chair_title) if part)
+        chair = meeting.chair_name
+        if meeting.chair_title:  # 张建国（市长）; Zhang Jianguo, Mayor
+            chair = pgettext("a meeting's chair", "%(name)s, %(title)s") % {
+                "name": meeting.chair_name, "title": meeting.chair_title}
         held.append(_("Chair: %(chair)s") % {"chair": chair})
     for line in held:
         doc.para(line)
@@ -425,9 +428,9 @@ def build_minutes(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
     doc.heading(_("1. Agenda"))
     if items:
         for item in items:
-            outcome = f" ({item.get_outcome_display()})" if item.outcome else ""
+            outcome = _(" (%(outcome)s)") % {"outcome": item.get_outcome_display()} if item.outcome else ""
             presenter = _(", presented by %(unit)s") % {"unit": item.presenting_unit.name} if item.presenting_unit else ""
-            doc.para(f"({item.order}) {item.title}{presenter}{outcome}")
+            doc.para(_("(%(n)s) %(title)s") % {"n": item.order, "title": item.title} + presenter + outcome)
     else:
         doc.para(_("No agenda items were recorded."))
     doc.heading(_("2. Decisions and assignments"))

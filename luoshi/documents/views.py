@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.meetings.models import Meeting
@@ -43,14 +43,14 @@ def _page(request: HttpRequest, bulletin: BulletinForm | None = None,
     }, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def documents(request: HttpRequest) -> HttpResponse:
     _allowed(request)
     return _page(request)
 
 
-@require_GET
+@require_safe
 @login_required
 def bulletin_docx(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -68,7 +68,7 @@ def bulletin_docx(request: HttpRequest) -> HttpResponse:
         return _page(request, bulletin=form, status=400)
 
 
-@require_GET
+@require_safe
 @login_required
 def stocktake_docx(request: HttpRequest) -> HttpResponse:
     _allowed(request)
@@ -78,7 +78,7 @@ def stocktake_docx(request: HttpRequest) -> HttpResponse:
     return _download(lambda: services.build_stocktake(request.user, form.cleaned_data["area"]))  # type: ignore[arg-type]
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)

@@ -322,7 +322,7 @@ def parse_status(value: object) -> str:
     return str(status)
 
 
-CADENCE_WORDS = {"每周": "weekly", "周报": "weekly", "weekly": "weekly", "每月": "monthly", "月报": "monthly",
+CADENCE_WORDS = {"每日": "daily", "每天": "daily", "日报": "daily", "daily": "daily", "每周": "weekly", "周报": "weekly", "weekly": "weekly", "每月": "monthly", "月报": "monthly",
                  "monthly": "monthly", "每季度": "quarterly", "季报": "quarterly", "quarterly": "quarterly",
                  "无": "", "none": "", "不定期": ""}
 
@@ -330,7 +330,7 @@ CADENCE_WORDS = {"每周": "weekly", "周报": "weekly", "weekly": "weekly", "�
 def parse_cadence(value: object) -> str:
     text = _SPACE.sub("", str(value or "")).lower()
     if text not in CADENCE_WORDS:
-        raise ValueError(_("“%(value)s” is not a reporting cadence (每周, 每月, 每季度).") % {"value": value})
+        raise ValueError(_("“%(value)s” is not a reporting cadence (每日, 每周, 每月, 每季度).") % {"value": value})
     return CADENCE_WORDS[text]
 
 

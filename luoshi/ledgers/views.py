@@ -31,7 +31,7 @@ def _ledger_for(request: HttpRequest, pk: int) -> LedgerImport:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
     if not services.may_import(request.user):  # type: ignore[arg-type]
         raise Http404
@@ -66,7 +66,7 @@ def _review_context(ledger: LedgerImport, form: ConfigureForm) -> dict[str, obje
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def ledger_import_review(request: HttpRequest, pk: int) -> HttpResponse:
     ledger = _ledger_for(request, pk)
     form = ConfigureForm(ledger, request.POST or None)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
 from luoshi.extraction import ExtractionInputError, extract
@@ -105,7 +105,7 @@ def _task_lights(user: User, meetings: list[Meeting]) -> dict[int, dict[str, int
     return lights
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
@@ -170,7 +170,7 @@ def _directives(request: HttpRequest, meeting: Meeting) -> list[Directive]:
     ))
 
 
-@require_GET
+@require_safe
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_reader(request)
@@ -242,7 +242,7 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
 # --- recording by hand ---------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
     _require_recorder(request)
@@ -325,7 +325,7 @@ def _remember(request: HttpRequest, key: str, token: str, value: Any, keep: int)
     request.session[key] = dict(list(store.items())[-keep:])
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def meeting_from_readout(request: HttpRequest) -> HttpResponse:
     """Step 1 (paste or upload) and step 2 (review); confirming is step 3, below.

@@ -9,7 +9,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
 from luoshi.notifications import services
@@ -28,7 +28,7 @@ def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-@require_GET
+@require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_first = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
@@ -57,7 +57,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
     user = _user(request)
@@ -79,7 +79,7 @@ def _require_sysadmin(request: HttpRequest) -> User:
     return user
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def webhooks(request: HttpRequest) -> HttpResponse:
     user = _require_sysadmin(request)

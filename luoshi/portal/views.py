@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from luoshi.lib import NotFound
 
@@ -29,7 +29,7 @@ def portal_enabled(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-@require_GET
+@require_safe
 @portal_enabled
 def portal(request: HttpRequest) -> HttpResponse:
     light = request.GET.get("light", "")
@@ -46,7 +46,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     })
 
 
-@require_GET
+@require_safe
 @portal_enabled
 def portal_task(request: HttpRequest, pk: int) -> HttpResponse:
     try:

@@ -10,7 +10,9 @@ The components, for each unit and the period [start, end], seen on `as_of` = min
   calendar week / month / quarter of the period it was working for (assigned by the slot's
   first day, not completed before its last, not cancelled or suspended), once the slot and
   LUOSHI_CADENCE_GRACE_DAYS are over. A slot is kept on time when the lead unit sent a
-  report within the slot or its grace days. Punctuality = kept ÷ owed.
+  report within the slot or its grace days. Punctuality = kept ÷ owed. A daily cadence owes
+  no slot here (one count per day of a year is too many terms for one query); its missing
+  reports still turn the light amber and bring reminders.
 - days overdue: for every task past its deadline during the period, the days of the
   period it spent overdue (until completed, or as_of). Mean = total ÷ overdue tasks.
 - returned reports: progress reports and completion requests of the unit returned

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from openpyxl import Workbook
 
 from luoshi import lib
@@ -41,7 +41,7 @@ def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[Uni
 
 
 @login_required
-@require_GET
+@require_safe
 def scoring(request: HttpRequest) -> HttpResponse:
     form, period, lines, unit = _ranking(request)
     formula = Formula.from_settings()
@@ -57,7 +57,7 @@ def _percent(value: float | None) -> float | None:
 
 
 @login_required
-@require_GET
+@require_safe
 def scoring_export(request: HttpRequest) -> HttpResponse:
     _form, period, lines, _unit = _ranking(request)
     formula = Formula.from_settings()

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_safe
 
 from luoshi.meetings.services import may_read_meetings
 from luoshi.search.forms import SearchForm
@@ -16,7 +16,7 @@ from luoshi.search.results import Results, search
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """/search/?q=…&kind=…&page=…: the documents the user may read, best first."""
     if not may_read_meetings(request.user):  # type: ignore[arg-type]

@@ -91,6 +91,7 @@ ACCESS: dict[str, Rule] = {
     # tasks (the ledger lists only what each user may see: empty for secretaries and admins)
     "ledger": page(*SIGNED_IN),
     "ledger_export": page(*SIGNED_IN),
+    "ledger_meetings": page(*SIGNED_IN),  # the meeting field's suggestions; empty for the administrators
     "task_detail": page(*TASK_READERS),
     "review_report": action(SUPERVISOR),
     "task_action": action(SUPERVISOR, LIAISON, LEADER),

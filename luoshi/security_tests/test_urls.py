@@ -186,3 +186,22 @@ def test_a_post_without_the_csrf_token_is_refused(world: World, db: None, route:
         response = client.post(url, {})
         assert response.status_code == 403 and b"CSRF" in response.content, (
             f"POST {url} as {persona[0]} without a CSRF token gave {response.status_code}")
+
+
+# --- HEAD -----------------------------------------------------------------------------------------
+
+HEAD_ROUTES = [route for route in ROUTES
+               if (rule := matrix.rule_for(route)) is not None and rule.accepts_get and not rule.token_only
+               and rule.answer is None]
+
+
+@pytest.mark.parametrize("route", HEAD_ROUTES, ids=_id)
+def test_head_answers_like_get_without_a_body(world: World, db: None, route: Route) -> None:
+    """HEAD gets GET's status (200 or the redirect), never 405, and no body."""
+    rule = _rule(route)
+    url = matrix.url_for(route, matrix.values(world, route, task=world.tasks["in_progress"]))
+    persona = next((p for p in PERSONAS if p in rule.get), None) or next(iter(rule.redirected), "anonymous")
+    client = client_for(world.user(persona))
+    get, head = client.get(url, rule.query), client.head(url, rule.query)
+    assert head.status_code == get.status_code, f"{persona}: HEAD {url} {head.status_code}, GET {get.status_code}"
+    assert (b"".join(head.streaming_content) if head.streaming else head.content) == b""

@@ -7,14 +7,16 @@ acceptable) are the services' and the life cycle's, and their messages are shown
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.forms.models import ModelChoiceIteratorValue
+from django.urls import reverse_lazy
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +106,36 @@ def meeting_label(meeting: Meeting) -> str:
 
 
 def _dated(title: str, date: dt.date | None) -> str:
-    return f"{date:%Y-%m-%d} {title}" if date else title
+    return f"{date:%Y-%m-%d} · {title}" if date else title
+
+
+LABELLED = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*·\s*(.+)$")
+MATCHES_SHOWN = 5
+
+
+DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def meeting_suggestions(text: str = "") -> list[str]:
+    """"date · title" of up to RECENT_MEETINGS meetings, newest first: the latest, or those
+    whose title contains `text` or whose date starts with it (2022, 2022-10, 2022-10-07)."""
+    meetings = Meeting.objects.order_by(F("date").desc(nulls_last=True), "-id")
+    text = " ".join(text.split())
+    labelled = LABELLED.match(text)
+    if labelled:
+        text = labelled.group(2)
+    if text:
+        prefix = DATE_PREFIX.match(text)
+        if prefix:
+            year, month, day = (int(part) if part else None for part in prefix.groups())
+            meetings = meetings.filter(date__year=year)
+            if month:
+                meetings = meetings.filter(date__month=month)
+            if day:
+                meetings = meetings.filter(date__day=day)
+        else:
+            meetings = meetings.filter(title__icontains=text)
+    return [_dated(title, date) for title, date in meetings.values_list("title", "date")[:RECENT_MEETINGS]]
 
 
 class LedgerFilterForm(forms.Form):
@@ -122,11 +153,15 @@ class LedgerFilterForm(forms.Form):
                               error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
     area = forms.ChoiceField(widget=PlainSelect, label=_("Priority area"), required=False,
                              error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})
-    # A number, not a list of every meeting (there are thousands); the page suggests the
-    # most recent ones and the other pages link here with ?meeting=<number>.
-    meeting = forms.CharField(label=_("Meeting number"), required=False, max_length=20,
-                              widget=PlainInput(attrs={"list": "ledger-meetings", "inputmode": "numeric",
-                                                            "autocomplete": "off"}))
+    # Not a list of every meeting (there are thousands): the name or date typed, with the
+    # latest meetings suggested; other pages link here with ?meeting=<number>.
+    meeting = forms.CharField(label=_("Meeting"), required=False, max_length=320,
+                              widget=PlainInput(attrs={
+                                  "list": "ledger-meetings", "autocomplete": "off",
+                                  "placeholder": _("Name or date of the meeting"),
+                                  # As one types, the suggestions come from every meeting, not only the latest.
+                                  "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
+                                  "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))
     deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
     deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
@@ -148,20 +183,42 @@ class LedgerFilterForm(forms.Form):
         self.fields["area"].choices = [("", _("all areas"))] + [
             (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
 
-    def recent_meetings(self) -> list[tuple[int, str]]:
-        """(number, label) of the meetings recorded last, suggested under the meeting field."""
-        meetings = Meeting.objects.order_by("-id").values_list("id", "title", "date")[:RECENT_MEETINGS]
-        return [(pk, _dated(title, date)) for pk, title, date in meetings]
-
     def clean_meeting(self) -> Meeting | None:
-        value = self.cleaned_data["meeting"].strip()
+        """A meeting by its number (the links of other pages), its "date · title" (the
+        suggestions), or a unique part of its title or its date (what people type)."""
+        value = " ".join(self.cleaned_data["meeting"].split())
         if not value:
             return None
-        meeting = None
-        if value.isascii() and value.isdigit() and len(value) <= 12:
-            meeting = Meeting.objects.only("title", "date").filter(pk=int(value)).first()
-        if meeting is None:
-            raise ValidationError(_("There is no meeting number %(value)s."), params={"value": value})
+        meetings = Meeting.objects.only("title", "date")
+        if value.isascii() and value.isdigit():
+            meeting = meetings.filter(pk=int(value)).first() if len(value) <= 12 else None
+            if meeting is None:
+                raise ValidationError(_("There is no meeting number %(value)s."), params={"value": value})
+            return self._shown_as_chosen(meeting)
+        labelled = LABELLED.match(value)
+        if labelled:
+            try:
+                day = dt.date.fromisoformat(labelled.group(1))
+            except ValueError:
+                day = None
+            found = list(meetings.filter(date=day, title=labelled.group(2))[:MATCHES_SHOWN]) if day else []
+        else:
+            try:
+                found = list(meetings.filter(date=dt.date.fromisoformat(value))[:MATCHES_SHOWN])
+            except ValueError:
+                found = list(meetings.filter(title__icontains=value).order_by("-date", "-id")[:MATCHES_SHOWN])
+        if not found:
+            raise ValidationError(_("No meeting is named or dated “%(value)s”."), params={"value": value})
+        if len(found) > 1:
+            raise ValidationError(
+                _("Several meetings match “%(value)s”: %(meetings)s. Choose one from the list or type more of its name."),
+                params={"value": value, "meetings": "; ".join(meeting_label(m) for m in found)})
+        return self._shown_as_chosen(found[0])
+
+    def _shown_as_chosen(self, meeting: Meeting) -> Meeting:
+        """The field shows the meeting's date and title, whatever was typed or linked."""
+        self.data = self.data.copy()
+        self.data["meeting"] = meeting_label(meeting)
         return meeting
 
     def uses_more_filters(self) -> bool:
@@ -340,6 +397,9 @@ class EscalateForm(TaskForm):
 
 
 class EditForm(VersionedForm):
+    title = forms.CharField(label=_("Short title"), max_length=200,
+                            help_text=_("The name in the ledger and lists, best under 80 characters; the "
+                                        "directive's full sentence stays on the task page."))
     deadline = forms.DateField(label=_("Deadline"), required=False, input_formats=ISO_DATE, widget=DateInput())
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     cooperating_units = UnitsChoiceField(
@@ -355,7 +415,7 @@ class EditForm(VersionedForm):
         self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
         task = self.task
         # Initial values even when bound: changed_data compares against them.
-        self.initial.update(deadline=task.deadline, person_responsible=task.person_responsible,
+        self.initial.update(title=task.title, deadline=task.deadline, person_responsible=task.person_responsible,
                             public=task.public, blocked=task.blocked,
                             cooperating_units=[u.pk for u in task.cooperating_units.all()])
 

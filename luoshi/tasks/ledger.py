@@ -356,7 +356,7 @@ def ledger_workbook(tasks: QuerySet[Task], query: LedgerQuery, *, user: User, to
         sheet.append(safe_row(sheet, list(values)))
 
     row(safe_cell(sheet, str(_("Task ledger")), font=Font(bold=True, size=14)))
-    applied = "; ".join(f"{label}: {value}" for label, value in query.applied) or str(_("none"))
+    applied = str(_("; ")).join(f"{label}{_(': ')}{value}" for label, value in query.applied) or str(_("none"))
     row(str(_("Filters: %(filters)s")) % {"filters": applied})
     row(str(_("Exported on %(date)s by %(user)s")) % {"date": today.isoformat(), "user": user})
     headers = [_("No."), _("Task"), _("Lead unit"), _("Cooperating units"), _("Person responsible"),

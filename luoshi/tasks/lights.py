@@ -84,6 +84,8 @@ def next_report_due(facts: TaskFacts) -> dt.date | None:
     start = facts.last_report_on or facts.assigned_on
     if not facts.cadence or start is None:
         return None
+    if facts.cadence == "daily":
+        return start + dt.timedelta(days=1)
     if facts.cadence == "weekly":
         return start + dt.timedelta(days=7)
     if facts.cadence == "monthly":

@@ -19,6 +19,7 @@ class Task(models.Model):
 
     class Cadence(models.TextChoices):
         NONE = "", _("no regular report")
+        DAILY = "daily", _("daily")
         WEEKLY = "weekly", _("weekly")
         MONTHLY = "monthly", _("monthly")
         QUARTERLY = "quarterly", _("quarterly")

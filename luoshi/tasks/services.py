@@ -42,6 +42,7 @@ from luoshi.tasks.models import (
     Urge,
 )
 from luoshi.tasks.permissions import can, is_supervisor
+from luoshi.tasks.titles import suggest_title
 from luoshi.units.models import Unit
 
 ALLOWED_EVIDENCE_EXTENSIONS = {
@@ -189,13 +190,14 @@ def create_task(
     public: bool = False,
     milestones: Sequence[tuple[str, dt.date]] = (),
 ) -> Task:
-    """A draft task from a directive, for the supervision office to check and assign."""
+    """A draft task from a directive, for the supervision office to check and assign. Without
+    a title it gets a short one suggested from the directive (luoshi/tasks/titles.py)."""
     _require(is_supervisor(user), _("Only the supervision office creates tasks from directives."))
     _check_deadline(deadline, required=False)
     _check_cadence(cadence)
     now = lib.now()
     task = Task.objects.create(
-        directive=directive, title=(title or directive.text)[:500], description=description,
+        directive=directive, title=(title.strip() or suggest_title(directive.text))[:500], description=description,
         lead_unit=lead_unit, person_responsible=person_responsible, deadline=deadline,
         cadence=cadence, public=public, created_by=user, created_at=now, updated_at=now,
     )

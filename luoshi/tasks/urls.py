@@ -5,6 +5,7 @@ from luoshi.tasks import views
 urlpatterns = [
     path("tasks/", views.ledger, name="ledger"),
     path("tasks/export.xlsx", views.ledger_export, name="ledger_export"),
+    path("tasks/meetings/", views.ledger_meetings, name="ledger_meetings"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/reports/<int:report_pk>/review/", views.review_report, name="review_report"),
     path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),

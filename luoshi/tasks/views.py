@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
@@ -79,11 +79,13 @@ def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
 # --- the ledger ------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
     context: dict[str, Any] = {"form": form}
+    if not _is_htmx(request):
+        context["meetings"] = forms.meeting_suggestions() if may_read_meetings(_user(request)) else []
     status = 200
     if form.is_valid():
         query = form.query()
@@ -105,7 +107,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
+@login_required
+def ledger_meetings(request: HttpRequest) -> HttpResponse:
+    """The meeting field's suggestions for what has been typed (htmx swaps the datalist)."""
+    user = _user(request)
+    text = request.GET.get("meeting", "")[:320]
+    meetings = forms.meeting_suggestions(text) if may_read_meetings(user) else []
+    return render(request, "tasks/_meeting_options.html", {"meetings": meetings})
+
+
+@require_safe
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
@@ -135,6 +147,7 @@ class TaskAction:
     form_class: type[forms.TaskForm]
     run: Callable[[User, Task, Any], object]
     danger: bool = False
+    confirm: Promise | None = None  # asked before an action that cannot be undone
 
     @property
     def in_life_cycle(self) -> bool:
@@ -142,6 +155,11 @@ class TaskAction:
 
     def available(self, user: User, task: Task) -> bool:
         return may_offer(user, self.permission, task)
+
+    def form(self, *args: Any, task: Task, user: User) -> forms.TaskForm:
+        """The action's form; its ids carry the action's name, since the page shows several
+        forms with the same fields (reason, version, deadline …) and ids must be unique."""
+        return self.form_class(*args, task=task, user=user, auto_id=f"id_{self.name}_%s")
 
 
 def _version(form: Any) -> int:
@@ -172,7 +190,9 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                    person_responsible=f.cleaned_data["person_responsible"], deadline=f.cleaned_data["deadline"],
                    cadence=f.cleaned_data["cadence"], expected_version=_version(f))),
     TaskAction("sign", Action.SIGN, gettext_lazy("Sign for this task"), gettext_lazy("You have signed for the task."),
-               forms.EmptyForm, lambda u, t, f: services.sign_task(u, t, expected_version=_version(f))),
+               forms.EmptyForm, lambda u, t, f: services.sign_task(u, t, expected_version=_version(f)),
+               confirm=gettext_lazy("Sign for this task? Your unit becomes responsible for it; signing cannot be "
+                                    "undone.")),
     TaskAction("report", Action.REPORT, gettext_lazy("Report progress"), gettext_lazy("Your progress report was submitted."),
                forms.ReportForm, lambda u, t, f: services.report_progress(
                    u, t, text=f.cleaned_data["text"], progress=f.cleaned_data["progress"],
@@ -183,7 +203,8 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                    u, t, text=f.cleaned_data["text"], files=f.cleaned_data["files"], expected_version=_version(f))),
     TaskAction("approve", Action.APPROVE, gettext_lazy("Approve completion"), gettext_lazy("The task is completed."),
                forms.ApproveForm, lambda u, t, f: services.approve_completion(
-                   u, t, note=f.cleaned_data["note"], expected_version=_version(f))),
+                   u, t, note=f.cleaned_data["note"], expected_version=_version(f)),
+               confirm=gettext_lazy("Approve the completion? The task is then closed and cannot be reopened.")),
     TaskAction("return", Action.RETURN, gettext_lazy("Return for more work"),
                gettext_lazy("The task was returned to its lead unit."),
                forms.ReasonForm, lambda u, t, f: services.return_task(
@@ -206,7 +227,8 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                forms.EmptyForm, lambda u, t, f: services.resume_task(u, t, expected_version=_version(f))),
     TaskAction("cancel", Action.CANCEL, gettext_lazy("Cancel the task"), gettext_lazy("The task was cancelled."),
                forms.ReasonForm, lambda u, t, f: services.cancel_task(
-                   u, t, reason=f.cleaned_data["reason"], expected_version=_version(f)), danger=True),
+                   u, t, reason=f.cleaned_data["reason"], expected_version=_version(f)), danger=True,
+               confirm=gettext_lazy("Cancel this task? A cancelled task cannot be reopened.")),
 ]}
 
 
@@ -244,11 +266,22 @@ AUDIT_LABELS = {
 }
 # Fields whose change is worth a line in the history (version and the like are not).
 AUDIT_FIELDS = {
-    "status": gettext_lazy("status"), "progress": gettext_lazy("progress"), "deadline": gettext_lazy("deadline"),
+    "title": gettext_lazy("Short title"), "status": gettext_lazy("status"), "progress": gettext_lazy("Progress"), "deadline": gettext_lazy("deadline"),
     "lead_unit": gettext_lazy("lead unit"), "person_responsible": gettext_lazy("person responsible"),
     "light": gettext_lazy("light"), "blocked": gettext_lazy("blocked"), "public": gettext_lazy("public"),
     "cadence": gettext_lazy("reporting cadence"), "reason": gettext_lazy("reason"),
     "cooperating_units": gettext_lazy("cooperating units"), "weight": gettext_lazy("weight"),
+}
+
+
+# What the task's `reason` holds depends on the action that set it.
+REASON_LABELS = {
+    "approve_completion": gettext_lazy("review note"), "return_task": gettext_lazy("reason for returning"),
+    "suspend_task": gettext_lazy("reason for suspending"), "cancel_task": gettext_lazy("reason for cancelling"),
+}
+REASON_BY_STATUS = {
+    Status.COMPLETED: gettext_lazy("Review note"), Status.SUSPENDED: gettext_lazy("Reason for suspending"),
+    Status.CANCELLED: gettext_lazy("Reason for cancelling"),
 }
 
 
@@ -261,6 +294,8 @@ def _audit_changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     for key, label in AUDIT_FIELDS.items():
         old, new = before.get(key), after.get(key)
         if old != new and (key in before or key in after):
+            if key == "reason":
+                label = REASON_LABELS.get(event.verb, gettext_lazy("note"))
             changes.append((str(label), _shown(key, old), _shown(key, new)))
     return changes
 
@@ -272,6 +307,8 @@ def _shown(key: str, value: Any) -> str:
         return str(choices(value).label)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if key == "progress" and isinstance(value, int):
+        return f"{value}%"
     if isinstance(value, list):
         return "、".join(str(item) for item in value) or "—"
     return "—" if value in (None, "") else str(value)
@@ -337,7 +374,7 @@ def _panels(request: HttpRequest, task: Task, failed: ActionPanel | None = None)
         if failed is not None and failed.action.name == action.name:
             panels.append(failed)
         elif action.available(user, task):
-            panels.append(ActionPanel(action, action.form_class(task=task, user=user)))
+            panels.append(ActionPanel(action, action.form(task=task, user=user)))
     return panels
 
 
@@ -363,6 +400,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
     return {
         "task": task,
         "days_overdue": mark_overdue([task], today)[0].days_overdue,  # type: ignore[attr-defined]
+        "reason_label": REASON_BY_STATUS.get(task.status, gettext_lazy("Note")),
         "directive": task.directive,
         "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
         "children": children,
@@ -376,7 +414,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
@@ -415,7 +453,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     task = _task_or_404(request, pk)
     if not can(user, spec.permission, task):
         raise Http404
-    form = spec.form_class(request.POST, request.FILES, task=task, user=user)
+    form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
     if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
         # The life cycle's own message ("Cannot sign for a task that is signed for."),
@@ -468,7 +506,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 # --- evidence --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Stream the file from the store through Django after the permission check: the store

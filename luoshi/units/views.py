@@ -41,7 +41,7 @@ def _unit_or_404(pk: int) -> Unit:
 # --- units -----------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     user = _sysadmin(request)
@@ -60,7 +60,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "units/unit_list.html", {"rows": rows, "form": form}, status=422 if failed else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _sysadmin(request)
@@ -112,7 +112,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
 # --- priority areas ------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def area_list(request: HttpRequest) -> HttpResponse:
     user = _sysadmin(request)
@@ -127,7 +127,7 @@ def area_list(request: HttpRequest) -> HttpResponse:
                   status=422 if request.method == "POST" else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _sysadmin(request)

@@ -312,6 +312,7 @@ def _report_candidates(tasks: QuerySet[Task], today: dt.date) -> QuerySet[Task]:
     prefilter (a few days' margin); luoshi.tasks.lights decides exactly."""
     horizon = today + dt.timedelta(days=REPORT_DUE_WITHIN_DAYS + 3)
     cutoffs = {
+        Task.Cadence.DAILY: horizon - dt.timedelta(days=1),
         Task.Cadence.WEEKLY: horizon - dt.timedelta(days=7),
         Task.Cadence.MONTHLY: lights.add_months(horizon, -1),
         Task.Cadence.QUARTERLY: lights.add_months(horizon, -3),

@@ -1,5 +1,11 @@
 """The demo province: Liaoning's units, a user for every role, the canonical meeting read
-from its readout by the extraction engine, and tasks in several states and lights.
+from its readout by the extraction engine (the English readout, and a Chinese rendering of
+the same meeting), and tasks in several states and lights.
+
+The tasks follow the Chinese record, so the default (Chinese) interface shows Chinese titles;
+both meetings are listed in either language. Their history starts a few days after the
+meeting (7 October 2022): assigned, signed, decomposed then; reports, completions and urges
+come in the last weeks, and deadlines are set from today so the lights show every colour.
 
 Loading twice changes nothing: every part checks whether it is already there.
 """
@@ -30,6 +36,7 @@ from luoshi.units.services import create_unit
 
 DATA = Path(__file__).with_name("data")
 READOUT = DATA / "en-liaoning-2022-10-07.txt"
+READOUT_ZH = DATA / "zh-liaoning-2022-10-07.txt"  # the same meeting's readout in Chinese
 DEMO_PASSWORD = "luoshi-demo-2022"  # nosec B105 # the public demo's documented password, demo data only
 PUBLICATION_MARKER = re.compile(r"\s*date\s+(\d{4}-\d{2}-\d{2})\s+")
 
@@ -97,31 +104,35 @@ def load_users() -> list[DemoUser]:
     return DEMO_USERS
 
 
-def load_meeting(directory: Directory) -> Meeting:
-    text, published = split_publication_marker(READOUT.read_text(encoding="utf-8"))
+def load_meeting(directory: Directory, readout: Path = READOUT) -> Meeting:
+    """The meeting of a readout, as the engine reads it, recorded by the secretary the day
+    after the meeting."""
+    text, published = split_publication_marker(readout.read_text(encoding="utf-8"))
     existing = Meeting.objects.filter(readout=text).first()
     if existing is not None:
         return existing
     result = extract(text, published=published, directory=directory)
     secretary = User.objects.get(username="secretary")
     areas = {a.code: a for a in PriorityArea.objects.all()}
-    meeting = record_meeting(
-        secretary,
-        kind=Meeting.Kind.ENLARGED,
-        title=_sentence_case(result.meeting_type or "Provincial Government meeting"),
-        date=result.date,
-        chair_name=result.chair.name if result.chair else "",
-        chair_title=result.chair.title if result.chair else "",
-        readout=text,
-        agenda_items=[AgendaItemInput(kind=a.kind, title=a.title, span=a.span) for a in result.agenda_items],
-        directives=[
-            DirectiveInput(
-                text=d.text, span=d.span,
-                priority_areas=[areas[m.code] for m in directory.match_areas(d.text, result.lang) if m.code in areas],
-            )
-            for d in result.directives
-        ],
-    )
+    recorded = result.date + dt.timedelta(days=1) if result.date else lib.today()
+    with lib.clock_at(recorded):
+        meeting = record_meeting(
+            secretary,
+            kind=Meeting.Kind.ENLARGED,
+            title=_sentence_case(result.meeting_type or "Provincial Government meeting"),
+            date=result.date,
+            chair_name=result.chair.name if result.chair else "",
+            chair_title=result.chair.title if result.chair else "",
+            readout=text,
+            agenda_items=[AgendaItemInput(kind=a.kind, title=a.title, span=a.span) for a in result.agenda_items],
+            directives=[
+                DirectiveInput(
+                    text=d.text, span=d.span,
+                    priority_areas=[areas[m.code] for m in directory.match_areas(d.text, result.lang) if m.code in areas],
+                )
+                for d in result.directives
+            ],
+        )
     return meeting
 
 
@@ -145,28 +156,28 @@ def _suggested_unit(directive_text: str, directory: Directory, lang: str | None,
 
 
 def load_tasks(meeting: Meeting, directory: Directory) -> None:
-    """Tasks for each directive, played out over the last two months so that the ledger
-    shows every state and every light."""
+    """Tasks for each directive of the Chinese record: assigned three days after the meeting,
+    reported on in the last weeks, so that the ledger shows every state and every light."""
     if meeting.directives.filter(tasks__isnull=False).exists():
         return
     officer = User.objects.get(username="supervisor")
     today = lib.today()
-    start = today - dt.timedelta(days=60)
+    start = meeting.date + dt.timedelta(days=3) if meeting.date else today - dt.timedelta(days=60)
     directives = list(meeting.directives.order_by("order"))
-    # (lead unit code or None for the engine's suggestion, cooperating, deadline in days from today, cadence)
+    # By directive, in the readout's order: (lead unit code or None for the engine's suggestion,
+    # cooperating units, deadline in days from today, cadence).
     plan = [
-        ("GO", ["DCS"], 90, ""),
-        ("PSB", ["LETTERS"], 45, "monthly"),
-        ("EMERG", ["HOUSING", "TRANSPORT"], 5, "monthly"),
-        ("HEALTH", [], -3, "weekly"),
-        ("DRC", ["COMMERCE", "MIIT"], 120, "monthly"),
-        ("HOUSING", ["LETTERS", "COMMERCE"], 30, "monthly"),
-        ("MIIT", ["COMMERCE"], 10, ""),
+        ("GO", ["DCS", "PSB"], 90, ""),  # 坚决贯彻落实“疫情要防住、经济要稳住、发展要安全”
+        ("EMERG", ["HOUSING", "TRANSPORT"], 5, "monthly"),  # 安全生产
+        ("HEALTH", [], -3, "weekly"),  # “即采即检”
+        ("DRC", ["COMMERCE", "MIIT"], 120, "monthly"),  # 经济发展, decomposed to two cities
+        ("HOUSING", ["LETTERS", "COMMERCE"], 30, "monthly"),  # “保交楼”、保供稳价、冬季供暖
+        ("MIIT", ["COMMERCE"], 10, ""),  # 全球工业互联网大会
     ]
     created = []
     with lib.clock_at(start):
         for directive, (lead, cooperating, days, cadence) in zip(directives, plan, strict=False):
-            unit = Unit.objects.get(code=lead) if lead else _suggested_unit(directive.text, directory, "en", "GO")
+            unit = Unit.objects.get(code=lead) if lead else _suggested_unit(directive.text, directory, "zh", "GO")
             task = tasks.create_task(
                 officer, directive, lead_unit=unit,
                 cooperating_units=Unit.objects.filter(code__in=cooperating),
@@ -185,35 +196,36 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
         for task in created[1:]:
             tasks.sign_task(liaison(task), fresh(task))
     with lib.clock_at(start + dt.timedelta(days=10)):
-        economy = fresh(created[4])
+        economy = fresh(created[3])
         tasks.decompose_task(officer, economy, [
             tasks.SubTask(Unit.objects.get(code="SY"), "沈阳市：推进重大项目建设，促进投资消费外贸增长", weight=2),
             tasks.SubTask(Unit.objects.get(code="DL"), "大连市：推进重大项目建设，促进外贸外资增长", weight=1),
         ])
-    with lib.clock_at(start + dt.timedelta(days=40)):
-        tasks.report_progress(liaison(created[2]), fresh(created[2]), progress=40,
-                              text="已开展安全生产大检查，排查整改隐患1,200余项。", period="monthly")
-        tasks.report_progress(liaison(created[3]), fresh(created[3]), progress=55,
-                              text="“即时检”措施已在全省推开，早发现能力持续提升。")
-        for child in fresh(created[4]).children.all():
+    with lib.clock_at(today - dt.timedelta(days=20)):
+        tasks.report_progress(liaison(created[1]), fresh(created[1]), progress=40,
+                              text="已开展安全生产大检查，排查整改隐患1,200余项。",
+                              period=f"{lib.today():%Y-%m}")
+        tasks.report_progress(liaison(created[2]), fresh(created[2]), progress=55,
+                              text="“即采即检”措施已在全省推开，早发现能力持续提升。")
+        for child in fresh(created[3]).children.all():
             tasks.sign_task(users[child.lead_unit.code], child)
-        sy, dl = fresh(created[4]).children.order_by("id")
+        sy, dl = fresh(created[3]).children.order_by("id")
         tasks.report_progress(users["SY"], sy, progress=35, text="35个重大项目已开工。")
         tasks.report_progress(users["DL"], dl, progress=20, text="外贸进出口稳步回升。")
-        tasks.report_progress(liaison(created[5]), fresh(created[5]), progress=80,
+        tasks.report_progress(liaison(created[4]), fresh(created[4]), progress=80,
                               text="保交楼项目已交付78%，冬季供暖全部按时启动。")
-        tasks.report_progress(liaison(created[6]), fresh(created[6]), progress=90,
+        tasks.report_progress(liaison(created[5]), fresh(created[5]), progress=90,
                               text="大会筹备工作基本完成，签约项目42个。")
-    with lib.clock_at(start + dt.timedelta(days=50)):
-        tasks.request_completion(liaison(created[6]), fresh(created[6]),
-                                 text="大会已安全顺利举办，签约项目全部落地。")
-        tasks.approve_completion(officer, fresh(created[6]), note="材料齐全，同意办结。")
+    with lib.clock_at(today - dt.timedelta(days=10)):
         tasks.request_completion(liaison(created[5]), fresh(created[5]),
+                                 text="大会已安全顺利举办，签约项目全部落地。")
+        tasks.approve_completion(officer, fresh(created[5]), note="材料齐全，同意办结。")
+        tasks.request_completion(liaison(created[4]), fresh(created[4]),
                                  text="保交楼、保供稳价、冬季供暖任务全部完成。")
     with lib.clock_at(today - dt.timedelta(days=1)):
-        tasks.urge_task(officer, fresh(created[3]), text="该事项已超期，请于三日内报送整改进展。")
+        tasks.urge_task(officer, fresh(created[2]), text="该事项已超期，请于三日内报送整改进展。")
         leader = User.objects.get(username="leader")
-        tasks.write_instruction(leader, fresh(created[2]),
+        tasks.write_instruction(leader, fresh(created[1]),
                                 text="安全生产责任重于泰山，请应急厅逐项盯紧，确保不发生重特大事故。")
     tasks.refresh_lights()
 
@@ -227,6 +239,6 @@ def load_demo() -> list[DemoUser]:
     directory = load_directory()
     load_units(directory)
     users = load_users()
-    meeting = load_meeting(directory)
-    load_tasks(meeting, directory)
+    load_meeting(directory, READOUT)
+    load_tasks(load_meeting(directory, READOUT_ZH), directory)
     return users

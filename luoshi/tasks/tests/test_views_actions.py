@@ -444,7 +444,7 @@ def test_it_edits_details(province):
     """The office changes the deadline, person, flags and cooperating units."""
     task = province.signed()
     response = post(province.supervisor, task, "edit", {
-        "deadline": later(60), "person_responsible": "Li Na", "blocked": "on", "public": "on",
+        "title": task.title, "deadline": later(60), "person_responsible": "Li Na", "blocked": "on", "public": "on",
         "cooperating_units": [province.health.pk]})
     assert response.status_code == 302
     task = fresh(task)
@@ -457,7 +457,7 @@ def test_it_edits_details(province):
 def test_it_says_when_nothing_was_changed(province):
     """Saving the form unchanged writes nothing and says so."""
     task = province.signed()
-    response = post(province.supervisor, task, "edit", {"deadline": task.deadline.isoformat()})
+    response = post(province.supervisor, task, "edit", {"title": task.title, "deadline": task.deadline.isoformat()})
     assert response.status_code == 422 and "Nothing was changed." in response.content.decode()
     assert not AuditEvent.objects.filter(verb="update_task").exists()
 
@@ -469,7 +469,7 @@ def test_it_refuses_a_stale_edit_and_keeps_what_was_typed(province):
     stale_version = task.version
     services.update_task(province.supervisor, task, person_responsible="changed meanwhile")
     response = post(province.supervisor, task, "edit", {"version": stale_version, "person_responsible": "Typed By Me",
-                                                        "deadline": task.deadline.isoformat()})
+                                                        "title": task.title, "deadline": task.deadline.isoformat()})
     html = response.content.decode()
     assert response.status_code == 422
     assert "This task was changed by someone else since you opened it" in html

@@ -202,7 +202,7 @@ def test_the_deadline_order_is_read_off_its_index(province, sort):
     ({"light": "blue"}, "blue is not a light"),
     ({"area": "XX"}, "There is no priority area with the code XX."),
     ({"meeting": "999999"}, "There is no meeting number 999999."),
-    ({"meeting": "abc"}, "There is no meeting number abc."),
+    ({"meeting": "abc"}, "No meeting is named or dated “abc”."),
     ({"deadline_from": "2024-13-45"}, "Write the date as YYYY-MM-DD."),
     ({"deadline_to": "yesterday"}, "Write the date as YYYY-MM-DD."),
     ({"deadline_from": "2025-02-01", "deadline_to": "2025-01-01"}, "no task can match"),
@@ -288,19 +288,21 @@ def test_it_refuses_meeting_numbers_that_cannot_be(province, value):
     """Negative, decimal, huge or full-width numbers get the same clear error, never a crash."""
     response = client_for(province.supervisor).get(LEDGER, {"meeting": value})
     assert response.status_code == 400
-    assert f"There is no meeting number {value}." in response.content.decode()
+    expected = (f"There is no meeting number {value}." if value.isascii() and value.isdigit()
+                else f"No meeting is named or dated “{value}”.")
+    assert expected in response.content.decode()
 
 
 def test_it_suggests_the_latest_meetings_not_all_of_them(province, monkeypatch):
-    """The meeting field suggests the meetings recorded last; older ones are typed by number."""
+    """The meeting field suggests the latest meetings by date and title; older ones are typed."""
     from luoshi.meetings.services import record_meeting
     from luoshi.tasks import forms
 
     newer = record_meeting(province.secretary, kind="executive", title="the newest meeting", date=dt.date(2022, 12, 1))
     monkeypatch.setattr(forms, "RECENT_MEETINGS", 1)
     page = client_for(province.supervisor).get(LEDGER).content.decode()
-    assert f'<option value="{newer.pk}">2022-12-01 the newest meeting</option>' in page
-    assert f'<option value="{province.meeting.pk}">' not in page
+    assert '<option value="2022-12-01 · the newest meeting"></option>' in page
+    assert "省政府第1次常务会议</option>" not in page and f'<option value="{newer.pk}"' not in page
 
 
 def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
@@ -308,7 +310,7 @@ def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
     province.assigned(title="from the meeting")
     response = client_for(province.supervisor).get(LEDGER, {"meeting": f" {province.meeting.pk} "})
     assert titles(response) == ["from the meeting"]
-    assert ("Meeting number", "2022-10-07 省政府第1次常务会议") in response.context["query"].applied
+    assert ("Meeting", "2022-10-07 · 省政府第1次常务会议") in response.context["query"].applied
 
 
 def test_the_plain_widgets_write_what_djangos_widgets_write(province, client):
@@ -498,3 +500,57 @@ def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, langu
             assert labels == [(str(unit.pk), "\u3000" * max(0, unit.path.count("/") - 2) + unit.name)
                               for unit in Unit.objects.all()], name
         assert any(label.startswith("\u3000") for _value, label in labels)
+
+
+def test_it_finds_a_meeting_by_a_part_of_its_name_or_its_date(province):
+    """The meeting field takes what people know: words of the title, the date, or a suggestion."""
+    from luoshi.meetings.services import DirectiveInput, record_meeting
+
+    other = record_meeting(province.secretary, kind="executive", title="省政府第2次常务会议", date=dt.date(2022, 11, 1),
+                           directives=[DirectiveInput(text="要做好冬季供暖。")])
+    province.assigned(title="first meeting")
+    services.assign_task(province.supervisor, services.create_task(
+        province.supervisor, other.directives.get(), lead_unit=province.emergency, title="second meeting",
+        deadline=lib.today() + dt.timedelta(days=9)))
+    client = client_for(province.supervisor)
+    assert titles(client.get(LEDGER, {"meeting": "第2次"})) == ["second meeting"]
+    assert titles(client.get(LEDGER, {"meeting": "2022-10-07"})) == ["first meeting"]
+    assert titles(client.get(LEDGER, {"meeting": "2022-11-01 · 省政府第2次常务会议"})) == ["second meeting"]
+    page = client.get(LEDGER, {"meeting": str(other.pk)}).content.decode()
+    assert 'value="2022-11-01 · 省政府第2次常务会议"' in page  # a link's number is shown as the meeting
+
+
+def test_it_asks_to_choose_when_several_meetings_match(province):
+    """Words found in several titles: a 400 naming them, nothing guessed."""
+    from luoshi.meetings.services import record_meeting
+
+    record_meeting(province.secretary, kind="executive", title="省政府第2次常务会议", date=dt.date(2022, 11, 1))
+    response = client_for(province.supervisor).get(LEDGER, {"meeting": "常务会议"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Several meetings match “常务会议”" in html and "2022-11-01 · 省政府第2次常务会议" in html
+
+
+def test_the_meeting_suggestions_search_every_meeting_as_one_types(province, monkeypatch):
+    """GET /tasks/meetings/?meeting=… (htmx, as one types) suggests matching meetings, old ones too."""
+    from luoshi.meetings.services import record_meeting
+    from luoshi.tasks import forms
+
+    record_meeting(province.secretary, kind="executive", title="省政府第2次常务会议", date=dt.date(2022, 11, 1))
+    monkeypatch.setattr(forms, "RECENT_MEETINGS", 1)
+    client = client_for(province.supervisor)
+    latest = client.get("/tasks/meetings/").content.decode()
+    assert "2022-11-01 · 省政府第2次常务会议" in latest and "第1次" not in latest
+    for typed in ("第1次", "2022-10", "2022-10-07 · 省政府第1次常务会议"):
+        found = client.get("/tasks/meetings/", {"meeting": typed}).content.decode()
+        assert found.startswith('<datalist id="ledger-meetings">'), typed
+        assert '<option value="2022-10-07 · 省政府第1次常务会议"></option>' in found, typed
+    assert "<option" not in client.get("/tasks/meetings/", {"meeting": "没有这个会议"}).content.decode()
+
+
+def test_the_meeting_suggestions_name_no_meeting_to_an_administrator(province):
+    """The three administrators see no business data, meetings included."""
+    for user in (province.sysadmin, province.auditadmin):
+        assert "<option" not in client_for(user).get("/tasks/meetings/", {"meeting": "会议"}).content.decode()
+        assert "<option" not in client_for(user).get(LEDGER).content.decode().split("ledger-meetings", 1)[1].split(
+            "</datalist>", 1)[0]

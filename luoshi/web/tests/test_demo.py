@@ -1,8 +1,12 @@
 """`luoshi demo --load-only`: the demo province from the canonical readout."""
 
+import datetime as dt
+import re
 from io import StringIO
 
 from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
 
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
@@ -36,11 +40,43 @@ def test_it_builds_the_canonical_meeting_and_a_lively_ledger(db):
     for code in ("HEALTH", "EMERG", "HOUSING", "COMMERCE", "MIIT", "DRC", "TRANSPORT", "LETTERS"):
         assert Unit.objects.filter(code=code).exists(), code
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.get(readout__startswith="On October 7")
     assert str(meeting.date) == "2022-10-07" and meeting.chair_name == "Li Lecheng"
-    assert meeting.readout.startswith("On October 7") and meeting.title.startswith("Enlarged meeting")
+    assert meeting.title.startswith("Enlarged meeting")
     assert meeting.agenda_items.count() == 5 and meeting.directives.count() == 7
     for directive in meeting.directives.all():
         assert directive.source_text() == directive.text
     assert len(set(Task.objects.values_list("status", flat=True))) >= 5
-    assert set(Task.objects.values_list("light", flat=True)) == {"green", "amber", "red"}
+    assert set(Task.objects.values_list("light", flat=True)) >= {"green", "amber", "red"}
+
+
+def test_it_loads_the_meeting_in_chinese_too_and_its_tasks_speak_chinese(db):
+    """The Chinese record of the same meeting carries the tasks: titles and areas in Chinese."""
+    call_command("demo", "--load-only", stdout=StringIO())
+    assert Meeting.objects.count() == 2
+    chinese = Meeting.objects.get(readout__startswith="10月7日")
+    assert str(chinese.date) == "2022-10-07" and chinese.chair_name == "李乐成"
+    assert chinese.title == "省政府党组（扩大）会议暨省政府常务会议"
+    assert chinese.directives.count() == 6
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for task in Task.objects.all():
+        assert cjk.search(task.title) and len(task.title) <= 80, task.title
+        assert task.directive is None or task.directive.meeting_id == chinese.pk
+    page = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page.force_login(User.objects.get(username="supervisor"))
+    ledger = page.get("/tasks/").content.decode()
+    assert "抓好安全生产" in ledger or "高效统筹疫情防控和经济社会发展" in ledger
+    assert "It is necessary" not in ledger
+
+
+def test_its_history_follows_the_meeting_date(db):
+    """Nothing happens before the meeting; tasks are assigned a few days after it, not today."""
+    call_command("demo", "--load-only", stdout=StringIO())
+    meeting_day = dt.date(2022, 10, 7)
+    for task in Task.objects.exclude(assigned_at=None):
+        assigned = timezone.localdate(task.assigned_at)
+        assert meeting_day < assigned <= meeting_day + dt.timedelta(days=14), (task.title, assigned)
+    for meeting in Meeting.objects.all():
+        assert timezone.localdate(meeting.created_at) == meeting_day + dt.timedelta(days=1)
+    assert not AuditEvent.objects.filter(created_at__lt=timezone.make_aware(dt.datetime(2022, 10, 7))).exclude(
+        object_type__in=["units.unit", "accounts.user", "meetings.priorityarea"]).exists()

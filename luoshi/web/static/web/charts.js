@@ -17,7 +17,7 @@
       return {
         textStyle: { fontFamily: font },
         color: [palette.brand, palette.ink],
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { top: 0, data: [el.dataset.labelWeek, el.dataset.labelTotal] },
         grid: { left: 40, right: 44, top: 36, bottom: 28 },
         xAxis: { type: "category", data: d.weeks.map(function (w) { return w.slice(5); }),
@@ -42,7 +42,7 @@
       }
       return {
         textStyle: { fontFamily: font },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", renderMode: "richText", axisPointer: { type: "shadow" } },
         legend: { top: 0 },
         grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
         xAxis: { type: "value", minInterval: 1, splitLine: { lineStyle: { color: palette.line } } },
