@@ -273,7 +273,7 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def account_requests(request: HttpRequest) -> HttpResponse:
     """Account changes that need a second administrator: waiting ones first, then the last decided."""
