@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 
 from .agenda import find_agenda
 from .chair import find_chair_en, find_chair_zh
 from .dates import APPROXIMATE, find_date
+from .deadlines import find_deadline
 from .directives import find_directives
 from .directory import Directory, default_directory
-from .model import Directive, Extraction, ExtractionInputError
+from .model import AgendaItem, Directive, Extraction, ExtractionInputError, Span
+from .responsibility import UnitMention, find_responsibility
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences
 
 CHAIR_CUE = re.compile(
@@ -89,6 +93,9 @@ def extract(
     directives: list[Directive] = []
     area_counts: Counter[str] = Counter()
     area_first: dict[str, int] = {}
+    # Time limits run from the meeting (the publication date when the meeting's is unknown).
+    since = date or published
+    para_of = _paragraph_index(paras)
     for found in find_directives(text, sents, lang, skip):
         piece = found.piece
         # Areas read in the order the text names them; units by strength of evidence.
@@ -99,13 +106,32 @@ def extract(
             area_first.setdefault(m.code, piece.start + m.first)
         area_names = tuple(_area_name(directory, m.code, lang) for m in areas)
         unit_why = "; ".join(f"{m.code}: {', '.join(m.keywords[:3])}" for m in units[:MAX_UNITS])
+        why = found.why + (f" | units by keyword ({unit_why})" if unit_why else "")
+        who = find_responsibility(piece.text, lang)
+        if who.why:
+            why += f" | lead/cooperating by {who.why}"
+        deadline = find_deadline(piece.text, lang, since)
+        if deadline is not None:
+            why += f" | deadline {deadline.why}"
         directives.append(
             Directive(
                 text=piece.text,
                 span=(piece.start, piece.end),
                 priority_areas=area_names,
                 suggested_units=tuple(m.code for m in units[:MAX_UNITS]),
-                why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
+                why=why,
+                lead=tuple(u.name for u in who.lead),
+                lead_spans=_shift(who.lead, piece.start),
+                lead_codes=tuple(directory.match_name(u.name, lang) for u in who.lead),
+                cooperating=tuple(u.name for u in who.cooperating),
+                cooperating_spans=_shift(who.cooperating, piece.start),
+                cooperating_codes=tuple(directory.match_name(u.name, lang) for u in who.cooperating),
+                deadline=deadline.date if deadline else None,
+                deadline_text=deadline.text if deadline else None,
+                deadline_span=(
+                    (piece.start + deadline.span[0], piece.start + deadline.span[1]) if deadline else None
+                ),
+                agenda_item=_agenda_item(agenda, piece.start, para_of),
             )
         )
     for item in agenda:
@@ -130,6 +156,30 @@ def extract(
         meeting_type_span=type_span,
         warnings=tuple(warnings),
     )
+
+
+def _shift(units: tuple[UnitMention, ...], offset: int) -> tuple[Span, ...]:
+    return tuple((u.span[0] + offset, u.span[1] + offset) for u in units)
+
+
+def _paragraph_index(paras: list[Piece]) -> Callable[[int], int]:
+    starts = [p.start for p in paras]
+    return lambda pos: bisect_right(starts, pos) - 1
+
+
+def _agenda_item(agenda: list[AgendaItem], start: int, para_of: Callable[[int], int]) -> int | None:
+    """The agenda item a requirement was set under: the last item named before it, when it
+    is in that item's paragraph or a later one. A paragraph naming several items ("会议听取了
+    A汇报，审议了B") leaves the requirements of the paragraphs after it unlinked (which item
+    they follow is not written), except those after the last item in its own paragraph."""
+    before = [i for i, item in enumerate(agenda) if item.span[0] < start]
+    if not before:
+        return None
+    last = max(before, key=lambda i: agenda[i].span[0])
+    para = para_of(agenda[last].span[0])
+    if para != para_of(start) and sum(1 for item in agenda if para_of(item.span[0]) == para) > 1:
+        return None
+    return last
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:

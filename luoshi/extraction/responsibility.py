@@ -1,0 +1,232 @@
+"""Who carries out a directive: its lead units and cooperating units, as the text names them.
+
+Lead: 牵头, 负责, 主办, "牵头单位：…", or the named subject of 要/必须 ("市发展改革委要…");
+English "X shall/must …", "led by X", "X will take the lead". Cooperating: 会同, 配合,
+协同, 协助, "配合单位：…"; "together with X", "in cooperation with X", "assisted by X".
+Generic subjects (各地各部门, 有关部门, relevant departments) are not units. Names are
+returned exactly as written, with their spans in the text given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Span
+
+# A Chinese unit name ends with one of these. 委 is not 委员会's first character, 办 not
+# 办公室's or 办法's, 部 not 部门 (a generic word) or 部署 (a verb).
+_ZH_SUFFIX = (
+    r"(?:委员会|管委会|委(?!员)|办公厅|办公室|办(?![公法理好事结])|(?<!布)局(?!面|势)|厅|部(?![门署分])|署(?!名)"
+    r"|法院|检察院|研究院|院(?!校)|中心|人民政府|政府|集团|公司|分行|银行|总队|支队|大队)"
+)
+# What may follow a unit name: a separator, a modal or a role word, or a verb.
+_ZH_AFTER = (
+    r"(?=[、，,；;。和及与同等要须需应务牵负主配协会联共按抓做加推落开制组研完在对于将把进切认统督指编起修拟梳摸实提出建"
+    r"健强优深严全持确及积结围聚着扎狠紧压守筑扩高精有稳集突牢毫织增促巩依广迅奋力勇敢树扛鼓引支举]|$)"
+)
+_ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,16}?" + _ZH_SUFFIX + _ZH_AFTER)
+_ZH_SEP = re.compile(r"[、，,]|和|及|以及|与|同")
+_ZH_GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它|所有|全[省市县区]|各级|本级|上级|下级|我[省市县区])|^(?:部门|单位|政府)$")
+_ZH_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|机构)?")
+_ZH_MODAL = r"(?:要|必须|务必|应当|应|须|需要|需)"
+_ZH_LEAD_WORD = r"(?:牵头(?:负责)?|负责|主办|主责|统筹)"
+_ZH_COOP_WORD = r"(?:配合|协同|协助|协办|参与)"
+_ZH_OPENER = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]?|同时|此外|另外|并且|并|其中|"
+    r"[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．])[，,、]?"
+)
+_ZH_ROLE_LABEL = re.compile(
+    r"(?P<role>牵头单位|责任单位|主办单位|承办单位|主责单位|配合单位|协办单位|参与单位)\s*[:：为是]\s*"
+)
+
+_EN_HEAD = (
+    r"(?:Department|Bureau|Commission|Office|Ministry|Agency|Authority|Administration|Committee|"
+    r"Council|Government|Corporation|Board|Service|Centre|Center|Division|Directorate|Secretariat|"
+    r"Police|Court|Bank|Institute|Team|Group|Unit|Taskforce|Task\s+Force)s?"
+)
+_EN_CAP = r"(?:[A-Z][A-Za-z'’&-]*|\d+)"
+_EN_LINK = r"(?:of|and|for|on|the|in|de)"
+_EN_RIGHT = (
+    rf"(?:\s+(?:of\s+|the\s+)*|\s+(?:and|&)\s+(?!(?:the\s+)?(?:{_EN_CAP}\s+){{0,4}}{_EN_HEAD}\b)){_EN_CAP}"
+)
+_EN_UNIT = re.compile(
+    rf"(?:(?:the|The)\s+)?(?P<name>(?:{_EN_CAP}\s+(?:{_EN_LINK}\s+)*)*?{_EN_HEAD}\b"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_EN_CAP}(?:{_EN_RIGHT})*)?)"
+)
+_EN_LIST_SEP = re.compile(r"\s*(?:,\s*and|,|and|&)\s+")
+_EN_MODAL = re.compile(
+    r"\s*(?:,\s*[^,]{0,80},\s*)?(?:will|shall|must|should|is\s+to|are\s+to|needs?\s+to|is\s+required\s+to|"
+    r"are\s+required\s+to|is\s+responsible\s+for|are\s+responsible\s+for|(?:will\s+|shall\s+)?(?:take|takes)\s+the\s+lead|"
+    r"(?:will\s+|shall\s+)?leads?\b|was\s+(?:asked|directed|instructed|tasked)\s+to|were\s+(?:asked|directed|instructed|tasked)\s+to)",
+    re.I,
+)
+_EN_LED_BY = re.compile(r"\b(?:led\s+by|under\s+the\s+lead(?:ership)?\s+of|headed\s+by)\s+", re.I)
+_EN_COOP = re.compile(
+    r"\b(?:(?:together|jointly|in\s+(?:cooperation|collaboration|coordination|conjunction|consultation|partnership))\s+with|"
+    r"assisted\s+by|supported\s+by|with\s+the\s+(?:support|assistance|cooperation)\s+of)\s+",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    lead: tuple[UnitMention, ...] = ()
+    cooperating: tuple[UnitMention, ...] = ()
+    why: str = ""
+
+
+def _zh_list(text: str, pos: int, whole_to: int | None = None) -> tuple[list[UnitMention], int] | None:
+    """Unit names from `pos` separated by 、/和/及 (an optional 等…部门 tail); None if the text
+    at `pos` is not a unit. With `whole_to`, the list must cover text[pos:whole_to] exactly."""
+    units: list[UnitMention] = []
+    generic = False
+    i = pos
+    limit = len(text) if whole_to is None else whole_to
+    while True:
+        m = _ZH_UNIT.match(text, i, limit) if whole_to is not None else _ZH_UNIT.match(text, i)
+        if m is None or m.end() > limit:
+            if units and whole_to is None:
+                break
+            # "有关部门"/"各地各部门" do not parse as units but may sit in a list.
+            g = re.compile(r"(?:各地)?各(?:有关|相关)?(?:部门|单位)|(?:有关|相关)(?:部门|单位)").match(text, i, limit)
+            if g is None:
+                break
+            generic = True
+            i = g.end()
+        else:
+            name = m.group(0)
+            if _ZH_GENERIC.search(name):
+                generic = True
+            else:
+                units.append(UnitMention(name, (m.start(), m.end())))
+            i = m.end()
+        sep = _ZH_SEP.match(text, i, limit)
+        if sep is None:
+            break
+        if not (_ZH_UNIT.match(text, sep.end()) or re.match(r"(?:有关|相关|各)", text[sep.end():sep.end() + 2])):
+            break
+        i = sep.end()
+    tail = _ZH_TAIL.match(text, i, limit)
+    if tail and (units or generic) and tail.end() > i:
+        i = tail.end()
+    if whole_to is not None and i != whole_to:
+        return None
+    if not units and not generic:
+        return None
+    return units, i
+
+
+def _zh_responsibility(text: str) -> Responsibility:
+    lead: list[UnitMention] = []
+    coop: list[UnitMention] = []
+    whys: list[str] = []
+
+    def add(target: list[UnitMention], found: list[UnitMention]) -> None:
+        for unit in found:
+            if all(u.name != unit.name for u in lead + coop):
+                target.append(unit)
+
+    # "牵头单位：市住建局；配合单位：市财政局、市自然资源局" (会议纪要 and ledgers).
+    for m in _ZH_ROLE_LABEL.finditer(text):
+        parsed = _zh_list(text, m.end())
+        if parsed:
+            cooperating = m.group("role") in ("配合单位", "协办单位", "参与单位")
+            add(coop if cooperating else lead, parsed[0])
+            whys.append(m.group("role"))
+    # Clause by clause: "由X牵头，Y配合", "X要会同Y…", "X要牵头…", "Y要配合X…".
+    pos = 0
+    for piece in re.split(r"([，,；;。：:])", text):
+        start, pos = pos, pos + len(piece)
+        if not piece or piece in "，,；;。：:":
+            continue
+        opener = _ZH_OPENER.match(piece)
+        i = start + (opener.end() if opener else 0)
+        by = text.startswith("由", i)
+        if by:
+            i += 1
+        parsed = _zh_list(text, i)
+        if parsed is None:
+            # "会同X", "协助X" inside a clause whose subject was named before.
+            for m in re.finditer(r"(?:会同|协同|联合|协助)", piece):
+                inner = _zh_list(text, start + m.end())
+                if inner and (lead or whys):
+                    add(coop, inner[0])
+                    whys.append(m.group(0))
+            continue
+        units, after = parsed
+        rest = text[after:pos]
+        modal = re.match(_ZH_MODAL, rest)
+        verb_at = modal.end() if modal else 0
+        if re.match(_ZH_COOP_WORD, rest[verb_at:]):
+            # "Y配合", "Y要配合X做好…": Y cooperates, X (if named) leads.
+            add(coop, units)
+            whys.append("配合")
+            word = re.match(_ZH_COOP_WORD, rest[verb_at:])
+            assert word is not None
+            inner = _zh_list(text, after + verb_at + word.end())
+            if inner:
+                add(lead, inner[0])
+            continue
+        joint = re.match(r"(?:会同|联合)", rest)
+        if units and (re.match(_ZH_LEAD_WORD, rest[verb_at:]) or by or modal or joint):
+            add(lead, units)
+            whys.append("由…牵头" if by else ("牵头/负责" if re.match(_ZH_LEAD_WORD, rest[verb_at:]) else "subject of " + (modal.group(0) if modal else "会同")))
+            for m in re.finditer(r"(?:会同|协同|联合)", rest):
+                inner = _zh_list(text, after + m.end())
+                if inner:
+                    add(coop, inner[0])
+                    whys.append(m.group(0))
+    return Responsibility(tuple(lead), tuple(coop), ", ".join(dict.fromkeys(whys)))
+
+
+def _en_list(text: str, pos: int) -> tuple[list[UnitMention], int] | None:
+    units: list[UnitMention] = []
+    i = pos
+    while True:
+        m = _EN_UNIT.match(text, i)
+        if m is None:
+            break
+        units.append(UnitMention(m.group("name"), (m.start("name"), m.end("name"))))
+        i = m.end()
+        sep = _EN_LIST_SEP.match(text, i)
+        if sep is None or not _EN_UNIT.match(text, sep.end()):
+            break
+        i = sep.end()
+    return (units, i) if units else None
+
+
+def _en_responsibility(text: str) -> Responsibility:
+    lead: list[UnitMention] = []
+    coop: list[UnitMention] = []
+    whys: list[str] = []
+    opener = re.match(r"\s*(?:(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|also|meanwhile|moreover)[,\s]+)?", text, re.I)
+    start = opener.end() if opener else 0
+    parsed = _en_list(text, start)
+    if parsed and _EN_MODAL.match(text, parsed[1]):
+        lead.extend(parsed[0])
+        whys.append("subject of the modal")
+    for m in _EN_LED_BY.finditer(text):
+        found = _en_list(text, m.end())
+        if found:
+            lead.extend(u for u in found[0] if u not in lead)
+            whys.append(m.group(0).strip())
+    for m in _EN_COOP.finditer(text):
+        found = _en_list(text, m.end())
+        if found:
+            coop.extend(u for u in found[0] if u not in lead and u not in coop)
+            whys.append(m.group(0).strip())
+    return Responsibility(tuple(lead), tuple(coop), ", ".join(dict.fromkeys(whys)))
+
+
+def find_responsibility(text: str, lang: str | None) -> Responsibility:
+    """Lead and cooperating units named in one directive's text."""
+    if lang == "zh":
+        return _zh_responsibility(text)
+    return _en_responsibility(text)
