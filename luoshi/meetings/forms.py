@@ -16,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from luoshi import lib
 from luoshi.extraction import ExtractionInputError
 from luoshi.extraction.readers import read_document
 from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
@@ -247,18 +248,24 @@ class ReviewDirectiveForm(_RowForm):
     span_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     span_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     suggested = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    # Where the text names the units and the time limit, relative to the text (see
+    # extracting.parse_highlights); only for showing them, never trusted for data.
+    highlights = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    agenda_number = forms.IntegerField(label=_("Under agenda item no."), required=False, min_value=1,
+                                       max_value=200)
     priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
                                                   widget=forms.SelectMultiple(attrs={"size": 4}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     merge = forms.BooleanField(label=_("Merge with the previous one"), required=False)
 
     def __init__(self, *args: Any, choices: Choices, with_units: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
         self.fields["priority_areas"].choices = choices.area_choices()
         if not with_units:  # only the supervision office turns directives into tasks
-            del self.fields["lead_unit"], self.fields["cooperating_units"]
+            del self.fields["lead_unit"], self.fields["cooperating_units"], self.fields["deadline"]
             return
         suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
         self.fields["lead_unit"].choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
@@ -269,6 +276,9 @@ class ReviewDirectiveForm(_RowForm):
         data["priority_areas"] = self._areas("priority_areas")
         data["lead_unit"] = self._unit("lead_unit")
         data["cooperating_units"] = self._units("cooperating_units")
+        deadline = data.get("deadline")
+        if deadline is not None and deadline < lib.today() and not self.data.get(self.add_prefix("DELETE")):
+            self.add_error("deadline", _("The deadline %(date)s is in the past.") % {"date": deadline.isoformat()})
         if not (data.get("text") or "").strip() and data["lead_unit"] is not None and not self.data.get(
             self.add_prefix("DELETE")
         ):

@@ -303,6 +303,21 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _highlighted(row: Any) -> list[tuple[str, str]]:
+    """The directive's text in pieces, (text, "" or lead/cooperating/deadline), when the
+    engine found who or by when in it; [] when it found nothing (or the text was edited)."""
+    text = row["text"].value() or ""
+    found = extracting.parse_highlights(row["highlights"].value() or "", text)
+    if not found:
+        return []
+    pieces, pos = [], 0
+    for kind, start, end in found:
+        pieces += [(text[pos:start], ""), (text[start:end], kind)]
+        pos = end
+    pieces.append((text[pos:], ""))
+    return [p for p in pieces if p[0]]
+
+
 def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], status: int = 200) -> HttpResponse:
     marks = []
     for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
@@ -313,6 +328,8 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
             row.has_mark = start is not None and end is not None  # type: ignore[attr-defined]
             if row.has_mark:  # type: ignore[attr-defined]
                 marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))  # type: ignore[arg-type, attr-defined]
+            if kind == "directive":
+                row.highlighted = _highlighted(row)  # type: ignore[attr-defined]
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
         "with_units": is_supervisor(_user(request)),

@@ -8,12 +8,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.services import create_user
 from luoshi.audit.models import AuditEvent
 from luoshi.extraction import load_directory
 from luoshi.meetings.models import AgendaItem, Directive, Meeting
 from luoshi.tasks.models import Task
+from luoshi.testing import city
+from luoshi.testing.city import add_city_departments
 from luoshi.testing.fixtures import PASSWORD
 from luoshi.units.models import Unit
 from luoshi.web.demo import READOUT, load_units
@@ -320,3 +323,32 @@ def test_it_lets_only_one_of_two_simultaneous_confirms_through(province):
     response = client.post(URL, data)
     assert response.status_code == 409 and "already been confirmed" in response.content.decode()
     assert counts() == before
+
+
+def test_it_prefills_and_marks_who_and_by_when(province):
+    """The review pre-fills lead, cooperating units and deadline, with the source words marked."""
+    units = add_city_departments(province.root)
+    client = client_for(province.supervisor)
+    with lib.clock_at(city.MEETING_DAY):
+        response = extract_step(client, city.READOUT)
+    body = response.content.decode()
+    assert '<mark class="hl-lead" data-kind="lead"' in body and ">市商务局</mark>" in body
+    assert '<mark class="hl-cooperating" data-kind="cooperating"' in body and ">市发展改革委</mark>" in body
+    assert '<mark class="hl-deadline" data-kind="deadline"' in body and ">2027年1月15日前</mark>" in body
+    row = next(f for f in response.context["directives"].forms if (f["text"].value() or "").startswith("市商务局"))
+    assert row["lead_unit"].value() == str(units["C-COM"].pk)
+    assert row["cooperating_units"].value() == [str(units["C-DRC"].pk)]
+    assert row["deadline"].value() == dt.date(2027, 1, 15)
+    assert row["agenda_number"].value() == 1
+
+
+def test_it_refuses_a_deadline_in_the_past(province):
+    """A task deadline before today is refused on its row; nothing is recorded."""
+    add_city_departments(province.root)
+    client = client_for(province.supervisor)
+    with lib.clock_at(city.MEETING_DAY):
+        data = review_data(extract_step(client, city.READOUT))
+        data["directives-0-deadline"] = "2026-01-01"
+        response = client.post(URL, data)
+    assert response.status_code == 400 and "is in the past" in response.content.decode()
+    assert Meeting.objects.count() == 1
