@@ -33,7 +33,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", help="readout (.txt, .html, .docx) or - for stdin")
+    parser.add_argument("file", nargs="?", help="readout (.txt, .html, .docx, .pdf, .ofd; scans by OCR if installed) or - for stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (resolves years)")
     parser.add_argument("--directory", metavar="PATH", help="unit directory JSON (default: Liaoning)")

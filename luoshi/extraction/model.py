@@ -19,6 +19,10 @@ class ExtractionInputError(ValueError):
     """The input cannot be read or is not a readout (empty, binary, too large, unknown language)."""
 
 
+class OCRUnavailable(ExtractionInputError):
+    """A scan or an image, which only OCR reads, and the optional OCR engine is not installed."""
+
+
 @dataclass(frozen=True)
 class Chair:
     name: str

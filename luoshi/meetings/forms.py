@@ -18,12 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi import lib
 from luoshi.extraction import ExtractionInputError
-from luoshi.extraction.readers import read_document
+from luoshi.extraction.model import OCRUnavailable
+from luoshi.extraction.readers import read_document_report
 from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
 
-READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx")
+READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd", ".png", ".jpg", ".jpeg")
 READOUT_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -186,11 +187,13 @@ ManualDirectiveFormSet = forms.formset_factory(ManualDirectiveForm, formset=RowF
 class ReadoutForm(_Form):
     """Step 1: the readout, pasted or uploaded."""
 
+    read_warnings: list[str] = []
+
     text = forms.CharField(label=_("Paste the readout"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 14}))
     file = forms.FileField(
         label=_("or upload it"), required=False,
-        help_text=_("A .txt, .html or .docx file of at most 2 MB."),
+        help_text=_("A .txt, .html, .docx, .pdf or .ofd file (or a scan, where OCR is installed) of at most 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(READOUT_EXTENSIONS)}),
     )
     published = forms.DateField(
@@ -214,8 +217,12 @@ class ReadoutForm(_Form):
     def _read(self, upload: Any) -> str:
         name = os.path.basename(upload.name or "")
         extension = os.path.splitext(name)[1].lower()
+        if extension == ".doc":
+            raise ValidationError(_("%(name)s is a Word 97–2003 .doc file, which cannot be read: save it as "
+                                    ".docx or PDF and upload that.") % {"name": name})
         if extension not in READOUT_EXTENSIONS:
-            raise ValidationError(_("%(name)s: only .txt, .html and .docx files can be read.") % {"name": name})
+            raise ValidationError(_("%(name)s: only .txt, .html, .docx, .pdf and .ofd files (and scans as "
+                                    ".png or .jpg) can be read.") % {"name": name})
         if upload.size is None or upload.size > READOUT_MAX_BYTES:
             raise ValidationError(_("%(name)s is larger than 2 MB.") % {"name": name})
         with tempfile.TemporaryDirectory() as folder:
@@ -224,14 +231,22 @@ class ReadoutForm(_Form):
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                text = read_document(path)
+                report = read_document_report(path)
+            except OCRUnavailable:
+                raise ValidationError(
+                    _("%(name)s is a scan or an image: its text can only be read by OCR, which is not "
+                      "installed on this server. Paste the text instead.") % {"name": name}
+                ) from None
             except ExtractionInputError:
                 raise ValidationError(
-                    _("%(name)s could not be read as a readout: it is not a text, web page or Word "
-                      "file, or it is damaged.") % {"name": name}
+                    _("%(name)s could not be read as a readout: it is not a text, web page, Word, PDF or "
+                      "OFD file, or it is damaged.") % {"name": name}
                 ) from None
+        text = report.text
         if "\x00" in text:
             raise ValidationError(_("%(name)s contains binary data, not text.") % {"name": name})
+        # Lines OCR was unsure of, for the review page to show.
+        self.read_warnings = [w.split(": ", 1)[-1] for w in report.warnings]
         return normalise_newlines(text)
 
 

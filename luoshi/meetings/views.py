@@ -369,6 +369,8 @@ def meeting_from_readout(request: HttpRequest) -> HttpResponse:
                            token=token)
     if not extraction.directives:
         messages.warning(request, _("No directives were found: add them by hand below, or check the text."))
+    for warning in form.read_warnings[:20]:
+        messages.warning(request, _("Check against the original: %(warning)s") % {"warning": warning})
     return _render_review(request, readout, review)
 
 
