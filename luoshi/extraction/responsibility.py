@@ -186,17 +186,32 @@ def _zh_responsibility(text: str) -> Responsibility:
     return Responsibility(tuple(lead), tuple(coop), ", ".join(dict.fromkeys(whys)))
 
 
+# "the Measures for the Administration of …" is a document, not a unit; a lone plural head
+# ("Directorates must …") is every such body, as generic as "relevant departments".
+_EN_DOCUMENT = re.compile(
+    r"^(?:Draft\s+)?(?:Measures|Regulations?|Rules|Plan|Opinions?|Guidelines?|Law|Provisions|Notice|"
+    r"Decision|Programme|Program|Scheme|Strategy|Outline|Implementation|Action|Report|Bill|Act)\b"
+)
+
+
+def _en_unit(text: str, pos: int) -> re.Match[str] | None:
+    m = _EN_UNIT.match(text, pos)
+    if m is None or _EN_DOCUMENT.match(m.group("name")) or " " not in m.group("name"):
+        return None
+    return m
+
+
 def _en_list(text: str, pos: int) -> tuple[list[UnitMention], int] | None:
     units: list[UnitMention] = []
     i = pos
     while True:
-        m = _EN_UNIT.match(text, i)
+        m = _en_unit(text, i)
         if m is None:
             break
         units.append(UnitMention(m.group("name"), (m.start("name"), m.end("name"))))
         i = m.end()
         sep = _EN_LIST_SEP.match(text, i)
-        if sep is None or not _EN_UNIT.match(text, sep.end()):
+        if sep is None or not _en_unit(text, sep.end()):
             break
         i = sep.end()
     return (units, i) if units else None

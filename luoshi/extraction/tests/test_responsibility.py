@@ -131,3 +131,9 @@ def test_it_carries_units_codes_and_spans_in_the_extraction() -> None:
     assert [text[a:b] for a, b in directive.cooperating_spans] == ["市发展改革委"]
     as_json = directive.to_dict()
     assert as_json["lead"] == ["市商务局"] and as_json["cooperating_codes"] == ["DRC"]
+
+
+def test_it_does_not_take_documents_or_lone_plurals_for_english_units() -> None:
+    """"the Measures for the Administration of …" is a document; "Directorates" alone is generic."""
+    assert _who("the Measures for the Administration of Public Data should be revised.", "en") == ([], [])
+    assert _who("Directorates must bring forward action plans.", "en") == ([], [])
