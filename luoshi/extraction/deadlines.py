@@ -81,6 +81,11 @@ _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+# Every pattern above needs one of these; most directives have none, and are done at once.
+_ZH_TRIGGER = re.compile(r"[前内底末止]|时限")
+_EN_TRIGGER = re.compile(r"\b(?:by|before|within|later\s+than)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Deadline:
     date: dt.date | None
@@ -233,7 +238,10 @@ def _resolve(kind: str, g: tuple[str, ...], meeting: dt.date) -> tuple[dt.date |
 def find_deadline(text: str, lang: str | None, meeting: dt.date | None) -> Deadline | None:
     """The first time limit stated in `text`, resolved against the meeting date (None when
     the meeting date is unknown and the limit is relative; `text`/`span` still say where)."""
-    patterns = _ZH_PATTERNS if lang == "zh" else _EN_PATTERNS
+    zh = lang == "zh"
+    if not (_ZH_TRIGGER if zh else _EN_TRIGGER).search(text):
+        return None
+    patterns = _ZH_PATTERNS if zh else _EN_PATTERNS
     best: tuple[int, int, str, re.Match[str]] | None = None
     for order, (kind, pattern) in enumerate(patterns):
         m = pattern.search(text)

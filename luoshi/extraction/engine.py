@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
 
@@ -96,6 +96,7 @@ def extract(
     # Time limits run from the meeting (the publication date when the meeting's is unknown).
     since = date or published
     para_of = _paragraph_index(paras)
+    linker = _AgendaLinker(agenda, para_of)
     for found in find_directives(text, sents, lang, skip):
         piece = found.piece
         # Areas read in the order the text names them; units by strength of evidence.
@@ -131,7 +132,7 @@ def extract(
                 deadline_span=(
                     (piece.start + deadline.span[0], piece.start + deadline.span[1]) if deadline else None
                 ),
-                agenda_item=_agenda_item(agenda, piece.start, para_of),
+                agenda_item=linker.item_for(piece.start),
             )
         )
     for item in agenda:
@@ -167,19 +168,28 @@ def _paragraph_index(paras: list[Piece]) -> Callable[[int], int]:
     return lambda pos: bisect_right(starts, pos) - 1
 
 
-def _agenda_item(agenda: list[AgendaItem], start: int, para_of: Callable[[int], int]) -> int | None:
+class _AgendaLinker:
     """The agenda item a requirement was set under: the last item named before it, when it
     is in that item's paragraph or a later one. A paragraph naming several items ("会议听取了
     A汇报，审议了B") leaves the requirements of the paragraphs after it unlinked (which item
     they follow is not written), except those after the last item in its own paragraph."""
-    before = [i for i, item in enumerate(agenda) if item.span[0] < start]
-    if not before:
-        return None
-    last = max(before, key=lambda i: agenda[i].span[0])
-    para = para_of(agenda[last].span[0])
-    if para != para_of(start) and sum(1 for item in agenda if para_of(item.span[0]) == para) > 1:
-        return None
-    return last
+
+    def __init__(self, agenda: list[AgendaItem], para_of: Callable[[int], int]) -> None:
+        order = sorted(range(len(agenda)), key=lambda i: agenda[i].span[0])
+        self.starts = [agenda[i].span[0] for i in order]
+        self.order = order
+        self.para_of = para_of
+        self.paras = [para_of(start) for start in self.starts]
+        self.per_para = Counter(self.paras)
+
+    def item_for(self, start: int) -> int | None:
+        k = bisect_left(self.starts, start) - 1
+        if k < 0:
+            return None
+        para = self.paras[k]
+        if para != self.para_of(start) and self.per_para[para] > 1:
+            return None
+        return self.order[k]
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:

@@ -240,8 +240,14 @@ def _en_responsibility(text: str) -> Responsibility:
     return Responsibility(tuple(lead), tuple(coop), ", ".join(dict.fromkeys(whys)))
 
 
+# A unit name ends in one of these characters (or an English head noun): a directive with
+# none of them names no unit, and most directives are done at once.
+_ZH_TRIGGER = re.compile(r"[会委局厅办室部署院心府团司行队]")
+_EN_TRIGGER = re.compile(_EN_HEAD)
+
+
 def find_responsibility(text: str, lang: str | None) -> Responsibility:
     """Lead and cooperating units named in one directive's text."""
     if lang == "zh":
-        return _zh_responsibility(text)
-    return _en_responsibility(text)
+        return _zh_responsibility(text) if _ZH_TRIGGER.search(text) else Responsibility()
+    return _en_responsibility(text) if _EN_TRIGGER.search(text) else Responsibility()
