@@ -93,6 +93,16 @@ def summary(result: Extraction, directory: Directory) -> str:
             lines.append(f"     units: {'; '.join(unit_name(c) for c in d.suggested_units)}")
         if d.priority_areas:
             lines.append(f"     areas: {', '.join(d.priority_areas)}")
+        if d.lead or d.cooperating:
+            def named(names: tuple[str, ...], codes: tuple[str | None, ...]) -> str:
+                return ", ".join(f"{n} ({c})" if c else n for n, c in zip(names, codes, strict=True)) or "-"
+
+            lines.append(f"     lead: {named(d.lead, d.lead_codes)} | cooperating: "
+                         f"{named(d.cooperating, d.cooperating_codes)}")
+        if d.deadline_text:
+            lines.append(f"     deadline: {d.deadline.isoformat() if d.deadline else '?'} ({d.deadline_text})")
+        if d.agenda_item is not None:
+            lines.append(f"     under agenda item {d.agenda_item + 1}")
     for w in result.warnings:
         lines.append(f"note: {w}")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 
 from .agenda import find_agenda
 from .chair import find_chair_en, find_chair_zh
@@ -93,10 +94,6 @@ def extract(
     directives: list[Directive] = []
     area_counts: Counter[str] = Counter()
     area_first: dict[str, int] = {}
-    # Time limits run from the meeting (the publication date when the meeting's is unknown).
-    since = date or published
-    para_of = _paragraph_index(paras)
-    linker = _AgendaLinker(agenda, para_of)
     for found in find_directives(text, sents, lang, skip):
         piece = found.piece
         # Areas read in the order the text names them; units by strength of evidence.
@@ -107,34 +104,16 @@ def extract(
             area_first.setdefault(m.code, piece.start + m.first)
         area_names = tuple(_area_name(directory, m.code, lang) for m in areas)
         unit_why = "; ".join(f"{m.code}: {', '.join(m.keywords[:3])}" for m in units[:MAX_UNITS])
-        why = found.why + (f" | units by keyword ({unit_why})" if unit_why else "")
-        who = find_responsibility(piece.text, lang)
-        if who.why:
-            why += f" | lead/cooperating by {who.why}"
-        deadline = find_deadline(piece.text, lang, since)
-        if deadline is not None:
-            why += f" | deadline {deadline.why}"
         directives.append(
             Directive(
                 text=piece.text,
                 span=(piece.start, piece.end),
                 priority_areas=area_names,
                 suggested_units=tuple(m.code for m in units[:MAX_UNITS]),
-                why=why,
-                lead=tuple(u.name for u in who.lead),
-                lead_spans=_shift(who.lead, piece.start),
-                lead_codes=tuple(directory.match_name(u.name, lang) for u in who.lead),
-                cooperating=tuple(u.name for u in who.cooperating),
-                cooperating_spans=_shift(who.cooperating, piece.start),
-                cooperating_codes=tuple(directory.match_name(u.name, lang) for u in who.cooperating),
-                deadline=deadline.date if deadline else None,
-                deadline_text=deadline.text if deadline else None,
-                deadline_span=(
-                    (piece.start + deadline.span[0], piece.start + deadline.span[1]) if deadline else None
-                ),
-                agenda_item=linker.item_for(piece.start),
+                why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
             )
         )
+    directives = annotate(text, directives, agenda, lang, directory, date or published)
     for item in agenda:
         for m in directory.match_areas(item.title, lang):
             area_counts[m.code] += len(m.keywords)
@@ -157,6 +136,44 @@ def extract(
         meeting_type_span=type_span,
         warnings=tuple(warnings),
     )
+
+
+def annotate(
+    text: str,
+    directives: list[Directive],
+    agenda: list[AgendaItem],
+    lang: str | None,
+    directory: Directory,
+    since: dt.date | None,
+) -> list[Directive]:
+    """The directives with who and by when (lead and cooperating units as written, their
+    codes, the deadline resolved from `since`, the meeting date) and their agenda item."""
+    linker = _AgendaLinker(agenda, _paragraph_index(paragraphs(text)))
+    out: list[Directive] = []
+    for d in directives:
+        start = d.span[0]
+        who = find_responsibility(d.text, lang)
+        deadline = find_deadline(d.text, lang, since)
+        why = d.why
+        if who.why:
+            why += f" | lead/cooperating by {who.why}"
+        if deadline is not None:
+            why += f" | deadline {deadline.why}"
+        out.append(replace(
+            d,
+            why=why,
+            lead=tuple(u.name for u in who.lead),
+            lead_spans=_shift(who.lead, start),
+            lead_codes=tuple(directory.match_name(u.name, lang) for u in who.lead),
+            cooperating=tuple(u.name for u in who.cooperating),
+            cooperating_spans=_shift(who.cooperating, start),
+            cooperating_codes=tuple(directory.match_name(u.name, lang) for u in who.cooperating),
+            deadline=deadline.date if deadline else None,
+            deadline_text=deadline.text if deadline else None,
+            deadline_span=(start + deadline.span[0], start + deadline.span[1]) if deadline else None,
+            agenda_item=linker.item_for(start),
+        ))
+    return out
 
 
 def _shift(units: tuple[UnitMention, ...], offset: int) -> tuple[Span, ...]:
