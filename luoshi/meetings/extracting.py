@@ -21,7 +21,9 @@ from django.db.models import Q
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.extraction import Directory, Extraction
+from luoshi.extraction.deadlines import find_deadline
 from luoshi.extraction.model import Directive as ExtractedDirective
+from luoshi.extraction.responsibility import find_responsibility
 from luoshi.extraction.text import detect_language
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import AgendaItemInput, DirectiveInput, record_meeting
@@ -83,6 +85,28 @@ def guess_number(meeting_type: str | None) -> int | None:
 def suggested_units(text: str, directory: Directory, lang: str | None = None) -> list[str]:
     """Unit codes whose keywords occur in `text`, best first (for a directive typed by hand)."""
     return [m.code for m in directory.match_units(text, lang or detect_language(text))]
+
+
+@dataclass
+class TaskSuggestion:
+    """What a recorded directive's text says about its task: units (codes) and deadline."""
+
+    suggested: list[str]  # lead first: the named lead units, then keyword suggestions
+    cooperating: list[str]
+    deadline: dt.date | None
+
+
+def task_suggestion(text: str, directory: Directory, lang: str | None, meeting_date: dt.date | None) -> TaskSuggestion:
+    """The named lead and cooperating units of a directive (else keyword suggestions) and the
+    time limit it states, counted from the meeting date; a past deadline is not suggested."""
+    lang = lang or detect_language(text)
+    who = find_responsibility(text, lang)
+    lead = [c for c in (directory.match_name(u.name, lang) for u in who.lead) if c]
+    cooperating = [c for c in (directory.match_name(u.name, lang) for u in who.cooperating) if c and c not in lead]
+    by_keyword = suggested_units(text, directory, lang)
+    found = find_deadline(text, lang, meeting_date)
+    deadline = found.date if found and found.date and found.date >= lib.today() else None
+    return TaskSuggestion(list(dict.fromkeys(lead + by_keyword)), cooperating, deadline)
 
 
 def _highlights(directive: ExtractedDirective) -> str:

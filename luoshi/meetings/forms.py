@@ -318,13 +318,18 @@ class TaskFromDirectiveForm(_RowForm):
     cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (),
+                 cooperating: Sequence[str] = (), deadline: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
         self.fields["lead_unit"].choices = choices.unit_choices(suggested)
         self.fields["cooperating_units"].choices = choices.unit_choices()
         first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
         if first is not None:
             self.fields["lead_unit"].initial = str(first.pk)
+        # What the directive's text names (会同/配合 …, 12月31日前 …), for the officer to check.
+        self.fields["cooperating_units"].initial = [
+            str(choices.unit_by_code[c].pk) for c in cooperating if c in choices.unit_by_code]
+        self.fields["deadline"].initial = deadline
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -156,9 +156,10 @@ def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[
     directory = extracting.directory_from_db()
     lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
     for directive in directives:
-        suggested = extracting.suggested_units(directive.text, directory, lang)
+        hint = extracting.task_suggestion(directive.text, directory, lang, meeting.date)
         directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]
-            prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
+            prefix=f"d{directive.pk}", choices=choices, suggested=hint.suggested,
+            cooperating=hint.cooperating, deadline=hint.deadline,
         )
     return {"choices": choices}
 
@@ -201,7 +202,8 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
     meeting = directive.meeting
     choices = forms.Choices()
     lang = detect_language(meeting.readout or directive.text)
-    suggested = extracting.suggested_units(directive.text, extracting.directory_from_db(), lang)
+    hint = extracting.task_suggestion(directive.text, extracting.directory_from_db(), lang, meeting.date)
+    suggested = hint.suggested
     form = forms.TaskFromDirectiveForm(request.POST, prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
     created = None
     if form.is_valid():
@@ -219,7 +221,8 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
     refreshed.task_form = (  # type: ignore[attr-defined]
-        forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
+        forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
+                                    cooperating=hint.cooperating, deadline=hint.deadline)
         if created is not None else form
     )
     return render(request, "meetings/_directive.html", {
