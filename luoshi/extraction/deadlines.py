@@ -258,7 +258,10 @@ def find_deadline(text: str, lang: str | None, meeting: dt.date | None) -> Deadl
         if not absolute:
             return Deadline(None, words, span, f"{kind} '{words}' (unresolved: no meeting date)")
         meeting = dt.date(1, 1, 1)
-    date, note = _resolve(kind, tuple(g or "" for g in m.groups()), meeting)
+    try:
+        date, note = _resolve(kind, tuple(g or "" for g in m.groups()), meeting)
+    except (ValueError, OverflowError):  # past the calendar's end (year 9999)
+        date, note = None, "out of the calendar's range"
     why = f"{kind} '{words}'" + (f" ({note})" if note else "")
     if date is None and not note:
         why += " (invalid date)"

@@ -23,6 +23,11 @@ from .model import ExtractionInputError, OCRUnavailable
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 100  # a readout or a set of minutes is a few pages
 MAX_TEXT = 1_000_000  # characters: the engine's own limit
+# Decompressed sizes a few-page readout never needs: a PDF page's content stream (text pages
+# are tens of kB) and an OFD package's parts (a zip bomb stops here, before any XML parsing).
+MAX_PAGE_CONTENT = 4 * 1024 * 1024
+MAX_OFD_PART = 16 * 1024 * 1024
+MAX_OFD_TOTAL = 64 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd")
 
@@ -260,6 +265,12 @@ def _read_pdf(path: Path, warnings: list[str]) -> str:
         scanned: list[int] = []
         total = 0
         for number, page in enumerate(pages, start=1):
+            content = page.get_contents()
+            if content is not None and len(content.get_data()) > MAX_PAGE_CONTENT:
+                raise ExtractionInputError(
+                    f"{path}: page {number} holds more than {MAX_PAGE_CONTENT:,} bytes of drawing "
+                    "instructions, far more than a readout"
+                )
             text = _pdf_lines(page.extract_text() or "")
             if not text.strip():
                 scanned.append(number)
@@ -312,11 +323,25 @@ def _read_image(path: Path, warnings: list[str]) -> str:
     return text
 
 
+def _check_package(path: Path) -> None:
+    """Refuse an OFD zip whose parts would unpack to more than a readout ever needs."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ExtractionInputError(f"{path}: not a readable OFD file (not a zip package)") from exc
+    if len(infos) > 10_000 or any(i.file_size > MAX_OFD_PART for i in infos) or (
+        sum(i.file_size for i in infos) > MAX_OFD_TOTAL
+    ):
+        raise ExtractionInputError(f"{path}: the OFD package unpacks to far more than a readout")
+
+
 def _read_ofd(path: Path) -> str:
     try:
         import ofdkit
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise ExtractionInputError("reading .ofd needs ofdkit") from exc
+    _check_package(path)
     try:
         with ofdkit.open(str(path)) as document:
             if len(document.pages) > MAX_PAGES:

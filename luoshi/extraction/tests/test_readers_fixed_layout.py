@@ -157,3 +157,32 @@ def test_it_refuses_an_image_too_large_to_read(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setattr(ocr, "MAX_PIXELS", 1000)
     with pytest.raises(ExtractionInputError, match="too large to read"):
         read_document(FIXTURES / "city-scan.png")
+
+
+def test_it_refuses_a_pdf_page_that_unpacks_to_megabytes(tmp_path: Path) -> None:
+    """A page whose compressed content unpacks past MAX_PAGE_CONTENT is refused before text extraction."""
+    import zlib
+
+    body = zlib.compress(b"0 0 m " * (readers.MAX_PAGE_CONTENT // 6 + 10), 9)
+    pdf = _pdf(["x"]).replace(b"<< /Length ", b"<< /Filter /FlateDecode /Length ", 1)
+    head, _, rest = pdf.partition(b"stream\n")
+    old_stream, _, tail = rest.partition(b"\nendstream")
+    head = head.replace(f"/Length {len(old_stream)} ".encode(), f"/Length {len(body)} ".encode())
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(head + b"stream\n" + body + b"\nendstream" + tail)
+    assert len(body) < 100_000
+    with pytest.raises(ExtractionInputError, match="drawing instructions"):
+        read_document(path)
+
+
+def test_it_refuses_an_ofd_that_unpacks_to_far_more_than_a_readout(tmp_path: Path) -> None:
+    """A zip bomb in an OFD package is refused from its directory, before any part is read."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("OFD.xml", b"<OFD/>")
+        package.writestr("Doc_0/Pages/Page_0/Content.xml", b" " * (readers.MAX_OFD_PART + 1))
+    path = tmp_path / "bomb.ofd"
+    path.write_bytes(buffer.getvalue())
+    assert path.stat().st_size < 100_000
+    with pytest.raises(ExtractionInputError, match="unpacks to far more"):
+        read_document(path)
