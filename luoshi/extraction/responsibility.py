@@ -148,9 +148,11 @@ def _zh_responsibility(text: str) -> Responsibility:
             continue
         opener = _ZH_OPENER.match(piece)
         i = start + (opener.end() if opener else 0)
-        by = text.startswith("由", i)
-        if by:
-            i += 1
+        # 由/请/责成 X …: X is asked to act, so X leads.
+        by_word = re.match(r"由|请|责成", text[i:i + 2])
+        by = by_word is not None
+        if by_word:
+            i += by_word.end()
         parsed = _zh_list(text, i)
         if parsed is None:
             # "会同X", "协助X" inside a clause whose subject was named before.
@@ -217,6 +219,14 @@ def _en_list(text: str, pos: int) -> tuple[list[UnitMention], int] | None:
     return (units, i) if units else None
 
 
+# "the Ministry of Finance and other relevant departments should …": the named ones lead.
+_EN_TAIL = re.compile(
+    r"\s*,?\s*(?:and|as\s+well\s+as)\s+(?:the\s+)?(?:other\s+)?(?:relevant\s+|related\s+|concerned\s+)?"
+    r"(?:departments|agencies|authorities|units|bodies|ministries|organi[sz]ations)(?:\s+concerned)?\b",
+    re.I,
+)
+
+
 def _en_responsibility(text: str) -> Responsibility:
     lead: list[UnitMention] = []
     coop: list[UnitMention] = []
@@ -224,6 +234,9 @@ def _en_responsibility(text: str) -> Responsibility:
     opener = re.match(r"\s*(?:(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|also|meanwhile|moreover)[,\s]+)?", text, re.I)
     start = opener.end() if opener else 0
     parsed = _en_list(text, start)
+    if parsed:
+        tail = _EN_TAIL.match(text, parsed[1])
+        parsed = (parsed[0], tail.end() if tail else parsed[1])
     if parsed and _EN_MODAL.match(text, parsed[1]):
         lead.extend(parsed[0])
         whys.append("subject of the modal")

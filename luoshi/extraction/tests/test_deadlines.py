@@ -115,3 +115,9 @@ def test_the_extraction_carries_the_deadline_with_its_span() -> None:
     assert text[directive.deadline_span[0]:directive.deadline_span[1]] == "12月31日前"
     assert directive.to_dict()["deadline"] == "2026-12-31"
 
+
+
+def test_a_recurring_report_is_not_a_deadline() -> None:
+    """每月底前/每年底前 set a cadence, not one date."""
+    assert _due("每月底前报送工作进展。") == (None, None)
+    assert _due("每年底前开展评估。") == (None, None)

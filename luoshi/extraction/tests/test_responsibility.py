@@ -137,3 +137,11 @@ def test_it_does_not_take_documents_or_lone_plurals_for_english_units() -> None:
     """"the Measures for the Administration of …" is a document; "Directorates" alone is generic."""
     assert _who("the Measures for the Administration of Public Data should be revised.", "en") == ([], [])
     assert _who("Directorates must bring forward action plans.", "en") == ([], [])
+
+
+def test_it_reads_asked_units_and_generic_tails() -> None:
+    """请X/责成X make X the lead; "X and other relevant departments should" leads with X."""
+    assert _who("请市商务局牵头研究提出方案。")[0] == ["市商务局"]
+    assert _who("责成市住建局会同市财政局抓紧整改。") == (["市住建局"], ["市财政局"])
+    got = _who("The Ministry of Finance and other relevant departments should improve the rules.", "en")
+    assert got == (["Ministry of Finance"], [])
