@@ -22,9 +22,20 @@ LOW_CONFIDENCE = 0.8
 _engine: Any = None
 
 
+_available: bool | None = None
+
+
 def available() -> bool:
-    """Whether the OCR engine is installed here."""
-    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
+    """Whether the OCR engine is installed here and loads (OpenCV needs libGL and GLib)."""
+    global _available
+    if _available is None:
+        _available = importlib.util.find_spec("rapidocr_onnxruntime") is not None
+        if _available:
+            try:
+                import rapidocr_onnxruntime  # noqa: F401
+            except Exception:  # an ImportError of a system library, or the engine's own
+                _available = False
+    return _available
 
 
 def _ocr() -> Any:
