@@ -28,12 +28,15 @@ _ZH_AFTER = (
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,16}?" + _ZH_SUFFIX + _ZH_AFTER)
 _ZH_SEP = re.compile(r"[、，,]|和|及|以及|与|同")
 _ZH_GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它|所有|全[省市县区]|各级|本级|上级|下级|我[省市县区])|^(?:部门|单位|政府)$")
+_ZH_GENERIC_WORDS = re.compile(r"(?:各地)?各(?:有关|相关)?(?:部门|单位)|(?:有关|相关)(?:部门|单位)")
+_ZH_BY = re.compile(r"由(?![于此])|请|责成")
 _ZH_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|机构)?")
 _ZH_MODAL = r"(?:要|必须|务必|应当|应|须|需要|需)"
 _ZH_LEAD_WORD = r"(?:牵头(?:负责)?|负责|主办|主责|统筹)"
 _ZH_COOP_WORD = r"(?:配合|协同|协助|协办|参与)"
 _ZH_OPENER = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]?|同时|此外|另外|并且|并|其中|"
+    r"今年|明年|下一步|近期|当前|目前|今后|年内|"
     r"[（(]?[一二三四五六七八九十\d]{1,2}[)）、.．])[，,、]?"
 )
 _ZH_ROLE_LABEL = re.compile(
@@ -95,7 +98,7 @@ def _zh_list(text: str, pos: int, whole_to: int | None = None) -> tuple[list[Uni
             if units and whole_to is None:
                 break
             # "有关部门"/"各地各部门" do not parse as units but may sit in a list.
-            g = re.compile(r"(?:各地)?各(?:有关|相关)?(?:部门|单位)|(?:有关|相关)(?:部门|单位)").match(text, i, limit)
+            g = _ZH_GENERIC_WORDS.match(text, i, limit)
             if g is None:
                 break
             generic = True
@@ -149,7 +152,7 @@ def _zh_responsibility(text: str) -> Responsibility:
         opener = _ZH_OPENER.match(piece)
         i = start + (opener.end() if opener else 0)
         # 由/请/责成 X …: X is asked to act, so X leads.
-        by_word = re.match(r"由|请|责成", text[i:i + 2])
+        by_word = _ZH_BY.match(text[i:i + 2])
         by = by_word is not None
         if by_word:
             i += by_word.end()
@@ -166,12 +169,11 @@ def _zh_responsibility(text: str) -> Responsibility:
         rest = text[after:pos]
         modal = re.match(_ZH_MODAL, rest)
         verb_at = modal.end() if modal else 0
-        if re.match(_ZH_COOP_WORD, rest[verb_at:]):
+        word = re.match(_ZH_COOP_WORD, rest[verb_at:])
+        if word:
             # "Y配合", "Y要配合X做好…": Y cooperates, X (if named) leads.
             add(coop, units)
             whys.append("配合")
-            word = re.match(_ZH_COOP_WORD, rest[verb_at:])
-            assert word is not None
             inner = _zh_list(text, after + verb_at + word.end())
             if inner:
                 add(lead, inner[0])

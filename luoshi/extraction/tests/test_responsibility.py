@@ -145,3 +145,9 @@ def test_it_reads_asked_units_and_generic_tails() -> None:
     assert _who("责成市住建局会同市财政局抓紧整改。") == (["市住建局"], ["市财政局"])
     got = _who("The Ministry of Finance and other relevant departments should improve the rules.", "en")
     assert got == (["Ministry of Finance"], [])
+
+
+def test_it_keeps_time_words_and_because_out_of_unit_names() -> None:
+    """下一步/今年 before the subject and 由于 ("because") are not part of a unit's name."""
+    assert _who("下一步市商务局要加强调度。")[0] == ["市商务局"]
+    assert _who("由于市场需求不足，要加大促消费力度。") == ([], [])
