@@ -54,6 +54,9 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("next-year-end", re.compile(r"明年(?:底|末)\s*" + _BEFORE + "?")),
     ("this-month-end", re.compile(r"(?:本|当)月(?:底|末)\s*" + _BEFORE + r"?|(?<![\d一二三四五六七八九十上下本当每个])月(?:底|末)\s*" + _BEFORE)),
     ("next-month-end", re.compile(r"下(?:个)?月(?:底|末)\s*" + _BEFORE + "?")),
+    ("md-xun", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(上|中|下)旬\s*" + _BEFORE + "?")),
+    ("quarter", re.compile(r"(?<![每各])(?:第)?([一二三四1-4])\s*季度(?:末|底)?\s*(?:" + _BEFORE[3:-1] + r"|内|之内)?")),
+    ("half-year", re.compile(r"(?<![每])(上|下)半年\s*(?:" + _BEFORE[3:-1] + r"|内|之内|末|底)?")),
     ("spring-festival", re.compile(r"(?:春节|农历新年)\s*" + _BEFORE)),
     ("festival", re.compile(r"(元旦|五一|劳动节|国庆节?)\s*" + _BEFORE)),
     ("working-days", re.compile(_ZH_NUMBER + r"\s*个?\s*工作日\s*(?:内|之内|以内)")),
@@ -62,7 +65,7 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("months", re.compile(r"(\d{1,2}|[一两二三四五六七八九十半]{1,3})\s*个\s*月\s*(?:内|之内|以内)")),
 ]
 _EN_MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_EN_BY = r"\b(?:by|before|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before)\s+"
+_EN_BY = r"(?:(?:\bby\s+)?\b(?:no|not)\s+later\s+than\s+|\b(?:by|before|on\s+or\s+before)\s+)"
 _EN_COUNT = r"(\d{1,3}|one|a|an|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)"
 _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en-dmy", re.compile(_EN_BY + r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _EN_MONTH + r",?\s+(\d{4})\b", re.I)),
@@ -70,6 +73,8 @@ _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en-dm", re.compile(_EN_BY + r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _EN_MONTH + r"\b", re.I)),
     ("en-md", re.compile(_EN_BY + _EN_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
     ("en-month-end", re.compile(_EN_BY + r"the\s+end\s+of\s+" + _EN_MONTH + r"(?:\s+(\d{4}))?\b", re.I)),
+    ("en-mid-month", re.compile(_EN_BY + r"mid-?\s*" + _EN_MONTH + r"(?:\s+(\d{4}))?\b", re.I)),
+    ("en-month", re.compile(_EN_BY + _EN_MONTH + r"(?:\s+(\d{4}))?\b(?!\s*\d)", re.I)),
     ("en-year-end", re.compile(_EN_BY + r"(?:the\s+end\s+of\s+(?:this|the)\s+year|(?:the\s+)?(?:year[-\s]end|end\s+of\s+the\s+year))\b|\bwithin\s+(?:this|the)\s+year\b", re.I)),
     ("en-y-end", re.compile(_EN_BY + r"the\s+end\s+of\s+(\d{4})\b", re.I)),
     ("en-month-end-this", re.compile(_EN_BY + r"the\s+end\s+of\s+(?:this|the)\s+month\b", re.I)),
@@ -82,7 +87,7 @@ _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 # Every pattern above needs one of these; most directives have none, and are done at once.
-_ZH_TRIGGER = re.compile(r"[前内底末止]|时限")
+_ZH_TRIGGER = re.compile(r"[前内底末止旬]|时限|季度|半年")
 _EN_TRIGGER = re.compile(r"\b(?:by|before|within|later\s+than)\b", re.I)
 
 
@@ -227,6 +232,24 @@ def _resolve(kind: str, g: tuple[str, ...], meeting: dt.date) -> tuple[dt.date |
     if kind in ("en-dm", "en-md"):
         day, month = (g[0], g[1]) if kind == "en-dm" else (g[1], g[0])
         return _on_or_after(MONTHS[month.lower().rstrip(".")], int(day), meeting), ""
+    if kind == "md-xun":
+        month = int(g[0])
+        if not 1 <= month <= 12:
+            return None, ""
+        if g[1] == "下":
+            return _on_or_after(month, None, meeting), ""
+        return _on_or_after(month, 10 if g[1] == "上" else 20, meeting), ""
+    if kind == "quarter":
+        quarter = {"一": 1, "二": 2, "三": 3, "四": 4}.get(g[0]) or int(g[0])
+        return _on_or_after(quarter * 3, None, meeting), ""
+    if kind == "half-year":
+        return _on_or_after(6 if g[0] == "上" else 12, None, meeting), ""
+    if kind == "en-mid-month":
+        month = MONTHS[g[0].lower().rstrip(".")]
+        return (_safe(int(g[1]), month, 15) if g[1] else _on_or_after(month, 15, meeting)), ""
+    if kind == "en-month":
+        month = MONTHS[g[0].lower().rstrip(".")]
+        return (_month_end(int(g[1]), month) if g[1] else _on_or_after(month, None, meeting)), ""
     if kind == "en-month-end":
         month = MONTHS[g[0].lower().rstrip(".")]
         if g[1]:
@@ -254,7 +277,8 @@ def find_deadline(text: str, lang: str | None, meeting: dt.date | None) -> Deadl
     words = m.group(0).strip()
     span = (m.start(), m.start() + len(m.group(0).rstrip()))
     if meeting is None:
-        absolute = kind in ("ymd", "limit-ymd", "ym-end", "y-end", "en-dmy", "en-mdy", "en-y-end")
+        absolute = kind in ("ymd", "limit-ymd", "ym-end", "y-end", "en-dmy", "en-mdy", "en-y-end") or (
+            kind in ("en-month", "en-mid-month", "en-month-end") and bool(m.groups()[-1]))
         if not absolute:
             return Deadline(None, words, span, f"{kind} '{words}' (unresolved: no meeting date)")
         meeting = dt.date(1, 1, 1)

@@ -12,28 +12,43 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .directives import _ZH_VERBS
 from .model import Span
 
 # A Chinese unit name ends with one of these. 委 is not 委员会's first character, 办 not
 # 办公室's or 办法's, 部 not 部门 (a generic word) or 部署 (a verb).
 _ZH_SUFFIX = (
-    r"(?:委员会|管委会|委(?!员)|办公厅|办公室|办(?![公法理好事结])|(?<!布)局(?!面|势)|厅|部(?![门署分])|署(?!名)"
-    r"|法院|检察院|研究院|院(?!校)|中心|人民政府|政府|集团|公司|分行|银行|总队|支队|大队)"
+    r"(?:委员会|委員會|管委会|管委會|委(?!员|員)|办公厅|办公室|辦公廳|辦公室|办(?![公法理好事结])|辦(?![公法理好事結])"
+    r"|(?<!布)局(?!面|势|勢)|厅|廳|部门|部門|部(?![门門署分])|署(?!名)|[处處](?![理置于於罚罰分处處])|室(?![内內外])"
+    r"|法院|检察院|檢察院|研究院|院(?!校)|中心|人民政府|政府|集团|集團|公司|分行|银行|銀行|总队|總隊|支队|支隊|大队|大隊)"
 )
-# What may follow a unit name: a separator, a modal or a role word, or a verb.
+# What may follow a unit name: a separator, a modal or a role word, or a verb (simplified
+# and traditional).
 _ZH_AFTER = (
-    r"(?=[、，,；;。和及与同等要须需应务牵负主配协会联共按抓做加推落开制组研完在对于将把进切认统督指编起修拟梳摸实提出建"
-    r"健强优深严全持确及积结围聚着扎狠紧压守筑扩高精有稳集突牢毫织增促巩依广迅奋力勇敢树扛鼓引支举]|$)"
+    r"(?=[、，,；;。和及与與同等要须需應应务務牵牽负負主配协協会會联聯共按抓做加推落开開制组組研完在对對于於将將把进進切认認统統"
+    r"督指编編起修拟擬梳摸实實提出建健强強优優深严嚴全持确確积積结結围圍聚着扎狠紧緊压壓守筑扩擴高精有稳穩集突牢毫织織增促巩鞏"
+    r"依广廣迅奋奮力勇敢树樹扛鼓引支举舉尽盡邀掌横橫辦办规規检檢责責发發续續维維执執审審召安]|$)"
 )
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,16}?" + _ZH_SUFFIX + _ZH_AFTER)
-_ZH_SEP = re.compile(r"[、，,]|和|及|以及|与|同")
-_ZH_GENERIC = re.compile(r"^(?:各|有关|相关|其他|其它|所有|全[省市县区]|各级|本级|上级|下级|我[省市县区])|^(?:部门|单位|政府)$")
-_ZH_GENERIC_WORDS = re.compile(r"(?:各地)?各(?:有关|相关)?(?:部门|单位)|(?:有关|相关)(?:部门|单位)")
-_ZH_BY = re.compile(r"由(?![于此])|请|责成")
-_ZH_TAIL = re.compile(r"等(?:有关|相关)?(?:部门|单位|地区|机构)?")
-_ZH_MODAL = r"(?:要|必须|务必|应当|应|须|需要|需)"
-_ZH_LEAD_WORD = r"(?:牵头(?:负责)?|负责|主办|主责|统筹)"
-_ZH_COOP_WORD = r"(?:配合|协同|协助|协办|参与)"
+_ZH_SEP = re.compile(r"[、，,]|和|以及|及|与|與|同")
+_ZH_GENERIC = re.compile(
+    r"^(?:各|有关|有關|相关|相關|其他|其它|所有|全[省市县縣区區]|各级|各級|本级|本級|上级|上級|下级|下級|我[省市县縣区區]"
+    r"|职能|職能|主管|行业|行業|责任|責任)|^(?:部门|部門|单位|單位|政府)$"
+)
+_ZH_GENERIC_WORDS = re.compile(
+    r"(?:各地)?各(?:有关|有關|相关|相關)?(?:部门|部門|单位|單位)|(?:有关|有關|相关|相關)(?:部门|部門|单位|單位)"
+)
+# A verb phrase ending in a suffix ("坚持以人民为中心") is not a name.
+_ZH_NOT_A_NAME = re.compile(
+    r"[以为為的之把被将將从從]|^(?:" + "|".join(sorted(_ZH_VERBS, key=len, reverse=True)) + ")"
+)
+# 由/请/责成/要求/指示 X …: X is asked to act, so X leads.
+_ZH_BY = re.compile(r"由(?![于於此])|请|請|责成|責成|要求|指示")
+_ZH_TAIL = re.compile(r"等(?:有关|有關|相关|相關)?(?:部门|部門|单位|單位|地区|地區|机构|機構)?")
+_ZH_MODAL = r"(?:要|必须|必須|务必|務必|应当|應當|应|應|须|須|需要|需)"
+_ZH_LEAD_WORD = r"(?:牵头(?:负责)?|牽頭(?:負責)?|负责|負責|主办|主辦|主责|主責|统筹|統籌)"
+_ZH_COOP_WORD = r"(?:配合|协同|協同|协助|協助|协办|協辦|参与|參與)"
+_ZH_JOINT = r"(?:会同|會同|协同|協同|联合|聯合|邀集|邀请|邀請)"
 _ZH_OPENER = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十][，,、]?|同时|此外|另外|并且|并|其中|"
     r"今年|明年|下一步|近期|当前|目前|今后|年内|"
@@ -105,6 +120,8 @@ def _zh_list(text: str, pos: int, whole_to: int | None = None) -> tuple[list[Uni
             i = g.end()
         else:
             name = m.group(0)
+            if _ZH_NOT_A_NAME.search(name):
+                break
             if _ZH_GENERIC.search(name):
                 generic = True
             else:
@@ -129,6 +146,7 @@ def _zh_list(text: str, pos: int, whole_to: int | None = None) -> tuple[list[Uni
 def _zh_responsibility(text: str) -> Responsibility:
     lead: list[UnitMention] = []
     coop: list[UnitMention] = []
+    bare: list[UnitMention] = []
     whys: list[str] = []
 
     def add(target: list[UnitMention], found: list[UnitMention]) -> None:
@@ -152,14 +170,14 @@ def _zh_responsibility(text: str) -> Responsibility:
         opener = _ZH_OPENER.match(piece)
         i = start + (opener.end() if opener else 0)
         # 由/请/责成 X …: X is asked to act, so X leads.
-        by_word = _ZH_BY.match(text[i:i + 2])
+        by_word = _ZH_BY.match(text, i)
         by = by_word is not None
         if by_word:
-            i += by_word.end()
+            i = by_word.end()
         parsed = _zh_list(text, i)
         if parsed is None:
             # "会同X", "协助X" inside a clause whose subject was named before.
-            for m in re.finditer(r"(?:会同|协同|联合|协助)", piece):
+            for m in re.finditer(rf"{_ZH_JOINT}|协助|協助", piece):
                 inner = _zh_list(text, start + m.end())
                 if inner and (lead or whys):
                     add(coop, inner[0])
@@ -178,15 +196,25 @@ def _zh_responsibility(text: str) -> Responsibility:
             if inner:
                 add(lead, inner[0])
             continue
-        joint = re.match(r"(?:会同|联合)", rest)
-        if units and (re.match(_ZH_LEAD_WORD, rest[verb_at:]) or by or modal or joint):
+        if not units:
+            continue
+        lead_word = re.match(_ZH_LEAD_WORD, rest[verb_at:])
+        if by or lead_word or modal or re.match(_ZH_JOINT, rest):
             add(lead, units)
-            whys.append("由…牵头" if by else ("牵头/负责" if re.match(_ZH_LEAD_WORD, rest[verb_at:]) else "subject of " + (modal.group(0) if modal else "会同")))
-            for m in re.finditer(r"(?:会同|协同|联合)", rest):
-                inner = _zh_list(text, after + m.end())
-                if inner:
-                    add(coop, inner[0])
-                    whys.append(m.group(0))
+            whys.append("由…牵头" if by else "牵头/负责" if lead_word else
+                        "subject of " + modal.group(0) if modal else "subject")
+        else:
+            # A unit opening a clause without 要 ("警察局與交旅局研究改進方案") acts too: it
+            # leads when nobody else is named to, and cooperates otherwise.
+            bare.extend(u for u in units if u not in bare)
+        for m in re.finditer(_ZH_JOINT, rest):
+            inner = _zh_list(text, after + m.end())
+            if inner:
+                add(coop, inner[0])
+                whys.append(m.group(0))
+    if bare:
+        add(coop if lead else lead, bare)
+        whys.append("subject")
     return Responsibility(tuple(lead), tuple(coop), ", ".join(dict.fromkeys(whys)))
 
 

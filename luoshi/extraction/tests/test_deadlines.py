@@ -121,3 +121,21 @@ def test_a_recurring_report_is_not_a_deadline() -> None:
     """每月底前/每年底前 set a cadence, not one date."""
     assert _due("每月底前报送工作进展。") == (None, None)
     assert _due("每年底前开展评估。") == (None, None)
+
+
+@pytest.mark.parametrize(("text", "lang", "date", "words"), [
+    ("确保新建项目一季度开工达到35%。", "zh", "2027-03-31", "一季度"),
+    ("12月中旬前完成。", "zh", "2026-12-20", "12月中旬前"),
+    ("上半年全面完成。", "zh", "2027-06-30", "上半年"),
+    ("A report will be ready by mid-December 2026.", "en", "2026-12-15", "by mid-December 2026"),
+    ("The Task Force is to submit a report by July 2027.", "en", "2027-07-31", "by July 2027"),
+    ("be approved by no later than 31 December 2026", "en", "2026-12-31", "by no later than 31 December 2026"),
+])
+def test_it_reads_quarters_decades_and_month_limits(text: str, lang: str, date: str, words: str) -> None:
+    """一季度, 中旬, 上半年, "by mid-December", "by July 2027", "by no later than …"."""
+    assert _due(text, lang) == (date, words)
+
+
+def test_a_quarterly_report_is_not_a_deadline() -> None:
+    """每季度末 sets a cadence."""
+    assert _due("每季度末报送进展。") == (None, None)

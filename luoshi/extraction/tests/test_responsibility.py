@@ -151,3 +151,13 @@ def test_it_keeps_time_words_and_because_out_of_unit_names() -> None:
     """下一步/今年 before the subject and 由于 ("because") are not part of a unit's name."""
     assert _who("下一步市商务局要加强调度。")[0] == ["市商务局"]
     assert _who("由于市场需求不足，要加大促消费力度。") == ([], [])
+
+
+def test_it_reads_traditional_characters_and_bare_subjects() -> None:
+    """Traditional names and separators; a unit opening a clause without 要 acts; 要求X makes X lead."""
+    assert _who("清水街道科技執法要以安全為優先考量，警察局與交旅局研究改進方案。")[0] == ["警察局", "交旅局"]
+    assert _who("要求環資局加強縣內公廁的清潔衛生維護管理。")[0] == ["環資局"]
+    assert _who("工務處邀集馬管處及交旅局召開統合視導會議。") == (["工務處"], ["馬管處", "交旅局"])
+    assert _who("區財政部門要創新融資機制。")[0] == ["區財政部門"]
+    assert _who("规划部门要提前介入。")[0] == ["规划部门"]
+    assert _who("职能部门要加强监管。") == ([], [])
