@@ -161,3 +161,11 @@ def test_it_reads_traditional_characters_and_bare_subjects() -> None:
     assert _who("區財政部門要創新融資機制。")[0] == ["區財政部門"]
     assert _who("规划部门要提前介入。")[0] == ["规划部门"]
     assert _who("职能部门要加强监管。") == ([], [])
+
+
+def test_it_keeps_generic_lists_and_long_names_apart() -> None:
+    """国务院各部门/省级有关部门 are generic; 省防汛抗旱指挥部办公室 is one name; 要坚持政府引导 names none."""
+    assert _who("国务院各部门要深入学习领会。") == ([], [])
+    assert _who("省级有关部门要主动对接。") == ([], [])
+    assert _who("省防汛抗旱指挥部办公室要加强统筹协调。")[0] == ["省防汛抗旱指挥部办公室"]
+    assert _who("要坚持政府引导、市场运作、公众参与。") == ([], [])
