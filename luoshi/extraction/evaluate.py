@@ -3,10 +3,7 @@
 Directives match one-to-one, greedily by best token-overlap F1 (words for English,
 characters for Chinese), at 0.5 and at the strict 0.8. Agenda items match when their
 titles overlap at 0.6 and their kinds agree; kind accuracy is reported over title matches.
-Date and chair name are exact. Over the directive pairs matched at 0.5 whose gold names
-lead units (an object with a non-empty "lead") or a deadline, lead accuracy counts the
-pairs whose lead names are the gold's (as sets) and deadline accuracy those whose ISO date
-is the gold's.
+Date and chair name are exact.
 """
 
 from __future__ import annotations
@@ -115,10 +112,6 @@ class FileScore:
     date_ok: bool
     chair_ok: bool
     errors: list[str] = field(default_factory=list)
-    lead_right: int = 0
-    lead_total: int = 0
-    deadline_right: int = 0
-    deadline_total: int = 0
 
 
 @dataclass
@@ -131,10 +124,6 @@ class Report:
     kind_total: int
     date_right: int
     chair_right: int
-    lead_right: int = 0
-    lead_total: int = 0
-    deadline_right: int = 0
-    deadline_total: int = 0
 
     @property
     def kind_accuracy(self) -> float:
@@ -167,40 +156,8 @@ class Report:
             f"agenda kind accuracy over title matches: {self.kind_accuracy:.3f} ({self.kind_right}/{self.kind_total})",
             f"date accuracy: {self.date_accuracy:.3f} ({self.date_right}/{n})",
             f"chair-name accuracy: {self.chair_accuracy:.3f} ({self.chair_right}/{n})",
-            f"lead-unit accuracy over matched directives that name a lead: "
-            f"{_ratio(self.lead_right, self.lead_total)} ({self.lead_right}/{self.lead_total})",
-            f"deadline accuracy over matched directives that state one: "
-            f"{_ratio(self.deadline_right, self.deadline_total)} ({self.deadline_right}/{self.deadline_total})",
         ]
         return "\n".join(out)
-
-
-def _ratio(right: int, total: int) -> str:
-    return f"{right / total:.3f}" if total else "n/a"
-
-
-def _who_and_when(got: Extraction, gold_d: list[Any], pairs: list[tuple[int, int, float]],
-                  errors: list[str]) -> tuple[int, int, int, int]:
-    """(lead right, lead total, deadline right, deadline total) over matched pairs."""
-    lead_right = lead_total = deadline_right = deadline_total = 0
-    for i, j, _ in pairs:
-        gold, pred = gold_d[j], got.directives[i]
-        if not isinstance(gold, dict):
-            continue
-        if gold.get("lead"):
-            lead_total += 1
-            if set(pred.lead) == {str(u) for u in gold["lead"]}:
-                lead_right += 1
-            else:
-                errors.append(f"lead: got {list(pred.lead)}, gold {gold['lead']} ({pred.text[:40]})")
-        if gold.get("deadline"):
-            deadline_total += 1
-            got_deadline = pred.deadline.isoformat() if pred.deadline else None
-            if got_deadline == gold["deadline"]:
-                deadline_right += 1
-            else:
-                errors.append(f"deadline: got {got_deadline}, gold {gold['deadline']} ({pred.text[:40]})")
-    return lead_right, lead_total, deadline_right, deadline_total
 
 
 def _gold_text(item: Any, key: str) -> str:
@@ -211,10 +168,8 @@ def score_file(name: str, got: Extraction, gold: dict[str, Any]) -> FileScore:
     lang = gold.get("lang") or got.lang
     errors: list[str] = []
     pred_d = [d.text for d in got.directives]
-    gold_items = list(gold.get("directives", []))
-    gold_d = [_gold_text(d, "text") for d in gold_items]
+    gold_d = [_gold_text(d, "text") for d in gold.get("directives", [])]
     loose = greedy_match(pred_d, gold_d, lang, DIRECTIVE_LOOSE)
-    lead_right, lead_total, deadline_right, deadline_total = _who_and_when(got, gold_items, loose, errors)
     strict = greedy_match(pred_d, gold_d, lang, DIRECTIVE_STRICT)
     matched_p = {i for i, _, _ in strict}
     matched_g = {j for _, j, _ in strict}
@@ -257,10 +212,6 @@ def score_file(name: str, got: Extraction, gold: dict[str, Any]) -> FileScore:
         date_ok=date_ok,
         chair_ok=chair_ok,
         errors=errors,
-        lead_right=lead_right,
-        lead_total=lead_total,
-        deadline_right=deadline_right,
-        deadline_total=deadline_total,
     )
 
 
@@ -297,8 +248,4 @@ def evaluate_dir(
         total.kind_total += f.kind_total
         total.date_right += f.date_ok
         total.chair_right += f.chair_ok
-        total.lead_right += f.lead_right
-        total.lead_total += f.lead_total
-        total.deadline_right += f.deadline_right
-        total.deadline_total += f.deadline_total
     return total
