@@ -21,6 +21,14 @@ from pathlib import Path
 from .model import ExtractionInputError, OCRUnavailable
 
 MAX_BYTES = 10 * 1024 * 1024
+
+_SKIP = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg", "head"}
+_BLOCK = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "main", "blockquote", "pre", "td", "dd", "dt",
+}
+_VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
+
 MAX_PAGES = 100  # a readout or a set of minutes is a few pages
 MAX_TEXT = 1_000_000  # characters: the engine's own limit
 # Decompressed sizes a few-page readout never needs: a PDF page's content stream (text pages
@@ -30,13 +38,6 @@ MAX_OFD_PART = 16 * 1024 * 1024
 MAX_OFD_TOTAL = 64 * 1024 * 1024
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd")
-
-_SKIP = {"script", "style", "nav", "header", "footer", "aside", "noscript", "form", "template", "svg", "head"}
-_BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "main", "blockquote", "pre", "td", "dd", "dt",
-}
-_VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 
 
 class _Node:
