@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", nargs="?", help="readout (.txt, .html, .docx) or - for stdin")
+    parser.add_argument("file", nargs="?", help="readout (.txt, .html, .docx, .pdf, .ofd; scans by OCR if installed) or - for stdin")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--published", metavar="YYYY-MM-DD", help="publication date (resolves years)")
     parser.add_argument("--directory", metavar="PATH", help="unit directory JSON (default: Liaoning)")
@@ -109,6 +109,16 @@ def summary(result: Extraction, directory: Directory) -> str:
             lines.append(f"     units: {'; '.join(unit_name(c) for c in d.suggested_units)}")
         if d.priority_areas:
             lines.append(f"     areas: {', '.join(d.priority_areas)}")
+        if d.lead or d.cooperating:
+            def named(names: tuple[str, ...], codes: tuple[str | None, ...]) -> str:
+                return ", ".join(f"{n} ({c})" if c else n for n, c in zip(names, codes, strict=True)) or "-"
+
+            lines.append(f"     lead: {named(d.lead, d.lead_codes)} | cooperating: "
+                         f"{named(d.cooperating, d.cooperating_codes)}")
+        if d.deadline_text:
+            lines.append(f"     deadline: {d.deadline.isoformat() if d.deadline else '?'} ({d.deadline_text})")
+        if d.agenda_item is not None:
+            lines.append(f"     under agenda item {d.agenda_item + 1}")
     for w in result.warnings:
         lines.append(f"note: {w}")
     return "\n".join(lines)

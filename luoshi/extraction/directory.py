@@ -99,6 +99,7 @@ class Directory:
             "_areas",
             _Matcher([(a.code, a.keywords_zh, a.keywords_en) for a in self.priority_areas]),
         )
+        object.__setattr__(self, "_names", {})
 
     def match_units(self, text: str, lang: str | None) -> list[Match]:
         """Units whose keywords occur in `text`, strongest evidence first."""
@@ -111,6 +112,24 @@ class Directory:
         units: _Matcher = self._units  # type: ignore[attr-defined]
         areas: _Matcher = self._areas  # type: ignore[attr-defined]
         return units.match(text, lang, tokens), areas.match(text, lang, tokens)
+
+    def match_name(self, name: str, lang: str | None) -> str | None:
+        """The code of the unit a name written in a readout refers to, or None.
+
+        Abbreviations count ("市发展改革委" is "市发展和改革委员会", "省住建厅" is
+        "省住房和城乡建设厅"): the written name, after the alias table, must be a
+        character subsequence of the unit's name that starts with its first character
+        and ends where the name ends (委 may stand for 委员会, 办 for 办公室/办公厅), and a
+        level written in front (省/市/县/区) must be the unit's. The closest unit wins;
+        two equally close units give None: a reviewer chooses, the engine never guesses.
+        """
+        cache: dict[tuple[str, str | None], str | None] = self._names  # type: ignore[attr-defined]
+        key = (name, lang)
+        if key not in cache:
+            if len(cache) > 4096:
+                cache.clear()
+            cache[key] = _match_name(self.units, name, lang)
+        return cache[key]
 
     def match_areas(self, text: str, lang: str | None) -> list[Match]:
         """Priority areas whose keywords occur in `text`, strongest evidence first."""
@@ -289,3 +308,113 @@ class _Matcher:
         found = [Match(code, v[0], v[1], tuple(v[2])) for code, v in scores.items()]
         found.sort(key=lambda x: (-x.score, x.first, self.order[x.code]))
         return found
+
+
+# Abbreviations that are not a subsequence of the full name (or would be ambiguous).
+ZH_ALIASES = {
+    "人行": "人民银行",
+    "编办": "机构编制委员会办公室",
+    "市监局": "市场监督管理局",
+    "发改委": "发展和改革委员会",
+    "网信办": "互联网信息办公室",
+    "政法委": "政法委员会",
+    "人防办": "人民防空办公室",
+}
+_LEVELS = "省市县区"
+_ZH_TAILS = ("", "员会", "公室", "公厅")
+_EN_NOISE = {"the", "of", "and", "for", "on", "&"}
+_EN_LEVELS = {"provincial", "province", "municipal", "city", "county", "district"}
+
+
+def _zh_level(name: str) -> tuple[str, str]:
+    """(level character or '', the name without it); 市场 is a word, not the city level."""
+    if name and name[0] in _LEVELS and not name.startswith("市场"):
+        return name[0], name[1:]
+    return "", name
+
+
+def _zh_cores(name: str) -> list[tuple[str, str]]:
+    """(level, core) readings of a directory name: as written, and without a place prefix
+    ("沈阳市发展和改革委员会" is also "市" + "发展和改革委员会")."""
+    out = [_zh_level(name)]
+    # "省人民政府国有资产监督管理委员会" is written "省国资委".
+    level, core = out[0]
+    inner = re.match(r"^(?:人民政府|政府)(.{2,})$", core)
+    if inner:
+        out.append((level, inner.group(1)))
+    m = re.match(r"^[\u4e00-\u9fff]{2,6}?([省市县区])(?!场)(.+)$", name)
+    if m and not re.search(r"政府$", m.group(2)):
+        out.append((m.group(1), m.group(2)))
+    return out
+
+
+def _subsequence_score(short: str, full: str) -> float:
+    """len(short)/len(full) when `short` abbreviates `full` (see Directory.match_name), else 0."""
+    if not short or not full or short[0] != full[0]:
+        return 0.0
+    i = 0
+    for ch in short:
+        i = full.find(ch, i)
+        if i < 0:
+            return 0.0
+        i += 1
+    return len(short) / len(full) if full[i:] in _ZH_TAILS else 0.0
+
+
+def _zh_score(written: str, unit: Unit) -> float:
+    if written == unit.name_zh:
+        return 2.0  # the name itself beats any abbreviation reading
+    variants = {_zh_level(written)}
+    level, core = _zh_level(written)
+    if core.startswith("政府") and len(core) > 4:  # "省政府外事办" for "省人民政府外事办公室"
+        variants.add((level, core[2:]))
+    for short, full in ZH_ALIASES.items():
+        if short in written:
+            variants.add(_zh_level(written.replace(short, full)))
+    best = 0.0
+    for name in (unit.name_zh, *(k for k in unit.keywords_zh if k.endswith(("局", "厅", "委", "办", "室", "会")))):
+        for unit_level, unit_core in _zh_cores(name):
+            for level, core in variants:
+                if level and unit_level and level != unit_level:
+                    continue
+                if core == unit_core:
+                    score = 1.0 if level == unit_level else 0.99
+                else:
+                    score = _subsequence_score(core, unit_core)
+                best = max(best, score)
+    return best
+
+
+def _en_words(name: str) -> list[str]:
+    return [_stem(w) for w in _EN_TOKEN.findall(name.lower()) if w not in _EN_NOISE]
+
+
+def _en_score(written: str, unit: Unit) -> float:
+    words = _en_words(written)
+    full = _en_words(unit.name_en)
+    level = [w for w in words if w in _EN_LEVELS]
+    core, full_core = [w for w in words if w not in _EN_LEVELS], [w for w in full if w not in _EN_LEVELS]
+    if not core or not full_core or (level and not set(level) & set(full)):
+        return 0.0
+    i = 0
+    for word in core:
+        try:
+            i = full_core.index(word, i) + 1
+        except ValueError:
+            return 0.0
+    return len(core) / len(full_core)
+
+
+def _match_name(units: tuple[Unit, ...], name: str, lang: str | None) -> str | None:
+    name = name.strip()
+    if not name:
+        return None
+    cjk = re.search(r"[\u4e00-\u9fff]", name) is not None
+    scored = sorted(
+        ((_zh_score(name, u) if cjk else _en_score(name, u), u.code) for u in units), reverse=True
+    )
+    if not scored or scored[0][0] <= 0.0:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None  # two equally good candidates: never guess
+    return scored[0][1]

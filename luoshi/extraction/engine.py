@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 
 from .agenda import find_agenda
 from .chair import find_chair_en, find_chair_zh
 from .dates import APPROXIMATE, find_date
+from .deadlines import find_deadline
 from .directives import find_directives
 from .directory import Directory, default_directory
-from .model import Directive, Extraction, ExtractionInputError
+from .model import AgendaItem, Directive, Extraction, ExtractionInputError, Span
+from .responsibility import UnitMention, find_responsibility
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences
 
 CHAIR_CUE = re.compile(
@@ -108,6 +113,7 @@ def extract(
                 why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
             )
         )
+    directives = annotate(text, directives, agenda, lang, directory, date or published)
     for item in agenda:
         for m in directory.match_areas(item.title, lang):
             area_counts[m.code] += len(m.keywords)
@@ -130,6 +136,77 @@ def extract(
         meeting_type_span=type_span,
         warnings=tuple(warnings),
     )
+
+
+def annotate(
+    text: str,
+    directives: list[Directive],
+    agenda: list[AgendaItem],
+    lang: str | None,
+    directory: Directory,
+    since: dt.date | None,
+) -> list[Directive]:
+    """The directives with who and by when (lead and cooperating units as written, their
+    codes, the deadline resolved from `since`, the meeting date) and their agenda item."""
+    linker = _AgendaLinker(agenda, _paragraph_index(paragraphs(text)))
+    out: list[Directive] = []
+    for d in directives:
+        start = d.span[0]
+        who = find_responsibility(d.text, lang)
+        deadline = find_deadline(d.text, lang, since)
+        why = d.why
+        if who.why:
+            why += f" | lead/cooperating by {who.why}"
+        if deadline is not None:
+            why += f" | deadline {deadline.why}"
+        out.append(replace(
+            d,
+            why=why,
+            lead=tuple(u.name for u in who.lead),
+            lead_spans=_shift(who.lead, start),
+            lead_codes=tuple(directory.match_name(u.name, lang) for u in who.lead),
+            cooperating=tuple(u.name for u in who.cooperating),
+            cooperating_spans=_shift(who.cooperating, start),
+            cooperating_codes=tuple(directory.match_name(u.name, lang) for u in who.cooperating),
+            deadline=deadline.date if deadline else None,
+            deadline_text=deadline.text if deadline else None,
+            deadline_span=(start + deadline.span[0], start + deadline.span[1]) if deadline else None,
+            agenda_item=linker.item_for(start),
+        ))
+    return out
+
+
+def _shift(units: tuple[UnitMention, ...], offset: int) -> tuple[Span, ...]:
+    return tuple((u.span[0] + offset, u.span[1] + offset) for u in units)
+
+
+def _paragraph_index(paras: list[Piece]) -> Callable[[int], int]:
+    starts = [p.start for p in paras]
+    return lambda pos: bisect_right(starts, pos) - 1
+
+
+class _AgendaLinker:
+    """The agenda item a requirement was set under: the last item named before it, when it
+    is in that item's paragraph or a later one. A paragraph naming several items ("会议听取了
+    A汇报，审议了B") leaves the requirements of the paragraphs after it unlinked (which item
+    they follow is not written), except those after the last item in its own paragraph."""
+
+    def __init__(self, agenda: list[AgendaItem], para_of: Callable[[int], int]) -> None:
+        order = sorted(range(len(agenda)), key=lambda i: agenda[i].span[0])
+        self.starts = [agenda[i].span[0] for i in order]
+        self.order = order
+        self.para_of = para_of
+        self.paras = [para_of(start) for start in self.starts]
+        self.per_para = Counter(self.paras)
+
+    def item_for(self, start: int) -> int | None:
+        k = bisect_left(self.starts, start) - 1
+        if k < 0:
+            return None
+        para = self.paras[k]
+        if para != self.para_of(start) and self.per_para[para] > 1:
+            return None
+        return self.order[k]
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:

@@ -15,6 +15,7 @@ import urllib.request
 from typing import Any
 
 from .directory import Directory, default_directory
+from .engine import annotate
 from .model import AGENDA_KINDS, AgendaItem, Chair, Directive, Extraction
 from .text import PUBLISHED_MARKER, detect_language
 
@@ -160,13 +161,16 @@ def extract_with_llm(
             )
         )
     meeting_type = data.get("meeting_type") if isinstance(data.get("meeting_type"), str) else None
+    agenda.sort(key=lambda a: a.span[0])
+    # Who and by when are read from the anchored text by the same rules as the engine's.
+    directives = annotate(text, directives, agenda, lang, directory, date or published)
     return Extraction(
         lang=lang,
         published=published,
         date=date,
         chair=chair,
         meeting_type=meeting_type,
-        agenda_items=tuple(sorted(agenda, key=lambda a: a.span[0])),
+        agenda_items=tuple(agenda),
         directives=tuple(directives),
         date_why="llm",
     )

@@ -19,6 +19,10 @@ class ExtractionInputError(ValueError):
     """The input cannot be read or is not a readout (empty, binary, too large, unknown language)."""
 
 
+class OCRUnavailable(ExtractionInputError):
+    """A scan or an image, which only OCR reads, and the optional OCR engine is not installed."""
+
+
 @dataclass(frozen=True)
 class Chair:
     name: str
@@ -48,6 +52,20 @@ class Directive:
     priority_areas: tuple[str, ...] = ()
     suggested_units: tuple[str, ...] = ()
     why: str = ""
+    # Who and by when, as the text writes it (names exactly as written, spans into the
+    # readout), with the directory codes the names match (None where none matches or two
+    # match equally).
+    lead: tuple[str, ...] = ()
+    lead_spans: tuple[Span, ...] = ()
+    lead_codes: tuple[str | None, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    cooperating_spans: tuple[Span, ...] = ()
+    cooperating_codes: tuple[str | None, ...] = ()
+    deadline: dt.date | None = None
+    deadline_text: str | None = None
+    deadline_span: Span | None = None
+    # Index into Extraction.agenda_items of the item this requirement was set under.
+    agenda_item: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +73,16 @@ class Directive:
             "span": list(self.span),
             "priority_areas": list(self.priority_areas),
             "suggested_units": list(self.suggested_units),
+            "lead": list(self.lead),
+            "lead_codes": list(self.lead_codes),
+            "lead_spans": [list(s) for s in self.lead_spans],
+            "cooperating": list(self.cooperating),
+            "cooperating_codes": list(self.cooperating_codes),
+            "cooperating_spans": [list(s) for s in self.cooperating_spans],
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadline_text": self.deadline_text,
+            "deadline_span": list(self.deadline_span) if self.deadline_span else None,
+            "agenda_item": self.agenda_item,
             "why": self.why,
         }
 

@@ -9,6 +9,7 @@ meetings.services.record_meeting and tasks.services.create_task.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -17,8 +18,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.extraction import Directory, Extraction
+from luoshi.extraction.deadlines import find_deadline
+from luoshi.extraction.model import Directive as ExtractedDirective
+from luoshi.extraction.responsibility import find_responsibility
 from luoshi.extraction.text import detect_language
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import AgendaItemInput, DirectiveInput, record_meeting
@@ -82,13 +87,63 @@ def suggested_units(text: str, directory: Directory, lang: str | None = None) ->
     return [m.code for m in directory.match_units(text, lang or detect_language(text))]
 
 
+@dataclass
+class TaskSuggestion:
+    """What a recorded directive's text says about its task: units (codes) and deadline."""
+
+    suggested: list[str]  # lead first: the named lead units, then keyword suggestions
+    cooperating: list[str]
+    deadline: dt.date | None
+
+
+def task_suggestion(text: str, directory: Directory, lang: str | None, meeting_date: dt.date | None) -> TaskSuggestion:
+    """The named lead and cooperating units of a directive (else keyword suggestions) and the
+    time limit it states, counted from the meeting date; a past deadline is not suggested."""
+    lang = lang or detect_language(text)
+    who = find_responsibility(text, lang)
+    lead = [c for c in (directory.match_name(u.name, lang) for u in who.lead) if c]
+    cooperating = [c for c in (directory.match_name(u.name, lang) for u in who.cooperating) if c and c not in lead]
+    by_keyword = suggested_units(text, directory, lang)
+    found = find_deadline(text, lang, meeting_date)
+    deadline = found.date if found and found.date and found.date >= lib.today() else None
+    return TaskSuggestion(list(dict.fromkeys(lead + by_keyword)), cooperating, deadline)
+
+
+def _highlights(directive: ExtractedDirective) -> str:
+    """Where the lead, cooperating units and time limit are written, relative to the
+    directive's own text ("lead:0:4,cooperating:6:12,deadline:20:27"), for <mark>."""
+    start = directive.span[0]
+    parts = [(kind, a - start, b - start) for kind, spans in (
+        ("lead", directive.lead_spans), ("cooperating", directive.cooperating_spans),
+        ("deadline", (directive.deadline_span,) if directive.deadline_span else ()),
+    ) for a, b in spans]
+    return ",".join(f"{kind}:{a}:{b}" for kind, a, b in parts if 0 <= a < b <= len(directive.text))
+
+
+def parse_highlights(value: str, text: str) -> list[tuple[str, int, int]]:
+    """The highlights of a review row that still fit its text (a bad or stale value gives none)."""
+    out: list[tuple[str, int, int]] = []
+    for part in (value or "").split(","):
+        kind, _sep, rest = part.partition(":")
+        start, _sep, end = rest.partition(":")
+        if kind in HIGHLIGHT_KINDS and start.isdigit() and end.isdigit() and int(start) < int(end) <= len(text):
+            out.append((kind, int(start), int(end)))
+    out.sort(key=lambda h: h[1])
+    return [h for i, h in enumerate(out) if i == 0 or h[1] >= out[i - 1][2]]  # no overlaps
+
+
+HIGHLIGHT_KINDS = ("lead", "cooperating", "deadline")
+
+
 def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
     """The initial data of the review form: meeting fields, agenda rows, directive rows.
 
-    Lead units are the first suggested unit that exists in the database; the other
-    suggestions that exist are proposed as cooperating units.
+    The lead and cooperating units are those the text names (牵头, 会同, 配合 …) that match
+    a unit of the database; where the text names none, the first unit suggested by keyword
+    leads and the other suggestions cooperate. The deadline is the one the text states.
     """
-    codes = {code for d in extraction.directives for code in d.suggested_units}
+    codes = {code for d in extraction.directives for code in (*d.suggested_units, *d.lead_codes,
+                                                                 *d.cooperating_codes) if code}
     units = dict(Unit.objects.filter(code__in=codes).values_list("code", "pk"))
     names = {name for d in extraction.directives for name in d.priority_areas}
     areas: dict[str, int] = {}
@@ -101,13 +156,26 @@ def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
         title = title[0].upper() + title[1:]
     directives = []
     for d in extraction.directives:
+        named_lead = [units[c] for c in d.lead_codes if c in units]
+        named_cooperating = [units[c] for c in d.cooperating_codes if c in units and units[c] not in named_lead]
         known = [units[c] for c in d.suggested_units if c in units]
+        if named_lead or named_cooperating or d.lead or d.cooperating:
+            # The text says who: its units only (a named but unknown unit is left to the reviewer).
+            lead_unit, cooperating = (named_lead[0] if named_lead else None), named_lead[1:] + named_cooperating
+        else:
+            lead_unit, cooperating = (known[0] if known else None), known[1:]
         directives.append({
             "text": d.text, "span_start": d.span[0], "span_end": d.span[1],
             "priority_areas": sorted({areas[n] for n in d.priority_areas if n in areas}),
-            "lead_unit": known[0] if known else None,
-            "cooperating_units": known[1:],
-            "suggested": [c for c in d.suggested_units if c in units],
+            "lead_unit": lead_unit,
+            "cooperating_units": cooperating,
+            # A readout of a past meeting may state limits already gone: the words stay
+            # highlighted, the date is left for the reviewer.
+            "deadline": d.deadline if d.deadline and d.deadline >= lib.today() else None,
+            "agenda_number": d.agenda_item + 1 if d.agenda_item is not None else None,
+            "highlights": _highlights(d),
+            "suggested": list(dict.fromkeys(
+                [c for c in d.lead_codes if c in units] + [c for c in d.suggested_units if c in units])),
         })
     return {
         "meeting": {
@@ -133,6 +201,8 @@ class ReviewedDirective:
     priority_areas: list[PriorityArea] = field(default_factory=list)
     lead_unit: Unit | None = None
     cooperating_units: list[Unit] = field(default_factory=list)
+    deadline: dt.date | None = None
+    agenda_number: int | None = None  # the review's agenda row number (1-based), if any
 
 
 def _span(readout: str, row: dict[str, Any], text: str) -> tuple[int, int] | None:
@@ -167,6 +237,7 @@ def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]]) -> list[Re
             priority_areas=list(row.get("priority_areas") or []),
             lead_unit=row.get("lead_unit"),
             cooperating_units=list(row.get("cooperating_units") or []),
+            deadline=row.get("deadline"), agenda_number=row.get("agenda_number"),
         )
         if row.get("merge") and kept:
             previous = kept[-1]
@@ -179,6 +250,8 @@ def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]]) -> list[Re
             previous.priority_areas = _union(previous.priority_areas, item.priority_areas)
             previous.lead_unit = previous.lead_unit or item.lead_unit
             previous.cooperating_units = _union(previous.cooperating_units, item.cooperating_units)
+            previous.deadline = previous.deadline or item.deadline
+            previous.agenda_number = previous.agenda_number or item.agenda_number
             continue
         kept.append(item)
     return kept
@@ -194,10 +267,14 @@ def confirm_review(user: User, data: dict[str, Any]) -> Meeting:
     readout: str = data["readout"]
     meeting_fields = data["meeting"]
     agenda = []
-    for row in data["agenda"]:
+    # Directive rows name agenda rows by their number on the review page; rows removed or
+    # left empty are not recorded, so a number maps to its item's position, or to none.
+    position: dict[int, int] = {}
+    for number, row in enumerate(data["agenda"], start=1):
         title = (row.get("title") or "").strip()
         if not title or row.get("DELETE"):
             continue
+        position[number] = len(agenda)
         agenda.append(AgendaItemInput(kind=row["kind"], title=title, span=_span(readout, row, title)))
     directives = reviewed_directives(readout, data["directives"])
     meeting = record_meeting(
@@ -206,11 +283,14 @@ def confirm_review(user: User, data: dict[str, Any]) -> Meeting:
         date=meeting_fields.get("date"), chair_name=meeting_fields.get("chair_name", ""),
         chair_title=meeting_fields.get("chair_title", ""), place=meeting_fields.get("place", ""),
         readout=readout, agenda_items=agenda,
-        directives=[DirectiveInput(text=d.text, span=d.span, priority_areas=d.priority_areas) for d in directives],
+        directives=[DirectiveInput(text=d.text, span=d.span, priority_areas=d.priority_areas,
+                                   agenda_index=position.get(d.agenda_number) if d.agenda_number else None)
+                    for d in directives],
     )
     for record, reviewed in zip(meeting.directives.order_by("order"), directives, strict=True):
         if reviewed.lead_unit is not None:
             task_services.create_task(
                 user, record, lead_unit=reviewed.lead_unit, cooperating_units=reviewed.cooperating_units,
+                deadline=reviewed.deadline,
             )
     return meeting

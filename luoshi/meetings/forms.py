@@ -16,13 +16,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from luoshi import lib
 from luoshi.extraction import ExtractionInputError
-from luoshi.extraction.readers import read_document
+from luoshi.extraction.model import OCRUnavailable
+from luoshi.extraction.readers import read_document_report
 from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
 
-READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx")
+READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd", ".png", ".jpg", ".jpeg")
 READOUT_MAX_BYTES = 2 * 1024 * 1024
 
 
@@ -185,11 +187,13 @@ ManualDirectiveFormSet = forms.formset_factory(ManualDirectiveForm, formset=RowF
 class ReadoutForm(_Form):
     """Step 1: the readout, pasted or uploaded."""
 
+    read_warnings: list[str] = []
+
     text = forms.CharField(label=_("Paste the readout"), required=False, strip=False,
                            widget=forms.Textarea(attrs={"rows": 14}))
     file = forms.FileField(
         label=_("or upload it"), required=False,
-        help_text=_("A .txt, .html or .docx file of at most 2 MB."),
+        help_text=_("A .txt, .html, .docx, .pdf or .ofd file (or a scan, where OCR is installed) of at most 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(READOUT_EXTENSIONS)}),
     )
     published = forms.DateField(
@@ -213,8 +217,12 @@ class ReadoutForm(_Form):
     def _read(self, upload: Any) -> str:
         name = os.path.basename(upload.name or "")
         extension = os.path.splitext(name)[1].lower()
+        if extension == ".doc":
+            raise ValidationError(_("%(name)s is a Word 97–2003 .doc file, which cannot be read: save it as "
+                                    ".docx or PDF and upload that.") % {"name": name})
         if extension not in READOUT_EXTENSIONS:
-            raise ValidationError(_("%(name)s: only .txt, .html and .docx files can be read.") % {"name": name})
+            raise ValidationError(_("%(name)s: only .txt, .html, .docx, .pdf and .ofd files (and scans as "
+                                    ".png or .jpg) can be read.") % {"name": name})
         if upload.size is None or upload.size > READOUT_MAX_BYTES:
             raise ValidationError(_("%(name)s is larger than 2 MB.") % {"name": name})
         with tempfile.TemporaryDirectory() as folder:
@@ -223,14 +231,22 @@ class ReadoutForm(_Form):
                 for chunk in upload.chunks():
                     out.write(chunk)
             try:
-                text = read_document(path)
+                report = read_document_report(path)
+            except OCRUnavailable:
+                raise ValidationError(
+                    _("%(name)s is a scan or an image: its text can only be read by OCR, which is not "
+                      "installed on this server. Paste the text instead.") % {"name": name}
+                ) from None
             except ExtractionInputError:
                 raise ValidationError(
-                    _("%(name)s could not be read as a readout: it is not a text, web page or Word "
-                      "file, or it is damaged.") % {"name": name}
+                    _("%(name)s could not be read as a readout: it is not a text, web page, Word, PDF or "
+                      "OFD file, or it is damaged.") % {"name": name}
                 ) from None
+        text = report.text
         if "\x00" in text:
             raise ValidationError(_("%(name)s contains binary data, not text.") % {"name": name})
+        # Lines OCR was unsure of, for the review page to show.
+        self.read_warnings = [w.split(": ", 1)[-1] for w in report.warnings]
         return normalise_newlines(text)
 
 
@@ -247,18 +263,24 @@ class ReviewDirectiveForm(_RowForm):
     span_start = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     span_end = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     suggested = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    # Where the text names the units and the time limit, relative to the text (see
+    # extracting.parse_highlights); only for showing them, never trusted for data.
+    highlights = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+    agenda_number = forms.IntegerField(label=_("Under agenda item no."), required=False, min_value=1,
+                                       max_value=200)
     priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
                                                   widget=forms.SelectMultiple(attrs={"size": 4}))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     merge = forms.BooleanField(label=_("Merge with the previous one"), required=False)
 
     def __init__(self, *args: Any, choices: Choices, with_units: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
         self.fields["priority_areas"].choices = choices.area_choices()
         if not with_units:  # only the supervision office turns directives into tasks
-            del self.fields["lead_unit"], self.fields["cooperating_units"]
+            del self.fields["lead_unit"], self.fields["cooperating_units"], self.fields["deadline"]
             return
         suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
         self.fields["lead_unit"].choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
@@ -269,6 +291,9 @@ class ReviewDirectiveForm(_RowForm):
         data["priority_areas"] = self._areas("priority_areas")
         data["lead_unit"] = self._unit("lead_unit")
         data["cooperating_units"] = self._units("cooperating_units")
+        deadline = data.get("deadline")
+        if deadline is not None and deadline < lib.today() and not self.data.get(self.add_prefix("DELETE")):
+            self.add_error("deadline", _("The deadline %(date)s is in the past.") % {"date": deadline.isoformat()})
         if not (data.get("text") or "").strip() and data["lead_unit"] is not None and not self.data.get(
             self.add_prefix("DELETE")
         ):
@@ -293,13 +318,18 @@ class TaskFromDirectiveForm(_RowForm):
     cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
 
-    def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (), **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (),
+                 cooperating: Sequence[str] = (), deadline: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
         self.fields["lead_unit"].choices = choices.unit_choices(suggested)
         self.fields["cooperating_units"].choices = choices.unit_choices()
         first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
         if first is not None:
             self.fields["lead_unit"].initial = str(first.pk)
+        # What the directive's text names (会同/配合 …, 12月31日前 …), for the officer to check.
+        self.fields["cooperating_units"].initial = [
+            str(choices.unit_by_code[c].pk) for c in cooperating if c in choices.unit_by_code]
+        self.fields["deadline"].initial = deadline
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -156,9 +156,10 @@ def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[
     directory = extracting.directory_from_db()
     lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
     for directive in directives:
-        suggested = extracting.suggested_units(directive.text, directory, lang)
+        hint = extracting.task_suggestion(directive.text, directory, lang, meeting.date)
         directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]
-            prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
+            prefix=f"d{directive.pk}", choices=choices, suggested=hint.suggested,
+            cooperating=hint.cooperating, deadline=hint.deadline,
         )
     return {"choices": choices}
 
@@ -201,7 +202,8 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
     meeting = directive.meeting
     choices = forms.Choices()
     lang = detect_language(meeting.readout or directive.text)
-    suggested = extracting.suggested_units(directive.text, extracting.directory_from_db(), lang)
+    hint = extracting.task_suggestion(directive.text, extracting.directory_from_db(), lang, meeting.date)
+    suggested = hint.suggested
     form = forms.TaskFromDirectiveForm(request.POST, prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
     created = None
     if form.is_valid():
@@ -219,7 +221,8 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
     refreshed.task_form = (  # type: ignore[attr-defined]
-        forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested)
+        forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
+                                    cooperating=hint.cooperating, deadline=hint.deadline)
         if created is not None else form
     )
     return render(request, "meetings/_directive.html", {
@@ -303,6 +306,21 @@ def _int(value: Any) -> int | None:
         return None
 
 
+def _highlighted(row: Any) -> list[tuple[str, str]]:
+    """The directive's text in pieces, (text, "" or lead/cooperating/deadline), when the
+    engine found who or by when in it; [] when it found nothing (or the text was edited)."""
+    text = row["text"].value() or ""
+    found = extracting.parse_highlights(row["highlights"].value() or "", text)
+    if not found:
+        return []
+    pieces, pos = [], 0
+    for kind, start, end in found:
+        pieces += [(text[pos:start], ""), (text[start:end], kind)]
+        pos = end
+    pieces.append((text[pos:], ""))
+    return [p for p in pieces if p[0]]
+
+
 def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], status: int = 200) -> HttpResponse:
     marks = []
     for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
@@ -313,6 +331,8 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
             row.has_mark = start is not None and end is not None  # type: ignore[attr-defined]
             if row.has_mark:  # type: ignore[attr-defined]
                 marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))  # type: ignore[arg-type, attr-defined]
+            if kind == "directive":
+                row.highlighted = _highlighted(row)  # type: ignore[attr-defined]
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
         "with_units": is_supervisor(_user(request)),
@@ -352,6 +372,8 @@ def meeting_from_readout(request: HttpRequest) -> HttpResponse:
                            token=token)
     if not extraction.directives:
         messages.warning(request, _("No directives were found: add them by hand below, or check the text."))
+    for warning in form.read_warnings[:20]:
+        messages.warning(request, _("Check against the original: %(warning)s") % {"warning": warning})
     return _render_review(request, readout, review)
 
 

@@ -13,8 +13,12 @@ from docx import Document
 
 from luoshi import lib
 from luoshi.documents import services
+from luoshi.extraction import extract
+from luoshi.meetings import extracting
 from luoshi.meetings.models import Meeting
 from luoshi.tasks import services as tasks
+from luoshi.testing import city
+from luoshi.testing.city import add_city_departments
 from luoshi.testing.fixtures import PASSWORD
 
 READERS = ["supervisor", "leader"]
@@ -309,3 +313,23 @@ def test_it_builds_the_minutes_in_bounded_queries(province, django_assert_max_nu
     with django_assert_max_num_queries(10):
         _, content = services.build_minutes(province.supervisor, province.meeting.pk)
     assert len(Document(io.BytesIO(content)).tables[0].rows) == 51
+
+
+def test_it_groups_the_minutes_directives_under_their_agenda_items(province):
+    """A confirmed readout's directives appear under the agenda item they were set under, not
+    under "Other requirements"."""
+    add_city_departments(province.root)
+    with lib.clock_at(city.MEETING_DAY):
+        review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
+        meeting = extracting.confirm_review(province.supervisor, {
+            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""}, "agenda": review["agenda"],
+            "directives": [{**row, "lead_unit": None, "cooperating_units": []} for row in review["directives"]],
+        })
+        document = open_docx(client_for(province.supervisor).get(reverse("meeting_minutes_docx", args=[meeting.pk])))
+    lines = texts(document)
+    decisions = lines.index("2. Decisions and assignments")
+    first, second = lines.index("促消费工作情况", decisions), lines.index("保交楼专项行动方案", decisions)
+    under_first = " ".join(lines[first:second])
+    assert "市发展改革委要牵头制定促消费实施方案" in under_first and "市商务局要会同" in under_first
+    assert "由市住建局牵头" in " ".join(lines[second:])
+    assert "Other requirements" not in lines

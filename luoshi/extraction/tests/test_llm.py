@@ -104,3 +104,14 @@ def test_it_needs_an_endpoint() -> None:
     """Without URL and model it refuses before any network call."""
     with pytest.raises(LLMError, match="LUOSHI_LLM_URL"):
         extract_with_llm(TEXT, url="", model="")
+
+
+def test_it_reads_who_and_by_when_from_the_anchored_text(server: str) -> None:
+    """Lead, cooperating units and deadline come from the input text by the engine's rules."""
+    text = "2026年12月7日，市长王明主持召开市政府常务会议。会议要求，市商务局要会同市财政局抓紧出台政策，两周内完成。"
+    _Fake.reply = _answer(json.dumps({
+        "date": "2026-12-07", "directives": ["市商务局要会同市财政局抓紧出台政策，两周内完成。"],
+    }, ensure_ascii=False))
+    (directive,) = extract_with_llm(text, url=server, model="m", api_key="k").directives
+    assert (directive.lead, directive.cooperating) == (("市商务局",), ("市财政局",))
+    assert directive.deadline is not None and directive.deadline.isoformat() == "2026-12-21"

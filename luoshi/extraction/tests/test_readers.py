@@ -1,4 +1,4 @@
-"""Reading readouts from .txt, .html and .docx files."""
+"""Reading readouts from .txt, .html, .docx, .pdf, .ofd files, and scans by OCR."""
 
 from __future__ import annotations
 
@@ -77,7 +77,10 @@ def test_it_reads_docx_paragraphs_in_order(tmp_path: Path) -> None:
     ("name", "content", "message"),
     [
         ("missing.txt", None, "no such file"),
-        ("data.pdf", b"%PDF-1.4", "unsupported file type"),
+        ("data.xls", b"\xd0\xcf\x11\xe0", "unsupported file type"),
+        ("data.pdf", b"%PDF-1.4", "not a readable PDF"),
+        ("minutes.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word 97-2003 .doc files cannot be read; save it as .docx"),
+        ("broken.ofd", b"not a zip", "not a readable OFD"),
         ("blob.txt", b"\x00\x01\x02binary", "binary"),
         ("broken.docx", b"not a zip", "not a valid .docx"),
     ],

@@ -8,6 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from luoshi.extraction import extract
+from luoshi.extraction.deadlines import find_deadline
+from luoshi.extraction.responsibility import find_responsibility
 
 _PIECES = st.sampled_from(
     [
@@ -42,3 +44,27 @@ def test_it_handles_a_very_long_line() -> None:
     text = "要" + "加强" * 100_000
     got = extract(text)
     assert all(text[d.span[0] : d.span[1]] == d.text for d in got.directives)
+
+
+_WHO_WHEN = st.lists(st.one_of(st.sampled_from([
+    "市发展改革委", "市商务局", "、", "和", "要", "牵头", "会同", "配合", "由", "等有关部门", "各地各部门",
+    "，", "。", "；", "12月31日前", "13月40日前", "0月底前", "2027年2月30日前", "年底前", "春节前", "两周内",
+    "一个月内", "99个工作日内", "500个工作日内", "十五天内", "半个月内", "牵头单位：", "配合单位：", "完成时限：",
+    "The Department of Finance", " shall ", " together with ", "the Ministry of Health and the Bureau of X",
+    " by 31 February", " by 30 June", " within 0 days", " within ten working days", " by the end of 9999",
+    " led by ", " in cooperation with ",
+]), st.text(max_size=6)), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_WHO_WHEN, meeting=st.one_of(st.none(), st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31))))
+def test_who_and_by_when_never_crash_and_keep_spans_valid(text: str, meeting: dt.date | None) -> None:
+    """Units and time limits from any text: names and words slice out of it, dates are dates or None."""
+    for lang in ("zh", "en"):
+        who = find_responsibility(text, lang)
+        for unit in (*who.lead, *who.cooperating):
+            assert text[unit.span[0]:unit.span[1]] == unit.name and unit.name
+        found = find_deadline(text, lang, meeting)
+        if found is not None:
+            assert text[found.span[0]:found.span[1]] == found.text
+            assert found.date is None or isinstance(found.date, dt.date)

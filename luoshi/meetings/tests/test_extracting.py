@@ -4,12 +4,15 @@ import datetime as dt
 
 import pytest
 
+from luoshi import lib
 from luoshi.audit.models import AuditEvent
 from luoshi.extraction import extract
 from luoshi.lib import Forbidden
 from luoshi.meetings import extracting
 from luoshi.meetings.models import Meeting
 from luoshi.tasks.models import Task
+from luoshi.testing import city
+from luoshi.testing.city import add_city_departments
 from luoshi.units.models import Unit
 
 
@@ -111,3 +114,77 @@ def test_it_writes_nothing_when_a_service_refuses(province):
     with pytest.raises(Forbidden):
         extracting.confirm_review(province.liaison, data)
     assert Meeting.objects.count() == 1
+
+
+def _city_review(province):  # type: ignore[no-untyped-def]
+    units = add_city_departments(province.root)
+    with lib.clock_at(city.MEETING_DAY):
+        review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
+    return units, {row["text"][:8]: row for row in review["directives"]}
+
+
+def test_it_prefills_the_units_and_deadline_the_text_names(province):
+    """牵头/会同/配合 name the lead and cooperating units (abbreviations matched); the deadline is the text's."""
+    units, rows = _city_review(province)
+    pk = {code: unit.pk for code, unit in units.items()}
+    drc, commerce, housing = rows["市发展改革委要牵"], rows["市商务局要会同市"], rows["加快推进保交楼工"]
+    assert (drc["lead_unit"], drc["cooperating_units"], drc["deadline"]) == (pk["C-DRC"], [], dt.date(2026, 12, 31))
+    assert (commerce["lead_unit"], commerce["cooperating_units"]) == (pk["C-COM"], [pk["C-DRC"]])
+    assert commerce["deadline"] == dt.date(2027, 1, 15)
+    assert (housing["lead_unit"], housing["cooperating_units"]) == (pk["C-HOUSE"], [pk["C-FIN"], pk["C-NATRES"]])
+    assert housing["deadline"] == dt.date(2027, 2, 6)  # 春节 2027
+    assert rows["市场监管局要在5"]["lead_unit"] == pk["C-MARKET"]
+
+
+def test_it_marks_where_the_text_names_who_and_by_when(province):
+    """Each row says where its lead, cooperating units and time limit are written in its text."""
+    _units, rows = _city_review(province)
+    row = rows["市商务局要会同市"]
+    found = [(kind, row["text"][a:b]) for kind, a, b in extracting.parse_highlights(row["highlights"], row["text"])]
+    assert found == [("lead", "市商务局"), ("cooperating", "市发展改革委"), ("deadline", "2027年1月15日前")]
+    assert extracting.parse_highlights("lead:0:400,bogus:1:2,deadline:x:3", row["text"]) == []
+
+
+def test_it_leaves_a_past_deadline_to_the_reviewer(province):
+    """Read after the limits have passed, the rows have no deadline (the words stay marked)."""
+    add_city_departments(province.root)
+    with lib.clock_at(dt.date(2027, 3, 1)):
+        review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
+    assert [row["deadline"] for row in review["directives"]][:3] == [None, None, None]
+    assert "deadline:" in review["directives"][0]["highlights"]
+
+
+def test_it_links_directives_to_their_agenda_items_and_tasks_to_their_deadlines(province):
+    """Confirming records each directive under its agenda item and each draft task with its deadline."""
+    units, rows = _city_review(province)
+    with lib.clock_at(city.MEETING_DAY):
+        review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
+        agenda = [{**row, "DELETE": False} for row in review["agenda"]]
+        directives = [{**row, "lead_unit": Unit.objects.filter(pk=row["lead_unit"]).first(),
+                       "cooperating_units": list(Unit.objects.filter(pk__in=row["cooperating_units"]))}
+                      for row in review["directives"]]
+        meeting = extracting.confirm_review(province.supervisor, {
+            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""},
+            "agenda": agenda, "directives": directives,
+        })
+    under = {d.text[:8]: d.agenda_item.title if d.agenda_item else None for d in meeting.directives.all()}
+    assert under["市发展改革委要牵"] == "促消费工作情况"
+    assert under["加快推进保交楼工"] == "保交楼专项行动方案"
+    task = Task.objects.get(directive__meeting=meeting, lead_unit=units["C-HOUSE"])
+    assert task.deadline == dt.date(2027, 2, 6)
+    assert set(task.cooperating_units.values_list("code", flat=True)) == {"C-FIN", "C-NATRES"}
+
+
+def test_a_removed_agenda_item_leaves_its_directives_unlinked(province):
+    """A directive under an agenda row the reviewer removed is recorded without an item."""
+    _units, _rows = _city_review(province)
+    with lib.clock_at(city.MEETING_DAY):
+        review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
+        agenda = [{**row, "DELETE": i == 0} for i, row in enumerate(review["agenda"])]
+        meeting = extracting.confirm_review(province.supervisor, {
+            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""},
+            "agenda": agenda, "directives": [{**row, "lead_unit": None, "cooperating_units": []}
+                                             for row in review["directives"]],
+        })
+    under = {d.text[:8]: d.agenda_item.title if d.agenda_item else None for d in meeting.directives.all()}
+    assert under["市发展改革委要牵"] is None and under["加快推进保交楼工"] == "保交楼专项行动方案"

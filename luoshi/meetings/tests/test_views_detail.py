@@ -12,6 +12,8 @@ from luoshi.audit.models import AuditEvent
 from luoshi.meetings.models import Meeting
 from luoshi.meetings.services import AgendaItemInput, DirectiveInput, record_meeting
 from luoshi.tasks.models import Task
+from luoshi.testing import city
+from luoshi.testing.city import add_city_departments
 from luoshi.testing.fixtures import PASSWORD
 
 
@@ -201,3 +203,17 @@ def test_it_refuses_get_on_publish(province):
     """Publishing is a POST."""
     url = reverse("meeting_publish", args=[province.meeting.pk])
     assert client_for(province.supervisor).get(url).status_code == 405
+
+
+def test_it_prefills_the_task_form_from_what_the_directive_names(province):
+    """A directive recorded without a task: its form proposes the named lead, cooperating unit and deadline."""
+    units = add_city_departments(province.root)
+    text = "市商务局要会同市发展改革委抓紧出台支持政策，2027年1月15日前完成。"
+    meeting = record_meeting(province.secretary, kind="executive", title="市政府常务会议",
+                             date=city.MEETING_DAY, readout=text, directives=[DirectiveInput(text=text, span=(0, len(text)))])
+    with lib.clock_at(city.MEETING_DAY):
+        response = client_for(province.supervisor).get(meeting.get_absolute_url())
+    form = response.context["directives"][0].task_form
+    assert form["lead_unit"].value() == str(units["C-COM"].pk)
+    assert form["cooperating_units"].value() == [str(units["C-DRC"].pk)]
+    assert form["deadline"].value() == dt.date(2027, 1, 15)

@@ -2,23 +2,28 @@
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.services import create_user
 from luoshi.audit.models import AuditEvent
-from luoshi.extraction import load_directory
+from luoshi.extraction import load_directory, ocr
 from luoshi.meetings.models import AgendaItem, Directive, Meeting
 from luoshi.tasks.models import Task
+from luoshi.testing import city
+from luoshi.testing.city import add_city_departments
 from luoshi.testing.fixtures import PASSWORD
 from luoshi.units.models import Unit
 from luoshi.web.demo import READOUT, load_units
 
 URL = reverse("meeting_from_readout")
+FIXTURES = Path(__file__).resolve().parents[2] / "extraction" / "tests" / "fixtures"
 TEXT = READOUT.read_text(encoding="utf-8")
 ZH = "2022年10月8日\n\n10月7日，省长李乐成主持召开省政府常务会议。会议要求，要抓好安全生产，坚决防范重特大事故。要保障群众温暖过冬。"
 
@@ -132,7 +137,10 @@ def test_it_reads_a_chinese_readout(province):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("readout.pdf", b"%PDF-1.4 ...", "only .txt, .html and .docx"),
+    ("readout.xls", b"\xd0\xcf\x11\xe0", "only .txt, .html, .docx, .pdf and .ofd files"),
+    ("minutes.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Word 97–2003 .doc file, which cannot be read"),
+    ("readout.pdf", b"%PDF-1.4 ...", "could not be read"),
+    ("readout.ofd", b"PK\x03\x04 not really", "could not be read"),
     ("readout.txt", b"\x00\x01\x02binary\x00junk" * 10, "could not be read"),
     ("readout.docx", b"this is not a zip package", "could not be read"),
     ("readout.txt", b"", "no text to read"),
@@ -183,6 +191,36 @@ def test_it_reads_txt_html_and_docx_uploads(province):
         response = client.post(URL, {"step": "extract", "file": SimpleUploadedFile(name, content)})
         assert "Review the extraction" in response.content.decode(), name
         assert "要抓好安全生产" in response.content.decode()
+
+
+def test_it_reads_pdf_uploads(province):
+    """A PDF readout (the fixture printed by a browser) reaches the review with its units marked."""
+    pdf = (FIXTURES / "city-readout.pdf").read_bytes()
+    response = client_for(province.supervisor).post(URL, {"step": "extract",
+                                                          "file": SimpleUploadedFile("readout.pdf", pdf)})
+    body = response.content.decode()
+    assert "Review the extraction" in body and ">市商务局</mark>" in body
+
+
+def test_it_explains_that_a_scan_needs_ocr(province, monkeypatch):
+    """Where OCR is not installed, an image upload says so and suggests pasting the text."""
+    monkeypatch.setattr(ocr, "available", lambda: False)
+    scan = (FIXTURES / "city-scan.png").read_bytes()
+    response = client_for(province.supervisor).post(URL, {"step": "extract",
+                                                          "file": SimpleUploadedFile("scan.png", scan)})
+    assert "can only be read by OCR, which is not installed" in response.content.decode()
+
+
+@pytest.mark.skipif(not ocr.available(), reason="rapidocr-onnxruntime (luoshi[ocr]) is not installed")
+def test_it_shows_the_lines_ocr_was_unsure_of(province, monkeypatch):
+    """A scan is read by OCR; lines read with low confidence are shown as warnings to check."""
+    monkeypatch.setattr(ocr, "LOW_CONFIDENCE", 1.01)  # every line counts as unsure
+    scan = (FIXTURES / "city-scan.png").read_bytes()
+    response = client_for(province.supervisor).post(URL, {"step": "extract",
+                                                          "file": SimpleUploadedFile("scan.png", scan)})
+    body = response.content.decode()
+    assert "Review the extraction" in body and "Check against the original" in body
+    assert "市商务局" in body
 
 
 # --- step 3 ----------------------------------------------------------------------------------------------
@@ -320,3 +358,32 @@ def test_it_lets_only_one_of_two_simultaneous_confirms_through(province):
     response = client.post(URL, data)
     assert response.status_code == 409 and "already been confirmed" in response.content.decode()
     assert counts() == before
+
+
+def test_it_prefills_and_marks_who_and_by_when(province):
+    """The review pre-fills lead, cooperating units and deadline, with the source words marked."""
+    units = add_city_departments(province.root)
+    client = client_for(province.supervisor)
+    with lib.clock_at(city.MEETING_DAY):
+        response = extract_step(client, city.READOUT)
+    body = response.content.decode()
+    assert '<mark class="hl-lead" data-kind="lead"' in body and ">市商务局</mark>" in body
+    assert '<mark class="hl-cooperating" data-kind="cooperating"' in body and ">市发展改革委</mark>" in body
+    assert '<mark class="hl-deadline" data-kind="deadline"' in body and ">2027年1月15日前</mark>" in body
+    row = next(f for f in response.context["directives"].forms if (f["text"].value() or "").startswith("市商务局"))
+    assert row["lead_unit"].value() == str(units["C-COM"].pk)
+    assert row["cooperating_units"].value() == [str(units["C-DRC"].pk)]
+    assert row["deadline"].value() == dt.date(2027, 1, 15)
+    assert row["agenda_number"].value() == 1
+
+
+def test_it_refuses_a_deadline_in_the_past(province):
+    """A task deadline before today is refused on its row; nothing is recorded."""
+    add_city_departments(province.root)
+    client = client_for(province.supervisor)
+    with lib.clock_at(city.MEETING_DAY):
+        data = review_data(extract_step(client, city.READOUT))
+        data["directives-0-deadline"] = "2026-01-01"
+        response = client.post(URL, data)
+    assert response.status_code == 400 and "is in the past" in response.content.decode()
+    assert Meeting.objects.count() == 1
