@@ -8,7 +8,7 @@ from collections import Counter
 
 from .agenda import find_agenda
 from .chair import find_chair_en, find_chair_zh
-from .dates import APPROXIMATE, find_date
+from .dates import APPROXIMATE, find_date, meeting_date
 from .directives import find_directives
 from .directory import Directory, default_directory
 from .model import Directive, Extraction, ExtractionInputError
@@ -69,7 +69,13 @@ def extract(
             lead_end = lead_para.end
     lead = (lead_para.start, lead_end)
 
-    date, date_why, _ = find_date(text[lead[0] : lead[1]], lang, published)
+    date, date_why, _, page_published = meeting_date(text, body_start, lang, published)
+    if date is None and date_why == "no date found":
+        # Only a vague word ("近日", "recently") is left: the publication date, approximate.
+        vague = find_date(text[lead[0] : lead[1]], lang, published or page_published)
+        if vague[1].startswith("vague"):
+            date, date_why = vague[0], vague[1]
+    published = published or page_published
     finder = find_chair_zh if lang == "zh" else find_chair_en
     chair, meeting_type, type_span = finder(text, lead)
     if chair is None:
