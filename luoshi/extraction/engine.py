@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 from .agenda import find_agenda
-from .chair import find_chair_en, find_chair_zh
+from .chair import chair_en, chair_zh, find_chair_en, find_chair_zh, plausible_chair
 from .dates import APPROXIMATE, find_date, meeting_date
 from .directives import find_directives
 from .directory import Directory, default_directory
@@ -20,6 +20,7 @@ CHAIR_CUE = re.compile(
 # A readout is a page or two; a million characters is certainly not one.
 MAX_CHARS = 1_000_000
 MAX_UNITS = 3
+CHAIR_HEAD_CHARS = 2500
 
 
 def extract(
@@ -78,6 +79,13 @@ def extract(
     published = published or page_published
     finder = find_chair_zh if lang == "zh" else find_chair_en
     chair, meeting_type, type_span = finder(text, lead)
+    # The chair: every cue of the page's head in turn, the name checked for a person's shape.
+    head = (body_start, min(len(text), body_start + CHAIR_HEAD_CHARS))
+    better = (chair_zh if lang == "zh" else chair_en)(text, head)
+    if better is not None and not (chair is not None and chair.name == better.name):
+        chair = better
+    elif chair is not None and not plausible_chair(chair.name, lang):
+        chair = None
     if chair is None:
         warnings.append("no chair found")
     if date is None:
