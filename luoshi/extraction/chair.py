@@ -471,5 +471,72 @@ def plausible_chair(name: str, lang: str | None) -> bool:
     return _valid(name, True)
 
 
+_GLOSS = r"(?:\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\))?"
+_HAN = r"[\u4e00-\u9fff]"
+# A title ends in one of these (simplified or traditional, a pinyin gloss may follow).
+_ZH_TITLE_TAIL = re.compile(
+    r"(?:总理|總理|书记|書記|长|長|主任|主席|委员|委員|组长|組長|局长|部長|部长|专员|專員|理事长|首长|首長)" + _GLOSS
+)
+_ZH_NAME = re.compile(r"(" + _HAN + _GLOSS + r"){2,4}")
+_ZH_NOT_NAME = re.compile(r"[会會议議政府省市县縣区區旗部委局办辦厅廳党黨组組院镇鎮乡鄉村街道届屆次年月日时時]|同志|主持|召开|召開")
+_ZH_CUT = "，。；,;\n：:]】」》)）|｜ 　"
+_ZH_IMPLIED = re.compile(
+    r"((?:" + _HAN + r"{0,12}?(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|部长|部長|省长|省長|主任)" + _GLOSS + r"[、，,]?)+)"
+    r"(" + _HAN + r"{2,3})(?=" + _GLOSS + r"(?:同志)?(?:指示|裁示|要求|强调|強調|指出|表示|傳達|传达|责成|責成|召开|召開|也|並|并|在會|在会))"
+)
+
+
+def _zh_name_title(chunk: str) -> tuple[str, str, int] | None:
+    """Split "市委副书记、市长陈平" into (name, title, name offset); "李克强" alone is a name."""
+    chunk = _ZH_DATE.sub(lambda m: "\x00" * len(m.group(0)), chunk)
+    chunk = re.sub(r"(?:同志)?(?:在[^，、\x00]{0,20})?\x00*$", lambda m: "\x00" * len(m.group(0)), chunk)
+    body = chunk.rstrip("\x00 ")
+    tails = list(_ZH_TITLE_TAIL.finditer(body))
+    start = tails[-1].end() if tails else max(body.rfind("\x00") + 1, 0)
+    name = body[start:]
+    title = body[:start].replace("\x00", "").strip("、，, ") if tails else ""
+    if not _ZH_NAME.fullmatch(name) or _ZH_NOT_NAME.search(re.sub(r"\([a-z\u00e0-\u01dc]+\)", "", name)):
+        return None
+    han = re.sub(r"\([^)]*\)", "", name)
+    if not 2 <= len(han) <= 4 or han[-1] in "长長记記理任席":
+        return None
+    return name, title, start
+
+
 def chair_zh(text: str, region: tuple[int, int]) -> Chair | None:
+    """The first '主持' of the page head with a person's name before it (or after 由), else a
+    leader whose 指示/要求/裁示 run the meeting (presiding implied)."""
+    start, end = region
+    seg = text[start:end]
+    weak: Chair | None = None
+    for m in re.finditer(r"主持", seg):
+        head = seg[: m.start()]
+        by = head.rfind("由")
+        # A pinyin gloss's ")" ("李克強(qiáng)主持") does not end the chunk.
+        unglossed = re.sub(r"\([a-z\u00e0-\u01dc]+\)", lambda g: "x" * len(g.group(0)), head)
+        cut = max(unglossed.rfind(c) for c in _ZH_CUT)
+        if by > cut:
+            cut = by
+        found = _zh_name_title(head[cut + 1 :])
+        if found:
+            name, title, off = found
+            pos = start + cut + 1 + off
+            return _zh_expand(Chair(name, title, (pos, pos + len(name)), "title + name + '主持' (page head)"), seg)
+        # "王縣長主持": surname + title; the full name comes from the head.
+        short = re.search(r"(" + _HAN + r")(縣長|县长|區長|区长|市長|市长|州長|州长|旗长|旗長|省長|省长|部長|部长|總理|总理|書記|书记)$", head[cut + 1 :].rstrip())
+        if short and weak is None:
+            full = re.search(re.escape(short.group(2)) + r"(" + re.escape(short.group(1)) + _HAN + r"{1,2})(?=" + _HAN + r"{0,4}[，,、。主在])", seg)
+            if full:
+                weak = Chair(full.group(1), short.group(2), (start + full.start(1), start + full.end(1)), "surname + title + '主持', full name from the head")
+    if weak:
+        return weak
+    im = _ZH_IMPLIED.search(seg)
+    if im:
+        title = im.group(1).strip("、，, ")
+        title = title[max(title.rfind(c) for c in "。；;：:") + 1 :]
+        return Chair(im.group(2), title, (start + im.start(2), start + im.end(2)), "implied: title + name + 指示/要求")
     return None
+
+
+def _zh_expand(chair: Chair, seg: str) -> Chair:
+    return chair
