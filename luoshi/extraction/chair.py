@@ -540,3 +540,90 @@ def chair_zh(text: str, region: tuple[int, int]) -> Chair | None:
 
 def _zh_expand(chair: Chair, seg: str) -> Chair:
     return chair
+
+
+# ---------------------------------------------------------------------------------------------
+# The meeting's name as written (issue 15): read next to the chair first (the body's
+# "主持召开县第十八届人民政府第65次常务会议", "chaired a State Council executive meeting"), then
+# where the page names what was held ("…会议召开", "A meeting of the provincial cabinet, chaired
+# by"), then a minutes or decision-record header ("Decision Maker: Cabinet", "REGULAR SESSION").
+
+_ZH_MEETING_NOUN = r"(?:会议|會議|常委会|常委會|办公会|辦公會|调度会|調度會|推进会|推進會|座谈会|座談會|研讨会|研討會|全体会|全體會|大会|大會|会报|會報|月報|月报|週報|周报|例会|例會|行政会|行政會|[会會]" + _GLOSS + r"(?:[议議]" + _GLOSS + r")?)"
+_ZH_TYPE_BODY = r"[^，。；,;\n：:、！？“”]{1,50}?" + _ZH_MEETING_NOUN + r"(?:[(（][^)）]{1,10}[)）])?(?:[暨和及][^，。；,;\n：:]{1,40}?" + _ZH_MEETING_NOUN + r")?"
+_ZH_TYPE_END = r"(?=[，。；,;\n、:：]|$|[并並及]|上|时|時|，)"
+_ZH_TYPE_AFTER = re.compile(r"(?:主持)?召[开開](?:了)?(" + _ZH_TYPE_BODY + r")" + _ZH_TYPE_END)
+_ZH_TYPE_BEFORE = re.compile(
+    r"(?:^|[，。；,;\n】\]」])\s*(" + _ZH_TYPE_BODY + r")(?:在[^，。,]{1,25})?(?:召开|召開|举行|舉行)(?![^，。,\n]{0,4}[会會])"
+)
+_EN_MEETING_NOUN = r"(?:meeting|session|Meeting|Session|MEETING|SESSION|plenary|Cabinet|cabinet|Council|council|conference|Conference|discussion|Discussion)"
+_EN_TYPE_AFTER_VERB = re.compile(
+    r"\b(?:chaired|chairs|chairing|presided\s+over|presides\s+over|presiding\s+over|convened|held|hosted|attended|at|for)\s+"
+    r"(?:(?:the|a|an|its|his|her)\s+)([A-Za-z0-9’'\- ]{0,80}?\b" + _EN_MEETING_NOUN + r"\b(?:\s+and\s+[a-z]+(?:\s+[a-z]+)?\s+meeting)?(?:\s+of\s+(?:the\s+)?[\w’'-]+(?:\s+[\w’'-]+){0,8}?)?)"
+    r"(?=\s+(?:on|in|at|to|which|that|where|for|with|here|today|yesterday|this|via|and|was|were|under|chaired|presided|since|after|before)\b|[,.;:\n(]|$)",
+)
+_EN_TYPE_SUBJECT = re.compile(
+    r"(?:^|\n|\.\s+|--\s+|\):\s*|\)\s+-\s+)(?:(?:A|An|The)\s+)?([A-Za-z0-9’'\- ]{0,60}?\b" + _EN_MEETING_NOUN + r"\b(?:\s+of\s+the\s+[A-Za-z’' ]{2,40}?)?),?\s+"
+    r"(?:chaired\s+by|presided\s+over\s+by|was\s+held|met\b|held\b)"
+)
+_EN_TYPE_HEADER = re.compile(
+    r"(?:^|\n)\s*(?:Decision\s+Maker:\s*|Meeting:\s*[\d/]+\s*-\s*)?((?:Cabinet|Council|Executive|City\s+Council)(?=\s*(?:\n|-\s|\(|$)))",
+)
+_EN_MINUTES_HEAD = re.compile(
+    r"((?:REGULAR|SPECIAL|INFORMAL|FORMAL|Regular|Special|Informal|Formal)\s+(?:[A-Za-z]+\s+){0,3}?(?:MEETING|SESSION|DISCUSSION|Meeting|Session|Discussion)"
+    r"(?:[ \t]+(?:OF|of)[ \t]+(?:THE[ \t]+|the[ \t]+)?(?:[A-Z][A-Za-z]*[ \t]*){1,8})?)"
+)
+
+
+def _tidy_type(s: str) -> str:
+    s = re.sub(r"\s+", " ", s).strip(" ,.;:…")
+    s = re.sub(r"^(?:THAT|That)\s+(?:the\s+)?", "", s)
+    s = re.sub(r"^(?:【[^】]*】|\[[^\]]*\])\s*", "", s)
+    return s
+
+
+def meeting_type_zh(text: str, region: tuple[int, int], chair: Chair | None) -> tuple[str, Span] | None:
+    start, end = region
+    seg = text[start:end]
+    anchor = (chair.span[0] - start) if chair and chair.span else 0
+    # The chair's own sentence first, then the whole head in order.
+    sent_start = max(seg.rfind(c, 0, anchor) for c in "。\n") + 1 if anchor else 0
+    order = [(sent_start, len(seg)), (0, len(seg))]
+    for lo, hi in order:
+        for pattern in (_ZH_TYPE_AFTER, _ZH_TYPE_BEFORE):
+            m = pattern.search(seg, lo, hi)
+            if m:
+                name = m.group(1)
+                lead = len(name) - len(name.lstrip(" 　"))
+                name = _tidy_type(name)
+                if 2 <= len(name) <= 60 and not re.search(r"主持|出席|参加|參加|重要|^的|一次", name):
+                    pos = start + m.start(1) + lead
+                    return name, (pos, pos + len(name))
+    return None
+
+
+def meeting_type_en(text: str, region: tuple[int, int], chair: Chair | None) -> tuple[str, Span] | None:
+    start, end = region
+    seg = text[start:end]
+    anchor = (chair.span[0] - start) if chair and chair.span else 0
+    sent_start = max(seg.rfind("\n", 0, anchor), seg.rfind(". ", 0, anchor)) + 1 if anchor else 0
+    for lo in (sent_start, 0):
+        found = []
+        for pattern in (_EN_TYPE_AFTER_VERB, _EN_TYPE_SUBJECT):
+            m = pattern.search(seg, lo)
+            if m:
+                found.append(m)
+        found.sort(key=lambda m: m.start(1))
+        for m in found:
+            name = _tidy_type(m.group(1))
+            name = re.sub(r"^(?:hours?\s+long|\d+[- ]hour(?:-long)?|long|lengthy|brief)\s+", "", name)
+            if re.search(r"\b(?:minutes|decisions|summary|record|next|previous|last|upcoming|coming)\b|^to\s", name, re.I):
+                continue
+            if 2 <= len(name) <= 90 and not name.lower().startswith(("announcement", "press", "news")):
+                return name, (start + m.start(1), start + m.start(1) + len(m.group(1).rstrip(" ,.;:")))
+    for pattern in (_EN_TYPE_HEADER, _EN_MINUTES_HEAD):
+        m = pattern.search(seg, 0, min(len(seg), 800))
+        if m:
+            name = _tidy_type(m.group(1))
+            return name, (start + m.start(1), start + m.start(1) + len(m.group(1).rstrip(" ,.;:")))
+    return None
+

@@ -7,7 +7,15 @@ import re
 from collections import Counter
 
 from .agenda import find_agenda
-from .chair import chair_en, chair_zh, find_chair_en, find_chair_zh, plausible_chair
+from .chair import (
+    chair_en,
+    chair_zh,
+    find_chair_en,
+    find_chair_zh,
+    meeting_type_en,
+    meeting_type_zh,
+    plausible_chair,
+)
 from .dates import APPROXIMATE, find_date, meeting_date
 from .directives import find_directives
 from .directory import Directory, default_directory
@@ -86,6 +94,9 @@ def extract(
         chair = better
     elif chair is not None and not plausible_chair(chair.name, lang):
         chair = None
+    named = (meeting_type_zh if lang == "zh" else meeting_type_en)(text, head, chair)
+    if named is not None:
+        meeting_type, type_span = named
     if chair is None:
         warnings.append("no chair found")
     if date is None:
