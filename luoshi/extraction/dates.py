@@ -194,7 +194,7 @@ _FULL_EN: list[tuple[str, re.Pattern[str]]] = [
 _PART_EN: list[tuple[str, re.Pattern[str]]] = [
     ("month-day", re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)(?!:)", re.I)),
     ("day-month", re.compile(r"(?<![\d,])\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?" + _MONTH + r"(?![\w])(?!,?\s+\d)", re.I)),
-    ("weekday", re.compile(r"\b(?:on|last|this|since|until)?\s*\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)(?:['’]s)?\b(?!,?\s+(?:\d|the\s+\d|" + _MONTH + r"(?!\w)))", re.I)),
+    ("weekday", re.compile(r"\b((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)(?:['’]s)?\b(?!,?\s+(?:\d|the\s+\d|" + _MONTH + r"(?!\w)))", re.I)),
     ("day-of-month", re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:day\s+)?of)", re.I)),
     ("yesterday", re.compile(r"\byesterday\b", re.I)),
     ("today", re.compile(r"\b(?:today|this (?:morning|afternoon))\b", re.I)),
@@ -235,6 +235,7 @@ _WORDS_DATE = re.compile(
     re.I,
 )
 
+_DAY_OF = re.compile(r"day\s+of", re.I)
 _PUB_LABEL_EN = re.compile(
     r"(?:updated(?:\s+on)?|published(?:\s+on)?|publication\s+date|posted(?:\s+on)?|date\s+add(?:ed)?\s+in|"
     r"release\s+date|last\s+modified|(?<![\w ])date|source|Xinhua\)?)\s*[:：|,]?\s*$",
@@ -295,7 +296,7 @@ _YEAR_HINT = re.compile(
     r"\b(?:meeting|session)\b[^.\n]{0,60}?\bin\s+((?:19|20)\d{2})\b(?!\s*(?:-|–|to))",
     re.I,
 )
-HEAD_CHARS = 3000
+HEAD_CHARS = 2000
 
 
 def _words_year(words: str | None) -> int | None:
@@ -363,7 +364,7 @@ def _candidates(head: str, lang: str | None) -> list[_Cand]:
     for kind, pattern in fulls:
         for m in pattern.finditer(head):
             found.append(_Cand(m.start(), m.end(), kind, m, _resolve_full(kind, m, us)))
-    if lang != "zh":
+    if lang != "zh" and _DAY_OF.search(head):
         for m in _WORDS_DATE.finditer(head):
             day = _ORDINALS.get(re.sub(r"\s+", " ", m.group(1).lower()))
             if day is None:
