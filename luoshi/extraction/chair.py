@@ -46,7 +46,7 @@ _ZH_TITLE_END = re.compile(
     r"秘书长|副?厅长|副?局长|委员|组长|成员)"
 )
 _ZH_DATE = re.compile(
-    r"\d{4}年|\d{1,2}月|\d{1,2}[日号]|[上下中晚早]午|上午|下午|晚上|今天|近日|日前|"
+    r"[^，。、\s]{0,12}?\d{1,2}月\d{1,2}日[电電]|[昨今前][(（]\d{1,2}[)）]日|昨[天日]|\d{2,4}年|\d{1,2}月|\d{1,2}[日号號]|[上下中晚早]午|上午|下午|晚上|今天|近日|日前|"
     r"(?:星期|周)[一二三四五六日天]"
 )
 _ZH_TRAIL = re.compile(r"(?:同志)?(?:在[^，、]{0,20})?(?:[，,])?$")
@@ -479,7 +479,7 @@ _ZH_TITLE_TAIL = re.compile(
 )
 _ZH_NAME = re.compile(r"(" + _HAN + _GLOSS + r"){2,4}")
 _ZH_NOT_NAME = re.compile(r"[会會议議政府省市县縣区區旗部委局办辦厅廳党黨组組院镇鎮乡鄉村街道届屆次年月日时時]|同志|主持|召开|召開")
-_ZH_CUT = "，。；,;\n：:]】」》)）|｜ 　"
+_ZH_CUT = "，。；,;\n：:]】」》)）|｜ 　／/"
 _ZH_IMPLIED = re.compile(
     r"((?:" + _HAN + r"{0,12}?(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|部长|部長|省长|省長|主任)" + _GLOSS + r"[、，,]?)+)"
     r"(" + _HAN + r"{2,3})(?=" + _GLOSS + r"(?:同志)?(?:指示|裁示|要求|强调|強調|指出|表示|傳達|传达|责成|責成|召开|召開|也|並|并|在會|在会))"
@@ -513,7 +513,7 @@ def chair_zh(text: str, region: tuple[int, int]) -> Chair | None:
         head = seg[: m.start()]
         by = head.rfind("由")
         # A pinyin gloss's ")" ("李克強(qiáng)主持") does not end the chunk.
-        unglossed = re.sub(r"\([a-z\u00e0-\u01dc]+\)", lambda g: "x" * len(g.group(0)), head)
+        unglossed = re.sub(r"\([a-z\u00e0-\u01dc]+\)|[(（]\d{1,2}[)）]", lambda g: "x" * len(g.group(0)), head)
         cut = max(unglossed.rfind(c) for c in _ZH_CUT)
         if by > cut:
             cut = by
@@ -551,7 +551,7 @@ def _zh_expand(chair: Chair, seg: str) -> Chair:
 _ZH_MEETING_NOUN = r"(?:会议|會議|常委会|常委會|办公会|辦公會|调度会|調度會|推进会|推進會|座谈会|座談會|研讨会|研討會|全体会|全體會|大会|大會|会报|會報|月報|月报|週報|周报|例会|例會|行政会|行政會|[会會]" + _GLOSS + r"(?:[议議]" + _GLOSS + r")?)"
 _ZH_TYPE_BODY = r"[^，。；,;\n：:、！？“”]{1,50}?" + _ZH_MEETING_NOUN + r"(?:[(（][^)）]{1,10}[)）])?(?:[暨和及][^，。；,;\n：:]{1,40}?" + _ZH_MEETING_NOUN + r")?"
 _ZH_TYPE_END = r"(?=[，。；,;\n、:：]|$|[并並及]|上|时|時|，)"
-_ZH_TYPE_AFTER = re.compile(r"(?:主持)?召[开開](?:了)?(" + _ZH_TYPE_BODY + r")" + _ZH_TYPE_END)
+_ZH_TYPE_AFTER = re.compile(r"(?:主持(?:召[开開])?|召[开開])(?:了)?(" + _ZH_TYPE_BODY + r")" + _ZH_TYPE_END)
 _ZH_TYPE_BEFORE = re.compile(
     r"(?:^|[，。；,;\n】\]」])\s*(" + _ZH_TYPE_BODY + r")(?:在[^，。,]{1,25})?(?:召开|召開|举行|舉行)(?![^，。,\n]{0,4}[会會])"
 )

@@ -202,10 +202,13 @@ _PART_EN: list[tuple[str, re.Pattern[str]]] = [
 _FULL_ZH: list[tuple[str, re.Pattern[str]]] = [
     ("zh-full", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),
     ("iso", re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
+    # Taiwan pages count years from 1912 (民國114年 = 2025).
+    ("roc-full", re.compile(r"(?<!\d)(\d{2,3})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),
 ]
 _PART_ZH: list[tuple[str, re.Pattern[str]]] = [
     ("zh-month-day", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號](?![电電])")),
     ("zh-weekday", re.compile(r"(?:星期|周|週)([一二三四五六日天])")),
+    ("zh-day", re.compile(r"[昨今前][(（](\d{1,2})[)）]日")),
     ("zh-day", re.compile(r"(?<![\d月年])(\d{1,2})\s*日(?=[上下中晚早]|召开|召開|在|，|,|\s|$)")),
     ("yesterday", re.compile(r"昨[天日](?=[上下中晚早，,]|召开|召開|在)")),
     ("zh-today", re.compile(r"(?<![昨前])今[天日](?=[上下中晚早，,]|召开|召開)")),
@@ -250,7 +253,7 @@ _CLOCK_BEFORE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s*,?\s*$")
 _DOC_AFTER = re.compile(r"^\s*(?:[A-Z][a-z]+\s+)?[Mm]inutes(?![a-z])|^\s*MINUTES\b")
 # "the minutes of the meeting of the Cabinet held on 6th September": another meeting's day.
 _OTHER_MEETING = re.compile(
-    r"\b(?:minutes|decisions|record|report)\s+of\b[^.\n]{0,80}$|\b(?:previous|last|earlier|next)\s+(?:meeting|session)\b[^.\n]{0,40}$",
+    r"\b(?:the|receive|approve|confirm|note|adopt|sign)\s+(?:the\s+)?(?:minutes|decisions|record|report)\s+of\b[^.\n]{0,80}$|\b(?:previous|last|earlier|next)\s+(?:meeting|session)\b[^.\n]{0,40}$",
     re.I,
 )
 # "decisions made by the Cabinet over January 15, 2024 to March 4, 2024": several meetings.
@@ -287,10 +290,7 @@ _DATELINE_EN = re.compile(
     r"(?:^|\n)\s*[A-Z][A-Za-z.'’ ]{1,30}(?:,\s*[A-Z][A-Za-z.'’ ]{1,30})?,\s+" + _MONTH + r"\s+(\d{1,2})"
     r"(?:,?\s+" + _YEAR + r")?\s*(?:\([A-Za-z/ ]{2,20}\))?\s*(?:--|—|–|-|:)"
 )
-_DATELINE_ZH = re.compile(
-    r"(?:新华社|新華社|中新社|中新网|中新網|人民网|人民網|本报|本報|央视网|央視網|记者|記者)[^\s，。,]{0,12}?"
-    r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日[电電]"
-)
+_DATELINE_ZH = re.compile(r"(?<![\d月])(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日[电電]")
 _YEAR_HINT = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年(?:度)?\s*第[一二三四五六七八九十\d]+次|"
     r"\b(?:meeting|session)\b[^.\n]{0,60}?\bin\s+((?:19|20)\d{2})\b(?!\s*(?:-|–|to))",
@@ -328,6 +328,8 @@ def _resolve_full(kind: str, m: re.Match[str], us: bool = False) -> dt.date | No
     g = m.groups()
     if kind in ("iso", "zh-full"):
         return _safe(int(g[0]), int(g[1]), int(g[2]))
+    if kind == "roc-full":
+        return _safe(int(g[0]) + 1911, int(g[1]), int(g[2])) if 50 <= int(g[0]) <= 200 else None
     if kind in ("month-day-year", "month-days-year"):
         return _safe(int(g[2]), MONTHS[g[0].lower().rstrip(".")], int(g[1]))
     if kind == "day-month-year":
