@@ -227,11 +227,14 @@ _TOKEN = re.compile(
 )
 _EN_CUE_BEFORE = re.compile(
     r"\b(?:presided\s+over|presides\s+over|presiding\s+over|chaired|chairs|chairing|hosted|convened|"
-    r"took\s+the\s+chair|presiding|called\s+(?:(?:the|a|an)\s+[^.]{0,80}?\s+)?to\s+order|was\s+in\s+the\s+chair)\b",
+    r"took\s+the\s+chair|presiding|called\s+(?:(?:the|a|an)\s+[^.]{0,80}?\s+)?to\s+order|was\s+in\s+the\s+chair|"
+    r"opened\s+the\s+(?:meeting|session))\b",
     re.I,
 )
 _EN_CUE_AFTER = re.compile(
-    r"\b(?:presided\s+over\s+by|chaired\s+by|hosted\s+by|convened\s+by|called\s+to\s+order\s+by|"
+    r"\b(?:presided\s+over\s+by|chaired\s+by|hosted\s+by|convened\s+by|opened\s+by|"
+    r"called\s+to\s+order\s+(?:at\s+[0-9:.]+\s*(?:[ap]\.?m\.?)?\s+)?by|"
+    r"(?<![^\n])\s*(?:Chair(?:man|woman|person)?|Presiding(?:\s+Officer)?|In\s+the\s+Chair)\s*:|"
     r"under\s+the\s+(?:chair|chairmanship|presidency)\s+of|with\s+(?=[^.]{0,120}\bin\s+the\s+chair))\s*",
     re.I,
 )
@@ -297,7 +300,7 @@ def _valid(name: str, after_title: bool) -> bool:
 
 _BLANK = re.compile(
     r"\((?:[A-Z]{1,6}|[A-Z][a-z]+)\)|\b(?:Dr\.?\s+)?(?:the\s+)?(?:Rt\.?\s+)?Hon(?:ourable|orable|\.)?\s+|\bDr\.\s+|"
-    r"\bDatuk\s+Seri\s+|\bDato['’]?\s+Sri\s+|\bTan\s+Sri\s+|\b(?:His|Her)\s+Worship\s+|\b(?:Mr|Mrs|Ms)\.\s+"
+    r"\bDatuk\s+Seri\s+|\bDato['’]?\s+Sri\s+|\bTan\s+Sri\s+|\b(?:His|Her)\s+Worship\s+|\b(?:Mr|Mrs|Ms)\.\s+|\b(?:Councill?or|Alder(?:man|woman))\s+"
 )
 
 

@@ -168,6 +168,8 @@ def test_the_time_line_gives_the_publication_date() -> None:
         ("Premier Li chairs study session\nChinese Premier Li Qiang chairs a State Council study session on June 9, 2023.", "Li Qiang"),
         ("Premier Li Keqiang, also a member of the Standing Committee of the Political Bureau, presided over the meeting.", "Li Keqiang"),
         ("Prime Minister Sheikh Hasina made the announcement at a Cabinet meeting on Monday.", "Sheikh Hasina"),
+        ("The meeting was called to order at 5:00 p.m. by Mayor Jane Doe in the Council Chambers.", "Jane Doe"),
+        ("MINUTES\nChair: Councillor Jane Smith\nPresent: Councillors Brown and Green", "Jane Smith"),
     ],
 )
 def test_it_finds_the_chair_on_a_real_page(text: str, name: str) -> None:
