@@ -238,10 +238,11 @@ _WORDS_DATE = re.compile(
     re.I,
 )
 
+_NEWS_PAGE = re.compile(r"\b(?:Source|Title|Editor|Author|Reporter)\s*:|\((?:Xinhua|APP|Reuters|AFP|AP|PTI|IANS)\)")
 _DAY_OF = re.compile(r"day\s+of", re.I)
 _PUB_LABEL_EN = re.compile(
     r"(?:updated(?:\s+on)?|published(?:\s+on)?|publication\s+date|posted(?:\s+on)?|date\s+add(?:ed)?\s+in|"
-    r"release\s+date|last\s+modified|(?<![\w ])date|source|Xinhua\)?)\s*[:：|,]?\s*$",
+    r"release\s+date|last\s+modified|source|Xinhua\)?)\s*[:：|,]?\s*$",
     re.I,
 )
 _PUB_LABEL_ZH = re.compile(
@@ -276,8 +277,9 @@ _NOT_MEETING_BEFORE = re.compile(
     re.I,
 )
 _LABEL_MEETING = re.compile(
-    r"(?:\bmeeting\s*:|\bdecided\s+at\s+meeting\s*:|\bdate\s+of\s+(?:decision|meeting)\s*:|\bheld(?:\s+on)?|"
-    r"\b(?:council|cabinet)\s+adopted\s+this\s+item\s+on|会议日期[:：]?|會議日期[:：]?)\s*$",
+    r"(?:\bmeeting\s*:|(?<![\w ])date\s*:|\bdecided\s+at\s+meeting\s*:|\bdate\s+of\s+(?:decision|meeting)\s*:|\bheld(?:\s+on)?|"
+    r"\b(?:council|cabinet)\s+adopted\s+this\s+item\s+on|会议日期[:：]?|會議日期[:：]?)"
+    r"(?:\s*(?:the\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?)?\s*$",
     re.I,
 )
 _MEETING_CUE_EN = re.compile(
@@ -421,6 +423,9 @@ def _is_publication(head: str, c: _Cand, lang: str | None) -> bool:
     label = _PUB_LABEL_ZH if lang == "zh" else _PUB_LABEL_EN
     if label.search(before):
         return True
+    # "Date:" is the page's date on a news page and the meeting's on a minutes page.
+    if lang != "zh" and re.search(r"(?<![\w ])date\s*:\s*$", before, re.I) and _NEWS_PAGE.search(head):
+        return True
     if _CLOCK_AFTER.match(after) or _CLOCK_BEFORE.search(before):
         return True
     if lang == "zh" and re.match(r"\s*\d{1,2}[:：]\d{2}", after):
@@ -438,6 +443,12 @@ def _resolve_part(c: _Cand, ref: dt.date | None) -> dt.date | None:
     if c.kind == "words":
         return _year_for(MONTHS[c.m.group(2).lower().rstrip(".")], _ORDINALS[re.sub(r"\s+", " ", c.m.group(1).lower())], ref)
     return _resolve(c.kind, c.m, ref)
+
+
+def _header_line(head: str, c: _Cand) -> bool:
+    ls, le = _line_of(head, c.start)
+    line = head[ls:le]
+    return len(line.strip()) <= 90 and not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", line)
 
 
 def _future(c: _Cand, ref: dt.date | None) -> bool:
@@ -551,9 +562,14 @@ def meeting_date(
         ls, _ = _line_of(head, c.start)
         if c.start > 800:
             break  # labels belong to the page's header, not to mentions of other meetings
-        if c.full is not None and _LABEL_MEETING.search(head[max(ls, c.start - 40) : c.start]):
+        if c.full is None:
+            continue
+        if _LABEL_MEETING.search(head[max(ls, c.start - 40) : c.start]):
             return out(c, "labelled meeting date")
+        if _header_line(head, c):
+            break  # the header's own date line comes first ("Minutes … October 3, 4 and 5, 2000")
     # 3. The first date of a sentence about the meeting, or a bare date line of a header.
+    top_line: _Cand | None = None
     cue = _MEETING_CUE_ZH if lang == "zh" else _MEETING_CUE_EN
     for c in usable_cands:
         ss, se = _sentence_of(head, c.start, lang)
@@ -573,6 +589,8 @@ def meeting_date(
             # A bare date line above a dateline, a Chinese page's bare date line and the
             # publication date itself are the page's date, not the meeting's.
             if (dl and c.start < dl.start()) or lang == "zh" or c.full == pub:
+                if top_line is None and c.start < 200 and not (dl and c.start < dl.start()):
+                    top_line = c
                 continue
             return out(c, "date line of the header")
     # 4. The dateline.
@@ -580,4 +598,7 @@ def meeting_date(
         return dateline, f"dateline '{dl_text}'" + pub_why, (body_start + dl.start(), body_start + dl.end()), page_pub
     if dl:
         return None, f"dateline '{dl_text}' (unresolved: no year and no publication date)", None, page_pub
+    # 5. Nothing else dates the meeting: the date line at the top of the page does.
+    if top_line is not None:
+        return out(top_line, "the page's date line, the only date at its top")
     return None, "no date found", None, page_pub

@@ -112,6 +112,15 @@ def test_it_reports_no_chair_when_there_is_none() -> None:
         ("发布日期:2019-11-15\n\n11月12日下午，县长周某主持召开县政府第65次常务会议。", dt.date(2019, 11, 12)),
         ("新华社北京3月21日电 国务院总理李强21日主持召开国务院常务会议。\n2023年03月22日09:43", dt.date(2023, 3, 21)),
         ("連江縣政府114年4月25日召開縣務會議，縣長王忠銘主持。", dt.date(2025, 4, 25)),
+        # A minutes page's "Date:" is the meeting's; a news page's is its publication.
+        ("Council\nDate: Tuesday, 16th July, 2013\nVenue: Town Hall\nThe Council agreed the plan.", dt.date(2013, 7, 16)),
+        ("Title: Governor holds executive meeting\n\nDate: August 1, 2023\n\nSource: Daily\n\nThe government "
+         "held an executive meeting on July 31, presided over by Governor Li Lecheng.", dt.date(2023, 7, 31)),
+        # The header's own multi-day line comes before a later "special meetings held on".
+        ("Minutes of the Council 1 October 3, 4 and 5, 2000\n\nTUESDAY, OCTOBER 3, 2000 AND SPECIAL MEETINGS "
+         "HELD ON FRIDAY, OCTOBER 6, 2000", dt.date(2000, 10, 3)),
+        # The only date, at the top of the page.
+        ("2018年7月4日\n\n李克強主持召開國務院常務會議\n會議指出,要深化改革。", dt.date(2018, 7, 4)),
     ],
 )
 def test_it_reads_the_meeting_date_of_a_real_page(text: str, expected: dt.date) -> None:
