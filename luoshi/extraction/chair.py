@@ -228,7 +228,7 @@ _TOKEN = re.compile(
 _EN_CUE_BEFORE = re.compile(
     r"\b(?:presided\s+over|presides\s+over|presiding\s+over|chaired|chairs|chairing|hosted|convened|"
     r"took\s+the\s+chair|presiding|called\s+(?:(?:the|a|an)\s+[^.]{0,80}?\s+)?to\s+order|was\s+in\s+the\s+chair|"
-    r"opened\s+the\s+(?:meeting|session))\b",
+    r"opened\s+the\s+(?:meeting|session))\b|\((?:Chairman|Chairwoman|Chairperson|Chair|in\s+the\s+Chair|Presiding)\)",
     re.I,
 )
 _EN_CUE_AFTER = re.compile(
@@ -565,7 +565,7 @@ _EN_TYPE_AFTER_VERB = re.compile(
     r"(?=\s+(?:on|in|at|to|which|that|where|for|with|here|today|yesterday|this|via|and|was|were|under|chaired|presided|since|after|before)\b|[,.;:\n(]|$)",
 )
 _EN_TYPE_SUBJECT = re.compile(
-    r"(?:^|\n|\.\s+|--\s+|\):\s*|\)\s+-\s+)(?:(?:A|An|The)\s+)?([A-Za-z0-9’'\- ]{0,60}?\b" + _EN_MEETING_NOUN + r"\b(?:\s+of\s+the\s+[A-Za-z’' ]{2,40}?)?),?\s+"
+    r"(?:^|\n|\.\s+|--\s+|\):\s*|\)\s+-\s+|\d:\s+)(?:(?:A|An|The)\s+)?([A-Za-z0-9’'\- ]{0,60}?\b" + _EN_MEETING_NOUN + r"\b(?:\s+of\s+the\s+[A-Za-z’' ]{2,40}?)?),?\s+"
     r"(?:chaired\s+by|presided\s+over\s+by|was\s+held|met\b|held\b)"
 )
 _EN_TYPE_HEADER = re.compile(
@@ -609,6 +609,7 @@ def meeting_type_en(text: str, region: tuple[int, int], chair: Chair | None) -> 
     seg = text[start:end]
     anchor = (chair.span[0] - start) if chair and chair.span else 0
     sent_start = max(seg.rfind("\n", 0, anchor), seg.rfind(". ", 0, anchor)) + 1 if anchor else 0
+    bare: tuple[str, Span] | None = None
     for lo in (sent_start, 0):
         found = []
         for pattern in (_EN_TYPE_AFTER_VERB, _EN_TYPE_SUBJECT):
@@ -622,11 +623,23 @@ def meeting_type_en(text: str, region: tuple[int, int], chair: Chair | None) -> 
             if re.search(r"\b(?:minutes|decisions|summary|record|next|previous|last|upcoming|coming)\b|^to\s", name, re.I):
                 continue
             if 2 <= len(name) <= 90 and not name.lower().startswith(("announcement", "press", "news")):
-                return name, (start + m.start(1), start + m.start(1) + len(m.group(1).rstrip(" ,.;:")))
+                span = (start + m.start(1), start + m.start(1) + len(m.group(1).rstrip(" ,.;:")))
+                # A bare "meeting" gives way to a fuller name elsewhere ("The Cabinet meeting held").
+                if name.lower() in ("meeting", "session"):
+                    bare = bare or (name, span)
+                    continue
+                return name, span
     for pattern in (_EN_TYPE_HEADER, _EN_MINUTES_HEAD):
         m = pattern.search(seg, 0, min(len(seg), 800))
         if m:
             name = _tidy_type(m.group(1))
             return name, (start + m.start(1), start + m.start(1) + len(m.group(1).rstrip(" ,.;:")))
-    return None
+    return bare
 
+
+
+def plausible_meeting_type(name: str, lang: str | None) -> bool:
+    """A lead-paragraph meeting type is kept only when it names a meeting ("New Delhi" does not)."""
+    if lang == "zh":
+        return re.search(_ZH_MEETING_NOUN, name) is not None
+    return re.search(r"\b(?:meeting|session|cabinet|council|board|plenary|committee|conference)\b", name, re.I) is not None

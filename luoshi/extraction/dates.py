@@ -209,7 +209,7 @@ _PART_ZH: list[tuple[str, re.Pattern[str]]] = [
     ("zh-month-day", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號](?![电電])")),
     ("zh-weekday", re.compile(r"(?:星期|周|週)([一二三四五六日天])")),
     ("zh-day", re.compile(r"[昨今前][(（](\d{1,2})[)）]日")),
-    ("zh-day", re.compile(r"(?<![\d月年])(\d{1,2})\s*日(?=[上下中晚早]|召开|召開|在|，|,|\s|$)")),
+    ("zh-day", re.compile(r"(?<![\d月年])(\d{1,2})\s*日(?=[上下中晚早]|召开|召開|主持|举行|舉行|在|，|,|\s|$)")),
     ("yesterday", re.compile(r"昨[天日](?=[上下中晚早，,]|召开|召開|在)")),
     ("zh-today", re.compile(r"(?<![昨前])今[天日](?=[上下中晚早，,]|召开|召開)")),
 ]

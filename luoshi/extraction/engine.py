@@ -15,6 +15,7 @@ from .chair import (
     meeting_type_en,
     meeting_type_zh,
     plausible_chair,
+    plausible_meeting_type,
 )
 from .dates import APPROXIMATE, find_date, meeting_date
 from .directives import find_directives
@@ -97,6 +98,8 @@ def extract(
     named = (meeting_type_zh if lang == "zh" else meeting_type_en)(text, head, chair)
     if named is not None:
         meeting_type, type_span = named
+    elif meeting_type and not plausible_meeting_type(meeting_type, lang):
+        meeting_type, type_span = None, None
     if chair is None:
         warnings.append("no chair found")
     if date is None:

@@ -121,6 +121,7 @@ def test_it_reports_no_chair_when_there_is_none() -> None:
          "HELD ON FRIDAY, OCTOBER 6, 2000", dt.date(2000, 10, 3)),
         # The only date, at the top of the page.
         ("2018年7月4日\n\n李克強主持召開國務院常務會議\n會議指出,要深化改革。", dt.date(2018, 7, 4)),
+        ("date 2024-04-27 國務院總理李強26日主持召開國務院常務會議。", dt.date(2024, 4, 26)),
     ],
 )
 def test_it_reads_the_meeting_date_of_a_real_page(text: str, expected: dt.date) -> None:
@@ -179,6 +180,7 @@ def test_the_time_line_gives_the_publication_date() -> None:
         ("Prime Minister Sheikh Hasina made the announcement at a Cabinet meeting on Monday.", "Sheikh Hasina"),
         ("The meeting was called to order at 5:00 p.m. by Mayor Jane Doe in the Council Chambers.", "Jane Doe"),
         ("MINUTES\nChair: Councillor Jane Smith\nPresent: Councillors Brown and Green", "Jane Smith"),
+        ("Cabinet\nThursday, 15th December, 2022 7.00 pm\nPresent: Councillor Ian Edwards (Chairman)", "Ian Edwards"),
     ],
 )
 def test_it_finds_the_chair_on_a_real_page(text: str, name: str) -> None:
@@ -212,6 +214,9 @@ def test_it_finds_chinese_chairs_and_meeting_types_on_real_pages(text: str, name
          "Premier Li Qiang on Tuesday chaired a State Council executive meeting.", "State Council executive meeting"),
         ("Decision Maker: Cabinet\nDecision status: Recommendations Approved\n", "Cabinet"),
         ("MINUTES\n\nRegular Meeting of Council\n\nHELD 2014 September 22 AT 9:30 AM", "Regular Meeting of Council"),
+        ("New Delhi, March 6: The Union Cabinet chaired by Prime Minister Narendra Modi approved the scheme.", "Union Cabinet"),
+        ("KATHMANDU, Nov 9: The Cabinet meeting held on Thursday decided to send the bill. Prime Minister "
+         "Pushpa Kamal Dahal chaired the meeting.", "Cabinet meeting"),
     ],
 )
 def test_it_names_the_meeting_as_written(text: str, meeting_type: str) -> None:
