@@ -533,8 +533,9 @@ def chair_zh(text: str, region: tuple[int, int]) -> Chair | None:
                 weak = Chair(full.group(1), short.group(2), (start + full.start(1), start + full.end(1)), "surname + title + '主持', full name from the head")
     if weak:
         return weak
-    im = _ZH_IMPLIED.search(seg)
-    if im:
+    for im in _ZH_IMPLIED.finditer(seg):
+        if re.search(r"总书记|總書記|国家主席|國家主席", im.group(1)):
+            continue  # the national leaders whose instructions a meeting studies
         title = im.group(1).strip("、，, ")
         title = title[max(title.rfind(c) for c in "。；;：:") + 1 :]
         return Chair(im.group(2), title, (start + im.start(2), start + im.end(2)), "implied: title + name + 指示/要求")
