@@ -109,7 +109,9 @@ def extract(
 
     agenda = find_agenda(text, sents, lang)
     skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}
-    if chair and chair.span:
+    # The sentence naming who presided is not a requirement; one where presiding is only
+    # implied ("All policies must be delivered, Premier Li said at the meeting") may be.
+    if chair and chair.span and not chair.why.startswith("implied"):
         skip |= {s.start for s in sents if s.start <= chair.span[0] < s.end}
     elif lead_sents and CHAIR_CUE.search(lead_sents[0].text):
         skip.add(lead_sents[0].start)
