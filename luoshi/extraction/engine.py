@@ -10,8 +10,17 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from .agenda import find_agenda
-from .chair import find_chair_en, find_chair_zh
-from .dates import APPROXIMATE, find_date
+from .chair import (
+    chair_en,
+    chair_zh,
+    find_chair_en,
+    find_chair_zh,
+    meeting_type_en,
+    meeting_type_zh,
+    plausible_chair,
+    plausible_meeting_type,
+)
+from .dates import APPROXIMATE, find_date, meeting_date
 from .deadlines import find_deadline
 from .directives import find_directives
 from .directory import Directory, default_directory
@@ -25,6 +34,7 @@ CHAIR_CUE = re.compile(
 # A readout is a page or two; a million characters is certainly not one.
 MAX_CHARS = 1_000_000
 MAX_UNITS = 3
+CHAIR_HEAD_CHARS = 2500
 
 
 def extract(
@@ -74,9 +84,27 @@ def extract(
             lead_end = lead_para.end
     lead = (lead_para.start, lead_end)
 
-    date, date_why, _ = find_date(text[lead[0] : lead[1]], lang, published)
+    date, date_why, _, page_published = meeting_date(text, body_start, lang, published)
+    if date is None and date_why == "no date found":
+        # Only a vague word ("近日", "recently") is left: the publication date, approximate.
+        vague = find_date(text[lead[0] : lead[1]], lang, published or page_published)
+        if vague[1].startswith("vague"):
+            date, date_why = vague[0], vague[1]
+    published = published or page_published
     finder = find_chair_zh if lang == "zh" else find_chair_en
     chair, meeting_type, type_span = finder(text, lead)
+    # The chair: every cue of the page's head in turn, the name checked for a person's shape.
+    head = (body_start, min(len(text), body_start + CHAIR_HEAD_CHARS))
+    better = (chair_zh if lang == "zh" else chair_en)(text, head)
+    if better is not None and not (chair is not None and chair.name == better.name):
+        chair = better
+    elif chair is not None and not plausible_chair(chair.name, lang):
+        chair = None
+    named = (meeting_type_zh if lang == "zh" else meeting_type_en)(text, head, chair)
+    if named is not None:
+        meeting_type, type_span = named
+    elif meeting_type and not plausible_meeting_type(meeting_type, lang):
+        meeting_type, type_span = None, None
     if chair is None:
         warnings.append("no chair found")
     if date is None:
@@ -86,7 +114,9 @@ def extract(
 
     agenda = find_agenda(text, sents, lang)
     skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}
-    if chair and chair.span:
+    # The sentence naming who presided is not a requirement; one where presiding is only
+    # implied ("All policies must be delivered, Premier Li said at the meeting") may be.
+    if chair and chair.span and not chair.why.startswith("implied"):
         skip |= {s.start for s in sents if s.start <= chair.span[0] < s.end}
     elif lead_sents and CHAIR_CUE.search(lead_sents[0].text):
         skip.add(lead_sents[0].start)
