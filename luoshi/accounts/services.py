@@ -376,7 +376,8 @@ def decide_account_request(actor: User, pk: int | str, *, approve: bool) -> tupl
     """Approve (the change happens now) or refuse a waiting request. Returns the request and,
     for an approved password reset, the one-time password, shown once to the approver."""
     try:
-        request = AccountRequest.objects.select_for_update().select_related("subject", "unit").get(pk=int(pk))
+        request = (AccountRequest.objects.select_for_update(of=("self",)).select_related("subject", "unit")
+                   .get(pk=int(pk)))
     except (AccountRequest.DoesNotExist, ValueError):
         raise NotFound("request") from None
     if not may_decide(actor, request):
