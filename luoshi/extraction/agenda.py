@@ -228,7 +228,12 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 return
         items.append(AgendaItem(kind, title, (start, end), why))
 
-    gates = _GATES_ZH if zh else _GATES_EN
+    if zh:
+        for kind, start, end, why in zh_agenda(text, sents):
+            add(kind, start, end, why, False)
+        items.sort(key=lambda a: a.span[0])
+        return items
+    gates = _GATES_EN
     for sent in sents:
         low = sent.text.lower()
         for rule, pattern in rules:
@@ -362,3 +367,201 @@ def _report_title(text: str, start: int, end: int, zh: bool) -> tuple[int, int]:
         return start, end
     m = re.match(r"(?:the|a|an)\s+", obj, re.I)
     return start + (m.end() if m else 0), end
+
+
+# --- Chinese: the business a meeting took up, read as lists after a cue verb -----------------
+# A cue opens a clause (after 会议/会上/还/并 and the like): 传达学习了A精神、B讲话和《C》，
+# 听取了X汇报，审议通过了《A》《B》，研究了Y事项. The object runs to the clause's end (a comma
+# outside brackets and quotes, or the sentence end) and is cut into items at 、/和/及/与 and
+# between 《》 titles, where each part has a head noun of its own ("省、市有关会议精神" stays one).
+_ZH_CUE = re.compile(
+    r"(?:传达学习|传达|学习贯彻|学习|集中学习|专题学习|听取|通报|审议通过|审议并原则通过|"
+    r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
+    r"確定|确定|決定|决定|同意|原则同意|原則同意|"
+    r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
+    r"研究審議|討論通過|討論|研究)"
+    r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實)*了?"
+)
+_ZH_CUE_PREFIX = re.compile(
+    r"^(?:会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
+    r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
+    r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
+    r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
+)
+_ZH_HEAD = re.compile(
+    r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|重要思想|条例|條例|办法|辦法|规定|規定|细则|細則|规则|規則|"
+    r"方案|预案|預案|规划|規劃|计划|計劃|計畫|纲要|綱要|意见|意見|通知|报告|報告|汇报|匯報|匯報|情况|情況|"
+    r"决定|決定|请示|請示|事项|事項|事宜|分工|措施|举措|舉措|协议|協議|协议书|協議書|备忘录|備忘錄|清单|清單|"
+    r"政策|草案|稿|安排|要点|要點|决策部署|決策部署|知识|知識|提纲|提綱|结果|結果|预算|預算|决算|決算|"
+    r"提案|问题|問題|工作|机制|機制|设置|設置|名单|名單|制度|标准|標準|法|总结|總結|谋划|謀劃|部署|"
+    r"讨论稿|徵求意見稿|征求意见稿|送审稿|送審稿|修订稿|修訂稿)[）)]*$"
+)
+_ZH_STUDY_HEAD = re.compile(
+    r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|思想|条例|條例|办法|辦法|规定|規定|通知|意见|意見|决定|決定|"
+    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神)[）)]*$"
+)
+_ZH_OPEN = "《“「(（<〈‘\""
+_ZH_CLOSE = "》”」)）>〉’\""
+_ZH_ITEM_SPLIT = re.compile(r"、|和(?!平)|及(?:其)?|以及|与|與|暨(?=[^，,。]{0,3}《)")
+
+
+def _zh_clause_end(text: str, start: int, limit: int) -> int:
+    """The end of the clause from `start`: a comma, semicolon or stop outside brackets."""
+    depth = 0
+    quote = False
+    i = start
+    while i < limit:
+        c = text[i]
+        if c == "“":
+            quote = True
+        elif c == "”":
+            quote = False
+        elif c in "《(（<〈":
+            depth += 1
+        elif c in "》)）>〉":
+            depth = max(0, depth - 1)
+        elif c in "，,。；;：:！？!?\n" and depth == 0 and not quote:
+            return i
+        i += 1
+    return limit
+
+
+def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Cut a list object into items where each part has its own head noun."""
+    # Separators outside brackets and quotes.
+    seps: list[tuple[int, int]] = []
+    depth = 0
+    quote = False
+    i = 0
+    while i < len(obj):
+        c = obj[i]
+        if c == "“":
+            quote = True
+        elif c == "”":
+            quote = False
+        elif c in "《(（<〈":
+            if c == "《" and depth == 0 and i > 0 and obj[i - 1] == "》":
+                seps.append((i, i))
+            depth += 1
+        elif c in "》)）>〉":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not quote:
+            m = _ZH_ITEM_SPLIT.match(obj, i)
+            if m:
+                seps.append((i, m.end()))
+                i = m.end()
+                continue
+        i += 1
+    parts: list[tuple[int, int]] = []
+    cur = 0
+    for s0, s1 in seps:
+        # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
+        if _zh_has_head(obj[cur:s0], head) and not re.match(r"在|對|对|关于|關於|有关|有關", obj[s1:]):
+            parts.append((cur, s0))
+            cur = s1
+    parts.append((cur, len(obj)))
+    # A last part without a head noun of its own shares the list's noun; keep it joined.
+    if len(parts) > 1 and not _zh_has_head(obj[parts[-1][0] : parts[-1][1]], head):
+        last = parts.pop()
+        prev = parts.pop()
+        parts.append((prev[0], last[1]))
+    return parts
+
+
+def _zh_has_head(part: str, head: re.Pattern[str]) -> bool:
+    part = part.strip()
+    if part.startswith("《") and part.endswith("》"):
+        return True
+    return bool(head.search(part.rstrip("》”」等")))
+
+
+def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """An item's title: inside its 《》 when it has one, otherwise the part without edge marks."""
+    part = text[start:end]
+    q = re.search(r"《([^》]{2,120})》", part)
+    if q:
+        return start + q.start(1), start + q.end(1)
+    while start < end and text[start] in " \t　“":
+        start += 1
+    while end > start and text[end - 1] in " \t　”":
+        end -= 1
+    return start, end
+
+
+def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, why) of each item of business in Chinese sentences."""
+    out: list[tuple[str, int, int, str]] = []
+    for sent in sents:
+        s = sent.text
+        if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
+                                    "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
+                                    "確定", "决定", "決定", "同意")):
+            continue
+        for m in _ZH_CUE.finditer(s):
+            clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
+            prefix = s[clause_start : m.start()].strip()
+            cue = m.group(0)
+            base = cue[:2]
+            if not _ZH_CUE_PREFIX.match(prefix):
+                # "区督查办、区环委办通报了…": a unit reports; "…主持召开…会议，" is a clause start.
+                if not (base in ("通报", "通報") and cue.endswith("了") and len(prefix) <= 40
+                        and not _ZH_MODAL_BEFORE.search(s, 0, m.start())):
+                    continue
+            if _modal_before(s, m.start(), True):
+                continue
+            g0 = sent.start + m.end()
+            g1 = _zh_clause_end(text, g0, sent.end)
+            obj = text[g0:g1]
+            if len(obj.strip()) < 2:
+                continue
+            if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
+                kind_default, head, rule = "study", _ZH_STUDY_HEAD, "study"
+            elif base in ("听取", "聽取", "通报", "通報"):
+                kind_default, head, rule = "report", _ZH_HEAD, "report"
+            else:
+                kind_default, head, rule = "other", _ZH_HEAD, "adopt"
+            if rule == "adopt":
+                stripped = obj.strip().rstrip("等")
+                # 研究部署…工作 / 研究我市贯彻落实措施: a field of work or a follow-up, not an item.
+                if not (stripped.startswith("《") or re.search(r"》[^《》]{0,6}$", stripped)):
+                    if not _ZH_HEAD.search(stripped):
+                        continue
+                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped):
+                        continue
+                    if _ZH_FOLLOW_UP_WORDS.sub("", stripped) in _ZH_GENERIC_MEASURES:
+                        continue
+                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and not re.search(
+                        r"方案|办法|辦法|条例|條例|规定|規定|事项|事項|事宜|请示|請示|分工|草案|稿|"
+                        r"意见|意見|措施|举措|舉措|计划|計劃|規劃|规划|报告|報告", stripped
+                    ):
+                        continue
+                    if base in ("确定", "確定", "决定", "決定", "同意", "原则", "原則") and not re.search(
+                        r"措施|举措|舉措|方案|办法|辦法|事项|事項|政策|机制|機制", stripped
+                    ):
+                        continue
+            elif rule == "study":
+                if not (_ZH_STUDY_HEAD.search(obj.strip().rstrip("等")) or "《" in obj):
+                    continue
+            elif rule == "report" and not cue.endswith("了") and not re.search(
+                r"汇报|匯報|报告|報告|情况|情況", obj
+            ):
+                continue
+            for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
+                t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
+                title = text[t0:t1]
+                if len(title) < 2:
+                    continue
+                if rule == "study":
+                    kind, why = "study", "study cue"
+                elif rule == "report":
+                    kind, why = kind_of(title, "zh", "report")
+                    if kind not in ("report", "plan"):
+                        kind = "report"
+                    kind, why = (kind, f"report cue '{cue}', {why}")
+                elif re.search(r"其他事[项項]|其它事[项項]|其他议题", title):
+                    kind, why = "other", "other matters"
+                else:
+                    kind, why = kind_of(title, "zh", kind_default)
+                    why = f"adopted cue '{cue}', {why}"
+                out.append((kind, t0, t1, why))
+    return out

@@ -11,8 +11,8 @@ from .chair import find_chair_en, find_chair_zh
 from .dates import APPROXIMATE, find_date
 from .directives import find_directives
 from .directory import Directory, default_directory
-from .model import Directive, Extraction, ExtractionInputError
-from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences
+from .model import AgendaItem, Directive, Extraction, ExtractionInputError
+from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
 CHAIR_CUE = re.compile(
     r"主持|presided|presiding|chaired|chair\s+of|in\s+the\s+chair|hosted|convened", re.I
@@ -80,7 +80,9 @@ def extract(
         warnings.append("approximate meeting date: " + date_why.split(" (")[0])
 
     agenda = find_agenda(text, sents, lang)
-    skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}
+    # A sentence naming agenda items is read for directives only after the clause of its last
+    # item ("会议听取了X汇报，强调要…" keeps "要…"); the lead sentence naming the chair is skipped.
+    sents, skip = _after_agenda(text, sents, agenda)
     if chair and chair.span:
         skip |= {s.start for s in sents if s.start <= chair.span[0] < s.end}
     elif lead_sents and CHAIR_CUE.search(lead_sents[0].text):
@@ -130,6 +132,37 @@ def extract(
         meeting_type_span=type_span,
         warnings=tuple(warnings),
     )
+
+
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def _after_agenda(
+    text: str, sents: list[Piece], agenda: list[AgendaItem]
+) -> tuple[list[Piece], set[int]]:
+    """Sentences with their agenda part cut off, and the starts of sentences left with none."""
+    out: list[Piece] = []
+    skip: set[int] = set()
+    for s in sents:
+        ends = [a.span[1] for a in agenda if s.start <= a.span[0] < s.end]
+        if not ends:
+            out.append(s)
+            continue
+        m = _CLAUSE_END.search(text, max(ends), s.end)
+        rest = trim(text, m.end(), s.end, "，,；;：:") if m else None
+        if m and rest is not None and re.match(r"(?:并|並)?(?:要求|责成|責成)", rest.text):
+            # Keep the comma so "，要求有关部门…" reads as the meeting demanding.
+            rest = Piece(m.start(), s.end, text[m.start() : s.end])
+        if rest is None or not _DIRECTIVE_AFTER_AGENDA.search(rest.text):
+            out.append(s)
+            skip.add(s.start)
+        else:
+            out.append(rest)
+    return out, skip
+
+
+# What may follow an agenda item in its sentence and still be a requirement.
+_DIRECTIVE_AFTER_AGENDA = re.compile(r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call)", re.I)
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:
