@@ -34,10 +34,12 @@ _KIND_EN = [
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
 _KIND_ZH = [
-    ("agreement", re.compile(r"协议|备忘录|合同|协定")),
-    ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])")),
-    ("plan", re.compile(r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策")),
-    ("report", re.compile(r"报告")),
+    ("agreement", re.compile(r"协议|备忘录|合同|协定|協議|備忘錄|協定")),
+    ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])|條例|辦法|規定|細則|規則|規章")),
+    ("plan", re.compile(
+        r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策|預案|規劃|計劃|計畫|綱要|意見|"
+        r"戰略|舉措|清單|分解表|安排|要点|要點")),
+    ("report", re.compile(r"报告|報告")),
 ]
 # Unquoted objects count as documents only when they end in one of these nouns.
 _DOC_END_ZH = re.compile(
@@ -377,13 +379,14 @@ def _report_title(text: str, start: int, end: int, zh: bool) -> tuple[int, int]:
 _ZH_CUE = re.compile(
     r"(?:传达学习|传达|学习贯彻|学习|集中学习|专题学习|听取|通报|审议通过|审议并原则通过|"
     r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
-    r"確定|确定|決定|决定|同意|原则同意|原則同意|"
+    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
     r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
     r"研究審議|討論通過|討論|研究)"
-    r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實)*了?"
+    r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
+    r"讨论|討論)*了?"
 )
 _ZH_CUE_PREFIX = re.compile(
-    r"^(?:会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
+    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
     r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
     r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
     r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
@@ -420,10 +423,17 @@ def _zh_clause_end(text: str, start: int, limit: int) -> int:
             depth += 1
         elif c in "》)）>〉":
             depth = max(0, depth - 1)
-        elif c in "，,。；;：:！？!?\n" and depth == 0 and not quote:
+        elif c in "，,。；;﹔：:！？!?\n" and depth == 0 and not quote:
+            return i
+        elif depth == 0 and not quote and c == "、" and _ZH_CUE.match(text, i + 1):
+            return i
+        elif depth == 0 and not quote and c in " \u3000" and i + 1 < limit and _ZH_CJK.match(text[i + 1]):
             return i
         i += 1
     return limit
+
+
+_ZH_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -456,7 +466,7 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
     cur = 0
     for s0, s1 in seps:
         # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
-        if _zh_has_head(obj[cur:s0], head) and not re.match(r"在|對|对|关于|關於|有关|有關", obj[s1:]):
+        if _zh_has_head(obj[cur:s0], head) and not re.match(r"在|對|对|(?:关于|關於)(?!《)|有关|有關", obj[s1:]):
             parts.append((cur, s0))
             cur = s1
     parts.append((cur, len(obj)))
@@ -488,6 +498,29 @@ def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _line_start(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    while start < pos and text[start] in " \t\u3000":
+        start += 1
+    return start
+
+
+_PINYIN = re.compile(r"\([a-zü]{1,7}\)")
+_ZH_REPORT_END = re.compile(
+    r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
+)
+
+
+def zh_kind(title: str) -> tuple[str, str]:
+    """The kind of a Chinese title: reports by their last noun, then documents by head noun."""
+    plain = _PINYIN.sub("", title)
+    m = _ZH_REPORT_END.search(plain)
+    if m:
+        return "report", f"head noun '{m.group(0)}'"
+    kind, why = kind_of(plain, "zh", "other")
+    return kind, why
+
+
 def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
     """(kind, start, end, why) of each item of business in Chinese sentences."""
     out: list[tuple[str, int, int, str]] = []
@@ -498,7 +531,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                                     "確定", "决定", "決定", "同意")):
             continue
         for m in _ZH_CUE.finditer(s):
-            clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;：:。") + 1
+            clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
             prefix = s[clause_start : m.start()].strip()
             cue = m.group(0)
             base = cue[:2]
@@ -520,8 +553,17 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 kind_default, head, rule = "report", _ZH_HEAD, "report"
             else:
                 kind_default, head, rule = "other", _ZH_HEAD, "adopt"
-            if rule == "adopt":
-                stripped = obj.strip().rstrip("等")
+            # State Council style: "…主持召开国务院常务会议，部署X，确保…；决定Y" and headline
+            # lines "确定X 更大释放…": the clause right after the chair's names the business.
+            line_start = clause_start == 0 and sent.start + clause_start == _line_start(text, sent.start)
+            after_chair = bool(re.search(r"主持召[开開]", s[:clause_start])) and not prefix
+            lead_style = (line_start and not prefix) or after_chair
+            if base in ("部署", "批准") and not lead_style and not cue.endswith("了"):
+                continue
+            if rule == "adopt" and lead_style and base in ("部署", "确定", "確定", "决定", "決定", "批准"):
+                pass
+            elif rule == "adopt":
+                stripped = re.sub(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
                 # 研究部署…工作 / 研究我市贯彻落实措施: a field of work or a follow-up, not an item.
                 if not (stripped.startswith("《") or re.search(r"》[^《》]{0,6}$", stripped)):
                     if not _ZH_HEAD.search(stripped):
@@ -536,7 +578,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     ):
                         continue
                     if base in ("确定", "確定", "决定", "決定", "同意", "原则", "原則") and not re.search(
-                        r"措施|举措|舉措|方案|办法|辦法|事项|事項|政策|机制|機制", stripped
+                        r"措施|举措|舉措|方案|办法|辦法|事项|事項|政策|机制|機制|项目|項目", stripped
                     ):
                         continue
             elif rule == "study":
@@ -546,6 +588,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 r"汇报|匯報|报告|報告|情况|情況", obj
             ):
                 continue
+            tail = re.search(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
+            if tail and tail.start() > 0:
+                obj = obj[: tail.start()]
             for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
                 t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
                 title = text[t0:t1]
@@ -554,14 +599,15 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 if rule == "study":
                     kind, why = "study", "study cue"
                 elif rule == "report":
-                    kind, why = kind_of(title, "zh", "report")
-                    if kind not in ("report", "plan"):
-                        kind = "report"
-                    kind, why = (kind, f"report cue '{cue}', {why}")
+                    kind, why = "report", f"report cue '{cue}'"
                 elif re.search(r"其他事[项項]|其它事[项項]|其他议题", title):
                     kind, why = "other", "other matters"
+                elif lead_style and base in ("部署", "确定", "確定"):
+                    kind, why = "plan", f"decided cue '{cue}'"
+                elif lead_style and base in ("决定", "決定", "批准"):
+                    kind, why = "other", f"decided cue '{cue}'"
                 else:
-                    kind, why = kind_of(title, "zh", kind_default)
+                    kind, why = zh_kind(title)
                     why = f"adopted cue '{cue}', {why}"
                 out.append((kind, t0, t1, why))
     return out
