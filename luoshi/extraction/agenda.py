@@ -281,6 +281,8 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                                 why += ", one of conjoined documents"
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
+    for kind, start, end, why in en_agenda(text, sents) + en_numbered(text, sents[0].start if sents else 0):
+        add(kind, start, end, why, False)
     items.sort(key=lambda a: a.span[0])
     return items
 
@@ -548,11 +550,11 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             if len(obj.strip()) < 2:
                 continue
             if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
-                kind_default, head, rule = "study", _ZH_STUDY_HEAD, "study"
+                head, rule = _ZH_STUDY_HEAD, "study"
             elif base in ("听取", "聽取", "通报", "通報"):
-                kind_default, head, rule = "report", _ZH_HEAD, "report"
+                head, rule = _ZH_HEAD, "report"
             else:
-                kind_default, head, rule = "other", _ZH_HEAD, "adopt"
+                head, rule = _ZH_HEAD, "adopt"
             # State Council style: "…主持召开国务院常务会议，部署X，确保…；决定Y" and headline
             # lines "确定X 更大释放…": the clause right after the chair's names the business.
             line_start = clause_start == 0 and sent.start + clause_start == _line_start(text, sent.start)
@@ -611,3 +613,246 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     why = f"adopted cue '{cue}', {why}"
                 out.append((kind, t0, t1, why))
     return out
+
+
+# --- English: business verbs with their objects, lists, passives and numbered decisions ------
+_EN_BIZ = re.compile(
+    r"\b(?P<verb>"
+    r"(?:deliberated|reviewed|discussed|considered|examined)(?:\s+on)?\s+and\s+"
+    r"(?:adopted|approved|passed|endorsed)(?:\s+in\s+principle)?|"
+    r"(?:studied|study)\s+and\s+(?:implemented|implement|made\s+arrangements\s+for)|"
+    r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
+    r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
+    r"granted\s+(?:its\s+|final\s+)?approval\s+(?:to|for)|gave\s+(?:its\s+|the\s+)?(?:final\s+)?"
+    r"(?:approval|nod|go-ahead)\s+(?:to|for)|made\s+arrangements\s+(?:for|to\s+\w+)|"
+    r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
+    r"permitted\s+to\s+table|"
+    r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
+    r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
+    r"mulled|deployed|arranged|assigned|accepted"
+    r")(?:,?\s+in\s+principle,?)?\s+",
+    re.I,
+)
+# Who may do the business: the meeting, its members, "It", "which"/"that" after the meeting.
+_EN_BIZ_SUBJECT = re.compile(
+    r"(?:\b(?:meeting|cabinet|council|government|session|committee|board|ministers|members|"
+    r"executive|commission|authority|it|which|that|those\s+at\s+the\s+meeting|also|further|"
+    r"has|have|had)\b|^)[\s,]*(?:(?:also|further|then|has|have|had|subsequently|unanimously|"
+    r"formally|finally)\s+)*$",
+    re.I,
+)
+_EN_OBJ_END = re.compile(
+    r"[.;:](?=\s|$)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
+    r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
+    r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+)
+_EN_LIST_SPLIT = re.compile(
+    r",\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
+    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
+    r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
+    re.I,
+)
+_EN_PART_VERB = re.compile(
+    r"(?:and\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
+    r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
+    r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
+    r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?",
+    re.I,
+)
+_EN_PASSIVE = re.compile(
+    r"^(?P<obj>(?:(?:A|An|The)\s+)?[^,;]{3,200}?)\s+(?:was|were|has\s+been|have\s+been)\s+"
+    r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
+    r"(?:approved|adopted|passed|endorsed|deliberated|discussed|sanctioned|ratified|okayed|"
+    r"cleared|granted\s+approval)\b",
+    re.I,
+)
+_EN_APPROVAL_GRANTED = re.compile(
+    r"^(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly),?\s+)?"
+    r"(?:approval|sanction|nod)\s+(?:was|has\s+been)\s+(?:also\s+)?(?:granted|given|accorded)\s+"
+    r"(?:to|for)\s+",
+    re.I,
+)
+_EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
+_EN_NOT_ITEM = re.compile(
+    r"^(?:It|This|These|They|We|He|She|There|In|On|At|By|For|With|As|To|If|When|While|"
+    r"All|Every|Each|Efforts|Ensure|Strengthen|Promote|Improve|Accelerate)\b"
+)
+
+
+# Words that refer to business named elsewhere, not an item of their own.
+_EN_GENERIC_TITLE = re.compile(
+    r"(?:(?:a|the)\s+)?(?:(?:number|series|range|couple)\s+of\s+\w+|reports?|documents?|"
+    r"matters|issues|items|it|them|this|these|those|proposals?|the\s+draft|draft|several\s+\w+|"
+    r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?)$",
+    re.I,
+)
+_EN_PREPOSITIONS = frozenset(
+    "at to on in by from for with as of into under over about after before during".split()
+)
+
+
+def _en_kind(verb: str, title: str) -> tuple[str, str]:
+    v = verb.lower()
+    if re.match(r"heard|hears|received|receives|listened", v):
+        return "report", f"report cue '{verb.strip()}'"
+    if re.match(r"(?:policy\s+)?measures\b", title, re.I):
+        if re.match(r"stud|mulled|discuss|deliberat|review|consider", v):
+            return "study", f"measures studied '{verb.strip()}'"
+        return "other", f"measures '{verb.strip()}'"
+    kind, why = kind_of(title, "en", "")
+    if kind:
+        return kind, why
+    if re.match(r"stud|mulled", v) or (v.startswith("discuss") and title.lower().startswith("measures")):
+        return "study", f"study cue '{verb.strip()}'"
+    if v.startswith("reviewed"):
+        return "report", f"reviewed '{verb.strip()}'"
+    return "other", f"cue '{verb.strip()}'"
+
+
+def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an object list at commas, 'and the', 'as well as'; capitalised runs stay whole."""
+    parts: list[tuple[int, int]] = []
+    cur = start
+    for m in _EN_LIST_SPLIT.finditer(text, start, end):
+        nxt = text[m.end() : m.end() + 1]
+        before = text[cur : m.start()]
+        # "Education, Curriculum, Training & Assessment Authority": a capitalised name.
+        if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
+            continue
+        if len(before.split()) < 2:
+            continue
+        # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
+        # "Act, 2025" keeps its year.
+        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
+            continue
+        parts.append((cur, m.start()))
+        cur = m.end()
+    parts.append((cur, end))
+    return parts
+
+
+def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
+    out: list[tuple[str, int, int, str]] = []
+    for sent in sents:
+        s = sent.text
+        found_here = False
+        for m in _EN_BIZ.finditer(s):
+            clause_start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
+            before = s[clause_start : m.start()]
+            if _EN_MODAL_BEFORE.search(before) or re.search(r"\bto\s*$", before):
+                continue
+            if re.match(r"\s*that\b", s[m.end() :]):
+                continue
+            if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
+                continue
+            g0 = sent.start + m.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            if g1 - g0 < 3:
+                continue
+            found_here = True
+            for p0, p1 in _en_parts(text, g0, g1):
+                lead = _EN_PART_VERB.match(text, p0, p1)
+                t0 = lead.end() if lead else p0
+                t1 = p1
+                while t1 > t0 and text[t1 - 1] in " .,;’'\"”":
+                    t1 -= 1
+                while t0 < t1 and text[t0] in " ‘'\"“":
+                    t0 += 1
+                title = text[t0:t1]
+                if len(title.split()) < 1 or len(title) < 3 or not re.search(r"[a-z]{3}", title.lower()):
+                    continue
+                # A part opening with a preposition or another verb ends the list.
+                first = title.split(" ", 1)[0]
+                if first.lower() in _EN_PREPOSITIONS or (
+                    p0 != g0 and first.islower() and first.endswith("ed")
+                ):
+                    break
+                if _EN_GENERIC_TITLE.match(title):
+                    continue
+                kind, why = _en_kind(m.group("verb"), title)
+                out.append((kind, t0, t1, why))
+        # Passive: "A revised draft of X was also deliberated and approved at the meeting."
+        pm = _EN_PASSIVE.match(s)
+        if (
+            pm
+            and not _EN_NOT_ITEM.match(s)
+            and not _EN_MODAL_BEFORE.search(pm.group("obj"))
+            and len(pm.group("obj").split()) >= 3
+        ):
+            t0 = sent.start
+            t1 = sent.start + pm.end("obj")
+            obj = text[t0:t1]
+            art = re.match(r"(?:(?:a|an|the)\s+)?(?:(?:revised|new)\s+)?(?:draft\s+(?:of\s+(?:the\s+)?)?)?", obj, re.I)
+            if art and art.end() < len(obj) and re.match(r"draft", obj[art.start():], re.I) is None:
+                t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            elif art:
+                t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            kind, why = kind_of(text[t0:t1], "en", "other")
+            out.append((kind, t0, t1, f"passive approval, {why}"))
+        am = _EN_APPROVAL_GRANTED.match(s)
+        if am:
+            g0 = sent.start + am.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            for p0, p1 in _en_parts(text, g0, g1):
+                lead = _EN_PART_VERB.match(text, p0, p1)
+                t0 = lead.end() if lead else p0
+                t1 = p1
+                while t1 > t0 and text[t1 - 1] in " .,;":
+                    t1 -= 1
+                if t1 - t0 >= 3:
+                    kind, why = kind_of(text[t0:t1], "en", "other")
+                    out.append((kind, t0, t1, f"approval granted, {why}"))
+    return out
+
+
+def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    """Numbered decisions, one item per line: '3 Prevention of obesity among School Children'."""
+    out: list[tuple[str, int, int, str]] = []
+    pos = body_start
+    lines: list[tuple[int, int]] = []
+    for m in re.finditer(r"\n", text[body_start:]):
+        lines.append((pos, body_start + m.start()))
+        pos = body_start + m.end()
+    lines.append((pos, len(text)))
+    numbered = [(a, b) for a, b in lines if _EN_NUMBERED.match(text, a, b)]
+    if len(numbered) < 2:
+        return out
+    for a, b in numbered:
+        m = _EN_NUMBERED.match(text, a, b)
+        t0 = m.end()
+        body = text[t0:b]
+        if _EN_NOT_ITEM.match(body):
+            continue
+        if body.split(" ", 1)[0].lower() in _EN_IMPERATIVE_ITEMS:
+            continue
+        # The first sentence of the line (decision headings rarely run on); where the line
+        # runs on, the sentence up to its first comma ("X has been appointed to Y, with effect …").
+        end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?](?=\s+[A-Z]|\s*$)", body)
+        t1 = t0 + (end.start() if end else len(body))
+        if end and body[end.end() :].strip():
+            comma = text.find(", ", t0, t1)
+            if comma > 0 and len(text[t0:comma].split()) >= 4:
+                t1 = comma
+        while t1 > t0 and text[t1 - 1] in " \t-–,:;.":
+            t1 -= 1
+        pdf = re.search(r"\s+pdf icon.*$", text[t0:t1], re.I)
+        if pdf:
+            t1 = t0 + pdf.start()
+        if t1 - t0 < 3 or len(text[t0:t1].split()) > 60:
+            continue
+        kind, why = kind_of(text[t0:t1], "en", "other")
+        out.append((kind, t0, t1, f"numbered decision, {why}"))
+    return out
+
+
+_EN_IMPERATIVE_ITEMS = frozenset(
+    """accelerate actively adhere advance boost build carry comprehensively consolidate continue
+    deepen develop do earnestly effectively enhance ensure establish expand firmly focus foster
+    fully further implement improve increase intensify keep launch maintain make optimize
+    optimise promote push raise reduce reinforce resolutely safeguard speed stabilize stabilise
+    steadily strengthen strictly strive support take uphold vigorously""".split()
+)
