@@ -307,6 +307,12 @@ def find_directives(
     mid_lead = _ZH_MID_LEAD if zh else _EN_MID_LEAD
     found: list[Found] = []
     for sent in sents:
+        if not zh and sent.start not in skip:
+            segments = en_segments(text, sent)
+            if segments is not None:
+                for seg, demanding in segments:
+                    found.extend(_from_sentence(text, seg, demanding, cue, important))
+                continue
         head: Piece | None = sent
         mid = mid_lead.search(sent.text)
         tail: Piece | None = None
@@ -321,3 +327,72 @@ def find_directives(
         if tail is not None:
             found.extend(_from_sentence(text, tail, True, cue, important))
     return found
+
+
+# --- English reporting lead-ins anywhere in a sentence ----------------------------------------
+# "Li called for X", "Noting that …, the meeting underscored efforts to X", "While highlighting
+# the need to X, the meeting also called for Y", "…, it said, calling for Y". The lead-in is
+# dropped (the gold starts after it); what a demanding verb introduces is a requirement; what
+# "stressed that" introduces is read with the usual cues; "the importance of X" gives X.
+_EN_SUBJ = (
+    r"(?:the\s+(?:meeting|conference|session|premier|cabinet|state\s+council|government|"
+    r"executive\s+meeting|council|governor|mayor|minister)|it|he|she|they|participants|"
+    r"those\s+at\s+the\s+meeting|"
+    r"(?:(?:Chinese|Vice|Executive)\s+)?(?:Premier|Governor|Mayor|Minister|President|Secretary|"
+    r"Chairman|Chief\s+Minister)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+)
+_EN_DEMAND_VERBS = r"called\s+for|called\s+on|urged|demanded|asked\s+for|appealed\s+for|required|requested"
+_EN_STRESS_VERBS = (
+    r"stressed|emphasi[sz]ed|highlighted|underscored|underlined|noted|said|pointed\s+out|added|"
+    r"stated|reiterated|made\s+it\s+clear"
+)
+_EN_REPORTING = re.compile(
+    rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
+    rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|,\s*|:\s*)?"
+    r"|(?:^|,\s*(?:and\s+|while\s+)?|^while\s+)(?P<part>calling\s+for|calling\s+on|urging|"
+    r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining)\s+(?:that\s+)?"
+    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
+)
+_EN_STRESS_NP = re.compile(
+    r"(?:the\s+need|the\s+importance\s+of|the\s+imperative|the\s+significance\s+of|efforts|"
+    r"more\s|greater\s|continued\s|continuous\s|further\s|stronger\s|sustained\s|"
+    r"a\s+(?:focus|push)\s+on)",
+    re.I,
+)
+_EN_IMPORTANCE_OF = re.compile(r"the\s+(?:importance|significance)\s+of\s+", re.I)
+
+
+def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
+    """Pieces of a sentence after each reporting lead-in, and whether the lead demands.
+
+    None when the sentence has no lead-in past its start (the ordinary reading applies).
+    """
+    s = sent.text
+    leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
+    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group(0).lstrip(", ").startswith("and")
+             or m.group(0).lstrip(", ").startswith("as")]
+    if not leads:
+        return None
+    out: list[tuple[Piece, bool]] = []
+    first = leads[0]
+    if first.start() > 0:
+        before = trim(text, sent.start, sent.start + first.start(), ",;: ")
+        if before is not None:
+            out.append((before, False))
+    for i, m in enumerate(leads):
+        end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
+        start = m.end()
+        verb = (m.group("verb") or m.group("part") or "").lower()
+        rest = s[start:end]
+        demanding = bool(re.match(r"call|urg|demand|ask|appeal|requir|request", verb))
+        if not verb or _EN_STRESS_NP.match(rest):
+            demanding = True
+        imp = _EN_IMPORTANCE_OF.match(rest)
+        if imp:
+            start += imp.end()
+        # "…, the meeting said." after a requirement: an attribution, not a new requirement.
+        piece = trim(text, sent.start + start, sent.start + end, ",;: ")
+        if piece is not None and re.search(r"[A-Za-z]{2}", piece.text):
+            out.append((piece, demanding))
+    return out
