@@ -766,7 +766,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     continue
                 # A part opening with a preposition or another verb ends the list.
                 first = title.split(" ", 1)[0]
-                if first.lower() in _EN_PREPOSITIONS or (
+                if first.lower() in _EN_PREPOSITIONS or first.lower() in ("heard", "hears", "received") or (
                     p0 != g0 and first.islower() and first.endswith("ed")
                 ):
                     break

@@ -49,7 +49,7 @@ _EN_NECESSARY = re.compile(
     r"^(?:(?:and|also|meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|finally)[,\s]+)?"
     r"(?:it\s+is\s+(?:also\s+)?(?:necessary|required|imperative|essential|needed|a\s+must)\s+to|"
-    r"efforts\s+(?:should|must|will)\s+be\s+made|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
+    r"efforts\s+(?:should|must|will)\s+(?:be\s+made|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
     r"the\s+need\s+to|there\s+is\s+a\s+need\s+to)\b",
     re.I,
 )
@@ -57,7 +57,7 @@ _EN_NECESSARY = re.compile(
 _EN_MODAL = re.compile(
     r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
     r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:is|are|was|were)\s+(?:required|asked|requested|"
-    r"directed|instructed|invited|urged|tasked)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
+    r"directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|mandated)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
     re.I,
 )
 # A body that tells someone to act: "the Board directed the County Executive to develop …",
@@ -335,9 +335,9 @@ def find_directives(
 # dropped (the gold starts after it); what a demanding verb introduces is a requirement; what
 # "stressed that" introduces is read with the usual cues; "the importance of X" gives X.
 _EN_SUBJ = (
-    r"(?:the\s+(?:meeting|conference|session|premier|cabinet|state\s+council|government|"
-    r"executive\s+meeting|council|governor|mayor|minister)|it|he|she|they|participants|"
-    r"those\s+at\s+the\s+meeting|"
+    r"(?:[Tt]he\s+(?:meeting|conference|session|premier|cabinet|[Cc]abinet|[Ss]tate\s+[Cc]ouncil|"
+    r"government|executive\s+meeting|council|[Cc]ouncil|governor|mayor|minister)|[Ii]t|[Hh]e|[Ss]he|"
+    r"[Tt]hey|[Pp]articipants|[Tt]hose\s+at\s+the\s+meeting|which|who|"
     r"(?:(?:Chinese|Vice|Executive)\s+)?(?:Premier|Governor|Mayor|Minister|President|Secretary|"
     r"Chairman|Chief\s+Minister)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?|"
     r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
@@ -349,7 +349,7 @@ _EN_STRESS_VERBS = (
 )
 _EN_REPORTING = re.compile(
     rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
-    rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|,\s*|:\s*)?"
+    rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
     r"|(?:^|,\s*(?:and\s+|while\s+)?|^while\s+)(?P<part>calling\s+for|calling\s+on|urging|"
     r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining)\s+(?:that\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
@@ -384,9 +384,15 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
         start = m.end()
         verb = (m.group("verb") or m.group("part") or "").lower()
+        while start < end and s[start] in ", ":
+            start += 1
         rest = s[start:end]
         demanding = bool(re.match(r"call|urg|demand|ask|appeal|requir|request", verb))
-        if not verb or _EN_STRESS_NP.match(rest):
+        if not verb or _EN_STRESS_NP.match(rest) or (
+            re.match(r"stress|emphasi|highlight|underscor|underlin", verb)
+            and re.match(r"[a-z]+ing\b", rest)
+            and not m.group(0).rstrip().endswith("that")
+        ):
             demanding = True
         imp = _EN_IMPORTANCE_OF.match(rest)
         if imp:

@@ -162,7 +162,11 @@ def _after_agenda(
 
 
 # What may follow an agenda item in its sentence and still be a requirement.
-_DIRECTIVE_AFTER_AGENDA = re.compile(r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call)", re.I)
+_DIRECTIVE_AFTER_AGENDA = re.compile(
+    r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call|necessary|efforts|"
+    r"stress|emphasi|underscor|highlight|importance)",
+    re.I,
+)
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:
