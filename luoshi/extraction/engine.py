@@ -11,6 +11,7 @@ from .chair import find_chair_en, find_chair_zh
 from .dates import APPROXIMATE, find_date
 from .directives import find_directives
 from .directory import Directory, default_directory
+from .hant import to_simplified
 from .model import AgendaItem, Directive, Extraction, ExtractionInputError
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
@@ -79,10 +80,18 @@ def extract(
     elif APPROXIMATE in date_why:
         warnings.append("approximate meeting date: " + date_why.split(" (")[0])
 
-    agenda = find_agenda(text, sents, lang)
+    # Chinese cues are read on a copy with traditional characters folded to simplified ones
+    # (same length, so every span still indexes `text`); titles and directives are cut from `text`.
+    scan = to_simplified(text) if lang == "zh" else text
+    if scan is not text:
+        sents = [Piece(s.start, s.end, scan[s.start : s.end]) for s in sents]
+    agenda = [
+        AgendaItem(a.kind, text[a.span[0] : a.span[1]], a.span, a.why)
+        for a in find_agenda(scan, sents, lang)
+    ]
     # A sentence naming agenda items is read for directives only after the clause of its last
     # item ("会议听取了X汇报，强调要…" keeps "要…"); the lead sentence naming the chair is skipped.
-    sents, skip = _after_agenda(text, sents, agenda)
+    sents, skip = _after_agenda(scan, sents, agenda)
     if chair and chair.span:
         skip |= {s.start for s in sents if s.start <= chair.span[0] < s.end}
     elif lead_sents and CHAIR_CUE.search(lead_sents[0].text):
@@ -91,8 +100,8 @@ def extract(
     directives: list[Directive] = []
     area_counts: Counter[str] = Counter()
     area_first: dict[str, int] = {}
-    for found in find_directives(text, sents, lang, skip):
-        piece = found.piece
+    for found in find_directives(scan, sents, lang, skip):
+        piece = Piece(found.piece.start, found.piece.end, text[found.piece.start : found.piece.end])
         # Areas read in the order the text names them; units by strength of evidence.
         units, area_matches = directory.suggest(piece.text, lang)
         areas = sorted(area_matches, key=lambda m: m.first)
