@@ -25,11 +25,11 @@ _KIND_EN = [
     ("agreement", re.compile(
         r"\b(?:agreements?|memorand(?:um|a)|mou|contracts?|accords?|treaty)\b", re.I)),
     ("regulation", re.compile(
-        r"\b(?i:regulations?|rules|provisions|laws?|ordinances?|by-?laws?|decrees?|"
+        r"\b(?i:regulations?|rules|provisions|laws?|ordinances?|by-?laws?|decrees?|standards|bills?|"
         r"(?<!several\s)(?<!policy\s)measures)\b|\b(?:Order|Act|Code)\b")),
     ("plan", re.compile(
         r"\b(?:plans?|programm?es?|schemes?|planning|outline|opinions?|strateg(?:y|ies)|"
-        r"guidelines?|several\s+measures|policy\s+measures|list|policies|blueprint|budgets?|"
+        r"guidelines?|several\s+measures|policy\s+measures|list|policies|policy|blueprint|budgets?|"
         r"roadmap|framework)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
@@ -281,7 +281,10 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                                 why += ", one of conjoined documents"
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
-    for kind, start, end, why in en_agenda(text, sents) + en_numbered(text, sents[0].start if sents else 0):
+    body = sents[0].start if sents else 0
+    for kind, start, end, why in (
+        en_council_items(text, body) + en_agenda(text, sents) + en_numbered(text, body)
+    ):
         add(kind, start, end, why, False)
     items.sort(key=lambda a: a.span[0])
     return items
@@ -806,6 +809,22 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 if t1 - t0 >= 3:
                     kind, why = kind_of(text[t0:t1], "en", "other")
                     out.append((kind, t0, t1, f"approval granted, {why}"))
+    return out
+
+
+# Council minutes: "Report No. 4 of The Administration Committee", "the Minutes of the
+# Council meeting held on the 24th … 2003".
+_EN_COUNCIL_ITEM = re.compile(
+    r"\b(?P<t>Report\s+No\.\s*\d+\s+of\s+[Tt]he\s+[A-Z][^,.;\n]{3,80}|"
+    r"[Mm]inutes\s+of\s+(?:the\s+)?(?:[A-Z]\w*\s+|[a-z]+\s+){0,4}(?:meetings?|session)s?"
+    r"\s+(?:of\s+(?:the\s+)?[A-Z][\w ]{2,40}?\s+)?held\s+on\s+[^.;\n]{3,80}?(?:\d{4}|(?=[,.;\n])))"
+)
+
+
+def en_council_items(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    out = []
+    for m in _EN_COUNCIL_ITEM.finditer(text, body_start):
+        out.append(("report", m.start("t"), m.end("t"), "council report or minutes"))
     return out
 
 

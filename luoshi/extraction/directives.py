@@ -350,7 +350,7 @@ _EN_STRESS_VERBS = (
 _EN_REPORTING = re.compile(
     rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
     rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
-    r"|(?:^|,\s*(?:and\s+|while\s+)?|^while\s+)(?P<part>calling\s+for|calling\s+on|urging|"
+    r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
     r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining)\s+(?:that\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
 )

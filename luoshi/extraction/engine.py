@@ -12,6 +12,7 @@ from .dates import APPROXIMATE, find_date
 from .directives import find_directives
 from .directory import Directory, default_directory
 from .hant import to_simplified
+from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
 from .model import AgendaItem, Directive, Extraction, ExtractionInputError
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
@@ -23,10 +24,25 @@ MAX_CHARS = 1_000_000
 MAX_UNITS = 3
 
 
+_SHIPPED = "shipped"
+
+
 def extract(
-    text: str, published: dt.date | None = None, directory: Directory | None = None
+    text: str,
+    published: dt.date | None = None,
+    directory: Directory | None = None,
+    *,
+    model: DirectiveModel | None | str = _SHIPPED,
+    candidates_out: list[Candidate] | None = None,
 ) -> Extraction:
-    """Extract meeting facts from a readout; spans index into `text` exactly as given."""
+    """Extract meeting facts from a readout; spans index into `text` exactly as given.
+
+    `model` is the learned directive classifier (learned.py): the one shipped in the package
+    by default, None for the rules alone. `candidates_out`, when given, receives every
+    clause the classifier was (or would have been) asked about — how the model is trained.
+    """
+    if isinstance(model, str):
+        model = shipped_model()
     if not isinstance(text, str):
         raise ExtractionInputError("readout must be text (str)")
     if len(text) > MAX_CHARS:
@@ -100,8 +116,27 @@ def extract(
     directives: list[Directive] = []
     area_counts: Counter[str] = Counter()
     area_first: dict[str, int] = {}
-    for found in find_directives(scan, sents, lang, skip):
-        piece = Piece(found.piece.start, found.piece.end, text[found.piece.start : found.piece.end])
+    found_all = [(f.piece, f.why) for f in find_directives(scan, sents, lang, skip)]
+    if model is not None or candidates_out is not None:
+        cands = candidates(scan, sents, lang, skip, [(p.start, p.end) for p, _ in found_all])
+        ruled = [rule_candidate(p, w, lang) for p, w in found_all]
+        if candidates_out is not None:
+            candidates_out.extend(ruled + cands)
+        if model is not None:
+            # The classifier may veto a rule directive it finds very unlikely.
+            found_all = [
+                (c.piece, c.cue)
+                for c in ruled
+                if model.veto <= 0 or model.probability(c.features) >= model.veto
+            ]
+            for c in cands:
+                prob = model.probability(c.features)
+                if prob >= model.threshold:
+                    cue = f" + {c.cue}" if c.cue else ""
+                    found_all.append((c.piece, f"classifier {prob:.2f}{cue}"))
+            found_all.sort(key=lambda pw: pw[0].start)
+    for found_piece, found_why in found_all:
+        piece = Piece(found_piece.start, found_piece.end, text[found_piece.start : found_piece.end])
         # Areas read in the order the text names them; units by strength of evidence.
         units, area_matches = directory.suggest(piece.text, lang)
         areas = sorted(area_matches, key=lambda m: m.first)
@@ -116,7 +151,7 @@ def extract(
                 span=(piece.start, piece.end),
                 priority_areas=area_names,
                 suggested_units=tuple(m.code for m in units[:MAX_UNITS]),
-                why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
+                why=found_why + (f" | units by keyword ({unit_why})" if unit_why else ""),
             )
         )
     for item in agenda:
@@ -162,6 +197,11 @@ def _after_agenda(
         if m and rest is not None and re.match(r"(?:并|並)?(?:要求|责成|責成)", rest.text):
             # Keep the comma so "，要求有关部门…" reads as the meeting demanding.
             rest = Piece(m.start(), s.end, text[m.start() : s.end])
+        elif rest is not None:
+            # "…汇报，强调要…": the reporting verb is a lead-in, not part of the requirement.
+            lead = _AFTER_AGENDA_LEAD.match(rest.text)
+            if lead:
+                rest = trim(text, rest.start + lead.end(), rest.end, "，,：:")
         if rest is None or not _DIRECTIVE_AFTER_AGENDA.search(rest.text):
             out.append(s)
             skip.add(s.start)
@@ -170,6 +210,9 @@ def _after_agenda(
     return out, skip
 
 
+_AFTER_AGENDA_LEAD = re.compile(
+    r"(?:并|並|会议|會議|同时|同時|还|還)*(?:强调|強調|指出|提出)(?:了)?[，,：:]?"
+)
 # What may follow an agenda item in its sentence and still be a requirement.
 _DIRECTIVE_AFTER_AGENDA = re.compile(
     r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call|necessary|efforts|"
