@@ -179,7 +179,26 @@ def _subclauses(s: str) -> list[tuple[int, str]]:
     return [(off + len(sub) - len(sub.lstrip()), sub.strip()) for off, sub in out if sub.strip()]
 
 
+# A body given a task in the future: "A committee headed by … would submit …", "A
+# Sub-committee will be formed", "All laws would be reviewed …".
+_EN_FUTURE_TASK = re.compile(
+    r"^(?:(?:accordingly|additionally|also|meanwhile|moreover|further)[,\s]+)?(?:an?|the|this|all)\s+"
+    r"[^,;]{0,80}?\b(?:committee|commission|sub-committee|task\s+force|team|board|department|"
+    r"ministry|authority|laws?|legislation|report|survey|inquiry|probe)s?\b[^;]{0,80}?"
+    r"\b(?P<modal>will|would)\s+(?:be\s+)?(?!be\s+(?:noted|seen))[a-z]",
+    re.I,
+)
+# A council resolution: "That the recommendations … be approved".
+_EN_RESOLUTION = re.compile(r"^(?:RESOLVED:?\s*)?That\s+[^;]{3,300}?\bbe\b")
+
+
 def _en_first_cue(sub: str) -> str | None:
+    m = _EN_RESOLUTION.search(sub)
+    if m:
+        return "resolution 'That … be'"
+    m = _EN_FUTURE_TASK.search(sub)
+    if m:
+        return f"task of a named body '{m.group('modal')}'"
     m = _EN_NECESSARY.search(sub)
     if m:
         return f"cue '{m.group(0).strip()}'"
@@ -338,11 +357,15 @@ _EN_SUBJ = (
     r"(?:[Tt]he\s+(?:meeting|conference|session|premier|cabinet|[Cc]abinet|[Ss]tate\s+[Cc]ouncil|"
     r"government|executive\s+meeting|council|[Cc]ouncil|governor|mayor|minister)|[Ii]t|[Hh]e|[Ss]he|"
     r"[Tt]hey|[Pp]articipants|[Tt]hose\s+at\s+the\s+meeting|which|who|"
+    r"[Tt]he\s+(?:release|statement|spokesperson|chief\s+minister|prime\s+minister)|"
     r"(?:(?:Chinese|Vice|Executive)\s+)?(?:Premier|Governor|Mayor|Minister|President|Secretary|"
     r"Chairman|Chief\s+Minister)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?|"
-    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,5}(?:,\s+who\s+[^,;]{3,120},)?)"
 )
-_EN_DEMAND_VERBS = r"called\s+for|called\s+on|urged|demanded|asked\s+for|appealed\s+for|required|requested"
+_EN_DEMAND_VERBS = (
+    r"called\s+for|called\s+on|urged|demanded|asked\s+for|appealed\s+for|required|requested|"
+    r"directed\s+that|advocated|decided\s+to"
+)
 _EN_STRESS_VERBS = (
     r"stressed|emphasi[sz]ed|highlighted|underscored|underlined|noted|said|pointed\s+out|added|"
     r"stated|reiterated|made\s+it\s+clear"
@@ -351,7 +374,10 @@ _EN_REPORTING = re.compile(
     rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
     rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
     r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
-    r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining)\s+(?:that\s+)?"
+    r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining|[Dd]irecting|"
+    r"adding|noting)\s+(?:that\s+)?"
+    r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
+    r"pointed\s+out)\s+(?:that\s+|to\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
 )
 _EN_STRESS_NP = re.compile(
@@ -370,8 +396,8 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     """
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
-    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group(0).lstrip(", ").startswith("and")
-             or m.group(0).lstrip(", ").startswith("as")]
+    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass")
+             or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     if not leads:
         return None
     out: list[tuple[Piece, bool]] = []
@@ -383,11 +409,15 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     for i, m in enumerate(leads):
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
         start = m.end()
-        verb = (m.group("verb") or m.group("part") or "").lower()
+        verb = (m.group("verb") or m.group("part") or m.group("pass") or "").lower()
+        if verb in ("adding", "noting"):
+            verb = "said"
+        if verb == "decided" and m.group(0).rstrip().endswith("to"):
+            verb = "decided to"
         while start < end and s[start] in ", ":
             start += 1
         rest = s[start:end]
-        demanding = bool(re.match(r"call|urg|demand|ask|appeal|requir|request", verb))
+        demanding = bool(re.match(r"call|urg|demand|ask|appeal|requir|request|direct|advocat|decided to", verb))
         if not verb or _EN_STRESS_NP.match(rest) or (
             re.match(r"stress|emphasi|highlight|underscor|underlin", verb)
             and re.match(r"[a-z]+ing\b", rest)
