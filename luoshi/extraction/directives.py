@@ -150,7 +150,9 @@ _ZH_VERBS = tuple(
     扩大 优化 深化 高效 精准 有序 认真 用好 抓紧 尽快 千方百计 始终 主动 及早 细化 建立 打造
     发挥 保障 保持 防范 化解 稳妥 集中 突出 牢牢 毫不 全方位 多措并举 抓实 抓细 做实 压紧
     织密 提高 增强 促进 巩固 实施 开展 组织 优先 依法 广泛 及时 迅速 奋力 力争 勇于 敢于
-    精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进""".split()
+    精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进
+    常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
+    严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
 )
 _ZH_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[，,、]?")
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
@@ -281,9 +283,22 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
     return None
 
 
+# The presiding official as the lead-in: "县长王忠铭要求…", "王县长指示行政处…", "冯主任强调：".
+_ZH_PERSON_LEAD = re.compile(
+    r"^(?!习近平|总书记|党中央|中央)(?P<who>[^，,。；;：:“”《》]{1,14}?)(?:也|并|还|再|特别|同时|进一步)?"
+    r"(?P<verb>要求|责成|指示|希望|期勉|叮咛|叮嘱|强调|指出)[，,：:]?"
+)
+_ZH_PERSON = re.compile(r"(?:县长|市长|区长|省长|主任|书记|局长|处长|主席|总理|部长|同志|[县市区省]委)$|^[县市区省]长")
+
+
 def _strip_lead(text: str, piece: Piece, lang: str | None) -> tuple[Piece | None, bool]:
     """Drop the reporting lead-in; say whether it demands (so what follows is a requirement)."""
     lead = (_ZH_LEAD if lang == "zh" else _EN_LEAD).match(piece.text)
+    if not lead and lang == "zh":
+        person = _ZH_PERSON_LEAD.match(piece.text)
+        if person and _ZH_PERSON.search(person.group("who")) and "会议" not in person.group("who"):
+            demanding = person.group("verb") not in ("强调", "指出")
+            return trim(text, piece.start + person.end(), piece.end, ",，:："), demanding
     if not lead:
         return piece, False
     demanding = bool((_ZH_DEMANDING if lang == "zh" else _EN_DEMANDING).search(lead.group("verb")))
@@ -316,6 +331,23 @@ def _from_sentence(
     return found
 
 
+_ZH_LIST_COLON = re.compile(r"[：:](?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先))")
+
+
+def _split_at_list_colon(text: str, sents: list[Piece], skip: set[int]) -> list[Piece]:
+    """"明确方向，抓住重点：一是加快…" — the list after a heading colon is read on its own."""
+    out: list[Piece] = []
+    for s in sents:
+        m = _ZH_LIST_COLON.search(s.text)
+        if not m or s.start in skip:
+            out.append(s)
+            continue
+        head = trim(text, s.start, s.start + m.start())
+        tail = trim(text, s.start + m.end(), s.end)
+        out += [p for p in (head, tail) if p is not None]
+    return out
+
+
 def find_directives(
     text: str, sents: list[Piece], lang: str | None, skip: set[int]
 ) -> list[Found]:
@@ -325,7 +357,7 @@ def find_directives(
     important = _ZH_IMPORTANCE if zh else _EN_IMPORTANCE
     mid_lead = _ZH_MID_LEAD if zh else _EN_MID_LEAD
     found: list[Found] = []
-    for sent in sents:
+    for sent in _split_at_list_colon(text, sents, skip) if zh else sents:
         if not zh and sent.start not in skip:
             segments = en_segments(text, sent)
             if segments is not None:
