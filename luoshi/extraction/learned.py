@@ -29,6 +29,7 @@ from .directives import (
     _EN_IMPORTANCE,
     _ZH_IMPORTANCE,
     _ZH_ORDINAL,
+    _ZH_SEE,
     _ZH_VERBS,
     _en_cue,
     _strip_lead,
@@ -54,6 +55,12 @@ _EN_FACT = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# What the rules say is never a requirement stays so: observations introduced by 要看到 /
+# 要认识到 and statements of importance are not offered to the classifier.
+_NEVER = re.compile(
+    rf"^[^，,。]{{0,16}}?(?:要|必须|需要|应当){_ZH_SEE}|{_ZH_IMPORTANCE.pattern}|{_EN_IMPORTANCE.pattern}",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def candidates(
                 pieces += [(p, "demand" if d else "lead") for p, d in segs]
         for body, lead in pieces:
             for k, part in enumerate(clauses(text, body)):
-                if len(part.text) < 4:
+                if len(part.text) < 4 or _NEVER.search(part.text):
                     continue
                 feats = _features(part.text, zh, lead if k == 0 else "semi") + context
                 cue = ""
