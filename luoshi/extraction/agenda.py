@@ -623,12 +623,18 @@ _EN_BIZ = re.compile(
     r"\b(?P<verb>"
     r"(?:deliberated|reviewed|discussed|considered|examined)(?:\s+on)?\s+and\s+"
     r"(?:adopted|approved|passed|endorsed)(?:\s+in\s+principle)?|"
-    r"(?:studied|study)\s+and\s+(?:implemented|implement|made\s+arrangements\s+for)|"
+    r"(?:studied|study)\s+and\s+(?:implemented|implement|made\s+arrangements\s+for|arrange|"
+    r"arranged|plan|planned|deploy|deployed)(?:\s+the\s+work\s+(?:regarding|on|of))?|"
+    r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
+    r"watched|viewed|"
     r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
     r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
     r"granted\s+(?:its\s+|final\s+)?approval\s+(?:to|for)|gave\s+(?:its\s+|the\s+)?(?:final\s+)?"
     r"(?:approval|nod|go-ahead)\s+(?:to|for)|made\s+arrangements\s+(?:for|to\s+\w+)|"
     r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
+    r"decided\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
+    r"repeal|introduce|launch|implement)\b)|"
     r"permitted\s+to\s+table|"
     r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
     r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
@@ -645,14 +651,15 @@ _EN_BIZ_SUBJECT = re.compile(
     re.I,
 )
 _EN_OBJ_END = re.compile(
-    r"[.;:](?=\s|$)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
+    r"[.;:](?=\s|$)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
     r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
     r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
     r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday))\b"
 )
 _EN_LIST_SPLIT = re.compile(
-    r",\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
+    r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
     r"\s+and\s+(?=(?:the|a|an|other|its)\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
     r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
     re.I,
@@ -661,14 +668,20 @@ _EN_PART_VERB = re.compile(
     r"(?:and\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
     r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
     r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
-    r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?",
+    r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?(?:(?:final\s+)?drafts?\s+of\s+(?=[‘'\"“]))?",
     re.I,
 )
 _EN_PASSIVE = re.compile(
     r"^(?P<obj>(?:(?:A|An|The)\s+)?[^,;]{3,200}?)\s+(?:was|were|has\s+been|have\s+been)\s+"
     r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
     r"(?:approved|adopted|passed|endorsed|deliberated|discussed|sanctioned|ratified|okayed|"
-    r"cleared|granted\s+approval)\b",
+    r"cleared|granted\s+approval|conveyed\s+and\s+studied|studied|conveyed)\b",
+    re.I,
+)
+# "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
+# reported on the following work: A, B"; "discussions were carried out to develop A, promote B".
+_EN_LIST_LEAD = re.compile(
+    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+",
     re.I,
 )
 _EN_APPROVAL_GRANTED = re.compile(
@@ -688,7 +701,8 @@ _EN_NOT_ITEM = re.compile(
 _EN_GENERIC_TITLE = re.compile(
     r"(?:(?:a|the)\s+)?(?:(?:number|series|range|couple)\s+of\s+\w+|reports?|documents?|"
     r"matters|issues|items|it|them|this|these|those|proposals?|the\s+draft|draft|several\s+\w+|"
-    r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?)$",
+    r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?|"
+    r"(?:implementation|follow-up)\s+measures(?:\s+of\s+(?:our|the)\s+\w+)?)$",
     re.I,
 )
 _EN_PREPOSITIONS = frozenset(
@@ -698,6 +712,10 @@ _EN_PREPOSITIONS = frozenset(
 
 def _en_kind(verb: str, title: str) -> tuple[str, str]:
     v = verb.lower()
+    if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
+        return "other", "other matters"
+    if re.match(r"convey|learn", v):
+        return "study", f"study cue '{verb.strip()}'"
     if re.match(r"heard|hears|received|receives|listened", v):
         return "report", f"report cue '{verb.strip()}'"
     if re.match(r"(?:policy\s+)?measures\b", title, re.I):
@@ -744,8 +762,13 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         for m in _EN_BIZ.finditer(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
             before = s[clause_start : m.start()]
-            if _EN_MODAL_BEFORE.search(before) or re.search(r"\bto\s*$", before):
+            if _EN_MODAL_BEFORE.search(before):
                 continue
+            if re.search(r"\bto\s*$", before):
+                # "chaired the meeting (in order) to convey and learn …" — the meeting's purpose.
+                if not re.search(r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()]):
+                    continue
+                before = ""
             if re.match(r"\s*that\b", s[m.end() :]):
                 continue
             if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
@@ -795,6 +818,19 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
             kind, why = kind_of(text[t0:t1], "en", "other")
             out.append((kind, t0, t1, f"passive approval, {why}"))
+        lm = _EN_LIST_LEAD.search(s)
+        if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
+            g0 = sent.start + lm.end()
+            stop = re.search(r",?\s*etc\.?|[.;](?=\s|$)", text[g0 : sent.end])
+            g1 = g0 + stop.start() if stop else sent.end
+            report = "report" in s[: lm.start()].lower()
+            for p0, p1 in _en_parts(text, g0, g1):
+                t0, t1 = p0, p1
+                while t1 > t0 and text[t1 - 1] in " .,;":
+                    t1 -= 1
+                if t1 - t0 >= 3:
+                    kind = "report" if report else "other"
+                    out.append((kind, t0, t1, "listed business"))
         am = _EN_APPROVAL_GRANTED.match(s)
         if am:
             g0 = sent.start + am.end()
