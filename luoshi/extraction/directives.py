@@ -205,7 +205,7 @@ def _en_first_cue(sub: str) -> str | None:
     if m:
         return f"cue '{m.group(0).strip()}'"
     first = _EN_FIRST_WORD.search(sub)
-    if first and first.group(1).lower() in _EN_IMPERATIVE:
+    if first and first.group(1).lower() in _EN_IMPERATIVE and _imperative_reads(sub, first):
         return f"imperative '{first.group(1)}'"
     m = _EN_MODAL.search(sub)
     if m:
@@ -228,10 +228,37 @@ def _en_first_cue(sub: str) -> str | None:
     return None
 
 
+# Adverbs that open an imperative only when a verb follows ("Further strengthen …", not
+# "further problems will develop").
+_EN_ADVERB_OPENERS = frozenset(
+    """further fully actively effectively earnestly firmly resolutely steadily strictly vigorously
+    continuously constantly comprehensively conscientiously solidly accurately scientifically
+    properly closely better carefully thoroughly vigilantly unswervingly always""".split()
+)
+# Standing agenda text and statements of duty are not requirements of this meeting.
+_EN_NOT_REQUIREMENT = re.compile(
+    r"^(?:to\s+(?:consider|receive|note|approve|agree|appoint|elect|confirm|answer)\b|"
+    r"it\s+is\s+an?\s+(?:[\w-]+\s+){0,4}(?:duty|task|responsibility|mission|obligation)\b|"
+    r"what(?:'|’)?s\s+(?:most\s+)?important\b|"
+    r"(?:it|this|that|the\s+\w+)\s+(?:comprises|contains|includes|covers|outlines|sets\s+out)\b)",
+    re.I,
+)
+
+
+def _imperative_reads(sub: str, first: re.Match[str]) -> bool:
+    """An imperative opens with a verb: not a title-case heading, not an adverb before a noun."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", sub[first.start(1) :])[:3]
+    if len(words) >= 3 and all(w[:1].isupper() for w in words):
+        return False
+    if first.group(1).lower() in _EN_ADVERB_OPENERS:
+        return len(words) > 1 and words[1].lower() in _EN_IMPERATIVE
+    return True
+
+
 def _en_cue(body: str) -> tuple[int, str] | None:
     """Offset in `body` where the requirement starts, and why; None for no requirement."""
     masked = _mask_quotes(body)
-    if _EN_IMPORTANCE.search(masked):
+    if _EN_IMPORTANCE.search(masked) or _EN_NOT_REQUIREMENT.search(masked):
         return None
     why = _en_first_cue(masked)
     if why:

@@ -137,6 +137,8 @@ def extract(
             found_all.sort(key=lambda pw: pw[0].start)
     for found_piece, found_why in found_all:
         piece = Piece(found_piece.start, found_piece.end, text[found_piece.start : found_piece.end])
+        if not _SUBSTANTIAL.search(piece.text):
+            continue  # a bare "and" left by a list split is not a requirement
         # Areas read in the order the text names them; units by strength of evidence.
         units, area_matches = directory.suggest(piece.text, lang)
         areas = sorted(area_matches, key=lambda m: m.first)
@@ -178,6 +180,7 @@ def extract(
     )
 
 
+_SUBSTANTIAL = re.compile(r"[\u3400-\u9fff].*[\u3400-\u9fff].*[\u3400-\u9fff]|\w+\W+\w+")
 _CLAUSE_END = re.compile(r"[，,；;。：:]")
 
 
