@@ -694,7 +694,7 @@ _EN_APPROVAL_GRANTED = re.compile(
 )
 _EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
 _EN_NOT_ITEM = re.compile(
-    r"^(?:It|This|These|They|We|He|She|There|In|On|At|By|For|With|As|To|If|When|While|"
+    r"^(?:It|This|These|They|We|He|She|There|In|On|At|By|For|With|As|To|If|When|While|That|"
     r"All|Every|Each|Efforts|Ensure|Strengthen|Promote|Improve|Accelerate)\b"
 )
 
@@ -768,7 +768,9 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             if re.search(r"\bto\s*$", before):
                 # "chaired the meeting (in order) to convey and learn …" — the meeting's purpose.
-                if not re.search(r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()]):
+                if not re.search(
+                    r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()], re.I
+                ):
                     continue
                 before = ""
             if re.match(r"\s*that\b", s[m.end() :]):

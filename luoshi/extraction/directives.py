@@ -247,8 +247,8 @@ _EN_NOT_REQUIREMENT = re.compile(
 
 def _imperative_reads(sub: str, first: re.Match[str]) -> bool:
     """An imperative opens with a verb: not a title-case heading, not an adverb before a noun."""
-    words = re.findall(r"[A-Za-z][\w’'-]*", sub[first.start(1) :])[:3]
-    if len(words) >= 3 and all(w[:1].isupper() for w in words):
+    words = re.findall(r"[A-Za-z][\w’'-]*", sub[first.start(1) :])[:4]
+    if len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 3:
         return False
     if first.group(1).lower() in _EN_ADVERB_OPENERS:
         return len(words) > 1 and words[1].lower() in _EN_IMPERATIVE
