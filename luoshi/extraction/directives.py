@@ -354,8 +354,41 @@ def _from_sentence(
         in_list = True
         piece = trim(text, start, part.end, ",，、")
         if piece:
-            found.append(Found(piece, why))
+            found.extend(Found(p, why) for p in _split_bare_modal(text, piece))
     return found
+
+
+# "要突出重点，统筹协调，…结合起来，要加强协调配合，…": a later clause opening with a bare 要
+# starts another requirement; the first keeps its comma, as the published list does.
+_ZH_BARE_MODAL = re.compile(r"[，,](?=要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))")
+
+
+def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
+    cuts: list[int] = []
+    prev = 0
+    for m in _ZH_BARE_MODAL.finditer(piece.text):
+        if piece.text.count("“", 0, m.start()) > piece.text.count("”", 0, m.start()):
+            continue
+        # Only where what comes before is a requirement of its own, not "对已完成的任务，要…".
+        before = piece.text[prev : m.start()]
+        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before):
+            continue
+        if _ZH_MODAL_ANY.search(before) or any(before.startswith(v) for v in _ZH_VERBS):
+            cuts.append(m.start())
+            prev = m.start() + 1
+    if not cuts:
+        return [piece]
+    out: list[Piece] = []
+    pos = piece.start
+    for c in cuts:
+        part = trim(text, pos, piece.start + c + 1)
+        if part:
+            out.append(part)
+        pos = piece.start + c + 1
+    last = trim(text, pos, piece.end, ",，、")
+    if last:
+        out.append(last)
+    return out
 
 
 _ZH_LIST_COLON = re.compile(r"[：:](?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先))")

@@ -144,3 +144,13 @@ def test_a_requirement_after_an_agenda_clause_is_kept() -> None:
     got = extract("会议听取了市交通局关于春运工作的汇报，强调要加强运力调度。")
     assert [a.title for a in got.agenda_items] == ["市交通局关于春运工作的汇报"]
     assert [d.text for d in got.directives] == ["要加强运力调度。"]
+
+
+def test_a_later_bare_modal_starts_another_requirement() -> None:
+    """'要A，统筹协调，…，要B' gives two directives (the first keeps its comma, as published);
+    '对已完成的任务，要…' stays one: the adverbial is not a requirement of its own."""
+    got = _texts("会议强调，要突出重点，统筹协调，把各项工作结合起来，要加强协调配合，形成工作合力。")
+    assert got == ["要突出重点，统筹协调，把各项工作结合起来，", "要加强协调配合，形成工作合力。"]
+    assert _texts("会议要求，对需要长期坚持的整改任务，要明确阶段目标，持续推进。") == [
+        "对需要长期坚持的整改任务，要明确阶段目标，持续推进。"
+    ]
