@@ -820,8 +820,12 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
             elif art:
                 t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
-            kind, why = kind_of(text[t0:t1], "en", "other")
-            out.append((kind, t0, t1, f"passive approval, {why}"))
+            for q0, q1 in _en_parts(text, t0, t1):
+                lead = _EN_PART_VERB.match(text, q0, q1)
+                q0 = lead.end() if lead and q0 != t0 else q0
+                if q1 - q0 >= 3:
+                    kind, why = kind_of(text[q0:q1], "en", "other")
+                    out.append((kind, q0, q1, f"passive approval, {why}"))
         lm = _EN_LIST_LEAD.search(s)
         if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
             g0 = sent.start + lm.end()
@@ -857,7 +861,8 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
 _EN_COUNCIL_ITEM = re.compile(
     r"\b(?P<t>Report\s+No\.\s*\d+\s+of\s+[Tt]he\s+[A-Z][^,.;\n]{3,80}|"
     r"[Mm]inutes\s+of\s+(?:the\s+)?(?:[A-Z]\w*\s+|[a-z]+\s+){0,4}(?:meetings?|session)s?"
-    r"\s+(?:of\s+(?:the\s+)?[A-Z][\w ]{2,40}?\s+)?held\s+on\s+[^.;\n]{3,80}?(?:\d{4}|(?=[,.;\n])))"
+    r"\s+(?:of\s+(?:the\s+)?[A-Z][\w ]{2,40}?\s+)?held\s+on\s+"
+    r"(?:[^.;\n]{3,80}?\d{4}|[^,.;\n]{3,60}?(?=\s+(?:were|was|be|and|as)\b|[,.;\n])))"
 )
 
 
@@ -886,6 +891,11 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
         body = text[t0:b]
         if _EN_NOT_ITEM.match(body):
             continue
+        # "(b) Councillor Cho filed a petition …": the item is what was filed.
+        filed = _EN_FILED.match(body)
+        if filed:
+            t0 += filed.end()
+            body = text[t0:b]
         if body.split(" ", 1)[0].lower() in _EN_IMPERATIVE_ITEMS:
             continue
         # The first sentence of the line (decision headings rarely run on); where the line
@@ -908,6 +918,10 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
     return out
 
 
+_EN_FILED = re.compile(
+    r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s+(?:filed|submitted|presented|tabled)\s+"
+    r"(?:with\s+the\s+[^,]{3,40},\s*)?(?:a\s+copy\s+of\s+)?(?:an?\s+|the\s+)?"
+)
 _EN_IMPERATIVE_ITEMS = frozenset(
     """accelerate actively adhere advance boost build carry comprehensively consolidate continue
     deepen develop do earnestly effectively enhance ensure establish expand firmly focus foster
