@@ -441,6 +441,11 @@ def _zh_clause_end(text: str, start: int, limit: int) -> int:
 _ZH_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+_ZH_GENERIC_TITLES = _ZH_GENERIC_MEASURES | frozenset(
+    ("", "事项", "事宜", "工作", "部署", "举措", "措施", "意见", "事項", "舉措", "意見")
+)
+
+
 def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
     """Cut a list object into items where each part has its own head noun."""
     # Separators outside brackets and quotes.
@@ -471,7 +476,9 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
     cur = 0
     for s0, s1 in seps:
         # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
-        if _zh_has_head(obj[cur:s0], head) and not re.match(r"在|對|对|(?:关于|關於)(?!《)|有关|有關", obj[s1:]):
+        if _zh_has_head(obj[cur:s0], head) and not re.match(
+            r"在|對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
+        ):
             parts.append((cur, s0))
             cur = s1
     parts.append((cur, len(obj)))
@@ -600,6 +607,10 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
                 title = text[t0:t1]
                 if len(title) < 2:
+                    continue
+                # "有关事项", "部署我区贯彻落实举措": no business of their own.
+                bare = _ZH_FOLLOW_UP_WORDS.sub("", re.sub(r"^部署|^有[关關]|^相[关關]", "", title))
+                if bare in _ZH_GENERIC_TITLES:
                     continue
                 if rule == "study":
                     kind, why = "study", "study cue"
