@@ -25,19 +25,21 @@ _KIND_EN = [
     ("agreement", re.compile(
         r"\b(?:agreements?|memorand(?:um|a)|mou|contracts?|accords?|treaty)\b", re.I)),
     ("regulation", re.compile(
-        r"\b(?i:regulations?|rules|provisions|laws?|ordinances?|by-?laws?|decrees?|"
+        r"\b(?i:regulations?|rules|provisions|laws?|ordinances?|by-?laws?|decrees?|standards|bills?|"
         r"(?<!several\s)(?<!policy\s)measures)\b|\b(?:Order|Act|Code)\b")),
     ("plan", re.compile(
         r"\b(?:plans?|programm?es?|schemes?|planning|outline|opinions?|strateg(?:y|ies)|"
-        r"guidelines?|several\s+measures|policy\s+measures|list|policies|blueprint|budgets?|"
+        r"guidelines?|several\s+measures|policy\s+measures|list|policies|policy|blueprint|budgets?|"
         r"roadmap|framework)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
 _KIND_ZH = [
-    ("agreement", re.compile(r"协议|备忘录|合同|协定")),
-    ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])")),
-    ("plan", re.compile(r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策")),
-    ("report", re.compile(r"报告")),
+    ("agreement", re.compile(r"协议|备忘录|合同|协定|協議|備忘錄|協定")),
+    ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])|條例|辦法|規定|細則|規則|規章")),
+    ("plan", re.compile(
+        r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策|預案|規劃|計劃|計畫|綱要|意見|"
+        r"戰略|舉措|清單|分解表|安排|要点|要點")),
+    ("report", re.compile(r"报告|報告")),
 ]
 # Unquoted objects count as documents only when they end in one of these nouns.
 _DOC_END_ZH = re.compile(
@@ -228,7 +230,12 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 return
         items.append(AgendaItem(kind, title, (start, end), why))
 
-    gates = _GATES_ZH if zh else _GATES_EN
+    if zh:
+        for kind, start, end, why in zh_agenda(text, sents):
+            add(kind, start, end, why, False)
+        items.sort(key=lambda a: a.span[0])
+        return items
+    gates = _GATES_EN
     for sent in sents:
         low = sent.text.lower()
         for rule, pattern in rules:
@@ -274,6 +281,11 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                                 why += ", one of conjoined documents"
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
+    body = sents[0].start if sents else 0
+    for kind, start, end, why in (
+        en_council_items(text, body) + en_agenda(text, sents) + en_numbered(text, body)
+    ):
+        add(kind, start, end, why, False)
     items.sort(key=lambda a: a.span[0])
     return items
 
@@ -362,3 +374,569 @@ def _report_title(text: str, start: int, end: int, zh: bool) -> tuple[int, int]:
         return start, end
     m = re.match(r"(?:the|a|an)\s+", obj, re.I)
     return start + (m.end() if m else 0), end
+
+
+# --- Chinese: the business a meeting took up, read as lists after a cue verb -----------------
+# A cue opens a clause (after 会议/会上/还/并 and the like): 传达学习了A精神、B讲话和《C》，
+# 听取了X汇报，审议通过了《A》《B》，研究了Y事项. The object runs to the clause's end (a comma
+# outside brackets and quotes, or the sentence end) and is cut into items at 、/和/及/与 and
+# between 《》 titles, where each part has a head noun of its own ("省、市有关会议精神" stays one).
+_ZH_CUE = re.compile(
+    r"(?:传达学习|传达|学习贯彻|学习|集中学习|专题学习|听取|通报|审议通过|审议并原则通过|"
+    r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
+    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
+    r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
+    r"研究審議|討論通過|討論|研究)"
+    r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
+    r"讨论|討論)*了?"
+)
+_ZH_CUE_PREFIX = re.compile(
+    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
+    r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
+    r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
+    r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
+)
+_ZH_HEAD = re.compile(
+    r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|重要思想|条例|條例|办法|辦法|规定|規定|细则|細則|规则|規則|"
+    r"方案|预案|預案|规划|規劃|计划|計劃|計畫|纲要|綱要|意见|意見|通知|报告|報告|汇报|匯報|匯報|情况|情況|"
+    r"决定|決定|请示|請示|事项|事項|事宜|分工|措施|举措|舉措|协议|協議|协议书|協議書|备忘录|備忘錄|清单|清單|"
+    r"政策|草案|稿|安排|要点|要點|决策部署|決策部署|知识|知識|提纲|提綱|结果|結果|预算|預算|决算|決算|"
+    r"提案|问题|問題|工作|机制|機制|设置|設置|名单|名單|制度|标准|標準|法|总结|總結|谋划|謀劃|部署|"
+    r"讨论稿|徵求意見稿|征求意见稿|送审稿|送審稿|修订稿|修訂稿|情形|现况|現況|内容|內容|法规|法規)[）)]*$"
+)
+_ZH_STUDY_HEAD = re.compile(
+    r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|思想|条例|條例|办法|辦法|规定|規定|通知|意见|意見|决定|決定|"
+    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神|内容|內容|法规|法規)[）)]*$"
+)
+_ZH_OPEN = "《“「(（<〈‘\""
+_ZH_CLOSE = "》”」)）>〉’\""
+_ZH_ITEM_SPLIT = re.compile(r"、|和(?!平)|及(?:其)?|以及|与|與|暨(?=[^，,。]{0,3}《)")
+
+
+def _zh_clause_end(text: str, start: int, limit: int) -> int:
+    """The end of the clause from `start`: a comma, semicolon or stop outside brackets."""
+    depth = 0
+    quote = False
+    i = start
+    while i < limit:
+        c = text[i]
+        if c == "“":
+            quote = True
+        elif c == "”":
+            quote = False
+        elif c in "《(（<〈":
+            depth += 1
+        elif c in "》)）>〉":
+            depth = max(0, depth - 1)
+        elif c in "，,。；;﹔：:！？!?\n" and depth == 0 and not quote:
+            return i
+        elif depth == 0 and not quote and c == "、" and _ZH_CUE.match(text, i + 1):
+            return i
+        elif depth == 0 and not quote and c in " \u3000" and i + 1 < limit and _ZH_CJK.match(text[i + 1]):
+            return i
+        i += 1
+    return limit
+
+
+_ZH_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+_ZH_GENERIC_TITLES = _ZH_GENERIC_MEASURES | frozenset(
+    ("", "事项", "事宜", "工作", "部署", "举措", "措施", "意见", "事項", "舉措", "意見")
+)
+
+
+def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Cut a list object into items where each part has its own head noun."""
+    # Separators outside brackets and quotes.
+    seps: list[tuple[int, int]] = []
+    depth = 0
+    quote = False
+    i = 0
+    while i < len(obj):
+        c = obj[i]
+        if c == "“":
+            quote = True
+        elif c == "”":
+            quote = False
+        elif c in "《(（<〈":
+            if c == "《" and depth == 0 and i > 0 and obj[i - 1] == "》":
+                seps.append((i, i))
+            depth += 1
+        elif c in "》)）>〉":
+            depth = max(0, depth - 1)
+        elif depth == 0 and not quote:
+            m = _ZH_ITEM_SPLIT.match(obj, i)
+            if m:
+                seps.append((i, m.end()))
+                i = m.end()
+                continue
+        i += 1
+    parts: list[tuple[int, int]] = []
+    cur = 0
+    for s0, s1 in seps:
+        # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
+        if _zh_has_head(obj[cur:s0], head) and not re.match(
+            r"在|對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
+        ):
+            parts.append((cur, s0))
+            cur = s1
+    parts.append((cur, len(obj)))
+    # A last part without a head noun of its own shares the list's noun; keep it joined.
+    if len(parts) > 1 and not _zh_has_head(obj[parts[-1][0] : parts[-1][1]], head):
+        last = parts.pop()
+        prev = parts.pop()
+        parts.append((prev[0], last[1]))
+    return parts
+
+
+def _zh_has_head(part: str, head: re.Pattern[str]) -> bool:
+    part = part.strip()
+    if part.startswith("《") and part.endswith("》"):
+        return True
+    return bool(head.search(part.rstrip("》”」等")))
+
+
+def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """An item's title: inside its 《》 when it has one, otherwise the part without edge marks."""
+    part = text[start:end]
+    q = re.search(r"《([^》]{2,120})》", part)
+    if q:
+        return start + q.start(1), start + q.end(1)
+    while start < end and text[start] in " \t　“":
+        start += 1
+    while end > start and text[end - 1] in " \t　”":
+        end -= 1
+    return start, end
+
+
+def _line_start(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    while start < pos and text[start] in " \t\u3000":
+        start += 1
+    return start
+
+
+_PINYIN = re.compile(r"\([a-zü]{1,7}\)")
+_ZH_REPORT_END = re.compile(
+    r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
+)
+
+
+def zh_kind(title: str) -> tuple[str, str]:
+    """The kind of a Chinese title: reports by their last noun, then documents by head noun."""
+    plain = _PINYIN.sub("", title)
+    m = _ZH_REPORT_END.search(plain)
+    if m:
+        return "report", f"head noun '{m.group(0)}'"
+    kind, why = kind_of(plain, "zh", "other")
+    return kind, why
+
+
+def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
+    """(kind, start, end, why) of each item of business in Chinese sentences."""
+    out: list[tuple[str, int, int, str]] = []
+    for sent in sents:
+        s = sent.text
+        if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
+                                    "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
+                                    "確定", "决定", "決定", "同意")):
+            continue
+        for m in _ZH_CUE.finditer(s):
+            clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
+            prefix = s[clause_start : m.start()].strip()
+            cue = m.group(0)
+            base = cue[:2]
+            if not _ZH_CUE_PREFIX.match(prefix):
+                # "区督查办、区环委办通报了…": a unit reports; "…主持召开…会议，" is a clause start.
+                if not (base in ("通报", "通報") and cue.endswith("了") and len(prefix) <= 40
+                        and not _ZH_MODAL_BEFORE.search(s, 0, m.start())):
+                    continue
+            if _modal_before(s, m.start(), True):
+                continue
+            g0 = sent.start + m.end()
+            g1 = _zh_clause_end(text, g0, sent.end)
+            obj = text[g0:g1]
+            if len(obj.strip()) < 2:
+                continue
+            if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
+                head, rule = _ZH_STUDY_HEAD, "study"
+            elif base in ("听取", "聽取", "通报", "通報"):
+                head, rule = _ZH_HEAD, "report"
+            else:
+                head, rule = _ZH_HEAD, "adopt"
+            # State Council style: "…主持召开国务院常务会议，部署X，确保…；决定Y" and headline
+            # lines "确定X 更大释放…": the clause right after the chair's names the business.
+            line_start = clause_start == 0 and sent.start + clause_start == _line_start(text, sent.start)
+            after_chair = bool(re.search(r"主持召[开開]", s[:clause_start])) and not prefix
+            lead_style = (line_start and not prefix) or after_chair
+            if base in ("部署", "批准") and not lead_style and not cue.endswith("了"):
+                continue
+            if rule == "adopt" and lead_style and base in ("部署", "确定", "確定", "决定", "決定", "批准"):
+                pass
+            elif rule == "adopt":
+                stripped = re.sub(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
+                # 研究部署…工作 / 研究我市贯彻落实措施: a field of work or a follow-up, not an item.
+                if not (stripped.startswith("《") or re.search(r"》[^《》]{0,6}$", stripped)):
+                    if not _ZH_HEAD.search(stripped):
+                        continue
+                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped):
+                        continue
+                    if _ZH_FOLLOW_UP_WORDS.sub("", stripped) in _ZH_GENERIC_MEASURES:
+                        continue
+                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and not re.search(
+                        r"方案|办法|辦法|条例|條例|规定|規定|事项|事項|事宜|请示|請示|分工|草案|稿|"
+                        r"意见|意見|措施|举措|舉措|计划|計劃|規劃|规划|报告|報告", stripped
+                    ):
+                        continue
+                    if base in ("确定", "確定", "决定", "決定", "同意", "原则", "原則") and not re.search(
+                        r"措施|举措|舉措|方案|办法|辦法|事项|事項|政策|机制|機制|项目|項目", stripped
+                    ):
+                        continue
+            elif rule == "study":
+                if not (_ZH_STUDY_HEAD.search(obj.strip().rstrip("等")) or "《" in obj):
+                    continue
+            elif rule == "report" and not cue.endswith("了") and not re.search(
+                r"汇报|匯報|报告|報告|情况|情況", obj
+            ):
+                continue
+            tail = re.search(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
+            if tail and tail.start() > 0:
+                obj = obj[: tail.start()]
+            for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
+                t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
+                title = text[t0:t1]
+                if len(title) < 2:
+                    continue
+                # "有关事项", "部署我区贯彻落实举措": no business of their own.
+                bare = _ZH_FOLLOW_UP_WORDS.sub("", re.sub(r"^部署|^有[关關]|^相[关關]", "", title))
+                if bare in _ZH_GENERIC_TITLES:
+                    continue
+                if rule == "study":
+                    kind, why = "study", "study cue"
+                elif rule == "report":
+                    kind, why = "report", f"report cue '{cue}'"
+                elif re.search(r"其他事[项項]|其它事[项項]|其他议题", title):
+                    kind, why = "other", "other matters"
+                elif lead_style and base in ("部署", "确定", "確定"):
+                    kind, why = "plan", f"decided cue '{cue}'"
+                elif lead_style and base in ("决定", "決定", "批准"):
+                    kind, why = "other", f"decided cue '{cue}'"
+                else:
+                    kind, why = zh_kind(title)
+                    why = f"adopted cue '{cue}', {why}"
+                out.append((kind, t0, t1, why))
+    return out
+
+
+# --- English: business verbs with their objects, lists, passives and numbered decisions ------
+_EN_BIZ = re.compile(
+    r"\b(?P<verb>"
+    r"(?:deliberated|reviewed|discussed|considered|examined)(?:\s+on)?\s+and\s+"
+    r"(?:adopted|approved|passed|endorsed)(?:\s+in\s+principle)?|"
+    r"(?:studied|study)\s+and\s+(?:implemented|implement|made\s+arrangements\s+for|arrange|"
+    r"arranged|plan|planned|deploy|deployed)(?:\s+the\s+work\s+(?:regarding|on|of))?|"
+    r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
+    r"watched|viewed|"
+    r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
+    r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
+    r"granted\s+(?:its\s+|final\s+)?approval\s+(?:to|for)|gave\s+(?:its\s+|the\s+)?(?:final\s+)?"
+    r"(?:approval|nod|go-ahead)\s+(?:to|for)|made\s+arrangements\s+(?:for|to\s+\w+)|"
+    r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
+    r"decided\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
+    r"repeal|introduce|launch|implement)\b)|"
+    r"permitted\s+to\s+table|"
+    r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
+    r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
+    r"mulled|deployed|arranged|assigned|accepted"
+    r")(?:,?\s+in\s+principle,?)?\s+",
+    re.I,
+)
+# Who may do the business: the meeting, its members, "It", "which"/"that" after the meeting.
+_EN_BIZ_SUBJECT = re.compile(
+    r"(?:\b(?:meeting|cabinet|council|government|session|committee|board|ministers|members|"
+    r"executive|commission|authority|it|which|that|those\s+at\s+the\s+meeting|also|further|"
+    r"has|have|had)\b|^)[\s,]*(?:(?:also|further|then|has|have|had|subsequently|unanimously|"
+    r"formally|finally)\s+)*$",
+    re.I,
+)
+_EN_OBJ_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
+    r"[.;:](?=\s|$)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
+    r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
+    r"\s+on\s+condition\b|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
+    r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
+    r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+)
+_EN_LIST_SPLIT = re.compile(
+    r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
+    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
+    r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
+    re.I,
+)
+_EN_PART_VERB = re.compile(
+    r"(?:and\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
+    r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
+    r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
+    r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?(?:(?:final\s+)?drafts?\s+of\s+(?=[‘'\"“]))?",
+    re.I,
+)
+_EN_PASSIVE = re.compile(
+    r"^(?P<obj>(?:(?:A|An|The)\s+)?[^,;]{3,200}?)\s+(?:was|were|has\s+been|have\s+been)\s+"
+    r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
+    r"(?:approved|adopted|passed|endorsed|deliberated|discussed|sanctioned|ratified|okayed|"
+    r"cleared|granted\s+approval|conveyed\s+and\s+studied|studied|conveyed)\b",
+    re.I,
+)
+# "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
+# reported on the following work: A, B"; "discussions were carried out to develop A, promote B".
+_EN_LIST_LEAD = re.compile(
+    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+",
+    re.I,
+)
+_EN_APPROVAL_GRANTED = re.compile(
+    r"^(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly),?\s+)?"
+    r"(?:approval|sanction|nod)\s+(?:was|has\s+been)\s+(?:also\s+)?(?:granted|given|accorded)\s+"
+    r"(?:to|for)\s+",
+    re.I,
+)
+_EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
+_EN_NOT_ITEM = re.compile(
+    r"^(?:It|This|These|They|We|He|She|There|In|On|At|By|For|With|As|To|If|When|While|That|"
+    r"All|Every|Each|Efforts|Ensure|Strengthen|Promote|Improve|Accelerate)\b"
+)
+
+
+# Words that refer to business named elsewhere, not an item of their own.
+_EN_GENERIC_TITLE = re.compile(
+    r"(?:(?:a|the)\s+)?(?:(?:number|series|range|couple)\s+of\s+\w+|reports?|documents?|"
+    r"matters|issues|items|it|them|this|these|those|proposals?|the\s+draft|draft|several\s+\w+|"
+    r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?|"
+    r"(?:implementation|follow-up)\s+measures(?:\s+of\s+(?:our|the)\s+\w+)?)$",
+    re.I,
+)
+_EN_PREPOSITIONS = frozenset(
+    "at to on in by from for with as of into under over about after before during".split()
+)
+
+
+def _en_kind(verb: str, title: str) -> tuple[str, str]:
+    v = verb.lower()
+    if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
+        return "other", "other matters"
+    if re.match(r"convey|learn", v):
+        return "study", f"study cue '{verb.strip()}'"
+    if re.match(r"heard|hears|received|receives|listened", v):
+        return "report", f"report cue '{verb.strip()}'"
+    if re.match(r"(?:policy\s+)?measures\b", title, re.I):
+        if re.match(r"stud|mulled|discuss|deliberat|review|consider", v):
+            return "study", f"measures studied '{verb.strip()}'"
+        return "other", f"measures '{verb.strip()}'"
+    kind, why = kind_of(title, "en", "")
+    if kind:
+        return kind, why
+    if re.match(r"stud|mulled", v) or (v.startswith("discuss") and title.lower().startswith("measures")):
+        return "study", f"study cue '{verb.strip()}'"
+    if v.startswith("reviewed"):
+        return "report", f"reviewed '{verb.strip()}'"
+    return "other", f"cue '{verb.strip()}'"
+
+
+def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an object list at commas, 'and the', 'as well as'; capitalised runs stay whole."""
+    parts: list[tuple[int, int]] = []
+    cur = start
+    for m in _EN_LIST_SPLIT.finditer(text, start, end):
+        nxt = text[m.end() : m.end() + 1]
+        before = text[cur : m.start()]
+        # "Education, Curriculum, Training & Assessment Authority": a capitalised name.
+        if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
+            continue
+        if len(before.split()) < 2:
+            continue
+        # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
+        # "Act, 2025" keeps its year.
+        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
+            continue
+        parts.append((cur, m.start()))
+        cur = m.end()
+    parts.append((cur, end))
+    return parts
+
+
+def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
+    out: list[tuple[str, int, int, str]] = []
+    for sent in sents:
+        s = sent.text
+        found_here = False
+        for m in _EN_BIZ.finditer(s):
+            clause_start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
+            before = s[clause_start : m.start()]
+            if _EN_MODAL_BEFORE.search(before):
+                continue
+            if re.search(r"\bto\s*$", before):
+                # "chaired the meeting (in order) to convey and learn …" — the meeting's purpose.
+                if not re.search(
+                    r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()], re.I
+                ):
+                    continue
+                before = ""
+            if re.match(r"\s*that\b", s[m.end() :]):
+                continue
+            if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
+                continue
+            g0 = sent.start + m.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            if g1 - g0 < 3:
+                continue
+            found_here = True
+            for p0, p1 in _en_parts(text, g0, g1):
+                lead = _EN_PART_VERB.match(text, p0, p1)
+                t0 = lead.end() if lead else p0
+                t1 = p1
+                while t1 > t0 and text[t1 - 1] in " .,;’'\"”":
+                    t1 -= 1
+                while t0 < t1 and text[t0] in " ‘'\"“":
+                    t0 += 1
+                title = text[t0:t1]
+                if len(title.split()) < 1 or len(title) < 3 or not re.search(r"[a-z]{3}", title.lower()):
+                    continue
+                # A part opening with a preposition or another verb ends the list.
+                first = title.split(" ", 1)[0]
+                if first.lower() in _EN_PREPOSITIONS or first.lower() in ("heard", "hears", "received") or (
+                    p0 != g0 and first.islower() and first.endswith("ed")
+                ):
+                    break
+                if _EN_GENERIC_TITLE.match(title):
+                    continue
+                kind, why = _en_kind(m.group("verb"), title)
+                out.append((kind, t0, t1, why))
+        # Passive: "A revised draft of X was also deliberated and approved at the meeting."
+        pm = _EN_PASSIVE.match(s)
+        if (
+            pm
+            and not _EN_NOT_ITEM.match(s)
+            and not _EN_MODAL_BEFORE.search(pm.group("obj"))
+            and len(pm.group("obj").split()) >= 3
+        ):
+            t0 = sent.start
+            t1 = sent.start + pm.end("obj")
+            obj = text[t0:t1]
+            art = re.match(r"(?:(?:a|an|the)\s+)?(?:(?:revised|new)\s+)?(?:draft\s+(?:of\s+(?:the\s+)?)?)?", obj, re.I)
+            if art and art.end() < len(obj) and re.match(r"draft", obj[art.start():], re.I) is None:
+                t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            elif art:
+                t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            for q0, q1 in _en_parts(text, t0, t1):
+                lead = _EN_PART_VERB.match(text, q0, q1)
+                q0 = lead.end() if lead and q0 != t0 else q0
+                if q1 - q0 >= 3:
+                    kind, why = kind_of(text[q0:q1], "en", "other")
+                    out.append((kind, q0, q1, f"passive approval, {why}"))
+        lm = _EN_LIST_LEAD.search(s)
+        if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
+            g0 = sent.start + lm.end()
+            stop = re.search(r",?\s*etc\.?|[.;](?=\s|$)", text[g0 : sent.end])
+            g1 = g0 + stop.start() if stop else sent.end
+            report = "report" in s[: lm.start()].lower()
+            for p0, p1 in _en_parts(text, g0, g1):
+                t0, t1 = p0, p1
+                while t1 > t0 and text[t1 - 1] in " .,;":
+                    t1 -= 1
+                if t1 - t0 >= 3:
+                    kind = "report" if report else "other"
+                    out.append((kind, t0, t1, "listed business"))
+        am = _EN_APPROVAL_GRANTED.match(s)
+        if am:
+            g0 = sent.start + am.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            for p0, p1 in _en_parts(text, g0, g1):
+                lead = _EN_PART_VERB.match(text, p0, p1)
+                t0 = lead.end() if lead else p0
+                t1 = p1
+                while t1 > t0 and text[t1 - 1] in " .,;":
+                    t1 -= 1
+                if t1 - t0 >= 3:
+                    kind, why = kind_of(text[t0:t1], "en", "other")
+                    out.append((kind, t0, t1, f"approval granted, {why}"))
+    return out
+
+
+# Council minutes: "Report No. 4 of The Administration Committee", "the Minutes of the
+# Council meeting held on the 24th … 2003".
+_EN_COUNCIL_ITEM = re.compile(
+    r"\b(?P<t>Report\s+No\.\s*\d+\s+of\s+[Tt]he\s+[A-Z][^,.;\n]{3,80}|"
+    r"[Mm]inutes\s+of\s+(?:the\s+)?(?:[A-Z]\w*\s+|[a-z]+\s+){0,4}(?:meetings?|session)s?"
+    r"\s+(?:of\s+(?:the\s+)?[A-Z][\w ]{2,40}?\s+)?held\s+on\s+"
+    r"(?:[^.;\n]{3,80}?\d{4}|[^,.;\n]{3,60}?(?=\s+(?:were|was|be|and|as)\b|[,.;\n])))"
+)
+
+
+def en_council_items(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    out = []
+    for m in _EN_COUNCIL_ITEM.finditer(text, body_start):
+        out.append(("report", m.start("t"), m.end("t"), "council report or minutes"))
+    return out
+
+
+def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    """Numbered decisions, one item per line: '3 Prevention of obesity among School Children'."""
+    out: list[tuple[str, int, int, str]] = []
+    pos = body_start
+    lines: list[tuple[int, int]] = []
+    for m in re.finditer(r"\n", text[body_start:]):
+        lines.append((pos, body_start + m.start()))
+        pos = body_start + m.end()
+    lines.append((pos, len(text)))
+    numbered = [(a, b) for a, b in lines if _EN_NUMBERED.match(text, a, b)]
+    if len(numbered) < 2:
+        return out
+    for a, b in numbered:
+        m = _EN_NUMBERED.match(text, a, b)
+        t0 = m.end()
+        body = text[t0:b]
+        if _EN_NOT_ITEM.match(body):
+            continue
+        # "(b) Councillor Cho filed a petition …": the item is what was filed.
+        filed = _EN_FILED.match(body)
+        if filed:
+            t0 += filed.end()
+            body = text[t0:b]
+        if body.split(" ", 1)[0].lower() in _EN_IMPERATIVE_ITEMS:
+            continue
+        # The first sentence of the line (decision headings rarely run on); where the line
+        # runs on, the sentence up to its first comma ("X has been appointed to Y, with effect …").
+        end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?](?=\s+[A-Z]|\s*$)", body)
+        t1 = t0 + (end.start() if end else len(body))
+        if end and body[end.end() :].strip():
+            comma = text.find(", ", t0, t1)
+            if comma > 0 and len(text[t0:comma].split()) >= 4:
+                t1 = comma
+        while t1 > t0 and text[t1 - 1] in " \t-–,:;.":
+            t1 -= 1
+        pdf = re.search(r"\s+pdf icon.*$", text[t0:t1], re.I)
+        if pdf:
+            t1 = t0 + pdf.start()
+        if t1 - t0 < 3 or len(text[t0:t1].split()) > 60:
+            continue
+        kind, why = kind_of(text[t0:t1], "en", "other")
+        out.append((kind, t0, t1, f"numbered decision, {why}"))
+    return out
+
+
+_EN_FILED = re.compile(
+    r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s+(?:filed|submitted|presented|tabled)\s+"
+    r"(?:with\s+the\s+[^,]{3,40},\s*)?(?:a\s+copy\s+of\s+)?(?:an?\s+|the\s+)?"
+)
+_EN_IMPERATIVE_ITEMS = frozenset(
+    """accelerate actively adhere advance boost build carry comprehensively consolidate continue
+    deepen develop do earnestly effectively enhance ensure establish expand firmly focus foster
+    fully further implement improve increase intensify keep launch maintain make optimize
+    optimise promote push raise reduce reinforce resolutely safeguard speed stabilize stabilise
+    steadily strengthen strictly strive support take uphold vigorously""".split()
+)

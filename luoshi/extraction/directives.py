@@ -49,7 +49,7 @@ _EN_NECESSARY = re.compile(
     r"^(?:(?:and|also|meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|finally)[,\s]+)?"
     r"(?:it\s+is\s+(?:also\s+)?(?:necessary|required|imperative|essential|needed|a\s+must)\s+to|"
-    r"efforts\s+(?:should|must|will)\s+be\s+made|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
+    r"efforts\s+(?:should|must|will)\s+(?:be\s+made|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
     r"the\s+need\s+to|there\s+is\s+a\s+need\s+to)\b",
     re.I,
 )
@@ -57,7 +57,7 @@ _EN_NECESSARY = re.compile(
 _EN_MODAL = re.compile(
     r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
     r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:is|are|was|were)\s+(?:required|asked|requested|"
-    r"directed|instructed|invited|urged|tasked)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
+    r"directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|mandated)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
     re.I,
 )
 # A body that tells someone to act: "the Board directed the County Executive to develop …",
@@ -150,7 +150,9 @@ _ZH_VERBS = tuple(
     扩大 优化 深化 高效 精准 有序 认真 用好 抓紧 尽快 千方百计 始终 主动 及早 细化 建立 打造
     发挥 保障 保持 防范 化解 稳妥 集中 突出 牢牢 毫不 全方位 多措并举 抓实 抓细 做实 压紧
     织密 提高 增强 促进 巩固 实施 开展 组织 优先 依法 广泛 及时 迅速 奋力 力争 勇于 敢于
-    精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进""".split()
+    精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进
+    常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
+    严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
 )
 _ZH_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[，,、]?")
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
@@ -179,12 +181,31 @@ def _subclauses(s: str) -> list[tuple[int, str]]:
     return [(off + len(sub) - len(sub.lstrip()), sub.strip()) for off, sub in out if sub.strip()]
 
 
+# A body given a task in the future: "A committee headed by … would submit …", "A
+# Sub-committee will be formed", "All laws would be reviewed …".
+_EN_FUTURE_TASK = re.compile(
+    r"^(?:(?:accordingly|additionally|also|meanwhile|moreover|further)[,\s]+)?(?:an?|the|this|all)\s+"
+    r"[^,;]{0,80}?\b(?:committee|commission|sub-committee|task\s+force|team|board|department|"
+    r"ministry|authority|laws?|legislation|report|survey|inquiry|probe)s?\b[^;]{0,80}?"
+    r"\b(?P<modal>will|would)\s+(?:be\s+)?(?!be\s+(?:noted|seen))[a-z]",
+    re.I,
+)
+# A council resolution: "That the recommendations … be approved".
+_EN_RESOLUTION = re.compile(r"^(?:RESOLVED:?\s*)?That\s+[^;]{3,300}?\bbe\b")
+
+
 def _en_first_cue(sub: str) -> str | None:
+    m = _EN_RESOLUTION.search(sub)
+    if m:
+        return "resolution 'That … be'"
+    m = _EN_FUTURE_TASK.search(sub)
+    if m:
+        return f"task of a named body '{m.group('modal')}'"
     m = _EN_NECESSARY.search(sub)
     if m:
         return f"cue '{m.group(0).strip()}'"
     first = _EN_FIRST_WORD.search(sub)
-    if first and first.group(1).lower() in _EN_IMPERATIVE:
+    if first and first.group(1).lower() in _EN_IMPERATIVE and _imperative_reads(sub, first):
         return f"imperative '{first.group(1)}'"
     m = _EN_MODAL.search(sub)
     if m:
@@ -207,10 +228,37 @@ def _en_first_cue(sub: str) -> str | None:
     return None
 
 
+# Adverbs that open an imperative only when a verb follows ("Further strengthen …", not
+# "further problems will develop").
+_EN_ADVERB_OPENERS = frozenset(
+    """further fully actively effectively earnestly firmly resolutely steadily strictly vigorously
+    continuously constantly comprehensively conscientiously solidly accurately scientifically
+    properly closely better carefully thoroughly vigilantly unswervingly always""".split()
+)
+# Standing agenda text and statements of duty are not requirements of this meeting.
+_EN_NOT_REQUIREMENT = re.compile(
+    r"^(?:to\s+(?:consider|receive|note|approve|agree|appoint|elect|confirm|answer)\b|"
+    r"it\s+is\s+an?\s+(?:[\w-]+\s+){0,4}(?:duty|task|responsibility|mission|obligation)\b|"
+    r"what(?:'|’)?s\s+(?:most\s+)?important\b|"
+    r"(?:it|this|that|the\s+\w+)\s+(?:comprises|contains|includes|covers|outlines|sets\s+out)\b)",
+    re.I,
+)
+
+
+def _imperative_reads(sub: str, first: re.Match[str]) -> bool:
+    """An imperative opens with a verb: not a title-case heading, not an adverb before a noun."""
+    words = re.findall(r"[A-Za-z][\w’'-]*", sub[first.start(1) :])[:4]
+    if len(words) >= 3 and sum(w[:1].isupper() for w in words) >= 3:
+        return False
+    if first.group(1).lower() in _EN_ADVERB_OPENERS:
+        return len(words) > 1 and words[1].lower() in _EN_IMPERATIVE
+    return True
+
+
 def _en_cue(body: str) -> tuple[int, str] | None:
     """Offset in `body` where the requirement starts, and why; None for no requirement."""
     masked = _mask_quotes(body)
-    if _EN_IMPORTANCE.search(masked):
+    if _EN_IMPORTANCE.search(masked) or _EN_NOT_REQUIREMENT.search(masked):
         return None
     why = _en_first_cue(masked)
     if why:
@@ -262,9 +310,22 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
     return None
 
 
+# The presiding official as the lead-in: "县长王忠铭要求…", "王县长指示行政处…", "冯主任强调：".
+_ZH_PERSON_LEAD = re.compile(
+    r"^(?!习近平|总书记|党中央|中央)(?P<who>[^，,。；;：:“”《》]{1,14}?)(?:也|并|还|再|特别|同时|进一步)?"
+    r"(?P<verb>要求|责成|指示|希望|期勉|叮咛|叮嘱|强调|指出)[，,：:]?"
+)
+_ZH_PERSON = re.compile(r"(?:县长|市长|区长|省长|主任|书记|局长|处长|主席|总理|部长|同志|[县市区省]委)$|^[县市区省]长")
+
+
 def _strip_lead(text: str, piece: Piece, lang: str | None) -> tuple[Piece | None, bool]:
     """Drop the reporting lead-in; say whether it demands (so what follows is a requirement)."""
     lead = (_ZH_LEAD if lang == "zh" else _EN_LEAD).match(piece.text)
+    if not lead and lang == "zh":
+        person = _ZH_PERSON_LEAD.match(piece.text)
+        if person and _ZH_PERSON.search(person.group("who")) and "会议" not in person.group("who"):
+            demanding = person.group("verb") not in ("强调", "指出")
+            return trim(text, piece.start + person.end(), piece.end, ",，:："), demanding
     if not lead:
         return piece, False
     demanding = bool((_ZH_DEMANDING if lang == "zh" else _EN_DEMANDING).search(lead.group("verb")))
@@ -293,8 +354,58 @@ def _from_sentence(
         in_list = True
         piece = trim(text, start, part.end, ",，、")
         if piece:
-            found.append(Found(piece, why))
+            found.extend(Found(p, why) for p in _split_bare_modal(text, piece))
     return found
+
+
+# "要突出重点，统筹协调，…结合起来，要加强协调配合，…": a later clause opening with a bare 要
+# starts another requirement; the first keeps its comma, as the published list does.
+_ZH_BARE_MODAL = re.compile(r"[，,](?=要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))")
+
+
+def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
+    cuts: list[int] = []
+    prev = 0
+    for m in _ZH_BARE_MODAL.finditer(piece.text):
+        if piece.text.count("“", 0, m.start()) > piece.text.count("”", 0, m.start()):
+            continue
+        # Only where what comes before is a requirement of its own, not "对已完成的任务，要…".
+        before = piece.text[prev : m.start()]
+        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before):
+            continue
+        if _ZH_MODAL_ANY.search(before) or any(before.startswith(v) for v in _ZH_VERBS):
+            cuts.append(m.start())
+            prev = m.start() + 1
+    if not cuts:
+        return [piece]
+    out: list[Piece] = []
+    pos = piece.start
+    for c in cuts:
+        part = trim(text, pos, piece.start + c + 1)
+        if part:
+            out.append(part)
+        pos = piece.start + c + 1
+    last = trim(text, pos, piece.end, ",，、")
+    if last:
+        out.append(last)
+    return out
+
+
+_ZH_LIST_COLON = re.compile(r"[：:](?=(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先))")
+
+
+def _split_at_list_colon(text: str, sents: list[Piece], skip: set[int]) -> list[Piece]:
+    """"明确方向，抓住重点：一是加快…" — the list after a heading colon is read on its own."""
+    out: list[Piece] = []
+    for s in sents:
+        m = _ZH_LIST_COLON.search(s.text)
+        if not m or s.start in skip:
+            out.append(s)
+            continue
+        head = trim(text, s.start, s.start + m.start())
+        tail = trim(text, s.start + m.end(), s.end)
+        out += [p for p in (head, tail) if p is not None]
+    return out
 
 
 def find_directives(
@@ -306,7 +417,13 @@ def find_directives(
     important = _ZH_IMPORTANCE if zh else _EN_IMPORTANCE
     mid_lead = _ZH_MID_LEAD if zh else _EN_MID_LEAD
     found: list[Found] = []
-    for sent in sents:
+    for sent in _split_at_list_colon(text, sents, skip) if zh else sents:
+        if not zh and sent.start not in skip:
+            segments = en_segments(text, sent)
+            if segments is not None:
+                for seg, demanding in segments:
+                    found.extend(_from_sentence(text, seg, demanding, cue, important))
+                continue
         head: Piece | None = sent
         mid = mid_lead.search(sent.text)
         tail: Piece | None = None
@@ -321,3 +438,89 @@ def find_directives(
         if tail is not None:
             found.extend(_from_sentence(text, tail, True, cue, important))
     return found
+
+
+# --- English reporting lead-ins anywhere in a sentence ----------------------------------------
+# "Li called for X", "Noting that …, the meeting underscored efforts to X", "While highlighting
+# the need to X, the meeting also called for Y", "…, it said, calling for Y". The lead-in is
+# dropped (the gold starts after it); what a demanding verb introduces is a requirement; what
+# "stressed that" introduces is read with the usual cues; "the importance of X" gives X.
+_EN_SUBJ = (
+    r"(?:[Tt]he\s+(?:meeting|conference|session|premier|cabinet|[Cc]abinet|[Ss]tate\s+[Cc]ouncil|"
+    r"government|executive\s+meeting|council|[Cc]ouncil|governor|mayor|minister)|[Ii]t|[Hh]e|[Ss]he|"
+    r"[Tt]hey|[Pp]articipants|[Tt]hose\s+at\s+the\s+meeting|which|who|"
+    r"[Tt]he\s+(?:release|statement|spokesperson|chief\s+minister|prime\s+minister)|"
+    r"(?:(?:Chinese|Vice|Executive)\s+)?(?:Premier|Governor|Mayor|Minister|President|Secretary|"
+    r"Chairman|Chief\s+Minister)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?|"
+    r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,5}(?:,\s+who\s+[^,;]{3,120},)?)"
+)
+_EN_DEMAND_VERBS = (
+    r"called\s+for|called\s+on|urged|demanded|asked\s+for|appealed\s+for|required|requested|"
+    r"directed\s+that|advocated|decided\s+to"
+)
+_EN_STRESS_VERBS = (
+    r"stressed|emphasi[sz]ed|highlighted|underscored|underlined|noted|said|pointed\s+out|added|"
+    r"stated|reiterated|made\s+it\s+clear"
+)
+_EN_REPORTING = re.compile(
+    rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
+    rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
+    r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
+    r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining|[Dd]irecting|"
+    r"adding|noting)\s+(?:that\s+)?"
+    r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
+    r"pointed\s+out)\s+(?:that\s+|to\s+)?"
+    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
+)
+_EN_STRESS_NP = re.compile(
+    r"(?:the\s+need|the\s+importance\s+of|the\s+imperative|the\s+significance\s+of|efforts|"
+    r"more\s|greater\s|continued\s|continuous\s|further\s|stronger\s|sustained\s|"
+    r"a\s+(?:focus|push)\s+on)",
+    re.I,
+)
+_EN_IMPORTANCE_OF = re.compile(r"the\s+(?:importance|significance)\s+of\s+", re.I)
+
+
+def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
+    """Pieces of a sentence after each reporting lead-in, and whether the lead demands.
+
+    None when the sentence has no lead-in past its start (the ordinary reading applies).
+    """
+    s = sent.text
+    leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
+    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass")
+             or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
+    if not leads:
+        return None
+    out: list[tuple[Piece, bool]] = []
+    first = leads[0]
+    if first.start() > 0:
+        before = trim(text, sent.start, sent.start + first.start(), ",;: ")
+        if before is not None:
+            out.append((before, False))
+    for i, m in enumerate(leads):
+        end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
+        start = m.end()
+        verb = (m.group("verb") or m.group("part") or m.group("pass") or "").lower()
+        if verb in ("adding", "noting"):
+            verb = "said"
+        if verb == "decided" and m.group(0).rstrip().endswith("to"):
+            verb = "decided to"
+        while start < end and s[start] in ", ":
+            start += 1
+        rest = s[start:end]
+        demanding = bool(re.match(r"call|urg|demand|ask|appeal|requir|request|direct|advocat|decided to", verb))
+        if not verb or _EN_STRESS_NP.match(rest) or (
+            re.match(r"stress|emphasi|highlight|underscor|underlin", verb)
+            and re.match(r"[a-z]+ing\b", rest)
+            and not m.group(0).rstrip().endswith("that")
+        ):
+            demanding = True
+        imp = _EN_IMPORTANCE_OF.match(rest)
+        if imp:
+            start += imp.end()
+        # "…, the meeting said." after a requirement: an attribution, not a new requirement.
+        piece = trim(text, sent.start + start, sent.start + end, ",;: ")
+        if piece is not None and re.search(r"[A-Za-z]{2}", piece.text):
+            out.append((piece, demanding))
+    return out

@@ -24,9 +24,11 @@ from .dates import APPROXIMATE, find_date, meeting_date
 from .deadlines import find_deadline
 from .directives import find_directives
 from .directory import Directory, default_directory
+from .hant import to_simplified
+from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
 from .model import AgendaItem, Directive, Extraction, ExtractionInputError, Span
 from .responsibility import UnitMention, find_responsibility
-from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences
+from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
 CHAIR_CUE = re.compile(
     r"主持|presided|presiding|chaired|chair\s+of|in\s+the\s+chair|hosted|convened", re.I
@@ -37,10 +39,25 @@ MAX_UNITS = 3
 CHAIR_HEAD_CHARS = 2500
 
 
+_SHIPPED = "shipped"
+
+
 def extract(
-    text: str, published: dt.date | None = None, directory: Directory | None = None
+    text: str,
+    published: dt.date | None = None,
+    directory: Directory | None = None,
+    *,
+    model: DirectiveModel | None | str = _SHIPPED,
+    candidates_out: list[Candidate] | None = None,
 ) -> Extraction:
-    """Extract meeting facts from a readout; spans index into `text` exactly as given."""
+    """Extract meeting facts from a readout; spans index into `text` exactly as given.
+
+    `model` is the learned directive classifier (learned.py): the one shipped in the package
+    by default, None for the rules alone. `candidates_out`, when given, receives every
+    clause the classifier was (or would have been) asked about — how the model is trained.
+    """
+    if isinstance(model, str):
+        model = shipped_model()
     if not isinstance(text, str):
         raise ExtractionInputError("readout must be text (str)")
     if len(text) > MAX_CHARS:
@@ -112,8 +129,18 @@ def extract(
     elif APPROXIMATE in date_why:
         warnings.append("approximate meeting date: " + date_why.split(" (")[0])
 
-    agenda = find_agenda(text, sents, lang)
-    skip = {s.start for s in sents if any(s.start <= a.span[0] < s.end for a in agenda)}
+    # Chinese cues are read on a copy with traditional characters folded to simplified ones
+    # (same length, so every span still indexes `text`); titles and directives are cut from `text`.
+    scan = to_simplified(text) if lang == "zh" else text
+    if scan is not text:
+        sents = [Piece(s.start, s.end, scan[s.start : s.end]) for s in sents]
+    agenda = [
+        AgendaItem(a.kind, text[a.span[0] : a.span[1]], a.span, a.why)
+        for a in find_agenda(scan, sents, lang)
+    ]
+    # A sentence naming agenda items is read for directives only after the clause of its last
+    # item ("会议听取了X汇报，强调要…" keeps "要…"); the lead sentence naming the chair is skipped.
+    sents, skip = _after_agenda(scan, sents, agenda)
     # The sentence naming who presided is not a requirement; one where presiding is only
     # implied ("All policies must be delivered, Premier Li said at the meeting") may be.
     if chair and chair.span and not chair.why.startswith("implied"):
@@ -124,8 +151,29 @@ def extract(
     directives: list[Directive] = []
     area_counts: Counter[str] = Counter()
     area_first: dict[str, int] = {}
-    for found in find_directives(text, sents, lang, skip):
-        piece = found.piece
+    found_all = [(f.piece, f.why) for f in find_directives(scan, sents, lang, skip)]
+    if model is not None or candidates_out is not None:
+        cands = candidates(scan, sents, lang, skip, [(p.start, p.end) for p, _ in found_all])
+        ruled = [rule_candidate(p, w, lang) for p, w in found_all]
+        if candidates_out is not None:
+            candidates_out.extend(ruled + cands)
+        if model is not None:
+            # The classifier may veto a rule directive it finds very unlikely.
+            found_all = [
+                (c.piece, c.cue)
+                for c in ruled
+                if model.veto <= 0 or model.probability(c.features) >= model.veto
+            ]
+            for c in cands:
+                prob = model.probability(c.features)
+                if prob >= model.threshold:
+                    cue = f" + {c.cue}" if c.cue else ""
+                    found_all.append((c.piece, f"classifier {prob:.2f}{cue}"))
+            found_all.sort(key=lambda pw: pw[0].start)
+    for found_piece, found_why in found_all:
+        piece = Piece(found_piece.start, found_piece.end, text[found_piece.start : found_piece.end])
+        if not _SUBSTANTIAL.search(piece.text):
+            continue  # a bare "and" left by a list split is not a requirement
         # Areas read in the order the text names them; units by strength of evidence.
         units, area_matches = directory.suggest(piece.text, lang)
         areas = sorted(area_matches, key=lambda m: m.first)
@@ -140,7 +188,7 @@ def extract(
                 span=(piece.start, piece.end),
                 priority_areas=area_names,
                 suggested_units=tuple(m.code for m in units[:MAX_UNITS]),
-                why=found.why + (f" | units by keyword ({unit_why})" if unit_why else ""),
+                why=found_why + (f" | units by keyword ({unit_why})" if unit_why else ""),
             )
         )
     directives = annotate(text, directives, agenda, lang, directory, date or published)
@@ -237,6 +285,50 @@ class _AgendaLinker:
         if para != self.para_of(start) and self.per_para[para] > 1:
             return None
         return self.order[k]
+
+
+_SUBSTANTIAL = re.compile(r"[\u3400-\u9fff].*[\u3400-\u9fff].*[\u3400-\u9fff]|\w+\W+\w+")
+_CLAUSE_END = re.compile(r"[，,；;。：:]")
+
+
+def _after_agenda(
+    text: str, sents: list[Piece], agenda: list[AgendaItem]
+) -> tuple[list[Piece], set[int]]:
+    """Sentences with their agenda part cut off, and the starts of sentences left with none."""
+    out: list[Piece] = []
+    skip: set[int] = set()
+    for s in sents:
+        ends = [a.span[1] for a in agenda if s.start <= a.span[0] < s.end]
+        if not ends:
+            out.append(s)
+            continue
+        m = _CLAUSE_END.search(text, max(ends), s.end)
+        rest = trim(text, m.end(), s.end, "，,；;：:") if m else None
+        if m and rest is not None and re.match(r"(?:并|並)?(?:要求|责成|責成)", rest.text):
+            # Keep the comma so "，要求有关部门…" reads as the meeting demanding.
+            rest = Piece(m.start(), s.end, text[m.start() : s.end])
+        elif rest is not None:
+            # "…汇报，强调要…": the reporting verb is a lead-in, not part of the requirement.
+            lead = _AFTER_AGENDA_LEAD.match(rest.text)
+            if lead:
+                rest = trim(text, rest.start + lead.end(), rest.end, "，,：:")
+        if rest is None or not _DIRECTIVE_AFTER_AGENDA.search(rest.text):
+            out.append(s)
+            skip.add(s.start)
+        else:
+            out.append(rest)
+    return out, skip
+
+
+_AFTER_AGENDA_LEAD = re.compile(
+    r"(?:并|並|会议|會議|同时|同時|还|還)*(?:强调|強調|指出|提出)(?:了)?[，,：:]?"
+)
+# What may follow an agenda item in its sentence and still be a requirement.
+_DIRECTIVE_AFTER_AGENDA = re.compile(
+    r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call|necessary|efforts|"
+    r"stress|emphasi|underscor|highlight|importance)",
+    re.I,
+)
 
 
 def _area_name(directory: Directory, code: str, lang: str | None) -> str:

@@ -360,7 +360,10 @@ def score_file(
     )
 
 
-def rule_extractor(directory: Directory | None = None) -> Extractor:
+def rule_extractor(directory: Directory | None = None, rules_only: bool = False) -> Extractor:
+    """The engine as shipped (rules + the learned directive classifier), or the rules alone."""
+    if rules_only:
+        return lambda text, published: extract(text, published, directory, model=None)
     return lambda text, published: extract(text, published, directory)
 
 
