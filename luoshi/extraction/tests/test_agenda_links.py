@@ -17,8 +17,8 @@ def test_directives_carry_the_agenda_item_they_follow() -> None:
     links = {d.text: (titles[d.agenda_item] if d.agenda_item is not None else None) for d in result.directives}
     assert links == {
         "要压实安全生产责任。": None,
-        "市商务局要抓紧出台支持政策。": "促消费工作情况",
-        "要加强宣传引导。": "促消费工作情况",
+        "市商务局要抓紧出台支持政策。": "关于促消费工作情况的汇报",
+        "要加强宣传引导。": "关于促消费工作情况的汇报",
         "由市住建局牵头，加快交付。": "保交楼专项行动方案",
     }
 
