@@ -84,6 +84,8 @@ ACCESS: dict[str, Rule] = {
     "meeting_from_readout": form(SUPERVISOR, SECRETARY),
     "meeting_detail": page(*BUSINESS),  # meetings belong to the province, not to a unit
     "meeting_publish": action(SUPERVISOR, SECRETARY),
+    "meeting_edit": form(SUPERVISOR, SECRETARY),
+    "meeting_delete": action(SUPERVISOR, SECRETARY),
     "directive_task_new": action(SUPERVISOR),
     # tasks (the ledger lists only what each user may see: empty for secretaries and admins)
     "ledger": page(*SIGNED_IN),

@@ -320,3 +320,31 @@ def test_it_lets_only_one_of_two_simultaneous_confirms_through(province):
     response = client.post(URL, data)
     assert response.status_code == 409 and "already been confirmed" in response.content.decode()
     assert counts() == before
+
+
+NO_YEAR = "10月7日，省长李乐成主持召开省政府常务会议。会议要求，要抓好安全生产，坚决防范重特大事故。"
+
+
+def test_it_warns_when_the_readout_gives_no_full_date(province):
+    """A readout dated "10月7日" with no year and no publication date: the review says so."""
+    response = extract_step(client_for(province.secretary), NO_YEAR)
+    assert response.status_code == 200 and response.context["form"]["date"].value() is None
+    assert "No full date was found in the readout" in response.content.decode()
+    assert "No full date was found" not in extract_step(client_for(province.secretary), ZH).content.decode()
+
+
+def test_it_requires_a_date_before_confirming(province):
+    """Confirming without a date is refused with a clear message and the edits kept; a date then works."""
+    client = client_for(province.supervisor)
+    data = review_data(extract_step(client, NO_YEAR))
+    assert "meeting-date" not in data
+    data["directives-0-text"] = "要抓好安全生产，坚决防范重特大事故，汛期前完成排查。"
+    before = counts()
+    response = client.post(URL, data)
+    body = response.content.decode()
+    assert response.status_code == 400 and counts() == before
+    assert "Enter the meeting&#x27;s date" in body and "汛期前完成排查" in body
+    data["meeting-date"] = "2022-10-07"
+    assert client.post(URL, data).status_code == 302
+    meeting = Meeting.objects.exclude(pk=province.meeting.pk).get()
+    assert meeting.date == dt.date(2022, 10, 7)
