@@ -47,14 +47,13 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
+        # A locked name goes through authenticate() too: the backend refuses it before any
+        # password is checked, and the refused attempt is audited like any failed sign-in.
         username = self.cleaned_data.get("username") or ""
-        locked = username and locked_message(username)
-        if locked:
-            raise ValidationError(locked, code="locked")
         try:
             return super().clean()
         except ValidationError:
-            locked = username and locked_message(username)  # this failure was the last one allowed
+            locked = username and locked_message(username)  # locked, or this failure was the last one allowed
             if locked:
                 raise ValidationError(locked, code="locked") from None
             raise

@@ -105,19 +105,28 @@ def _check_may_manage_other(actor: User | None, subject: User) -> None:
 
 
 @transaction.atomic
-def record_login_failure(username: str) -> bool:
-    """Count one failed login (a wrong password or code) for `username`, whether an account
-    has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures within the window. Returns
-    whether the name is now locked. The lock is audited; the failures themselves are not.
-    A lock whose period is over ends here (audited), and this failure starts a new count."""
+def record_login_failure(username: str, *, address: str = "", step: str = "password") -> bool:
+    """Count one failed login (a wrong password, or a wrong authenticator code at `step` "totp") for
+    `username`, whether an account has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures
+    within the window. Returns whether the name is now locked. Every failure is audited as
+    `sign_in_failed`, with the name as typed for its actor (nobody is signed in) and the
+    account, or the name's throttle row when no account has it, for its object; a lock as
+    `lock_account` by `system`. A lock whose period is over ends here (audited), and this
+    failure starts a new count; an attempt while the lock holds counts nothing more."""
     username = username[:150]
     if not username:
         return False
     moment = lib.now()
     window = dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
+    account = User.objects.filter(username=username).first()
+    details: dict[str, object] = {"username": username, "step": step}
+    if address:
+        details["address"] = address
     if throttle.locked_at is not None:
         if not policy.lock_is_over(throttle.locked_at, moment):
+            record_event(None, "sign_in_failed", account or throttle, actor_label=username,
+                         after={**details, "locked": True, "refused": "locked"})
             return True
         _end_expired_lock(throttle)
     recent = [at for at in throttle.failures if dt.datetime.fromisoformat(at) > moment - window]
@@ -126,11 +135,13 @@ def record_login_failure(username: str) -> bool:
     if len(recent) >= settings.LUOSHI_LOCKOUT_ATTEMPTS:
         throttle.locked_at = moment
     throttle.save(update_fields=["failures", "locked_at"])
-    if throttle.locked_at is not None:
-        account = User.objects.filter(username=username).first()
+    locked = throttle.locked_at is not None
+    record_event(None, "sign_in_failed", account or throttle, actor_label=username,
+                 after={**details, "failures": len(recent), "locked": locked})
+    if locked:
         record_event(None, "lock_account", account or throttle,
                      after={"username": username, "failures": len(recent), "locked_at": moment})
-    return throttle.locked_at is not None
+    return locked
 
 
 def _end_expired_lock(throttle: LoginThrottle) -> None:
@@ -157,6 +168,25 @@ def clear_login_failures(username: str) -> None:
             return
         _end_expired_lock(throttle)
     throttle.delete()
+
+
+@transaction.atomic
+def note_sign_in(user: User, *, address: str = "") -> None:
+    """A successful sign-in: forget the earlier failures (clear_login_failures) and audit it."""
+    clear_login_failures(user.username)
+    after: dict[str, object] = {"two_step": user.has_totp}
+    if address:
+        after["address"] = address
+    record_event(user, "sign_in", user, after=after)
+
+
+@transaction.atomic
+def note_sign_out(user: User, *, address: str = "", reason: str = "") -> None:
+    """Audit a sign-out: by the user (`reason` empty), or by the session rules ("idle", "limit")."""
+    after: dict[str, object] = {"reason": reason or "signed out"}
+    if address:
+        after["address"] = address
+    record_event(user, "sign_out", user, after=after)
 
 
 @transaction.atomic
@@ -241,14 +271,14 @@ def enable_totp(user: User, secret: str, code: str) -> User:
 
 
 @transaction.atomic
-def check_totp(user: User, code: str) -> bool:
+def check_totp(user: User, code: str, *, address: str = "") -> bool:
     """The second step of a login: accept a code once (current step ±1, never a step already
     used); a wrong code counts as a failed login towards the lockout."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     secret = totp.decrypt(locked.totp_secret) if locked.has_totp else None
     step = totp.matching_step(secret, code, lib.now()) if secret else None
     if step is None or (locked.totp_last_step is not None and step <= locked.totp_last_step):
-        record_login_failure(user.username)
+        record_login_failure(user.username, address=address, step="totp")
         return False
     User.objects.filter(pk=user.pk).update(totp_last_step=step)
     return True

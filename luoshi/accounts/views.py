@@ -100,7 +100,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.check_totp(user, form.cleaned_data["code"]):
+        if services.check_totp(user, form.cleaned_data["code"], address=request.META.get("REMOTE_ADDR") or ""):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
