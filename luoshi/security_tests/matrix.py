@@ -43,7 +43,7 @@ class Rule:
     token_only: bool = False  # the JSON API: no session, anonymous and signed-in users get 401
     query: dict[str, str] = field(default_factory=dict)  # what a GET needs to succeed
     answer: int | None = None  # the same status for everyone
-    # Who to try, when the view does not look at who asks (Django's admin for non-staff, a
+    # Who to try, when the view does not look at who asks (Django's admin for non-superusers, a
     # public schema): anonymous and one signed-in persona stand for everyone.
     tried: tuple[str, ...] | None = None
 
@@ -74,6 +74,8 @@ ACCESS: dict[str, Rule] = {
     "login_totp": Rule(post=frozenset({ANONYMOUS}), redirected=EVERYONE),  # only mid-login
     "password_change": form(*SIGNED_IN),
     "totp_setup": form(*SIGNED_IN),
+    "account_contact": form(*SIGNED_IN),
+    "account_contact_edit": form(SECADMIN),
     "account_list": page(SECADMIN),
     "account_create": form(SECADMIN),
     "account_detail": form(SECADMIN),
@@ -143,8 +145,8 @@ ACCESS: dict[str, Rule] = {
     "<unnamed api/<path:rest>>": Rule(answer=404),  # the API's JSON 404 for unknown addresses
 }
 
-# Whole namespaces with one rule, for URLs a library generates. Django's admin is for staff
-# only: none of the personas is staff, so every admin page sends them to the admin's login.
+# Whole namespaces with one rule, for URLs a library generates. Django's admin is for
+# superusers only: none of the personas is one, so every admin page sends them to its login.
 # Every operation of the JSON API authenticates by token only, never by session.
 NAMESPACES: dict[str, Rule] = {
     "admin": Rule(post=frozenset({SUPERVISOR}), redirected=EVERYONE, tried=(ANONYMOUS, SUPERVISOR)),
