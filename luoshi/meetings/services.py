@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -289,7 +289,12 @@ def delete_meeting(user: User, meeting: Meeting, *, expected_version: int | None
     record_event(user, "delete_meeting", meeting, before=before)
     if tasks:
         task_services.delete_draft_tasks(user, tasks)
-    meeting.delete()
+    try:
+        meeting.delete()
+    except ProtectedError as error:  # e.g. the ledger import that recorded it; all of this rolls back
+        kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        raise InvalidInput(_("This meeting cannot be deleted: other records refer to it (%(what)s).")
+                           % {"what": ", ".join(kinds)}) from None
     return len(tasks)
 
 

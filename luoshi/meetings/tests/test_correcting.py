@@ -223,3 +223,16 @@ def test_draft_deletion_refuses_an_assigned_task(province):
     with pytest.raises(InvalidInput, match="cancel it instead"):
         task_services.delete_draft_tasks(province.supervisor, [task])
     assert Task.objects.filter(pk=task.pk).exists()
+
+
+def test_it_refuses_a_meeting_that_a_ledger_import_recorded(province):
+    """An imported ledger's meeting carries assigned work and its import: it stays, nothing is lost."""
+    from luoshi.ledgers import services as ledger_services
+    from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
+
+    ledger = ledger_services.upload_ledger(province.supervisor, upload(GOOD_ROWS))
+    ledger = ledger_services.import_ledger(province.supervisor, ledger, token=ledger.token)
+    with pytest.raises(InvalidInput, match="cannot be deleted"):
+        delete_meeting(province.supervisor, ledger.meeting)
+    assert Meeting.objects.filter(pk=ledger.meeting.pk).exists()
+    assert Task.objects.filter(directive__meeting=ledger.meeting).count() == 3
