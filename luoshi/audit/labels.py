@@ -239,7 +239,8 @@ def _names(object_type: str, ids: list[str]) -> dict[str, str]:
         return {}
     rows = model._default_manager.filter(pk__in=keys)
     if object_type == "accounts.user":
-        return {str(pk): (f"{first} {last}".strip() + f" ({username})" if (first or last) else username)
+        return {str(pk): (str(_("%(name)s (%(username)s)")) % {"name": f"{first} {last}".strip(), "username": username}
+                          if (first or last) else username)
                 for pk, username, first, last in rows.values_list("pk", "username", "first_name", "last_name")}
     if object_type in {"units.unit", "meetings.priorityarea"}:
         field = "name_en" if (get_language() or "").startswith("en") else "name_zh"
@@ -275,6 +276,24 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
 
 # --- before and after ---------------------------------------------------------------------------
 
+# Snapshot keys whose values are unit codes (a task's lead unit, an urge's addressee, …).
+UNIT_KEYS = {"lead_unit", "cooperating_units", "unit", "to"}
+
+
+def unit_names(events: Iterable[Any]) -> dict[str, str]:
+    """unit code → name, for the unit codes in the snapshots of a page's events (one query)."""
+    codes: set[str] = set()
+    for event in events:
+        for snapshot in (event.before, event.after):
+            for key, value in (snapshot.items() if isinstance(snapshot, dict) else ()):
+                if key in UNIT_KEYS:
+                    codes.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    if not codes:
+        return {}
+    unit = apps.get_model("units", "Unit")
+    field = "name_en" if (get_language() or "").startswith("en") else "name_zh"
+    return dict(unit._default_manager.filter(code__in=codes).values_list("code", field))
+
 
 def field_label(object_type: str, key: str) -> str:
     if key in FIELDS:
@@ -288,8 +307,13 @@ def field_label(object_type: str, key: str) -> str:
     return key.replace("_", " ")
 
 
-def value_label(object_type: str, key: str, value: Any) -> Any:
-    """A code stored in a snapshot (a status, a role, a kind) in words; anything else as it is."""
+def value_label(object_type: str, key: str, value: Any, units: dict[str, str] | None = None) -> Any:
+    """A code stored in a snapshot (a status, a role, a kind, a unit) in words; anything else as it is."""
+    if key in UNIT_KEYS and units:
+        if isinstance(value, list):
+            return "、".join(units.get(v, v) for v in value if isinstance(v, str)) if value else value
+        if isinstance(value, str) and value in units:
+            return units[value]
     if not isinstance(value, str):
         return value
     model = model_of(object_type)

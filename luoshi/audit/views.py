@@ -59,8 +59,9 @@ class Change:
     changed: bool
 
 
-def changes(event: AuditEvent) -> list[Change]:
-    """The event's before and after, field by field, as people read them."""
+def changes(event: AuditEvent, units: dict[str, str] | None = None) -> list[Change]:
+    """The event's before and after, field by field, as people read them (`units`: unit code →
+    name, from labels.unit_names)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     if not before and not after:
@@ -70,7 +71,7 @@ def changes(event: AuditEvent) -> list[Change]:
     kind = event.object_type
 
     def shown(key: str, value: Any) -> str:
-        return _shown(labels.value_label(kind, key, value))
+        return _shown(labels.value_label(kind, key, value, units))
 
     rows = []
     for key in sorted(set(before) | set(after)):
@@ -94,9 +95,10 @@ class Shown:
 
 def shown_events(events: list[AuditEvent]) -> list[Shown]:
     names = labels.object_names(events)
+    units = labels.unit_names(events)
     return [Shown(event, labels.actor_label(event), labels.verb_label(event.verb),
                   labels.type_label(event.object_type), names.get((event.object_type, event.object_id), ""),
-                  changes(event)) for event in events]
+                  changes(event, units)) for event in events]
 
 
 # --- the page --------------------------------------------------------------------------------------

@@ -204,3 +204,16 @@ def test_the_filters_offer_the_words_and_filter_by_the_code(province: Province):
     assert "督办事项" in dict(response.context["form"].fields["object_type"].choices)["tasks.task"]
     bad = client.get(reverse("audit_log"), {"verb": "no_such_verb"})
     assert bad.status_code == 400
+
+
+def test_unit_codes_in_snapshots_show_as_unit_names(province: Province):
+    """A task's lead and cooperating units are named, not coded, in its before and after."""
+    from luoshi.audit.views import changes
+
+    province.assigned(cooperating_units=[province.health, province.city])
+    event = AuditEvent.objects.filter(verb="assign_task").get()
+    with translation.override("zh-hans"):
+        rows = {row.field: row for row in changes(event, labels.unit_names([event]))}
+    assert rows["牵头单位"].after == "省应急管理厅"
+    assert rows["配合单位"].after == "省卫生健康委、沈阳市"  # the snapshot sorts by code: HEALTH, SY
+    assert rows["状态"].before == "草稿" and rows["状态"].after == "已交办"
