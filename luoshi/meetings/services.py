@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luoshi import lib
@@ -294,7 +295,7 @@ def delete_meeting(user: User, meeting: Meeting, *, expected_version: int | None
     except ProtectedError as error:  # e.g. the ledger import that recorded it; all of this rolls back
         kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
         raise InvalidInput(_("This meeting cannot be deleted: other records refer to it (%(what)s).")
-                           % {"what": ", ".join(kinds)}) from None
+                           % {"what": ("、" if (get_language() or "").startswith("zh") else ", ").join(kinds)}) from None
     return len(tasks)
 
 
