@@ -35,6 +35,10 @@ VERBS: dict[str, Any] = {
     "enable_totp": _("turned on two-step sign-in"),
     "reset_totp": _("reset two-step sign-in"),
     "change_contact": _("changed contact details"),
+    # (verbs of the Approvals page on main, issue 16: labelled here ahead of the merge)
+    "request_account_change": _("asked for an account change"),
+    "approve_account_change": _("approved an account change"),
+    "refuse_account_change": _("refused an account change"),
     # meetings and priority areas
     "record_meeting": _("recorded a meeting"),
     "publish_meeting": _("published a meeting"),
