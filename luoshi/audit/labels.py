@@ -142,7 +142,7 @@ FIELDS: dict[str, Any] = {
     "prefix": _("prefix"),
     "progress": _("progress %"),
     "reason": _("reason"),
-    "refused": _("refused"),
+    "refused": _("refused because"),
     "revoked": _("revoked"),
     "rows": _("rows"),
     "shown": _("events shown"),
