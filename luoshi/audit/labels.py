@@ -206,7 +206,7 @@ def type_label(object_type: str) -> str:
 
 
 # Tables no event names: Luoshi's own bookkeeping.
-_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "audit.auditevent"}
+_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "notifications.digestclaim", "audit.auditevent"}
 
 
 def type_choices() -> list[tuple[str, str]]:
