@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.policy import lock_of
+from luoshi.accounts.validators import normalise_mobile
 from luoshi.units.models import Unit
 
 LOCKED = _("This account is locked after too many failed sign-in attempts. "
@@ -47,14 +48,13 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self) -> dict[str, Any]:
+        # A locked name goes through authenticate() too: the backend refuses it before any
+        # password is checked, and the refused attempt is audited like any failed sign-in.
         username = self.cleaned_data.get("username") or ""
-        locked = username and locked_message(username)
-        if locked:
-            raise ValidationError(locked, code="locked")
         try:
             return super().clean()
         except ValidationError:
-            locked = username and locked_message(username)  # this failure was the last one allowed
+            locked = username and locked_message(username)  # locked, or this failure was the last one allowed
             if locked:
                 raise ValidationError(locked, code="locked") from None
             raise
@@ -118,3 +118,40 @@ class AccountCreateForm(RoleForm):
     email = forms.EmailField(label=_("E-mail"), required=False)
 
     field_order = ["username", "name", "role", "unit", "title", "email"]
+
+
+class ContactForm(forms.Form):
+    """E-mail and mobile number. The number on file is never put in the form (screens show it
+    masked): an empty field keeps it, "remove" clears it."""
+
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
+    phone = forms.CharField(label=_("New mobile number"), required=False, max_length=40,
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+                            help_text=_("An 11-digit mainland number, or + and the country code. "
+                                        "Leave it empty to keep the number on file."))
+    remove_phone = forms.BooleanField(label=_("Remove the mobile number on file"), required=False)
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone") or ""
+        return normalise_mobile(value) if value.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("phone") and data.get("remove_phone"):
+            self.add_error("remove_phone", _("Give a new number or remove the one on file, not both."))
+        return data
+
+    def phone_for(self, current: str) -> str:
+        """The number to store: the new one, none (removed), or the one on file."""
+        if self.cleaned_data.get("remove_phone"):
+            return ""
+        return self.cleaned_data.get("phone") or current
+
+
+class OwnContactForm(ContactForm):
+    current_password = forms.CharField(
+        label=_("Your current password"), strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it is you who changes them."),
+        error_messages={"required": _("Type your current password to confirm the change.")},
+    )

@@ -37,6 +37,14 @@ def epoch() -> int:
     return int(lib.now().timestamp())
 
 
+# Why the session rules signed a user out, for the `sign_out` audit event (accounts.signals).
+SIGN_OUT_REASON = "luoshi_sign_out_reason"
+
+
+def sign_out_reason(request: HttpRequest | None) -> str:
+    return str(getattr(request, SIGN_OUT_REASON, "") or "")
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
@@ -73,6 +81,7 @@ class SessionTimeoutMiddleware:
             idle = now - seen > settings.LUOSHI_SESSION_IDLE_MINUTES * 60
             too_old = now - started > settings.LUOSHI_SESSION_MAX_HOURS * 3600
             if idle or too_old:
+                setattr(request, SIGN_OUT_REASON, "idle" if idle else "session limit")
                 logout(request)
                 messages.info(request, _("You were signed out after %(minutes)d minutes without activity. Please sign in again.")
                               % {"minutes": settings.LUOSHI_SESSION_IDLE_MINUTES} if idle else

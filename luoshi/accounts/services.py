@@ -9,12 +9,14 @@ import string
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy, totp
 from luoshi.accounts.models import AccountRequest, LoginThrottle, User
+from luoshi.accounts.validators import mask_mobile, normalise_mobile
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.units.models import Unit
@@ -124,19 +126,28 @@ def _check_may_manage_other(actor: User | None, subject: User) -> None:
 
 
 @transaction.atomic
-def record_login_failure(username: str) -> bool:
-    """Count one failed login (a wrong password or code) for `username`, whether an account
-    has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures within the window. Returns
-    whether the name is now locked. The lock is audited; the failures themselves are not.
-    A lock whose period is over ends here (audited), and this failure starts a new count."""
+def record_login_failure(username: str, *, address: str = "", step: str = "password") -> bool:
+    """Count one failed login (a wrong password, or a wrong authenticator code at `step` "totp") for
+    `username`, whether an account has it or not; lock it at LUOSHI_LOCKOUT_ATTEMPTS failures
+    within the window. Returns whether the name is now locked. Every failure is audited as
+    `sign_in_failed`, with the name as typed for its actor (nobody is signed in) and the
+    account, or the name's throttle row when no account has it, for its object; a lock as
+    `lock_account` by `system`. A lock whose period is over ends here (audited), and this
+    failure starts a new count; an attempt while the lock holds counts nothing more."""
     username = username[:150]
     if not username:
         return False
     moment = lib.now()
     window = dt.timedelta(minutes=settings.LUOSHI_LOCKOUT_WINDOW_MINUTES)
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(username=username)
+    account = User.objects.filter(username=username).first()
+    details: dict[str, object] = {"username": username, "step": step}
+    if address:
+        details["address"] = address
     if throttle.locked_at is not None:
         if not policy.lock_is_over(throttle.locked_at, moment):
+            record_event(None, "sign_in_failed", account or throttle, actor_label=username,
+                         after={**details, "locked": True, "refused": "locked"})
             return True
         _end_expired_lock(throttle)
     recent = [at for at in throttle.failures if dt.datetime.fromisoformat(at) > moment - window]
@@ -145,11 +156,13 @@ def record_login_failure(username: str) -> bool:
     if len(recent) >= settings.LUOSHI_LOCKOUT_ATTEMPTS:
         throttle.locked_at = moment
     throttle.save(update_fields=["failures", "locked_at"])
-    if throttle.locked_at is not None:
-        account = User.objects.filter(username=username).first()
+    locked = throttle.locked_at is not None
+    record_event(None, "sign_in_failed", account or throttle, actor_label=username,
+                 after={**details, "failures": len(recent), "locked": locked})
+    if locked:
         record_event(None, "lock_account", account or throttle,
                      after={"username": username, "failures": len(recent), "locked_at": moment})
-    return throttle.locked_at is not None
+    return locked
 
 
 def prune_login_throttles() -> int:
@@ -191,6 +204,25 @@ def clear_login_failures(username: str) -> None:
             return
         _end_expired_lock(throttle)
     throttle.delete()
+
+
+@transaction.atomic
+def note_sign_in(user: User, *, address: str = "") -> None:
+    """A successful sign-in: forget the earlier failures (clear_login_failures) and audit it."""
+    clear_login_failures(user.username)
+    after: dict[str, object] = {"two_step": user.has_totp}
+    if address:
+        after["address"] = address
+    record_event(user, "sign_in", user, after=after)
+
+
+@transaction.atomic
+def note_sign_out(user: User, *, address: str = "", reason: str = "") -> None:
+    """Audit a sign-out: by the user (`reason` empty), or by the session rules ("idle", "limit")."""
+    after: dict[str, object] = {"reason": reason or "signed out"}
+    if address:
+        after["address"] = address
+    record_event(user, "sign_out", user, after=after)
 
 
 @transaction.atomic
@@ -281,14 +313,14 @@ def enable_totp(user: User, secret: str, code: str) -> User:
 
 
 @transaction.atomic
-def check_totp(user: User, code: str) -> bool:
+def check_totp(user: User, code: str, *, address: str = "") -> bool:
     """The second step of a login: accept a code once (current step ±1, never a step already
     used); a wrong code counts as a failed login towards the lockout."""
     locked = User.objects.select_for_update().get(pk=user.pk)
     secret = totp.decrypt(locked.totp_secret) if locked.has_totp else None
     step = totp.matching_step(secret, code, lib.now()) if secret else None
     if step is None or (locked.totp_last_step is not None and step <= locked.totp_last_step):
-        record_login_failure(user.username)
+        record_login_failure(user.username, address=address, step="totp")
         return False
     User.objects.filter(pk=user.pk).update(totp_last_step=step)
     return True
@@ -402,3 +434,48 @@ def decide_account_request(actor: User, pk: int | str, *, approve: bool) -> tupl
             subject.save(update_fields=["is_active"])
             record_event(actor, "reactivate_user", subject, before={"is_active": False}, after={"is_active": True})
     return request, password
+# --- contact details ---------------------------------------------------------------------------
+
+
+def contact_snapshot(user: User) -> dict[str, object]:
+    """E-mail as it is; the mobile number masked, as on every screen (the trail is kept for good)."""
+    return {"email": user.email, "phone": mask_mobile(user.phone)}
+
+
+@transaction.atomic
+def change_contact(actor: User | None, user: User, *, email: str, phone: str,
+                   current_password: str | None = None) -> User:
+    """Change an account's e-mail and mobile number: by its owner, who confirms with their current
+    password, or by the security administrator (and the command line). The e-mail must be a valid
+    address and the number a mobile number (validators.normalise_mobile); either may be emptied.
+    Nothing is sent to the new address: the password is the confirmation."""
+    if actor is not None and actor.pk == user.pk:
+        if not actor.is_active:
+            raise Forbidden(_("This account is deactivated."))
+        if not user.check_password(current_password or ""):
+            raise InvalidInput(_("Your current password is not right; nothing was changed."))
+    else:
+        _check_may_manage_accounts(actor)
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise InvalidInput(_("“%(email)s” is not an e-mail address.") % {"email": email[:80]}) from None
+        if len(email) > 254:
+            raise InvalidInput(_("An e-mail address has at most 254 characters."))
+    phone = (phone or "").strip()
+    if phone:
+        try:
+            phone = normalise_mobile(phone)
+        except ValidationError as error:
+            raise InvalidInput(" ".join(error.messages)) from None
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if (locked.email, locked.phone) == (email, phone):
+        return locked
+    before = contact_snapshot(locked)
+    locked.email, locked.phone = email, phone
+    locked.save(update_fields=["email", "phone"])
+    user.email, user.phone = email, phone
+    record_event(actor, "change_contact", locked, before=before, after=contact_snapshot(locked))
+    return locked

@@ -25,11 +25,15 @@ from luoshi.accounts.forms import (
     AccountCreateForm,
     AccountFilterForm,
     CodeForm,
+    ContactForm,
+    OwnContactForm,
     PasswordChangeForm,
     RoleForm,
     locked_message,
 )
 from luoshi.accounts.models import AccountRequest, User
+from luoshi.accounts.validators import mask_mobile
+from luoshi.lib import Forbidden, LuoshiError, NotFound
 from luoshi.web.actions import perform
 
 PAGE_SIZE = 50
@@ -84,6 +88,35 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_setup.html", context, status=400 if request.method == "POST" else 200)
 
 
+def _save_contact(form: ContactForm, actor: User, account: User, current_password: str | None = None) -> bool:
+    """Run change_contact; a refusal the user can act on becomes the form's error."""
+    try:
+        services.change_contact(actor, account, email=form.cleaned_data["email"],
+                                phone=form.phone_for(account.phone), current_password=current_password)
+    except (Forbidden, NotFound):
+        raise Http404 from None
+    except LuoshiError as error:
+        form.add_error(None, str(error))
+        return False
+    return True
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def account_contact(request: HttpRequest) -> HttpResponse:
+    """The user's own e-mail and mobile number, confirmed with their current password."""
+    user: User = request.user  # type: ignore[assignment]
+    form = OwnContactForm(request.POST or None, initial={"email": user.email})
+    if request.method == "POST" and form.is_valid() and _save_contact(
+            form, user, user, current_password=form.cleaned_data["current_password"]):
+        messages.success(request, _("Your e-mail and mobile number are saved."))
+        return redirect("account_contact")
+    return render(request, "accounts/contact.html", {
+        "form": form, "account": user, "masked_phone": mask_mobile(user.phone), "own": True,
+    }, status=400 if request.method == "POST" else 200)
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def login_totp(request: HttpRequest) -> HttpResponse:
@@ -101,7 +134,7 @@ def login_totp(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.check_totp(user, form.cleaned_data["code"]):
+        if services.check_totp(user, form.cleaned_data["code"], address=request.META.get("REMOTE_ADDR") or ""):
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
             return redirect(pending["next"] or settings.LOGIN_REDIRECT_URL)
@@ -230,9 +263,28 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         account.refresh_from_db()
     return render(request, "accounts/account_detail.html", {
         "account": account, "form": form, "is_self": account.pk == actor.pk,
+        "masked_phone": mask_mobile(account.phone),
         "locked": policy.is_locked(account.username),
         "expired": policy.password_expired(account),
         "totp_required": policy.totp_required(account),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def account_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The security administrator changes an account's e-mail and mobile number."""
+    actor = _require_secadmin(request)
+    account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
+    if account.pk == actor.pk:  # one's own goes through the password-confirmed page
+        return redirect("account_contact")
+    form = ContactForm(request.POST or None, initial={"email": account.email})
+    if request.method == "POST" and form.is_valid() and _save_contact(form, actor, account):
+        messages.success(request, _("The e-mail and mobile number of %(user)s are saved.") % {"user": account})
+        return redirect("account_detail", pk=account.pk)
+    return render(request, "accounts/contact.html", {
+        "form": form, "account": account, "masked_phone": mask_mobile(account.phone), "own": False,
     }, status=400 if request.method == "POST" else 200)
 
 

@@ -1,22 +1,25 @@
 from __future__ import annotations
 
 from django import forms
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.audit import labels
 from luoshi.audit.services import AuditFilters
 
 
+def _verbs() -> list[tuple[str, str]]:
+    return [("", _("Any")), *labels.verb_choices()]
+
+
 def _object_types() -> list[tuple[str, str]]:
-    types = sorted((model._meta.label_lower, f"{model._meta.verbose_name} ({model._meta.label_lower})")
-                   for model in apps.get_models() if model._meta.app_label not in {"contenttypes", "sessions", "admin"})
-    return [("", _("Any"))] + [(value, str(label)) for value, label in types]
+    return [("", _("Any")), *labels.type_choices()]
 
 
 class AuditFilterForm(forms.Form):
+    """The filters, by the names people read (the values are the codes the trail keeps)."""
+
     actor = forms.CharField(label=_("Actor (user name)"), required=False, max_length=200)
-    verb = forms.CharField(label=_("Action"), required=False, max_length=60,
-                           help_text=_("e.g. assign_task, create_unit, read_audit"))
+    verb = forms.ChoiceField(label=_("Action"), required=False, choices=_verbs)
     object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=_object_types)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=40)
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -26,8 +26,10 @@ def record_event(
     *,
     before: object = None,
     after: object = None,
+    actor_label: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the transaction of the change."""
+    """Append one event to the chain. Call it inside the transaction of the change.
+    `actor_label` names an actor who is no account (the name typed at a failed sign-in)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change")
     # The UPDATE takes the head row's write lock first (row lock on PostgreSQL, the
@@ -38,7 +40,7 @@ def record_event(
     event = AuditEvent.objects.create(
         created_at=lib.now(),
         actor=actor if getattr(actor, "pk", None) else None,
-        actor_label=_label(actor),
+        actor_label=(actor_label if actor_label is not None else _label(actor))[:200],
         verb=verb,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.audit import services
+from luoshi.audit import labels, services
 from luoshi.audit.forms import AuditFilterForm
 from luoshi.audit.models import AuditEvent
 from luoshi.web.actions import perform
@@ -53,26 +53,52 @@ def _shown(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Change:
-    field: str
+    field: str  # the field's name in words (the code stays in the trail)
     before: str
     after: str
     changed: bool
 
 
-def changes(event: AuditEvent) -> list[Change]:
-    """The event's before and after, field by field, as people read them."""
+def changes(event: AuditEvent, units: dict[str, str] | None = None) -> list[Change]:
+    """The event's before and after, field by field, as people read them (`units`: unit code →
+    name, from labels.unit_names)."""
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
     if not before and not after:
         if event.before is None and event.after is None:
             return []
         return [Change("", _shown(event.before), _shown(event.after), event.before != event.after)]
+    kind = event.object_type
+
+    def shown(key: str, value: Any) -> str:
+        return _shown(labels.value_label(kind, key, value, units))
+
     rows = []
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
-        rows.append(Change(key, _shown(old) if key in before else "", _shown(new) if key in after else "",
-                           bool(before) and old != new))
+        rows.append(Change(labels.field_label(kind, key), shown(key, old) if key in before else "",
+                           shown(key, new) if key in after else "", bool(before) and old != new))
     return rows
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One event as the page shows it."""
+
+    event: AuditEvent
+    actor: str
+    action: str
+    object_type: str
+    object_name: str
+    changes: list[Change]
+
+
+def shown_events(events: list[AuditEvent]) -> list[Shown]:
+    names = labels.object_names(events)
+    units = labels.unit_names(events)
+    return [Shown(event, labels.actor_label(event), labels.verb_label(event.verb),
+                  labels.type_label(event.object_type), names.get((event.object_type, event.object_id), ""),
+                  changes(event, units)) for event in events]
 
 
 # --- the page --------------------------------------------------------------------------------------
@@ -117,7 +143,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     cursor = {key: value for key, value in (("before", before), ("after", after)) if value is not None}
     services.note_audit_read(user, "read_audit", {**filters.as_dict(), **cursor, "shown": len(events)})
     context = {
-        "form": form, "events": [(event, changes(event)) for event in events],
+        "form": form, "events": shown_events(events),
         "newer": newer, "older": older, "query": _query_without_cursor(request),
         "filtered": bool(filters.as_dict()),
         "first_id": events[0].pk if events else None, "last_id": events[-1].pk if events else None,
@@ -157,11 +183,11 @@ def _json(value: Any) -> str:
 
 def _rows(events: Iterable[AuditEvent]) -> Iterator[list[str]]:
     yield [_("Event"), _("Time"), _("Actor"), _("Action"), _("Object type"), _("Object id"),
-           _("Before"), _("After"), _("Hash")]
+           _("Before"), _("After"), _("Hash"), _("Action code"), _("Object type code")]
     for event in events:
         yield [str(event.pk), timezone.localtime(event.created_at).isoformat(), _cell(event.actor_label),
-               _cell(event.verb), event.object_type, _cell(event.object_id),
-               _json(event.before), _json(event.after), event.hash]
+               _cell(labels.verb_label(event.verb)), labels.type_label(event.object_type), _cell(event.object_id),
+               _json(event.before), _json(event.after), event.hash, _cell(event.verb), event.object_type]
 
 
 class _Echo:

@@ -140,6 +140,32 @@ class NewMeetingForm(MeetingFieldsForm):
         return normalise_newlines(self.cleaned_data.get("readout") or "")
 
 
+class EditMeetingForm(MeetingFieldsForm):
+    """Correcting a recorded meeting; `version` is the one the form was shown with."""
+
+    attendees = forms.CharField(label=_("Attendees"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class EditAgendaForm(_Form):
+    id = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=500)
+    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=AgendaItem.Outcome.choices)
+
+
+EditAgendaFormSet = forms.formset_factory(EditAgendaForm, formset=forms.BaseFormSet, extra=0,
+                                          max_num=200, absolute_max=200)
+
+
+class DeleteMeetingForm(_Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    confirm = forms.BooleanField(
+        label=_("Yes, delete this meeting, its agenda, its directives and their draft tasks"),
+        error_messages={"required": _("Tick the box to confirm that the meeting is to be deleted.")},
+    )
+
+
 class AgendaRowForm(_Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AgendaItem.Kind.choices, initial=AgendaItem.Kind.OTHER)
     title = forms.CharField(label=_("Title"), required=False, max_length=500)
@@ -252,6 +278,13 @@ class ReadoutForm(_Form):
 
 class ReviewMeetingForm(MeetingFieldsForm):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    # A meeting confirmed from a readout is dated: the ledger, the minutes and the stocktake
+    # all need it, and a readout may give only the month and day.
+    date = forms.DateField(
+        label=_("Date"), widget=DateInput(),
+        error_messages={"required": _("Enter the meeting's date: the readout does not give a full date "
+                                      "(for example, the day and month without the year).")},
+    )
 
 
 class ReviewAgendaForm(AgendaRowForm):

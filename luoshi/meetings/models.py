@@ -58,6 +58,9 @@ class Meeting(models.Model):
         on_delete=models.PROTECT, related_name="+",
     )
     created_at = models.DateTimeField(_("recorded at"))
+    # Optimistic concurrency, as for tasks: every correction bumps it; a correction based on an
+    # older one is refused (meetings.services.update_meeting).
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
         ordering = ["-date", "-id"]

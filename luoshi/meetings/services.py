@@ -7,16 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
-from luoshi.lib import Forbidden, InvalidInput
+from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.search import indexing as search_index
+from luoshi.tasks import services as task_services
+from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
 
 
@@ -71,10 +74,21 @@ def meeting_snapshot(meeting: Meeting) -> dict[str, object]:
     return {
         "kind": meeting.kind, "title": meeting.title, "number": meeting.number, "date": meeting.date,
         "chair": [meeting.chair_name, meeting.chair_title], "status": meeting.status,
-        "place": meeting.place,
-        "agenda_items": [[a.kind, a.title] for a in meeting.agenda_items.all()],
+        "place": meeting.place, "attendees": meeting.attendees,
+        "agenda_items": [[a.kind, a.title, a.outcome] for a in meeting.agenda_items.all()],
         "directives": [d.text for d in meeting.directives.all()],
     }
+
+
+def _check_meeting_fields(kind: str, title: str, number: int | None) -> str:
+    if kind not in Meeting.Kind.values:
+        raise InvalidInput(_("Unknown meeting kind: %(kind)s") % {"kind": kind})
+    if number is not None and number < 1:
+        raise InvalidInput(_("A meeting's number in its series is a whole number from 1."))
+    title = title.strip()
+    if not title:
+        raise InvalidInput(_("A meeting needs a title."))
+    return title[:300]
 
 
 @transaction.atomic
@@ -97,15 +111,11 @@ def record_meeting(
     """Record a meeting with its agenda items and directives, each with its source span."""
     if not may_record_meetings(user):
         raise Forbidden(_("Only the supervision office and meeting secretaries record meetings."))
-    if kind not in Meeting.Kind.values:
-        raise InvalidInput(_("Unknown meeting kind: %(kind)s") % {"kind": kind})
+    title = _check_meeting_fields(kind, title, number)
     if status not in Meeting.Status.values:
         raise InvalidInput(_("Unknown meeting status: %(status)s") % {"status": status})
-    title = title.strip()
-    if not title:
-        raise InvalidInput(_("A meeting needs a title."))
     meeting = Meeting.objects.create(
-        kind=kind, title=title[:300], number=number, date=date, chair_name=chair_name,
+        kind=kind, title=title, number=number, date=date, chair_name=chair_name,
         chair_title=chair_title, attendees=attendees, place=place, readout=readout,
         status=status, created_by=user, created_at=lib.now(),
     )
@@ -153,6 +163,140 @@ def publish_meeting(user: User, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["status"])
     record_event(user, "publish_meeting", meeting, before=before, after=meeting_snapshot(meeting))
     return meeting
+
+
+# --- correcting and deleting a meeting --------------------------------------------------------------
+
+
+@dataclass
+class AgendaItemEdit:
+    """A correction of one recorded agenda item (its id, new kind, title and outcome)."""
+
+    id: int
+    kind: str
+    title: str
+    outcome: str = ""
+
+
+def _lock_meeting(meeting: Meeting, expected_version: int | None) -> Meeting:
+    """Re-read the meeting under a row lock; refuse if it changed since the caller read it."""
+    fresh = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if expected_version is not None and fresh.version != expected_version:
+        raise ConflictError(
+            _("This meeting was changed by someone else since you opened it (now version %(now)s, "
+              "yours %(yours)s). Your changes are still in the form: reload the meeting in another tab, "
+              "compare, and save again.") % {"now": fresh.version, "yours": expected_version}
+        )
+    return fresh
+
+
+def _edit_agenda(meeting: Meeting, edits: Sequence[AgendaItemEdit]) -> list[AgendaItem]:
+    """The agenda items changed by `edits`, checked, not yet saved."""
+    items = {item.pk: item for item in meeting.agenda_items.all()}
+    changed = []
+    for number, edit in enumerate(edits, start=1):
+        item = items.get(edit.id)
+        if item is None:
+            raise InvalidInput(_("Agenda item %(n)s is not an agenda item of this meeting.") % {"n": number})
+        if edit.kind not in AgendaItem.Kind.values:
+            raise InvalidInput(_("Unknown agenda item kind: %(kind)s") % {"kind": edit.kind})
+        if edit.outcome not in AgendaItem.Outcome.values:
+            raise InvalidInput(_("Unknown agenda item outcome: %(outcome)s") % {"outcome": edit.outcome})
+        title = edit.title.strip()[:500]
+        if not title:
+            raise InvalidInput(_("Agenda item %(n)s has no title.") % {"n": item.order})
+        if (item.kind, item.title, item.outcome) == (edit.kind, title, edit.outcome):
+            continue
+        if title != item.title and item.span_start is not None:
+            # The highlight in the readout shows the recorded words: a retitled item has none.
+            if meeting.readout[item.span_start:item.span_end or 0] != title:
+                item.span_start = item.span_end = None
+        item.kind, item.title, item.outcome = edit.kind, title, edit.outcome
+        changed.append(item)
+    return changed
+
+
+@transaction.atomic
+def update_meeting(
+    user: User,
+    meeting: Meeting,
+    *,
+    kind: str,
+    title: str,
+    date: dt.date | None,
+    number: int | None = None,
+    chair_name: str = "",
+    chair_title: str = "",
+    place: str = "",
+    attendees: str = "",
+    agenda_items: Sequence[AgendaItemEdit] = (),
+    expected_version: int | None = None,
+) -> Meeting:
+    """Correct a recorded meeting: its kind, number, date, chair, place, attendees and title,
+    and the kind, title and outcome of its agenda items. The readout and the directives stay
+    as recorded (the directives' highlights and tasks point into them). A correction based on
+    an older version of the meeting is refused (ConflictError) and changes nothing."""
+    if not may_record_meetings(user):
+        raise Forbidden(_("Only the supervision office and meeting secretaries correct meetings."))
+    meeting = _lock_meeting(meeting, expected_version)
+    title = _check_meeting_fields(kind, title, number)
+    before = meeting_snapshot(meeting)
+    fields = {"kind": kind, "title": title, "number": number, "date": date, "chair_name": chair_name.strip()[:100],
+              "chair_title": chair_title.strip()[:300], "place": place.strip()[:200], "attendees": attendees.strip()}
+    changed_fields = [name for name, value in fields.items() if getattr(meeting, name) != value]
+    changed_items = _edit_agenda(meeting, agenda_items)
+    if not changed_fields and not changed_items:
+        return meeting
+    for name in changed_fields:
+        setattr(meeting, name, fields[name])
+    meeting.version += 1
+    meeting.save(update_fields=[*changed_fields, "version"])
+    for item in changed_items:
+        item.save(update_fields=["kind", "title", "outcome", "span_start", "span_end"])
+    search_index.index_many([meeting, *meeting.directives.select_related("meeting")])
+    record_event(user, "update_meeting", meeting, before=before, after=meeting_snapshot(meeting))
+    return meeting
+
+
+def may_delete_meeting(user: User, meeting: Meeting) -> bool:
+    """Who may delete a meeting none of whose tasks was ever assigned: the supervision office;
+    a meeting secretary only while it has no task at all (the draft tasks are the office's)."""
+    if not may_record_meetings(user):
+        return False
+    return user.role == User.Role.SUPERVISOR or not Task.objects.filter(directive__meeting=meeting).exists()
+
+
+@transaction.atomic
+def delete_meeting(user: User, meeting: Meeting, *, expected_version: int | None = None) -> int:
+    """Delete a meeting recorded by mistake (a duplicate, the wrong readout) with its agenda,
+    its directives and their draft tasks, all at once. Refused while any of its tasks is or
+    was assigned: work handed to a unit is cancelled, not deleted. Returns how many draft
+    tasks went with it."""
+    if not may_record_meetings(user):
+        raise Forbidden(_("Only the supervision office and meeting secretaries delete meetings."))
+    meeting = _lock_meeting(meeting, expected_version)
+    # Locked, so that none of them is assigned while the meeting goes.
+    tasks = list(Task.objects.select_for_update().filter(directive__meeting=meeting).order_by("id"))
+    handed_out = [t for t in tasks if not task_services.never_assigned(t)]
+    if handed_out:
+        raise InvalidInput(
+            _("This meeting cannot be deleted: %(n)s of its tasks have been assigned to units. "
+              "Cancel those tasks instead, or correct the meeting.") % {"n": len(handed_out)}
+        )
+    if tasks and user.role != User.Role.SUPERVISOR:
+        raise Forbidden(_("This meeting has draft tasks: only the supervision office deletes it."))
+    before = meeting_snapshot(meeting)
+    before["tasks"] = [t.pk for t in tasks]
+    record_event(user, "delete_meeting", meeting, before=before)
+    if tasks:
+        task_services.delete_draft_tasks(user, tasks)
+    try:
+        meeting.delete()
+    except ProtectedError as error:  # e.g. the ledger import that recorded it; all of this rolls back
+        kinds = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
+        raise InvalidInput(_("This meeting cannot be deleted: other records refer to it (%(what)s).")
+                           % {"what": ("、" if (get_language() or "").startswith("zh") else ", ").join(kinds)}) from None
+    return len(tasks)
 
 
 @transaction.atomic

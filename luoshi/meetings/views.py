@@ -24,16 +24,21 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi.accounts.models import User
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
+from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound
 from luoshi.meetings import extracting, forms
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
+    AgendaItemEdit,
     AgendaItemInput,
     DirectiveInput,
+    delete_meeting,
     directive_count,
+    may_delete_meeting,
     may_read_meetings,
     may_record_meetings,
     publish_meeting,
     record_meeting,
+    update_meeting,
 )
 from luoshi.tasks import services as task_services
 from luoshi.tasks.models import Task
@@ -187,6 +192,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "meeting": meeting, "agenda_items": agenda_items, "directives": directives,
         "segments": readout_segments(meeting.readout, marks),
         "may_publish": may_record_meetings(user) and meeting.status != Meeting.Status.PUBLISHED,
+        "may_correct": may_record_meetings(user),
         "shows_tasks": user.role != User.Role.SECRETARY,
         **_directive_context(request, meeting, directives),
     })
@@ -240,6 +246,119 @@ def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     if published is not None:
         messages.success(request, _("The meeting is published."))
     return redirect(meeting)
+
+
+# --- correcting and deleting ---------------------------------------------------------------------------------
+
+# The fields a correction may change, in the order the conflict message lists them.
+EDITABLE = ("kind", "title", "number", "date", "chair_name", "chair_title", "place", "attendees")
+
+
+def _shown_value(meeting: Meeting, name: str) -> str:
+    if name == "kind":
+        return str(meeting.get_kind_display())
+    value = getattr(meeting, name)
+    if value in (None, ""):
+        return "—"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _edit_forms(request: HttpRequest, meeting: Meeting, data: Any = None) -> tuple[Any, Any]:
+    items = list(meeting.agenda_items.all())
+    form = forms.EditMeetingForm(data, prefix="meeting", initial={
+        **{name: getattr(meeting, name) for name in EDITABLE}, "version": meeting.version})
+    agenda = forms.EditAgendaFormSet(data, prefix="agenda", initial=[
+        {"id": item.pk, "kind": item.kind, "title": item.title, "outcome": item.outcome} for item in items])
+    for row, item in zip(agenda.forms, items, strict=False):
+        row.order = item.order  # type: ignore[attr-defined]
+    return form, agenda
+
+
+def _conflict(request: HttpRequest, meeting: Meeting, error: ConflictError) -> tuple[Any, Any]:
+    """The forms again with what the user typed, now based on the stored version, and a
+    note of the fields someone else saved differently: saving again is a deliberate choice."""
+    fresh = Meeting.objects.get(pk=meeting.pk)
+    data = request.POST.copy()
+    data["meeting-version"] = str(fresh.version)
+    form, agenda = _edit_forms(request, fresh, data)
+    form.is_valid()
+    typed = form.cleaned_data
+    differences = [
+        _("%(field)s is now “%(value)s”") % {"field": form.fields[name].label, "value": _shown_value(fresh, name)}
+        for name in EDITABLE if name in typed and typed[name] != getattr(fresh, name)
+    ]
+    text = str(error)
+    if differences:
+        text += " " + _("Saved meanwhile: %(changes)s.") % {"changes": "; ".join(differences)}
+    text += " " + _("Save again to replace their version with yours.")
+    form.add_error(None, text)
+    return form, agenda
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a recorded meeting (the supervision office and meeting secretaries); the
+    danger zone at the bottom deletes it while none of its tasks was assigned."""
+    _require_recorder(request)
+    user = _user(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form, agenda = _edit_forms(request, meeting, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and agenda.is_valid():
+            data = form.cleaned_data
+            edits = [AgendaItemEdit(id=row["id"], kind=row["kind"], title=row["title"], outcome=row.get("outcome") or "")
+                     for row in agenda.cleaned_data if row]
+            try:
+                update_meeting(
+                    user, meeting, kind=data["kind"], title=data["title"], number=data["number"], date=data["date"],
+                    chair_name=data["chair_name"], chair_title=data["chair_title"], place=data["place"],
+                    attendees=data["attendees"], agenda_items=edits, expected_version=data["version"],
+                )
+            except (Forbidden, NotFound):
+                raise Http404 from None
+            except ConflictError as error:
+                form, agenda = _conflict(request, meeting, error)
+                status = 409
+            except LuoshiError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The meeting is corrected."))
+                return redirect(reverse("meeting_detail", args=[meeting.pk]))
+        else:
+            form.add_error(None, _("Some fields need your attention; nothing has been saved yet."))
+    tasks = Task.objects.filter(directive__meeting=meeting)
+    return render(request, "meetings/meeting_edit.html", {
+        "meeting": meeting, "form": form, "agenda": agenda,
+        "delete_form": forms.DeleteMeetingForm(prefix="delete", initial={"version": meeting.version}),
+        "may_delete": may_delete_meeting(user, meeting),
+        "draft_count": tasks.filter(assigned_at__isnull=True).count(),
+        "assigned_count": tasks.filter(assigned_at__isnull=False).count(),
+    }, status=status)
+
+
+@require_POST
+@login_required
+def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_recorder(request)
+    user = _user(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = forms.DeleteMeetingForm(request.POST, prefix="delete")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect(reverse("meeting_edit", args=[meeting.pk]))
+    if not may_delete_meeting(user, meeting):
+        messages.error(request, _("This meeting has draft tasks: only the supervision office deletes it."))
+        return redirect(reverse("meeting_edit", args=[meeting.pk]))
+    title = meeting.title
+    drafts, _error = perform(request, lambda: delete_meeting(user, meeting, expected_version=form.cleaned_data["version"]))
+    if drafts is None:
+        return redirect(reverse("meeting_edit", args=[meeting.pk]))
+    messages.success(request, _("The meeting “%(title)s” is deleted, with %(n)s draft tasks.") % {"title": title, "n": drafts})
+    return redirect("meeting_list")
 
 
 # --- recording by hand ---------------------------------------------------------------------------------------

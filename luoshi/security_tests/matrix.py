@@ -43,7 +43,7 @@ class Rule:
     token_only: bool = False  # the JSON API: no session, anonymous and signed-in users get 401
     query: dict[str, str] = field(default_factory=dict)  # what a GET needs to succeed
     answer: int | None = None  # the same status for everyone
-    # Who to try, when the view does not look at who asks (Django's admin for non-staff, a
+    # Who to try, when the view does not look at who asks (Django's admin for non-superusers, a
     # public schema): anonymous and one signed-in persona stand for everyone.
     tried: tuple[str, ...] | None = None
 
@@ -74,6 +74,8 @@ ACCESS: dict[str, Rule] = {
     "login_totp": Rule(post=frozenset({ANONYMOUS}), redirected=EVERYONE),  # only mid-login
     "password_change": form(*SIGNED_IN),
     "totp_setup": form(*SIGNED_IN),
+    "account_contact": form(*SIGNED_IN),
+    "account_contact_edit": form(SECADMIN),
     "account_list": page(SECADMIN),
     "account_create": form(SECADMIN),
     "account_detail": form(SECADMIN),
@@ -87,6 +89,8 @@ ACCESS: dict[str, Rule] = {
     "meeting_from_readout": form(SUPERVISOR, SECRETARY),
     "meeting_detail": page(*BUSINESS),  # meetings belong to the province, not to a unit
     "meeting_publish": action(SUPERVISOR, SECRETARY),
+    "meeting_edit": form(SUPERVISOR, SECRETARY),
+    "meeting_delete": action(SUPERVISOR, SECRETARY),
     "directive_task_new": action(SUPERVISOR),
     # tasks (the ledger lists only what each user may see: empty for secretaries and admins)
     "ledger": page(*SIGNED_IN),

@@ -622,3 +622,27 @@ def refresh_lights(today: dt.date | None = None) -> int:
     # again (this also mends any count that went wrong, once a day).
     counts.rebuild()
     return changed
+
+
+# --- deleting drafts (with the meeting they came from) ----------------------------------------
+
+
+def never_assigned(task: Task) -> bool:
+    """A draft, or a draft that was suspended or cancelled before anyone assigned it."""
+    return task.assigned_at is None and task.status in {Status.DRAFT, Status.SUSPENDED, Status.CANCELLED}
+
+
+@transaction.atomic
+def delete_draft_tasks(user: User, tasks: Sequence[Task]) -> int:
+    """Delete tasks that were never assigned (each audited as `delete_task`), for
+    meetings.services.delete_meeting. A task that was ever assigned is refused: it is
+    cancelled, never deleted."""
+    _require(is_supervisor(user), _("Only the supervision office deletes draft tasks."))
+    for task in tasks:
+        if not never_assigned(task):
+            raise InvalidInput(_("The task “%(title)s” has been assigned: cancel it instead of deleting it.")
+                               % {"title": task.title[:60]})
+    for task in tasks:
+        record_event(user, "delete_task", task, before=task_snapshot(task))
+        task.delete()
+    return len(tasks)

@@ -95,12 +95,9 @@ def load_users() -> list[DemoUser]:
         if User.objects.filter(username=demo.username).exists():
             continue
         unit = Unit.objects.get(code=demo.unit) if demo.unit else None
-        user = create_user(None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
-                           unit=unit, first_name=demo.name)
-        # The read-only administration pages show business data, so only the supervision
-        # office (which reads all of it anyway) may open them; never the three administrators.
-        if demo.role == User.Role.SUPERVISOR:
-            User.objects.filter(pk=user.pk).update(is_staff=True)
+        # Nobody of the demo reaches the Django admin: only a deliberately created superuser does.
+        create_user(None, username=demo.username, password=DEMO_PASSWORD, role=demo.role,
+                    unit=unit, first_name=demo.name)
     return DEMO_USERS
 
 

@@ -257,7 +257,7 @@ class Generator:
             # The demo's people, with the demo password hashed once (create_user hashes each).
             User.objects.bulk_create([
                 User(username=d.username, password=self.password, role=d.role, first_name=d.name,
-                     unit=by_code.get(d.unit or ""), is_staff=d.role == User.Role.SUPERVISOR)
+                     unit=by_code.get(d.unit or ""))
                 for d in demo.DEMO_USERS
             ], ignore_conflicts=True)
             self.supervisor = User.objects.get(username="supervisor")

@@ -96,7 +96,7 @@ def test_it_audits_the_recording(province: Province):
                      directives=[DirectiveInput(text=DYKES)])
     event = AuditEvent.objects.filter(verb="record_meeting", object_id=str(meeting.pk)).get()
     assert event.actor == province.supervisor
-    assert event.after["agenda_items"] == [["plan", PLAN]]
+    assert event.after["agenda_items"] == [["plan", PLAN, ""]]
     assert event.after["directives"] == [DYKES]
 
 

@@ -113,8 +113,9 @@ def test_it_refuses_other_methods(province):
 
 def test_it_writes_nothing_before_confirmation(province):
     """Pasting and reviewing create no meeting, agenda item, directive, task or audit event."""
+    client = client_for(province.supervisor)  # signing in is an audit event of its own
     before = counts()
-    response = extract_step(client_for(province.supervisor), TEXT)
+    response = extract_step(client, TEXT)
     assert response.status_code == 200 and "Review the extraction" in response.content.decode()
     assert counts() == before
 
@@ -148,9 +149,10 @@ def test_it_reads_a_chinese_readout(province):
 ])
 def test_it_refuses_bad_uploads(province, name, content, message):
     """Wrong types, binary junk, damaged Word files and empty files give a clear message."""
+    client = client_for(province.supervisor)  # signing in is an audit event of its own
     before = counts()
     upload = SimpleUploadedFile(name, content)
-    response = client_for(province.supervisor).post(URL, {"step": "extract", "file": upload})
+    response = client.post(URL, {"step": "extract", "file": upload})
     assert response.status_code == 200 and message in response.content.decode()
     assert counts() == before
 
@@ -387,3 +389,31 @@ def test_it_refuses_a_deadline_in_the_past(province):
         response = client.post(URL, data)
     assert response.status_code == 400 and "is in the past" in response.content.decode()
     assert Meeting.objects.count() == 1
+
+
+NO_YEAR = "10月7日，省长李乐成主持召开省政府常务会议。会议要求，要抓好安全生产，坚决防范重特大事故。"
+
+
+def test_it_warns_when_the_readout_gives_no_full_date(province):
+    """A readout dated "10月7日" with no year and no publication date: the review says so."""
+    response = extract_step(client_for(province.secretary), NO_YEAR)
+    assert response.status_code == 200 and response.context["form"]["date"].value() is None
+    assert "No full date was found in the readout" in response.content.decode()
+    assert "No full date was found" not in extract_step(client_for(province.secretary), ZH).content.decode()
+
+
+def test_it_requires_a_date_before_confirming(province):
+    """Confirming without a date is refused with a clear message and the edits kept; a date then works."""
+    client = client_for(province.supervisor)
+    data = review_data(extract_step(client, NO_YEAR))
+    assert "meeting-date" not in data
+    data["directives-0-text"] = "要抓好安全生产，坚决防范重特大事故，汛期前完成排查。"
+    before = counts()
+    response = client.post(URL, data)
+    body = response.content.decode()
+    assert response.status_code == 400 and counts() == before
+    assert "Enter the meeting&#x27;s date" in body and "汛期前完成排查" in body
+    data["meeting-date"] = "2022-10-07"
+    assert client.post(URL, data).status_code == 302
+    meeting = Meeting.objects.exclude(pk=province.meeting.pk).get()
+    assert meeting.date == dt.date(2022, 10, 7)
