@@ -482,6 +482,14 @@ def meeting_date(
             pub_spans.append((c.start, c.end))
             if page_pub is None:
                 page_pub = c.full
+    if page_pub is None:
+        # A full date standing alone on its line at the head of the page ("2022年10月8日")
+        # dates the page: it resolves a later "10月7日" (it may still be the meeting's date).
+        for c in cands:
+            ls, le = _line_of(head, c.start)
+            if c.full is not None and not head[ls:le].replace(head[c.start:c.end], "").strip(" \t,，.。:：()（）"):
+                page_pub = c.full
+                break
     pub = published or page_pub
     pub_why = "" if published or page_pub is None else f", publication {page_pub.isoformat()} from the page"
 

@@ -328,7 +328,7 @@ def test_it_groups_the_minutes_directives_under_their_agenda_items(province):
         document = open_docx(client_for(province.supervisor).get(reverse("meeting_minutes_docx", args=[meeting.pk])))
     lines = texts(document)
     decisions = lines.index("2. Decisions and assignments")
-    first, second = lines.index("促消费工作情况", decisions), lines.index("保交楼专项行动方案", decisions)
+    first, second = lines.index("关于促消费工作情况的汇报", decisions), lines.index("保交楼专项行动方案", decisions)
     under_first = " ".join(lines[first:second])
     assert "市发展改革委要牵头制定促消费实施方案" in under_first and "市商务局要会同" in under_first
     assert "由市住建局牵头" in " ".join(lines[second:])

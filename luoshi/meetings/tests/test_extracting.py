@@ -168,7 +168,7 @@ def test_it_links_directives_to_their_agenda_items_and_tasks_to_their_deadlines(
             "agenda": agenda, "directives": directives,
         })
     under = {d.text[:8]: d.agenda_item.title if d.agenda_item else None for d in meeting.directives.all()}
-    assert under["市发展改革委要牵"] == "促消费工作情况"
+    assert under["市发展改革委要牵"] == "关于促消费工作情况的汇报"
     assert under["加快推进保交楼工"] == "保交楼专项行动方案"
     task = Task.objects.get(directive__meeting=meeting, lead_unit=units["C-HOUSE"])
     assert task.deadline == dt.date(2027, 2, 6)
