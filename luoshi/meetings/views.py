@@ -131,7 +131,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     for meeting in rows:
         counts = lights.get(meeting.pk, {})
         meeting.task_count = sum(counts.values())  # type: ignore[attr-defined]
-        meeting.lights = [(light, label, counts.get(light, 0)) for light, label in Task.Light.choices]  # type: ignore[attr-defined]
+        meeting.lights = [(light, label, counts.get(light, 0))  # type: ignore[attr-defined]
+                          for light, label in Task.Light.choices if light]
     query = request.GET.copy()
     query.pop("page", None)
     context = {

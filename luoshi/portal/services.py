@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from luoshi.lib import NotFound
+from luoshi.tasks.counts import Counts, light_counts
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
+from luoshi.tasks.permissions import PUBLIC_SCOPE
 
-HIDDEN_STATUSES = (Status.DRAFT, Status.CANCELLED)
 PUBLIC_FIELDS = ("id", "title", "status", "progress", "light", "deadline", "completed_at",
                  "lead_unit__name_zh", "lead_unit__name_en", "directive__text",
                  "directive__meeting__title", "directive__meeting__date")
@@ -43,7 +44,8 @@ class PublicTask:
 
 
 def public_tasks() -> QuerySet[Task]:
-    return Task.objects.filter(public=True).exclude(status__in=HIDDEN_STATUSES)
+    """The tasks the portal shows: its read scope (permissions.PUBLIC_SCOPE)."""
+    return PUBLIC_SCOPE.tasks()
 
 
 def as_public(row: dict[str, object]) -> PublicTask:
@@ -54,7 +56,7 @@ def as_public(row: dict[str, object]) -> PublicTask:
         pk=row["id"], title=row["title"], status=row["status"],  # type: ignore[arg-type]
         status_label=str(Status(row["status"]).label),
         progress=row["progress"], light=row["light"],  # type: ignore[arg-type]
-        light_label=str(Task.Light(row["light"]).label),
+        light_label=str(Task.Light(row["light"]).label) if row["light"] else "",
         deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,  # type: ignore[arg-type]
         lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],  # type: ignore[arg-type]
         directive=row["directive__text"] or "", meeting=row["directive__meeting__title"] or "",  # type: ignore[arg-type]
@@ -69,14 +71,9 @@ def list_public(light: str = "") -> QuerySet[Task]:
     return tasks.order_by("deadline", "id")
 
 
-def light_counts() -> dict[str, int]:
-    counts = dict(public_tasks().exclude(status=Status.COMPLETED).values_list("light")
-                  .annotate(n=Count("id")).values_list("light", "n"))
-    return {light: counts.get(light, 0) for light in ("red", "amber", "green")}
-
-
-def completed_count() -> int:
-    return public_tasks().filter(status=Status.COMPLETED).count()
+def public_counts() -> Counts:
+    """Every number the portal shows: the one count (counts.light_counts) of its scope."""
+    return light_counts(PUBLIC_SCOPE)
 
 
 def get_public_task(pk: int | str) -> PublicTask:

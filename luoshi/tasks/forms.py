@@ -118,7 +118,7 @@ class LedgerFilterForm(forms.Form):
                                choices=[("", _("any status")), *Status.choices],
                                error_messages={"invalid_choice": _("%(value)s is not a task status.")})
     light = forms.ChoiceField(widget=PlainSelect, label=_("Light"), required=False,
-                              choices=[("", _("any light")), *Task.Light.choices],
+                              choices=[("", _("any light")), *(c for c in Task.Light.choices if c[0])],
                               error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
     area = forms.ChoiceField(widget=PlainSelect, label=_("Priority area"), required=False,
                              error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})

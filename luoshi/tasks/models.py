@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.links import numbered
-from luoshi.tasks.lifecycle import WORKING, Status
+from luoshi.tasks.lifecycle import FINISHED, LIT, WORKING, Status
 
 
 class Task(models.Model):
@@ -23,6 +23,8 @@ class Task(models.Model):
         QUARTERLY = "quarterly", _("quarterly")
 
     class Light(models.TextChoices):
+        # Drafts, suspended, completed and cancelled tasks have no light (lifecycle.LIT).
+        NONE = "", _("no light")
         GREEN = "green", _("on track")
         AMBER = "amber", _("at risk")
         RED = "red", _("overdue")
@@ -57,8 +59,10 @@ class Task(models.Model):
     blocked = models.BooleanField(_("blocked"), default=False)
     public = models.BooleanField(_("public"), default=False)
     # Stored so ledgers can filter and count by light in SQL; every service write and the
-    # daily pass refresh it (see luoshi/tasks/lights.py for the rules).
-    light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
+    # daily pass refresh it (see luoshi/tasks/lights.py for the rules). Empty for a task
+    # whose status has no light (lifecycle.LIT).
+    light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.NONE, blank=True,
+                             db_index=True)
     assigned_at = models.DateTimeField(_("assigned at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -106,7 +110,13 @@ class Task(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in {Status.COMPLETED, Status.CANCELLED}
+        """Not finished: it may still be edited. A suspended task is open (it can be resumed)
+        but its clock is stopped: it has no light and is never overdue (`has_light`)."""
+        return self.status not in FINISHED
+
+    @property
+    def has_light(self) -> bool:
+        return self.status in LIT
 
 
 class TaskCount(models.Model):

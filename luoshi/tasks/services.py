@@ -29,7 +29,7 @@ from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
 from luoshi.security import check_upload
 from luoshi.tasks import counts, lights
-from luoshi.tasks.lifecycle import Action, Status, next_status
+from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, next_status
 from luoshi.tasks.models import (
     Escalation,
     Evidence,
@@ -88,6 +88,9 @@ def facts_of(task: Task) -> lights.TaskFacts:
 
 
 def compute_light(task: Task, today: dt.date | None = None) -> str:
+    """The light to store: empty for a status without one (lifecycle.LIT), else the rules'."""
+    if task.status not in LIT:
+        return Task.Light.NONE
     return lights.light(facts_of(task), today or lib.today(), lights.LightRules.from_settings()).value
 
 
@@ -349,7 +352,7 @@ def report_progress(
 
 
 def _open_children(task: Task) -> int:
-    return task.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).count()
+    return task.children.exclude(status__in=FINISHED).count()
 
 
 @filestore.atomic
@@ -564,9 +567,10 @@ def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
 
 @transaction.atomic
 def refresh_lights(today: dt.date | None = None) -> int:
-    """Recompute every open task's light (the clock moves even when nobody writes)."""
-    changed = 0
-    for task in Task.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).iterator():
+    """Recompute every lit task's light (the clock moves even when nobody writes), and clear
+    any light left on a task whose status has none."""
+    changed = Task.objects.exclude(status__in=LIT).exclude(light=Task.Light.NONE).update(light=Task.Light.NONE)
+    for task in Task.objects.filter(status__in=LIT).iterator():
         new = compute_light(task, today)
         if new != task.light:
             Task.objects.filter(pk=task.pk).update(light=new)

@@ -44,7 +44,7 @@ from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.search import indexing as search_index
 from luoshi.search.models import SearchDocument
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lifecycle import FINISHED, LIT, Status
 from luoshi.tasks.models import ProgressReport, Task, Urge
 from luoshi.units.models import Unit
 from luoshi.web import demo
@@ -435,8 +435,12 @@ class Generator:
         task.version = version + (1 if status in {Status.SUSPENDED, Status.CANCELLED} else 0)
         task.updated_at = max(t for t in (created, task.assigned_at, task.signed_at, task.last_report_at,
                                           task.completed_at) if t is not None)
-        task.light = lights.light(self._facts(task), today, self.rules).value
+        task.light = self._light(task, today)
         return task
+
+    def _light(self, task: Task, today: dt.date) -> str:
+        """As services.compute_light: no light for a status without one (lifecycle.LIT)."""
+        return lights.light(self._facts(task), today, self.rules).value if task.status in LIT else ""
 
     def _roll_up(self, family: list[tuple[Task, int]]) -> None:
         """Parents show their children's weighted progress, as services.roll_up keeps it."""
@@ -447,9 +451,9 @@ class Generator:
         for task, _level in reversed(family):
             live = [k for k in kids.get(id(task), []) if k.status != Status.CANCELLED]
             total = sum(k.weight for k in live)
-            if total and task.status not in {Status.COMPLETED, Status.CANCELLED}:
+            if total and task.status not in FINISHED:
                 task.progress = round(sum(k.progress * k.weight for k in live) / total)
-                task.light = lights.light(self._facts(task), self.today, self.rules).value
+                task.light = self._light(task, self.today)
 
     def _running_progress(self, task: Task) -> int:
         """Near the straight line, some ahead, some well behind."""

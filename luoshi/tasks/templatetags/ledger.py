@@ -18,9 +18,8 @@ from luoshi.tasks.models import Task
 
 register = template.Library()
 
-_ROW = ('<tr class="light-{light}">\n'
-        '      <td class="light-cell"><span class="dot {light}" role="img" aria-label="{light_label}" '
-        'title="{light_label}"></span></td>\n'
+_ROW = ('<tr class="light-{row_light}">\n'
+        '      <td class="light-cell">{dot}</td>\n'
         '      <td class="title-cell"><a href="{url}">{title}</a></td>\n'
         '      <td data-label="{l_unit}">{lead_unit}</td>\n'
         '      <td data-label="{l_coop}" class="small">{coop}</td>\n'
@@ -31,6 +30,7 @@ _ROW = ('<tr class="light-{light}">\n'
         '      <td data-label="{l_status}"><span class="badge s-{status}">{status_label}</span></td>\n'
         '      <td data-label="{l_overdue}" class="num">{overdue}</td>\n'
         '    </tr>')
+_DOT = '<span class="dot {light}" role="img" aria-label="{light_label}" title="{light_label}"></span>'
 TITLE_CHARS = 90
 _NONE = SafeString('<span class="muted">—</span>')
 
@@ -55,7 +55,10 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
         units = task.cooperating_units
         days = getattr(task, "days_overdue", 0)
         rows.append(format_html(
-            row_format, light=task.light, light_label=light_labels.get(task.light, task.light), url=url_of(task.pk),
+            row_format, light=task.light, row_light=task.light or "none",
+            # A task without a light (draft, suspended, finished) shows no dot at all.
+            dot=format_html(_DOT, light=task.light, light_label=light_labels[task.light]) if task.light else "",
+            url=url_of(task.pk),
             title=truncated(task.title, TITLE_CHARS), lead_unit=task.lead_unit,
             coop=format_html_join("、", "{}", ((unit,) for unit in units)) if units else _NONE,
             deadline=f"{task.deadline:%Y-%m-%d}" if task.deadline else "—",

@@ -25,8 +25,11 @@ STOCKTAKE_TITLE_CHARS = 80
 
 @register.simple_tag
 def light(value: str) -> SafeString:
-    """The light as a dot and its word: overdue (red), at risk (amber), on track (anything else).
+    """The light as a dot and its word: overdue (red), at risk (amber), on track (green); nothing
+    for a task without a light (draft, suspended, completed, cancelled: its status says it).
     Like the partials these tags replaced, each ends with a line break: in running text, a space."""
+    if not value:
+        return SafeString("")
     label = gettext("overdue") if value == "red" else gettext("at risk") if value == "amber" else gettext("on track")
     return format_html('<span class="light {}"><span class="dot {}" aria-hidden="true"></span>{}</span>\n',
                        value, value, label)
