@@ -18,8 +18,8 @@ How they stay right (docs/decisions.md, "Dashboard counts"):
 
 Reading them: `light_counts(user, filters)` is the one count of tasks every page, document
 and API answer shows (the ledger's header, the role homes, the stocktake, the Word stocktake
-and bulletin, the API list, the portal); `light_counts_by(user, "area" | "unit", filters)` the
-same per priority area or lead unit. Both count what the user may read
+and bulletin, the API list, the portal); `light_counts_by(user, "unit", "area")` the
+same per lead unit and/or priority area. Both count what the user may read
 (permissions.read_scope), from the stored rows when the filters are among their keys, live
 otherwise; luoshi/tasks/tests/test_count_agreement.py holds every view to a plain count.
 """
@@ -44,7 +44,7 @@ from luoshi.accounts.models import User
 from luoshi.prepared import Fixed
 from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
-from luoshi.tasks.permissions import PUBLIC_SCOPE, ReadScope, read_scope
+from luoshi.tasks.permissions import ReadScope, read_scope
 
 if TYPE_CHECKING:
     from luoshi.tasks.ledger import LedgerQuery
@@ -269,7 +269,7 @@ LIGHTS = ("red", "amber", "green")
 class Counts:
     """How many tasks, by status and light: `total`, the lit ones by light (`red`, `amber`,
     `green`), `unlit` (drafts, suspended, completed, cancelled: no light), and any status's
-    count (`of("completed")`)."""
+    count (`of_status("completed")`). Built from (status, light, n) rows, stored or live."""
 
     cells: dict[tuple[str, str], int] = field(default_factory=dict)  # (status, light) → n
 
@@ -336,6 +336,7 @@ STORED_SUMS_BY = Fixed(TaskCount, lambda kinds, statuses, light: (
     _in_state(TaskCount.objects.filter(kind__in=kinds), list(statuses), light).order_by()
     .values_list("kind", "area_id", "unit_id", "status", "light").annotate(total=Sum("n"))), keep=16)
 
+
 def _in_state(rows: QuerySet[Any], statuses: list[str], light: str) -> QuerySet[Any]:
     """Tasks, or stored counts, in one of `statuses` and of `light` (either empty: any)."""
     if statuses:
@@ -353,7 +354,7 @@ def _wanted(scope: ReadScope, filters: LedgerQuery | None) -> tuple[list[str], s
     status = filters.status if filters is not None else ""
     if status and status not in scope.statuses:
         return None
-    statuses = [status] if status else ([] if scope.all_statuses else scope.in_statuses())
+    statuses = [status] if status else ([] if scope.all_statuses else sorted(scope.statuses))
     return statuses, filters.light if filters is not None else ""
 
 
@@ -447,7 +448,3 @@ def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery 
             found[kind].setdefault(key, []).append((status, shown, n))
     return {kind: {key: Counts.of(cells) for key, cells in by_key.items()} for kind, by_key in found.items()}
 
-
-def portal_counts() -> Counts:
-    """The public portal's count: the public tasks it may show."""
-    return light_counts(PUBLIC_SCOPE)

@@ -74,10 +74,6 @@ class ReadScope:
     def all_statuses(self) -> bool:
         return self.statuses >= ALL_STATUSES
 
-    def in_statuses(self, statuses: frozenset[str] | set[str] | list[str] | tuple[str, ...] = ()) -> list[str]:
-        """The readable statuses among `statuses` (all readable ones when empty), sorted."""
-        return sorted(self.statuses & set(statuses) if statuses else self.statuses)
-
     def tasks(self) -> QuerySet[Task]:
         tasks = Task.objects.all()
         if self.nothing:
