@@ -350,11 +350,14 @@ def _scope_of(reader: User | ReadScope) -> ReadScope:
 
 def _wanted(scope: ReadScope, filters: LedgerQuery | None) -> tuple[list[str], str] | None:
     """(statuses to sum, [] for any; light) for the scope and filters, or None when the
-    filters ask for a status the scope does not read."""
-    status = filters.status if filters is not None else ""
-    if status and status not in scope.statuses:
-        return None
-    statuses = [status] if status else ([] if scope.all_statuses else sorted(scope.statuses))
+    filters ask only for statuses the scope does not read."""
+    named = filters.statuses if filters is not None else []
+    if named:
+        statuses = sorted(scope.statuses & set(named))
+        if not statuses:
+            return None
+    else:
+        statuses = [] if scope.all_statuses else sorted(scope.statuses)
     return statuses, filters.light if filters is not None else ""
 
 

@@ -33,12 +33,13 @@ from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.prepared import KeyLookup
 from luoshi.tasks.counts import Counts, light_counts
-from luoshi.tasks.lifecycle import LIT
+from luoshi.tasks.lifecycle import LIT, WORKING
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.units.models import Unit, in_language
 
 PAGE_SIZE = 50
+WORKING_FILTER = "working"  # ?status=working: every status of lifecycle.WORKING
 LIGHTS = ("red", "amber", "green")
 
 # sort parameter → ORDER BY; every order ends on id so pages never overlap.
@@ -103,6 +104,14 @@ class LedgerQuery:
     meetings: QuerySet[Meeting] | None = None
 
     @property
+    def statuses(self) -> list[str]:
+        """The statuses the status filter names: one, or every WORKING one ("working", the
+        tasks at work, which have a light: what the dashboards' figures count)."""
+        if self.status == WORKING_FILTER:
+            return sorted(WORKING)
+        return [self.status] if self.status else []
+
+    @property
     def keyed_by_stored_counts(self) -> bool:
         """Do the filters use only what the stored counts are keyed by (lead unit or area,
         status, light), so that counts.light_counts may sum them?"""
@@ -113,7 +122,7 @@ class LedgerQuery:
         if self.unit is not None:
             tasks = tasks.filter(lead_unit__path__startswith=self.unit.path)
         if self.status:
-            tasks = tasks.filter(status=self.status)
+            tasks = tasks.filter(status__in=self.statuses)
         if self.light:
             tasks = tasks.filter(light=self.light)
         if self.area is not None:

@@ -186,6 +186,15 @@ def check_everything_agrees(province: Province) -> None:
             assert board.lights == expected.lights and board.open_total == working.count()
             assert board.completed == mine.filter(status=Status.COMPLETED).count()
             assert board.completion_requested == mine.filter(status=Status.COMPLETION_REQUESTED).count()
+            # Its deadline figures and the ledger their links open (working tasks by deadline).
+            week_end, yesterday = SEEN_ON + dt.timedelta(days=6), SEEN_ON - dt.timedelta(days=1)
+            due_soon = working.filter(deadline__range=(SEEN_ON, week_end)).count()
+            overdue = working.filter(deadline__lte=yesterday).count()
+            assert (board.due_soon, board.overdue) == (due_soon, overdue)
+            for link, n in ((f"?status=working&deadline_from={SEEN_ON}&deadline_to={week_end}", due_soon),
+                            (f"?status=working&deadline_to={yesterday}", overdue)):
+                assert f'href="/tasks/{link.replace("&", "&amp;")}"' in page_client(user).get("/").content.decode()
+                assert page_client(user).get("/tasks/" + link).context["counts"].total == n
         elif user == province.leader:
             assert home["stocktake"].lights == expected.lights
         else:

@@ -120,3 +120,23 @@ def test_the_word_stocktake_counts_a_task_once(province: Province) -> None:
         _name, content = documents.build_stocktake(province.leader)
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     assert "在办督办事项共3项，其中已超期（红灯）0项、存在风险（黄灯）0项、正常推进（绿灯）3项" in text
+
+
+def test_the_supervisors_deadline_figures_are_the_ledgers_behind_their_links(province: Province) -> None:
+    """"Past their deadline" counts working tasks; the ledger it opens counted finished ones
+    too. Its link now asks for ?status=working, and the two numbers agree."""
+    import re
+
+    late = province.in_progress(deadline_days=2)
+    done_late = province.completion_requested(deadline_days=2)
+    province.suspended(deadline_days=2)
+    with lib.clock_at(lib.today() + dt.timedelta(days=5)):
+        services.approve_completion(province.supervisor, done_late)
+        services.refresh_lights()
+        client = client_for(province.supervisor, "en")
+        home = client.get("/")
+        assert home.context["board"].overdue == 1
+        link = re.search(r'<a class="kpi" href="(/tasks/\?status=working&amp;deadline_to=[0-9-]+)">', home.content.decode())
+        assert link is not None
+        ledger = client.get(link.group(1).replace("&amp;", "&"))
+        assert ledger.context["counts"].total == 1 and f"/tasks/{late.pk}/" in ledger.content.decode()
