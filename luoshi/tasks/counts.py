@@ -337,6 +337,9 @@ STORED_SUMS_BY = Fixed(TaskCount, lambda kinds, statuses, light: (
     .values_list("kind", "area_id", "unit_id", "status", "light").annotate(total=Sum("n"))), keep=16)
 
 
+STORED_KINDS = {TaskCount.Kind.UNIT, TaskCount.Kind.AREA}
+
+
 def _in_state(rows: QuerySet[Any], statuses: list[str], light: str) -> QuerySet[Any]:
     """Tasks, or stored counts, in one of `statuses` and of `light` (either empty: any)."""
     if statuses:
@@ -420,9 +423,10 @@ def _subtree_counts(scope: ReadScope, unit_path: str, statuses: list[str], light
 def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery | None = None
                     ) -> dict[str, dict[int, Counts]]:
     """light_counts for each priority area (kind "area"; a task counts in each of its areas,
-    so these may add up to more than the total) and/or each lead unit (kind "unit"), for
-    those with any task: {kind: {area or unit id: Counts}}. One query on the stored counts
-    for readers of every task (both kinds at once); one live query per kind otherwise."""
+    so these may add up to more than the total), each lead unit (kind "unit") and/or each
+    meeting its directive came from (kind "meeting"), for those with any task:
+    {kind: {id: Counts}}. One query on the stored counts for readers of every task (units and
+    areas at once); one live query per kind otherwise (always for meetings)."""
     scope = _scope_of(reader)
     wanted = _wanted(scope, filters)
     found: dict[str, dict[int, list[tuple[str, str, int]]]] = {kind: {} for kind in kinds}
@@ -430,7 +434,7 @@ def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery 
         return {kind: {} for kind in kinds}
     statuses, light = wanted
     rows: list[tuple[str, int, str, str, int]] = []
-    if (scope.everything and not scope.public and _stored_applies(filters)
+    if (scope.everything and not scope.public and _stored_applies(filters) and set(kinds) <= STORED_KINDS
             and (filters is None or (filters.unit is None and filters.area is None))):
         for kind, area_id, unit_id, status, shown, n in STORED_SUMS_BY.rows(tuple(sorted(kinds)), tuple(statuses), light):
             rows.append((kind, area_id if kind == TaskCount.Kind.AREA else unit_id, status, shown, n))
@@ -443,7 +447,8 @@ def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery 
                 grouped = (through.objects.filter(task__in=tasks.values("pk")).order_by()
                            .values_list("priorityarea_id", "task__status", "task__light").annotate(n=Count("id")))
             else:
-                grouped = (tasks.order_by().values_list("lead_unit_id", "status", "light")
+                key = "lead_unit_id" if kind == TaskCount.Kind.UNIT else "directive__meeting_id"
+                grouped = (tasks.order_by().values_list(key, "status", "light")
                            .annotate(n=Count("id", distinct=True)))
             rows += [(kind, key, status, shown, n) for key, status, shown, n in grouped]
     for kind, key, status, shown, n in rows:

@@ -2,9 +2,10 @@
 
 Random small provinces are built through the real services (assign, sign, report, suspend,
 cancel, complete, decompose, with deadlines around a fixed day, the lights moved by the daily
-pass); then, for every persona, the ledger's header, the home page, the leader's stocktake,
-the Word stocktake, the bulletin, the API list, the scores and the portal must say what a
-straightforward count over visible_tasks says.
+pass); then, for every persona, the ledger's header (and the ledgers the home's figures link
+to), the home page, the meetings list, the leader's stocktake, the Word stocktake, the
+bulletin, the API list, the scores and the portal must say what a straightforward count over
+visible_tasks says.
 """
 
 from __future__ import annotations
@@ -177,6 +178,12 @@ def check_everything_agrees(province: Province) -> None:
         assert body["count"] == expected.total and body["lights"] == {**expected.lights, "unlit": expected.unlit}
         assert len(body["results"]) == expected.total
         assert all((row["light"] is None) == (row["status"] not in LIT) for row in body["results"])
+
+        # The meetings list: each meeting's top-level tasks, by light.
+        for meeting in page_client(user).get("/meetings/").context["meetings"]:
+            own = plain(mine.filter(directive__meeting=meeting, parent__isnull=True))
+            shown = {light: n for light, _label, n in meeting.lights}
+            assert (meeting.task_count, shown) == (own.total, own.lights), (who, meeting)
 
         # The home page.
         home = page_client(user).get("/").context
