@@ -148,8 +148,8 @@ def _task_urls(request: HttpRequest) -> Callable[[int], str]:
 def _task_summary(request: HttpRequest, task: TaskRow, url: Callable[[int], str] | None = None) -> dict[str, Any]:
     return {
         "id": task.pk, "url": (url or _task_urls(request))(task.pk),
-        "title": task.title, "status": task.status, "light": task.light, "light_reason": _light_reason(task),
-        "progress": task.progress,
+        "title": task.title, "status": task.status, "light": task.light or None,
+        "light_reason": _light_reason(task), "progress": task.progress,
         "deadline": task.deadline, "lead_unit": _unit(task.lead_unit),
         "cooperating_units": [_unit(u) for u in task.cooperating_units],
         "person_responsible": task.person_responsible, "parent": task.parent_id,
@@ -202,7 +202,7 @@ def list_tasks(
     rows = task_rows(query.tasks_for(user)[start:start + page_size]) if start < counts.total else []
     url = _task_urls(request)
     return {
-        "count": counts.total, "lights": {"red": counts.red, "amber": counts.amber, "green": counts.green},
+        "count": counts.total, "lights": {**counts.lights, "unlit": counts.unlit},
         "page": page, "page_size": page_size, **_page_links(request, page, page_size, counts.total),
         "results": [_task_summary(request, task, url) for task in rows],
     }

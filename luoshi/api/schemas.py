@@ -13,7 +13,7 @@ from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
 
 StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
-LightName = Literal[tuple(Task.Light.values)]  # type: ignore[valid-type]
+LightName = Literal[tuple(value for value in Task.Light.values if value)]  # type: ignore[valid-type]
 CadenceName = Literal[tuple(Task.Cadence.values)]  # type: ignore[valid-type]
 SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
 EscalationLevel = Literal[tuple(Escalation.Level.values)]  # type: ignore[valid-type]
@@ -79,7 +79,8 @@ class TaskSummary(Out):
     url: str
     title: str
     status: StatusName
-    light: LightName
+    light: LightName | None = Field(description="null for a task whose status has no light: a draft, "
+                                                "suspended, completed or cancelled task.")
     light_reason: LightReasonOut | None = Field(description="Why the task has its light; null when it has none.")
     progress: int
     deadline: dt.date | None
@@ -96,6 +97,8 @@ class LightCountsOut(Out):
     red: int
     amber: int
     green: int
+    unlit: int = Field(description="Tasks without a light (draft, suspended, completed, cancelled); "
+                                   "red + amber + green + unlit = count.")
 
 
 class TaskPage(Out):

@@ -22,7 +22,7 @@ from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.tasks.lifecycle import WORKING
 from luoshi.tasks.models import Milestone, Task
-from luoshi.tasks.permissions import visible_tasks
+from luoshi.tasks.permissions import read_scope, visible_tasks
 from luoshi.units.models import Unit
 
 from .models import CalendarFeed
@@ -31,21 +31,19 @@ MAX_ACTIVE_FEEDS = 20
 
 
 def may_subscribe(user: User) -> bool:
-    """Whoever follows tasks: the office, leaders, and liaisons who belong to a unit."""
-    if not user.is_active:
-        return False
-    if user.role == User.Role.LIAISON:
-        return user.unit_id is not None
-    return user.role in {User.Role.SUPERVISOR, User.Role.LEADER}
+    """Whoever reads tasks (permissions.read_scope): the office, leaders, and liaisons who
+    belong to a unit."""
+    return not read_scope(user).nothing
 
 
 def subscribable_units(user: User) -> QuerySet[Unit]:
     """The units whose feed `user` may have: all for readers of everything, else their own tree."""
-    if not may_subscribe(user):
+    scope = read_scope(user)
+    if scope.nothing:
         return Unit.objects.none()
-    if user.reads_everything:
+    if scope.everything:
         return Unit.objects.all()
-    return user.unit.subtree()  # type: ignore[union-attr]
+    return Unit.objects.filter(path__startswith=scope.path)
 
 
 def hash_token(token: str) -> str:
@@ -129,7 +127,8 @@ def feed_for_token(token: str) -> CalendarFeed:
             .filter(token_hash=hash_token(token), revoked_at__isnull=True).first())
     if feed is None or not may_subscribe(feed.user):
         raise NotFound("calendar feed")
-    if feed.unit is not None and not feed.user.reads_everything and not feed.unit.is_within(feed.user.unit):  # type: ignore[arg-type]
+    scope = read_scope(feed.user)
+    if feed.unit is not None and not scope.everything and not feed.unit.path.startswith(scope.path):
         raise NotFound("calendar feed")
     return feed
 

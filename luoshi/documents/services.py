@@ -25,13 +25,17 @@ from luoshi.meetings.models import Directive, Meeting, PriorityArea
 from luoshi.scoring import periods as scoring_periods
 from luoshi.scoring.ranking import UnitScore, unit_scores
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import WORKING, Status
+from luoshi.tasks.counts import Counts, light_counts, light_counts_by
+from luoshi.tasks.ledger import LedgerQuery
+from luoshi.tasks.lifecycle import LIT, UNIT_VISIBLE, Status
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.tasks.services import facts_of
 
 from .word import OfficialDocument
 
+# The tasks a bulletin and the minutes report: assigned ones, but not those cancelled.
+REPORTED = sorted(UNIT_VISIBLE - {Status.CANCELLED})
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # The meetings a bulletin covers, named as its title names them.
@@ -125,6 +129,7 @@ class BulletinFacts:
     title: str
     as_of: dt.date
     meetings: int
+    counts: Counts = field(default_factory=Counts)
     completed: list[Task] = field(default_factory=list)
     in_progress: list[Task] = field(default_factory=list)
     overdue: list[Task] = field(default_factory=list)
@@ -132,7 +137,21 @@ class BulletinFacts:
 
     @property
     def total(self) -> int:
-        return len(self.completed) + len(self.in_progress) + len(self.overdue)
+        """The tasks reported: every one of them but drafts and cancelled ones."""
+        return self.counts.total - self.counts.of_status(Status.DRAFT, Status.CANCELLED)
+
+    @property
+    def completed_count(self) -> int:
+        return self.counts.of_status(Status.COMPLETED)
+
+    @property
+    def overdue_count(self) -> int:
+        """Red, as the ledger calls "overdue" (已超期)."""
+        return self.counts.red
+
+    @property
+    def in_progress_count(self) -> int:
+        return self.total - self.completed_count - self.overdue_count
 
 
 def bulletin_title(period: Period, meeting_kind: str = "") -> str:
@@ -142,8 +161,9 @@ def bulletin_title(period: Period, meeting_kind: str = "") -> str:
 
 def bulletin_facts(user: User, *, period: Period, number: int, meeting_kind: str = "",
                    title: str = "") -> BulletinFacts:
-    """The top-level tasks from the meetings held in `period`, sorted into completed,
-    overdue (open and past the deadline) and in progress (every other open task)."""
+    """The top-level tasks from the meetings held in `period` (not drafts or cancelled ones),
+    sorted into completed, overdue (red, as on the ledger) and in progress (every other task).
+    The numbers are the one count (counts.light_counts) of the same selection."""
     _require(user)
     if meeting_kind not in MEETING_SERIES:
         raise InvalidInput(_("Unknown meeting kind: %(kind)s") % {"kind": meeting_kind})
@@ -153,20 +173,20 @@ def bulletin_facts(user: User, *, period: Period, number: int, meeting_kind: str
     meetings = Meeting.objects.filter(date__range=(period.first, period.last))
     if meeting_kind:
         meetings = meetings.filter(kind=meeting_kind)
+    selection = LedgerQuery(top_level=True, meetings=meetings)
     tasks = list(
-        visible_tasks(user).filter(parent__isnull=True, directive__meeting__in=meetings)
-        .exclude(status__in=[Status.DRAFT, Status.CANCELLED])
+        selection.filter(visible_tasks(user)).filter(status__in=REPORTED)
         .select_related("lead_unit").order_by("lead_unit__path", "deadline", "id")
     )
     facts = BulletinFacts(
         period=period, number=bulletin_number(number, as_of.year),
         title=title.strip() or bulletin_title(period, meeting_kind), as_of=as_of,
-        meetings=meetings.count(),
+        meetings=meetings.count(), counts=light_counts(user, selection),
     )
     for task in tasks:
         if task.status == Status.COMPLETED:
             facts.completed.append(task)
-        elif lights.is_overdue(facts_of(task), as_of):
+        elif task.light == Task.Light.RED:
             facts.overdue.append(task)
         else:
             facts.in_progress.append(task)
@@ -205,9 +225,9 @@ def build_bulletin(user: User, *, period: Period, number: int, meeting_kind: str
     doc.heading(_("1. Overall"))
     doc.para(_("As of %(date)s, of the %(total)s tasks %(completed)s have been completed, %(in_progress)s are in "
                "progress and %(overdue)s are overdue; the completion rate is %(rate)s%%.")
-             % {"date": long_date(facts.as_of), "total": facts.total, "completed": len(facts.completed),
-                "in_progress": len(facts.in_progress), "overdue": len(facts.overdue),
-                "rate": _percent(len(facts.completed), facts.total)})
+             % {"date": long_date(facts.as_of), "total": facts.total, "completed": facts.completed_count,
+                "in_progress": facts.in_progress_count, "overdue": facts.overdue_count,
+                "rate": _percent(facts.completed_count, facts.total)})
     unit, task_, deadline = _("Lead unit"), _("Task"), _("Deadline")
     doc.heading(_("2. Completed tasks"))
     if facts.completed:
@@ -278,24 +298,43 @@ class AreaStocktake:
 
 
 def _working_tasks(user: User) -> QuerySet[Task]:
-    return visible_tasks(user).filter(parent__isnull=True, status__in=WORKING)
+    """The working tasks (those with a light) the user may read, sub-tasks included, as the
+    stocktake page counts them."""
+    return visible_tasks(user).filter(status__in=LIT)
 
 
-def stocktake_facts(user: User, area: PriorityArea | None = None) -> list[AreaStocktake]:
-    """For each priority area (or the one given): open tasks by light, and the red and
-    amber ones with where they stand. Tasks in no area come last, under "Other"."""
+@dataclass
+class StocktakeFacts:
+    """The stocktake briefing: the totals (each task once, whatever its areas) and the areas."""
+
+    totals: dict[str, int]
+    sections: list[AreaStocktake]
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFacts:
+    """For each priority area (or the one given): working tasks by light, as the stocktake page
+    counts them (counts.light_counts_by: a task in two areas is in both), and the red and amber
+    ones with where they stand. Tasks in no area come last, under "Other". The totals count
+    each task once (counts.light_counts)."""
     _require(user)
     today = lib.today()
     tasks = _working_tasks(user)
     areas = [area] if area else list(PriorityArea.objects.all())
-    through = Task.priority_areas.through
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: {"red": 0, "amber": 0, "green": 0})
-    for row in (through.objects.filter(task__in=tasks, priorityarea__in=areas)
-                .values("priorityarea_id", "task__light").annotate(n=Count("id"))):
-        counts[row["priorityarea_id"]][row["task__light"]] = row["n"]
-    if area is None:
-        for row in tasks.filter(priority_areas=None).values("light").annotate(n=Count("id")):
-            counts[None][row["light"]] = row["n"]
+    if area is not None:
+        totals = light_counts(user, LedgerQuery(area=area)).lights
+        counts[area.pk] = dict(totals)
+    else:
+        totals = light_counts(user).lights
+        for pk, found in light_counts_by(user, "area")["area"].items():
+            counts[pk] = found.lights
+        # The rest of the total: the tasks in no area (a live count, as rare as the document).
+        for light, n in tasks.filter(priority_areas=None).order_by().values_list("light").annotate(n=Count("id")):
+            counts[None][light] = n
     latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
     attention = (
         tasks.filter(light__in=[lights.Light.RED, lights.Light.AMBER])
@@ -324,7 +363,7 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> list[AreaSt
             ))
     for section in sections.values():
         section.not_listed = section.counts["red"] + section.counts["amber"] - len(section.attention)
-    return [s for key, s in sections.items() if key is not None or s.total]
+    return StocktakeFacts(totals, [s for key, s in sections.items() if key is not None or s.total])
 
 
 def _trajectory(item: AttentionTask) -> str:
@@ -346,16 +385,16 @@ def _last_report(item: AttentionTask) -> str:
 
 
 def build_stocktake(user: User, area: PriorityArea | None = None) -> tuple[str, bytes]:
-    sections = stocktake_facts(user, area)
+    facts = stocktake_facts(user, area)
+    sections, totals = facts.sections, facts.totals
     today = lib.today()
     doc = OfficialDocument()
     doc.masthead(office_name())
     doc.title(_("Stocktake of the tasks under supervision, by priority area"))
-    totals = {light: sum(s.counts[light] for s in sections) for light in ("red", "amber", "green")}
     doc.para(_("As of %(date)s, %(total)s tasks are open: %(red)s overdue (red), %(amber)s at risk (amber) "
                "and %(green)s on track (green). The red and amber tasks of each priority area follow, with "
                "their progress against the straight line from assignment to deadline and their last report.")
-             % {"date": long_date(today), "total": sum(totals.values()), **totals})
+             % {"date": long_date(today), "total": facts.total, **totals})
     quiet = [s.name for s in sections if not s.total]
     sections = [s for s in sections if s.total]
     for index, section in enumerate(sections, start=1):
@@ -390,7 +429,7 @@ def minutes_facts(user: User, meeting_pk: int | str) -> Meeting:
     assigned from it (top level, not drafts or cancelled) and their units, prefetched."""
     _require(user)
     assigned = (
-        visible_tasks(user).filter(parent__isnull=True).exclude(status__in=[Status.DRAFT, Status.CANCELLED])
+        visible_tasks(user).filter(parent__isnull=True, status__in=REPORTED)
         .select_related("lead_unit").prefetch_related("cooperating_units").order_by("id")
     )
     try:

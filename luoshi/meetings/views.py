@@ -4,7 +4,6 @@ from its readout (paste or upload → review → confirm), a task from a directi
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,6 +40,8 @@ from luoshi.meetings.services import (
     update_meeting,
 )
 from luoshi.tasks import services as task_services
+from luoshi.tasks.counts import Counts, light_counts_by
+from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import is_supervisor, visible_tasks
 from luoshi.web.actions import perform
@@ -100,14 +101,10 @@ def readout_segments(readout: str, marks: list[Mark]) -> list[tuple[str, Mark | 
 # --- list ------------------------------------------------------------------------------------------------
 
 
-def _task_lights(user: User, meetings: list[Meeting]) -> dict[int, dict[str, int]]:
-    """Per meeting, how many of its top-level tasks the user may see are in each light."""
-    lights: dict[int, dict[str, int]] = defaultdict(dict)
-    rows = (visible_tasks(user).filter(directive__meeting__in=[m.pk for m in meetings], parent__isnull=True)
-            .order_by().values_list("directive__meeting", "light").annotate(n=Count("id")))
-    for meeting_id, light, n in rows:
-        lights[meeting_id][light] = n
-    return lights
+def _task_counts(user: User, meetings: list[Meeting]) -> dict[int, Counts]:
+    """Per meeting, its top-level tasks the user may see, by light (the one count, one query)."""
+    selection = LedgerQuery(top_level=True, meetings=Meeting.objects.filter(pk__in=[m.pk for m in meetings]))
+    return light_counts_by(user, "meeting", filters=selection)["meeting"]
 
 
 @require_safe
@@ -132,11 +129,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             meetings = meetings.filter(date__lte=data["date_to"])
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    lights = _task_lights(_user(request), rows)
+    counted = _task_counts(_user(request), rows)
     for meeting in rows:
-        counts = lights.get(meeting.pk, {})
-        meeting.task_count = sum(counts.values())  # type: ignore[attr-defined]
-        meeting.lights = [(light, label, counts.get(light, 0)) for light, label in Task.Light.choices]  # type: ignore[attr-defined]
+        counts = counted.get(meeting.pk, Counts())
+        meeting.task_count = counts.total  # type: ignore[attr-defined]
+        meeting.lights = [(light, label, counts.lights[light])  # type: ignore[attr-defined]
+                          for light, label in Task.Light.choices if light]
     query = request.GET.copy()
     query.pop("page", None)
     context = {

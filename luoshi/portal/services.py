@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Value
+from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from luoshi.lib import NotFound
+from luoshi.tasks.counts import Counts, light_counts
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import ProgressReport, Task
+from luoshi.tasks.permissions import PUBLIC_SCOPE
 
-HIDDEN_STATUSES = (Status.DRAFT, Status.CANCELLED)
 PUBLIC_FIELDS = ("id", "title", "status", "reviewed_progress", "light", "deadline", "completed_at",
                  "lead_unit__name_zh", "lead_unit__name_en", "directive__text",
                  "directive__meeting__title", "directive__meeting__date")
@@ -44,12 +45,12 @@ class PublicTask:
 
 
 def public_tasks() -> QuerySet[Task]:
-    """Public tasks, with the progress the office has accepted (issue 16, item 13): a report
-    awaiting review, or returned, never moves the figure the public sees."""
+    """The tasks the portal shows (its read scope, permissions.PUBLIC_SCOPE), with the progress
+    the office has accepted (issue 16, item 13): a report awaiting review, or returned, never
+    moves the figure the public sees."""
     accepted = (ProgressReport.objects.filter(task=OuterRef("pk"), outcome=ProgressReport.Outcome.ACCEPTED)
                 .order_by("-reviewed_at", "-id").values("progress")[:1])
-    return (Task.objects.filter(public=True).exclude(status__in=HIDDEN_STATUSES)
-            .annotate(reviewed_progress=Coalesce(Subquery(accepted), Value(0))))
+    return PUBLIC_SCOPE.tasks().annotate(reviewed_progress=Coalesce(Subquery(accepted), Value(0)))
 
 
 def as_public(row: dict[str, object]) -> PublicTask:
@@ -61,7 +62,7 @@ def as_public(row: dict[str, object]) -> PublicTask:
         status_label=str(Status(row["status"]).label),
         progress=100 if row["status"] == Status.COMPLETED else row["reviewed_progress"],  # type: ignore[arg-type]
         light=row["light"],  # type: ignore[arg-type]
-        light_label=str(Task.Light(row["light"]).label),
+        light_label=str(Task.Light(row["light"]).label) if row["light"] else "",
         deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,  # type: ignore[arg-type]
         lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],  # type: ignore[arg-type]
         directive=row["directive__text"] or "", meeting=row["directive__meeting__title"] or "",  # type: ignore[arg-type]
@@ -76,14 +77,9 @@ def list_public(light: str = "") -> QuerySet[Task]:
     return tasks.order_by("deadline", "id")
 
 
-def light_counts() -> dict[str, int]:
-    counts = dict(public_tasks().exclude(status=Status.COMPLETED).values_list("light")
-                  .annotate(n=Count("id")).values_list("light", "n"))
-    return {light: counts.get(light, 0) for light in ("red", "amber", "green")}
-
-
-def completed_count() -> int:
-    return public_tasks().filter(status=Status.COMPLETED).count()
+def public_counts() -> Counts:
+    """Every number the portal shows: the one count (counts.light_counts) of its scope."""
+    return light_counts(PUBLIC_SCOPE)
 
 
 def get_public_task(pk: int | str) -> PublicTask:

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from luoshi.lib import NotFound
+from luoshi.tasks.ledger import CountedPaginator
+from luoshi.tasks.lifecycle import Status
 
 from . import services
 
@@ -35,14 +36,16 @@ def portal(request: HttpRequest) -> HttpResponse:
     light = request.GET.get("light", "")
     if light not in {"", "red", "amber", "green"}:
         light = ""
-    paginator = Paginator(services.list_public(light).values(*services.PUBLIC_FIELDS), PAGE_SIZE)
+    counts = services.public_counts()
+    shown = counts.lights[light] if light else counts.total
+    paginator = CountedPaginator(services.list_public(light).values(*services.PUBLIC_FIELDS), PAGE_SIZE, shown)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "portal/portal.html", {
         "page": page,
         "tasks": [services.as_public(row) for row in page.object_list],
         "light": light,
-        "counts": services.light_counts(),
-        "completed": services.completed_count(),
+        "counts": counts.lights,
+        "completed": counts.of_status(Status.COMPLETED),
     })
 
 

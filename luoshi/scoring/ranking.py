@@ -47,13 +47,12 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from luoshi.scoring.periods import Period
-from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lifecycle import SCORED, Status
 from luoshi.tasks.lights import add_months
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.units.models import Unit
 
 COMPONENTS = ("ontime", "punctuality", "overdue", "returned")
-NOT_SCORED = [Status.DRAFT, Status.CANCELLED, Status.SUSPENDED]
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,7 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
     def put(unit_id: int, **values: int) -> None:
         scores.setdefault(unit_id, {}).update(values)
 
-    tasks = Task.objects.exclude(status__in=NOT_SCORED).alias(completed_on=_local_date("completed_at"))
+    tasks = Task.objects.filter(status__in=SCORED).alias(completed_on=_local_date("completed_at"))
 
     # 1. on-time completion
     due = (tasks.filter(deadline__range=(period.start, period.end))

@@ -21,15 +21,19 @@ from luoshi.lib import safe_row
 from luoshi.scoring import periods
 from luoshi.scoring.forms import PeriodForm
 from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
+from luoshi.tasks.permissions import read_scope
 
 
 def _scope(user: User) -> tuple[bool, object]:
-    """(may see, only this unit or None for all) — 404 for everyone else."""
-    if user.is_active and user.role in {User.Role.SUPERVISOR, User.Role.LEADER}:
+    """(may see, only this unit or None for all), from the user's read scope
+    (permissions.read_scope): a reader of every task sees every unit, a liaison their own
+    unit's line; 404 for everyone else."""
+    scope = read_scope(user)
+    if scope.nothing:
+        raise Http404
+    if scope.everything:
         return True, None
-    if user.is_active and user.role == User.Role.LIAISON and user.unit is not None:
-        return True, user.unit
-    raise Http404
+    return True, user.unit
 
 
 def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[UnitScore], object]:

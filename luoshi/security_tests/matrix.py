@@ -32,6 +32,9 @@ EVERYONE = SIGNED_IN | {ANONYMOUS}
 FOLLOWERS = frozenset({SUPERVISOR, LIAISON, OTHER_LIAISON, LEADER})  # follow tasks: scores, calendars
 # Who may read the fixture's tasks (led by EMERG): the office, the leader, EMERG's liaison.
 TASK_READERS = frozenset({SUPERVISOR, LIAISON, LEADER})
+# A draft is the office's alone until it is assigned (permissions.read_scope): to the other task
+# readers it does not exist (404), on every task page.
+DRAFT_READERS = frozenset({SUPERVISOR})
 
 
 @dataclass(frozen=True)

@@ -32,14 +32,12 @@ from luoshi.audit.services import record_event
 from luoshi.notifications.services import digesting, notify, send_digests
 from luoshi.supervision.models import Claim, Reminder
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lifecycle import WORKING, Status
 from luoshi.tasks.models import Escalation, Task
 from luoshi.tasks.services import escalate_task, facts_of, refresh_lights, urge_task
 
 logger = logging.getLogger(__name__)
 
-# Completion requested: the unit has done its part and the office holds the ball.
-SUPERVISED = (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)
 
 
 @dataclass
@@ -181,7 +179,10 @@ def run_daily_pass(today: dt.date | None = None) -> PassReport:
     today = today or lib.today()
     report = PassReport(day=today)
     # The ids first: SQLite gives no isolation between a cursor and writes on its connection.
-    ids = list(Task.objects.filter(status__in=SUPERVISED).order_by("pk").values_list("pk", flat=True))
+    # The working tasks, but those whose completion is requested: the unit has done its part
+    # and the office holds the ball, so nobody is reminded, urged or escalated to.
+    supervised = Task.objects.filter(status__in=WORKING).exclude(status=Status.COMPLETION_REQUESTED)
+    ids = list(supervised.order_by("pk").values_list("pk", flat=True))
     with digesting(today):  # each person hears once, in the day's digest (notifications.send_digests)
         for start in range(0, len(ids), 500):
             for task in Task.objects.filter(pk__in=ids[start:start + 500]).select_related("lead_unit").order_by("pk"):

@@ -15,6 +15,13 @@ How they stay right (docs/decisions.md, "Dashboard counts"):
   (`luoshi generate`, and the daily lights pass, which changes lights with UPDATE and so also
   heals any drift).
 `drift()` compares the stored counts with a full recount; the tests call it after every action.
+
+Reading them: `light_counts(user, filters)` is the one count of tasks every page, document
+and API answer shows (the ledger's header, the role homes, the stocktake, the Word stocktake
+and bulletin, the API list, the portal); `light_counts_by(user, "unit", "area")` the
+same per lead unit and/or priority area. Both count what the user may read
+(permissions.read_scope), from the stored rows when the filters are among their keys, live
+otherwise; luoshi/tasks/tests/test_count_agreement.py holds every view to a plain count.
 """
 
 from __future__ import annotations
@@ -22,17 +29,25 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from luoshi.accounts.models import User
+from luoshi.prepared import Fixed
+from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
+from luoshi.tasks.permissions import ReadScope, read_scope
+
+if TYPE_CHECKING:
+    from luoshi.tasks.ledger import LedgerQuery
 
 Kind = TaskCount.Kind
 
@@ -243,3 +258,201 @@ def drift() -> dict[str, tuple[int, int]]:
     stored = {key: n for key, n in TaskCount.objects.values_list("key", "n") if n}
     return {key: (stored.get(key, 0), actual.get(key, 0))
             for key in stored.keys() | actual.keys() if stored.get(key, 0) != actual.get(key, 0)}
+
+
+# --- reading: the one count -------------------------------------------------------------------------
+
+LIGHTS = ("red", "amber", "green")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How many tasks, by status and light: `total`, the lit ones by light (`red`, `amber`,
+    `green`), `unlit` (drafts, suspended, completed, cancelled: no light), and any status's
+    count (`of_status("completed")`). Built from (status, light, n) rows, stored or live."""
+
+    cells: dict[tuple[str, str], int] = field(default_factory=dict)  # (status, light) → n
+
+    @classmethod
+    def of(cls, rows: Iterable[tuple[str, str, int | None]]) -> Counts:
+        cells: dict[tuple[str, str], int] = {}
+        for status, light, n in rows:
+            if n:
+                cells[(status, light or "")] = cells.get((status, light or ""), 0) + n
+        return cls(cells)
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts.of([*((s, li, n) for (s, li), n in self.cells.items()),
+                          *((s, li, n) for (s, li), n in other.cells.items())])
+
+    def _light(self, light: str) -> int:
+        """The tasks of `light` (a lit status and that light), or without one ("": an unlit
+        status; the status decides, so a stale stored light cannot make a finished task red)."""
+        if not light:
+            return sum(n for (status, _shown), n in self.cells.items() if status not in LIT)
+        return sum(n for (status, shown), n in self.cells.items() if shown == light and status in LIT)
+
+    @property
+    def red(self) -> int:
+        return self._light("red")
+
+    @property
+    def amber(self) -> int:
+        return self._light("amber")
+
+    @property
+    def green(self) -> int:
+        return self._light("green")
+
+    @property
+    def unlit(self) -> int:
+        return self._light("")
+
+    @property
+    def lit(self) -> int:
+        """The tasks with a light: the working ones (lifecycle.LIT)."""
+        return self.red + self.amber + self.green
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+    @property
+    def lights(self) -> dict[str, int]:
+        return {light: self._light(light) for light in LIGHTS}
+
+    def of_status(self, *statuses: str) -> int:
+        return sum(n for (status, _light), n in self.cells.items() if status in statuses)
+
+
+# The stored counts' sums have a handful of shapes, each compiled once per process and set of
+# values (luoshi/prepared.py): (kind, area id, unit path, statuses, light), by status and light.
+STORED_SUMS = Fixed(TaskCount, lambda kind, area_id, path, statuses, light: (
+    _in_state(TaskCount.objects.filter(kind=kind, **({"area_id": area_id} if area_id else {}),
+                                       **({"unit__path__startswith": path} if path else {})), list(statuses), light)
+    .order_by().values_list("status", "light").annotate(total=Sum("n"))), keep=64)
+# The same, per area and/or lead unit, for readers of every task.
+STORED_SUMS_BY = Fixed(TaskCount, lambda kinds, statuses, light: (
+    _in_state(TaskCount.objects.filter(kind__in=kinds), list(statuses), light).order_by()
+    .values_list("kind", "area_id", "unit_id", "status", "light").annotate(total=Sum("n"))), keep=16)
+
+
+STORED_KINDS = {TaskCount.Kind.UNIT, TaskCount.Kind.AREA}
+
+
+def _in_state(rows: QuerySet[Any], statuses: list[str], light: str) -> QuerySet[Any]:
+    """Tasks, or stored counts, in one of `statuses` and of `light` (either empty: any)."""
+    if statuses:
+        rows = rows.filter(status__in=statuses)
+    return rows.filter(light=light) if light else rows
+
+
+def _scope_of(reader: User | ReadScope) -> ReadScope:
+    return reader if isinstance(reader, ReadScope) else read_scope(reader)
+
+
+def _wanted(scope: ReadScope, filters: LedgerQuery | None) -> tuple[list[str], str] | None:
+    """(statuses to sum, [] for any; light) for the scope and filters, or None when the
+    filters ask only for statuses the scope does not read."""
+    named = filters.statuses if filters is not None else []
+    if named:
+        statuses = sorted(scope.statuses & set(named))
+        if not statuses:
+            return None
+    else:
+        statuses = [] if scope.all_statuses else sorted(scope.statuses)
+    return statuses, filters.light if filters is not None else ""
+
+
+def _stored_applies(filters: LedgerQuery | None) -> bool:
+    """Are the filters among the stored counts' keys (lead unit or area, status, light)?"""
+    return filters is None or filters.keyed_by_stored_counts
+
+
+def _live(tasks: QuerySet[Task]) -> Counts:
+    """One query: the tasks grouped by status and light."""
+    return Counts.of(tasks.order_by().values_list("status", "light").annotate(n=Count("id", distinct=True)))
+
+
+def light_counts(reader: User | ReadScope, filters: LedgerQuery | None = None) -> Counts:
+    """How many of the tasks `reader` (a user, or a scope such as the portal's) may read pass
+    `filters` (a ledger query: lead unit, status, light, area, meeting, deadlines, text), by
+    status and light. Summed from the stored counts when the filters allow, for readers of
+    every task and for liaisons (whose cooperating tasks are counted live); else counted live."""
+    scope = _scope_of(reader)
+    wanted = _wanted(scope, filters)
+    if scope.nothing or wanted is None:
+        return Counts()
+    statuses, light = wanted
+    unit = filters.unit if filters is not None else None
+    area = filters.area if filters is not None else None
+    if _stored_applies(filters) and not scope.public:
+        if scope.everything and not (unit and area):
+            return Counts.of(STORED_SUMS.rows(TaskCount.Kind.AREA if area else TaskCount.Kind.UNIT,
+                                              area.pk if area else None, unit.path if unit else "",
+                                              tuple(statuses), light))
+        if not scope.everything and area is None:
+            return _subtree_counts(scope, unit.path if unit else "", statuses, light)
+    tasks = scope.tasks()
+    return _live(filters.filter(tasks) if filters is not None else tasks)
+
+
+def _subtree_counts(scope: ReadScope, unit_path: str, statuses: list[str], light: str) -> Counts:
+    """A liaison's count: the tasks led in their subtree (narrowed to `unit_path`, when
+    given) from the stored counts, the tasks they only cooperate on counted live."""
+    own = scope.path
+    # The led tasks that pass a unit filter are those led in the narrower of the two subtrees.
+    led_in: str | None
+    if not unit_path or own.startswith(unit_path):
+        led_in = own  # the filter names the liaison's unit or one above it
+    elif unit_path.startswith(own):
+        led_in = unit_path  # a unit below the liaison's
+    else:
+        led_in = None  # elsewhere: only tasks they cooperate on
+    led = Counts()
+    if led_in is not None:
+        led = Counts.of(STORED_SUMS.rows(TaskCount.Kind.UNIT, None, led_in, tuple(statuses), light))
+    if unit_path and unit_path.startswith(own):
+        return led  # every task led there is led in the liaison's subtree: none only cooperated on
+    others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
+    if unit_path:
+        others = others.filter(lead_unit__path__startswith=unit_path)
+    return led + _live(_in_state(others, statuses, light))
+
+
+def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery | None = None
+                    ) -> dict[str, dict[int, Counts]]:
+    """light_counts for each priority area (kind "area"; a task counts in each of its areas,
+    so these may add up to more than the total), each lead unit (kind "unit") and/or each
+    meeting its directive came from (kind "meeting"), for those with any task:
+    {kind: {id: Counts}}. One query on the stored counts for readers of every task (units and
+    areas at once); one live query per kind otherwise (always for meetings)."""
+    scope = _scope_of(reader)
+    wanted = _wanted(scope, filters)
+    found: dict[str, dict[int, list[tuple[str, str, int]]]] = {kind: {} for kind in kinds}
+    if scope.nothing or wanted is None:
+        return {kind: {} for kind in kinds}
+    statuses, light = wanted
+    rows: list[tuple[str, int, str, str, int]] = []
+    if (scope.everything and not scope.public and _stored_applies(filters) and set(kinds) <= STORED_KINDS
+            and (filters is None or (filters.unit is None and filters.area is None))):
+        for kind, area_id, unit_id, status, shown, n in STORED_SUMS_BY.rows(tuple(sorted(kinds)), tuple(statuses), light):
+            rows.append((kind, area_id if kind == TaskCount.Kind.AREA else unit_id, status, shown, n))
+    else:
+        tasks = scope.tasks()
+        tasks = filters.filter(tasks) if filters is not None else tasks
+        for kind in kinds:
+            if kind == TaskCount.Kind.AREA:
+                through = Task.priority_areas.through
+                grouped = (through.objects.filter(task__in=tasks.values("pk")).order_by()
+                           .values_list("priorityarea_id", "task__status", "task__light").annotate(n=Count("id")))
+            else:
+                key = "lead_unit_id" if kind == TaskCount.Kind.UNIT else "directive__meeting_id"
+                grouped = (tasks.order_by().values_list(key, "status", "light")
+                           .annotate(n=Count("id", distinct=True)))
+            rows += [(kind, key, status, shown, n) for key, status, shown, n in grouped]
+    for kind, key, status, shown, n in rows:
+        if n:
+            found[kind].setdefault(key, []).append((status, shown, n))
+    return {kind: {key: Counts.of(cells) for key, cells in by_key.items()} for kind, by_key in found.items()}
+

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.html import format_html, format_html_join
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.tasks.ledger import SORT_LABELS, LedgerQuery
+from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
 from luoshi.tasks.permissions import is_supervisor
@@ -146,10 +146,11 @@ class LedgerFilterForm(forms.Form):
     unit = forms.ChoiceField(widget=PlainSelect, label=_("Lead unit (and below)"), required=False,
                              error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
     status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False,
-                               choices=[("", _("any status")), *Status.choices],
+                               choices=[("", _("any status")), (WORKING_FILTER, _("at work (with a light)")),
+                                        *Status.choices],
                                error_messages={"invalid_choice": _("%(value)s is not a task status.")})
     light = forms.ChoiceField(widget=PlainSelect, label=_("Light"), required=False,
-                              choices=[("", _("any light")), *Task.Light.choices],
+                              choices=[("", _("any light")), *(c for c in Task.Light.choices if c[0])],
                               error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
     area = forms.ChoiceField(widget=PlainSelect, label=_("Priority area"), required=False,
                              error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})

@@ -16,14 +16,12 @@ from typing import Any, TypeVar
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
-    Count,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -33,14 +31,16 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.prepared import Fixed, KeyLookup
+from luoshi.prepared import KeyLookup
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.models import ProgressReport, Task, TaskCount
+from luoshi.tasks.counts import Counts, light_counts
+from luoshi.tasks.lifecycle import LIT, WORKING
+from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.units.models import Unit, in_language
 
 PAGE_SIZE = 50
+WORKING_FILTER = "working"  # ?status=working: every status of lifecycle.WORKING
 LIGHTS = ("red", "amber", "green")
 
 # sort parameter → ORDER BY; every order ends on id so pages never overlap.
@@ -101,12 +101,30 @@ class LedgerQuery:
     q: str = ""
     sort: str = "deadline"
     applied: list[tuple[str, str]] = field(default_factory=list)  # (label, value) for people
+    # Not on the ledger's form: the documents' selections (a bulletin's tasks).
+    top_level: bool = False
+    meetings: QuerySet[Meeting] | None = None
+
+    @property
+    def statuses(self) -> list[str]:
+        """The statuses the status filter names: one, or every WORKING one ("working", the
+        tasks at work, which have a light: what the dashboards' figures count)."""
+        if self.status == WORKING_FILTER:
+            return sorted(WORKING)
+        return [self.status] if self.status else []
+
+    @property
+    def keyed_by_stored_counts(self) -> bool:
+        """Do the filters use only what the stored counts are keyed by (lead unit or area,
+        status, light), so that counts.light_counts may sum them?"""
+        return not (self.meeting or self.deadline_from or self.deadline_to or self.q or self.top_level
+                    or self.meetings is not None)
 
     def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         if self.unit is not None:
             tasks = tasks.filter(lead_unit__path__startswith=self.unit.path)
         if self.status:
-            tasks = tasks.filter(status=self.status)
+            tasks = tasks.filter(status__in=self.statuses)
         if self.light:
             tasks = tasks.filter(light=self.light)
         if self.area is not None:
@@ -119,6 +137,10 @@ class LedgerQuery:
             tasks = tasks.filter(deadline__lte=self.deadline_to)
         if self.q:
             tasks = tasks.filter(Q(title__icontains=self.q) | Q(description__icontains=self.q))
+        if self.top_level:
+            tasks = tasks.filter(parent__isnull=True)
+        if self.meetings is not None:
+            tasks = tasks.filter(directive__meeting__in=self.meetings)
         return tasks
 
     def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -209,92 +231,10 @@ def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class LightCounts:
-    red: int
-    amber: int
-    green: int
-
-    @property
-    def total(self) -> int:
-        return self.red + self.amber + self.green
-
-
-def count_by_light(tasks: QuerySet[Task]) -> LightCounts:
-    """One query: how many of `tasks` show each light."""
-    counts = tasks.order_by().aggregate(**{light: Count("id", filter=Q(light=light)) for light in LIGHTS})
-    return LightCounts(**{light: counts[light] or 0 for light in LIGHTS})
-
-
-# The stored counts' sums have a handful of shapes, each compiled once per process and set of
-# values (luoshi/prepared.py): (kind, area id, unit path, statuses, light).
-STORED_SUMS = Fixed(TaskCount, lambda kind, area_id, path, statuses, light: (
-    _in_state(TaskCount.objects.filter(kind=kind, **({"area_id": area_id} if area_id else {}),
-                                       **({"unit__path__startswith": path} if path else {})), list(statuses), light)
-    .order_by().values_list("light").annotate(total=Sum("n"))), keep=64)
-
-
-def _sums(kind: str, *, area_id: int | None = None, path: str = "", statuses: Iterable[str] = (),
-          light: str = "") -> LightCounts:
-    """The stored counts of `kind` (of one area, of the units under `path`, in `statuses`, of
-    `light`), by light: grouped in SQL, cheaper to build than a filtered sum per light."""
-    sums = dict(STORED_SUMS.rows(kind, area_id, path, tuple(statuses), light))
-    return LightCounts(**{light: sums.get(light) or 0 for light in LIGHTS})
-
-
-def _in_state(rows: QuerySet[Any], statuses: list[str], light: str) -> QuerySet[Any]:
-    """Tasks, or stored counts, in one of `statuses` and of `light` (either empty: any)."""
-    if statuses:
-        rows = rows.filter(status__in=statuses)
-    return rows.filter(light=light) if light else rows
-
-
-def liaison_counts(user: User, *, unit: Unit | None = None, statuses: Iterable[str] = (),
-                   light: str = "") -> LightCounts:
-    """How many tasks a liaison sees, by light, optionally only those led by `unit` and below,
-    in `statuses`, of `light`. A liaison sees the tasks led by their unit and the units below
-    it, and those their units cooperate on: the led ones are summed from the stored counts,
-    only the others are counted live, from the cooperation links of the liaison's units."""
-    assert user.unit is not None
-    own = user.unit.path
-    statuses = list(statuses)
-    # The led tasks that pass a unit filter are those led in the narrower of the two subtrees.
-    scope: str | None
-    if unit is None or own.startswith(unit.path):
-        scope = own  # the filter names the liaison's unit or one above it
-    elif unit.path.startswith(own):
-        scope = unit.path  # a unit below the liaison's
-    else:
-        scope = None  # elsewhere: only tasks they cooperate on
-    led = LightCounts(0, 0, 0)
-    if scope is not None:
-        led = _sums(TaskCount.Kind.UNIT, path=scope, statuses=statuses, light=light)
-    if unit is not None and unit.path.startswith(own):
-        return led  # every task led there is led in the liaison's subtree: none only cooperated on
-    others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
-    if unit is not None:
-        others = others.filter(lead_unit__path__startswith=unit.path)
-    live = _in_state(others, statuses, light).aggregate(**{name: Count("id", filter=Q(light=name), distinct=True) for name in LIGHTS})
-    return LightCounts(**{name: getattr(led, name) + (live[name] or 0) for name in LIGHTS})
-
-
-def ledger_counts(user: User, query: LedgerQuery) -> LightCounts:
-    """How many of the tasks the user sees pass the filters, by light. When the filters are
-    among those the stored counts are keyed by (unit or area, status, light), this sums a few
-    TaskCount rows (luoshi/tasks/counts.py keeps them exact) instead of counting the tasks
-    table: for readers of every task, and for liaisons (liaison_counts); anything else is
-    counted live."""
-    simple = not (query.meeting or query.deadline_from or query.deadline_to or query.q)
-    if (simple and user.is_active and user.role == User.Role.LIAISON and user.unit is not None
-            and query.area is None and not user.reads_everything):
-        return liaison_counts(user, unit=query.unit, statuses=[query.status] if query.status else [],
-                              light=query.light)
-    stored = simple and user.is_active and user.reads_everything and not (query.unit and query.area)
-    if not stored:
-        return count_by_light(query.filter(visible_tasks(user)))
-    return _sums(TaskCount.Kind.AREA if query.area else TaskCount.Kind.UNIT,
-                 area_id=query.area.pk if query.area else None, path=query.unit.path if query.unit else "",
-                 statuses=[query.status] if query.status else [], light=query.light)
+def ledger_counts(user: User, query: LedgerQuery) -> Counts:
+    """How many of the tasks the user sees pass the filters, by status and light: the one
+    count (counts.light_counts), from the stored counts when the filters allow."""
+    return light_counts(user, query)
 
 
 class CountedPaginator(Paginator):
@@ -310,8 +250,9 @@ class CountedPaginator(Paginator):
 
 
 def days_overdue(task: Task | TaskRow, today: dt.date) -> int:
-    """Days past the deadline of an unfinished task; 0 when it is not overdue."""
-    if task.deadline is None or task.status in {Status.COMPLETED, Status.CANCELLED}:
+    """Days past the deadline of a task with a light; 0 when it is not overdue (a draft, a
+    suspended task, whose clock is stopped, and a finished one never are)."""
+    if task.deadline is None or task.status not in LIT:
         return 0
     return max(0, (today - task.deadline).days)
 

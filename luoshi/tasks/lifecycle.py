@@ -45,7 +45,8 @@ class Action(models.TextChoices):
 
 # The status sets: every other module uses these and defines none of its own.
 # WORKING: handed to a unit and not yet finished. These tasks carry a light, can be overdue,
-#   are supervised (reminders, urges, escalation) and counted as "in hand".
+#   are supervised (reminders, urges, escalation: not while completion is requested, when the
+#   office holds the ball) and counted as "in hand".
 WORKING = frozenset({Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS, Status.COMPLETION_REQUESTED})
 # OPEN: may still be suspended or cancelled (a draft, or working).
 OPEN = frozenset({Status.DRAFT, *WORKING})

@@ -26,6 +26,8 @@ from enum import StrEnum
 
 from django.utils.translation import gettext, ngettext, pgettext
 
+from luoshi.tasks.lifecycle import LIT, Status
+
 
 class Light(StrEnum):
     GREEN = "green"
@@ -33,7 +35,9 @@ class Light(StrEnum):
     RED = "red"
 
 
-CLOSED = frozenset({"completed", "cancelled", "suspended", "draft"})
+# The statuses without a light (lifecycle.LIT is the one definition): a task in one of them is
+# never overdue, and stores no light at all ("").
+CLOSED = frozenset(Status.values) - LIT
 
 
 @dataclass(frozen=True)
@@ -107,7 +111,7 @@ def expected_progress(facts: TaskFacts, today: dt.date) -> float | None:
 
 
 def is_overdue(facts: TaskFacts, today: dt.date) -> bool:
-    return facts.status not in CLOSED and facts.deadline is not None and today > facts.deadline
+    return facts.status in LIT and facts.deadline is not None and today > facts.deadline
 
 
 def points_behind(facts: TaskFacts, today: dt.date) -> int:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.links import numbered
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import WORKING, Status
+from luoshi.tasks.lifecycle import FINISHED, LIT, WORKING, Status
 
 
 class Task(models.Model):
@@ -25,6 +25,8 @@ class Task(models.Model):
         QUARTERLY = "quarterly", _("quarterly")
 
     class Light(models.TextChoices):
+        # Drafts, suspended, completed and cancelled tasks have no light (lifecycle.LIT).
+        NONE = "", _("no light")
         GREEN = "green", _("on track")
         AMBER = "amber", _("at risk")
         RED = "red", _("overdue")
@@ -59,8 +61,10 @@ class Task(models.Model):
     blocked = models.BooleanField(_("blocked"), default=False)
     public = models.BooleanField(_("public"), default=False)
     # Stored so ledgers can filter and count by light in SQL; every service write and the
-    # daily pass refresh it (see luoshi/tasks/lights.py for the rules).
-    light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.GREEN, db_index=True)
+    # daily pass refresh it (see luoshi/tasks/lights.py for the rules). Empty for a task
+    # whose status has no light (lifecycle.LIT).
+    light = models.CharField(_("light"), max_length=10, choices=Light.choices, default=Light.NONE, blank=True,
+                             db_index=True)
     # Its reason, stored in the same writes: the rule that set it and by how much (days or points).
     light_rule = models.CharField(_("light rule"), max_length=40, blank=True, default="")
     light_amount = models.PositiveIntegerField(_("light amount"), null=True, blank=True)
@@ -111,7 +115,13 @@ class Task(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in {Status.COMPLETED, Status.CANCELLED}
+        """Not finished: it may still be edited. A suspended task is open (it can be resumed)
+        but its clock is stopped: it has no light and is never overdue (`has_light`)."""
+        return self.status not in FINISHED
+
+    @property
+    def has_light(self) -> bool:
+        return self.status in LIT
 
     @property
     def light_reason(self) -> lights.Reason | None:

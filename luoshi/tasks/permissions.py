@@ -4,21 +4,27 @@
 - A unit liaison reads and acts on tasks whose lead or a cooperating unit is theirs or
   below theirs; signs for, decomposes and asks completion only as (an ancestor of) the
   lead unit; manages the sub-tasks of tasks their unit leads.
-- A leader reads everything and writes only instructions.
+- A leader reads everything but drafts and writes only instructions.
 - A meeting secretary records meetings and reads them; the three administrators
   touch no business data.
+- A draft is the supervision office's alone until it is assigned: no liaison or leader sees it.
+
+What a user may read is one `ReadScope` (`read_scope(user)`); `visible_tasks`, the ledger's
+counts (luoshi/tasks/counts.py), search, scoring, calendars, documents, the API and the
+portal all build on it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
 from luoshi.accounts.models import User
 from luoshi.lib import NotFound
 from luoshi.prepared import KeyLookup
-from luoshi.tasks.lifecycle import Action, Status, allowed_actions
+from luoshi.tasks.lifecycle import PUBLIC, UNIT_VISIBLE, Action, Status, allowed_actions
 from luoshi.tasks.models import Task
 
 Role = User.Role
@@ -48,12 +54,74 @@ def manages(user: User, task: Task) -> bool:
     return task.parent_id is not None and has_lead_access(user, task.parent)  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class ReadScope:
+    """What a user may read of the tasks: every task, the tasks led by or cooperated on by
+    the units of one subtree (`path`), or nothing; and of those only the ones in `statuses`
+    (the office reads drafts, nobody else does). `public` keeps only tasks marked public
+    (the portal's reader)."""
+
+    everything: bool = False
+    path: str = ""
+    statuses: frozenset[str] = frozenset()
+    public: bool = False
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.path) or not self.statuses
+
+    @property
+    def all_statuses(self) -> bool:
+        return self.statuses >= ALL_STATUSES
+
+    def tasks(self) -> QuerySet[Task]:
+        tasks = Task.objects.all()
+        if self.nothing:
+            return tasks.none()
+        if not self.all_statuses:
+            hidden = ALL_STATUSES - self.statuses
+            tasks = tasks.exclude(status__in=sorted(hidden)) if len(hidden) < len(self.statuses) else \
+                tasks.filter(status__in=sorted(self.statuses))
+        if self.public:
+            tasks = tasks.filter(public=True)
+        if self.everything:
+            return tasks
+        return tasks.filter(Q(lead_unit__path__startswith=self.path) | Q(
+            pk__in=Task.cooperating_units.through.objects.filter(unit__path__startswith=self.path).values("task_id")))
+
+    def allows(self, task: Task) -> bool:
+        """May a task already read be shown under this scope? (One query for a liaison's
+        cooperating units, none otherwise.)"""
+        if self.nothing or task.status not in self.statuses or (self.public and not task.public):
+            return False
+        if self.everything or task.lead_unit.path.startswith(self.path):
+            return True
+        return task.cooperating_units.filter(path__startswith=self.path).exists()
+
+
+ALL_STATUSES = frozenset(Status.values)
+NOTHING = ReadScope()
+# The public portal: tasks marked public, in the statuses it may show, with no login.
+PUBLIC_SCOPE = ReadScope(everything=True, statuses=PUBLIC, public=True)
+
+
+def read_scope(user: User) -> ReadScope:
+    """The one answer to "what may this user read?". The office reads every task, drafts
+    included; a leader every task but drafts; a liaison the tasks of their unit's subtree
+    (as lead or cooperating unit) but drafts; everybody else nothing."""
+    if not user.is_active or user.is_administrator:
+        return NOTHING
+    if user.role == Role.SUPERVISOR:
+        return ReadScope(everything=True, statuses=ALL_STATUSES)
+    if user.role == Role.LEADER:
+        return ReadScope(everything=True, statuses=UNIT_VISIBLE)
+    if user.role == Role.LIAISON and user.unit is not None:
+        return ReadScope(path=user.unit.path, statuses=UNIT_VISIBLE)
+    return NOTHING
+
+
 def can_read(user: User, task: Task) -> bool:
-    if not user.is_active:
-        return False
-    if user.reads_everything:
-        return True
-    return has_unit_access(user, task)
+    return read_scope(user).allows(task)
 
 
 def can(user: User, action: str, task: Task) -> bool:
@@ -93,18 +161,8 @@ def may_offer(user: User, action: str, task: Task) -> bool:
 
 
 def visible_tasks(user: User) -> QuerySet[Task]:
-    tasks = Task.objects.all()
-    if not user.is_active or user.is_administrator or user.role == Role.SECRETARY:
-        return tasks.none()
-    if user.reads_everything:
-        return tasks
-    if user.role == Role.LIAISON and user.unit is not None:
-        path = user.unit.path
-        mine = Q(lead_unit__path__startswith=path) | Q(
-            pk__in=Task.cooperating_units.through.objects.filter(unit__path__startswith=path).values("task_id")
-        )
-        return tasks.filter(mine)
-    return tasks.none()
+    """The tasks `user` may read (read_scope)."""
+    return read_scope(user).tasks()
 
 
 # Read with a task wherever one task is shown or acted on (the task page uses each).
@@ -122,10 +180,13 @@ def get_task_for_user(user: User, pk: int | str, action: str | None = None) -> T
         key = int(pk)
     except ValueError:
         raise NotFound("task") from None
-    if user.is_active and user.reads_everything:  # visible_tasks(user) is every task
+    scope = read_scope(user)
+    if scope.everything and not scope.public:  # every task, but perhaps not in every status
         task = TASK_BY_ID.get(key)
+        if task is not None and task.status not in scope.statuses:
+            task = None
     else:
-        task = visible_tasks(user).select_related(*TASK_RELATED).filter(pk=key).first()
+        task = scope.tasks().select_related(*TASK_RELATED).filter(pk=key).first()
     if task is None:
         raise NotFound("task")
     if action is not None and not can(user, action, task):

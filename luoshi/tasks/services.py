@@ -31,7 +31,7 @@ from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
 from luoshi.security import check_upload, served_content_type
 from luoshi.tasks import counts, lights
-from luoshi.tasks.lifecycle import Action, Status, next_status
+from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, next_status
 from luoshi.tasks.models import (
     Escalation,
     Evidence,
@@ -97,6 +97,9 @@ FACT_FIELDS = ("status", "progress", "deadline", "assigned_at", "blocked", "cade
 
 
 def compute_light(task: Task, today: dt.date | None = None) -> str:
+    """The light to store: empty for a status without one (lifecycle.LIT), else the rules'."""
+    if task.status not in LIT:
+        return Task.Light.NONE
     return explain_light(task, today).light.value
 
 
@@ -105,7 +108,11 @@ def explain_light(task: Task, today: dt.date | None = None) -> lights.Reason:
 
 
 def set_light(task: Task, today: dt.date | None = None) -> None:
-    """Put the task's light and its reason on the instance; the caller saves LIGHT_FIELDS."""
+    """Put the task's light and its reason on the instance (none for a status without a light,
+    lifecycle.LIT); the caller saves LIGHT_FIELDS."""
+    if task.status not in LIT:
+        task.light, task.light_rule, task.light_amount = Task.Light.NONE, "", None
+        return
     reason = explain_light(task, today)
     task.light, task.light_rule, task.light_amount = reason.light.value, reason.rule, reason.amount
 
@@ -385,7 +392,7 @@ def report_progress(
 
 
 def _open_children(task: Task) -> int:
-    return task.children.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).count()
+    return task.children.exclude(status__in=FINISHED).count()
 
 
 @filestore.atomic
@@ -600,15 +607,17 @@ def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
 
 @transaction.atomic
 def refresh_lights(today: dt.date | None = None) -> int:
-    """Recompute every open task's light and reason (the clock moves even when nobody writes);
-    returns how many lights changed. A reason's amount moves too (an overdue task's days), so
-    the rows whose light or reason changed are rewritten, grouped by their new values."""
+    """Recompute every lit task's light and reason (the clock moves even when nobody writes),
+    and clear any light left on a task whose status has none; returns how many lights changed.
+    A reason's amount moves too (an overdue task's days), so the rows whose light or reason
+    changed are rewritten, grouped by their new values."""
     today = today or lib.today()
     rules = lights.LightRules.from_settings()
+    changed = (Task.objects.exclude(status__in=LIT).exclude(light=Task.Light.NONE)
+               .update(light=Task.Light.NONE, light_rule="", light_amount=None))
     changes: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
-    changed = 0
     # Read first, write after: SQLite gives no isolation between a cursor and writes on its connection.
-    tasks = Task.objects.exclude(status__in=[Status.COMPLETED, Status.CANCELLED]).only(*FACT_FIELDS, *LIGHT_FIELDS)
+    tasks = Task.objects.filter(status__in=LIT).only(*FACT_FIELDS, *LIGHT_FIELDS)
     for task in tasks.order_by().iterator(chunk_size=2000):
         reason = lights.explain(facts_of(task), today, rules)
         new = (reason.light.value, reason.rule, reason.amount)

@@ -7,8 +7,10 @@ list query as a window count. For the users who read every task (supervision off
 leaders) the counts come from the stored TaskCount rows (luoshi/tasks/counts.py), exact at
 every commit, so the page does not count the tasks table; a liaison's counts are aggregated
 over their own unit's tasks.
-Dashboards count *working* tasks (assigned, signed, in progress, completion requested):
-drafts are not yet anyone's work; completed, cancelled and suspended tasks are never at risk.
+Dashboards count *working* tasks (assigned, signed, in progress, completion requested), the
+ones with a light: drafts are not yet anyone's work; completed, cancelled and suspended tasks
+are never at risk. Every count comes from luoshi/tasks/counts.py (light_counts), as the
+ledger's do.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import directive_count
 from luoshi.prepared import Fixed
 from luoshi.tasks import lights
-from luoshi.tasks.ledger import LightCounts, liaison_counts
-from luoshi.tasks.lifecycle import WORKING, Status
+from luoshi.tasks.counts import Counts, light_counts, light_counts_by
+from luoshi.tasks.ledger import LedgerQuery
+from luoshi.tasks.lifecycle import TRANSITIONS, WORKING, Action, Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount, Urge
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.tasks.services import facts_of
@@ -37,6 +40,7 @@ from luoshi.units.models import Unit
 
 LIGHTS = ("red", "amber", "green")
 WORKING_STATUSES = sorted(WORKING)
+REPORTABLE = sorted(TRANSITIONS[Action.REPORT])  # the statuses a progress report can be sent from
 CHART_WEEKS = 26
 TOP_UNITS = 10
 LIST_LIMIT = 10
@@ -51,7 +55,7 @@ UNIT_TASKS = 50  # the liaison's list of their units' work
 
 def _most_severe(working: QuerySet[Task] | Callable[[str, int], list[Task]], counts: Any, limit: int) -> list[Task]:
     """The first `limit` of `working` (ordered by deadline, undated last, and id) taking red,
-    then amber, then green: `counts` (a row or LightCounts) says how many of each light there
+    then amber, then green: `counts` (an AreaRow or Counts) says how many of each light there
     are, so each light that can contribute costs one query that stops at what it needs.
     (Ranked by severity in one query, or counted by a window, every working task in scope was
     sorted first: 1.2 s for the stocktake and 2.2 s for a city liaison's home at 10⁶ tasks.)
@@ -93,17 +97,11 @@ Lights = dict[int, dict[str, int]]  # owner id → {"red": n, "amber": n, "green
 
 # The dashboards' reads have no value that changes from one request to the next but the day
 # and the ids they show: each is compiled once per process and set of values (luoshi/prepared.py).
-WORKING_LIGHTS = Fixed(TaskCount, lambda: (
-    TaskCount.objects.filter(kind__in=(TaskCount.Kind.UNIT, TaskCount.Kind.AREA), status__in=WORKING_STATUSES,
-                             light__in=LIGHTS)
-    .order_by().values_list("kind", "unit_id", "area_id", "light").annotate(total=Sum("n"))))
 AREA_NAMES = Fixed(PriorityArea, lambda ids: (
     PriorityArea.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en").order_by("code")))
 UNIT_NAMES = Fixed(Unit, lambda ids: Unit.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en", "path"))
 COMPLETED_SINCE = Fixed(TaskCount, lambda first: (
     TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n")))
-BY_STATE = Fixed(TaskCount, lambda: (
-    TaskCount.objects.filter(kind=TaskCount.Kind.UNIT).order_by().values_list("status", "light").annotate(total=Sum("n"))))
 # The oldest pending reports' ids come off the partial index alone. (Counted by a window over
 # the joined rows, the database joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.)
 OLDEST_PENDING = Fixed(ProgressReport, lambda: (
@@ -119,17 +117,16 @@ COMPLETION_REQUESTS = Fixed(Task, lambda: (
     .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT]))
 
 
-def working_lights() -> tuple[Lights, Lights]:
-    """Working tasks by lead unit and light, and by priority area and light, for the units and
-    areas that have any. One grouped query on the stored counts. (As filtered sums annotated
-    on units and on areas, two queries cost Django 6 ms to build.)"""
-    by_unit: Lights = {}
-    by_area: Lights = {}
-    for kind, unit_id, area_id, light, total in WORKING_LIGHTS.rows():
-        if total:
-            found, key = (by_unit, unit_id) if kind == TaskCount.Kind.UNIT else (by_area, area_id)
-            found.setdefault(key, dict.fromkeys(LIGHTS, 0))[light] = total
-    return by_unit, by_area
+def working_lights(user: User) -> tuple[Lights, Lights]:
+    """Working tasks (those with a light) by lead unit and light, and by priority area and
+    light, for the units and areas that have any: counts.light_counts_by, one grouped query
+    on the stored counts for a reader of every task."""
+    found = light_counts_by(user, TaskCount.Kind.UNIT, TaskCount.Kind.AREA)
+
+    def lit(by_key: dict[int, Counts]) -> Lights:
+        return {key: counts.lights for key, counts in by_key.items() if counts.lit}
+
+    return lit(found[TaskCount.Kind.UNIT]), lit(found[TaskCount.Kind.AREA])
 
 
 def area_rows(counts: Lights) -> list[AreaRow]:
@@ -238,22 +235,19 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
         raise PermissionError("the supervision dashboard counts every task")
     today = today or lib.today()
     first_week = _week_start(today) - dt.timedelta(weeks=CHART_WEEKS - 1)
-    # Every task by status and light (a few dozen rows), then the sums by day: two plain
-    # queries cost less to build than one with a filtered sum for each number.
-    by_state: dict[tuple[str, str], int] = {}
-    for status, light, n in BY_STATE.rows():
-        by_state[(status, light)] = n or 0
+    # Every task by status and light (the one count, a few dozen stored rows), then the sums by
+    # day: two plain queries cost less to build than one with a filtered sum for each number.
+    counts = light_counts(user)
     deadline, working = TaskCount.Kind.DEADLINE, {"status__in": WORKING_STATUSES}
     totals = TaskCount.objects.aggregate(
         due_soon=_sum(kind=deadline, day__gte=today, day__lte=today + dt.timedelta(days=6), **working),
         overdue=_sum(kind=deadline, day__lt=today, **working),
         completed_before=_sum(kind=TaskCount.Kind.COMPLETED, day__lt=first_week),
     )
-    for light in LIGHTS:
-        totals[light] = sum(by_state.get((str(status), light), 0) for status in WORKING_STATUSES)
-    for status in ("completed", "completion_requested"):
-        totals[status] = sum(by_state.get((status, light), 0) for light in LIGHTS)
-    by_unit, by_area = working_lights()
+    totals.update(counts.lights)
+    for status in (Status.COMPLETED, Status.COMPLETION_REQUESTED):
+        totals[str(status)] = counts.of_status(status)
+    by_unit, by_area = working_lights(user)
     # How many reports wait, up to the cap, then the oldest few with their tasks. Every task is
     # visible to this user, so the reports need no join to be filtered.
     oldest = [pk for pk, in OLDEST_PENDING.rows()]
@@ -321,7 +315,7 @@ def _report_candidates(tasks: QuerySet[Task], today: dt.date) -> QuerySet[Task]:
     for cadence, cutoff in cutoffs.items():
         due |= Q(cadence=cadence, since__lt=_day_start(cutoff + dt.timedelta(days=1)))
     return (
-        tasks.filter(status__in=[Status.SIGNED, Status.IN_PROGRESS]).exclude(cadence="")
+        tasks.filter(status__in=REPORTABLE).exclude(cadence="")
         .annotate(since=Coalesce("last_report_at", "assigned_at")).filter(due)
     )
 
@@ -334,8 +328,8 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
         return LiaisonInbox(None, dict.fromkeys(LIGHTS, 0), [], 0, [], [], [], [], 0)
     tasks = visible_tasks(user)
     led = tasks.filter(lead_unit__path__startswith=unit.path)
-    counts = liaison_counts(user, statuses=WORKING_STATUSES)
-    to_sign_count = liaison_counts(user, unit=unit, statuses=[Status.ASSIGNED]).total
+    counts = light_counts(user)  # the working tasks are the lit ones
+    to_sign_count = light_counts(user, LedgerQuery(unit=unit, status=Status.ASSIGNED)).total
     to_sign = list(led.filter(status=Status.ASSIGNED).select_related("lead_unit").order_by("deadline", "id")[:LIST_LIMIT])
     rules = lights.LightRules.from_settings()
     reports_due = []
@@ -371,7 +365,7 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
     return LiaisonInbox(
         unit=unit, lights={light: getattr(counts, light) for light in LIGHTS},
         to_sign=to_sign, to_sign_count=to_sign_count, reports_due=reports_due[:LIST_LIMIT],
-        returned=returned, urges=urges, tasks=unit_tasks, task_count=counts.total,
+        returned=returned, urges=urges, tasks=unit_tasks, task_count=counts.lit,
     )
 
 
@@ -437,7 +431,8 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
     if not user.reads_everything:
         raise PermissionError("the stocktake counts every task")
     today = today or lib.today()
-    by_unit, by_area = working_lights()
+    by_unit, by_area = working_lights(user)
+    # Each task has one lead unit: the units' counts add up to the province's.
     counts = {light: sum(lights[light] for lights in by_unit.values()) for light in LIGHTS}
 
     def in_area(area_id: int | None) -> Callable[[str, int], list[Task]]:
@@ -447,7 +442,7 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
                                  _most_severe(in_area(row.area.pk), row, STOCKTAKE_PER_AREA)])
              for row in area_rows(by_area)]
     # The risks are among the most severe red and amber tasks (red first, by deadline).
-    candidates = _most_severe(in_area(None), LightCounts(red=counts["red"], amber=counts["amber"], green=0),
+    candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),  # type: ignore[arg-type]
                               TOP_RISKS * 5)
     risks = sorted(
         (_trajectory(task, today) for task in candidates),

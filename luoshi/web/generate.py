@@ -44,7 +44,7 @@ from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.search import indexing as search_index
 from luoshi.search.models import SearchDocument
 from luoshi.tasks import lights
-from luoshi.tasks.lifecycle import Status
+from luoshi.tasks.lifecycle import FINISHED, LIT, Status
 from luoshi.tasks.models import ProgressReport, Task, Urge
 from luoshi.units.models import Unit
 from luoshi.web import demo
@@ -447,7 +447,7 @@ class Generator:
         for task, _level in reversed(family):
             live = [k for k in kids.get(id(task), []) if k.status != Status.CANCELLED]
             total = sum(k.weight for k in live)
-            if total and task.status not in {Status.COMPLETED, Status.CANCELLED}:
+            if total and task.status not in FINISHED:
                 task.progress = round(sum(k.progress * k.weight for k in live) / total)
                 self._set_light(task, self.today)
 
@@ -458,7 +458,10 @@ class Generator:
         return max(5, min(95, int(expected + self.rng.gauss(-5, 25))))
 
     def _set_light(self, task: Task, today: dt.date) -> None:
-        """The light and its reason, as services.set_light stores them."""
+        """The light and its reason, as services.set_light stores them (none for an unlit status)."""
+        if task.status not in LIT:
+            task.light, task.light_rule, task.light_amount = "", "", None
+            return
         reason = lights.explain(self._facts(task), today, self.rules)
         task.light, task.light_rule, task.light_amount = reason.light.value, reason.rule, reason.amount
 

@@ -143,9 +143,11 @@ def test_it_ranks_the_units_with_the_scoring_of_the_period(province):
 
 
 def test_it_puts_overdue_tasks_in_their_own_table(province):
-    """A task past its deadline goes to the overdue table with its days overdue."""
+    """A task past its deadline (red, once the daily pass has moved the lights, as on the
+    ledger) goes to the overdue table with its days overdue."""
     late = province.in_progress(title="Inspect the chemical plants", deadline_days=5)
     with lib.clock_at(lib.today() + dt.timedelta(days=9)):
+        tasks.refresh_lights()
         facts = services.bulletin_facts(province.supervisor, period=services.Period(2022, 10), number=3)
         with translation.override("en"):
             _, content = services.build_bulletin(province.supervisor, period=services.Period(2022, 10), number=3)
@@ -276,7 +278,7 @@ def test_it_builds_the_stocktake_in_bounded_queries(province, django_assert_max_
     with lib.clock_at(later):
         tasks.refresh_lights()
         with django_assert_max_num_queries(10):
-            sections = services.stocktake_facts(province.supervisor)
+            sections = services.stocktake_facts(province.supervisor).sections
     assert [len(s.attention) for s in sections] == [50]
 
 

@@ -88,18 +88,19 @@ def test_it_explains_a_reversed_date_range(province):
 
 
 def test_it_counts_directives_and_tasks_with_their_lights(province):
-    """Each meeting shows its directive count, task count and tasks per light."""
+    """Each meeting shows its directive count, task count and tasks per light (a draft has none)."""
     province.draft()
-    province.draft(lead=province.health)
+    province.assigned(lead=province.health)
     row = client_for(province.supervisor).get(URL).context["meetings"][0]
     assert row.directive_count == 1 and row.task_count == 2
-    assert dict((light, n) for light, _label, n in row.lights)["green"] == 2
+    assert dict((light, n) for light, _label, n in row.lights) == {"green": 1, "amber": 0, "red": 0}
 
 
 def test_it_counts_only_the_tasks_a_liaison_may_see(province):
-    """A liaison's task count covers only the tasks of their unit."""
+    """A liaison's task count covers only the tasks of their unit, and no draft."""
+    province.assigned()
     province.draft()
-    province.draft(lead=province.health)
+    province.assigned(lead=province.health)
     row = client_for(province.liaison).get(URL).context["meetings"][0]
     assert row.task_count == 1
 

@@ -19,9 +19,8 @@ from luoshi.tasks.models import Task
 
 register = template.Library()
 
-_ROW = ('<tr class="light-{light}">\n'
-        '      <td class="light-cell"><span class="dot {light}" role="img" aria-label="{light_label}" '
-        'title="{light_label}"></span></td>\n'
+_ROW = ('<tr class="light-{row_light}">\n'
+        '      <td class="light-cell">{dot}</td>\n'
         '      <td class="title-cell"><a href="{url}">{title}</a>{reason}</td>\n'
         '      <td data-label="{l_unit}">{lead_unit}</td>\n'
         '      <td data-label="{l_coop}" class="small">{coop}</td>\n'
@@ -32,6 +31,7 @@ _ROW = ('<tr class="light-{light}">\n'
         '      <td data-label="{l_status}"><span class="badge s-{status}">{status_label}</span></td>\n'
         '      <td data-label="{l_overdue}" class="num">{overdue}</td>\n'
         '    </tr>')
+_DOT = '<span class="dot {light}" role="img" aria-label="{light_label}" title="{light_label}"></span>'
 TITLE_CHARS = 90
 _NONE = SafeString('<span class="muted">—</span>')
 
@@ -57,8 +57,11 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
         days = getattr(task, "days_overdue", 0)
         reason = task.light_reason
         rows.append(format_html(
-            row_format, light=task.light, url=url_of(task.pk),
-            light_label=lights.labelled(reason) if reason else light_labels.get(task.light, task.light),
+            row_format, light=task.light, row_light=task.light or "none", url=url_of(task.pk),
+            # A task without a light (draft, suspended, finished) shows no dot at all.
+            dot=format_html(_DOT, light=task.light,
+                            light_label=lights.labelled(reason) if reason else light_labels.get(task.light, task.light))
+            if task.light else "",
             # The reason is written out where something is wrong; a green one is in the dot's title.
             reason=format_html('<span class="light-reason">{}</span>', lights.describe(reason))
             if reason and reason.light != lights.Light.GREEN else "",

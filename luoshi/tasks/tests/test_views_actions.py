@@ -353,10 +353,11 @@ def test_it_records_a_leaders_instruction(province):
 
 
 def test_it_refuses_an_instruction_on_a_draft(province):
-    """A draft takes no instruction: the service's message."""
+    """A leader cannot see a draft, so cannot instruct on it: 404, as for a task that does not
+    exist (test_services checks the service's own refusal)."""
     task = province.draft()
     response = post(province.leader, task, "instruct", {"text": "hello"})
-    assert response.status_code == 422 and "A draft task takes no instruction yet." in response.content.decode()
+    assert response.status_code == 404 and not Instruction.objects.exists()
 
 
 # --- decompose --------------------------------------------------------------------------------------

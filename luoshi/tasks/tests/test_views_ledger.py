@@ -389,8 +389,8 @@ def test_the_task_forms_unit_lists_write_what_djangos_selects_write(province):
 # The row template ledger_rows was written from (luoshi/tasks/templatetags/ledger.py).
 ROW_TEMPLATE = """{% load i18n %}    {% translate 'Lead unit' as l_unit %}{% translate 'Cooperating units' as l_coop %}{% translate 'Deadline' as l_deadline %}{% translate 'Progress' as l_progress %}{% translate 'Status' as l_status %}{% translate 'Overdue' as l_overdue %}
     <tbody>{% for task in tasks %}
-    <tr class="light-{{ task.light }}">
-      <td class="light-cell"><span class="dot {{ task.light }}" role="img" aria-label="{{ task.dot_label }}" title="{{ task.dot_label }}"></span></td>
+    <tr class="light-{{ task.light|default:'none' }}">
+      <td class="light-cell">{% if task.light %}<span class="dot {{ task.light }}" role="img" aria-label="{{ task.dot_label }}" title="{{ task.dot_label }}"></span>{% endif %}</td>
       <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:90 }}</a>{% if task.shown_reason %}<span class="light-reason">{{ task.shown_reason }}</span>{% endif %}</td>
       <td data-label="{{ l_unit }}">{{ task.lead_unit }}</td>
       <td data-label="{{ l_coop }}" class="small">{% for unit in task.cooperating_units.all %}{{ unit }}{% if not forloop.last %}、{% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>

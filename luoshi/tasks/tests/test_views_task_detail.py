@@ -121,7 +121,6 @@ def test_it_shows_sub_tasks_with_their_weights(province):
     ("supervisor", "completion_requested", {"approve", "return", "urge", "escalate", "edit", "suspend", "cancel"}),
     ("supervisor", "suspended", {"resume", "cancel", "edit"}),
     ("leader", "in_progress", {"instruct"}),
-    ("leader", "draft", set()),
     ("supervisor", "completed", set()),
 ])
 def test_it_offers_exactly_the_actions_the_user_may_take_now(province, persona, make, expected):

@@ -27,11 +27,14 @@ STOCKTAKE_TITLE_CHARS = 80
 
 @register.simple_tag
 def light(value: str, reason: lights.Reason | None = None) -> SafeString:
-    """The light as a dot and its word: overdue (red), at risk (amber), on track (anything else).
+    """The light as a dot and its word: overdue (red), at risk (amber), on track (green); nothing
+    for a task without a light (draft, suspended, completed, cancelled: its status says it).
     With the task's reason, the light is named by its colour and followed by the reason:
     "● 黄灯 · 月报逾期3天" (docs/lights.md; the style sheet draws the "·", or puts the reason on
     a line of its own in the stocktake's narrow column).
     Like the partials these tags replaced, each ends with a line break: in running text, a space."""
+    if not value:
+        return SafeString("")
     if reason is not None:
         return format_html('<span class="light {}"><span class="dot {}" aria-hidden="true"></span>{}'
                            '<span class="light-reason">{}</span></span>\n',

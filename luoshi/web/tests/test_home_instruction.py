@@ -67,11 +67,11 @@ def test_it_refuses_an_oversized_instruction_and_keeps_the_text(province):
     assert not Instruction.objects.exists()
 
 
-def test_it_refuses_a_draft_task_with_the_services_message(province):
-    """A draft takes no instruction: the service's reason is shown and nothing is stored."""
+def test_it_refuses_a_draft_task_as_if_it_did_not_exist(province):
+    """A leader does not see drafts: 404, and nothing is stored."""
     task = province.draft()
-    html = client_for(province.leader).post(url(task), {"text": "Go"}, **HTMX).content.decode()
-    assert "draft task takes no instruction" in html and not Instruction.objects.exists()
+    response = client_for(province.leader).post(url(task), {"text": "Go"}, **HTMX)
+    assert response.status_code == 404 and not Instruction.objects.exists()
 
 
 @pytest.mark.parametrize("persona", ["supervisor", "liaison", "other_liaison", "secretary", "sysadmin",

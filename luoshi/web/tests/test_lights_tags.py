@@ -16,7 +16,8 @@ from luoshi.web.dashboards import Trajectory
 from luoshi.web.templatetags.lights import light, stocktake_rows, trajectory
 
 # The templates as they were (web/_light.html, web/_trajectory.html and the stocktake's rows).
-LIGHT = '{% load i18n %}<span class="light {{ light }}"><span class="dot {{ light }}" aria-hidden="true"></span>{% if light == "red" %}{% translate "overdue" %}{% elif light == "amber" %}{% translate "at risk" %}{% else %}{% translate "on track" %}{% endif %}</span>\n'
+# (A task without a light, "", now shows nothing: issue 14.)
+LIGHT = '{% load i18n %}{% if light %}<span class="light {{ light }}"><span class="dot {{ light }}" aria-hidden="true"></span>{% if light == "red" %}{% translate "overdue" %}{% elif light == "amber" %}{% translate "at risk" %}{% else %}{% translate "on track" %}{% endif %}</span>\n{% endif %}'
 TRAJECTORY = '{% load i18n %}{% with task=item.task %}<span class="progress-cell"><span class="bar {{ task.light }}" role="img" aria-label="{% if item.expected_rounded is not None %}{% blocktranslate with progress=task.progress expected=item.expected_rounded %}{{ progress }}% done, {{ expected }}% expected by today{% endblocktranslate %}{% else %}{% blocktranslate with progress=task.progress %}{{ progress }}% done{% endblocktranslate %}{% endif %}"><span class="fill w{% widthratio task.progress 5 1 %}"></span>{% if item.expected_rounded is not None %}<span class="mark w{% widthratio item.expected_rounded 5 1 %}"></span>{% endif %}</span>\n<span class="num small">{{ task.progress }}%{% if item.expected_rounded is not None %} <span class="muted">/ {{ item.expected_rounded }}%</span>{% endif %}</span></span>{% endwith %}\n'
 # A light with its reason: the colour's name, then the reason (what the light tag writes given one).
 LIGHT_REASON = '<span class="light {{ light }}"><span class="dot {{ light }}" aria-hidden="true"></span>{{ colour }}<span class="light-reason">{{ text }}</span></span>\n'
