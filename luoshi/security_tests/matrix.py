@@ -126,6 +126,7 @@ ACCESS: dict[str, Rule] = {
     # audit
     "audit_log": page(AUDITADMIN),
     "audit_verify": action(AUDITADMIN),
+    "audit_check": page(AUDITADMIN),
     "audit_export": page(AUDITADMIN),
     # system administration
     "unit_list": form(SYSADMIN),
@@ -168,7 +169,8 @@ def rule_for(route: Route) -> Rule | None:
 SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "evidence": "evidence",
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
-            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token"}
+            "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
+            "checks": "audit_check"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
@@ -205,7 +207,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "directive": world.province.directive.pk, "webhook": world.webhook, "delivery": world.delivery,
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
-        "admin_object": "1", "app_label": "tasks",
+        "admin_object": "1", "app_label": "tasks", "audit_check": world.audit_check,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 
