@@ -53,7 +53,7 @@ def _insert(events: list[AuditEvent]) -> None:
     if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_create(events, batch_size=1000)
         return
-    fields = [f for f in AuditEvent._meta.concrete_fields if f.attname not in {"id", "seq", "mac"}]
+    fields = [f for f in AuditEvent._meta.concrete_fields if f.attname not in {"id", "seq"}]
     as_json = {f.attname for f in fields if isinstance(f, models.JSONField)}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
