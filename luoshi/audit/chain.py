@@ -8,10 +8,11 @@ sealed events and the newest MAC, signed with the same key. The key lives outsid
 so someone who can write the database cannot recompute a MAC after an edit.
 
 `message` is built by the database from what it stores (every column, the variable ones
-prefixed with their length, NULL spelled `\\N`), so the sealer and the verifier read exactly
-the same bytes without re-serialising JSON in Python; that is what lets `walk` check over
-100,000 events a second. The SQL differs per engine (jsonb's own text on PostgreSQL, the stored
-text on SQLite), and a backup restores only into the engine it came from.
+prefixed with their length, NULL spelled `\\N`; the before and after documents are stored as
+canonical JSON text), so the sealer and the verifier read exactly the same bytes and nothing is
+re-serialised on either side; that is what lets `walk` check over 100,000 events a second. The
+SQL differs per engine only in how it spells the time, and a backup restores only into the
+engine it came from.
 
 The functions that take a DB-API `cursor` also run on a raw connection to a staging database
 (a restore checks the chain before switching over); `placeholder` is its parameter style.
@@ -46,11 +47,10 @@ def _message_sql(vendor: str) -> str:
     if vendor == "postgresql":
         fixed = ["id::text", "(extract(epoch from created_at) * 1000000)::bigint::text",
                  "coalesce(actor_id::text, '\\N')"]
-        documents = [f"coalesce({sized(column + '::text')}, '\\N')" for column in ("before", "after")]
     else:
         fixed = ["CAST(id AS TEXT)", "created_at", "coalesce(CAST(actor_id AS TEXT), '\\N')"]
-        documents = [f"coalesce({sized(column)}, '\\N')" for column in ("before", "after")]
     texts = [sized(column) for column in ("actor_label", "verb", "object_type", "object_id")]
+    documents = [f"coalesce({sized(column)}, '\\N')" for column in ("before", "after")]
     return " || '|' || ".join([*fixed, *texts, *documents])
 
 

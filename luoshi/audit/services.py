@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.audit import chain
-from luoshi.audit.models import AuditCheck, AuditEvent, AuditHead
+from luoshi.audit.models import AuditCheck, AuditEvent, AuditHead, JSONText
+
+logger = logging.getLogger("luoshi.audit")
 
 
 def _label(actor: object | None) -> str:
@@ -54,13 +56,13 @@ def _insert(events: list[AuditEvent]) -> None:
         AuditEvent.objects.bulk_create(events, batch_size=1000)
         return
     fields = [f for f in AuditEvent._meta.concrete_fields if f.attname not in {"id", "seq"}]
-    as_json = {f.attname for f in fields if isinstance(f, models.JSONField)}
+    as_json = {f.attname: f for f in fields if isinstance(f, JSONText)}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {quote(AuditEvent._meta.db_table)} ({columns}) FROM STDIN") as copy:
         for event in events:
-            copy.write_row([json.dumps(value) if name in as_json and value is not None else value
+            copy.write_row([as_json[name].get_prep_value(value) if name in as_json else value
                             for name, value in ((f.attname, getattr(event, f.attname)) for f in fields)])
 
 
@@ -96,8 +98,13 @@ def _seal_after_commit() -> None:
 
 def _seal_quietly() -> None:
     # Several events of one transaction each ask; the first seals them all, the rest find nothing.
-    if AuditEvent.objects.filter(seq__isnull=True).exists():
-        seal_pending()
+    # The change is committed already: a sealing problem is logged (verify reports it), never
+    # turned into an error page for a write that succeeded.
+    try:
+        if AuditEvent.objects.filter(seq__isnull=True).exists():
+            seal_pending()
+    except Exception:
+        logger.exception("sealing the audit trail after a commit failed")
 
 
 def _signed_head(key: bytes, count: int, last_mac: str) -> str:
@@ -129,6 +136,12 @@ def seal_pending(*, batch: int = chain.SEAL_BATCH, max_batches: int | None = Non
         batches += 1
         if done < batch:
             break
+        if batches == 1 and connection.vendor == "postgresql":
+            # A backlog (the first seal after the migration, a bulk load): without fresh statistics
+            # the planner may fetch every unsealed row to sort them for each batch, which made
+            # sealing 3 M events quadratic; with them it walks the partial index in id order.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {AuditEvent._meta.db_table}")
     # After the commit (callers never hold a transaction open around this; tests do, each with
     # its own anchor file): a local anchor ahead of the database would be a false alarm.
     if sealed and head is not None:
@@ -254,19 +267,13 @@ def verify_chain(
 
 @transaction.atomic
 def start_chain_check(user: object) -> AuditCheck:
-    """Queue a chain check for the audit administrator; the page polls its progress."""
+    """Record a chain check for the audit administrator; the caller queues the job
+    (`jobs.run_chain_check`) once this has committed, and the page polls its progress."""
     if not may_read_audit(user):
         raise lib.Forbidden(_("Only the audit administrator reads the audit trail."))
     check = AuditCheck.objects.create(started_by=user, started_at=lib.now(),
                                       total=AuditEvent.objects.count())
     record_event(user, "verify_audit", check, after={"check": check.pk})
-
-    def enqueue() -> None:
-        from luoshi.audit.jobs import run_chain_check
-
-        run_chain_check(check.pk)
-
-    transaction.on_commit(enqueue)
     return check
 
 

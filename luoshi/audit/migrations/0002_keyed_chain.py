@@ -11,6 +11,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+import luoshi.audit.models
+
 GENESIS = "0" * 64
 
 
@@ -54,6 +56,18 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(check_the_sha256_chain, migrations.RunPython.noop, elidable=True),
+        # The documents become text (PostgreSQL: jsonb's own text of each old one), which the
+        # MAC covers as stored.
+        migrations.AlterField(
+            model_name='auditevent',
+            name='after',
+            field=luoshi.audit.models.JSONText(blank=True, null=True, verbose_name='after'),
+        ),
+        migrations.AlterField(
+            model_name='auditevent',
+            name='before',
+            field=luoshi.audit.models.JSONText(blank=True, null=True, verbose_name='before'),
+        ),
         migrations.CreateModel(
             name='AuditCheck',
             fields=[
