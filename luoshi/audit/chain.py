@@ -25,7 +25,8 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,28 +192,61 @@ class Walk:
     problem: str = ""  # "gap" or "mac"
 
 
+def _chunks(cursor: Any, sql: str, start: int, chunk: int, prefetch: bool) -> Iterator[list[Any]]:
+    """The sealed events after `start`, `chunk` rows at a time. With `prefetch`, the next chunk is
+    read in a thread while the caller checks this one (the database builds the messages while
+    Python computes MACs; both drivers release the GIL while they wait). The next chunk is
+    guessed to start `chunk` numbers on, which holds exactly when this one had no gap, and the
+    caller stops at the first gap."""
+    def fetch(after: int) -> list[Any]:
+        cursor.execute(sql, [after])
+        return cursor.fetchall()
+
+    if not prefetch:
+        after = start
+        while True:
+            rows = fetch(after)
+            yield rows
+            if len(rows) < chunk:
+                return
+            after += chunk
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        after = start
+        pending = pool.submit(fetch, after)
+        while True:
+            rows = pending.result()
+            if len(rows) == chunk:
+                pending = pool.submit(fetch, after + chunk)
+            yield rows
+            if len(rows) < chunk:
+                return
+            after += chunk
+
+
 def walk(cursor: Any, vendor: str, key: bytes, *, start_seq: int = 0, start_mac: str = GENESIS,
          placeholder: str = "%s", progress: Callable[[int], None] | None = None,
-         chunk: int = WALK_CHUNK) -> Walk:
+         chunk: int = WALK_CHUNK, prefetch: bool = False) -> Walk:
     """Check every sealed event after `start_seq` in order: consecutive numbers, and each MAC
-    recomputed from its predecessor's. Stops at the first event that does not fit."""
+    recomputed from its predecessor's. Stops at the first event that does not fit. `prefetch`
+    needs a cursor that may be used from another thread (one at a time)."""
     sql = (f"SELECT seq, id, mac, {_message_sql(vendor)} FROM {EVENT_TABLE} "  # nosec B608 # fixed SQL
            f"WHERE seq > {placeholder} ORDER BY seq LIMIT {int(chunk)}")
     digest, expected, prev = hmac.digest, start_seq + 1, start_mac
-    while True:
-        cursor.execute(sql, [expected - 1])
-        rows = cursor.fetchall()
-        for seq, event_id, stored, message in rows:
-            if seq != expected:
-                return Walk(expected - 1 - start_seq, expected - 1, prev, seq, event_id, "gap")
-            if digest(key, f"{prev}|{seq}|{message}".encode(), "sha256").hex() != stored:
-                return Walk(expected - 1 - start_seq, expected - 1, prev, seq, event_id, "mac")
-            prev = stored
-            expected += 1
-        if progress is not None:
-            progress(expected - 1)
-        if len(rows) < chunk:
-            return Walk(expected - 1 - start_seq, expected - 1, prev)
+    chunks = _chunks(cursor, sql, start_seq, chunk, prefetch)
+    try:
+        for rows in chunks:
+            for seq, event_id, stored, message in rows:
+                if seq != expected:
+                    return Walk(expected - 1 - start_seq, expected - 1, prev, seq, event_id, "gap")
+                if digest(key, f"{prev}|{seq}|{message}".encode(), "sha256").hex() != stored:
+                    return Walk(expected - 1 - start_seq, expected - 1, prev, seq, event_id, "mac")
+                prev = stored
+                expected += 1
+            if progress is not None:
+                progress(expected - 1)
+    finally:
+        chunks.close()  # waits for a prefetch still running, so the cursor is free again
+    return Walk(expected - 1 - start_seq, expected - 1, prev)
 
 
 def mac_at(cursor: Any, seq: int, placeholder: str = "%s") -> str | None:

@@ -247,8 +247,10 @@ def verify_chain(
                               % {"seq": since.seq}, seq=since.seq)
             start_seq, start_mac = since.seq, since.mac
         total = count - start_seq
-        walked = chain.walk(cursor, connection.vendor, key, start_seq=start_seq, start_mac=start_mac,
-                            progress=(lambda done: progress(done - start_seq, total)) if progress else None)
+        # The driver's own cursor: the next chunk is read in a thread while this one is checked.
+        walked = chain.walk(cursor.cursor, connection.vendor, key, start_seq=start_seq, start_mac=start_mac,
+                            progress=(lambda done: progress(done - start_seq, total)) if progress else None,
+                            prefetch=True)
     if walked.problem == "gap":
         return broken(_("its link to the previous event is broken (an event was removed or reordered)"),
                       walked.checked, walked.broken_event_id, walked.broken_seq)
