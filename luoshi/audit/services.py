@@ -123,8 +123,9 @@ def seal_pending(*, batch: int = chain.SEAL_BATCH, max_batches: int | None = Non
         with transaction.atomic():
             AuditHead.objects.get_or_create(pk=1)
             head = AuditHead.objects.select_for_update().get(pk=1)
-            if head.signature and not _valid_head(key, head):
-                # Never extend a head someone rewrote: verification must see the break.
+            if head.signature and not _valid_head(key, head) or (
+                    not head.signature and AuditEvent.objects.filter(seq__isnull=False).exists()):
+                # Never extend a head someone rewrote or deleted: verification must see the break.
                 raise lib.ConflictError(_("The audit chain head was altered; run luoshi audit verify."))
             with connection.cursor() as cursor:
                 count, last_mac, done = chain.seal_batch(cursor, connection.vendor, key, head.count, head.last_mac, batch)

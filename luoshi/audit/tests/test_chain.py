@@ -198,11 +198,16 @@ def test_tail_cut_with_an_old_head_replayed(province, settings):
 
 
 def test_head_deletion(province):
-    """Issue 16 item 7: the head row deleted → verify fails."""
+    """Issue 16 item 7: the head row deleted → verify fails, also when new events wait to be sealed
+    (the sealer refuses to start a new chain beside the old one)."""
     seal_pending()
     sql("DELETE FROM audit_audithead")
     report = english_report()
     assert not report.ok and "head is missing" in report.problem
+    with transaction.atomic():
+        record_event(None, "rename_unit", province.root, after={"n": 1})
+    report = english_report()
+    assert not report.ok and "head is missing" in report.problem and report.unsealed == 1
 
 
 def test_a_forged_anchor_is_refused(province):
