@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -91,9 +93,25 @@ def record_events(
 # --- sealing ---------------------------------------------------------------------------------------
 
 
+_sealing_deferred: contextvars.ContextVar[bool] = contextvars.ContextVar("audit_sealing_deferred", default=False)
+
+
 def _seal_after_commit() -> None:
-    if settings.LUOSHI_AUDIT_SEAL_ON_COMMIT:
+    if settings.LUOSHI_AUDIT_SEAL_ON_COMMIT and not _sealing_deferred.get():
         transaction.on_commit(_seal_quietly)
+
+
+@contextmanager
+def sealing_deferred() -> Iterator[None]:
+    """For work of many small transactions (the daily pass): with sealing on commit, seal once at
+    the end instead of after every transaction. Also a decorator."""
+    token = _sealing_deferred.set(True)
+    try:
+        yield
+    finally:
+        _sealing_deferred.reset(token)
+    if settings.LUOSHI_AUDIT_SEAL_ON_COMMIT and not _sealing_deferred.get():
+        transaction.on_commit(_seal_quietly)  # at once outside a transaction
 
 
 def _seal_quietly() -> None:

@@ -292,3 +292,22 @@ def test_events_sealed_in_small_batches_chain_across_batches(province):
     province.in_progress()
     assert seal_pending(batch=3) > 6
     assert verify_chain(seal=False).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deferred_sealing_seals_once_at_the_end(settings):
+    """Inside sealing_deferred() committed events wait; leaving it seals them all at once."""
+    from luoshi.audit.services import sealing_deferred
+    from luoshi.testing.fixtures import build_province
+
+    settings.LUOSHI_AUDIT_SEAL_ON_COMMIT = True
+    with sealing_deferred():
+        province = build_province()
+        with transaction.atomic():
+            record_event(None, "rename_unit", province.root, after={"n": 1})
+        assert AuditEvent.objects.filter(seq__isnull=True).count() > 20
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+    with transaction.atomic():
+        record_event(None, "rename_unit", province.root, after={"n": 2})
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()  # outside it: sealed on commit
+    assert verify_chain(seal=False).ok
