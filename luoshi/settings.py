@@ -190,6 +190,8 @@ LUOSHI_AUDIT_ANCHOR_FILE = os.environ.get("LUOSHI_AUDIT_ANCHOR_FILE", str(DATA_D
 # Who seals: the worker every LUOSHI_AUDIT_SEAL_SECONDS, or each writing transaction right after
 # it commits (the default on SQLite, where writers queue anyway, and with an in-process queue).
 LUOSHI_AUDIT_SEAL_SECONDS = envint("LUOSHI_AUDIT_SEAL_SECONDS", "1")
+# Where the worker POSTs the signed head every day at 00:10 UTC (a receiver kept off-site); empty: nowhere.
+LUOSHI_AUDIT_ANCHOR_URL = envsecret("LUOSHI_AUDIT_ANCHOR_URL")
 LUOSHI_AUDIT_SEAL_ON_COMMIT = envbool(
     "LUOSHI_AUDIT_SEAL_ON_COMMIT",
     str(HUEY["immediate"] or DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"))

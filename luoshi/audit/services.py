@@ -186,6 +186,22 @@ def current_anchor() -> chain.Anchor:
     return chain.Anchor.of(key, head.count, head.last_mac, head.sealed_at.isoformat() if head.sealed_at else "")
 
 
+def send_anchor(url: str) -> chain.Anchor:
+    """POST the signed head (JSON) to `url`: a receiver kept off-site, e.g. by the audit
+    administrator. The URL passes the webhook rules (HTTPS, no internal address: docs/security.md)."""
+    from luoshi.notifications.targets import post
+
+    anchor = current_anchor()
+    try:
+        status, _answer = post(url, anchor.dumps().encode(), {"Content-Type": "application/json"},
+                               settings.LUOSHI_WEBHOOK_TIMEOUT)
+    except OSError as error:
+        raise lib.ConflictError(_("The anchor could not be sent to %(url)s: %(error)s") % {"url": url, "error": error}) from None
+    if not 200 <= status < 300:
+        raise lib.ConflictError(_("The anchor could not be sent to %(url)s: %(error)s") % {"url": url, "error": f"HTTP {status}"})
+    return anchor
+
+
 # --- verifying -------------------------------------------------------------------------------------
 
 

@@ -311,3 +311,41 @@ def test_deferred_sealing_seals_once_at_the_end(settings):
         record_event(None, "rename_unit", province.root, after={"n": 2})
     assert not AuditEvent.objects.filter(seq__isnull=True).exists()  # outside it: sealed on commit
     assert verify_chain(seal=False).ok
+
+
+def test_the_anchor_is_posted_off_site(province, settings, tmp_path):
+    """`luoshi audit anchor --post URL` sends the signed head, which `verify --anchor` accepts later;
+    an internal address is refused as for webhooks, and an error answer is reported."""
+    from luoshi.notifications.tests.servers import http_receiver
+
+    settings.LUOSHI_WEBHOOK_ALLOW_HTTP = True
+    settings.LUOSHI_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    with http_receiver(script=[200, 503]) as receiver:
+        assert "sent to" in run_audit("anchor", "--post", receiver.url)
+        with pytest.raises(CommandError, match="HTTP 503"):
+            run_audit("anchor", "--post", receiver.url)
+    received = receiver.requests[0].json()
+    assert received["seq"] == AuditHead.objects.get(pk=1).count > 0
+    kept = tmp_path / "kept.json"
+    kept.write_bytes(receiver.requests[0].body)
+    province.in_progress()
+    assert run_audit("verify", "--anchor", str(kept)).startswith("OK: ")
+    settings.LUOSHI_WEBHOOK_ALLOWED_HOSTS = []
+    with pytest.raises(CommandError):
+        run_audit("anchor", "--post", "http://169.254.169.254/latest")
+
+
+def test_the_worker_posts_the_anchor_daily_when_configured(province, settings):
+    """The daily job sends the anchor to LUOSHI_AUDIT_ANCHOR_URL, and does nothing without it."""
+    from luoshi.audit.jobs import send_daily_anchor
+    from luoshi.notifications.tests.servers import http_receiver
+
+    settings.LUOSHI_WEBHOOK_ALLOW_HTTP = True
+    settings.LUOSHI_WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    with http_receiver() as receiver:
+        settings.LUOSHI_AUDIT_ANCHOR_URL = ""
+        send_daily_anchor.call_local()
+        assert receiver.requests == []
+        settings.LUOSHI_AUDIT_ANCHOR_URL = receiver.url
+        send_daily_anchor.call_local()
+    assert chain.Anchor.loads(receiver.requests[0].body.decode()).valid(chain.audit_key())

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.audit import chain, services
+from luoshi.lib import LuoshiError
 
 
 def _read_anchor(path: str) -> chain.Anchor:
@@ -43,7 +44,8 @@ class Command(BaseCommand):
     help = (
         "Seal, anchor and check the keyed audit chain. "
         "Examples: luoshi audit verify  |  luoshi audit verify --since /srv/anchors/2026-06-30.json  |  "
-        "luoshi audit anchor --out /mnt/offsite/luoshi-anchor-$(date +%F).json  |  luoshi audit seal"
+        "luoshi audit anchor --out /mnt/offsite/luoshi-anchor-$(date +%F).json  |  "
+        "luoshi audit anchor --post https://anchors.example.org/luoshi  |  luoshi audit seal"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,17 +57,28 @@ class Command(BaseCommand):
         parser.add_argument("--since", metavar="FILE",
                             help="verify: walk only from this anchor on (a daily check after a full one)")
         parser.add_argument("--out", metavar="FILE", help="anchor: write the anchor to FILE instead of printing it")
+        parser.add_argument("--post", metavar="URL",
+                            help="anchor: POST it as JSON to URL (HTTPS, no internal address unless allow-listed, "
+                                 "as for webhooks), e.g. a receiver the audit administrator keeps off-site")
         parser.add_argument("--no-progress", action="store_true", help="verify: no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action != "verify" and (options["anchor"] or options["since"]):
             raise CommandError("--anchor and --since go with verify.")
-        if action != "anchor" and options["out"]:
-            raise CommandError("--out goes with anchor.")
+        if action != "anchor" and (options["out"] or options["post"]):
+            raise CommandError("--out and --post go with anchor.")
         if action == "seal":
             self.stdout.write(f"sealed {services.seal_pending():,} events")
             return
+        if action == "anchor" and options["post"]:
+            try:
+                anchor = services.send_anchor(options["post"])
+            except LuoshiError as error:
+                raise CommandError(str(error)) from None
+            self.stdout.write(f"anchor of event {anchor.seq} sent to {options['post']}")
+            if not options["out"]:
+                return
         if action == "anchor":
             anchor = services.current_anchor()
             if options["out"]:
