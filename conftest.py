@@ -20,3 +20,18 @@ def _default_language():  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_anchor(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Each test's database starts with an empty trail (it is rolled back after the test), so each
+    test gets its own file for the sealer's local anchor (luoshi/audit/chain.py)."""
+    import uuid
+
+    global _anchor_dir
+    if _anchor_dir is None:
+        _anchor_dir = tmp_path_factory.mktemp("audit-anchors")
+    settings.LUOSHI_AUDIT_ANCHOR_FILE = str(_anchor_dir / f"{uuid.uuid4().hex}.json")
+
+
+_anchor_dir = None

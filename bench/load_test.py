@@ -10,7 +10,9 @@ open one of their unit's tasks in progress and post a progress report through th
 each writer on tasks no other writer touches. At the end it prints throughput, p50/p95 per
 kind of request and the errors (anything but 200 or a redirect; must be zero), then checks
 that no update was lost: every report a writer saw accepted is in the database, and each
-task's version rose by exactly the number of reports posted on it.
+task's version rose by exactly the number of reports posted on it. On PostgreSQL it samples
+pg_stat_activity twice a second and prints the share of active backends waiting on a lock, and
+the statements they waited in (issue 23).
 """
 
 from __future__ import annotations
@@ -123,6 +125,15 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
         print(f"generating {tasks - have:,} tasks …")
         generate(tasks - have)
     print(f"database: {connection.vendor}, {Task.objects.count():,} tasks")
+    try:
+        from luoshi.audit.services import seal_pending
+    except ImportError:  # the code before the keyed chain (issue 23) has no sealer
+        pass
+    else:
+        # A freshly generated or migrated trail is sealed before the clock starts, so the worker
+        # seals only what the run writes.
+        started = time.perf_counter()
+        print(f"sealed {seal_pending():,} audit events in {time.perf_counter() - started:.0f} s")
     task_ids = list(Task.objects.order_by("?").values_list("id", flat=True)[:2000])
     # Writers: liaisons whose unit leads leaf tasks in progress; each gets its own tasks.
     writers: dict[str, list[int]] = {}
@@ -183,6 +194,43 @@ def writer(port: int, stop: float, stats: Stats, username: str, task_ids: list[i
                 stats.posted[task] += 1
 
 
+class LockSampler(threading.Thread):
+    """Samples pg_stat_activity: how many of the database's active backends wait on a lock."""
+
+    def __init__(self, stop: float) -> None:
+        super().__init__(daemon=True)
+        self.stop_at = stop
+        self.active = 0
+        self.waiting = 0
+        self.statements: dict[str, int] = defaultdict(int)
+
+    def run(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            while time.monotonic() < self.stop_at:
+                cursor.execute("SELECT wait_event_type, left(query, 60) FROM pg_stat_activity WHERE datname = "
+                               "current_database() AND state = 'active' AND pid <> pg_backend_pid()")
+                for wait, query in cursor.fetchall():
+                    self.active += 1
+                    if wait == "Lock":
+                        self.waiting += 1
+                        self.statements[query] += 1
+                time.sleep(0.5)
+        connection.close()
+
+    def summary(self) -> str:
+        if not self.active:
+            return "lock waits: not sampled (PostgreSQL only)"
+        top = sorted(self.statements.items(), key=lambda item: -item[1])[:3]
+        lines = [f"lock waits: {self.waiting} of {self.active} active-backend samples "
+                 f"({100 * self.waiting / self.active:.1f} %)"]
+        lines += [f"  {count:>5} × {query}" for query, count in top]
+        return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tasks", type=int, default=10000)
@@ -191,6 +239,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--no-worker", action="store_true",
+                        help="do not run `luoshi worker` beside the server (it seals the audit trail every second)")
     args = parser.parse_args()
 
     task_ids, writer_tasks, city = prepare(args.tasks)
@@ -208,6 +258,9 @@ def main() -> None:
          "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, start_new_session=True,
     )
+    worker = None if args.no_worker else subprocess.Popen(
+        [str(ROOT / ".venv" / "bin" / "luoshi"), "worker"], cwd=ROOT, env={**os.environ}, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
@@ -222,19 +275,24 @@ def main() -> None:
                    for n, (name, ids) in enumerate(writers)]
         threads += [threading.Thread(target=guarded, args=(reader, stats, port, stop, stats, task_ids, city, 100 + n))
                     for n in range(args.users - len(threads))]
+        sampler = LockSampler(stop)
         started = time.perf_counter()
+        sampler.start()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=args.seconds + 60)
         elapsed = time.perf_counter() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        for process in (server, worker):
+            if process is None:
+                continue
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
 
     total = sum(len(v) for v in stats.times.values()) or 1
     print(f"\n{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
@@ -252,6 +310,8 @@ def main() -> None:
           f"{ordered[int(0.95 * (len(ordered) - 1))] * 1000:>8.0f}")
     for error in stats.errors[:10]:
         print("  error:", error)
+    sampler.join(timeout=10)
+    print(sampler.summary())
 
     saved = ProgressReport.objects.filter(text__startswith=marker).count()
     posted = sum(stats.posted.values())

@@ -196,6 +196,22 @@ HUEY = {
 }
 
 
+# --- The audit trail (luoshi/audit/chain.py, docs/security.md "The audit trail") ------------------
+# The key that MACs the chain, kept outside the database: LUOSHI_AUDIT_KEY or LUOSHI_AUDIT_KEY_FILE,
+# else generated once into DATA_DIR/audit_key by the first process that needs it.
+LUOSHI_AUDIT_KEY = envsecret("LUOSHI_AUDIT_KEY")
+# The sealer's own newest signed head, outside the database (a wiped or cut trail is caught by it).
+LUOSHI_AUDIT_ANCHOR_FILE = os.environ.get("LUOSHI_AUDIT_ANCHOR_FILE", str(DATA_DIR / "audit_anchor.json"))
+# Who seals: the worker every LUOSHI_AUDIT_SEAL_SECONDS, or each writing transaction right after
+# it commits (the default on SQLite, where writers queue anyway, and with an in-process queue).
+LUOSHI_AUDIT_SEAL_SECONDS = envint("LUOSHI_AUDIT_SEAL_SECONDS", "1")
+# Where the worker POSTs the signed head every day at 00:10 UTC (a receiver kept off-site); empty: nowhere.
+LUOSHI_AUDIT_ANCHOR_URL = envsecret("LUOSHI_AUDIT_ANCHOR_URL")
+LUOSHI_AUDIT_SEAL_ON_COMMIT = envbool(
+    "LUOSHI_AUDIT_SEAL_ON_COMMIT",
+    str(HUEY["immediate"] or DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"))
+
+
 def _daily_pass_at(name: str, default: str) -> tuple[int, int]:
     value = os.environ.get(name, default)
     hour, _sep, minute = value.partition(":")

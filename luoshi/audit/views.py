@@ -21,9 +21,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.audit import labels, services
+from luoshi.audit import jobs, labels, services
 from luoshi.audit.forms import AuditFilterForm
-from luoshi.audit.models import AuditEvent
+from luoshi.audit.models import AuditCheck, AuditEvent
 from luoshi.web.actions import perform
 
 PAGE_SIZE = 50
@@ -155,18 +155,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def audit_verify(request: HttpRequest) -> HttpResponse:
+    """Start the chain check as a background job and go to its page, which shows the progress."""
     user = _auditor(request)
-    report = services.verify_chain()
-    perform(request, lambda: services.note_audit_read(
-        user, "verify_audit", {"ok": report.ok, "checked": report.checked, "broken_event": report.broken_event_id}))
-    if report.ok:
-        messages.success(request, _("The audit chain is intact: %(n)s events checked at %(time)s.")
-                         % {"n": report.checked, "time": timezone.localtime(lib.now()).strftime("%Y-%m-%d %H:%M")})
-    else:
-        messages.error(request, _("The audit chain is BROKEN at event #%(id)s: %(problem)s. "
-                                  "%(n)s events before it are intact.")
-                       % {"id": report.broken_event_id, "problem": report.problem, "n": report.checked})
-    return redirect("audit_log")
+    check, _error = perform(request, lambda: services.start_chain_check(user))
+    if check is None:
+        return redirect("audit_log")
+    jobs.run_chain_check(check.pk)  # committed: the worker picks it up (at once with the in-process queue)
+    return redirect("audit_check", pk=check.pk)
+
+
+@require_safe
+@login_required
+def audit_check(request: HttpRequest, pk: int) -> HttpResponse:
+    """One chain check: its progress while it runs (the fragment polls itself), then its result."""
+    _auditor(request)
+    check = AuditCheck.objects.filter(pk=pk).first()
+    if check is None:
+        raise Http404
+    template = "audit/_check.html" if request.headers.get("HX-Request") == "true" else "audit/check.html"
+    return render(request, template, {"check": check})
 
 
 # --- exports ---------------------------------------------------------------------------------------
@@ -183,11 +190,12 @@ def _json(value: Any) -> str:
 
 def _rows(events: Iterable[AuditEvent]) -> Iterator[list[str]]:
     yield [_("Event"), _("Time"), _("Actor"), _("Action"), _("Object type"), _("Object id"),
-           _("Before"), _("After"), _("Hash"), _("Action code"), _("Object type code")]
+           _("Before"), _("After"), _("Sequence"), _("MAC"), _("Action code"), _("Object type code")]
     for event in events:
         yield [str(event.pk), timezone.localtime(event.created_at).isoformat(), _cell(event.actor_label),
                _cell(labels.verb_label(event.verb)), labels.type_label(event.object_type), _cell(event.object_id),
-               _json(event.before), _json(event.after), event.hash, _cell(event.verb), event.object_type]
+               _json(event.before), _json(event.after),
+               "" if event.seq is None else str(event.seq), event.mac, _cell(event.verb), event.object_type]
 
 
 class _Echo:

@@ -54,6 +54,7 @@ class World:
     ledger: int
     public_task: Task
     account_request: int
+    audit_check: int
     users: dict[str, User | None] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -78,6 +79,8 @@ def _side(province: Province, task: Task, user: User) -> Side:
 
 
 def build_world() -> World:
+    from luoshi.audit.services import start_chain_check
+
     province = build_province()
     tasks = {name: getattr(province, name)() for name in (
         "draft", "assigned", "signed", "in_progress", "completion_requested", "completed", "suspended",
@@ -90,8 +93,9 @@ def build_world() -> World:
     ledger = upload_ledger(province.supervisor, upload(GOOD_ROWS))
     public = province.in_progress(public=True)
     asked = ask_second_administrator(province.secadmin, province.sysadmin, "reset_password")
+    audit_check = start_chain_check(province.auditadmin)
     world = World(province=province, tasks=tasks, own=own, other=other, webhook=webhook.pk, delivery=delivery.pk,
-                  ledger=ledger.pk, public_task=public, account_request=asked.pk)
+                  ledger=ledger.pk, public_task=public, account_request=asked.pk, audit_check=audit_check.pk)
     world.users = {name: None if name == "anonymous" else getattr(province, name) for name in PERSONAS}
     return world
 

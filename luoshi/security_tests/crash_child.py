@@ -3,6 +3,7 @@ against the test database and, when asked, stops dead in the middle of its trans
 
     python -m luoshi.security_tests.crash_child import LEDGER_ID TOKEN [--pause-at FILE]
     python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]
+    python -m luoshi.security_tests.crash_child seal [--pause-at FILE]
 
 With --pause-at, the child writes FILE once the operation has written rows that are not yet
 committed, then sleeps until it is killed. The pause is a wrapper installed here, around a
@@ -79,6 +80,16 @@ def run_pass(day: dt.date, pause_at: Path | None, after: int) -> None:
     print(report.summary())
 
 
+def run_seal(pause_at: Path | None) -> None:
+    from luoshi.audit import chain
+    from luoshi.audit.services import seal_pending
+
+    if pause_at is not None:
+        # Inside the sealing transaction: the batch's seq and MACs are written, the head not yet.
+        chain.seal_batch = _pausing(chain.seal_batch, pause_at)
+    print(f"sealed {seal_pending()}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="crash_child")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -88,12 +99,15 @@ def main(argv: list[str] | None = None) -> int:
     daily = commands.add_parser("pass")
     daily.add_argument("day", type=dt.date.fromisoformat)
     daily.add_argument("--after", type=int, default=1)
-    for sub in (importing, daily):
+    sealing = commands.add_parser("seal")
+    for sub in (importing, daily, sealing):
         sub.add_argument("--pause-at", type=Path)
     args = parser.parse_args(argv)
     _setup()
     if args.command == "import":
         run_import(args.ledger, args.token, args.pause_at)
+    elif args.command == "seal":
+        run_seal(args.pause_at)
     else:
         run_pass(args.day, args.pause_at, args.after)
     return 0

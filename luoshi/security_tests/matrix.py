@@ -137,6 +137,7 @@ ACCESS: dict[str, Rule] = {
     # audit
     "audit_log": page(AUDITADMIN),
     "audit_verify": action(AUDITADMIN),
+    "audit_check": page(AUDITADMIN),
     "audit_export": page(AUDITADMIN),
     # system administration
     "unit_list": form(SYSADMIN),
@@ -180,7 +181,7 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
-            "approvals": "account_request"}
+            "approvals": "account_request", "checks": "audit_check"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
@@ -218,6 +219,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
         "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
+        "audit_check": world.audit_check,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

@@ -76,7 +76,8 @@ def database_state() -> dict[str, Any]:
     tables = set(connection.introspection.table_names())
     state: dict[str, Any] = {model._meta.label: model.objects.count() for model in apps.get_models()
                              if model._meta.managed and not model._meta.proxy and model._meta.db_table in tables}
-    state["audit head"] = list(AuditHead.objects.values_list("count", "last_hash", "last_id"))
+    state["audit head"] = list(AuditHead.objects.values_list("count", "last_mac", "signature"))
+    state["sealed events"] = AuditEvent.objects.filter(seq__isnull=False).count()
     return state
 
 
@@ -103,6 +104,27 @@ def test_it_leaves_the_database_as_it_was_when_an_import_is_killed(tmp_path):
     assert Task.objects.filter(title__startswith="落实第").count() == 300
     assert AuditEvent.objects.filter(verb="import_task").count() == 300
     assert verify_chain().ok
+
+
+def test_it_loses_nothing_when_the_sealer_is_killed_mid_seal(tmp_path, settings):
+    """Issue 23: a sealer killed after numbering and chaining a batch, before its commit, leaves the
+    events unsealed and the head as it was; the next seal chains every one of them."""
+    settings.LUOSHI_AUDIT_SEAL_ON_COMMIT = False
+    build_province()
+    pending = AuditEvent.objects.filter(seq__isnull=True).count()
+    assert pending >= 20
+    before = database_state()
+
+    pause = tmp_path / "paused"
+    process = child("seal", pause_at=pause)
+    wait_for_pause(process, pause)
+    kill(process)
+
+    assert database_state() == before
+    assert AuditEvent.objects.filter(seq__isnull=True).count() == pending
+    assert finish(child("seal")).strip() == f"sealed {pending}"
+    assert verify_chain(seal=False).ok
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, pending + 1))
 
 
 def pass_outcome() -> dict[str, Any]:

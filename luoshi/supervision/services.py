@@ -28,7 +28,7 @@ from django.utils.translation import ngettext
 
 from luoshi import lib
 from luoshi.accounts.services import prune_login_throttles
-from luoshi.audit.services import record_event
+from luoshi.audit.services import record_event, sealing_deferred
 from luoshi.notifications.services import digesting, notify, send_digests
 from luoshi.supervision.models import Claim, Reminder
 from luoshi.tasks import lights
@@ -174,6 +174,7 @@ STEPS: tuple[Callable[[Task, dt.date], str | None], ...] = (remind_deadline, rem
                                                             escalate_overdue)
 
 
+@sealing_deferred()  # one seal of the trail after the pass, not one per action
 def run_daily_pass(today: dt.date | None = None) -> PassReport:
     """Run every step on every supervised task, then refresh the lights. Safe to repeat."""
     today = today or lib.today()

@@ -14,7 +14,7 @@ sequences before the rows are built, so related rows point at each other from th
 each table's rows go in with one COPY on PostgreSQL (Django's bulk_create spent more time
 preparing values than the database spent storing them) or one executemany on SQLite. The
 search documents are built from the objects in memory and written in the same chunk, and the
-audit events are appended to the hash chain with `record_events`, so search finds the
+audit events are appended with `record_events` (the sealer chains them), so search finds the
 generated year and `luoshi audit verify` passes without a reindex. Nothing here bypasses a
 rule that matters for reading: it writes what the services would have written, faster, and
 is meant for test and benchmark databases only.

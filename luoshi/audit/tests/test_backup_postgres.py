@@ -25,7 +25,8 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from luoshi.backups import snapshot_data
+from luoshi.audit import chain
+from luoshi.backups import sign_manifest, snapshot_data
 
 ROUND_TRIP_FILE = b"%PDF-1.4 evidence kept on disk"
 
@@ -68,6 +69,10 @@ class Postgres:
         """Run the `luoshi` command on `database` (None: an SQLite database in `data_dir`)."""
         env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "LUOSHI_REPLICA_URL"}}
         env["LUOSHI_DATA_DIR"] = str(data_dir)
+        # One audit key for every installation here, as a deployment carries its key to the
+        # machine it restores on; it is this test run's key, so _reseal can sign like its holder.
+        chain.audit_key()
+        env["LUOSHI_AUDIT_KEY_FILE"] = str(Path(settings.DATA_DIR) / "audit_key")
         if database is not None:
             env["DATABASE_URL"] = _with_database(self.url, database)
         return subprocess.run([sys.executable, "-m", "luoshi", *args], env=env, capture_output=True, text=True,
@@ -149,6 +154,7 @@ def _reseal(backup: Path) -> None:
     must still refuse a damaged or mislabelled database file."""
     manifest = json.loads((backup / "manifest.json").read_text())
     manifest["files"] = {name: hashlib.sha256((backup / name).read_bytes()).hexdigest() for name in manifest["files"]}
+    manifest["signature"] = sign_manifest(manifest)
     (backup / "manifest.json").write_text(json.dumps(manifest))
 
 
@@ -242,3 +248,53 @@ def test_it_refuses_a_backup_of_the_wrong_kind(pg: Postgres, source: Source, tmp
     refused = pg.luoshi("restore", str(mislabelled), database=target, data_dir=tmp_path / "c")
     assert refused.returncode != 0 and "is not a pg_dump archive" in refused.stderr
     assert pg.tables(target) == []
+
+
+def _edit_dump(pg: Postgres, source: Source, tmp_path: Path, name: str, statements: list[str]) -> Path:
+    """A copy of the backup whose dump was restored into a scratch database, edited, and dumped again."""
+    scratch = f"{pg.scratch[1]}_edit"
+    pg.create(scratch)
+    try:
+        env = {**os.environ}
+        url = _with_database(pg.url, scratch)
+        subprocess.run(["pg_restore", "--no-owner", "--no-privileges", "--dbname", url,
+                        str(source.backup / "database.pgdump")], env=env, check=True, capture_output=True)
+        with psycopg.connect(url, autocommit=True) as db:
+            for statement in statements:
+                db.execute(statement)
+        backup = _copy(source.backup, tmp_path / name)
+        subprocess.run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file",
+                        str(backup / "database.pgdump"), url], env=env, check=True, capture_output=True)
+    finally:
+        pg.drop(scratch)
+    return backup
+
+
+def test_tampered_backup_on_postgresql(pg: Postgres, source: Source, tmp_path: Path):
+    """Rows changed in the dump and the checksum recomputed without the key → refused by the
+    manifest's signature; re-signed by a key holder → refused by the chain. Nothing changes."""
+    backup = _edit_dump(pg, source, tmp_path, "tampered", [
+        "UPDATE audit_auditevent SET verb = 'nothing' WHERE seq = 3"])
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["files"] = {name: hashlib.sha256((backup / name).read_bytes()).hexdigest() for name in manifest["files"]}
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    target = _empty_target(pg)
+    refused = pg.luoshi("restore", str(backup), database=target, data_dir=tmp_path / "a")
+    assert refused.returncode != 0 and "does not carry a valid signature" in refused.stderr
+    _reseal(backup)
+    refused = pg.luoshi("restore", str(backup), database=target, data_dir=tmp_path / "b")
+    assert refused.returncode != 0 and "audit chain is BROKEN" in refused.stderr, refused.stderr
+    assert all(count == 0 for count in pg.counts(target, tmp_path).values())
+
+
+def test_planted_trigger_on_postgresql(pg: Postgres, source: Source, tmp_path: Path):
+    """A trigger planted in the dump is refused by the schema check before the switch-over."""
+    backup = _edit_dump(pg, source, tmp_path, "trigger", [
+        "CREATE FUNCTION promote() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN NEW.role := 'secadmin'; RETURN NEW; END $$",
+        "CREATE TRIGGER promote BEFORE UPDATE ON accounts_user FOR EACH ROW EXECUTE FUNCTION promote()"])
+    _reseal(backup)
+    target = _empty_target(pg)
+    refused = pg.luoshi("restore", str(backup), database=target, data_dir=tmp_path / "a")
+    assert refused.returncode != 0 and "extra trigger" in refused.stderr and "Nothing was changed" in refused.stderr
+    assert all(count == 0 for count in pg.counts(target, tmp_path).values())

@@ -17,8 +17,10 @@ import luoshi
 from luoshi.audit.models import AuditEvent, AuditHead
 
 ROOT = Path(luoshi.__file__).parent
-# The one module that writes the chain: appends, and fills in each new event's hash.
+# The modules that write the chain: appends (services.py), and the sealer, which fills in each new
+# event's seq and MAC once (chain.py).
 CHAIN_BOOKKEEPING = ROOT / "audit" / "services.py"
+SEALER = ROOT / "audit" / "chain.py"
 WRITES = {"delete", "update", "bulk_update", "_raw_delete", "save", "update_or_create"}
 AUDIT_NAMES = re.compile(r"\b(AuditEvent|AuditHead|auditevent|audithead)\b")
 RAW_SQL = re.compile(r"(DELETE\s+FROM|UPDATE|TRUNCATE|DROP\s+TABLE)\s+\W?audit_audit(event|head)", re.IGNORECASE)
@@ -27,7 +29,7 @@ RAW_SQL = re.compile(r"(DELETE\s+FROM|UPDATE|TRUNCATE|DROP\s+TABLE)\s+\W?audit_a
 def _production_sources() -> list[Path]:
     return [path for path in ROOT.rglob("*.py")
             if "tests" not in path.parts and "migrations" not in path.parts and "testing" not in path.parts
-            and path != CHAIN_BOOKKEEPING and path.name != "conftest.py"]
+            and path not in {CHAIN_BOOKKEEPING, SEALER} and path.name != "conftest.py"]
 
 
 def _writes_to_the_trail(path: Path) -> list[str]:
@@ -56,12 +58,16 @@ def test_the_scan_would_catch_a_deletion(tmp_path: Path):
 
 
 def test_the_chain_bookkeeping_only_appends():
-    """luoshi/audit/services.py updates only rows it has just created (the hash) and the head."""
-    source = CHAIN_BOOKKEEPING.read_text(encoding="utf-8")
-    calls = {node.func.attr for node in ast.walk(ast.parse(source))
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
-    assert not calls & {"delete", "_raw_delete", "bulk_update"}
-    assert not re.search(r"DELETE\s+FROM|TRUNCATE", source, re.IGNORECASE)
+    """luoshi/audit/services.py and chain.py never delete; the sealer's only UPDATE of events sets
+    seq and mac, and only on events that have none yet (WHERE seq IS NULL picks them)."""
+    for path in (CHAIN_BOOKKEEPING, SEALER):
+        source = path.read_text(encoding="utf-8")
+        calls = {node.func.attr for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+        assert not calls & {"delete", "_raw_delete", "bulk_update"}
+        assert not re.search(r"DELETE\s+FROM|TRUNCATE", source, re.IGNORECASE)
+    updates = re.findall(r"UPDATE \{EVENT_TABLE\}[^\"]*", SEALER.read_text(encoding="utf-8"))
+    assert len(updates) == 2 and all("SET seq = " in update for update in updates)
 
 
 def test_every_url_pattern_reaches_only_code_that_keeps_the_trail():

@@ -32,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         chain = outcome.manifest["audit_chain"]
         self.stdout.write(f"Backup written to {outcome.path}")
-        self.stdout.write(f"  audit events: {chain['count']}, chain head {chain['last_hash']}")
+        self.stdout.write(f"  audit events: {chain['count']}, chain head {chain['last_mac']} (manifest signed with the audit key)")
         self.stdout.write(f"  secret key included: {'yes' if outcome.manifest['secret_key_included'] else 'no'}")
         store = outcome.manifest["file_store"]
         if store["kind"] == "s3":

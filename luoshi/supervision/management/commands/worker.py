@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
+import time
 from typing import Any
 
 from django.core.management.base import CommandError
 from huey.contrib.djhuey.management.commands.run_huey import Command as RunHuey
 
 from luoshi import lib
+
+logger = logging.getLogger("huey.luoshi.audit")
 
 
 class Command(RunHuey):
@@ -26,6 +31,7 @@ class Command(RunHuey):
     def handle(self, *args: Any, **options: Any) -> None:
         # Register the jobs explicitly: huey's autoload looks for modules named "tasks",
         # which here is the name of an app, not of a jobs module.
+        from luoshi.audit import jobs as _audit_jobs  # noqa: F401
         from luoshi.notifications import jobs as _notification_jobs  # noqa: F401
         from luoshi.supervision import jobs as _supervision_jobs  # noqa: F401
 
@@ -45,4 +51,28 @@ class Command(RunHuey):
         if options.pop("day", None):
             raise CommandError("--day goes with --pass-now.")
         options["disable_autoload"] = True
+        start_sealer()
         super().handle(*args, **options)
+
+
+def start_sealer() -> threading.Thread:
+    """Seal the audit events written since the last pass every LUOSHI_AUDIT_SEAL_SECONDS, in a
+    thread of the worker (huey's scheduler ticks once a minute; its job `seal_audit_events` is the
+    backstop if this thread stops)."""
+    from django.conf import settings
+    from django.db import connection
+
+    from luoshi.audit.services import seal_pending
+
+    def loop() -> None:
+        while True:
+            try:
+                seal_pending()
+            except Exception:  # keep sealing: a dropped connection must not stop the trail
+                logger.exception("sealing the audit trail failed; retrying")
+                connection.close()
+            time.sleep(settings.LUOSHI_AUDIT_SEAL_SECONDS)
+
+    thread = threading.Thread(target=loop, name="audit-sealer", daemon=True)
+    thread.start()
+    return thread
