@@ -30,7 +30,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -41,13 +41,29 @@ from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from luoshi.accounts.models import User
+from luoshi.meetings.models import PriorityArea
 from luoshi.prepared import Fixed
 from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
 from luoshi.tasks.permissions import ReadScope, read_scope
+from luoshi.units.models import Unit
 
-if TYPE_CHECKING:
-    from luoshi.tasks.ledger import LedgerQuery
+
+class LedgerQuery(Protocol):
+    """What the counts read of a ledger query (tasks.ledger.LedgerQuery, which imports this
+    module: a protocol keeps the import graph acyclic)."""
+
+    unit: Unit | None
+    area: PriorityArea | None
+    light: str
+
+    @property
+    def statuses(self) -> list[str]: ...
+
+    @property
+    def keyed_by_stored_counts(self) -> bool: ...
+
+    def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]: ...
 
 Kind = TaskCount.Kind
 
