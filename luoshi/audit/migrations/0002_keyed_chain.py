@@ -22,12 +22,13 @@ def _canonical(value):
 
 def check_the_sha256_chain(apps, schema_editor):
     """The chain as 0001 wrote it: hash = sha256(prev_hash + canonical JSON of the event)."""
+    db = schema_editor.connection.alias  # the database being migrated, not always "default"
     AuditEvent = apps.get_model("audit", "AuditEvent")
     AuditHead = apps.get_model("audit", "AuditHead")
     prev = GENESIS
     fields = ("id", "created_at", "actor_id", "actor_label", "verb", "object_type", "object_id", "before",
               "after", "prev_hash", "hash")
-    for row in AuditEvent.objects.order_by("id").values_list(*fields).iterator(chunk_size=5000):
+    for row in AuditEvent.objects.using(db).order_by("id").values_list(*fields).iterator(chunk_size=5000):
         event = dict(zip(fields, row, strict=True))
         payload = {key: event[key] for key in fields[:-2]}
         payload["created_at"] = event["created_at"].isoformat()
@@ -37,14 +38,15 @@ def check_the_sha256_chain(apps, schema_editor):
                 f"The audit chain is broken at event #{event['id']}: it cannot be moved to the keyed chain. "
                 "Restore the last good backup (luoshi restore) and migrate that.")
         prev = event["hash"]
-    head = AuditHead.objects.filter(pk=1).first()
+    head = AuditHead.objects.using(db).filter(pk=1).first()
     if (head.last_hash if head else GENESIS) != prev:
         raise RuntimeError("The audit chain's newest events are missing: it cannot be moved to the keyed chain. "
                            "Restore the last good backup (luoshi restore) and migrate that.")
 
 
 def nothing_sealed_yet(apps, schema_editor):
-    apps.get_model("audit", "AuditHead").objects.update(count=0, sealed_at=None, signature="")
+    db = schema_editor.connection.alias
+    apps.get_model("audit", "AuditHead").objects.using(db).update(count=0, sealed_at=None, signature="")
 
 
 class Migration(migrations.Migration):

@@ -10,7 +10,7 @@ def clear_unlit(apps, schema_editor):
     from luoshi.tasks.counts import rebuild
 
     Task = apps.get_model("tasks", "Task")
-    changed = (Task.objects.exclude(status__in=LIT).exclude(light="", light_rule="", light_amount=None)
+    changed = (Task.objects.using(schema_editor.connection.alias).exclude(status__in=LIT).exclude(light="", light_rule="", light_amount=None)
                .update(light="", light_rule="", light_amount=None))
     if changed:
         rebuild(Task, apps.get_model("tasks", "TaskCount"))
