@@ -8,9 +8,11 @@ import importlib
 import os
 import subprocess  # nosec B404
 import sys
+from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 
 from luoshi import lib
 from luoshi.tasks import counts, lights
@@ -92,7 +94,7 @@ def test_the_migration_explains_every_light_and_recounts(province):
     assert stored(behind) == ("amber", "behind_trajectory", 40)
     assert stored(late) == ("red", "overdue", 17)
     # 0009 then takes light and reason off the tasks whose status has no light.
-    importlib.import_module("luoshi.tasks.migrations.0009_unlit_tasks_have_no_reason").clear_unlit(apps, None)
+    importlib.import_module("luoshi.tasks.migrations.0009_unlit_tasks_have_no_reason").clear_unlit(apps, SimpleNamespace(connection=connection))
     assert stored(done) == ("", "", None)
     assert counts.drift() == {}
 
