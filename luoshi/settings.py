@@ -90,9 +90,6 @@ TEMPLATES = [
         },
     },
 ]
-# Form fields, labels, inputs and selects are written in Python (luoshi/formrender.py), with
-# the same markup as Django's form templates; other form templates render as usual.
-FORM_RENDERER = "luoshi.formrender.FormRenderer"
 
 
 def _databases() -> dict[str, dict[str, object]]:

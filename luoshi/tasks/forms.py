@@ -17,11 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.forms.models import ModelChoiceIteratorValue
 from django.urls import reverse_lazy
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.html import format_html, format_html_join
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
@@ -38,49 +36,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _attributes(attrs: dict[str, Any]) -> SafeString:
-    """Django's django/forms/widgets/attrs.html, in Python."""
-    return format_html_join("", "{}", (
-        (format_html(" {}", key) if value is True else format_html(' {}="{}"', key, value),)
-        for key, value in attrs.items() if value is not False))
-
-
-class PlainSelect(forms.Select):
-    """A select written out in Python rather than through a template per option: the same
-    HTML as Django's, for the unit lists that the ledger and the task page render on every
-    request (a province has hundreds of units)."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
-               renderer: Any = None) -> SafeString:
-        chosen = set(self.format_value(value))
-        final = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            final["multiple"] = True
-        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-            (option, " selected" if str(option) in chosen else "", label) for option, label in self.choices))
-        return format_html('<select name="{}"{}>{}</select>', name, _attributes(final), options)
-
-
-class PlainInput(forms.TextInput):
-    """Django's <input> (django/forms/widgets/input.html) written in Python, for the ledger's
-    filters, which every ledger page shows."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None,
-               renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown,
-                           _attributes(widget["attrs"]))
-
-
-class PlainDateInput(PlainInput, DateInput):
-    pass
-
-
-class PlainSelectMultiple(PlainSelect, forms.SelectMultiple):
-    pass
 
 
 def _indented(path: str, name: str) -> str:
@@ -142,32 +97,32 @@ class LedgerFilterForm(forms.Form):
     """The ledger's GET parameters. Unknown codes and bad dates become field errors."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
-                        widget=PlainInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
-    unit = forms.ChoiceField(widget=PlainSelect, label=_("Lead unit (and below)"), required=False,
+                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
+    unit = forms.ChoiceField( label=_("Lead unit (and below)"), required=False,
                              error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
-    status = forms.ChoiceField(widget=PlainSelect, label=_("Status"), required=False,
+    status = forms.ChoiceField( label=_("Status"), required=False,
                                choices=[("", _("any status")), (WORKING_FILTER, _("at work (with a light)")),
                                         *Status.choices],
                                error_messages={"invalid_choice": _("%(value)s is not a task status.")})
-    light = forms.ChoiceField(widget=PlainSelect, label=_("Light"), required=False,
+    light = forms.ChoiceField( label=_("Light"), required=False,
                               choices=[("", _("any light")), *(c for c in Task.Light.choices if c[0])],
                               error_messages={"invalid_choice": _("%(value)s is not a light (red, amber or green).")})
-    area = forms.ChoiceField(widget=PlainSelect, label=_("Priority area"), required=False,
+    area = forms.ChoiceField( label=_("Priority area"), required=False,
                              error_messages={"invalid_choice": _("There is no priority area with the code %(value)s.")})
     # Not a list of every meeting (there are thousands): the name or date typed, with the
     # latest meetings suggested; other pages link here with ?meeting=<number>.
     meeting = forms.CharField(label=_("Meeting"), required=False, max_length=320,
-                              widget=PlainInput(attrs={
+                              widget=forms.TextInput(attrs={
                                   "list": "ledger-meetings", "autocomplete": "off",
                                   "placeholder": _("Name or date of the meeting"),
                                   # As one types, the suggestions come from every meeting, not only the latest.
                                   "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
                                   "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))
-    deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
+    deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=DateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
-    deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=PlainDateInput(),
+    deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=DateInput(),
                                   error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
-    sort = forms.ChoiceField(widget=PlainSelect, label=_("Order"), required=False, choices=list(SORT_LABELS.items()),
+    sort = forms.ChoiceField( label=_("Order"), required=False, choices=list(SORT_LABELS.items()),
                              error_messages={"invalid_choice": _("The ledger cannot be ordered by %(value)s.")})
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -322,12 +277,10 @@ class UnitChoices(forms.models.ModelChoiceIterator):
 
 
 class UnitChoiceField(forms.ModelChoiceField):
-    widget = PlainSelect
     iterator = UnitChoices
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    widget = PlainSelectMultiple
     iterator = UnitChoices
 
 
@@ -336,7 +289,7 @@ class AssignForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=PlainSelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
@@ -406,7 +359,7 @@ class EditForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=PlainSelectMultiple(attrs={"size": 6}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     public = forms.BooleanField(label=_("Show on the public portal"), required=False)
     blocked = forms.BooleanField(label=_("Blocked (shows red until cleared)"), required=False)

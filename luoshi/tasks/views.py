@@ -22,12 +22,12 @@ from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, TransitionError
 from luoshi.links import numbered
 from luoshi.meetings.services import may_read_meetings
 from luoshi.prepared import KeyLookup
@@ -153,6 +153,11 @@ class TaskAction:
     def in_life_cycle(self) -> bool:
         return self.permission not in OUTSIDE_LIFE_CYCLE
 
+    @property
+    def button_only(self) -> bool:
+        """A form with nothing to fill in (sign for, resume) is shown as its button."""
+        return self.form_class is forms.EmptyForm
+
     def available(self, user: User, task: Task) -> bool:
         return may_offer(user, self.permission, task)
 
@@ -234,18 +239,21 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
 
 @dataclass
 class ActionPanel:
-    """An action as shown: its form (bound after a failed attempt) and the error, if any."""
+    """An action as shown: its form (bound after a failed attempt) and the error, if any.
+    Without a form, the panel is closed and its form is fetched when it opens (task_action
+    on GET): a task page would otherwise build every form, unit lists included, unseen."""
 
     action: TaskAction
-    form: Any
+    task: Task
+    form: Any = None
     error: str = ""
     conflict: bool = False
     open: bool = False
 
     @property
     def url(self) -> str:
-        """Where the action's form posts."""
-        return numbered("task_action", self.action.name)(self.form.task.pk)
+        """Where the action's form is fetched from and posts to."""
+        return numbered("task_action", self.action.name)(self.task.pk)
 
 
 AUDIT_LABELS = {
@@ -367,14 +375,17 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
     return entries
 
 
-def _panels(request: HttpRequest, task: Task, failed: ActionPanel | None = None) -> list[ActionPanel]:
+def _panels(request: HttpRequest, task: Task, shown: ActionPanel | None = None) -> list[ActionPanel]:
+    """The actions offered, closed and without their forms, but for `shown` (open, with its
+    form) and the button-only ones."""
     user = _user(request)
     panels = []
     for action in ACTIONS.values():
-        if failed is not None and failed.action.name == action.name:
-            panels.append(failed)
+        if shown is not None and shown.action.name == action.name:
+            panels.append(shown)
         elif action.available(user, task):
-            panels.append(ActionPanel(action, action.form(task=task, user=user)))
+            form = action.form(task=task, user=user) if action.button_only else None
+            panels.append(ActionPanel(action, task, form))
     return panels
 
 
@@ -385,7 +396,7 @@ def _pending_reviews(request: HttpRequest, task: Task, reports: list[ProgressRep
             if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion]
 
 
-def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None = None,
+def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None = None,
                     review_error: tuple[int, str, str] | None = None, *, reload: bool = True) -> dict[str, Any]:
     """What the task page shows. The task is read again, since an action may just have
     changed it, unless the caller has just read it (reload=False)."""
@@ -407,7 +418,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
         "child_weight": child_weight,
         "milestones": sorted(MILESTONES.all(task.pk), key=lambda milestone: (milestone.due, milestone.pk)),
         "timeline": _timeline(task, reports),
-        "panels": _panels(request, task, failed),
+        "panels": _panels(request, task, shown),
         "pending_reviews": _pending_reviews(request, task, reports),
         "review_error": review_error,
         "today": today,
@@ -443,9 +454,11 @@ def _drop_queued_messages(request: HttpRequest) -> None:
         pass
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """GET: the action's form, as a fragment for the panel that opens (htmx) or as the task
+    page with that panel open. POST: take the action."""
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
@@ -453,6 +466,25 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     task = _task_or_404(request, pk)
     if not can(user, spec.permission, task):
         raise Http404
+    if request.method == "POST":
+        return _act(request, spec, task)
+    panel = ActionPanel(spec, task, spec.form(task=task, user=user), open=True)
+    if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
+        # The task has moved on since its page was shown: say so above the form, as a post would.
+        try:
+            next_status(task.status, spec.permission)
+        except TransitionError as refusal:
+            panel.error = str(refusal)
+    if _is_htmx(request):
+        response = render(request, "tasks/_action_form.html", {"panel": panel, "task": task})
+    else:
+        response = render(request, "tasks/task_detail.html", _detail_context(request, task, panel, reload=False))
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _act(request: HttpRequest, spec: TaskAction, task: Task) -> HttpResponse:
+    user = _user(request)
     form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
     if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
@@ -466,7 +498,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     fresh = Task.objects.get(pk=task.pk)
     posted_version = form.data.get("version")
     conflict = "version" in form.fields and str(fresh.version) != str(posted_version)
-    failed = ActionPanel(spec, form, error=error, conflict=conflict, open=True)
+    failed = ActionPanel(spec, fresh, form, error=error, conflict=conflict, open=True)
     if _is_htmx(request):
         _drop_queued_messages(request)
         html = render_to_string("tasks/_action.html", {"panel": failed, "task": fresh}, request=request)

@@ -1,4 +1,5 @@
-"""The action forms of the task page: POST /tasks/<pk>/<action>/ and report reviews.
+"""The action forms of the task page: GET /tasks/<pk>/<action>/ (the form, when its panel
+opens), POST /tasks/<pk>/<action>/ and report reviews.
 
 Each action: its happy path and audit row, and its refusals (wrong state, forbidden, bad
 input, oversized or forbidden uploads, stale version, duplicate submission)."""
@@ -55,10 +56,78 @@ def test_it_requires_login(province):
     assert response.status_code == 302 and fresh(task).status == "assigned"
 
 
-def test_it_refuses_get(province):
-    """Actions are POST only."""
+def get(user, task: Task, action: str, htmx: bool = False):  # type: ignore[no-untyped-def]
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client_for(user).get(f"/tasks/{task.pk}/{action}/", **headers)
+
+
+def test_the_task_page_fetches_a_form_only_when_its_panel_opens(province):
+    """Closed panels hold a link to their form, which htmx fetches when the panel opens."""
+    task = province.signed()
+    html = client_for(province.supervisor).get(f"/tasks/{task.pk}/").content.decode()
+    panel = html.split('id="action-decompose"')[1].split("</details>")[0]
+    assert f'hx-get="/tasks/{task.pk}/decompose/" hx-trigger="toggle once"' in panel
+    assert f'href="/tasks/{task.pk}/decompose/#action-decompose"' in panel
+    assert "<form" not in panel and "<select" not in html.split('id="action-assign"', 1)[-1]
+
+
+@pytest.mark.parametrize("persona, action", [
+    ("liaison", "report"), ("liaison", "request_completion"), ("liaison", "decompose"), ("supervisor", "decompose"),
+    ("supervisor", "urge"), ("supervisor", "escalate"), ("supervisor", "edit"), ("supervisor", "suspend"),
+    ("supervisor", "cancel"), ("leader", "instruct"),
+])
+def test_it_gives_the_form_to_htmx_alone_and_otherwise_the_page_with_the_panel_open(province, persona, action):
+    """GET as a user who may: htmx gets the bare form; a browser without it, the task page with that form open."""
+    task = province.signed()
+    user = getattr(province, persona)
+    fragment = get(user, task, action, htmx=True)
+    html = fragment.content.decode()
+    assert fragment.status_code == 200 and "<html" not in html and "<details" not in html
+    assert html.strip().startswith("<form") and f'action="/tasks/{task.pk}/{action}/"' in html
+    assert f'name="version" value="{task.version}"' in html or action in ("urge", "escalate", "instruct")
+    assert "HX-Request" in fragment["Vary"]
+    page = get(user, task, action)
+    html = page.content.decode()
+    assert page.status_code == 200 and "<html" in html
+    panel = html.split(f'id="action-{action}"')[1].split("</details>")[0]
+    assert "<details open>" in panel and f'action="/tasks/{task.pk}/{action}/"' in panel
+    assert html.count("<details open>") == 1  # the other panels stay closed
+
+
+@pytest.mark.parametrize("persona, action", [
+    ("other_liaison", "report"), ("liaison", "assign"), ("liaison", "urge"), ("liaison", "approve"),
+    ("supervisor", "report"), ("supervisor", "instruct"), ("leader", "urge"), ("secretary", "report"),
+    ("sysadmin", "edit"), ("county_liaison", "report"),
+])
+def test_it_says_404_on_get_when_the_user_may_not(province, persona, action):
+    """The form of an action the user may not take does not exist for them, with htmx or without."""
+    task = province.signed()
+    assert get(getattr(province, persona), task, action).status_code == 404
+    assert get(getattr(province, persona), task, action, htmx=True).status_code == 404
+
+
+def test_it_says_404_on_get_for_an_unknown_action_or_task_and_asks_to_log_in(province):
+    """An action or a task that does not exist is 404; an anonymous visitor is sent to log in."""
+    task = province.signed()
+    assert get(province.liaison, task, "explode").status_code == 404
+    assert client_for(province.liaison).get("/tasks/99999/report/").status_code == 404
+    response = Client().get(f"/tasks/{task.pk}/report/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_it_says_why_a_form_fetched_late_cannot_be_used(province):
+    """The task moved on after its page was shown: the form comes with the life cycle's refusal."""
+    task = province.signed()
+    services.suspend_task(province.supervisor, task, reason="paused", expected_version=task.version)
+    html = get(province.liaison, task, "request_completion", htmx=True).content.decode()
+    assert "Cannot request completion for a task that is suspended." in html or "Cannot" in html
+
+
+def test_it_refuses_other_methods(province):
+    """Actions are read with GET and taken with POST; nothing else."""
     task = province.assigned()
-    assert client_for(province.liaison).get(f"/tasks/{task.pk}/sign/").status_code == 405
+    assert client_for(province.liaison).put(f"/tasks/{task.pk}/sign/").status_code == 405
+    assert client_for(province.liaison).delete(f"/tasks/{task.pk}/sign/").status_code == 405
 
 
 def test_it_says_404_for_an_unknown_action_or_task(province):
@@ -89,7 +158,7 @@ def test_it_answers_htmx_success_with_the_whole_task_body(province):
     html = response.content.decode()
     assert response.status_code == 200 and response["HX-Retarget"] == "#task-body"
     assert "<html" not in html and "You have signed for the task." in html and "signed for" in html
-    assert f'action="/tasks/{task.pk}/report/"' in html
+    assert 'id="action-report"' in html and f'hx-get="/tasks/{task.pk}/report/"' in html
 
 
 def test_it_answers_htmx_failure_with_the_form_and_its_error(province):
@@ -177,7 +246,7 @@ def test_it_shows_the_upload_limits(province, settings):
     """The report form says how large and of which types files may be."""
     settings.LUOSHI_MAX_UPLOAD_MB = 7
     task = province.signed()
-    html = client_for(province.liaison).get(f"/tasks/{task.pk}/").content.decode()
+    html = get(province.liaison, task, "report", htmx=True).content.decode()
     assert "each up to 7 MB" in html and "pdf" in html and 'enctype="multipart/form-data"' in html
 
 
@@ -389,9 +458,8 @@ def test_it_decomposes_to_sub_units(province):
 def test_it_offers_a_liaison_only_its_own_subtree(province):
     """A unit outside the lead unit's subtree is not a choice for a liaison."""
     task = province.signed(province.city)
-    html = client_for(province.city_liaison).get(f"/tasks/{task.pk}/").content.decode()
-    assert "Heping District" in html.split('id="action-decompose"')[1].split("</form>")[0]
-    assert "Health Commission" not in html.split('id="action-decompose"')[1].split("</form>")[0]
+    html = get(province.city_liaison, task, "decompose", htmx=True).content.decode()
+    assert "Heping District" in html and "Health Commission" not in html
     response = post(province.city_liaison, task, "decompose", parts((province.health, "elsewhere", "", "1")))
     assert response.status_code == 422 and "Select a valid choice." in response.content.decode()
     assert not fresh(task).children.exists()

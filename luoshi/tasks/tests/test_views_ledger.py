@@ -313,137 +313,33 @@ def test_it_names_the_chosen_meeting_among_the_applied_filters(province):
     assert ("Meeting", "2022-10-07 · 省政府第1次常务会议") in response.context["query"].applied
 
 
-def test_the_plain_widgets_write_what_djangos_widgets_write(province, client):
-    """The ledger's fast selects and inputs, and the labels the page writes, give the same HTML as
-    Django's, selection, values, escaping and errors included."""
-    import re
-
-    from django import forms as django_forms
-
-    from luoshi.tasks.forms import (
-        DateInput,
-        LedgerFilterForm,
-        PlainDateInput,
-        PlainInput,
-        PlainSelect,
-    )
-
-    def squeeze(html: str) -> str:
-        return re.sub(r">\s+<", "><", str(html)).strip()
-
-    client.force_login(province.supervisor)
-    for data in [{"unit": province.root.code, "sort": "deadline", "q": 'a "<b>" & c', "deadline_from": "2026-01-02"},
-                 {"unit": "NO-SUCH", "light": "red", "meeting": "x<", "deadline_to": "2026-13-01"}, {}]:
-        page = squeeze(client.get(reverse("ledger"), data).content.decode())
-        form = LedgerFilterForm(data)
-        form.is_valid()
-        for name, field in form.fields.items():
-            assert squeeze(form[name].label_tag()) in page, name
-            plain = squeeze(form[name])
-            assert plain in page, name
-            if isinstance(field.widget, PlainSelect):
-                field.widget = django_forms.Select(choices=field.choices)
-            elif isinstance(field.widget, PlainDateInput):
-                field.widget = DateInput(attrs=field.widget.attrs)
-            else:
-                assert isinstance(field.widget, PlainInput), name
-                field.widget = django_forms.TextInput(attrs={"type": field.widget.input_type, **field.widget.attrs})
-            assert plain == squeeze(form[name]), name
-    choices = [("a\"<", "<b>&"), ("x", "y")]
-    assert 'value="a&quot;&lt;" selected>&lt;b&gt;&amp;</option>' in PlainSelect(choices=choices).render("f", 'a"<')
-
-
-def test_the_task_forms_unit_lists_write_what_djangos_selects_write(province):
-    """The assign and decompose forms' unit lists (one and several chosen, bound and not) match Django's HTML."""
-    import re
-
-    from django import forms as django_forms
-
-    from luoshi.tasks.forms import AssignForm, DecomposeForm, EditForm, PlainSelect
-
-    def squeeze(html: object) -> str:
-        return re.sub(r">\s+<", "><", str(html)).strip()
-
-    task = province.assigned(cooperating_units=[province.health, province.city])
-    forms_to_check = [
-        AssignForm(task=task, user=province.supervisor),
-        AssignForm({"lead_unit": province.city.pk, "cooperating_units": [province.health.pk, "x"]},
-                   task=task, user=province.supervisor),
-        EditForm(task=task, user=province.supervisor),
-        DecomposeForm(task=task, user=province.supervisor),
-    ]
-    checked = 0
-    for form in forms_to_check:
-        form.is_bound and form.is_valid()
-        for name, field in form.fields.items():
-            if not isinstance(field.widget, PlainSelect):
-                continue
-            plain = squeeze(form[name])
-            django_class = django_forms.SelectMultiple if field.widget.allow_multiple_selected else django_forms.Select
-            field.widget = django_class(attrs=field.widget.attrs, choices=field.choices)
-            assert plain == squeeze(form[name]), name
-            checked += 1
-    assert checked >= 5
-
-
-# The row template ledger_rows was written from (luoshi/tasks/templatetags/ledger.py).
-ROW_TEMPLATE = """{% load i18n %}    {% translate 'Lead unit' as l_unit %}{% translate 'Cooperating units' as l_coop %}{% translate 'Deadline' as l_deadline %}{% translate 'Progress' as l_progress %}{% translate 'Status' as l_status %}{% translate 'Overdue' as l_overdue %}
-    <tbody>{% for task in tasks %}
-    <tr class="light-{{ task.light|default:'none' }}">
-      <td class="light-cell">{% if task.light %}<span class="dot {{ task.light }}" role="img" aria-label="{{ task.dot_label }}" title="{{ task.dot_label }}"></span>{% endif %}</td>
-      <td class="title-cell"><a href="{{ task.get_absolute_url }}">{{ task.title|truncatechars:90 }}</a>{% if task.shown_reason %}<span class="light-reason">{{ task.shown_reason }}</span>{% endif %}</td>
-      <td data-label="{{ l_unit }}">{{ task.lead_unit }}</td>
-      <td data-label="{{ l_coop }}" class="small">{% for unit in task.cooperating_units.all %}{{ unit }}{% if not forloop.last %}、{% endif %}{% empty %}<span class="muted">—</span>{% endfor %}</td>
-      <td data-label="{{ l_deadline }}" class="num">{{ task.deadline|date:"Y-m-d"|default:"—" }}</td>
-      <td data-label="{{ l_progress }}"><span class="progress-cell"><span class="bar {{ task.light }}" role="img" aria-label="{% blocktranslate with progress=task.progress %}{{ progress }}% done{% endblocktranslate %}"><span class="fill w{% widthratio task.progress 5 1 %}"></span></span><span class="num small">{{ task.progress }}%</span></span></td>
-      <td data-label="{{ l_status }}"><span class="badge s-{{ task.status }}">{{ task.get_status_display }}</span></td>
-      <td data-label="{{ l_overdue }}" class="num">{% if task.days_overdue %}<span class="overdue">{% blocktranslate count days=task.days_overdue %}{{ days }} day{% plural %}{{ days }} days{% endblocktranslate %}</span>{% else %}<span class="muted">—</span>{% endif %}</td>
-    </tr>{% endfor %}</tbody>"""
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_ledger_rows_are_what_the_row_template_wrote(province, language):
-    """Overdue or not, with or without cooperating units and deadline, escaped titles: the same HTML."""
-    import re
-
-    from django.template import engines
+def test_the_ledger_rows_show_each_tasks_light_reason_units_and_overdue_days(province, language):
+    """Overdue or not, with or without cooperating units and deadline, escaped titles, in both languages."""
     from django.utils import translation
-
-    from luoshi.tasks import lights
-    from luoshi.tasks.ledger import mark_overdue, task_rows
-    from luoshi.tasks.templatetags.ledger import ledger_rows
 
     province.signed(province.city, title="<b>防汛</b> & “flood” " + "长" * 100,
                     cooperating_units=[province.health, province.emergency])
-    province.in_progress(progress=37)
     late = province.signed(deadline_days=1)
     Task.objects.filter(pk=late.pk).update(deadline=lib.today() - dt.timedelta(days=3), light="red",
                                            light_rule="overdue", light_amount=3)
     Task.objects.filter(pk=province.signed().pk).update(light="amber", light_rule="monthly_report_late", light_amount=4)
     Task.objects.filter(pk=province.signed().pk).update(light_rule="")  # stored before reasons: the light's word
-    one_day = province.signed(deadline_days=1)
-    Task.objects.filter(pk=one_day.pk).update(deadline=lib.today() - dt.timedelta(days=1))
     Task.objects.filter(pk=province.draft().pk).update(deadline=None)
-    province.completed(province.health)
-    province.signed(title="Cafe\u0301 review")  # short, combining accent: normalised like truncatechars
-    province.signed(title="e\u0301\u0316" * 60 + "x" * 60)  # long, marks NFC cannot compose: counted as Django does
-    province.signed(title="x" * 89 + "\u0301" * 3 + "y" * 10)  # marks just at the cut
-
-    def squeeze(html: str) -> str:
-        return re.sub(r">\s+<", "><", html).strip()
-
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(province.supervisor)
+    html = client.get(LEDGER).content.decode()
+    rows = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert rows.count("<tr") == 5
+    shortened = "&lt;b&gt;防汛&lt;/b&gt; &amp; “flood” " + "长" * 60  # cut to 90 characters, the ellipsis included
+    assert shortened in rows and shortened + "长" * 10 not in rows
+    english = language == "en"
+    assert ('<span class="light-reason">' + ("monthly report 4 days late" if english else "月报逾期4天")) in rows
+    assert ("Red: 3 days overdue" if english else "红灯：已超期3天") in rows  # the dot's label
+    assert (">3 days<" if english else ">3天<") in rows  # the overdue column
     with translation.override(language):
-        ordered = Task.objects.select_related("lead_unit").prefetch_related("cooperating_units").order_by("id")
-        tasks = mark_overdue(ordered)
-        for task in tasks:  # the dot is labelled with the reason, which is written out unless green
-            reason = task.light_reason
-            task.dot_label = lights.labelled(reason) if reason else task.get_light_display()
-            task.shown_reason = lights.describe(reason) if reason and reason.light != "green" else ""
-        expected = engines["django"].from_string(ROW_TEMPLATE).render({"tasks": tasks})
-        written = "<tbody>" + ledger_rows(mark_overdue(task_rows(ordered))) + "</tbody>"
-    assert squeeze(written) == squeeze(expected)
-    assert ('<span class="light-reason">' + ("monthly report 4 days late" if language == "en" else "月报逾期4天")) in written
-    assert written.count("<tr") == 11 and "Caf\u00e9 review" in written and "&lt;b&gt;防汛&lt;/b&gt;" in written
+        assert f"{province.emergency}、{province.health}</td>" in rows
+    assert rows.count('<span class="muted">—</span>') >= 4  # no cooperating units, not overdue
 
 
 def test_task_rows_are_the_tasks_as_models_show_them(province):
@@ -461,27 +357,6 @@ def test_task_rows_are_the_tasks_as_models_show_them(province):
     three = task_rows(ordered)[-1].cooperating_units
     assert [unit.code for unit in three] == [u.code for u in Task.objects.get(person_responsible="Li Hua").cooperating_units.all()]
     assert len(three) == 3
-
-
-@pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_the_rows_shorten_titles_as_truncatechars_does(language):
-    """Random titles of ASCII, Chinese and combining marks, around the cut: the same as Django."""
-    import random
-
-    from django.utils import translation
-    from django.utils.text import Truncator
-
-    from luoshi.html import truncated
-    from luoshi.tasks.templatetags.ledger import TITLE_CHARS
-
-    alphabet = ["a", "Z", " ", "&", "长", "江", "\u0301", "\u0316", "\u0323", "e", "\u00e9", "\u1100", "\u1161"]
-    rng = random.Random(6)
-    with translation.override(language):
-        for chars in (80, TITLE_CHARS):  # the stocktake's titles, the ledger's
-            for _ in range(1500):
-                title = "".join(rng.choice(alphabet) if rng.random() < 0.3 else rng.choice(alphabet[:6])
-                                for _ in range(rng.randint(chars - 5, chars + 20)))
-                assert truncated(title, chars) == Truncator(title).chars(chars), repr(title)
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
