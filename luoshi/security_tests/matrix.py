@@ -101,7 +101,9 @@ ACCESS: dict[str, Rule] = {
     "ledger_meetings": page(*SIGNED_IN),  # the meeting field's suggestions; empty for the administrators
     "task_detail": page(*TASK_READERS),
     "review_report": action(SUPERVISOR),
-    "task_action": action(SUPERVISOR, LIAISON, LEADER),
+    # GET is the form of the action (here "report", which the lead unit's liaison may file);
+    # test_urls checks every action's GET against its POST.
+    "task_action": Rule(get=frozenset({LIAISON}), post=frozenset({SUPERVISOR, LIAISON, LEADER})),
     "evidence_download": page(*TASK_READERS),
     # notifications
     "notifications": page(*SIGNED_IN),

@@ -118,6 +118,25 @@ def test_each_persona_gets_what_the_matrix_says(world: World, db: None, route: R
     assert not wrong, "\n".join(wrong)
 
 
+def test_an_actions_form_is_given_to_exactly_those_who_may_post_it(world: World, db: None) -> None:
+    """GET /tasks/<pk>/<action>/ (the form a panel fetches when it opens) answers 404 exactly
+    where a POST to the same URL does, for every action and persona, on a draft (the office's
+    alone) and on a signed task. (Both check permissions before they look at htmx or the state.)"""
+    route = next(route for route in ROUTES if route.name == "task_action")
+    wrong = []
+    for state in ("draft", "signed"):
+        arguments = matrix.values(world, route, task=world.tasks[state])
+        for persona in PERSONAS:
+            client = client_for(world.user(persona))
+            for action in ACTIONS:
+                url = matrix.url_for(route, arguments | {"action": action})
+                posted = outcome(client.post(url, {}))  # no version: refused before anything changes
+                got = outcome(client.get(url, HTTP_HX_REQUEST="true"))
+                if (got == "404") != (posted == "404") or got not in {"200", "404", "login"}:
+                    wrong.append(f"{persona}: GET {url} gave {got}, POST gave {posted}")
+    assert not wrong, "\n".join(wrong)
+
+
 # --- IDOR ---------------------------------------------------------------------------------------
 
 # Routes with an id of something a unit owns (tasks, their reports and evidence, a user's

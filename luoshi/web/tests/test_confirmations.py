@@ -44,11 +44,13 @@ def test_signing_approving_and_cancelling_ask_first_in_chinese(province):
     assigned, asking = province.assigned(), province.completion_requested()
     liaison_page = confirmations(page(province.liaison, assigned.get_absolute_url()))
     assert liaison_page[f"/tasks/{assigned.pk}/sign/"].startswith("确认签收该督办事项？")
-    office_page = confirmations(page(province.supervisor, asking.get_absolute_url()))
-    assert office_page[f"/tasks/{asking.pk}/approve/"].startswith("确认批准办结？")
-    assert office_page[f"/tasks/{asking.pk}/cancel/"].startswith("确认撤销该督办事项？")
-    assert f"/tasks/{asking.pk}/return/" not in office_page
-    assert f"/tasks/{asking.pk}/urge/" not in office_page
+    # The other forms come when their panels open (GET of the action's URL).
+    office = {action: confirmations(page(province.supervisor, f"/tasks/{asking.pk}/{action}/"))
+              for action in ("approve", "cancel", "return", "urge")}
+    assert office["approve"][f"/tasks/{asking.pk}/approve/"].startswith("确认批准办结？")
+    assert office["cancel"][f"/tasks/{asking.pk}/cancel/"].startswith("确认撤销该督办事项？")
+    assert f"/tasks/{asking.pk}/return/" not in office["return"]
+    assert f"/tasks/{asking.pk}/urge/" not in office["urge"]
 
 
 def test_publishing_a_meeting_asks_first(province):
