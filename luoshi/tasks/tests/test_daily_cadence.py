@@ -59,8 +59,8 @@ def test_the_task_page_assigns_with_a_daily_cadence(province):
     task = province.draft()
     client = Client()
     client.force_login(province.supervisor)
-    page = client.get(task.get_absolute_url()).content.decode()
-    assert '<option value="daily">每日</option>' in page
+    form = client.get(f"/tasks/{task.pk}/assign/", HTTP_HX_REQUEST="true").content.decode()
+    assert '<option value="daily">每日</option>' in form
     response = client.post(f"/tasks/{task.pk}/assign/", {
         "version": task.version, "lead_unit": province.emergency.pk,
         "deadline": (lib.today() + dt.timedelta(days=20)).isoformat(), "cadence": "daily"})
