@@ -42,6 +42,7 @@ _EN_NUM = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5
 
 _BEFORE = r"(?:之?前|以前|为止|止)"
 _ZH_NUMBER = r"(\d{1,3}|[一两二三四五六七八九十]{1,3})"
+_DONE = r"(?:全面|基本|全部|全力)?(?:完成|开工|建成|投产|竣工|到位|落地|启动|上线|办结|出台|印发|见效|实现|交付|通车|运营)"
 _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*" + _BEFORE)),
     ("ym-end", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末)\s*" + _BEFORE + "?")),
@@ -55,8 +56,11 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("this-month-end", re.compile(r"(?:本|当)月(?:底|末)\s*" + _BEFORE + r"?|(?<![\d一二三四五六七八九十上下本当每个])月(?:底|末)\s*" + _BEFORE)),
     ("next-month-end", re.compile(r"下(?:个)?月(?:底|末)\s*" + _BEFORE + "?")),
     ("md-xun", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(上|中|下)旬\s*" + _BEFORE + "?")),
-    ("quarter", re.compile(r"(?<![每各])(?:第)?([一二三四1-4])\s*季度(?:末|底)?\s*(?:" + _BEFORE[3:-1] + r"|内|之内)?")),
-    ("half-year", re.compile(r"(?<![每])(上|下)半年\s*(?:" + _BEFORE[3:-1] + r"|内|之内|末|底)?")),
+    # A quarter or half-year is a limit when the words say so (前/内/末/底) or a completion
+    # follows ("一季度开工", "上半年全面完成"); "夺取一季度开门红", "抓好下半年工作" name a period.
+    ("quarter", re.compile(r"(?<![每各])(?:第)?([一二三四1-4])\s*季度(?:(?:末|底)\s*(?:" + _BEFORE[3:-1] + r")?|\s*(?:"
+                           + _BEFORE[3:-1] + r"|内|之内)|(?=" + _DONE + "))")),
+    ("half-year", re.compile(r"(?<![每])(上|下)半年(?:\s*(?:" + _BEFORE[3:-1] + r"|内|之内|末|底)|(?=" + _DONE + "))")),
     ("spring-festival", re.compile(r"(?:春节|农历新年)\s*" + _BEFORE)),
     ("festival", re.compile(r"(元旦|五一|劳动节|国庆节?)\s*" + _BEFORE)),
     ("working-days", re.compile(_ZH_NUMBER + r"\s*个?\s*工作日\s*(?:内|之内|以内)")),

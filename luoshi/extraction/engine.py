@@ -27,7 +27,7 @@ from .directory import Directory, default_directory
 from .hant import to_simplified
 from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
 from .model import AgendaItem, Directive, Extraction, ExtractionInputError, Span
-from .responsibility import UnitMention, find_responsibility
+from .responsibility import UnitMention, asked_before, find_responsibility
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
 CHAIR_CUE = re.compile(
@@ -230,7 +230,7 @@ def annotate(
     out: list[Directive] = []
     for d in directives:
         start = d.span[0]
-        who = find_responsibility(d.text, lang)
+        who = find_responsibility(d.text, lang, asked_before(text[max(0, start - 2):start], lang))
         deadline = find_deadline(d.text, lang, since)
         why = d.why
         if who.why:

@@ -169,3 +169,58 @@ def test_it_keeps_generic_lists_and_long_names_apart() -> None:
     assert _who("省级有关部门要主动对接。") == ([], [])
     assert _who("省防汛抗旱指挥部办公室要加强统筹协调。")[0] == ["省防汛抗旱指挥部办公室"]
     assert _who("要坚持政府引导、市场运作、公众参与。") == ([], [])
+
+
+def test_it_reads_a_cue_after_a_few_words_and_lists_joined_by_yu() -> None:
+    """明确由X牵头, 县长也责成X、Y与Z…, 县长要求X…: the units asked lead, not the speaker."""
+    assert _who("明确由区委办牵头，整合各单位意见。")[0] == ["区委办"]
+    assert _who("王县长也责成行政处、交旅局与文化处仿效世博会导览系统。")[0] == ["行政处", "交旅局", "文化处"]
+    assert _who("縣長要求工務處、交旅局用心妥善準備專案報告。")[0] == ["工務處", "交旅局"]
+    assert _who("并责成副县长陈某于开议期间每日召集会议。")[0] == ["副县长陈某"]
+
+
+def test_it_takes_the_one_asked_when_the_cue_was_cut_off_before_the_directive() -> None:
+    """A directive whose lead-in "王县长责成" was removed opens with the one asked."""
+    assert [u.name for u in find_responsibility("副县长陈某于开议期间每日召集会议。", "zh", asked=True).lead] == ["副县长陈某"]
+    assert [u.name for u in find_responsibility("副县长陈某于开议期间每日召集会议。", "zh").lead] == []
+
+
+def test_it_does_not_take_verb_phrases_or_cadres_for_units() -> None:
+    """部署, 干部, 开局, 落到实处 end no unit name; 各… and 其… are generic."""
+    for text in ("要精心组织，周密安排部署。", "领导干部要在遵守八项规定中起表率作用。",
+                 "要狠抓落實，確保各項部署落地見效。", "要推动明年工作开好局。",
+                 "切实把各项工作部署和要求落到实处。", "部机关各司局、各单位要组织干部职工学习。",
+                 "安全生产工作需行业主管部门要履行监管职责。"):
+        assert _who(text) == ([], []), text
+    assert _who("县政府及其组成部门要全面贯彻落实。")[0] == ["县政府"]
+
+
+def test_it_reads_partners_named_by_lianxi_and_units_before_banli() -> None:
+    assert _who("環資局橫向聯繫警察局加強路邊村落環境維護。") == (["環資局"], ["警察局"])
+    assert _who("人事處辦理說明會給予協助。")[0] == ["人事處"]
+
+
+def test_it_reads_english_units_told_to_act() -> None:
+    """Passives (was authorised/mandated to), directed X to, approval granted to X to, a
+    report from X, led by an office-holder, a fronted clause, and council staff."""
+    cases = {
+        "the Prime Minister was authorised to address all financial obligations.": ["Prime Minister"],
+        "The Task Force has been mandated to submit a report by July 2016.": ["Task Force"],
+        "The council directed the City Manager to report back.": ["City Manager"],
+        "Cabinet directed the Ministry of Health to prepare a plan.": ["Ministry of Health"],
+        "The cabinet granted approval to the P&D Board and Transport Department to launch it.":
+            ["P&D Board", "Transport Department"],
+        "A report from the Marijuana Core Committee will be ready by mid-December.": ["Marijuana Core Committee"],
+        "That a Task Group be set up and led by the Portfolio Holder for Communities.":
+            ["Portfolio Holder for Communities"],
+        "As part of this discussion, the Finance Minister was asked to review the fees.": ["Finance Minister"],
+        "The council directed staff to bring back a report.": ["staff"],
+        "The Housing Department will lead the review.": ["Housing Department"],
+    }
+    for text, lead in cases.items():
+        assert _who(text, "en")[0] == lead, text
+
+
+def test_it_does_not_take_political_leadership_or_a_lone_title_for_a_lead() -> None:
+    assert _who("The government should act under the leadership of the Provincial Party Committee.", "en") == ([], [])
+    assert _who("The Minister was asked to clarify the position.", "en") == ([], [])
