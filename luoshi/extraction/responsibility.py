@@ -396,6 +396,79 @@ _ZH_TRIGGER = re.compile(r"[会會委局厅廳办辦室部署院心府团團司�
 _EN_TRIGGER = re.compile(_EN_HEAD + r"|\bstaff\b")
 
 
+# Context that names who acts on the directives after it.
+# 1. "会议原则同意县财政局拟草的《…》，修改完善后，批复实施": the drafter carries the follow-up.
+_ZH_DRAFTED = re.compile(
+    r"(?:牵头)?(?:拟草|起草|草拟|拟定|编制|制定|修订|提交|报送|提请审议)(?:并经[^《“，,。；;]{0,12})?的[《“]"
+)
+_ZH_OBJECT_START = re.compile(r".*(?:同意|通过|审定|审议|研究|听取|原则同意|[，,；;：:])")
+# 2. A list under a heading that ends in a colon and names the body ("Some duties of the Task
+#    Force include:", "市住建局要重点做好以下工作：").
+_LIST_ITEM = re.compile(
+    r"\s*(?:[o•·▪●*\-–]\s+|\(?[a-zA-Z]\)\s*|\(?(?:\d{1,2}|[ivx]{1,4})[.)]\s*|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+    r"|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])"
+)
+_EN_DUTIES_OF = re.compile(
+    r"\b(?:duties|responsibilities|tasks|functions|mandate|terms\s+of\s+reference|role|remit)\s+of\s+(?:the\s+)?",
+    re.I,
+)
+
+
+def _drafter(text: str, start: int) -> tuple[UnitMention, ...]:
+    sentence_start = max(text.rfind(c, 0, start) for c in "。！？!?\n") + 1
+    folded = to_simplified(text[sentence_start:start])
+    for m in _ZH_DRAFTED.finditer(folded):
+        head = _ZH_OBJECT_START.match(folded, 0, m.start())
+        begin = head.end() if head else 0
+        parsed = _zh_list(folded, begin, whole_to=m.start(), orig=text[sentence_start:start])
+        if parsed and parsed[0]:
+            return tuple(UnitMention(u.name, (u.span[0] + sentence_start, u.span[1] + sentence_start))
+                         for u in parsed[0])
+    return ()
+
+
+def _heading(text: str, start: int, lang: str | None) -> tuple[UnitMention, ...]:
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _LIST_ITEM.match(text, line_start):
+        return ()
+    end = line_start - 1
+    for _ in range(30):  # the list's earlier items, then its heading
+        if end <= 0:
+            return ()
+        begin = text.rfind("\n", 0, end) + 1
+        line = text[begin:end]
+        stripped = line.rstrip()
+        # The heading ends in a colon (it may be an item of an outer list itself).
+        if stripped.endswith((":", "：")):
+            cut = max(stripped.rfind(c) for c in ".。;；!?") + 1
+            clause = stripped[cut:]
+            offset = begin + cut
+            who = find_responsibility(clause, lang)
+            found = list(who.lead)
+            if not found and lang != "zh":
+                for m in _EN_DUTIES_OF.finditer(clause):
+                    listed = _en_list(clause, m.end())
+                    if listed:
+                        found = listed[0]
+                        break
+            return tuple(UnitMention(u.name, (u.span[0] + offset, u.span[1] + offset)) for u in found)
+        if stripped and not _LIST_ITEM.match(line):
+            return ()
+        end = begin - 1
+    return ()
+
+
+def context_lead(text: str, start: int, lang: str | None) -> tuple[UnitMention, ...]:
+    """The lead a directive at `start` of `text` takes from its context when it names none:
+    the drafter of the document the same sentence approved (Chinese), or the body named by
+    the heading of the list it is an item of. Spans are into `text`."""
+    if lang == "zh" and "的" in text[max(0, start - 80):start]:
+        found = _drafter(text, start)
+        if found:
+            return found
+    return _heading(text, start, lang)
+
+
 # A cue that asks someone to act, ending the text before a directive whose lead-in was cut
 # off ("王县长责成｜副县长陈某于…", "要求｜环资局加强…").
 _ZH_ASKED_BEFORE = re.compile(r"(?:责成|責成|要求|指示|请|請)$")

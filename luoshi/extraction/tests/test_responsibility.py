@@ -224,3 +224,34 @@ def test_it_reads_english_units_told_to_act() -> None:
 def test_it_does_not_take_political_leadership_or_a_lone_title_for_a_lead() -> None:
     assert _who("The government should act under the leadership of the Provincial Party Committee.", "en") == ([], [])
     assert _who("The Minister was asked to clarify the position.", "en") == ([], [])
+
+
+def test_a_directive_without_a_named_unit_takes_the_drafter_of_the_approved_document() -> None:
+    """会议原则同意X拟草的《…》，修改完善后印发: X carries the follow-up; another sentence's
+    drafter does not."""
+    from luoshi.extraction.responsibility import context_lead
+
+    text = ("会议原则同意县财政局拟草的《关于加快资金支出进度的意见》，修改完善后，批复实施。"
+            "会议同意县农业农村局拟草并经合法性审查的《推进方案》，修改完善后印发。"
+            "要抓紧修改完善后印发。")
+    found = context_lead(text, text.index("修改完善后，批复"), "zh")
+    assert [u.name for u in found] == ["县财政局"] and text[slice(*found[0].span)] == "县财政局"
+    assert [u.name for u in context_lead(text, text.index("修改完善后印发"), "zh")] == ["县农业农村局"]
+    assert context_lead(text, text.index("要抓紧"), "zh") == ()
+
+
+def test_list_items_take_the_body_their_heading_names() -> None:
+    from luoshi.extraction.responsibility import context_lead
+
+    text = ("The Task Force was established to review the programme. Some duties of the Task Force include:\n\n"
+            "o To review the policy guidelines\n\n"
+            "o To review mechanisms for reducing costs\n\n"
+            "Cabinet noted the report:\n\no To publish the findings\n")
+    first = text.index("To review the policy")
+    second = text.index("To review mechanisms")
+    assert [u.name for u in context_lead(text, first, "en")] == ["Task Force"]
+    assert [u.name for u in context_lead(text, second, "en")] == ["Task Force"]
+    assert context_lead(text, text.index("To publish"), "en") == ()
+    zh = "市住建局要重点做好以下工作：\n（一）加快推进保交楼。\n（二）完善租赁市场。\n"
+    assert [u.name for u in context_lead(zh, zh.index("完善租赁"), "zh")] == ["市住建局"]
+    assert context_lead("要加快推进。", 0, "zh") == ()
