@@ -30,12 +30,16 @@ _ZH_SUFFIX = (
 _ZH_AFTER = (
     r"(?=[、，,；;。和及与與同等要须需應应务務牵牽负負主配协協会會联聯共按抓做加推落开開制组組研完在对對于於将將把进進切认認统統"
     r"督指编編起修拟擬梳摸实實提出建健强強优優深严嚴全持确確积積结結围圍聚着扎狠紧緊压壓守筑扩擴高精有稳穩集突牢毫织織增促巩鞏"
-    r"依广廣迅奋奮力勇敢树樹扛鼓引支举舉尽盡邀掌横橫规規检檢责責发發续續维維执執审審召安可]|办理|辦理|$)"
+    r"依广廣迅奋奮力勇敢树樹扛鼓引支举舉尽盡邀掌横橫规規检檢责責发發续續维維执執审審召安可]|办理|辦理|$"
+    r"|[（(](?:[牵牽][头頭]|主责|主責|负责|負責|配合|协办|協辦|参与|參與)[)）])"
 )
 _ZH_UNIT = re.compile(r"[\u4e00-\u9fff]{1,16}?" + _ZH_SUFFIX + _ZH_AFTER)
 # A later member of a list ("行政处、交旅局与文化处仿效…") may be followed by any verb.
 _ZH_UNIT_IN_LIST = re.compile(r"[\u4e00-\u9fff]{1,10}?" + _ZH_SUFFIX)
 _ZH_SEP = re.compile(r"[、，,]|和|以及|及|与|與|同")
+# "市住建局（牵头）、市财政局按职责分工负责": the role written after a name in a list.
+_ZH_ROLE_MARK = re.compile(r"[（(](?P<role>[牵牽]头|主责|负责|配合|协办|参与)[)）]")
+_ZH_MARK_LEADS = ("牵头", "牽头", "主责", "负责")
 _ZH_GENERIC = re.compile(
     r"^(?:各|有关|有關|相关|相關|其他|其它|所有|全[省市县縣区區]|各级|各級|本级|本級|上级|上級|下级|下級|我[省市县縣区區]"
     r"|职能|職能|主管|行业|行業|责任|責任|其)|^(?:部门|部門|单位|單位|政府)$|各"
@@ -176,6 +180,9 @@ def _zh_list(
             else:
                 units.append(UnitMention(orig[m.start():m.end()], (m.start(), m.end())))
             i = m.end()
+            mark = _ZH_ROLE_MARK.match(text, i, limit)
+            if mark:
+                i = mark.end()
         sep = _ZH_SEP.match(text, i, limit)
         if sep is None:
             break
@@ -270,6 +277,16 @@ def _zh_responsibility(orig: str, asked: bool = False) -> Responsibility:
                     whys.append(m.group(0))
             continue
         units, after = parsed
+        roles = {u: m.group("role") if m else None
+                 for u, m in ((u, _ZH_ROLE_MARK.match(text, u.span[1])) for u in units)}
+        if any(roles.values()):
+            # "X（牵头）、Y": only the one marked 牵头 leads, the others take part.
+            marked_lead = [u for u, r in roles.items() if r in _ZH_MARK_LEADS]
+            add(lead, marked_lead)
+            add(coop, [u for u, r in roles.items() if r not in _ZH_MARK_LEADS and (marked_lead or r)])
+            add(lead, [u for u, r in roles.items() if r is None and not marked_lead])
+            whys.append("（牵头）" if marked_lead else "（配合）")
+            continue
         rest = text[after:pos]
         modal = re.match(_ZH_MODAL, rest)
         verb_at = modal.end() if modal else 0

@@ -255,3 +255,10 @@ def test_list_items_take_the_body_their_heading_names() -> None:
     zh = "市住建局要重点做好以下工作：\n（一）加快推进保交楼。\n（二）完善租赁市场。\n"
     assert [u.name for u in context_lead(zh, zh.index("完善租赁"), "zh")] == ["市住建局"]
     assert context_lead("要加快推进。", 0, "zh") == ()
+
+
+def test_it_reads_a_role_written_after_a_name_in_a_list() -> None:
+    """X（牵头）、Y按职责分工负责: X leads, Y takes part; X（配合） cooperates."""
+    assert _who("市住建局（牵头）、市财政局按职责分工负责，12月底前完成。") == (["市住建局"], ["市财政局"])
+    assert _who("市財政局（牽頭）、市稅務局負責。") == (["市財政局"], ["市稅務局"])
+    assert _who("市住建局（配合）做好保障。") == ([], ["市住建局"])
