@@ -129,7 +129,8 @@ _EN_FROM = re.compile(
 )
 _EN_COOP = re.compile(
     r"\b(?:(?:together|jointly|in\s+(?:cooperation|collaboration|coordination|conjunction|consultation|partnership))\s+with|"
-    r"assisted\s+by|supported\s+by|with\s+the\s+(?:support|assistance|cooperation)\s+of)\s+",
+    r"assisted\s+by|supported\s+by|with\s+the\s+(?:support|assistance|cooperation)\s+of|"
+    r"(?:work|working|cooperate|cooperating|coordinate|coordinating|liaise|liaising|collaborate|collaborating)\s+(?:closely\s+)?with)\s+",
     re.I,
 )
 
@@ -386,6 +387,9 @@ def _en_responsibility(text: str) -> Responsibility:
         whys.append("subject of the modal" if not delivered else "report from")
     for m in _EN_TOLD.finditer(text):
         found = _en_list(text, m.end())
+        if found:
+            tail = _EN_TAIL.match(text, found[1])
+            found = (found[0], tail.end() if tail else found[1])
         if found and _EN_TOLD_TO.match(text, found[1]):
             lead.extend(u for u in found[0] if u not in lead)
             whys.append(m.group(0).strip() + " … to")

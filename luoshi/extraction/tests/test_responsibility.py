@@ -262,3 +262,11 @@ def test_it_reads_a_role_written_after_a_name_in_a_list() -> None:
     assert _who("市住建局（牵头）、市财政局按职责分工负责，12月底前完成。") == (["市住建局"], ["市财政局"])
     assert _who("市財政局（牽頭）、市稅務局負責。") == (["市財政局"], ["市稅務局"])
     assert _who("市住建局（配合）做好保障。") == ([], ["市住建局"])
+
+
+def test_it_reads_english_partners_and_generic_tails_after_the_one_told() -> None:
+    assert _who("The meeting urged the Ministry of Commerce and other relevant departments to step up support.",
+                "en") == (["Ministry of Commerce"], [])
+    assert _who("Li asked the National Development and Reform Commission to work with the Ministry of Finance.",
+                "en") == (["National Development and Reform Commission"], ["Ministry of Finance"])
+    assert _who("The meeting called on relevant departments to act.", "en") == ([], [])
