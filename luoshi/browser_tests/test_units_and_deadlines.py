@@ -62,6 +62,8 @@ def test_the_review_prefills_units_and_deadlines(browser, live_server, screensho
         assert _selected(drc, "lead_unit") == [pk["C-DRC"]]
         assert _selected(drc, "cooperating_units") == []
         assert drc.locator("input[name$='-deadline']").input_value() == "2026-12-31"
+        assert drc.locator("mark.hl-lead").inner_text() == "市发展改革委"
+        assert drc.locator("mark.hl-deadline").inner_text() == "12月31日前"
 
         commerce = _row(page, "市商务局要会同")
         assert _selected(commerce, "lead_unit") == [pk["C-COM"]]

@@ -42,6 +42,7 @@ _EN_NUM = {"one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5
 
 _BEFORE = r"(?:之?前|以前|为止|止)"
 _ZH_NUMBER = r"(\d{1,3}|[一两二三四五六七八九十]{1,3})"
+_DONE = r"(?:全面|基本|全部|全力)?(?:完成|开工|建成|投产|竣工|到位|落地|启动|上线|办结|出台|印发|见效|实现|交付|通车|运营)"
 _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]\s*" + _BEFORE)),
     ("ym-end", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?:底|末)\s*" + _BEFORE + "?")),
@@ -54,9 +55,14 @@ _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("next-year-end", re.compile(r"明年(?:底|末)\s*" + _BEFORE + "?")),
     ("this-month-end", re.compile(r"(?:本|当)月(?:底|末)\s*" + _BEFORE + r"?|(?<![\d一二三四五六七八九十上下本当每个])月(?:底|末)\s*" + _BEFORE)),
     ("next-month-end", re.compile(r"下(?:个)?月(?:底|末)\s*" + _BEFORE + "?")),
+    ("this-week", re.compile(r"(?:本|这)周(?:内|之内|末\s*" + _BEFORE + r"|([五六日])\s*" + _BEFORE + ")")),
+    ("next-week", re.compile(r"下周(?:内|之内|末\s*" + _BEFORE + r"|([五六日])\s*" + _BEFORE + ")")),
     ("md-xun", re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(上|中|下)旬\s*" + _BEFORE + "?")),
-    ("quarter", re.compile(r"(?<![每各])(?:第)?([一二三四1-4])\s*季度(?:末|底)?\s*(?:" + _BEFORE[3:-1] + r"|内|之内)?")),
-    ("half-year", re.compile(r"(?<![每])(上|下)半年\s*(?:" + _BEFORE[3:-1] + r"|内|之内|末|底)?")),
+    # A quarter or half-year is a limit when the words say so (前/内/末/底) or a completion
+    # follows ("一季度开工", "上半年全面完成"); "夺取一季度开门红", "抓好下半年工作" name a period.
+    ("quarter", re.compile(r"(?<![每各])(?:第)?([一二三四1-4])\s*季度(?:(?:末|底)\s*(?:" + _BEFORE[3:-1] + r")?|\s*(?:"
+                           + _BEFORE[3:-1] + r"|内|之内)|(?=" + _DONE + "))")),
+    ("half-year", re.compile(r"(?<![每])(上|下)半年(?:\s*(?:" + _BEFORE[3:-1] + r"|内|之内|末|底)|(?=" + _DONE + "))")),
     ("spring-festival", re.compile(r"(?:春节|农历新年)\s*" + _BEFORE)),
     ("festival", re.compile(r"(元旦|五一|劳动节|国庆节?)\s*" + _BEFORE)),
     ("working-days", re.compile(_ZH_NUMBER + r"\s*个?\s*工作日\s*(?:内|之内|以内)")),
@@ -72,7 +78,9 @@ _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en-mdy", re.compile(_EN_BY + _EN_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
     ("en-dm", re.compile(_EN_BY + r"(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _EN_MONTH + r"\b", re.I)),
     ("en-md", re.compile(_EN_BY + _EN_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.I)),
-    ("en-month-end", re.compile(_EN_BY + r"the\s+end\s+of\s+" + _EN_MONTH + r"(?:\s+(\d{4}))?\b", re.I)),
+    ("en-month-end", re.compile(_EN_BY + r"(?:the\s+)?end[-\s]+(?:of\s+)?" + _EN_MONTH + r"(?:\s+(\d{4}))?\b", re.I)),
+    ("en-quarter", re.compile(_EN_BY + r"(?:the\s+)?end\s+of\s+(?:(?:the\s+)?(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter|Q([1-4]))"
+                              r"(?:\s+(?:of\s+)?(\d{4}))?\b", re.I)),
     ("en-mid-month", re.compile(_EN_BY + r"mid-?\s*" + _EN_MONTH + r"(?:\s+(\d{4}))?\b", re.I)),
     ("en-month", re.compile(_EN_BY + _EN_MONTH + r"(?:\s+(\d{4}))?\b(?!\s*\d)", re.I)),
     ("en-year-end", re.compile(_EN_BY + r"(?:the\s+end\s+of\s+(?:this|the)\s+year|(?:the\s+)?(?:year[-\s]end|end\s+of\s+the\s+year))\b|\bwithin\s+(?:this|the)\s+year\b", re.I)),
@@ -88,6 +96,7 @@ _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 # Every pattern above needs one of these; most directives have none, and are done at once.
 _ZH_TRIGGER = re.compile(r"[前内底末止旬]|时限|季度|半年")
+_EN_QUARTERS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
 _EN_TRIGGER = re.compile(r"\b(?:by|before|within|later\s+than)\b", re.I)
 
 
@@ -193,6 +202,15 @@ def _resolve(kind: str, g: tuple[str, ...], meeting: dt.date) -> tuple[dt.date |
         return dt.date(meeting.year + 1, 12, 31), ""
     if kind in ("this-month-end", "en-month-end-this"):
         return _month_end(meeting.year, meeting.month), ""
+    if kind in ("this-week", "next-week"):
+        # 本周内: by the Sunday of the meeting's week; 本周五前: by its Friday; 下周: a week on.
+        last = {"五": 4, "六": 5, "日": 6}.get(g[0], 6)
+        return meeting + dt.timedelta(days=last - meeting.weekday() + (7 if kind == "next-week" else 0)), ""
+    if kind == "en-quarter":
+        quarter = _EN_QUARTERS.get(g[0].lower()) if g[0] else int(g[1])
+        if g[2]:
+            return _month_end(int(g[2]), quarter * 3), ""
+        return _on_or_after(quarter * 3, None, meeting), ""
     if kind == "next-month-end":
         nxt = _add_months(meeting.replace(day=1), 1)
         return _month_end(nxt.year, nxt.month), ""
@@ -278,7 +296,7 @@ def find_deadline(text: str, lang: str | None, meeting: dt.date | None) -> Deadl
     span = (m.start(), m.start() + len(m.group(0).rstrip()))
     if meeting is None:
         absolute = kind in ("ymd", "limit-ymd", "ym-end", "y-end", "en-dmy", "en-mdy", "en-y-end") or (
-            kind in ("en-month", "en-mid-month", "en-month-end") and bool(m.groups()[-1]))
+            kind in ("en-month", "en-mid-month", "en-month-end", "en-quarter") and bool(m.groups()[-1]))
         if not absolute:
             return Deadline(None, words, span, f"{kind} '{words}' (unresolved: no meeting date)")
         meeting = dt.date(1, 1, 1)

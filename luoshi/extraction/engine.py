@@ -27,7 +27,7 @@ from .directory import Directory, default_directory
 from .hant import to_simplified
 from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
 from .model import AgendaItem, Directive, Extraction, ExtractionInputError, Span
-from .responsibility import UnitMention, find_responsibility
+from .responsibility import UnitMention, asked_before, context_lead, find_responsibility
 from .text import PUBLISHED_MARKER, Piece, detect_language, paragraphs, sentences, trim
 
 CHAIR_CUE = re.compile(
@@ -230,7 +230,12 @@ def annotate(
     out: list[Directive] = []
     for d in directives:
         start = d.span[0]
-        who = find_responsibility(d.text, lang)
+        who = find_responsibility(d.text, lang, asked_before(text[max(0, start - 2):start], lang))
+        if not who.lead:
+            inherited = context_lead(text, start, lang)
+            if inherited:
+                who = replace(who, lead=tuple(UnitMention(u.name, (u.span[0] - start, u.span[1] - start))
+                                              for u in inherited), why=(who.why + ", " if who.why else "") + "context")
         deadline = find_deadline(d.text, lang, since)
         why = d.why
         if who.why:

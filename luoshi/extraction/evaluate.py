@@ -9,7 +9,11 @@ A gold directive is a string or an object `{"text", "lead", "cooperating", "dead
 "deadline_text"}`. Where gold names lead units (or cooperating units, or an ISO deadline),
 the directive counts towards lead-unit (cooperating, deadline) accuracy: right when a
 predicted directive matched to it (overlap >= 0.5) carries the same set of unit names (the
-same date). A missed directive, or a prediction without `lead`/`deadline`, counts as wrong.
+same date). Two figures are kept for each: end to end, where a missed directive (or a
+prediction without `lead`/`deadline`) counts as wrong, and over the gold directives the
+engine found, which measures the unit and deadline rules apart from directive recall.
+Over found directives whose gold names no lead (no deadline), a predicted one is counted
+as an extra.
 
 Corpus folders (`corpus/<source>/<id>.gold.json`) are read recursively; scores are kept per
 file with its source and genre, so reports can be cut per source and per genre, and
@@ -134,6 +138,25 @@ class Tally:
 
 
 @dataclass
+class UnitScores:
+    """Lead, cooperating and deadline figures beside the end-to-end tallies: over the gold
+    directives that state them *and* were found (`*_found`), and the extras: found
+    directives whose gold states no lead / cooperating unit / deadline but the prediction
+    gives one (`right` = those left empty, `total` = those found)."""
+
+    lead_found: Tally = field(default_factory=Tally)
+    cooperating_found: Tally = field(default_factory=Tally)
+    deadline_found: Tally = field(default_factory=Tally)
+    lead_extra: Tally = field(default_factory=Tally)
+    cooperating_extra: Tally = field(default_factory=Tally)
+    deadline_extra: Tally = field(default_factory=Tally)
+
+    def add(self, other: UnitScores) -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).add(getattr(other, name))
+
+
+@dataclass
 class FileScore:
     name: str
     directives_loose: Counts
@@ -149,6 +172,7 @@ class FileScore:
     lead: Tally = field(default_factory=Tally)
     cooperating: Tally = field(default_factory=Tally)
     deadline: Tally = field(default_factory=Tally)
+    units: UnitScores = field(default_factory=lambda: UnitScores())
 
 
 @dataclass
@@ -164,6 +188,7 @@ class Report:
     lead: Tally = field(default_factory=Tally)
     cooperating: Tally = field(default_factory=Tally)
     deadline: Tally = field(default_factory=Tally)
+    units: UnitScores = field(default_factory=lambda: UnitScores())
 
     @classmethod
     def of(cls, files: list[FileScore]) -> Report:
@@ -180,6 +205,7 @@ class Report:
             total.lead.add(f.lead)
             total.cooperating.add(f.cooperating)
             total.deadline.add(f.deadline)
+            total.units.add(f.units)
         return total
 
     def cut(self, key: Callable[[FileScore], str]) -> dict[str, Report]:
@@ -223,6 +249,10 @@ class Report:
             f"lead-unit accuracy (directives whose gold names a lead): {self.lead.line()}",
             f"cooperating-unit accuracy (gold names them): {self.cooperating.line()}",
             f"deadline accuracy (gold gives a date): {self.deadline.line()}",
+            f"  of those the engine found: lead {self.units.lead_found.line()}, "
+            f"cooperating {self.units.cooperating_found.line()}, deadline {self.units.deadline_found.line()}",
+            f"  found directives whose gold states none, left empty: lead {self.units.lead_extra.line()}, "
+            f"cooperating {self.units.cooperating_extra.line()}, deadline {self.units.deadline_extra.line()}",
         ]
         return "\n".join(out)
 
@@ -236,13 +266,24 @@ class Report:
         return (
             f"{label[:34]:<34} {n:>3} {self.directives_loose.f1:6.3f} {self.directives_strict.f1:6.3f} "
             f"{self.agenda.f1:6.3f} {self.date_right:>3}/{n:<3} {self.chair_right:>3}/{n:<3} "
-            f"{acc(self.lead):>5} {acc(self.deadline):>5}"
+            f"{acc(self.lead):>5} {acc(self.cooperating):>5} {acc(self.deadline):>5} "
+            f"{frac(self.units.lead_found):>7} {frac(self.units.cooperating_found):>7} "
+            f"{frac(self.units.deadline_found):>7}"
         )
+
+
+def frac(t: Tally) -> str:
+    return f"{t.right}/{t.total}" if t.total else "-"
 
 
 TABLE_HEAD = (
     f"{'':<34} {'n':>3} {'dir.5':>6} {'dir.8':>6} {'agenda':>6} {'date':>7} {'chair':>7} "
-    f"{'lead':>5} {'dline':>5}"
+    f"{'lead':>5} {'coop':>5} {'dline':>5} {'lead|f':>7} {'coop|f':>7} {'dline|f':>7}"
+)
+TABLE_NOTE = (
+    "lead, coop, dline: accuracy over the gold directives that name a lead unit, cooperating "
+    "units, a deadline date (a missed directive is wrong); lead|f, coop|f, dline|f: right/total "
+    "over those the engine found (overlap >= 0.5)"
 )
 
 
@@ -267,36 +308,55 @@ def _iso(value: Any) -> str | None:
 
 def score_units_and_deadlines(
     got: Extraction, gold_directives: list[Any], pairs: list[tuple[int, int, float]]
-) -> tuple[Tally, Tally, Tally, list[str]]:
-    """Lead, cooperating and deadline accuracy over the gold directives that state them."""
+) -> tuple[Tally, Tally, Tally, list[str], UnitScores]:
+    """Lead, cooperating and deadline accuracy over the gold directives that state them,
+    and the same over the found ones with the extras (see `UnitScores`)."""
     matched = {j: i for i, j, _ in pairs}
     lead, coop, deadline = Tally(), Tally(), Tally()
+    units = UnitScores()
+    found = {"lead": units.lead_found, "cooperating": units.cooperating_found}
+    extra = {"lead": units.lead_extra, "cooperating": units.cooperating_extra}
     errors: list[str] = []
     for j, g in enumerate(gold_directives):
-        if not isinstance(g, dict):
-            continue
         pred = got.directives[matched[j]] if j in matched else None
+        gold = g if isinstance(g, dict) else {}
         short = _gold_text(g, "text")[:40]
         for key, tally in (("lead", lead), ("cooperating", coop)):
-            want = _names(g.get(key))
+            want = _names(gold.get(key))
+            have = _names(getattr(pred, key, None)) if pred is not None else None
             if not want:
+                if pred is not None:
+                    extra[key].total += 1
+                    extra[key].right += not have
+                    if have:
+                        errors.append(f"extra {key}: got {sorted(have)}, gold none ({short})")
                 continue
             tally.total += 1
-            have = _names(getattr(pred, key, None)) if pred is not None else None
+            found[key].total += pred is not None
             if have == want:
                 tally.right += 1
+                found[key].right += 1
             else:
                 shown = "no directive" if pred is None else sorted(have) if have is not None else "none"
                 errors.append(f"{key}: got {shown}, gold {sorted(want)} ({short})")
-        want_date = g.get("deadline")
-        if want_date:
-            deadline.total += 1
-            have_date = _iso(getattr(pred, "deadline", None)) if pred is not None else None
-            if have_date == want_date:
-                deadline.right += 1
-            else:
-                errors.append(f"deadline: got {have_date}, gold {want_date} ({short})")
-    return lead, coop, deadline, errors
+        want_date = gold.get("deadline")
+        have_date = _iso(getattr(pred, "deadline", None)) if pred is not None else None
+        if not want_date:
+            if pred is not None:
+                units.deadline_extra.total += 1
+                units.deadline_extra.right += not have_date
+                if have_date:
+                    errors.append(f"extra deadline: got {have_date}, gold none ({short})")
+            continue
+        deadline.total += 1
+        units.deadline_found.total += pred is not None
+        if have_date == want_date:
+            deadline.right += 1
+            units.deadline_found.right += 1
+        else:
+            shown = "no directive" if pred is None else have_date
+            errors.append(f"deadline: got {shown}, gold {want_date} ({short})")
+    return lead, coop, deadline, errors, units
 
 
 def score_file(
@@ -340,7 +400,7 @@ def score_file(
     chair_ok = got_name == gold_name
     if not chair_ok:
         errors.append(f"chair: got {got_name!r}, gold {gold_name!r}")
-    lead, coop, deadline, unit_errors = score_units_and_deadlines(got, gold_directives, loose)
+    lead, coop, deadline, unit_errors, units = score_units_and_deadlines(got, gold_directives, loose)
     errors += unit_errors
     return FileScore(
         name=name,
@@ -357,6 +417,7 @@ def score_file(
         lead=lead,
         cooperating=coop,
         deadline=deadline,
+        units=units,
     )
 
 
@@ -430,6 +491,6 @@ def by_source_summary(report: Report, loso: dict[str, Report] | None = None, not
         out += ["", "leave-one-source-out, per genre" + (f" ({note})" if note else ""), TABLE_HEAD]
         out += [r.row(k) for k, r in loso.items()]
     out += ["", f"overall ({len({f.source for f in report.files})} sources)", TABLE_HEAD]
-    out += [report.row("all"), ""]
+    out += [report.row("all"), "", TABLE_NOTE, ""]
     totals = report.summary().split("--- ", 1)[1]
     return "\n".join(out) + "--- " + totals

@@ -139,3 +139,26 @@ def test_it_reads_quarters_decades_and_month_limits(text: str, lang: str, date: 
 def test_a_quarterly_report_is_not_a_deadline() -> None:
     """每季度末 sets a cadence."""
     assert _due("每季度末报送进展。") == (None, None)
+
+
+def test_a_quarter_or_half_year_named_as_a_period_is_not_a_deadline() -> None:
+    """夺取一季度"开门红", 抓好下半年工作, 交出三季度报表 name a period of work, not a limit;
+    一季度末前 and 上半年内 are limits."""
+    assert _due("奋力夺取一季度“开门红”。") == (None, None)
+    assert _due("全力抓好下半年各项重点工作。") == (None, None)
+    assert _due("努力交出三季度经济社会发展高分报表。") == (None, None)
+    assert _due("一季度末前完成清理。") == ("2027-03-31", "一季度末前")
+    assert _due("上半年内完成验收。") == ("2027-06-30", "上半年内")
+
+
+def test_it_reads_weeks_and_quarter_ends() -> None:
+    """本周内 (the meeting week's Sunday), 本周五前, 下周内; "by end-June", "by the end of Q3 2027"."""
+    monday = dt.date(2026, 3, 2)
+    assert find_deadline("本周内报送", "zh", monday).date == dt.date(2026, 3, 8)  # type: ignore[union-attr]
+    assert find_deadline("本周五前报送", "zh", monday).date == dt.date(2026, 3, 6)  # type: ignore[union-attr]
+    assert find_deadline("下周内完成", "zh", monday).date == dt.date(2026, 3, 15)  # type: ignore[union-attr]
+    assert find_deadline("每周五前报送", "zh", monday) is None
+    assert find_deadline("report by end-June 2026", "en", monday).date == dt.date(2026, 6, 30)  # type: ignore[union-attr]
+    assert find_deadline("done by the end of the first quarter", "en", monday).date == dt.date(2026, 3, 31)  # type: ignore[union-attr]
+    found = find_deadline("by the end of Q3 2027", "en", None)
+    assert found is not None and found.date == dt.date(2027, 9, 30)

@@ -94,6 +94,23 @@ def test_it_counts_a_prediction_without_units_or_a_missed_directive_as_wrong() -
     assert score.cooperating.total == 1
 
 
+def test_it_keeps_unit_accuracy_over_found_directives_and_counts_extras() -> None:
+    # The lead directive is missed; the cooperating one is found with the right units; the
+    # plain one is found but given a lead and a deadline its gold does not state.
+    got = extraction(
+        Predicted(COOP_TEXT, (0, 1), lead=("市商务局",), cooperating=("市发展改革委",)),
+        Predicted(PLAIN_TEXT, (0, 1), lead=("各地",), deadline=dt.date(2026, 12, 31)),
+    )
+    score = score_file("f", got, GOLD)
+    assert (score.lead.right, score.lead.total) == (1, 2)
+    assert (score.units.lead_found.right, score.units.lead_found.total) == (1, 1)
+    assert (score.units.deadline_found.right, score.units.deadline_found.total) == (0, 0)
+    assert (score.units.lead_extra.right, score.units.lead_extra.total) == (0, 1)
+    assert (score.units.deadline_extra.right, score.units.deadline_extra.total) == (1, 2)
+    assert any(e.startswith("extra lead: got ['各地']") for e in score.errors)
+    assert any(e.startswith("deadline: got no directive") for e in score.errors)
+
+
 def test_it_leaves_accuracy_undefined_when_gold_states_nothing() -> None:
     gold = dict(GOLD, directives=[PLAIN_TEXT])
     score = score_file("f", extraction(Directive(PLAIN_TEXT, (0, 1))), gold)

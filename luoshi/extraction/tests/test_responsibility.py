@@ -169,3 +169,104 @@ def test_it_keeps_generic_lists_and_long_names_apart() -> None:
     assert _who("省级有关部门要主动对接。") == ([], [])
     assert _who("省防汛抗旱指挥部办公室要加强统筹协调。")[0] == ["省防汛抗旱指挥部办公室"]
     assert _who("要坚持政府引导、市场运作、公众参与。") == ([], [])
+
+
+def test_it_reads_a_cue_after_a_few_words_and_lists_joined_by_yu() -> None:
+    """明确由X牵头, 县长也责成X、Y与Z…, 县长要求X…: the units asked lead, not the speaker."""
+    assert _who("明确由区委办牵头，整合各单位意见。")[0] == ["区委办"]
+    assert _who("王县长也责成行政处、交旅局与文化处仿效世博会导览系统。")[0] == ["行政处", "交旅局", "文化处"]
+    assert _who("縣長要求工務處、交旅局用心妥善準備專案報告。")[0] == ["工務處", "交旅局"]
+    assert _who("并责成副县长陈某于开议期间每日召集会议。")[0] == ["副县长陈某"]
+
+
+def test_it_takes_the_one_asked_when_the_cue_was_cut_off_before_the_directive() -> None:
+    """A directive whose lead-in "王县长责成" was removed opens with the one asked."""
+    assert [u.name for u in find_responsibility("副县长陈某于开议期间每日召集会议。", "zh", asked=True).lead] == ["副县长陈某"]
+    assert [u.name for u in find_responsibility("副县长陈某于开议期间每日召集会议。", "zh").lead] == []
+
+
+def test_it_does_not_take_verb_phrases_or_cadres_for_units() -> None:
+    """部署, 干部, 开局, 落到实处 end no unit name; 各… and 其… are generic."""
+    for text in ("要精心组织，周密安排部署。", "领导干部要在遵守八项规定中起表率作用。",
+                 "要狠抓落實，確保各項部署落地見效。", "要推动明年工作开好局。",
+                 "切实把各项工作部署和要求落到实处。", "部机关各司局、各单位要组织干部职工学习。",
+                 "安全生产工作需行业主管部门要履行监管职责。"):
+        assert _who(text) == ([], []), text
+    assert _who("县政府及其组成部门要全面贯彻落实。")[0] == ["县政府"]
+
+
+def test_it_reads_partners_named_by_lianxi_and_units_before_banli() -> None:
+    assert _who("環資局橫向聯繫警察局加強路邊村落環境維護。") == (["環資局"], ["警察局"])
+    assert _who("人事處辦理說明會給予協助。")[0] == ["人事處"]
+
+
+def test_it_reads_english_units_told_to_act() -> None:
+    """Passives (was authorised/mandated to), directed X to, approval granted to X to, a
+    report from X, led by an office-holder, a fronted clause, and council staff."""
+    cases = {
+        "the Prime Minister was authorised to address all financial obligations.": ["Prime Minister"],
+        "The Task Force has been mandated to submit a report by July 2016.": ["Task Force"],
+        "The council directed the City Manager to report back.": ["City Manager"],
+        "Cabinet directed the Ministry of Health to prepare a plan.": ["Ministry of Health"],
+        "The cabinet granted approval to the P&D Board and Transport Department to launch it.":
+            ["P&D Board", "Transport Department"],
+        "A report from the Marijuana Core Committee will be ready by mid-December.": ["Marijuana Core Committee"],
+        "That a Task Group be set up and led by the Portfolio Holder for Communities.":
+            ["Portfolio Holder for Communities"],
+        "As part of this discussion, the Finance Minister was asked to review the fees.": ["Finance Minister"],
+        "The council directed staff to bring back a report.": ["staff"],
+        "The Housing Department will lead the review.": ["Housing Department"],
+    }
+    for text, lead in cases.items():
+        assert _who(text, "en")[0] == lead, text
+
+
+def test_it_does_not_take_political_leadership_or_a_lone_title_for_a_lead() -> None:
+    assert _who("The government should act under the leadership of the Provincial Party Committee.", "en") == ([], [])
+    assert _who("The Minister was asked to clarify the position.", "en") == ([], [])
+
+
+def test_a_directive_without_a_named_unit_takes_the_drafter_of_the_approved_document() -> None:
+    """会议原则同意X拟草的《…》，修改完善后印发: X carries the follow-up; another sentence's
+    drafter does not."""
+    from luoshi.extraction.responsibility import context_lead
+
+    text = ("会议原则同意县财政局拟草的《关于加快资金支出进度的意见》，修改完善后，批复实施。"
+            "会议同意县农业农村局拟草并经合法性审查的《推进方案》，修改完善后印发。"
+            "要抓紧修改完善后印发。")
+    found = context_lead(text, text.index("修改完善后，批复"), "zh")
+    assert [u.name for u in found] == ["县财政局"] and text[slice(*found[0].span)] == "县财政局"
+    assert [u.name for u in context_lead(text, text.index("修改完善后印发"), "zh")] == ["县农业农村局"]
+    assert context_lead(text, text.index("要抓紧"), "zh") == ()
+
+
+def test_list_items_take_the_body_their_heading_names() -> None:
+    from luoshi.extraction.responsibility import context_lead
+
+    text = ("The Task Force was established to review the programme. Some duties of the Task Force include:\n\n"
+            "o To review the policy guidelines\n\n"
+            "o To review mechanisms for reducing costs\n\n"
+            "Cabinet noted the report:\n\no To publish the findings\n")
+    first = text.index("To review the policy")
+    second = text.index("To review mechanisms")
+    assert [u.name for u in context_lead(text, first, "en")] == ["Task Force"]
+    assert [u.name for u in context_lead(text, second, "en")] == ["Task Force"]
+    assert context_lead(text, text.index("To publish"), "en") == ()
+    zh = "市住建局要重点做好以下工作：\n（一）加快推进保交楼。\n（二）完善租赁市场。\n"
+    assert [u.name for u in context_lead(zh, zh.index("完善租赁"), "zh")] == ["市住建局"]
+    assert context_lead("要加快推进。", 0, "zh") == ()
+
+
+def test_it_reads_a_role_written_after_a_name_in_a_list() -> None:
+    """X（牵头）、Y按职责分工负责: X leads, Y takes part; X（配合） cooperates."""
+    assert _who("市住建局（牵头）、市财政局按职责分工负责，12月底前完成。") == (["市住建局"], ["市财政局"])
+    assert _who("市財政局（牽頭）、市稅務局負責。") == (["市財政局"], ["市稅務局"])
+    assert _who("市住建局（配合）做好保障。") == ([], ["市住建局"])
+
+
+def test_it_reads_english_partners_and_generic_tails_after_the_one_told() -> None:
+    assert _who("The meeting urged the Ministry of Commerce and other relevant departments to step up support.",
+                "en") == (["Ministry of Commerce"], [])
+    assert _who("Li asked the National Development and Reform Commission to work with the Ministry of Finance.",
+                "en") == (["National Development and Reform Commission"], ["Ministry of Finance"])
+    assert _who("The meeting called on relevant departments to act.", "en") == ([], [])
