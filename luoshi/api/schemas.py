@@ -219,6 +219,45 @@ class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=20000)
 
 
+class ExtensionIn(Schema):
+    deadline: dt.date = Field(description="The new deadline asked for: after the current one.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HandBackIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    suggested_unit: str | None = Field(None, description="The code of the unit that should lead it, if known.")
+
+
+class ReassignIn(Schema):
+    lead_unit: str = Field(description="The code of the new lead unit.")
+    cooperating_units: list[str] | None = Field(None, description="Unit codes; omitted: keep them.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "refuse"]
+    deadline: dt.date | None = Field(None, description="An extension: the date granted; omitted: the date asked for.")
+    lead_unit: str | None = Field(None, description="A hand-back approved: the code of the new lead unit.")
+    cooperating_units: list[str] | None = Field(None, description="A hand-back approved: unit codes; omitted: keep them.")
+    note: str = Field("", max_length=2000, description="Required when refusing.")
+
+
+class TaskRequestOut(Schema):
+    id: int
+    task: int
+    kind: Literal["extension", "return"]
+    state: Literal["pending", "approved", "shortened", "refused", "withdrawn"]
+    unit: str
+    requested_at: dt.datetime
+    reason: str
+    deadline_before: dt.date | None
+    requested_deadline: dt.date | None
+    suggested_unit: str | None
+    granted_deadline: dt.date | None
+    decision_note: str
+
+
 class TextIn(Schema):
     text: str = Field(min_length=1, max_length=20000)
 

@@ -103,6 +103,11 @@ ACCESS: dict[str, Rule] = {
     "review_report": action(SUPERVISOR),
     "task_action": action(SUPERVISOR, LIAISON, LEADER),
     "evidence_download": page(*TASK_READERS),
+    # requests from units (luoshi/taskrequests): the lead unit asks, the office decides
+    "task_requests": page(SUPERVISOR, LIAISON, OTHER_LIAISON),
+    "ask_task_request": form(LIAISON),
+    "decide_task_request": action(SUPERVISOR),
+    "withdraw_task_request": action(LIAISON),
     # notifications
     "notifications": page(*SIGNED_IN),
     "notifications_read_all": action(*SIGNED_IN),
@@ -181,12 +186,14 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
-            "approvals": "account_request", "checks": "audit_check"}
+            "approvals": "account_request", "checks": "audit_check",
+            "requests": "task_request"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
-         "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
+         "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
+         "kind": "request_kind"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
-OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token"}
+OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request"}
 
 
 def argument_kinds(route: Route) -> dict[str, str]:
@@ -219,7 +226,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
         "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
-        "audit_check": world.audit_check,
+        "audit_check": world.audit_check, "task_request": side.task_request, "request_kind": "extension",
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

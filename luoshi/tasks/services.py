@@ -301,6 +301,30 @@ def update_task(
     return task
 
 
+@transaction.atomic
+def reassign_task(
+    user: User, task: Task, *, lead_unit: Unit, cooperating_units: Iterable[Unit] | None = None,
+    reason: str, expected_version: int | None = None,
+) -> Task:
+    """Give a task that a unit holds to another lead unit (改派), for example after the unit
+    handed it back. The new unit signs for it again: the task is assigned anew."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.REASSIGN, task), _("Only the office that supervises this task reassigns it."))
+    next_status(task.status, Action.REASSIGN)
+    reason = _check_text(reason, _("reason"))
+    if lead_unit.pk == task.lead_unit_id and cooperating_units is None:
+        raise InvalidInput(_("%(unit)s already leads this task; choose another lead unit.") % {"unit": lead_unit})
+    if cooperating_units is not None:
+        task.cooperating_units.set([u for u in cooperating_units if u.pk != lead_unit.pk])
+    else:  # the new lead is no longer also a cooperating unit
+        task.cooperating_units.remove(lead_unit)
+    task = _change(user, task, "reassign_task", Action.REASSIGN, lead_unit=lead_unit, assigned_at=lib.now(),
+                   signed_at=None, status_reason=reason)
+    search_index.index_task_family(task)  # who finds it has changed
+    notify("assignment", task, _("Reassigned to %(unit)s; due %(date)s.") % {"unit": task.lead_unit, "date": task.deadline})
+    return task
+
+
 # --- reporting and completing ------------------------------------------------------------------
 
 

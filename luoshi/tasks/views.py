@@ -263,6 +263,14 @@ AUDIT_LABELS = {
     "decompose_task": gettext_lazy("decomposed the task"),
     "create_subtask": gettext_lazy("created the task as a sub-task"),
     "roll_up_progress": gettext_lazy("rolled up progress from the sub-tasks"),
+    "reassign_task": gettext_lazy("reassigned the task"),
+    "request_extension": gettext_lazy("asked for more time"),
+    "grant_extension": gettext_lazy("granted more time"),
+    "refuse_extension": gettext_lazy("refused more time"),
+    "request_return": gettext_lazy("handed the task back"),
+    "accept_return": gettext_lazy("accepted the hand-back"),
+    "refuse_return": gettext_lazy("refused the hand-back"),
+    "withdraw_request": gettext_lazy("withdrew the request"),
 }
 # Fields whose change is worth a line in the history (version and the like are not).
 AUDIT_FIELDS = {
@@ -277,6 +285,7 @@ AUDIT_FIELDS = {
 # What the task's `reason` holds depends on the action that set it.
 REASON_LABELS = {
     "approve_completion": gettext_lazy("review note"), "return_task": gettext_lazy("reason for returning"),
+    "reassign_task": gettext_lazy("reason for reassigning"),
     "suspend_task": gettext_lazy("reason for suspending"), "cancel_task": gettext_lazy("reason for cancelling"),
 }
 REASON_BY_STATUS = {

@@ -41,7 +41,13 @@ CASES = [
     ("signed", "suspend", "supervisor", {"reason": "waiting for funds"}, "suspended", "suspend_task"),
     ("suspended", "resume", "supervisor", None, "signed", "resume_task"),
     ("signed", "cancel", "supervisor", {"reason": "superseded"}, "cancelled", "cancel_task"),
+    ("signed", "request_extension", "liaison", {"deadline": None, "reason": "flooded"}, "signed", "request_extension"),
+    ("signed", "request_return", "liaison", {"reason": "health's work", "suggested_unit": "HEALTH"}, "signed",
+     "request_return"),
+    ("signed", "reassign", "supervisor", {"lead_unit": "HEALTH", "reason": "三定 rules"}, "assigned", "reassign_task"),
 ]
+# Requests do not change the task: its version stays.
+UNCHANGED = {"urge", "escalate", "instruct", "request_extension", "request_return"}
 PERSONAS = ["supervisor", "liaison", "other_liaison", "leader", "secretary", "sysadmin"]
 
 
@@ -54,7 +60,7 @@ def test_it_takes_each_action_through_its_service(province, state, action, perso
     """The allowed persona's action moves the task, is audited and answers the new task and ETag."""
     task = make(province, state)
     if body and "deadline" in body:
-        body["deadline"] = future()
+        body["deadline"] = future(60 if action == "request_extension" else 20)
     before = task.version
     response = post(api_client(getattr(province, persona)), task, action, body)
     assert response.status_code == 200, response.content
@@ -62,7 +68,7 @@ def test_it_takes_each_action_through_its_service(province, state, action, perso
     assert response.json()["status"] == task.status == after
     assert response["ETag"] == f'"{task.version}"'
     assert AuditEvent.objects.filter(verb=verb, actor=getattr(province, persona)).exists()
-    if action not in {"urge", "escalate", "instruct"}:
+    if action not in UNCHANGED:
         assert task.version > before
 
 
@@ -252,3 +258,25 @@ def test_it_refuses_get_on_an_action(province):
     task = province.assigned()
     response = api_client(province.liaison).get(f"/api/v1/tasks/{task.pk}/sign")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_the_office_decides_a_request_through_the_api(province):
+    """GET /v1/requests lists what waits for the office; POST …/decide approves it, once."""
+    task = province.signed()
+    unit = api_client(province.liaison)
+    asked = post(unit, task, "request_extension", {"deadline": future(60), "reason": "floods"})
+    assert asked.status_code == 200
+    office = api_client(province.supervisor)
+    waiting = office.get("/api/v1/requests").json()
+    assert [(r["task"], r["kind"], r["state"]) for r in waiting] == [(task.pk, "extension", "pending")]
+    assert unit.get("/api/v1/requests").json() == []
+    url = f"/api/v1/requests/{waiting[0]['id']}/decide"
+    refused = unit.post(url, json.dumps({"decision": "approve"}), content_type="application/json")
+    assert refused.status_code == 404
+    too_far = office.post(url, json.dumps({"decision": "approve", "deadline": future(90)}), content_type="application/json")
+    assert too_far.status_code == 422 and "at most" in too_far.json()["message"]
+    done = office.post(url, json.dumps({"decision": "approve", "deadline": future(45)}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "shortened"
+    assert Task.objects.get(pk=task.pk).deadline.isoformat() == future(45)
+    again = office.post(url, json.dumps({"decision": "refuse", "note": "no"}), content_type="application/json")
+    assert again.status_code == 409

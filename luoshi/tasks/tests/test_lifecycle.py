@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import InvalidInput, TransitionError
+from luoshi import lib
+from luoshi.taskrequests import services as taskrequests
 from luoshi.tasks import services
 from luoshi.tasks.lifecycle import (
     OPEN,
@@ -79,6 +82,10 @@ DO: dict[str, Callable[[Province, Task], object]] = {
         p.supervisor, t, [services.SubTask(lead_unit=p.emergency, title="inspect the mines")]),
     Action.URGE: lambda p, t: services.urge_task(p.supervisor, t, text="please report this week"),
     Action.ESCALATE: lambda p, t: services.escalate_task(p.supervisor, t, level=2, reason="two weeks late"),
+    Action.REQUEST_EXTENSION: lambda p, t: taskrequests.request_extension(
+        p.liaison, t, deadline=(t.deadline or lib.today()) + dt.timedelta(days=30), reason="the site is flooded"),
+    Action.REQUEST_RETURN: lambda p, t: taskrequests.request_return(p.liaison, t, reason="health's work"),
+    Action.REASSIGN: lambda p, t: services.reassign_task(p.supervisor, t, lead_unit=p.health, reason="三定 rules"),
 }
 
 ALLOWED = [(action, state) for action, moves in TRANSITIONS.items() for state in moves]
