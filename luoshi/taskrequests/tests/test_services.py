@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from luoshi import lib
 from luoshi.audit.models import AuditEvent
@@ -144,7 +145,7 @@ def test_too_late_to_ask_after_the_grace_days(province: Province, settings) -> N
         assert services.may_ask(province.liaison, task, TaskRequest.Kind.EXTENSION)
     with lib.clock_at(lib.now() + dt.timedelta(days=9)):
         assert not services.may_ask(province.liaison, task, TaskRequest.Kind.EXTENSION)
-        with pytest.raises(InvalidInput, match="could be asked until"):
+        with translation.override("en"), pytest.raises(InvalidInput, match="could be asked until"):
             services.request_extension(province.liaison, task, deadline=days(60), reason="x")
 
 
