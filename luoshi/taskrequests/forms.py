@@ -35,12 +35,20 @@ def _units() -> Any:
     return Unit.objects.only("code", "name_zh", "name_en", "path").order_by("path")
 
 
-class ExtensionForm(forms.Form):
+class Form(forms.Form):
+    """No colon after the labels, like the task page's forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ExtensionForm(Form):
     deadline = forms.DateField(label=_("New deadline asked for"), input_formats=ISO_DATE, widget=DateInput())
     reason = forms.CharField(label=_("Why more time is needed"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(Form):
     reason = forms.CharField(label=_("Why this task is not your unit's"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 4}))
     suggested_unit = UnitField(label=_("Unit that should lead it (if you know)"), required=False,
@@ -51,7 +59,7 @@ class ReturnForm(forms.Form):
         self.fields["suggested_unit"].queryset = _units()  # type: ignore[attr-defined]
 
 
-class ExtensionDecisionForm(forms.Form):
+class ExtensionDecisionForm(Form):
     decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
     deadline = forms.DateField(label=_("Deadline granted"), required=False, input_formats=ISO_DATE, widget=DateInput(),
                                help_text=_("Leave the date asked for, or grant an earlier one."))
@@ -59,7 +67,7 @@ class ExtensionDecisionForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnDecisionForm(forms.Form):
+class ReturnDecisionForm(Form):
     decision = forms.ChoiceField(choices=[("accept", _("Reassign")), ("refuse", _("Refuse"))])
     lead_unit = UnitField(label=_("New lead unit"), required=False, queryset=Unit.objects.none())
     cooperating_units = UnitsField(label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
