@@ -39,7 +39,7 @@ from luoshi.taskrequests import services as unit_requests
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks import lights, services
 from luoshi.tasks.ledger import LedgerQuery, TaskRow, UnitName, ledger_counts, task_rows
-from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
+from luoshi.tasks.models import Escalation, Instruction, Milestone, ProgressReport, Task, Urge
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
 
@@ -236,7 +236,7 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
         "directive_detail": {"id": directive.pk, "meeting": directive.meeting_id, "text": directive.text}
         if directive else None,
         "children": [_task_summary(request, TaskRow.of(child)) for child in task.children.all()],
-        "milestones": [{"title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
+        "milestones": [{"id": m.pk, "title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
         "assigned_at": task.assigned_at, "signed_at": task.signed_at, "completed_at": task.completed_at,
         "last_report_at": task.last_report_at, "created_at": task.created_at,
         "reports": [{
@@ -283,7 +283,8 @@ def task_detail(request: HttpRequest, response: HttpResponse, id: int = TASK_ID)
 # --- actions on a task ---------------------------------------------------------------------------
 
 TASK_ACTIONS = ("assign", "sign", "report", "request_completion", "approve", "return", "urge", "escalate",
-                "instruct", "suspend", "resume", "cancel", "request_extension", "request_return", "reassign")
+                "instruct", "suspend", "resume", "cancel", "request_extension", "request_return", "reassign",
+                "add_milestone", "complete_milestone")
 IF_MATCH = Header(None, alias="If-Match", description='The task\'s ETag (its version, like "3"): the action is '
                   "refused with 412 if the task has changed since. Optional: without it the action applies "
                   "to the task as it is now.")
@@ -441,6 +442,25 @@ def reassign(request: HttpRequest, response: HttpResponse, payload: s.ReassignIn
     return _act(request, response, id, "reassign", if_match, lambda user, task, version: services.reassign_task(
         user, task, lead_unit=lead, cooperating_units=cooperating, reason=_clean(payload.reason),
         expected_version=version))
+
+
+@_action_route("milestones", "Add a milestone (反馈节点) to the task")
+def add_milestone(request: HttpRequest, response: HttpResponse, payload: s.MilestoneIn, id: int = TASK_ID,  # noqa: A002
+                  if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    return _act(request, response, id, "add_milestone", if_match, lambda user, task, version: services.add_milestone(
+        user, task, title=_clean(payload.title), due=payload.due))
+
+
+@api.post("/v1/milestones/{id}/complete", response={200: s.TaskDetail, ERRORS: s.ErrorOut}, tags=["task actions"],
+          operation_id="milestone_complete", summary="Mark a milestone done, with a progress report (the lead unit)",
+          openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}})
+def complete_milestone(request: HttpRequest, response: HttpResponse, payload: s.MilestoneDoneIn,
+                       id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:  # noqa: A002
+    milestone = Milestone.objects.filter(pk=id).first()
+    if milestone is None:
+        raise NotFound("milestone")
+    return _act(request, response, milestone.task_id, "complete_milestone", None, lambda user, task, version:
+                services.complete_milestone(user, milestone, text=_clean(payload.text)))
 
 
 def _task_request(item: TaskRequest) -> dict[str, Any]:

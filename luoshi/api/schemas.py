@@ -156,6 +156,7 @@ class InstructionOut(Schema):
 
 
 class MilestoneOut(Schema):
+    id: int
     title: str
     due: dt.date
     done_at: dt.datetime | None
@@ -256,6 +257,15 @@ class TaskRequestOut(Schema):
     suggested_unit: str | None
     granted_deadline: dt.date | None
     decision_note: str
+
+
+class MilestoneIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    due: dt.date = Field(description="On or before the task's deadline.")
+
+
+class MilestoneDoneIn(Schema):
+    text: str = Field(min_length=1, max_length=20000, description="What was done: sent as a progress report.")
 
 
 class TextIn(Schema):

@@ -59,6 +59,8 @@ VERBS: dict[str, Any] = {
     "approve_completion": _("approved completion"),
     "return_task": _("returned a task"),
     "reassign_task": _("reassigned a task"),
+    "plan_milestones": _("planned milestones"),
+    "complete_milestone": _("completed a milestone"),
     "request_extension": _("asked for more time"),
     "grant_extension": _("granted more time"),
     "refuse_extension": _("refused more time"),

@@ -44,6 +44,7 @@ class Side:
     feed_token: str
     api_token: int
     task_request: int  # an extension the unit asked for, waiting for the office
+    milestone: int  # a milestone of the task, not done
 
 
 @dataclass
@@ -79,9 +80,11 @@ def _side(province: Province, task: Task, user: User) -> Side:
     notification = Notification.objects.filter(recipient=user).latest("pk")
     asked = request_extension(user, Task.objects.get(pk=task.pk), deadline=task.deadline + dt.timedelta(days=30),
                               reason="the site is flooded")
+    milestone = services.add_milestone(province.supervisor, Task.objects.get(pk=task.pk), title="plan",
+                                       due=task.deadline)
     return Side(task=Task.objects.get(pk=task.pk), report=report, evidence=report.evidence.get(),
                 notification=notification, feed=feed.pk, feed_token=token, api_token=api_token.pk,
-                task_request=asked.pk)
+                task_request=asked.pk, milestone=milestone.pk)
 
 
 def build_world() -> World:

@@ -103,6 +103,9 @@ ACCESS: dict[str, Rule] = {
     "review_report": action(SUPERVISOR),
     "task_action": action(SUPERVISOR, LIAISON, LEADER),
     "evidence_download": page(*TASK_READERS),
+    # milestones: the office or the lead unit plans one, the lead unit marks one done
+    "milestone_add": action(SUPERVISOR, LIAISON),
+    "milestone_done": action(LIAISON),
     # requests from units (luoshi/taskrequests): the lead unit asks, the office decides
     "task_requests": page(SUPERVISOR, LIAISON, OTHER_LIAISON),
     "ask_task_request": form(LIAISON),
@@ -187,13 +190,13 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
             "approvals": "account_request", "checks": "audit_check",
-            "requests": "task_request"}
+            "requests": "task_request", "milestones": "milestone"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
          "kind": "request_kind"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
-OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request"}
+OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone"}
 
 
 def argument_kinds(route: Route) -> dict[str, str]:
@@ -227,6 +230,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
         "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
         "audit_check": world.audit_check, "task_request": side.task_request, "request_kind": "extension",
+        "milestone": side.milestone,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

@@ -46,6 +46,9 @@ class Action(models.TextChoices):
     REQUEST_EXTENSION = "request_extension", _("ask for more time on")
     REQUEST_RETURN = "request_return", _("hand back")
     REASSIGN = "reassign", _("reassign")
+    # Milestones (反馈节点): planned by the office or the lead unit, done by the lead unit with a report.
+    ADD_MILESTONE = "add_milestone", _("add a milestone to")
+    COMPLETE_MILESTONE = "complete_milestone", _("complete a milestone of")
 
 
 # The status sets: every other module uses these and defines none of its own.
@@ -90,6 +93,9 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.REQUEST_EXTENSION: {s: None for s in IN_UNIT_HANDS},
     Action.REQUEST_RETURN: {s: None for s in IN_UNIT_HANDS},
     Action.REASSIGN: {s: Status.ASSIGNED for s in IN_UNIT_HANDS},
+    Action.ADD_MILESTONE: {s: None for s in (Status.DRAFT, *IN_UNIT_HANDS)},
+    # Completing one is reported, so it moves the task as a report does.
+    Action.COMPLETE_MILESTONE: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},
 }
 
 

@@ -264,6 +264,8 @@ AUDIT_LABELS = {
     "create_subtask": gettext_lazy("created the task as a sub-task"),
     "roll_up_progress": gettext_lazy("rolled up progress from the sub-tasks"),
     "reassign_task": gettext_lazy("reassigned the task"),
+    "plan_milestones": gettext_lazy("planned milestones"),
+    "complete_milestone": gettext_lazy("completed a milestone"),
     "request_extension": gettext_lazy("asked for more time"),
     "grant_extension": gettext_lazy("granted more time"),
     "refuse_extension": gettext_lazy("refused more time"),

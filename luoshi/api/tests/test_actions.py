@@ -45,6 +45,7 @@ CASES = [
     ("signed", "request_return", "liaison", {"reason": "health's work", "suggested_unit": "HEALTH"}, "signed",
      "request_return"),
     ("signed", "reassign", "supervisor", {"lead_unit": "HEALTH", "reason": "三定 rules"}, "assigned", "reassign_task"),
+    ("signed", "milestones", "supervisor", {"title": "plan reported", "due": "2000-01-01"}, "signed", "plan_milestones"),
 ]
 # Requests do not change the task: its version stays.
 UNCHANGED = {"urge", "escalate", "instruct", "request_extension", "request_return"}
@@ -61,6 +62,8 @@ def test_it_takes_each_action_through_its_service(province, state, action, perso
     task = make(province, state)
     if body and "deadline" in body:
         body["deadline"] = future(60 if action == "request_extension" else 20)
+    if body and "due" in body:
+        body["due"] = future(5)
     before = task.version
     response = post(api_client(getattr(province, persona)), task, action, body)
     assert response.status_code == 200, response.content
@@ -77,7 +80,7 @@ def test_it_hides_each_action_from_the_other_personas(province, state, action, a
     """Every persona who may not take the action gets 404 and the task is unchanged."""
     task = make(province, state)
     for persona in PERSONAS:
-        if persona == allowed or (action == "report" and persona == "liaison"):
+        if persona == allowed or (action in {"report", "milestones"} and persona == "liaison"):
             continue
         response = post(api_client(getattr(province, persona), name=persona), task, action, body or {})
         assert response.status_code == 404, (persona, response.content)
@@ -280,3 +283,21 @@ def test_the_office_decides_a_request_through_the_api(province):
     assert Task.objects.get(pk=task.pk).deadline.isoformat() == future(45)
     again = office.post(url, json.dumps({"decision": "refuse", "note": "no"}), content_type="application/json")
     assert again.status_code == 409
+
+
+def test_a_milestone_is_planned_and_done_through_the_api(province):
+    """The office plans a milestone; only the lead unit marks it done, once; the task shows it."""
+    task = province.signed(deadline_days=30)
+    office, unit = api_client(province.supervisor), api_client(province.liaison)
+    planned = post(office, task, "milestones", {"title": "plan reported", "due": future(5)})
+    [milestone] = planned.json()["milestones"]
+    assert milestone["done_at"] is None
+    url = f"/api/v1/milestones/{milestone['id']}/complete"
+    assert office.post(url, json.dumps({"text": "done"}), content_type="application/json").status_code == 404
+    done = unit.post(url, json.dumps({"text": "the plan is out"}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["milestones"][0]["done_at"] is not None
+    assert done.json()["status"] == "in_progress"
+    again = unit.post(url, json.dumps({"text": "again"}), content_type="application/json")
+    assert again.status_code == 409
+    late = post(office, task, "milestones", {"title": "x", "due": future(40)})
+    assert late.status_code == 422

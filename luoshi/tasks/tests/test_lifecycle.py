@@ -23,7 +23,7 @@ from luoshi.tasks.lifecycle import (
     allowed_actions,
     next_status,
 )
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Milestone, Task
 from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 # --- how to reach each state, and how to take each action ---------------------------------------
@@ -86,6 +86,9 @@ DO: dict[str, Callable[[Province, Task], object]] = {
         p.liaison, t, deadline=(t.deadline or lib.today()) + dt.timedelta(days=30), reason="the site is flooded"),
     Action.REQUEST_RETURN: lambda p, t: taskrequests.request_return(p.liaison, t, reason="health's work"),
     Action.REASSIGN: lambda p, t: services.reassign_task(p.supervisor, t, lead_unit=p.health, reason="三定 rules"),
+    Action.ADD_MILESTONE: lambda p, t: services.add_milestone(p.supervisor, t, title="plan", due=lib.today()),
+    Action.COMPLETE_MILESTONE: lambda p, t: services.complete_milestone(
+        p.liaison, Milestone.objects.create(task=t, title="plan", due=lib.today()), text="the plan is out"),
 }
 
 ALLOWED = [(action, state) for action, moves in TRANSITIONS.items() for state in moves]
