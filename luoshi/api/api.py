@@ -342,7 +342,7 @@ def assign(request: HttpRequest, response: HttpResponse, payload: s.AssignIn, id
     cooperating = _units_by_code(payload.cooperating_units) if payload.cooperating_units is not None else None
     return _act(request, response, id, "assign", if_match, lambda user, task, version: services.assign_task(
         user, task, lead_unit=lead, cooperating_units=cooperating, person_responsible=payload.person_responsible,
-        deadline=payload.deadline, cadence=payload.cadence, expected_version=version))
+        deadline=payload.deadline, cadence=payload.cadence, nodes=payload.nodes, expected_version=version))
 
 
 @_action_route("sign", "Sign for a task as its lead unit (签收)")

@@ -200,6 +200,8 @@ class AssignIn(Schema):
     person_responsible: str | None = Field(None, max_length=100)
     deadline: dt.date | None = Field(None, description="Required unless the draft has one.")
     cadence: CadenceName | None = None
+    nodes: str = Field("", max_length=50, description="A feedback-node template (e.g. 1-3-7): milestones counted "
+                       "in working days from today.")
 
 
 class ReportIn(Schema):

@@ -188,7 +188,7 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                    u, t, lead_unit=f.cleaned_data["lead_unit"],
                    cooperating_units=list(f.cleaned_data["cooperating_units"]),
                    person_responsible=f.cleaned_data["person_responsible"], deadline=f.cleaned_data["deadline"],
-                   cadence=f.cleaned_data["cadence"], expected_version=_version(f))),
+                   cadence=f.cleaned_data["cadence"], nodes=f.cleaned_data["nodes"], expected_version=_version(f))),
     TaskAction("sign", Action.SIGN, gettext_lazy("Sign for this task"), gettext_lazy("You have signed for the task."),
                forms.EmptyForm, lambda u, t, f: services.sign_task(u, t, expected_version=_version(f)),
                confirm=gettext_lazy("Sign for this task? Your unit becomes responsible for it; signing cannot be "

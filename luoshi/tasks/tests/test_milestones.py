@@ -130,3 +130,17 @@ def test_the_task_page_plans_and_completes_milestones(province: Province) -> Non
     assert Milestone.objects.get(pk=milestone.pk).done_at is not None
     again = unit.post(f"/tasks/milestones/{milestone.pk}/done/", {"text": "again"}, follow=True)
     assert b"already done" in again.content
+
+
+def test_the_assign_form_offers_the_node_templates(province: Province) -> None:
+    from django.test import Client
+
+    draft = province.draft(deadline_days=60)
+    office = Client(HTTP_ACCEPT_LANGUAGE="en")
+    office.force_login(province.supervisor)
+    assert b'value="1-3-7"' in office.get(draft.get_absolute_url()).content
+    response = office.post(f"/tasks/{draft.pk}/assign/", {
+        "version": draft.version, "lead_unit": province.emergency.pk, "deadline": days(60).isoformat(),
+        "nodes": "1-3-7"})
+    assert response.status_code in (200, 302)
+    assert Milestone.objects.filter(task=draft).count() == 3
