@@ -60,6 +60,7 @@ VERBS: dict[str, Any] = {
     "return_task": _("returned a task"),
     "reassign_task": _("reassigned a task"),
     "plan_milestones": _("planned milestones"),
+    "ask_for_input": _("asked a cooperating unit for input"),
     "complete_milestone": _("completed a milestone"),
     "request_extension": _("asked for more time"),
     "grant_extension": _("granted more time"),

@@ -111,6 +111,7 @@ ACCESS: dict[str, Rule] = {
     "ask_task_request": form(LIAISON),
     "decide_task_request": action(SUPERVISOR),
     "withdraw_task_request": action(LIAISON),
+    "ask_input": action(LIAISON),
     # notifications
     "notifications": page(*SIGNED_IN),
     "notifications_read_all": action(*SIGNED_IN),

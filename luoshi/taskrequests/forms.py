@@ -80,3 +80,13 @@ class ReturnDecisionForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+
+
+class InputForm(Form):
+    unit = UnitField(label=_("Cooperating unit"), queryset=Unit.objects.none())
+    due = forms.DateField(label=_("Needed by"), input_formats=ISO_DATE, widget=DateInput())
+    text = forms.CharField(label=_("What you need from it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, task: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = task.cooperating_units.order_by("path")  # type: ignore[attr-defined]

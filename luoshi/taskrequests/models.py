@@ -63,3 +63,25 @@ class TaskRequest(models.Model):
     @property
     def granted(self) -> bool:
         return self.state in (self.State.APPROVED, self.State.SHORTENED)
+
+
+class InputRequest(models.Model):
+    """The lead unit asks a cooperating unit for its share of the work (协办反馈), by a date. A
+    progress report of that unit on the task after the question answers it."""
+
+    task = models.ForeignKey("tasks.Task", verbose_name=_("task"), on_delete=models.CASCADE, related_name="input_requests")
+    to_unit = models.ForeignKey("units.Unit", verbose_name=_("cooperating unit"), on_delete=models.PROTECT,
+                                related_name="+")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.PROTECT,
+                                 related_name="+")
+    asked_at = models.DateTimeField(_("asked at"))
+    text = models.TextField(_("what is needed"))
+    due = models.DateField(_("due"))
+
+    class Meta:
+        ordering = ["due", "id"]
+        verbose_name = _("request for input")
+        verbose_name_plural = _("requests for input")
+
+    def __str__(self) -> str:
+        return f"{self.to_unit} · {self.due}"

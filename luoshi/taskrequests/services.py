@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -30,10 +31,10 @@ from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.notifications.services import liaisons_of, notify
-from luoshi.taskrequests.models import TaskRequest
+from luoshi.taskrequests.models import InputRequest, TaskRequest
 from luoshi.tasks import services as task_services
 from luoshi.tasks.lifecycle import Action, next_status
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import can, is_supervisor, manages
 from luoshi.units.models import Unit
 
@@ -287,4 +288,54 @@ def withdraw(user: User, request: TaskRequest) -> TaskRequest:
     if not may_withdraw(user, request):
         raise Forbidden(_("Only the unit that asked withdraws its request."))
     return _close(user, request, State.WITHDRAWN, "", "withdraw_request", "")
+
+
+
+# --- cooperating units' share (协办反馈) -------------------------------------------------------------
+
+
+@transaction.atomic
+def ask_for_input(user: User, task: Task, *, unit: Unit, due: dt.date, text: str) -> InputRequest:
+    """The lead unit asks one of the task's cooperating units for its share by `due`. The
+    unit answers with a progress report on the task."""
+    task = _locked(task)
+    if not can(user, Action.ASK_FOR_INPUT, task):
+        raise Forbidden(_("Only the lead unit's liaison asks a cooperating unit for input."))
+    next_status(task.status, Action.ASK_FOR_INPUT)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput(_("Say what you need from the cooperating unit."))
+    if not task.cooperating_units.filter(pk=unit.pk).exists():
+        raise InvalidInput(_("%(unit)s does not cooperate on this task.") % {"unit": unit})
+    if due < lib.today():
+        raise InvalidInput(_("Give a date from today on."))
+    if task.deadline is not None and due > task.deadline:
+        raise InvalidInput(_("Give a date by the task's deadline, %(date)s.") % {"date": date_format(task.deadline)})
+    asked = InputRequest.objects.create(task=task, to_unit=unit, asked_by=user, asked_at=lib.now(), text=text, due=due)
+    record_event(user, "ask_for_input", task, after={"unit": unit.code, "due": due, "text": text})
+    notify("request", task, _("%(lead)s asks %(unit)s for input by %(date)s: %(text)s")
+           % {"lead": task.lead_unit, "unit": unit, "date": date_format(due), "text": text}, to=liaisons_of([unit]))
+    return asked
+
+
+@dataclass(frozen=True)
+class InputState:
+    request: InputRequest
+    answer: ProgressReport | None
+    late: bool
+
+
+def input_requests(task: Task) -> list[InputState]:
+    """The task's requests for input, each with the first report of its unit since it was asked."""
+    asked = list(InputRequest.objects.filter(task=task).select_related("to_unit", "asked_by"))
+    if not asked:
+        return []
+    reports = list(ProgressReport.objects.filter(task=task, unit__in=[a.to_unit_id for a in asked])
+                   .order_by("submitted_at", "id"))
+    today = lib.today()
+    states = []
+    for item in asked:
+        answer = next((r for r in reports if r.unit_id == item.to_unit_id and r.submitted_at >= item.asked_at), None)
+        states.append(InputState(item, answer, answer is None and today > item.due))
+    return states
 

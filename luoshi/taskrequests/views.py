@@ -14,7 +14,8 @@ from luoshi.accounts.models import User
 from luoshi.lib import NotFound
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
-from luoshi.tasks.permissions import get_task_for_user, manages
+from luoshi.tasks.lifecycle import Action
+from luoshi.tasks.permissions import can, get_task_for_user, manages
 from luoshi.tasks.models import Task
 from luoshi.web.actions import perform
 
@@ -117,3 +118,24 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not waiting and not asked and not (user.is_active and user.role in (User.Role.SUPERVISOR, User.Role.LIAISON)):
         raise Http404
     return render(request, "taskrequests/queue.html", {"waiting": waiting, "asked": asked})
+
+
+@require_POST
+@login_required
+def ask_input(request: HttpRequest, pk: int) -> HttpResponse:
+    """The lead unit asks a cooperating unit for its share."""
+    user, task = _user(request), _task(request, pk)
+    if not can(user, Action.ASK_FOR_INPUT, task):
+        raise Http404
+    form = forms.InputForm(request.POST, task=task)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        return redirect(task)
+    data = form.cleaned_data
+    _result, error = perform(request, lambda: services.ask_for_input(user, task, unit=data["unit"], due=data["due"],
+                                                                     text=data["text"]))
+    if not error:
+        messages.success(request, _("Your request was sent to %(unit)s.") % {"unit": data["unit"]})
+    return redirect(task)

@@ -27,8 +27,8 @@ from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
 from luoshi.tasks.nodes import templates as node_templates
-from luoshi.tasks.permissions import is_supervisor
-from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS
+from luoshi.tasks.permissions import has_lead_access, is_supervisor
+from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
 from luoshi.units.models import Unit, name_field
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -374,6 +374,12 @@ class ReportForm(VersionedForm):
         self.fields["files"].help_text = evidence_help()
         if not self.is_bound:
             self.initial["progress"] = self.task.progress
+            if self.user is not None and has_lead_access(self.user, self.task):
+                # The cooperating units' share since the lead's last report, to fold into this one.
+                shares = contributions_since_lead_report(self.task)
+                if shares:
+                    self.initial["text"] = "\n".join(
+                        _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
 
 
 class CompletionForm(VersionedForm):

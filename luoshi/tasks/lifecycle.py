@@ -47,6 +47,7 @@ class Action(models.TextChoices):
     REQUEST_RETURN = "request_return", _("hand back")
     REASSIGN = "reassign", _("reassign")
     # Milestones (反馈节点): planned by the office or the lead unit, done by the lead unit with a report.
+    ASK_FOR_INPUT = "ask_for_input", _("ask a cooperating unit for input on")
     ADD_MILESTONE = "add_milestone", _("add a milestone to")
     COMPLETE_MILESTONE = "complete_milestone", _("complete a milestone of")
 
@@ -93,6 +94,9 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.REQUEST_EXTENSION: {s: None for s in IN_UNIT_HANDS},
     Action.REQUEST_RETURN: {s: None for s in IN_UNIT_HANDS},
     Action.REASSIGN: {s: Status.ASSIGNED for s in IN_UNIT_HANDS},
+    # The lead unit asks a cooperating unit for its share; the answer is a report, so the task
+    # must be in a state that takes reports.
+    Action.ASK_FOR_INPUT: {Status.SIGNED: None, Status.IN_PROGRESS: None},
     Action.ADD_MILESTONE: {s: None for s in (Status.DRAFT, *IN_UNIT_HANDS)},
     # Completing one is reported, so it moves the task as a report does.
     Action.COMPLETE_MILESTONE: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},

@@ -127,7 +127,7 @@ def can_read(user: User, task: Task) -> bool:
 def can(user: User, action: str, task: Task) -> bool:
     """May `user` take `action` on `task`, leaving the life cycle aside?"""
     if action in {Action.SIGN, Action.REQUEST_COMPLETION, Action.REQUEST_EXTENSION, Action.REQUEST_RETURN,
-                  Action.COMPLETE_MILESTONE}:
+                  Action.COMPLETE_MILESTONE, Action.ASK_FOR_INPUT}:
         return has_lead_access(user, task)
     if action == Action.REPORT:
         return has_unit_access(user, task)

@@ -402,6 +402,16 @@ def complete_milestone(user: User, milestone: Milestone, *, text: str, files: Se
 
 
 # --- reporting and completing ------------------------------------------------------------------
+def contributions_since_lead_report(task: Task) -> list[ProgressReport]:
+    """The cooperating units' reports since the lead unit's last one: what the lead can fold into its next."""
+    last = (ProgressReport.objects.filter(task=task, unit=task.lead_unit).order_by("-submitted_at")
+            .values_list("submitted_at", flat=True).first())
+    shares = ProgressReport.objects.filter(task=task).exclude(unit=task.lead_unit).select_related("unit")
+    if last is not None:
+        shares = shares.filter(submitted_at__gt=last)
+    return list(shares.order_by("submitted_at", "id"))
+
+
 
 
 def _check_quota(report: ProgressReport, size: int, count: int) -> None:

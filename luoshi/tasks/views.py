@@ -265,6 +265,7 @@ AUDIT_LABELS = {
     "roll_up_progress": gettext_lazy("rolled up progress from the sub-tasks"),
     "reassign_task": gettext_lazy("reassigned the task"),
     "plan_milestones": gettext_lazy("planned milestones"),
+    "ask_for_input": gettext_lazy("asked a cooperating unit for input"),
     "complete_milestone": gettext_lazy("completed a milestone"),
     "request_extension": gettext_lazy("asked for more time"),
     "grant_extension": gettext_lazy("granted more time"),

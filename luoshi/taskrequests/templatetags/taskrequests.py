@@ -10,7 +10,8 @@ from django import template
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.models import Task
-from luoshi.tasks.permissions import manages
+from luoshi.tasks.lifecycle import Action
+from luoshi.tasks.permissions import manages, may_offer
 
 register = template.Library()
 Kind = TaskRequest.Kind
@@ -33,6 +34,9 @@ def task_requests(context: dict[str, Any], task: Task) -> dict[str, Any]:
     asks = [] if waiting is not None else [
         (kind, label) for kind, label in ((Kind.EXTENSION, Kind.EXTENSION.label), (Kind.RETURN, Kind.RETURN.label))
         if services.may_ask(user, task, kind)]
+    inputs = services.input_requests(task)
+    input_form = forms.InputForm(task=task) if may_offer(user, Action.ASK_FOR_INPUT, task) else None
     return {"task": task, "history": history, "waiting": waiting, "decision_form": decision_form,
+            "inputs": inputs, "input_form": input_form,
             "may_withdraw": waiting is not None and services.may_withdraw(user, waiting), "asks": asks,
             "csrf_token": context.get("csrf_token")}

@@ -196,3 +196,30 @@ def test_the_office_reassigns_directly(province: Province) -> None:
     task = task_services.reassign_task(province.supervisor, task, lead_unit=province.health,
                                        cooperating_units=[province.emergency], reason="three-fixes rules")
     assert task.status == Status.ASSIGNED and list(task.cooperating_units.all()) == [province.emergency]
+
+
+def test_the_lead_asks_a_cooperating_unit_and_its_report_answers(province: Province) -> None:
+    from luoshi.tasks import services as task_services
+
+    task = province.signed(deadline_days=30, cooperating_units=[province.health])
+    with pytest.raises(Forbidden):
+        services.ask_for_input(province.other_liaison, task, unit=province.health, due=days(5), text="x")
+    with pytest.raises(InvalidInput):  # not a cooperating unit of this task
+        services.ask_for_input(province.liaison, task, unit=province.city, due=days(5), text="x")
+    with pytest.raises(InvalidInput):  # after the deadline
+        services.ask_for_input(province.liaison, task, unit=province.health, due=days(40), text="x")
+    with pytest.raises(InvalidInput):  # nothing asked
+        services.ask_for_input(province.liaison, task, unit=province.health, due=days(5), text=" ")
+    services.ask_for_input(province.liaison, task, unit=province.health, due=days(5), text="the hospitals' figures")
+    assert Notification.objects.filter(recipient=province.other_liaison, kind="request", task=task).exists()
+    [state] = services.input_requests(task)
+    assert state.answer is None and not state.late
+    with lib.clock_at(lib.now() + dt.timedelta(days=6)):
+        assert services.input_requests(task)[0].late
+        share = task_services.report_progress(province.other_liaison, task, text="12 hospitals checked", progress=0)
+        [state] = services.input_requests(task)
+        assert state.answer == share and not state.late
+        # the lead's next report starts from the cooperating unit's share
+        assert task_services.contributions_since_lead_report(task) == [share]
+        task_services.report_progress(province.liaison, task, text="all sites checked", progress=50)
+        assert task_services.contributions_since_lead_report(task) == []

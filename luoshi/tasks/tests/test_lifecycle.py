@@ -86,6 +86,8 @@ DO: dict[str, Callable[[Province, Task], object]] = {
         p.liaison, t, deadline=(t.deadline or lib.today()) + dt.timedelta(days=30), reason="the site is flooded"),
     Action.REQUEST_RETURN: lambda p, t: taskrequests.request_return(p.liaison, t, reason="health's work"),
     Action.REASSIGN: lambda p, t: services.reassign_task(p.supervisor, t, lead_unit=p.health, reason="三定 rules"),
+    Action.ASK_FOR_INPUT: lambda p, t: (t.cooperating_units.add(p.health), taskrequests.ask_for_input(
+        p.liaison, t, unit=p.health, due=lib.today(), text="your inspection figures")),
     Action.ADD_MILESTONE: lambda p, t: services.add_milestone(p.supervisor, t, title="plan", due=lib.today()),
     Action.COMPLETE_MILESTONE: lambda p, t: services.complete_milestone(
         p.liaison, Milestone.objects.create(task=t, title="plan", due=lib.today()), text="the plan is out"),
