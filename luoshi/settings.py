@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "luoshi.accounts",
     "luoshi.meetings",
     "luoshi.tasks",
+    "luoshi.taskrequests",
     "luoshi.web",
     "luoshi.notifications",
     "luoshi.supervision",
@@ -152,6 +153,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LUOSHI_AMBER_DAYS = envint("LUOSHI_AMBER_DAYS", "7")
 LUOSHI_CADENCE_GRACE_DAYS = envint("LUOSHI_CADENCE_GRACE_DAYS", "0")
 # Points behind the straight line from assignment to deadline that turn a task amber at any time.
+# Feedback-node templates beyond the built-in ones (luoshi/tasks/nodes.py), as JSON.
+def _node_templates() -> dict:
+    from luoshi.tasks.nodes import parse
+
+    text = os.environ.get("LUOSHI_NODE_TEMPLATES", "")
+    return parse(text) if text.strip() else {}
+
+
+LUOSHI_NODE_TEMPLATES = _node_templates()
+# How many days after its deadline the lead unit may still ask for an extension (申请延期).
+LUOSHI_EXTENSION_GRACE_DAYS = envint("LUOSHI_EXTENSION_GRACE_DAYS", "3")
+if not 0 <= LUOSHI_EXTENSION_GRACE_DAYS <= 365:
+    raise ConfigError(f"LUOSHI_EXTENSION_GRACE_DAYS must be a whole number from 0 to 365, not {LUOSHI_EXTENSION_GRACE_DAYS}")
 LUOSHI_BEHIND_TOLERANCE = envint("LUOSHI_BEHIND_TOLERANCE", "20")
 if not 0 <= LUOSHI_BEHIND_TOLERANCE <= 100:
     raise ConfigError(f"LUOSHI_BEHIND_TOLERANCE must be a whole number from 0 to 100, not {LUOSHI_BEHIND_TOLERANCE}")

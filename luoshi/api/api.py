@@ -35,9 +35,11 @@ from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, Transit
 from luoshi.links import numbered
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
+from luoshi.taskrequests import services as unit_requests
+from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks import lights, services
 from luoshi.tasks.ledger import LedgerQuery, TaskRow, UnitName, ledger_counts, task_rows
-from luoshi.tasks.models import Escalation, Instruction, ProgressReport, Task, Urge
+from luoshi.tasks.models import Escalation, Instruction, Milestone, ProgressReport, Task, Urge
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
 
@@ -234,7 +236,7 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
         "directive_detail": {"id": directive.pk, "meeting": directive.meeting_id, "text": directive.text}
         if directive else None,
         "children": [_task_summary(request, TaskRow.of(child)) for child in task.children.all()],
-        "milestones": [{"title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
+        "milestones": [{"id": m.pk, "title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
         "assigned_at": task.assigned_at, "signed_at": task.signed_at, "completed_at": task.completed_at,
         "last_report_at": task.last_report_at, "created_at": task.created_at,
         "reports": [{
@@ -281,7 +283,8 @@ def task_detail(request: HttpRequest, response: HttpResponse, id: int = TASK_ID)
 # --- actions on a task ---------------------------------------------------------------------------
 
 TASK_ACTIONS = ("assign", "sign", "report", "request_completion", "approve", "return", "urge", "escalate",
-                "instruct", "suspend", "resume", "cancel")
+                "instruct", "suspend", "resume", "cancel", "request_extension", "request_return", "reassign",
+                "add_milestone", "complete_milestone")
 IF_MATCH = Header(None, alias="If-Match", description='The task\'s ETag (its version, like "3"): the action is '
                   "refused with 412 if the task has changed since. Optional: without it the action applies "
                   "to the task as it is now.")
@@ -339,7 +342,7 @@ def assign(request: HttpRequest, response: HttpResponse, payload: s.AssignIn, id
     cooperating = _units_by_code(payload.cooperating_units) if payload.cooperating_units is not None else None
     return _act(request, response, id, "assign", if_match, lambda user, task, version: services.assign_task(
         user, task, lead_unit=lead, cooperating_units=cooperating, person_responsible=payload.person_responsible,
-        deadline=payload.deadline, cadence=payload.cadence, expected_version=version))
+        deadline=payload.deadline, cadence=payload.cadence, nodes=payload.nodes, expected_version=version))
 
 
 @_action_route("sign", "Sign for a task as its lead unit (签收)")
@@ -414,6 +417,84 @@ def return_(request: HttpRequest, response: HttpResponse, payload: s.ReasonIn, i
             if_match: str | None = IF_MATCH) -> dict[str, Any]:
     return _act(request, response, id, "return", if_match, lambda user, task, version: services.return_task(
         user, task, reason=_clean(payload.reason), expected_version=version))
+
+
+@_action_route("request_extension", "Ask the office for a later deadline (申请延期)")
+def request_extension(request: HttpRequest, response: HttpResponse, payload: s.ExtensionIn, id: int = TASK_ID,  # noqa: A002
+                      if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    return _act(request, response, id, "request_extension", if_match, lambda user, task, version:
+                unit_requests.request_extension(user, task, deadline=payload.deadline, reason=_clean(payload.reason)))
+
+
+@_action_route("request_return", "Hand a task back to the office: not this unit's (退回)")
+def request_return(request: HttpRequest, response: HttpResponse, payload: s.HandBackIn, id: int = TASK_ID,  # noqa: A002
+                   if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    suggested = _units_by_code([payload.suggested_unit])[0] if payload.suggested_unit else None
+    return _act(request, response, id, "request_return", if_match, lambda user, task, version:
+                unit_requests.request_return(user, task, reason=_clean(payload.reason), suggested_unit=suggested))
+
+
+@_action_route("reassign", "Give the task to another lead unit, which signs for it again (改派)")
+def reassign(request: HttpRequest, response: HttpResponse, payload: s.ReassignIn, id: int = TASK_ID,  # noqa: A002
+             if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    lead = _units_by_code([payload.lead_unit])[0]
+    cooperating = _units_by_code(payload.cooperating_units) if payload.cooperating_units is not None else None
+    return _act(request, response, id, "reassign", if_match, lambda user, task, version: services.reassign_task(
+        user, task, lead_unit=lead, cooperating_units=cooperating, reason=_clean(payload.reason),
+        expected_version=version))
+
+
+@_action_route("milestones", "Add a milestone (反馈节点) to the task")
+def add_milestone(request: HttpRequest, response: HttpResponse, payload: s.MilestoneIn, id: int = TASK_ID,  # noqa: A002
+                  if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    return _act(request, response, id, "add_milestone", if_match, lambda user, task, version: services.add_milestone(
+        user, task, title=_clean(payload.title), due=payload.due))
+
+
+@api.post("/v1/milestones/{id}/complete", response={200: s.TaskDetail, ERRORS: s.ErrorOut}, tags=["task actions"],
+          operation_id="milestone_complete", summary="Mark a milestone done, with a progress report (the lead unit)",
+          openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}})
+def complete_milestone(request: HttpRequest, response: HttpResponse, payload: s.MilestoneDoneIn,
+                       id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:  # noqa: A002
+    milestone = Milestone.objects.filter(pk=id).first()
+    if milestone is None:
+        raise NotFound("milestone")
+    return _act(request, response, milestone.task_id, "complete_milestone", None, lambda user, task, version:
+                services.complete_milestone(user, milestone, text=_clean(payload.text)))
+
+
+def _task_request(item: TaskRequest) -> dict[str, Any]:
+    return {"id": item.pk, "task": item.task_id, "kind": item.kind, "state": item.state, "unit": item.unit.code,
+            "requested_at": item.requested_at, "reason": item.reason, "deadline_before": item.deadline_before,
+            "requested_deadline": item.requested_deadline,
+            "suggested_unit": item.suggested_unit.code if item.suggested_unit else None,
+            "granted_deadline": item.granted_deadline, "decision_note": item.decision_note}
+
+
+@api.get("/v1/requests", response={200: list[s.TaskRequestOut], LIST_ERRORS: s.ErrorOut}, tags=["task actions"],
+         operation_id="requests_waiting", summary="Requests from units waiting for the token's user to decide")
+def requests_waiting(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_task_request(item) for item in unit_requests.waiting_for(_user(request))[:500]]
+
+
+@api.post("/v1/requests/{id}/decide", response={200: s.TaskRequestOut, ERRORS: s.ErrorOut}, tags=["task actions"],
+          operation_id="request_decide", summary="Approve or refuse a unit's extension request or hand-back")
+def request_decide(request: HttpRequest, payload: s.DecisionIn, id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:  # noqa: A002
+    user = _user(request)
+    item = TaskRequest.objects.select_related("task").filter(pk=id).first()
+    if item is None:
+        raise NotFound("request")
+    get_task_for_user(user, item.task_id, "reassign")  # 404 unless the user supervises the task
+    approve = payload.decision == "approve"
+    if item.kind == TaskRequest.Kind.EXTENSION:
+        item = unit_requests.decide_extension(user, item, approve=approve, deadline=payload.deadline,
+                                              note=_clean(payload.note))
+    else:
+        lead = _units_by_code([payload.lead_unit])[0] if payload.lead_unit else None
+        cooperating = _units_by_code(payload.cooperating_units) if payload.cooperating_units is not None else None
+        item = unit_requests.decide_return(user, item, accept=approve, lead_unit=lead, cooperating_units=cooperating,
+                                           note=_clean(payload.note))
+    return _task_request(TaskRequest.objects.select_related("unit", "suggested_unit").get(pk=item.pk))
 
 
 @_action_route("urge", "Urge the lead unit (催办)")

@@ -156,6 +156,7 @@ class InstructionOut(Schema):
 
 
 class MilestoneOut(Schema):
+    id: int
     title: str
     due: dt.date
     done_at: dt.datetime | None
@@ -199,6 +200,8 @@ class AssignIn(Schema):
     person_responsible: str | None = Field(None, max_length=100)
     deadline: dt.date | None = Field(None, description="Required unless the draft has one.")
     cadence: CadenceName | None = None
+    nodes: str = Field("", max_length=50, description="A feedback-node template (e.g. 1-3-7): milestones counted "
+                       "in working days from today.")
 
 
 class ReportIn(Schema):
@@ -217,6 +220,54 @@ class NoteIn(Schema):
 
 class ReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=20000)
+
+
+class ExtensionIn(Schema):
+    deadline: dt.date = Field(description="The new deadline asked for: after the current one.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class HandBackIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000)
+    suggested_unit: str | None = Field(None, description="The code of the unit that should lead it, if known.")
+
+
+class ReassignIn(Schema):
+    lead_unit: str = Field(description="The code of the new lead unit.")
+    cooperating_units: list[str] | None = Field(None, description="Unit codes; omitted: keep them.")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class DecisionIn(Schema):
+    decision: Literal["approve", "refuse"]
+    deadline: dt.date | None = Field(None, description="An extension: the date granted; omitted: the date asked for.")
+    lead_unit: str | None = Field(None, description="A hand-back approved: the code of the new lead unit.")
+    cooperating_units: list[str] | None = Field(None, description="A hand-back approved: unit codes; omitted: keep them.")
+    note: str = Field("", max_length=2000, description="Required when refusing.")
+
+
+class TaskRequestOut(Schema):
+    id: int
+    task: int
+    kind: Literal["extension", "return"]
+    state: Literal["pending", "approved", "shortened", "refused", "withdrawn"]
+    unit: str
+    requested_at: dt.datetime
+    reason: str
+    deadline_before: dt.date | None
+    requested_deadline: dt.date | None
+    suggested_unit: str | None
+    granted_deadline: dt.date | None
+    decision_note: str
+
+
+class MilestoneIn(Schema):
+    title: str = Field(min_length=1, max_length=300)
+    due: dt.date = Field(description="On or before the task's deadline.")
+
+
+class MilestoneDoneIn(Schema):
+    text: str = Field(min_length=1, max_length=20000, description="What was done: sent as a progress report.")
 
 
 class TextIn(Schema):

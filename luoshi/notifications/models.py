@@ -18,6 +18,8 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("escalated")
         RETURN = "return", _("returned")
         INSTRUCTION = "instruction", _("instruction")
+        REQUEST = "request", _("request from a unit")
+        DECISION = "decision", _("decision on a request")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

@@ -1,5 +1,5 @@
-"""Scoring the units that lead tasks, for one period (考核评价). Read-only; five queries
-whatever the number of units or tasks (four aggregates grouped by unit, and the units).
+"""Scoring the units that lead tasks, for one period (考核评价). Read-only; six queries
+whatever the number of units or tasks (five aggregates grouped by unit, and the units).
 
 The components, for each unit and the period [start, end], seen on `as_of` = min(end, today):
 
@@ -17,6 +17,10 @@ The components, for each unit and the period [start, end], seen on `as_of` = min
   period it spent overdue (until completed, or as_of). Mean = total ÷ overdue tasks.
 - returned reports: progress reports and completion requests of the unit returned
   (退回) in the period.
+- extensions granted (shown, not scored): the unit's extension requests (申请延期) that the
+  office granted in the period. A granted extension moves the task's deadline, so on-time
+  completion and days overdue are measured against the deadline in force; this count keeps
+  the extensions visible beside the overdue work instead of hiding them in it.
 
 Score = 100 × Σ wᵢ·sᵢ ÷ Σ wᵢ over the components that apply, with
   s_ontime = on-time rate, s_punctuality = punctuality,
@@ -47,6 +51,7 @@ from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 
 from luoshi.scoring.periods import Period
+from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.lifecycle import SCORED, Status
 from luoshi.tasks.lights import add_months
 from luoshi.tasks.models import ProgressReport, Task
@@ -86,6 +91,7 @@ class UnitScore:
     overdue_days: int = 0
     returned_reports: int = 0
     returned_completions: int = 0
+    extensions: int = 0
     parts: dict[str, float | None] = field(default_factory=dict)
     score: float | None = None
     rank: int = 0
@@ -229,7 +235,18 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
     for row in returned:
         put(row["unit"], returned_reports=row["reports"], returned_completions=row["completions"])
 
-    units = Unit.objects.in_bulk([pk for pk, values in scores.items() if any(values.values())])
+    # 5. extensions granted (shown beside the score, not part of it)
+    granted = (TaskRequest.objects.filter(kind=TaskRequest.Kind.EXTENSION,
+                                          state__in=(TaskRequest.State.APPROVED, TaskRequest.State.SHORTENED))
+               .alias(decided_on=_local_date("decided_at"))
+               .filter(decided_on__range=(period.start, period.end))
+               .values("unit").annotate(n=Count("id")))
+    for row in granted:
+        put(row["unit"], extensions=row["n"])
+
+    # A unit is ranked for what is scored; extensions alone do not put it on the list.
+    units = Unit.objects.in_bulk([pk for pk, values in scores.items()
+                                  if any(v for name, v in values.items() if name != "extensions")])
     lines = []
     for pk, u in units.items():
         line = UnitScore(unit=u, **scores[pk])

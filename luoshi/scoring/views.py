@@ -76,12 +76,12 @@ def scoring_export(request: HttpRequest) -> HttpResponse:
     append([_("Rank"), _("Unit"), _("Score"), _("Tasks due"), _("Completed on time"), _("On-time rate %"),
                   _("Reports owed"), _("Reports on time"), _("Punctuality %"), _("Overdue tasks"),
                   _("Days overdue (total)"), _("Days overdue (mean)"), _("Returned reports"),
-                  _("Returned completion requests")])
+                  _("Returned completion requests"), _("Extensions granted")])
     for line in lines:
         append([line.rank, line.unit.name, line.score, line.due, line.on_time, _percent(line.ontime_rate),
                       line.reports_due, line.reports_on_time, _percent(line.punctuality), line.overdue_tasks,
                       line.overdue_days, round(line.mean_overdue_days, 1), line.returned_reports,
-                      line.returned_completions])
+                      line.returned_completions, line.extensions])
     append([])
     w, c = formula.weights, formula.caps
     append([_("Score = 100 × (%(a)s × on-time rate + %(b)s × punctuality + %(c)s × (1 − min(mean days "

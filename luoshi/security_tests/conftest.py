@@ -5,6 +5,7 @@ feeds and a ledger import. Built once per module, through the real services."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from luoshi.ledgers.services import upload_ledger
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
 from luoshi.notifications.models import Delivery, Notification
 from luoshi.notifications.services import create_endpoint
+from luoshi.taskrequests.services import request_extension
 from luoshi.tasks import services
 from luoshi.tasks.models import Evidence, ProgressReport, Task
 from luoshi.testing.fixtures import Province, build_province, built_for_module
@@ -41,6 +43,8 @@ class Side:
     feed: int
     feed_token: str
     api_token: int
+    task_request: int  # an extension the unit asked for, waiting for the office
+    milestone: int  # a milestone of the task, not done
 
 
 @dataclass
@@ -73,9 +77,14 @@ def _side(province: Province, task: Task, user: User) -> Side:
     services.urge_task(province.supervisor, Task.objects.get(pk=task.pk), text="please hurry")
     feed, token = create_calendar_feed(user, scope="unit", unit=user.unit)
     api_token, _raw = create_token(user, name="scripts")
+    notification = Notification.objects.filter(recipient=user).latest("pk")
+    asked = request_extension(user, Task.objects.get(pk=task.pk), deadline=task.deadline + dt.timedelta(days=30),
+                              reason="the site is flooded")
+    milestone = services.add_milestone(province.supervisor, Task.objects.get(pk=task.pk), title="plan",
+                                       due=task.deadline)
     return Side(task=Task.objects.get(pk=task.pk), report=report, evidence=report.evidence.get(),
-                notification=Notification.objects.filter(recipient=user).latest("pk"), feed=feed.pk,
-                feed_token=token, api_token=api_token.pk)
+                notification=notification, feed=feed.pk, feed_token=token, api_token=api_token.pk,
+                task_request=asked.pk, milestone=milestone.pk)
 
 
 def build_world() -> World:

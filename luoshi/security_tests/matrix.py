@@ -105,6 +105,15 @@ ACCESS: dict[str, Rule] = {
     # test_urls checks every action's GET against its POST.
     "task_action": Rule(get=frozenset({LIAISON}), post=frozenset({SUPERVISOR, LIAISON, LEADER})),
     "evidence_download": page(*TASK_READERS),
+    # milestones: the office or the lead unit plans one, the lead unit marks one done
+    "milestone_add": action(SUPERVISOR, LIAISON),
+    "milestone_done": action(LIAISON),
+    # requests from units (luoshi/taskrequests): the lead unit asks, the office decides
+    "task_requests": page(SUPERVISOR, LIAISON, OTHER_LIAISON),
+    "ask_task_request": form(LIAISON),
+    "decide_task_request": action(SUPERVISOR),
+    "withdraw_task_request": action(LIAISON),
+    "ask_input": action(LIAISON),
     # notifications
     "notifications": page(*SIGNED_IN),
     "notifications_read_all": action(*SIGNED_IN),
@@ -183,12 +192,14 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "meetings": "meeting", "directives": "directive", "notifications": "notification",
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
-            "approvals": "account_request", "checks": "audit_check"}
+            "approvals": "account_request", "checks": "audit_check",
+            "requests": "task_request", "milestones": "milestone"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
-         "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label"}
+         "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
+         "kind": "request_kind"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
-OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token"}
+OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone"}
 
 
 def argument_kinds(route: Route) -> dict[str, str]:
@@ -221,7 +232,8 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "ledger": world.ledger, "account": world.province.liaison.pk, "unit": world.province.emergency.pk,
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
         "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
-        "audit_check": world.audit_check,
+        "audit_check": world.audit_check, "task_request": side.task_request, "request_kind": "extension",
+        "milestone": side.milestone,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

@@ -24,8 +24,9 @@ from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
-from luoshi.tasks.permissions import is_supervisor
-from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS
+from luoshi.tasks.nodes import templates as node_templates
+from luoshi.tasks.permissions import has_lead_access, is_supervisor
+from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
 from luoshi.units.models import Unit, name_field
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -294,9 +295,13 @@ class AssignForm(VersionedForm):
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
     cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
+    nodes = forms.ChoiceField(label=_("Feedback nodes"), required=False,
+                              help_text=_("Milestones to add, counted in working days from today."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["nodes"].choices = [("", _("none"))] + [  # type: ignore[attr-defined]
+            (key, template.label) for key, template in node_templates().items()]
         self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
         self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
         if not self.is_bound:
@@ -322,6 +327,12 @@ class ReportForm(VersionedForm):
         self.fields["files"].help_text = evidence_help()
         if not self.is_bound:
             self.initial["progress"] = self.task.progress
+            if self.user is not None and has_lead_access(self.user, self.task):
+                # The cooperating units' share since the lead's last report, to fold into this one.
+                shares = contributions_since_lead_report(self.task)
+                if shares:
+                    self.initial["text"] = "\n".join(
+                        _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
 
 
 class CompletionForm(VersionedForm):

@@ -41,6 +41,15 @@ class Action(models.TextChoices):
     DECOMPOSE = "decompose", _("decompose")
     URGE = "urge", _("urge")
     ESCALATE = "escalate", _("escalate")
+    # A lead unit's requests to the office (luoshi/taskrequests), and the office's answer to
+    # "this is not ours": a new lead unit, which signs for the task again.
+    REQUEST_EXTENSION = "request_extension", _("ask for more time on")
+    REQUEST_RETURN = "request_return", _("hand back")
+    REASSIGN = "reassign", _("reassign")
+    # Milestones (反馈节点): planned by the office or the lead unit, done by the lead unit with a report.
+    ASK_FOR_INPUT = "ask_for_input", _("ask a cooperating unit for input on")
+    ADD_MILESTONE = "add_milestone", _("add a milestone to")
+    COMPLETE_MILESTONE = "complete_milestone", _("complete a milestone of")
 
 
 # The status sets: every other module uses these and defines none of its own.
@@ -61,6 +70,8 @@ UNIT_VISIBLE = frozenset(set(Status.values) - {Status.DRAFT})
 SCORED = frozenset({*WORKING, Status.COMPLETED})
 # PUBLIC: what the public portal may show of a task marked public.
 PUBLIC = frozenset({*WORKING, Status.SUSPENDED, Status.COMPLETED})
+# IN_UNIT_HANDS: working and not waiting for the office's review of a completion request.
+IN_UNIT_HANDS = frozenset({Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS})
 SUSPENDED_STATE = object()  # marker: "the state the task was in before it was suspended"
 
 # action → {from status: to status}. A to-status of None means "stays where it is".
@@ -79,6 +90,16 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.DECOMPOSE: {s: None for s in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)},
     Action.URGE: {s: None for s in WORKING},
     Action.ESCALATE: {s: None for s in WORKING},
+    # A unit asks while the task is in its hands; the office reassigns a task a unit holds.
+    Action.REQUEST_EXTENSION: {s: None for s in IN_UNIT_HANDS},
+    Action.REQUEST_RETURN: {s: None for s in IN_UNIT_HANDS},
+    Action.REASSIGN: {s: Status.ASSIGNED for s in IN_UNIT_HANDS},
+    # The lead unit asks a cooperating unit for its share; the answer is a report, so the task
+    # must be in a state that takes reports.
+    Action.ASK_FOR_INPUT: {Status.SIGNED: None, Status.IN_PROGRESS: None},
+    Action.ADD_MILESTONE: {s: None for s in (Status.DRAFT, *IN_UNIT_HANDS)},
+    # Completing one is reported, so it moves the task as a report does.
+    Action.COMPLETE_MILESTONE: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},
 }
 
 

@@ -3,6 +3,8 @@ tried in this order; the first that applies sets the light (docs/lights.md):
 
 - RED, `blocked`: the task is flagged blocked.
 - RED, `overdue`: past its deadline and not completed (by: days past the deadline).
+- AMBER, `milestone_missed`: a milestone (反馈节点) is past its due date and not done (by: days
+  since the earliest missed one was due).
 - AMBER, `behind_trajectory`: progress is more than `behind_tolerance` points behind the
   straight line from assignment (0 %) to deadline (100 %), at any time (by: points).
 - AMBER, `<cadence>_report_late` (e.g. `monthly_report_late`): a cadence report is missing
@@ -75,6 +77,7 @@ class TaskFacts:
     blocked: bool = False
     cadence: str = ""
     last_report_on: dt.date | None = None
+    next_milestone_due: dt.date | None = None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -153,8 +156,10 @@ def explain(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -
     if is_overdue(facts, today):
         assert facts.deadline is not None
         return Reason(Light.RED, "overdue", (today - facts.deadline).days)
+    if facts.next_milestone_due is not None and today > facts.next_milestone_due:
+        return Reason(Light.AMBER, "milestone_missed", (today - facts.next_milestone_due).days)
     behind = points_behind(facts, today)
-    # Amber, the most telling first: far behind the line; the progress figure itself is stale
+    # Amber, the most telling first (after a missed milestone, a step the unit was held to): far behind the line; the progress figure itself is stale
     # (a report is late); a little behind with the deadline near.
     if behind > rules.behind_tolerance:
         return Reason(Light.AMBER, "behind_trajectory", behind)
@@ -189,6 +194,8 @@ def describe(reason: Reason | None) -> str:
     if rule == "behind_near_deadline":
         return ngettext("%(points)s point behind, deadline near",
                         "%(points)s points behind, deadline near", n) % {"points": n}
+    if rule == "milestone_missed":
+        return ngettext("milestone %(days)s day late", "milestone %(days)s days late", n) % {"days": n}
     if rule.endswith("_report_late"):
         return _report_late(rule.removesuffix("_report_late"), n)
     if rule == "on_track":

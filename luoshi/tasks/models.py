@@ -72,6 +72,9 @@ class Task(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     last_report_at = models.DateTimeField(_("last report at"), null=True, blank=True)
+    # The due date of the earliest milestone not yet done (kept by the milestone services), so
+    # the light can follow missed milestones without reading them.
+    next_milestone_due = models.DateField(_("next milestone due"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
         on_delete=models.PROTECT, related_name="+",
@@ -157,10 +160,18 @@ class TaskCount(models.Model):
 
 
 class Milestone(models.Model):
+    """A step of a task with its own due date (反馈节点): added by the office or the lead unit, or
+    from a node template when the task is assigned; done with a report and its evidence."""
+
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=300)
     due = models.DateField(_("due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("done by"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    # The report that says it is done, with its evidence.
+    report = models.ForeignKey("ProgressReport", verbose_name=_("report"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="milestones")
 
     class Meta:
         ordering = ["task", "due"]

@@ -126,16 +126,19 @@ def can_read(user: User, task: Task) -> bool:
 
 def can(user: User, action: str, task: Task) -> bool:
     """May `user` take `action` on `task`, leaving the life cycle aside?"""
-    if action == Action.SIGN or action == Action.REQUEST_COMPLETION:
+    if action in {Action.SIGN, Action.REQUEST_COMPLETION, Action.REQUEST_EXTENSION, Action.REQUEST_RETURN,
+                  Action.COMPLETE_MILESTONE, Action.ASK_FOR_INPUT}:
         return has_lead_access(user, task)
     if action == Action.REPORT:
         return has_unit_access(user, task)
+    if action == Action.ADD_MILESTONE:
+        return manages(user, task) or has_lead_access(user, task)
     if action == Action.DECOMPOSE:
         return is_supervisor(user) or has_lead_access(user, task)
     if action == Action.ESCALATE:
         return is_supervisor(user)
     if action in {Action.ASSIGN, Action.APPROVE, Action.RETURN, Action.SUSPEND, Action.RESUME,
-                  Action.CANCEL, Action.URGE, "update"}:
+                  Action.CANCEL, Action.URGE, Action.REASSIGN, "update"}:
         return manages(user, task)
     if action == "instruct":
         return user.is_active and user.role == Role.LEADER

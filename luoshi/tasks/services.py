@@ -31,6 +31,7 @@ from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
 from luoshi.security import check_upload, served_content_type
 from luoshi.tasks import counts, lights
+from luoshi.tasks import nodes as task_nodes
 from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, next_status
 from luoshi.tasks.models import (
     Escalation,
@@ -87,13 +88,15 @@ def facts_of(task: Task) -> lights.TaskFacts:
         assigned_on=timezone.localdate(task.assigned_at) if task.assigned_at else None,
         blocked=task.blocked, cadence=task.cadence,
         last_report_on=timezone.localdate(task.last_report_at) if task.last_report_at else None,
+        next_milestone_due=task.next_milestone_due,
     )
 
 
 # The stored light and its reason: always written together.
 LIGHT_FIELDS = ("light", "light_rule", "light_amount")
 # What the light depends on (facts_of).
-FACT_FIELDS = ("status", "progress", "deadline", "assigned_at", "blocked", "cadence", "last_report_at")
+FACT_FIELDS = ("status", "progress", "deadline", "assigned_at", "blocked", "cadence", "last_report_at",
+               "next_milestone_due")
 
 
 def compute_light(task: Task, today: dt.date | None = None) -> str:
@@ -229,9 +232,11 @@ def assign_task(
     person_responsible: str | None = None,
     deadline: dt.date | None = None,
     cadence: str | None = None,
+    nodes: str = "",
     expected_version: int | None = None,
 ) -> Task:
-    """Hand a draft task to its lead unit (交办)."""
+    """Hand a draft task to its lead unit (交办), with the milestones of the feedback-node
+    template `nodes` (luoshi/tasks/nodes.py) counted from today, if one is named."""
     task = _lock(task, expected_version)
     _require(can(user, Action.ASSIGN, task), _("Only the supervision office assigns tasks."))
     next_status(task.status, Action.ASSIGN)
@@ -249,7 +254,15 @@ def assign_task(
     if cooperating_units is not None:
         lead = changes.get("lead_unit", task.lead_unit)
         task.cooperating_units.set([u for u in cooperating_units if u.pk != lead.pk])
+    template = None
+    if nodes:
+        template = task_nodes.templates().get(nodes)
+        if template is None:
+            raise InvalidInput(_("There is no feedback-node template “%(key)s”.") % {"key": nodes})
     task = _change(user, task, "assign_task", Action.ASSIGN, **changes)
+    if template is not None:
+        add_milestones(user, task, task_nodes.steps(template, lib.today(), task.deadline))
+        task.refresh_from_db()
     search_index.index_task_family(task)  # the lead unit may have changed: who finds it
     notify("assignment", task, _("Assigned to %(unit)s; due %(date)s.") % {"unit": task.lead_unit, "date": task.deadline})
     return task
@@ -301,7 +314,104 @@ def update_task(
     return task
 
 
+@transaction.atomic
+def reassign_task(
+    user: User, task: Task, *, lead_unit: Unit, cooperating_units: Iterable[Unit] | None = None,
+    reason: str, expected_version: int | None = None,
+) -> Task:
+    """Give a task that a unit holds to another lead unit (改派), for example after the unit
+    handed it back. The new unit signs for it again: the task is assigned anew."""
+    task = _lock(task, expected_version)
+    _require(can(user, Action.REASSIGN, task), _("Only the office that supervises this task reassigns it."))
+    next_status(task.status, Action.REASSIGN)
+    reason = _check_text(reason, _("reason"))
+    if lead_unit.pk == task.lead_unit_id and cooperating_units is None:
+        raise InvalidInput(_("%(unit)s already leads this task; choose another lead unit.") % {"unit": lead_unit})
+    if cooperating_units is not None:
+        task.cooperating_units.set([u for u in cooperating_units if u.pk != lead_unit.pk])
+    else:  # the new lead is no longer also a cooperating unit
+        task.cooperating_units.remove(lead_unit)
+    task = _change(user, task, "reassign_task", Action.REASSIGN, lead_unit=lead_unit, assigned_at=lib.now(),
+                   signed_at=None, status_reason=reason)
+    search_index.index_task_family(task)  # who finds it has changed
+    notify("assignment", task, _("Reassigned to %(unit)s; due %(date)s.") % {"unit": task.lead_unit, "date": task.deadline})
+    return task
+
+
+# --- milestones (反馈节点) ---------------------------------------------------------------------------
+
+
+def _next_milestone_due(task: Task) -> dt.date | None:
+    return task.milestones.filter(done_at__isnull=True).order_by("due").values_list("due", flat=True).first()
+
+
+@transaction.atomic
+def add_milestones(user: User, task: Task, steps: Sequence[tuple[str, dt.date]]) -> list[Milestone]:
+    """Plan steps of the task with their due dates (the office, or the lead unit)."""
+    task = _lock(task, None)
+    _require(can(user, Action.ADD_MILESTONE, task),
+             _("Only the office that supervises this task or its lead unit plans its milestones."))
+    next_status(task.status, Action.ADD_MILESTONE)
+    if not steps:
+        raise InvalidInput(_("Give at least one milestone."))
+    made = []
+    for title, due in steps:
+        title = _check_text(title, _("milestone"))
+        if len(title) > 300:
+            raise InvalidInput(_("A milestone's title has at most 300 characters."))
+        if task.deadline is not None and due > task.deadline:
+            raise InvalidInput(_("The milestone “%(title)s” is due after the task's deadline, %(deadline)s.")
+                               % {"title": title, "deadline": task.deadline})
+        made.append(Milestone(task=task, title=title, due=due))
+    Milestone.objects.bulk_create(made)
+    _milestones_changed(user, task, "plan_milestones", [{"title": m.title, "due": m.due} for m in made])
+    return made
+
+
+def _milestones_changed(user: User, task: Task, verb: str, milestones: list[dict[str, Any]]) -> None:
+    """Keep the task's next milestone (and so its light) and audit the change on the task."""
+    before = task_snapshot(task)
+    task.next_milestone_due = _next_milestone_due(task)
+    _save(task)
+    record_event(user, verb, task, before=before, after={**task_snapshot(task), "milestones": milestones})
+
+
+def add_milestone(user: User, task: Task, *, title: str, due: dt.date) -> Milestone:
+    return add_milestones(user, task, [(title, due)])[0]
+
+
+@filestore.atomic
+def complete_milestone(user: User, milestone: Milestone, *, text: str, files: Sequence[UploadedFile] = (),
+                       progress: int | None = None) -> Milestone:
+    """The lead unit reports a milestone done, with what was done and its evidence: a progress
+    report that the milestone keeps."""
+    task = _lock(milestone.task, None)
+    _require(can(user, Action.COMPLETE_MILESTONE, task), _("Only the lead unit's liaison completes a milestone."))
+    next_status(task.status, Action.COMPLETE_MILESTONE)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.done_at is not None:
+        raise ConflictError(_("The milestone “%(title)s” was already done on %(day)s.")
+                            % {"title": milestone.title, "day": timezone.localdate(milestone.done_at)})
+    text = _check_text(text, _("report"))
+    report = report_progress(user, task, text=_("Milestone done: %(title)s") % {"title": milestone.title} + "\n" + text,
+                             progress=task.progress if progress is None else progress, files=files)
+    milestone.done_at, milestone.done_by, milestone.report = lib.now(), user, report
+    milestone.save(update_fields=["done_at", "done_by", "report"])
+    _milestones_changed(user, _lock(task, None), "complete_milestone", [{"title": milestone.title, "due": milestone.due}])
+    return milestone
+
+
 # --- reporting and completing ------------------------------------------------------------------
+def contributions_since_lead_report(task: Task) -> list[ProgressReport]:
+    """The cooperating units' reports since the lead unit's last one: what the lead can fold into its next."""
+    last = (ProgressReport.objects.filter(task=task, unit=task.lead_unit).order_by("-submitted_at")
+            .values_list("submitted_at", flat=True).first())
+    shares = ProgressReport.objects.filter(task=task).exclude(unit=task.lead_unit).select_related("unit")
+    if last is not None:
+        shares = shares.filter(submitted_at__gt=last)
+    return list(shares.order_by("submitted_at", "id"))
+
+
 
 
 def _check_quota(report: ProgressReport, size: int, count: int) -> None:

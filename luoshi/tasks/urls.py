@@ -1,6 +1,6 @@
 from django.urls import path
 
-from luoshi.tasks import views
+from luoshi.tasks import milestone_views, views
 
 urlpatterns = [
     path("tasks/", views.ledger, name="ledger"),
@@ -8,6 +8,8 @@ urlpatterns = [
     path("tasks/meetings/", views.ledger_meetings, name="ledger_meetings"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/reports/<int:report_pk>/review/", views.review_report, name="review_report"),
+    path("tasks/<int:pk>/milestones/add/", milestone_views.add_milestone, name="milestone_add"),
+    path("tasks/milestones/<int:pk>/done/", milestone_views.complete_milestone, name="milestone_done"),
     path("tasks/<int:pk>/<slug:action>/", views.task_action, name="task_action"),
     path("tasks/evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

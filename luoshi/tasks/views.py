@@ -193,7 +193,7 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
                    u, t, lead_unit=f.cleaned_data["lead_unit"],
                    cooperating_units=list(f.cleaned_data["cooperating_units"]),
                    person_responsible=f.cleaned_data["person_responsible"], deadline=f.cleaned_data["deadline"],
-                   cadence=f.cleaned_data["cadence"], expected_version=_version(f))),
+                   cadence=f.cleaned_data["cadence"], nodes=f.cleaned_data["nodes"], expected_version=_version(f))),
     TaskAction("sign", Action.SIGN, gettext_lazy("Sign for this task"), gettext_lazy("You have signed for the task."),
                forms.EmptyForm, lambda u, t, f: services.sign_task(u, t, expected_version=_version(f)),
                confirm=gettext_lazy("Sign for this task? Your unit becomes responsible for it; signing cannot be "
@@ -271,6 +271,17 @@ AUDIT_LABELS = {
     "decompose_task": gettext_lazy("decomposed the task"),
     "create_subtask": gettext_lazy("created the task as a sub-task"),
     "roll_up_progress": gettext_lazy("rolled up progress from the sub-tasks"),
+    "reassign_task": gettext_lazy("reassigned the task"),
+    "plan_milestones": gettext_lazy("planned milestones"),
+    "ask_for_input": gettext_lazy("asked a cooperating unit for input"),
+    "complete_milestone": gettext_lazy("completed a milestone"),
+    "request_extension": gettext_lazy("asked for more time"),
+    "grant_extension": gettext_lazy("granted more time"),
+    "refuse_extension": gettext_lazy("refused more time"),
+    "request_return": gettext_lazy("handed the task back"),
+    "accept_return": gettext_lazy("accepted the hand-back"),
+    "refuse_return": gettext_lazy("refused the hand-back"),
+    "withdraw_request": gettext_lazy("withdrew the request"),
 }
 # Fields whose change is worth a line in the history (version and the like are not).
 AUDIT_FIELDS = {
@@ -285,6 +296,7 @@ AUDIT_FIELDS = {
 # What the task's `reason` holds depends on the action that set it.
 REASON_LABELS = {
     "approve_completion": gettext_lazy("review note"), "return_task": gettext_lazy("reason for returning"),
+    "reassign_task": gettext_lazy("reason for reassigning"),
     "suspend_task": gettext_lazy("reason for suspending"), "cancel_task": gettext_lazy("reason for cancelling"),
 }
 REASON_BY_STATUS = {

@@ -390,7 +390,7 @@ class Trajectory:
 
 # What a trajectory row shows and computes (facts_of): a task's description need not travel.
 TRAJECTORY_COLUMNS = ("title", "light", "light_rule", "light_amount", "deadline", "progress", "status",
-                      "assigned_at", "blocked", "cadence", "last_report_at")
+                      "assigned_at", "blocked", "cadence", "last_report_at", "next_milestone_due")
 
 
 # The stocktake's lists: the first `need` working tasks of a light (in an area), by deadline.

@@ -41,7 +41,14 @@ CASES = [
     ("signed", "suspend", "supervisor", {"reason": "waiting for funds"}, "suspended", "suspend_task"),
     ("suspended", "resume", "supervisor", None, "signed", "resume_task"),
     ("signed", "cancel", "supervisor", {"reason": "superseded"}, "cancelled", "cancel_task"),
+    ("signed", "request_extension", "liaison", {"deadline": None, "reason": "flooded"}, "signed", "request_extension"),
+    ("signed", "request_return", "liaison", {"reason": "health's work", "suggested_unit": "HEALTH"}, "signed",
+     "request_return"),
+    ("signed", "reassign", "supervisor", {"lead_unit": "HEALTH", "reason": "三定 rules"}, "assigned", "reassign_task"),
+    ("signed", "milestones", "supervisor", {"title": "plan reported", "due": "2000-01-01"}, "signed", "plan_milestones"),
 ]
+# Requests do not change the task: its version stays.
+UNCHANGED = {"urge", "escalate", "instruct", "request_extension", "request_return"}
 PERSONAS = ["supervisor", "liaison", "other_liaison", "leader", "secretary", "sysadmin"]
 
 
@@ -54,7 +61,9 @@ def test_it_takes_each_action_through_its_service(province, state, action, perso
     """The allowed persona's action moves the task, is audited and answers the new task and ETag."""
     task = make(province, state)
     if body and "deadline" in body:
-        body["deadline"] = future()
+        body["deadline"] = future(60 if action == "request_extension" else 20)
+    if body and "due" in body:
+        body["due"] = future(5)
     before = task.version
     response = post(api_client(getattr(province, persona)), task, action, body)
     assert response.status_code == 200, response.content
@@ -62,7 +71,7 @@ def test_it_takes_each_action_through_its_service(province, state, action, perso
     assert response.json()["status"] == task.status == after
     assert response["ETag"] == f'"{task.version}"'
     assert AuditEvent.objects.filter(verb=verb, actor=getattr(province, persona)).exists()
-    if action not in {"urge", "escalate", "instruct"}:
+    if action not in UNCHANGED:
         assert task.version > before
 
 
@@ -71,7 +80,7 @@ def test_it_hides_each_action_from_the_other_personas(province, state, action, a
     """Every persona who may not take the action gets 404 and the task is unchanged."""
     task = make(province, state)
     for persona in PERSONAS:
-        if persona == allowed or (action == "report" and persona == "liaison"):
+        if persona == allowed or (action in {"report", "milestones"} and persona == "liaison"):
             continue
         response = post(api_client(getattr(province, persona), name=persona), task, action, body or {})
         assert response.status_code == 404, (persona, response.content)
@@ -252,3 +261,43 @@ def test_it_refuses_get_on_an_action(province):
     task = province.assigned()
     response = api_client(province.liaison).get(f"/api/v1/tasks/{task.pk}/sign")
     assert response.status_code == 405 and response.json()["error"] == "method_not_allowed"
+
+
+def test_the_office_decides_a_request_through_the_api(province):
+    """GET /v1/requests lists what waits for the office; POST …/decide approves it, once."""
+    task = province.signed()
+    unit = api_client(province.liaison)
+    asked = post(unit, task, "request_extension", {"deadline": future(60), "reason": "floods"})
+    assert asked.status_code == 200
+    office = api_client(province.supervisor)
+    waiting = office.get("/api/v1/requests").json()
+    assert [(r["task"], r["kind"], r["state"]) for r in waiting] == [(task.pk, "extension", "pending")]
+    assert unit.get("/api/v1/requests").json() == []
+    url = f"/api/v1/requests/{waiting[0]['id']}/decide"
+    refused = unit.post(url, json.dumps({"decision": "approve"}), content_type="application/json")
+    assert refused.status_code == 404
+    too_far = office.post(url, json.dumps({"decision": "approve", "deadline": future(90)}), content_type="application/json")
+    assert too_far.status_code == 422 and "at most" in too_far.json()["message"]
+    done = office.post(url, json.dumps({"decision": "approve", "deadline": future(45)}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["state"] == "shortened"
+    assert Task.objects.get(pk=task.pk).deadline.isoformat() == future(45)
+    again = office.post(url, json.dumps({"decision": "refuse", "note": "no"}), content_type="application/json")
+    assert again.status_code == 409
+
+
+def test_a_milestone_is_planned_and_done_through_the_api(province):
+    """The office plans a milestone; only the lead unit marks it done, once; the task shows it."""
+    task = province.signed(deadline_days=30)
+    office, unit = api_client(province.supervisor), api_client(province.liaison)
+    planned = post(office, task, "milestones", {"title": "plan reported", "due": future(5)})
+    [milestone] = planned.json()["milestones"]
+    assert milestone["done_at"] is None
+    url = f"/api/v1/milestones/{milestone['id']}/complete"
+    assert office.post(url, json.dumps({"text": "done"}), content_type="application/json").status_code == 404
+    done = unit.post(url, json.dumps({"text": "the plan is out"}), content_type="application/json")
+    assert done.status_code == 200 and done.json()["milestones"][0]["done_at"] is not None
+    assert done.json()["status"] == "in_progress"
+    again = unit.post(url, json.dumps({"text": "again"}), content_type="application/json")
+    assert again.status_code == 409
+    late = post(office, task, "milestones", {"title": "x", "due": future(40)})
+    assert late.status_code == 422

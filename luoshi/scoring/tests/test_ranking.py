@@ -176,7 +176,7 @@ def test_it_runs_the_same_queries_for_1_and_50_units(province):
                                parent=province.root)
             services.assign_task(province.supervisor, province.draft(unit, deadline_days=20, cadence="weekly"))
     assert len(unit_scores(Q1, dt.date(2024, 3, 20))) == 50
-    assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 6
+    assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 7
 
 
 def test_punctuality_is_what_the_definition_counts(province):
@@ -240,3 +240,23 @@ def test_punctuality_is_what_the_definition_counts(province):
         got = lines.get(code)
         assert (got.reports_due if got else 0, got.reports_on_time if got else 0) == (owed, kept), code
     assert sum(owed for owed, _kept in expected.values()) > 10
+
+
+def test_granted_extensions_are_counted_beside_the_score_not_in_it(province):  # type: ignore[no-untyped-def]
+    """A granted extension moves the deadline (the task is on time against the new one) and is
+    counted on its own; a refused one is not counted."""
+    from luoshi.taskrequests import services as requests
+
+    start = dt.date(2024, 1, 5)
+    with lib.clock_at(start):
+        late = province.in_progress(deadline_days=days_to(start, dt.date(2024, 2, 10)))
+        other = province.in_progress(deadline_days=days_to(start, dt.date(2024, 2, 10)))
+    with lib.clock_at(dt.date(2024, 2, 1)):
+        granted = requests.request_extension(province.liaison, late, deadline=dt.date(2024, 3, 10), reason="floods")
+        requests.decide_extension(province.supervisor, granted, approve=True)
+        refused = requests.request_extension(province.liaison, other, deadline=dt.date(2024, 3, 10), reason="x")
+        requests.decide_extension(province.supervisor, refused, approve=False, note="no")
+    complete(province, late, dt.date(2024, 3, 1))  # after the first deadline, before the granted one
+    complete(province, other, dt.date(2024, 2, 8))
+    [line] = unit_scores(Q1, dt.date(2024, 4, 30), unit=province.emergency)
+    assert (line.due, line.on_time, line.overdue_tasks, line.extensions) == (2, 2, 0, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import InvalidInput, TransitionError
+from luoshi import lib
+from luoshi.taskrequests import services as taskrequests
 from luoshi.tasks import services
 from luoshi.tasks.lifecycle import (
     OPEN,
@@ -20,7 +23,7 @@ from luoshi.tasks.lifecycle import (
     allowed_actions,
     next_status,
 )
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Milestone, Task
 from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 # --- how to reach each state, and how to take each action ---------------------------------------
@@ -79,6 +82,15 @@ DO: dict[str, Callable[[Province, Task], object]] = {
         p.supervisor, t, [services.SubTask(lead_unit=p.emergency, title="inspect the mines")]),
     Action.URGE: lambda p, t: services.urge_task(p.supervisor, t, text="please report this week"),
     Action.ESCALATE: lambda p, t: services.escalate_task(p.supervisor, t, level=2, reason="two weeks late"),
+    Action.REQUEST_EXTENSION: lambda p, t: taskrequests.request_extension(
+        p.liaison, t, deadline=(t.deadline or lib.today()) + dt.timedelta(days=30), reason="the site is flooded"),
+    Action.REQUEST_RETURN: lambda p, t: taskrequests.request_return(p.liaison, t, reason="health's work"),
+    Action.REASSIGN: lambda p, t: services.reassign_task(p.supervisor, t, lead_unit=p.health, reason="三定 rules"),
+    Action.ASK_FOR_INPUT: lambda p, t: (t.cooperating_units.add(p.health), taskrequests.ask_for_input(
+        p.liaison, t, unit=p.health, due=lib.today(), text="your inspection figures")),
+    Action.ADD_MILESTONE: lambda p, t: services.add_milestone(p.supervisor, t, title="plan", due=lib.today()),
+    Action.COMPLETE_MILESTONE: lambda p, t: services.complete_milestone(
+        p.liaison, Milestone.objects.create(task=t, title="plan", due=lib.today()), text="the plan is out"),
 }
 
 ALLOWED = [(action, state) for action, moves in TRANSITIONS.items() for state in moves]
