@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from luoshi.html import escaped, format_html, format_html_join, truncated
-from luoshi.links import numbered
 from luoshi.tasks import lights
 from luoshi.tasks.ledger import TaskRow
 from luoshi.tasks.lifecycle import Status
@@ -50,14 +50,13 @@ def ledger_rows(tasks: Iterable[TaskRow]) -> SafeString:
     light_labels = {value: str(label) for value, label in Task.Light.choices}
     status_labels = {value: str(label) for value, label in Status.choices}
     done = gettext("%(progress)s%% done")
-    url_of = numbered("task_detail")
     rows = []
     for task in tasks:
         units = task.cooperating_units
         days = getattr(task, "days_overdue", 0)
         reason = task.light_reason
         rows.append(format_html(
-            row_format, light=task.light, row_light=task.light or "none", url=url_of(task.pk),
+            row_format, light=task.light, row_light=task.light or "none", url=reverse("task_detail", args=[task.pk]),
             # A task without a light (draft, suspended, finished) shows no dot at all.
             dot=format_html(_DOT, light=task.light,
                             light_label=lights.labelled(reason) if reason else light_labels.get(task.light, task.light))

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from luoshi.html import format_html, format_html_join, truncated
-from luoshi.links import numbered
 from luoshi.tasks import lights
 
 register = template.Library()
@@ -65,11 +65,10 @@ def trajectory(item: Any) -> SafeString:
 @register.simple_tag
 def stocktake_rows(items: Iterable[Any]) -> SafeString:
     """The <tr> of each Trajectory of a stocktake area: light, title, lead unit, deadline, bar."""
-    url_of = numbered("task_detail")
     return format_html_join("", "{}", ((format_html(
         '<tr>\n        <td>{}</td>\n        <td class="title-cell"><a href="{}">{}</a></td>\n        <td>{}</td>\n'
         '        <td class="date">{}</td>\n        <td>{}</td>\n      </tr>',
-        light(item.task.light, item.task.light_reason), url_of(item.task.pk), truncated(item.task.title, STOCKTAKE_TITLE_CHARS),
+        light(item.task.light, item.task.light_reason), reverse("task_detail", args=[item.task.pk]), truncated(item.task.title, STOCKTAKE_TITLE_CHARS),
         item.task.lead_unit, f"{item.task.deadline:%Y-%m-%d}" if item.task.deadline else "—", trajectory(item),
     ),) for item in items))
 
