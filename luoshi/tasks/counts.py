@@ -93,7 +93,7 @@ class State(NamedTuple):
     completed_at: dt.datetime | None
 
 
-FIELDS = State._fields
+FIELDS = tuple(State.__annotations__)
 
 
 def _zone() -> ZoneInfo:
