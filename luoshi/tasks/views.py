@@ -316,6 +316,7 @@ def _shown(key: str, value: Any) -> str:
 USER_NAME = ("actor__username", "actor__first_name", "actor__last_name")  # what str(actor) shows
 NEWEST_FIRST = ("-created_at", "-pk")
 
+
 def _reports(task: Task) -> list[ProgressReport]:
     """The task's reports, newest first, each with its evidence `files`."""
     reports = list(ProgressReport.objects.filter(task_id=task.pk).select_related("unit", "author", "reviewed_by")
