@@ -175,8 +175,8 @@ LUOSHI_MAX_REPORT_FILES = envint("LUOSHI_MAX_REPORT_FILES", "10")
 LUOSHI_MAX_REPORT_MB = envint("LUOSHI_MAX_REPORT_MB", "50")
 LUOSHI_USER_QUOTA_MB = envint("LUOSHI_USER_QUOTA_MB", "2000")
 
-# Sessions live in the database (Django's store, read with a compiled lookup: accounts/sessions.py).
-SESSION_ENGINE = "luoshi.accounts.sessions"
+# Sessions live in the database (Django's store).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("LUOSHI_SECURE_COOKIES", "False")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

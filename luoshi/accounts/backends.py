@@ -11,10 +11,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from luoshi.accounts.policy import is_locked
-from luoshi.prepared import KeyLookup
-
-# Every request reads its user: compiled once (luoshi/prepared.py).
-USER_WITH_UNIT = KeyLookup(lambda pk: get_user_model()._default_manager.select_related("unit").filter(pk=pk), sample=0)
 
 
 class LockoutBackend(ModelBackend):
@@ -26,5 +22,9 @@ class LockoutBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> Any:
         """ModelBackend.get_user, with the user's unit in the same query."""
-        user = USER_WITH_UNIT.get(user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related("unit").get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy
-from luoshi.links import fixed
 
 SESSION_STARTED = "luoshi_session_started"
 SESSION_SEEN = "luoshi_session_seen"
@@ -120,4 +119,4 @@ class AccountGateMiddleware:
 
     @staticmethod
     def _always_open() -> tuple[str, ...]:
-        return (fixed("logout"), fixed("set_language"), "/" + settings.STATIC_URL.lstrip("/"))
+        return (reverse("logout"), reverse("set_language"), "/" + settings.STATIC_URL.lstrip("/"))

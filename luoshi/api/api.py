@@ -32,7 +32,6 @@ from luoshi.api import services as tokens
 from luoshi.api.ratelimit import RateLimited, check_rate
 from luoshi.filestore import StoreUnavailable
 from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, TransitionError
-from luoshi.links import numbered
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
 from luoshi.taskrequests import services as unit_requests
@@ -142,9 +141,8 @@ def list_units(request: HttpRequest) -> list[dict[str, Any]]:
 
 def _task_urls(request: HttpRequest) -> Callable[[int], str]:
     """The absolute API address of any task, for lists: one reverse() and one host check."""
-    path = numbered("api:task")
     origin = _absolute(request, "/").removesuffix("/")
-    return lambda pk: origin + path(pk)
+    return lambda pk: origin + reverse("api:task", args=[pk])
 
 
 def _task_summary(request: HttpRequest, task: TaskRow, url: Callable[[int], str] | None = None) -> dict[str, Any]:

@@ -2,10 +2,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from luoshi.links import numbered
 
 
 class PriorityArea(models.Model):
@@ -71,7 +70,7 @@ class Meeting(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return numbered("meeting_detail")(self.pk)
+        return reverse("meeting_detail", args=[self.pk])
 
 
 class AgendaItem(models.Model):

@@ -7,13 +7,15 @@ Each task adds one to each of its keys:
 - ("deadline", deadline, status) when it has a deadline
 - ("completed", day it was completed, in settings.TIME_ZONE) when it has been completed
 
-How they stay right (docs/decisions.md, "Dashboard counts"):
-- Task.save() moves the counts of the saved row (old keys −1, new keys +1), reading the old
-  row under a lock first, in the same transaction; deleting a task takes its keys away.
-- Adding or removing priority areas (m2m_changed) moves the area keys.
-- Bulk writers that bypass save() call `count_added(ids)` (the ledger import) or `rebuild()`
-  (`luoshi generate`, and the daily lights pass, which changes lights with UPDATE and so also
-  heals any drift).
+How they stay right (docs/decisions.md, "Dashboard counts"): the services that write tasks
+(luoshi/tasks/services.py) call these in their transaction, as they call the search index:
+- `task_added(task)` once a new task has its priority areas;
+- `task_changed(before, task)` after a save, with the state read under the row lock (old keys
+  −1, new keys +1); `count_removed(ids)` before deleting;
+- bulk writers call `count_added(ids)` (the ledger import) or `rebuild()` (`luoshi generate`,
+  and the daily lights pass, which changes lights with UPDATE and so also heals any drift).
+A write past the services (a raw UPDATE, the ORM in a shell) is not counted until the next
+daily pass.
 `drift()` compares the stored counts with a full recount; the tests call it after every action.
 
 Reading them: `light_counts(user, filters)` is the one count of tasks every page, document
@@ -37,12 +39,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDate
-from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
-from django.dispatch import receiver
 
 from luoshi.accounts.models import User
 from luoshi.meetings.models import PriorityArea
-from luoshi.prepared import Fixed
 from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
 from luoshi.tasks.permissions import ReadScope, read_scope
@@ -94,7 +93,7 @@ class State(NamedTuple):
     completed_at: dt.datetime | None
 
 
-FIELDS = State._fields
+FIELDS = tuple(State.__annotations__)
 
 
 def _zone() -> ZoneInfo:
@@ -133,89 +132,28 @@ def _area_ids(task_id: int) -> list[int]:
     return list(through.objects.filter(task_id=task_id).values_list("priorityarea_id", flat=True))
 
 
-# --- single rows: save and delete ------------------------------------------------------------
+# --- single tasks: the services call these in their transaction, as they index for search ------
 
 
-def counted_state_before_save(task: Task) -> State | None:
-    """The stored row as the counts know it (None for a new task), read under a row lock so
-    a concurrent writer cannot slip in between this read and the save."""
-    if task._state.adding or task.pk is None:
-        return None
-    row = Task.objects.select_for_update().filter(pk=task.pk).values_list(*FIELDS).first()
-    return State(*row) if row is not None else None
+def state_of(task: Task) -> State:
+    return State(*(getattr(task, name) for name in FIELDS))
 
 
-def task_saved(task: Task, before: State | None, update_fields: Iterable[str] | None) -> None:
-    if before is None:
-        after = State(*(getattr(task, name) for name in FIELDS))
-    else:
-        # Only the fields written reach the database; the others keep their stored value.
-        written = set(FIELDS) if update_fields is None else {
-            name for name in FIELDS if name in set(update_fields) or name.removesuffix("_id") in set(update_fields)}
-        after = before._replace(**{name: getattr(task, name) for name in written})
+def task_added(task: Task) -> None:
+    """Count a task just created (with its priority areas set)."""
+    apply(keys_of(state_of(task), _area_ids(task.pk)))
+
+
+def task_changed(before: State, task: Task) -> None:
+    """Move the counts of a task just saved from `before`, its state as the service read it
+    under the row lock, to its state now."""
+    after = state_of(task)
     if after == before:
         return
-    areas = _area_ids(task.pk) if before is not None and (before.status, before.light) != (after.status, after.light) else []
+    areas = _area_ids(task.pk) if (before.status, before.light) != (after.status, after.light) else []
     delta = keys_of(after, areas)
-    if before is not None:
-        delta.subtract(keys_of(before, areas))
+    delta.subtract(keys_of(before, areas))
     apply(delta)
-
-
-@receiver(pre_save, sender=Task)
-def _task_saving(sender: type[Task], instance: Task, raw: bool, **kwargs: Any) -> None:
-    if not raw:  # fixtures are loaded as they are
-        instance._counted_before = counted_state_before_save(instance)  # type: ignore[attr-defined]
-
-
-@receiver(post_save, sender=Task)
-def _task_saved(sender: type[Task], instance: Task, raw: bool, update_fields: Iterable[str] | None,
-                **kwargs: Any) -> None:
-    if not raw:
-        task_saved(instance, instance.__dict__.pop("_counted_before", None), update_fields)
-
-
-@receiver(pre_delete, sender=Task)
-def _task_deleted(sender: type[Task], instance: Task, **kwargs: Any) -> None:
-    row = Task.objects.filter(pk=instance.pk).values_list(*FIELDS).first()
-    if row is not None:
-        delta: Counter[Key] = Counter()
-        delta.subtract(keys_of(State(*row), _area_ids(instance.pk)))
-        apply(delta)
-
-
-# --- priority areas -----------------------------------------------------------------------------------
-
-
-def _pairs(instance: Any, reverse: bool, pk_set: set[int] | None) -> list[tuple[int, int]]:
-    """The (task id, area id) links that exist now, limited to pk_set when given."""
-    through = Task.priority_areas.through
-    links = through.objects.filter(**{"priorityarea_id" if reverse else "task_id": instance.pk})
-    if pk_set is not None:
-        links = links.filter(**{"task_id__in" if reverse else "priorityarea_id__in": pk_set})
-    return list(links.values_list("task_id", "priorityarea_id"))
-
-
-def _area_delta(pairs: list[tuple[int, int]], sign: int) -> Counter[Key]:
-    tasks = Task.objects.filter(pk__in={task for task, _area in pairs})
-    states = {pk: (status, light) for pk, status, light in tasks.values_list("pk", "status", "light")}
-    delta: Counter[Key] = Counter()
-    for task, area in pairs:
-        status, light = states[task]
-        delta[Key(Kind.AREA, area_id=area, status=status, light=light)] += sign
-    return delta
-
-
-@receiver(m2m_changed, sender=Task.priority_areas.through)
-def _areas_changed(sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any) -> None:
-    # Removals are counted before they happen (what really exists), additions after (Django
-    # passes only the links it actually inserted).
-    if action in {"pre_remove", "pre_clear"}:
-        pairs = _pairs(instance, reverse, pk_set if action == "pre_remove" else None)
-        apply(_area_delta(pairs, -1))
-    elif action == "post_add" and pk_set:
-        pairs = [(pk, instance.pk) if reverse else (instance.pk, pk) for pk in pk_set]
-        apply(_area_delta(pairs, +1))
 
 
 # --- many rows at once ----------------------------------------------------------------------------------
@@ -246,6 +184,15 @@ def count_added(task_ids: Iterable[int]) -> None:
     ids = list(task_ids)
     for start in range(0, len(ids), 5000):
         apply(_count(Task.objects.filter(pk__in=ids[start:start + 5000])))
+
+
+def count_removed(task_ids: Iterable[int]) -> None:
+    """Take away the counts of tasks about to be deleted."""
+    ids = list(task_ids)
+    for start in range(0, len(ids), 5000):
+        delta: Counter[Key] = Counter()
+        delta.subtract(_count(Task.objects.filter(pk__in=ids[start:start + 5000])))
+        apply(delta)
 
 
 def _lock_counts() -> None:
@@ -341,16 +288,14 @@ class Counts:
         return sum(n for (status, _light), n in self.cells.items() if status in statuses)
 
 
-# The stored counts' sums have a handful of shapes, each compiled once per process and set of
-# values (luoshi/prepared.py): (kind, area id, unit path, statuses, light), by status and light.
-STORED_SUMS = Fixed(TaskCount, lambda kind, area_id, path, statuses, light: (
-    _in_state(TaskCount.objects.filter(kind=kind, **({"area_id": area_id} if area_id else {}),
-                                       **({"unit__path__startswith": path} if path else {})), list(statuses), light)
-    .order_by().values_list("status", "light").annotate(total=Sum("n"))), keep=64)
-# The same, per area and/or lead unit, for readers of every task.
-STORED_SUMS_BY = Fixed(TaskCount, lambda kinds, statuses, light: (
-    _in_state(TaskCount.objects.filter(kind__in=kinds), list(statuses), light).order_by()
-    .values_list("kind", "area_id", "unit_id", "status", "light").annotate(total=Sum("n"))), keep=16)
+def _stored_sums(kind: str, area_id: int | None, path: str, statuses: list[str], light: str) -> Counts:
+    """The stored counts of `kind` (in an area, for units under a path), by status and light."""
+    rows = TaskCount.objects.filter(kind=kind)
+    if area_id:
+        rows = rows.filter(area_id=area_id)
+    if path:
+        rows = rows.filter(unit__path__startswith=path)
+    return Counts.of(_in_state(rows, statuses, light).order_by().values_list("status", "light").annotate(total=Sum("n")))
 
 
 STORED_KINDS = {TaskCount.Kind.UNIT, TaskCount.Kind.AREA}
@@ -404,9 +349,8 @@ def light_counts(reader: User | ReadScope, filters: LedgerQuery | None = None) -
     area = filters.area if filters is not None else None
     if _stored_applies(filters) and not scope.public:
         if scope.everything and not (unit and area):
-            return Counts.of(STORED_SUMS.rows(TaskCount.Kind.AREA if area else TaskCount.Kind.UNIT,
-                                              area.pk if area else None, unit.path if unit else "",
-                                              tuple(statuses), light))
+            return _stored_sums(TaskCount.Kind.AREA if area else TaskCount.Kind.UNIT,
+                                area.pk if area else None, unit.path if unit else "", statuses, light)
         if not scope.everything and area is None:
             return _subtree_counts(scope, unit.path if unit else "", statuses, light)
     tasks = scope.tasks()
@@ -427,7 +371,7 @@ def _subtree_counts(scope: ReadScope, unit_path: str, statuses: list[str], light
         led_in = None  # elsewhere: only tasks they cooperate on
     led = Counts()
     if led_in is not None:
-        led = Counts.of(STORED_SUMS.rows(TaskCount.Kind.UNIT, None, led_in, tuple(statuses), light))
+        led = _stored_sums(TaskCount.Kind.UNIT, None, led_in, statuses, light)
     if unit_path and unit_path.startswith(own):
         return led  # every task led there is led in the liaison's subtree: none only cooperated on
     others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
@@ -452,7 +396,9 @@ def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery 
     rows: list[tuple[str, int, str, str, int]] = []
     if (scope.everything and not scope.public and _stored_applies(filters) and set(kinds) <= STORED_KINDS
             and (filters is None or (filters.unit is None and filters.area is None))):
-        for kind, area_id, unit_id, status, shown, n in STORED_SUMS_BY.rows(tuple(sorted(kinds)), tuple(statuses), light):
+        stored = (_in_state(TaskCount.objects.filter(kind__in=kinds), statuses, light).order_by()
+                  .values_list("kind", "area_id", "unit_id", "status", "light").annotate(total=Sum("n")))
+        for kind, area_id, unit_id, status, shown, n in stored:
             rows.append((kind, area_id if kind == TaskCount.Kind.AREA else unit_id, status, shown, n))
     else:
         tasks = scope.tasks()

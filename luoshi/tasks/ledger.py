@@ -31,7 +31,6 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.prepared import KeyLookup
 from luoshi.tasks import lights
 from luoshi.tasks.counts import Counts, light_counts
 from luoshi.tasks.lifecycle import LIT, WORKING
@@ -212,10 +211,6 @@ class TaskRow:
                    cooperating_units=[name(unit) for unit in task.cooperating_units.all()])
 
 
-# The cooperating units of a page of tasks: compiled once per page length (luoshi/prepared.py).
-COOPERATING_NAMES = KeyLookup(lambda ids: (
-    Task.cooperating_units.through.objects.filter(task_id__in=ids).order_by("unit__path")
-    .values_list("task_id", "unit__code", "unit__name_zh", "unit__name_en")), sample=-1, many=True)
 _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "person_responsible", "parent_id",
                 "directive_id", "version", "updated_at", "light_rule", "light_amount")
 
@@ -226,7 +221,9 @@ def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:
             for values in tasks.prefetch_related(None).values_list(
                 *_ROW_COLUMNS, "lead_unit__code", "lead_unit__name_zh", "lead_unit__name_en")]
     by_id = {row.id: row for row in rows}
-    for task_id, *unit in COOPERATING_NAMES.all(tuple(by_id)):
+    cooperating = (Task.cooperating_units.through.objects.filter(task_id__in=by_id).order_by("unit__path")
+                   .values_list("task_id", "unit__code", "unit__name_zh", "unit__name_en"))
+    for task_id, *unit in cooperating:
         by_id[task_id].cooperating_units.append(UnitName(*unit))
     return rows
 

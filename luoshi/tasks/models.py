@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from luoshi.links import numbered
 from luoshi.tasks import lights
 from luoshi.tasks.lifecycle import FINISHED, LIT, WORKING, Status
 
@@ -107,14 +106,8 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # One transaction for the row and the dashboard counts that follow it (the pre_save
-        # and post_save handlers in luoshi/tasks/counts.py).
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
-        return numbered("task_detail")(self.pk)
+        return reverse("task_detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:

@@ -120,23 +120,27 @@ def set_light(task: Task, today: dt.date | None = None) -> None:
     task.light, task.light_rule, task.light_amount = reason.light.value, reason.rule, reason.amount
 
 
-def _save(task: Task) -> None:
+def _save(task: Task, counted: counts.State) -> None:
+    """Save a task read under its row lock, whose state was then `counted`."""
     set_light(task)
     task.updated_at = lib.now()
     task.version += 1
     task.save()
+    counts.task_changed(counted, task)
 
 
 def _change(user: User | None, task: Task, verb: str, action: str | None = None, **changes: Any) -> Task:
-    """Apply `changes` (and the life-cycle move of `action`), save, audit."""
+    """Apply `changes` (and the life-cycle move of `action`) to a task read under its row
+    lock, save, audit."""
     before = task_snapshot(task)
+    counted = counts.state_of(task)
     if action is not None:
         target = next_status(task.status, action, task.status_before_suspension)
         if target != task.status:
             task.status = target
     for name, value in changes.items():
         setattr(task, name, value)
-    _save(task)
+    _save(task, counted)
     record_event(user, verb, task, before=before, after=task_snapshot(task))
     return task
 
@@ -217,6 +221,7 @@ def create_task(
         Milestone.objects.create(task=task, title=milestone_title, due=due)
     set_light(task)
     task.save(update_fields=LIGHT_FIELDS)
+    counts.task_added(task)
     search_index.index(task)
     record_event(user, "create_task", task, after=task_snapshot(task))
     return task
@@ -300,11 +305,11 @@ def update_task(
         raise InvalidInput(_("A sub-task's weight must be at least 1."))
     cooperating = fields.pop("cooperating_units", None)
     if cooperating is not None:
-        before = task_snapshot(task)
+        before, counted = task_snapshot(task), counts.state_of(task)
         task.cooperating_units.set([u for u in cooperating if u.pk != task.lead_unit_id])
         for name, value in fields.items():
             setattr(task, name, value)
-        _save(task)
+        _save(task, counted)
         record_event(user, "update_task", task, before=before, after=task_snapshot(task))
     else:
         task = _change(user, task, "update_task", **fields)
@@ -663,6 +668,7 @@ def decompose_task(
         child.priority_areas.set(task.priority_areas.all())
         set_light(child)
         child.save(update_fields=LIGHT_FIELDS)
+        counts.task_added(child)
         search_index.index(child)
         record_event(user, "create_subtask", child, after=task_snapshot(child))
         children.append(child)
@@ -761,6 +767,7 @@ def delete_draft_tasks(user: User, tasks: Sequence[Task]) -> int:
         if not never_assigned(task):
             raise InvalidInput(_("The task “%(title)s” has been assigned: cancel it instead of deleting it.")
                                % {"title": task.title[:60]})
+    counts.count_removed(task.pk for task in tasks)
     for task in tasks:
         record_event(user, "delete_task", task, before=task_snapshot(task))
         task.delete()

@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import F, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.http import urlencode
@@ -28,9 +29,7 @@ from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound, TransitionError
-from luoshi.links import numbered
 from luoshi.meetings.services import may_read_meetings
-from luoshi.prepared import KeyLookup
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
     PAGE_SIZE,
@@ -46,7 +45,6 @@ from luoshi.tasks.models import (
     Escalation,
     Evidence,
     Instruction,
-    Milestone,
     ProgressReport,
     Task,
     Urge,
@@ -253,7 +251,7 @@ class ActionPanel:
     @property
     def url(self) -> str:
         """Where the action's form is fetched from and posts to."""
-        return numbered("task_action", self.action.name)(self.task.pk)
+        return reverse("task_action", args=[self.task.pk, self.action.name])
 
 
 AUDIT_LABELS = {
@@ -335,33 +333,15 @@ def _shown(key: str, value: Any) -> str:
 
 
 USER_NAME = ("actor__username", "actor__first_name", "actor__last_name")  # what str(actor) shows
-
-# The task page's reads, each by the task's id, compiled once (luoshi/prepared.py). They have
-# no ORDER BY: Django builds an ordered query that selects related rows at twice the cost (it
-# keys every selected column by its expression), and a task has only a handful of each, so
-# the page sorts them itself.
-REPORTS = KeyLookup(lambda pk: ProgressReport.objects.filter(task_id=pk).select_related("unit", "author", "reviewed_by")
-                    .order_by(), sample=-1)
-EVIDENCE = KeyLookup(lambda pk: Evidence.objects.filter(report__task_id=pk).order_by("pk"), sample=-1)
-CHILDREN = KeyLookup(lambda pk: Task.objects.filter(parent_id=pk).select_related("lead_unit").order_by(), sample=-1)
-MILESTONES = KeyLookup(lambda pk: Milestone.objects.filter(task_id=pk).order_by(), sample=-1)
-URGES = KeyLookup(lambda pk: Urge.objects.filter(task_id=pk).select_related("by", "to_unit").order_by(), sample=-1)
-ESCALATIONS = KeyLookup(lambda pk: Escalation.objects.filter(task_id=pk).select_related("by").order_by(), sample=-1)
-INSTRUCTIONS = KeyLookup(lambda pk: Instruction.objects.filter(task_id=pk).select_related("by").order_by(), sample=-1)
-EVENTS = KeyLookup(lambda pk: AuditEvent.objects.filter(object_type="tasks.task", object_id=pk).select_related("actor")
-                   .only("created_at", "actor_label", "verb", "before", "after", *USER_NAME).order_by("-id")[:200],
-                   sample="-1")
-
-
-def _newest_first(rows: list[Any], at: str = "created_at") -> list[Any]:
-    return sorted(rows, key=lambda row: (getattr(row, at), row.pk), reverse=True)
+NEWEST_FIRST = ("-created_at", "-pk")
 
 
 def _reports(task: Task) -> list[ProgressReport]:
     """The task's reports, newest first, each with its evidence `files`."""
-    reports = _newest_first(REPORTS.all(task.pk), at="submitted_at")
+    reports = list(ProgressReport.objects.filter(task_id=task.pk).select_related("unit", "author", "reviewed_by")
+                   .order_by("-submitted_at", "-pk"))
     files: dict[int, list[Evidence]] = {report.pk: [] for report in reports}
-    for evidence in EVIDENCE.all(task.pk) if reports else []:
+    for evidence in Evidence.objects.filter(report__task_id=task.pk).order_by("pk") if reports else []:
         files[evidence.report_id].append(evidence)
     for report in reports:
         report.files = files[report.pk]  # type: ignore[attr-defined]
@@ -373,13 +353,15 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
     entries: list[dict[str, Any]] = []
     for report in reports:
         entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
-    for urge in _newest_first(URGES.all(task.pk)):
+    for urge in Urge.objects.filter(task_id=task.pk).select_related("by", "to_unit").order_by(*NEWEST_FIRST):
         entries.append({"kind": "urge", "at": urge.created_at, "obj": urge})
-    for escalation in _newest_first(ESCALATIONS.all(task.pk)):
+    for escalation in Escalation.objects.filter(task_id=task.pk).select_related("by").order_by(*NEWEST_FIRST):
         entries.append({"kind": "escalation", "at": escalation.created_at, "obj": escalation})
-    for instruction in _newest_first(INSTRUCTIONS.all(task.pk)):
+    for instruction in Instruction.objects.filter(task_id=task.pk).select_related("by").order_by(*NEWEST_FIRST):
         entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
-    for event in EVENTS.all(str(task.pk)):
+    events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk)).select_related("actor")
+              .only("created_at", "actor_label", "verb", "before", "after", *USER_NAME).order_by("-id")[:200])
+    for event in events:
         entries.append({"kind": "event", "at": event.created_at, "obj": event,
                         "label": AUDIT_LABELS.get(event.verb, event.verb), "changes": _audit_changes(event)})
     # Stable: equal times keep the order above (a report before the audit row it caused).
@@ -417,8 +399,8 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
     today = lib.today()
     prefetch_related_objects([task], "cooperating_units", "priority_areas")
     reports = _reports(task)
-    children = mark_overdue(sorted(CHILDREN.all(task.pk),
-                                   key=lambda child: (child.deadline is None, child.deadline or today, child.pk)), today)
+    children = mark_overdue(list(Task.objects.filter(parent_id=task.pk).select_related("lead_unit")
+                                 .order_by(F("deadline").asc(nulls_last=True), "pk")), today)
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
         "task": task,
@@ -428,7 +410,6 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
         "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
         "children": children,
         "child_weight": child_weight,
-        "milestones": sorted(MILESTONES.all(task.pk), key=lambda milestone: (milestone.due, milestone.pk)),
         "timeline": _timeline(task, reports),
         "panels": _panels(request, task, shown),
         "pending_reviews": _pending_reviews(request, task, reports),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
-from luoshi.links import fixed
 
 R = User.Role
 EVERYONE = frozenset(R.values)
@@ -34,7 +34,7 @@ class Entry:
     section: str = ""  # current on every page under this path, rather than under its URL
 
     def link(self, path: str) -> Link:
-        url = fixed(self.name)
+        url = reverse(self.name)
         current = path == url if self.exact else (self.section or url) in path
         return Link(url, str(self.label), current)
 
@@ -60,10 +60,10 @@ def main_links(role: str, path: str) -> list[Link]:
 
 
 class FixedUrls:
-    """`urls.home` in a template: the address of a URL name without arguments, reversed once."""
+    """`urls.home` in a template: the address of a URL name without arguments."""
 
     def __getitem__(self, name: str) -> str:
-        return fixed(name)
+        return reverse(name)
 
 
 URLS = FixedUrls()

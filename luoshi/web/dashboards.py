@@ -28,7 +28,6 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import directive_count
-from luoshi.prepared import Fixed
 from luoshi.tasks import lights
 from luoshi.tasks.counts import Counts, light_counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
@@ -95,26 +94,6 @@ class AreaRow:
 Lights = dict[int, dict[str, int]]  # owner id → {"red": n, "amber": n, "green": n}
 
 
-# The dashboards' reads have no value that changes from one request to the next but the day
-# and the ids they show: each is compiled once per process and set of values (luoshi/prepared.py).
-AREA_NAMES = Fixed(PriorityArea, lambda ids: (
-    PriorityArea.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en").order_by("code")))
-UNIT_NAMES = Fixed(Unit, lambda ids: Unit.objects.filter(pk__in=ids).values_list("pk", "code", "name_zh", "name_en", "path"))
-COMPLETED_SINCE = Fixed(TaskCount, lambda first: (
-    TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n")))
-# The oldest pending reports' ids come off the partial index alone. (Counted by a window over
-# the joined rows, the database joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.)
-OLDEST_PENDING = Fixed(ProgressReport, lambda: (
-    ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
-    .order_by("submitted_at", "id").values_list("pk")[:PENDING_COUNT_CAP + 1]))
-# The lists read only the columns they show: with fewer columns Django builds the query in half
-# the time. Every task is visible to the readers of the dashboard: no filter by user.
-REPORTS_SHOWN = Fixed(ProgressReport, lambda ids: (
-    ProgressReport.objects.filter(pk__in=ids).select_related("task", "unit")
-    .only("progress", "submitted_at", "task__title", *_unit_name("unit")).order_by()))
-COMPLETION_REQUESTS = Fixed(Task, lambda: (
-    Task.objects.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
-    .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT]))
 
 
 def working_lights(user: User) -> tuple[Lights, Lights]:
@@ -132,7 +111,7 @@ def working_lights(user: User) -> tuple[Lights, Lights]:
 def area_rows(counts: Lights) -> list[AreaRow]:
     """One row per area with working tasks, by code. The areas are built from their names:
     they are shown, not saved."""
-    areas = AREA_NAMES.rows(tuple(sorted(counts))) if counts else []
+    areas = PriorityArea.objects.filter(pk__in=counts).values_list("pk", "code", "name_zh", "name_en").order_by("code")
     return [AreaRow(PriorityArea(id=pk, code=code, name_zh=name_zh, name_en=name_en), **counts[pk])
             for pk, code, name_zh, name_en in areas]
 
@@ -142,7 +121,7 @@ def top_units(counts: Lights, limit: int = TOP_UNITS) -> list[Unit]:
     `red`, `amber` and `green` set, built from their names to be shown."""
     if not counts:
         return []
-    rows = UNIT_NAMES.rows(tuple(sorted(counts)))
+    rows = Unit.objects.filter(pk__in=counts).values_list("pk", "code", "name_zh", "name_en", "path")
     ranked = sorted(rows, key=lambda row: (-counts[row[0]]["red"], -counts[row[0]]["amber"], row[4]))[:limit]
     units = []
     for pk, code, name_zh, name_en, path in ranked:
@@ -217,7 +196,7 @@ def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_W
     query on the stored counts per completion day)."""
     first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
     counts: dict[dt.date, int] = {}
-    for day, n in COMPLETED_SINCE.rows(first):
+    for day, n in TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n"):
         counts[_week_start(day)] = counts.get(_week_start(day), 0) + n
     result, running = [], completed_before
     for i in range(weeks):
@@ -250,12 +229,17 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
     by_unit, by_area = working_lights(user)
     # How many reports wait, up to the cap, then the oldest few with their tasks. Every task is
     # visible to this user, so the reports need no join to be filtered.
-    oldest = [pk for pk, in OLDEST_PENDING.rows()]
+    # The oldest pending reports' ids come off the partial index alone. (Counted by a window over
+    # the joined rows, the database joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.)
+    oldest = list(ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
+                  .order_by("submitted_at", "id").values_list("pk", flat=True)[:PENDING_COUNT_CAP + 1])
     pending_count = len(oldest)
-    # The reports come in the order of `oldest`.
-    shown = {report.pk: report for report in REPORTS_SHOWN.rows(tuple(oldest[:LIST_LIMIT]))} if oldest else {}
+    # The lists read only the columns they show. The reports come in the order of `oldest`.
+    shown = ProgressReport.objects.select_related("task", "unit").only(
+        "progress", "submitted_at", "task__title", *_unit_name("unit")).in_bulk(oldest[:LIST_LIMIT])
     pending = [shown[pk] for pk in oldest[:LIST_LIMIT] if pk in shown]
-    requests = COMPLETION_REQUESTS.rows()
+    requests = list(Task.objects.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
+                    .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT])
     return SupervisorDashboard(
         today=today,
         lights={light: totals[light] for light in LIGHTS},
@@ -393,12 +377,14 @@ TRAJECTORY_COLUMNS = ("title", "light", "light_rule", "light_amount", "deadline"
                       "assigned_at", "blocked", "cadence", "last_report_at", "next_milestone_due")
 
 
-# The stocktake's lists: the first `need` working tasks of a light (in an area), by deadline.
-# The stocktake is for readers of every task: no filter by user.
-MOST_SEVERE = Fixed(Task, lambda area_id, light, need: (
-    Task.objects.filter(status__in=WORKING_STATUSES, light=light, **({"priority_areas": area_id} if area_id else {}))
-    .select_related("lead_unit").only(*TRAJECTORY_COLUMNS, *_unit_name("lead_unit"))
-    .order_by(F("deadline").asc(nulls_last=True), "id")[:need]), keep=256)
+def most_severe(area_id: int | None, light: str, need: int) -> list[Task]:
+    """The first `need` working tasks of a light (in an area), by deadline. The stocktake is
+    for readers of every task: no filter by user."""
+    tasks = Task.objects.filter(status__in=WORKING_STATUSES, light=light)
+    if area_id:
+        tasks = tasks.filter(priority_areas=area_id)
+    return list(tasks.select_related("lead_unit").only(*TRAJECTORY_COLUMNS, *_unit_name("lead_unit"))
+                .order_by(F("deadline").asc(nulls_last=True), "id")[:need])
 
 
 def _trajectory(task: Task, today: dt.date) -> Trajectory:
@@ -436,7 +422,7 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
     counts = {light: sum(lights[light] for lights in by_unit.values()) for light in LIGHTS}
 
     def in_area(area_id: int | None) -> Callable[[str, int], list[Task]]:
-        return lambda light, need: MOST_SEVERE.rows(area_id, light, need)
+        return lambda light, need: most_severe(area_id, light, need)
 
     areas = [StocktakeArea(row, [_trajectory(task, today) for task in
                                  _most_severe(in_area(row.area.pk), row, STOCKTAKE_PER_AREA)])

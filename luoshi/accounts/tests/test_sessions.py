@@ -85,7 +85,7 @@ def test_it_says_why_the_user_was_signed_out(province: Province):
 
 
 def test_it_refuses_a_session_past_its_expiry_date(province: Province):
-    """The store (accounts/sessions.py) reads the row and checks its expiry: an expired row signs nobody in."""
+    """Django's session store checks the expiry of the row: an expired row signs nobody in."""
     client = client_for(province.leader)
     assert client.get("/").status_code == 200
     Session.objects.filter(session_key=client.session.session_key).update(expire_date=lib.now() - dt.timedelta(seconds=1))
