@@ -30,7 +30,7 @@ _KIND_EN = [
     ("plan", re.compile(
         r"\b(?:plans?|programm?es?|schemes?|planning|outline|opinions?|strateg(?:y|ies)|"
         r"guidelines?|several\s+measures|policy\s+measures|list|policies|policy|blueprint|budgets?|"
-        r"roadmap|framework)\b", re.I)),
+        r"roadmap|framework|arrangements)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
 _KIND_ZH = [
@@ -60,7 +60,7 @@ _CAP_RUN = re.compile(
 _RUN = re.compile(
     rf"(?:\d[\w\-/]*\s+)?{_CAP_TOKEN}"
     rf"(?:(?:\s+(?:(?:of|on|for|and|the|to|in|with|between|from|by|a|an|at)\s+)*{_CAP_TOKEN})"
-    rf"|\s+\d[\w\-/]*|\s*\([^)]{{1,60}}\)|\s+-\s+{_CAP_TOKEN})*"
+    rf"|\s+\d[\w\-/]*|\s*\([^)]{{1,60}}\)|\s+-\s+{_CAP_TOKEN}|,\s+(?:1[89]|20)\d\d\b(?![-–/]))*"
 )
 _LOWER_AGREEMENT = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:agreement|memorandum|contract)\b")
 _OBJ_LEAD = re.compile(
@@ -203,7 +203,12 @@ def _overlap(a: str, b: str, zh: bool) -> float:
     if zh:
         ca, cb = Counter(a.replace(" ", "")), Counter(b.replace(" ", ""))
     else:
-        ca, cb = Counter(re.findall(r"\w+", a.lower())), Counter(re.findall(r"\w+", b.lower()))
+        # Articles and possessive 's do not tell two titles apart ("a draft revision to the
+        # bidding law" and "… to China's bidding law" are one item).
+        ca, cb = (
+            Counter(w for w in re.findall(r"\w+", t.lower()) if w not in ("the", "a", "an", "s"))
+            for t in (a, b)
+        )
     short = min(sum(ca.values()), sum(cb.values())) or 1
     return sum((ca & cb).values()) / short
 
@@ -236,6 +241,41 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
         items.sort(key=lambda a: a.span[0])
         return items
     gates = _GATES_EN
+    # A wire report's headline ("China's State Council studies Xi's speeches, outlines key work
+    # priorities") names the body's business in short; it is read only when the body names none.
+    head_end = _en_headline_end(text, sents)
+    body_sents = [p for p in sents if p.start >= head_end]
+    _en_find(text, body_sents, rules, quoted, gates, lang, add)
+    body = body_sents[0].start if body_sents else (sents[0].start if sents else 0)
+    for kind, start, end, why in (
+        en_council_items(text, body) + en_agenda(text, body_sents) + en_numbered(text, body)
+    ):
+        add(kind, start, end, why, False)
+    if not items and head_end:
+        head_sents = [p for p in sents if p.start < head_end]
+        _en_find(text, head_sents, rules, quoted, gates, lang, add)
+        for kind, start, end, why in en_agenda(text, head_sents):
+            add(kind, start, end, why, False)
+    items.sort(key=lambda a: a.span[0])
+    return items
+
+
+def _en_headline_end(text: str, sents: list[Piece]) -> int:
+    """The end of a headline line heading a longer page (no closing stop), else 0."""
+    start = len(text) - len(text.lstrip())
+    nl = text.find("\n", start)
+    if nl < 0:
+        return 0
+    line = text[start:nl].strip()
+    if not line or line[-1] in ".!?:;" or len(line) > 200:
+        return 0
+    if not any(p.start > nl for p in sents):
+        return 0
+    return nl
+
+
+def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ignore[no-untyped-def]
+    zh = False
     for sent in sents:
         low = sent.text.lower()
         for rule, pattern in rules:
@@ -246,6 +286,15 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 g1 = sent.start + m.end(1)
                 obj = text[g0:g1]
                 if rule in ("study", "measure") and _modal_before(sent.text, m.start(), zh):
+                    continue
+                # "efforts should be made to promote X, fine-tune Y, adopt plans for Z": a bare
+                # verb in a sentence that set a requirement is a task, not business done.
+                if (
+                    rule in ("study", "adopt")
+                    and re.match(r"(?:review|deliberate|discuss|examine|study|adopt|approve|pass|endorse|"
+                                 r"enact|ratify|convey|learn)\b", m.group(0), re.I)
+                    and _EN_MODAL_BEFORE.search(sent.text, 0, m.start())
+                ):
                     continue
                 if rule == "study":
                     add("study", g0, g1, "study cue")
@@ -281,13 +330,6 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                                 why += ", one of conjoined documents"
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
-    body = sents[0].start if sents else 0
-    for kind, start, end, why in (
-        en_council_items(text, body) + en_agenda(text, sents) + en_numbered(text, body)
-    ):
-        add(kind, start, end, why, False)
-    items.sort(key=lambda a: a.span[0])
-    return items
 
 
 def _modal_before(sent: str, at: int, zh: bool) -> bool:
@@ -640,12 +682,16 @@ _EN_BIZ = re.compile(
     r"watched|viewed|"
     r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
     r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
-    r"granted\s+(?:its\s+|final\s+)?approval\s+(?:to|for)|gave\s+(?:its\s+|the\s+)?(?:final\s+)?"
-    r"(?:approval|nod|go-ahead)\s+(?:to|for)|made\s+arrangements\s+(?:for|to\s+\w+)|"
+    r"(?:granted|gave|accorded|given)\s+(?:(?:its|the|final|formal|principle|in-principle|"
+    r"principal|ex-post-facto|in\s+principle)\s+)*(?:approval|nod|go-ahead|consent)\s+(?:to|for)|"
+    r"made\s+arrangements\s+(?:for|to\s+\w+)|"
     r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
-    r"decided\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"(?:decided|approved)\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
     r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
-    r"repeal|introduce|launch|implement)\b)|"
+    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
+    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
+    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
+    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify)\b)|"
     r"permitted\s+to\s+table|"
     r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
     r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
@@ -663,9 +709,11 @@ _EN_BIZ_SUBJECT = re.compile(
 )
 _EN_OBJ_END = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
-    r"[.;:](?=\s|$)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
+    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)[.;:](?=\s|$)|"
+    r"\s+and\s+(?=(?:(?:in\s+)?principle\s+|in-principle\s+|final\s+)?(?:approval|sanction)\s+(?:was|were|has)\b|"
+    r"it\s+was\s+(?:also\s+)?(?:decided|agreed|approved)\b|(?:principle\s+)?decisions?\s+(?:was|were)\b)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
-    r"\s+on\s+condition\b|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"\s+on\s+condition\b|,?\s+in\s+principle\b|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
     r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
     r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
     r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
@@ -685,10 +733,21 @@ _EN_PART_VERB = re.compile(
     re.I,
 )
 _EN_PASSIVE = re.compile(
-    r"^(?P<obj>(?:(?:A|An|The)\s+)?[^,;]{3,200}?)\s+(?:was|were|has\s+been|have\s+been)\s+"
+    r"^(?:(?:(?:During|At|In)\s+(?:the|this|today[’']s)\s+(?:meeting|session)|Meanwhile|Also|"
+    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition),?\s+)?"
+    r"(?P<obj>(?:(?:A|An|The)\s+)?(?:[^,;]|,\s+(?:1[89]|20)\d\d\b){3,200}?)\s+"
+    r"(?:was|were|has\s+been|have\s+been)\s+"
     r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
     r"(?:approved|adopted|passed|endorsed|deliberated|discussed|sanctioned|ratified|okayed|"
-    r"cleared|granted\s+approval|conveyed\s+and\s+studied|studied|conveyed)\b",
+    r"cleared|granted\s+approval|given\s+approval|conveyed\s+and\s+studied|studied|conveyed|"
+    r"circulated)\b",
+    re.I,
+)
+# "Attendees of the meeting were briefed on X", "The Cabinet was also informed about X".
+_EN_BRIEFED = re.compile(
+    r"\b(?:meeting|cabinet|council|attendees|members|ministers|participants|board|committee)\s+"
+    r"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:briefed|informed|updated|apprised)\s+"
+    r"(?:on|about|of|regarding)\s+(?:the\s+)?",
     re.I,
 )
 # "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
@@ -697,10 +756,27 @@ _EN_LIST_LEAD = re.compile(
     r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+",
     re.I,
 )
+# "Approval was also granted to X", "and in principle approval was given for X", "Principle
+# decision was also taken to X", "It was also decided to X": a decision in the passive, at the
+# start of a sentence or of a clause after "and".
 _EN_APPROVAL_GRANTED = re.compile(
-    r"^(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly),?\s+)?"
-    r"(?:approval|sanction|nod)\s+(?:was|has\s+been)\s+(?:also\s+)?(?:granted|given|accorded)\s+"
-    r"(?:to|for)\s+",
+    r"(?:^|(?<=\band\s)|(?<=,\s))"
+    r"(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly|"
+    r"(?:During|At|In)\s+the\s+meeting),?\s+)?"
+    r"(?:(?:(?:an?|the)\s+)?(?:(?:in\s+)?principle|in-principle|principal|final|formal|ex-post-facto)\s+)?"
+    r"(?:(?:approval|sanction|nod|go-ahead|consent)\s+(?:was|has\s+been|were)\s+(?:also\s+)?"
+    r"(?:granted|given|accorded|extended)\s+(?:(?:during|at|in)\s+the\s+meeting\s+)?(?:to|for)\s+|"
+    r"decisions?\s+(?:was|were|has\s+been)\s+(?:also\s+)?(?:taken|made)\s+(?:(?:during|at|in)\s+"
+    r"the\s+meeting\s+)?to\s+|"
+    r"it\s+was\s+(?:also\s+|further\s+)?(?:decided|agreed|approved)\s+(?:(?:during|at|in)\s+the\s+"
+    r"meeting\s+)?to\s+(?!the\b))",
+    re.I,
+)
+# "The approval of X was also given", "Principle approval of X was given": X is the item.
+_EN_APPROVAL_OF = re.compile(
+    r"(?:^|(?<=\band\s))(?:(?:the|an?)\s+)?(?:(?:in\s+)?principle\s+|in-principle\s+|principal\s+|"
+    r"final\s+|formal\s+)?(?:approval|sanction)\s+(?:of|for)\s+(?:the\s+)?(?P<obj>[^;]{3,250}?)\s+"
+    r"(?:was|were|has\s+been)\s+(?:also\s+)?(?:given|granted|accorded)\b",
     re.I,
 )
 _EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
@@ -723,8 +799,33 @@ _EN_PREPOSITIONS = frozenset(
 )
 
 
+def _verb_phrase(title: str) -> bool:
+    """Whether an object after "approval to", "decided to" is an action ("make inductions …")."""
+    first = re.match(r"[a-z][\w-]*", title)
+    return bool(first) and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
+
+
+def _action_kind(title: str, why: str) -> tuple[str, str]:
+    """An action is "other" unless the noun it acts on (last word before a preposition) is a
+    document: "revise the Punjab Police Rules" is a regulation, "make contract inductions" not."""
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0].split()
+    kind, kwhy = kind_of_noun(head[-1] if head else title, "en", "other")
+    return kind, (kwhy if kind != "other" else why)
+
+
 def _en_kind(verb: str, title: str) -> tuple[str, str]:
     v = verb.lower()
+    if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
+        return "other", "other matters"
+    if re.search(r"\bto$", v) and _verb_phrase(title):
+        return _action_kind(title, f"cue '{verb.strip()}'")
+    if re.match(r"(?:decided|approved)\s+to$", v) or re.match(r"stud(?:y|ied)\s+and\s+(?!implement)", v):
+        # "decided to develop a game reserve in …", "studied and arranged the work on X": the
+        # business is an action; only a document head noun before the first preposition makes
+        # it a document.
+        head = _HEAD_SPLIT.split(title, maxsplit=1)[0]
+        kind, why = kind_of_noun(head, "en", "other")
+        return kind, (why if kind != "other" else f"cue '{verb.strip()}'")
     if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
         return "other", "other matters"
     if re.match(r"convey|learn", v):
@@ -764,7 +865,18 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
         parts.append((cur, m.start()))
         cur = m.end()
     parts.append((cur, end))
-    return parts
+    # "to make inductions in X and make contract inductions in Y": a repeated verb opens a
+    # second item.
+    split: list[tuple[int, int]] = []
+    for p0, p1 in parts:
+        first = re.match(r"[a-z]{3,}\b", text[p0:p1])
+        if first:
+            rep = re.search(r"\s+and\s+(?=" + first.group(0) + r"\s)", text[p0:p1])
+            if rep and rep.start() > len(first.group(0)) + 3:
+                split.append((p0, p0 + rep.start()))
+                p0 += rep.end()
+        split.append((p0, p1))
+    return split
 
 
 def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
@@ -823,7 +935,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             and not _EN_MODAL_BEFORE.search(pm.group("obj"))
             and len(pm.group("obj").split()) >= 3
         ):
-            t0 = sent.start
+            t0 = sent.start + pm.start("obj")
             t1 = sent.start + pm.end("obj")
             obj = text[t0:t1]
             art = re.match(r"(?:(?:a|an|the)\s+)?(?:(?:revised|new)\s+)?(?:draft\s+(?:of\s+(?:the\s+)?)?)?", obj, re.I)
@@ -850,8 +962,23 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 if t1 - t0 >= 3:
                     kind = "report" if report else "other"
                     out.append((kind, t0, t1, "listed business"))
-        am = _EN_APPROVAL_GRANTED.match(s)
-        if am:
+        for bm in _EN_BRIEFED.finditer(s):
+            if _EN_MODAL_BEFORE.search(s, 0, bm.start()):
+                continue
+            g0 = sent.start + bm.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            while g1 > g0 and text[g1 - 1] in " .,;":
+                g1 -= 1
+            if g1 - g0 >= 3:
+                out.append(("report", g0, g1, "briefed on"))
+        for om in _EN_APPROVAL_OF.finditer(s):
+            t0, t1 = sent.start + om.start("obj"), sent.start + om.end("obj")
+            kind, why = kind_of(text[t0:t1], "en", "other")
+            out.append((kind, t0, t1, f"approval of, {why}"))
+        for am in _EN_APPROVAL_GRANTED.finditer(s):
+            if _EN_MODAL_BEFORE.search(s, 0, am.start()):
+                continue
             g0 = sent.start + am.end()
             stop = _EN_OBJ_END.search(text, g0, sent.end)
             g1 = stop.start() if stop else sent.end
@@ -862,7 +989,10 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 while t1 > t0 and text[t1 - 1] in " .,;":
                     t1 -= 1
                 if t1 - t0 >= 3:
-                    kind, why = kind_of(text[t0:t1], "en", "other")
+                    if _verb_phrase(text[t0:t1]):
+                        kind, why = _action_kind(text[t0:t1], "default")
+                    else:
+                        kind, why = kind_of(text[t0:t1], "en", "other")
                     out.append((kind, t0, t1, f"approval granted, {why}"))
     return out
 
