@@ -246,7 +246,7 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
     head_end = _en_headline_end(text, sents)
     body_sents = [p for p in sents if p.start >= head_end]
     _en_find(text, body_sents, rules, quoted, gates, lang, add)
-    body = body_sents[0].start if body_sents else (sents[0].start if sents else 0)
+    body = sents[0].start if sents else 0
     for kind, start, end, why in (
         en_council_items(text, body) + en_agenda(text, body_sents) + en_numbered(text, body)
     ):
@@ -267,7 +267,7 @@ def _en_headline_end(text: str, sents: list[Piece]) -> int:
     if nl < 0:
         return 0
     line = text[start:nl].strip()
-    if not line or line[-1] in ".!?:;" or len(line) > 200:
+    if not line or line[-1] in ".!?:;" or len(line) > 200 or _EN_NUMBERED.match(line):
         return 0
     if not any(p.start > nl for p in sents):
         return 0
@@ -305,8 +305,15 @@ def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ign
                 titles = list(quoted.finditer(obj))
                 if titles and rule != "measure":
                     for q in titles:
-                        kind, why = kind_of(q.group(1), lang, "report" if rule == "report" else "other")
-                        add(kind, g0 + q.start(1), g0 + q.end(1), f"{rule} cue, {why}", False)
+                        q0, q1 = g0 + q.start(1), g0 + q.end(1)
+                        # 'the "6+1" Overall Plan for …': the quote opens a longer title.
+                        run = re.compile(r"\s+" + _RUN.pattern).match(text, g0 + q.end(), sent.end)
+                        if run and _DOC_EN.search(run.group(0)):
+                            q0, q1 = g0 + q.start(), run.end()
+                            while text[q1 - 1] in " .,":
+                                q1 -= 1
+                        kind, why = kind_of(text[q0:q1], lang, "report" if rule == "report" else "other")
+                        add(kind, q0, q1, f"{rule} cue, {why}", False)
                     continue
                 if rule == "report":
                     start, end = _report_title(text, g0, g1, zh)
@@ -680,6 +687,10 @@ _EN_BIZ = re.compile(
     r"arranged|plan|planned|deploy|deployed)(?:\s+the\s+work\s+(?:regarding|on|of))?|"
     r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
     r"watched|viewed|"
+    r"(?:study|studied)(?=\s+work\s+deployments?\s)|"
+    r"deploy(?:ed)?\s+the\s+implementation\s+of(?:\s+the)?(?=\s+(?:General\s+Secretary|spirit|guiding|important|Xi))|"
+    r"convey(?:ed)?(?=\s+the\s+(?:spirit|guiding|important|guidelines?|instructions?))|"
+    r"study(?=\s+the\s+(?:spirit|guiding|important|guidelines?|instructions?))|"
     r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
     r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
     r"(?:granted|gave|accorded|given)\s+(?:(?:its|the|final|formal|principle|in-principle|"
@@ -713,7 +724,7 @@ _EN_OBJ_END = re.compile(
     r"\s+and\s+(?=(?:(?:in\s+)?principle\s+|in-principle\s+|final\s+)?(?:approval|sanction)\s+(?:was|were|has)\b|"
     r"it\s+was\s+(?:also\s+)?(?:decided|agreed|approved)\b|(?:principle\s+)?decisions?\s+(?:was|were)\b)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
-    r"\s+on\s+condition\b|,?\s+in\s+principle\b|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"\s+on\s+condition\b|,?\s+in\s+principle\b|\s+and\s+(?:to\s+)?(?=(?:convey|study|learn)\s+and\s)|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
     r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
     r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
     r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
@@ -828,7 +839,9 @@ def _en_kind(verb: str, title: str) -> tuple[str, str]:
         return kind, (why if kind != "other" else f"cue '{verb.strip()}'")
     if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
         return "other", "other matters"
-    if re.match(r"convey|learn", v):
+    if re.match(r"work\s+(?:deployments?|arrangements?)\b", title, re.I):
+        return "other", f"work arranged '{verb.strip()}'"
+    if re.match(r"convey|learn|deploy(?:ed)?\s+the\s+implementation", v):
         return "study", f"study cue '{verb.strip()}'"
     if re.match(r"heard|hears|received|receives|listened", v):
         return "report", f"report cue '{verb.strip()}'"
@@ -889,13 +902,17 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             before = s[clause_start : m.start()]
             if _EN_MODAL_BEFORE.search(before):
                 continue
-            if re.search(r"\bto\s*$", before):
-                # "chaired the meeting (in order) to convey and learn …" — the meeting's purpose.
-                if not re.search(
+            if re.search(r"\bto\s*$", before) or (found_here and re.fullmatch(r"\s*(?:and\s+)?(?:to\s+)?", before)):
+                # "chaired the meeting (in order) to convey and learn …, and (to) study …" — the
+                # meeting's purpose.
+                if not found_here and not re.search(
                     r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()], re.I
                 ):
                     continue
                 before = ""
+            elif re.fullmatch(r"\s*(?:and\s+)?", before) and re.match(r"(?:convey|study|deploy)\b", m.group("verb"), re.I):
+                # A bare purpose verb needs the purpose's "to".
+                continue
             if re.match(r"\s*that\b", s[m.end() :]):
                 continue
             if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
@@ -907,6 +924,13 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             found_here = True
             for p0, p1 in _en_parts(text, g0, g1):
+                # "…, and study and arrange the work regarding A, B": another business verb opens
+                # its own list (read by its own match).
+                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
+                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                ):
+                    break
                 lead = _EN_PART_VERB.match(text, p0, p1)
                 t0 = lead.end() if lead else p0
                 t1 = p1
@@ -931,7 +955,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         pm = _EN_PASSIVE.match(s)
         if (
             pm
-            and not _EN_NOT_ITEM.match(s)
+            and not _EN_NOT_ITEM.match(pm.group("obj"))
             and not _EN_MODAL_BEFORE.search(pm.group("obj"))
             and len(pm.group("obj").split()) >= 3
         ):
@@ -943,6 +967,10 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
             elif art:
                 t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            if re.search(r"(?:conveyed|studied)\W*$", s[: pm.end()], re.I):
+                # "guidelines of recent meetings and documents of X were conveyed and studied"
+                out.append(("study", t0, t1, "passive study"))
+                continue
             for q0, q1 in _en_parts(text, t0, t1):
                 lead = _EN_PART_VERB.match(text, q0, q1)
                 q0 = lead.end() if lead and q0 != t0 else q0
@@ -983,6 +1011,13 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             stop = _EN_OBJ_END.search(text, g0, sent.end)
             g1 = stop.start() if stop else sent.end
             for p0, p1 in _en_parts(text, g0, g1):
+                # "…, and study and arrange the work regarding A, B": another business verb opens
+                # its own list (read by its own match).
+                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
+                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                ):
+                    break
                 lead = _EN_PART_VERB.match(text, p0, p1)
                 t0 = lead.end() if lead else p0
                 t1 = p1
