@@ -232,11 +232,19 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
             if item.span[0] < end and start < item.span[1]:
                 return
             if item.kind == kind and _overlap(item.title, title, zh) >= (0.6 if zh else 0.9):
-                return
+                # Titles of one list ("《2024年政府工作报告》《关于2024年度民生实事…的报告》")
+                # are different items, however alike.
+                lo, hi = sorted((item.span, (start, end)))
+                if not zh or re.search(r"[。！？\n]", text[lo[1] : hi[0]]):
+                    return
         items.append(AgendaItem(kind, title, (start, end), why))
 
     if zh:
-        for kind, start, end, why in zh_agenda(text, sents):
+        # The lead sentence ("…主持召开常务会议，传达学习习近平总书记重要讲话精神，研究…等工作")
+        # names in short what the body then names in full: the body's titles are kept.
+        lead = [p for p in sents[:3] if re.search(r"主持召[开開]|召[开開]了?[^，。]{0,30}会议", p.text)][:1]
+        rest = [p for p in sents if p not in lead]
+        for kind, start, end, why in zh_agenda(text, rest) + zh_agenda(text, lead):
             add(kind, start, end, why, False)
         items.sort(key=lambda a: a.span[0])
         return items
@@ -440,7 +448,7 @@ _ZH_CUE = re.compile(
     r"讨论|討論)*了?"
 )
 _ZH_CUE_PREFIX = re.compile(
-    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
+    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|专门|專門|"
     r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
     r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
     r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
@@ -525,8 +533,12 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
     cur = 0
     for s0, s1 in seps:
         # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
+        # "2023年财政预算执行情况和2024年财政预算安排": the year's account and next year's plan
+        # are one report.
+        if re.search(r"执行情况$|執行情況$", obj[cur:s0]):
+            continue
         if _zh_has_head(obj[cur:s0], head) and not re.match(
-            r"在|對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
+            r"對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
         ):
             parts.append((cur, s0))
             cur = s1
@@ -550,13 +562,25 @@ def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
     """An item's title: inside its 《》 when it has one, otherwise the part without edge marks."""
     part = text[start:end]
     q = re.search(r"《([^》]{2,120})》", part)
+    # "为《复兴文库》所作序言": words of its own around the title make the part the item.
     if q:
-        return start + q.start(1), start + q.end(1)
+        before = _ZH_FRAME.sub("", part[: q.start()] + "|").rstrip("|")
+        after = _ZH_FRAME.sub("", "|" + part[q.end() :]).lstrip("|")
+        if re.match(r"(?:时|時|后|後)", after):
+            after = ""
+        if not (len(_ZH_CJK.findall(before)) <= 4 and len(_ZH_CJK.findall(after)) >= 2 and "《" not in after):
+            return start + q.start(1), start + q.end(1)
     while start < end and text[start] in " \t　“":
         start += 1
     while end > start and text[end - 1] in " \t　”":
         end -= 1
     return start, end
+
+
+_ZH_FRAME = re.compile(
+    r"^[“\s]*(?:关于|關於|对|對)?|(?:的)?(?:汇报|匯報|报告|報告|情况|情況|精神)?(?:[(（][^)）]{0,12}[)）])?"
+    r"等?[”\s]*$|[(（][^)）]{0,12}[)）]"
+)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -575,7 +599,7 @@ _ZH_REPORT_END = re.compile(
 def zh_kind(title: str) -> tuple[str, str]:
     """The kind of a Chinese title: reports by their last noun, then documents by head noun."""
     plain = _PINYIN.sub("", title)
-    m = _ZH_REPORT_END.search(plain)
+    m = _ZH_REPORT_END.search(plain) or re.search(r"执行情况|執行情況", plain)
     if m:
         return "report", f"head noun '{m.group(0)}'"
     kind, why = kind_of(plain, "zh", "other")
@@ -624,12 +648,19 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             if rule == "adopt" and lead_style and base in ("部署", "确定", "確定", "决定", "決定", "批准"):
                 pass
             elif rule == "adopt":
-                stripped = re.sub(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
+                stripped = re.sub(r"等[一二三四五六七八九十\d多几幾若干]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
                 # 研究部署…工作 / 研究我市贯彻落实措施: a field of work or a follow-up, not an item.
+                stripped = re.sub(r"[（(][^）)《》]{1,20}[）)]$", "", stripped)
+                # "会议研究了一季度经济运行工作。": a sentence of its own naming the work taken up.
+                own_sentence = (
+                    cue.endswith("了") and base in ("研究", "讨论", "討論")
+                    and text[g1 : g1 + 1] in ("。", "\n", "")
+                    and re.search(r"工作$", stripped) is not None
+                )
                 if not (stripped.startswith("《") or re.search(r"》[^《》]{0,6}$", stripped)):
                     if not _ZH_HEAD.search(stripped):
                         continue
-                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped):
+                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped) and not own_sentence:
                         continue
                     if _ZH_FOLLOW_UP_WORDS.sub("", stripped) in _ZH_GENERIC_MEASURES:
                         continue
@@ -649,7 +680,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 r"汇报|匯報|报告|報告|情况|情況", obj
             ):
                 continue
-            tail = re.search(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
+            tail = re.search(r"等[一二三四五六七八九十\d多几幾若干]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
             if tail and tail.start() > 0:
                 obj = obj[: tail.start()]
             for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
@@ -663,6 +694,10 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     continue
                 if rule == "study":
                     kind, why = "study", "study cue"
+                elif rule == "report" and text[t0 - 1 : t0] == "《" and zh_kind(title)[0] not in ("other",):
+                    # "听取了关于《…应急预案(送审稿)》的汇报": the document heard decides the kind.
+                    kind, why = zh_kind(title)
+                    why = f"report cue '{cue}', {why}"
                 elif rule == "report":
                     kind, why = "report", f"report cue '{cue}'"
                 elif re.search(r"其他事[项項]|其它事[项項]|其他议题", title):
