@@ -49,7 +49,7 @@ _DOC_END_ZH = re.compile(
 _DOC_EN = re.compile(
     r"\b(?:agreements?|memorand(?:um|a)|accord|contract|regulations?|rules|provisions|laws?|"
     r"ordinances?|by-?laws?|plans?|programm?es?|opinions|measures|guidelines?|outline|scheme|"
-    r"list|blueprint|budgets?|strategy|framework)\b|\b(?:Order|Act|Code)\b",
+    r"list|blueprint|budgets?|strategy|framework|decisions?)\b|\b(?:Order|Act|Code)\b",
     re.I,
 )
 # A title written as a run of capitalised words, with small words, numbers and brackets.
@@ -97,7 +97,8 @@ _QUOTED_EN = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
 _QUOTED_ZH = re.compile(r"《([^》]{2,120})》")
 
 _EN_STOP = (
-    r"(?=\.(?:\s|$)|;|,\s*(?:which|who|where|and|including|with|for|to|at)\b|"
+    r"(?=\.(?:\s|$)|;|,\s*(?:which|who|where|and|including|with|for|to|at|urging|calling|stressing|noting|"
+    r"saying|adding|aiming|so\s+as)\b|"
     r"\s+(?:and\s+)?(?:to\s+)?(?:studied|study|reviewed|review|deliberated|deliberate|discussed|"
     r"discuss|adopted|adopt|approved|approve|decided|heard|hear)\b|$)"
 )
@@ -295,6 +296,8 @@ def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ign
                 obj = text[g0:g1]
                 if rule in ("study", "measure") and _modal_before(sent.text, m.start(), zh):
                     continue
+                if rule == "adopt" and obj.split(" ", 1)[0].lower() in _EN_PREPOSITIONS:
+                    continue  # "the topics discussed at the meeting were …": no object
                 # "efforts should be made to promote X, fine-tune Y, adopt plans for Z": a bare
                 # verb in a sentence that set a requirement is a task, not business done.
                 if (
@@ -343,6 +346,8 @@ def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ign
                             off, length, why = found
                             if len(conjuncts) > 1:
                                 why += ", one of conjoined documents"
+                            if _EN_GENERIC_TITLE.match(part[off : off + length]):
+                                continue  # "several regulations, including …": named next
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
 
@@ -772,7 +777,7 @@ _EN_LIST_SPLIT = re.compile(
     re.I,
 )
 _EN_PART_VERB = re.compile(
-    r"(?:and\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
+    r"(?:and\s+)?(?:including\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
     r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
     r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
     r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?(?:(?:final\s+)?drafts?\s+of\s+(?=[‘'\"“]))?",
@@ -799,7 +804,11 @@ _EN_BRIEFED = re.compile(
 # "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
 # reported on the following work: A, B"; "discussions were carried out to develop A, promote B".
 _EN_LIST_LEAD = re.compile(
-    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+",
+    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+|"
+    r"^(?:among|of)\s+the\s+(?:topics|issues|matters|items|decisions)\s+(?:discussed|considered|approved|"
+    r"taken|decided)\b[^,.;]{0,80}?\s+(?:was|were)\s+(?:the\s+)?|"
+    r"^(?:(?:it|the\s+release|the\s+statement)\s+said\s+(?:that\s+)?)?(?:the\s+(?:first|second|third|next|last|other|final)|"
+    r"another)(?:\s+(?:decision|item|matter))?\s+(?:taken\s+)?(?:was|concerned|involved)\s+(?:an?\s+|the\s+)?",
     re.I,
 )
 # "Approval was also granted to X", "and in principle approval was given for X", "Principle
@@ -809,7 +818,7 @@ _EN_APPROVAL_GRANTED = re.compile(
     r"(?:^|(?<=\band\s)|(?<=,\s))"
     r"(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly|"
     r"(?:During|At|In)\s+the\s+meeting),?\s+)?"
-    r"(?:(?:(?:an?|the)\s+)?(?:(?:in\s+)?principle|in-principle|principal|final|formal|ex-post-facto)\s+)?"
+    r"(?:(?:an?|the)\s+)?(?:(?:(?:in\s+)?principle|in-principle|principal|final|formal|ex-post-facto)\s+)?"
     r"(?:(?:approval|sanction|nod|go-ahead|consent)\s+(?:was|has\s+been|were)\s+(?:also\s+)?"
     r"(?:granted|given|accorded|extended)\s+(?:(?:during|at|in)\s+the\s+meeting\s+)?(?:to|for)\s+|"
     r"decisions?\s+(?:was|were|has\s+been)\s+(?:also\s+)?(?:taken|made)\s+(?:(?:during|at|in)\s+"
@@ -901,6 +910,8 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _EN_LIST_SPLIT.finditer(text, start, end):
         nxt = text[m.end() : m.end() + 1]
         before = text[cur : m.start()]
+        if text[m.end() : m.end() + 1] == "(":
+            continue  # "Act, (No. 17 of 2021)": the bracket belongs to the title
         # "Education, Curriculum, Training & Assessment Authority": a capitalised name.
         if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
             continue
@@ -908,7 +919,7 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
         # "Act, 2025" keeps its year.
-        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
+        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?(?!including\b)[a-z]+ing\b|\d", text[m.end() :]):
             continue
         parts.append((cur, m.start()))
         cur = m.end()
@@ -1015,16 +1026,33 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         lm = _EN_LIST_LEAD.search(s)
         if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
             g0 = sent.start + lm.end()
-            stop = re.search(r",?\s*etc\.?|[.;](?=\s|$)", text[g0 : sent.end])
+            stop = re.search(r",?\s*etc\.?", text[g0 : sent.end])
             g1 = g0 + stop.start() if stop else sent.end
+            stop2 = _EN_OBJ_END.search(text, g0, g1)
+            g1 = stop2.start() if stop2 else g1
             report = "report" in s[: lm.start()].lower()
             for p0, p1 in _en_parts(text, g0, g1):
                 t0, t1 = p0, p1
                 while t1 > t0 and text[t1 - 1] in " .,;":
                     t1 -= 1
                 if t1 - t0 >= 3:
-                    kind = "report" if report else "other"
-                    out.append((kind, t0, t1, "listed business"))
+                    if report:
+                        kind, why = "report", "default"
+                    elif _verb_phrase(text[t0:t1]) and not re.match(r"\w+(?:ment|ion|al)\b", text[t0:t1]):
+                        kind, why = _action_kind(text[t0:t1], "default")
+                    else:
+                        if re.match(r"the\s", text[t0:t1], re.I):
+                            t0 += 4
+                        head = _HEAD_SPLIT.split(text[t0:t1], maxsplit=1)[0]
+                        kind, why = kind_of_noun(head, "en", "")
+                        if not kind and re.search(
+                            r"\b(?:amendments?|repeal|revision|draft|enactment)$", head, re.I
+                        ):
+                            # "amendment to the Children's Fund Act": the act amended decides.
+                            kind, why = kind_of(text[t0:t1], "en", "other")
+                        elif not kind:
+                            kind, why = "other", "default"
+                    out.append((kind, t0, t1, f"listed business, {why}"))
         for bm in _EN_BRIEFED.finditer(s):
             if _EN_MODAL_BEFORE.search(s, 0, bm.start()):
                 continue
