@@ -727,6 +727,8 @@ _EN_BIZ = re.compile(
     r"arranged|plan|planned|deploy|deployed)(?:\s+the\s+work\s+(?:regarding|on|of))?|"
     r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
     r"watched|viewed|"
+    r"(?:held|had)\s+(?:(?:lengthy|extensive|detailed|wide-ranging|in-depth|further)\s+)?discussions?\s+(?:on|about|regarding)|"
+    r"reported\s+(?:on|about)|(?:discussed\s+and\s+)?(?:took|made)\s+decisions\s+(?:on|about|regarding)|"
     r"(?:study|studied)(?=\s+work\s+deployments?\s)|"
     r"deploy(?:ed)?\s+the\s+implementation\s+of(?:\s+the)?(?=\s+(?:General\s+Secretary|spirit|guiding|important|Xi))|"
     r"convey(?:ed)?(?=\s+the\s+(?:spirit|guiding|important|guidelines?|instructions?))|"
@@ -777,7 +779,7 @@ _EN_LIST_SPLIT = re.compile(
     re.I,
 )
 _EN_PART_VERB = re.compile(
-    r"(?:and\s+)?(?:including\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
+    r"(?:and\s+)?(?:including\s+)?(?:taking\s+up\s+(?:the\s+)?)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
     r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
     r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
     r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?(?:(?:final\s+)?drafts?\s+of\s+(?=[‘'\"“]))?",
@@ -797,8 +799,9 @@ _EN_PASSIVE = re.compile(
 # "Attendees of the meeting were briefed on X", "The Cabinet was also informed about X".
 _EN_BRIEFED = re.compile(
     r"\b(?:meeting|cabinet|council|attendees|members|ministers|participants|board|committee)\s+"
-    r"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:briefed|informed|updated|apprised)\s+"
-    r"(?:on|about|of|regarding)\s+(?:the\s+)?",
+    r"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:briefed|informed|updated|apprised|"
+    r"brought\s+up\s+to\s+date)(?:\s+(?:on|about|of|regarding)|\s+by\s+[^.;]{3,160}?\s+(?:on|about|regarding))"
+    r"\s+(?:the\s+)?",
     re.I,
 )
 # "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
@@ -845,6 +848,7 @@ _EN_NOT_ITEM = re.compile(
 _EN_GENERIC_TITLE = re.compile(
     r"(?:(?:a|the)\s+)?(?:(?:number|series|range|couple)\s+of\s+\w+|reports?|documents?|"
     r"matters|issues|items|it|them|this|these|those|proposals?|the\s+draft|draft|several\s+\w+|"
+    r"(?:(?:around|about|some|over|nearly|more\s+than)\s+)?(?:[\w-]+\s+){0,2}(?:agenda\s+)?items|"
     r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?|"
     r"(?:implementation|follow-up)\s+measures(?:\s+of\s+(?:our|the)\s+\w+)?)$",
     re.I,
@@ -887,7 +891,7 @@ def _en_kind(verb: str, title: str) -> tuple[str, str]:
         return "other", f"work arranged '{verb.strip()}'"
     if re.match(r"convey|learn|deploy(?:ed)?\s+the\s+implementation", v):
         return "study", f"study cue '{verb.strip()}'"
-    if re.match(r"heard|hears|received|receives|listened", v):
+    if re.match(r"heard|hears|received|receives|listened|reported", v):
         return "report", f"report cue '{verb.strip()}'"
     if re.match(r"(?:policy\s+)?measures\b", title, re.I):
         if re.match(r"stud|mulled|discuss|deliberat|review|consider", v):
@@ -919,7 +923,11 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
         # "Act, 2025" keeps its year.
-        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?(?!including\b)[a-z]+ing\b|\d", text[m.end() :]):
+        # "several regulations, including A": the list named after the general word.
+        including = re.match(r"including\b", text[m.end() :]) and _EN_GENERIC_TITLE.match(
+            re.sub(r"^(?:and\s+)?(?:\w+\s+and\s+)?(?:adopted|approved|reviewed|took\s+decisions\s+on)\s+", "", before.strip())
+        )
+        if m.group(0).startswith(",") and not including and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
             continue
         parts.append((cur, m.start()))
         cur = m.end()
@@ -959,8 +967,8 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             elif re.fullmatch(r"\s*(?:and\s+)?", before) and re.match(r"(?:convey|study|deploy)\b", m.group("verb"), re.I):
                 # A bare purpose verb needs the purpose's "to".
                 continue
-            if re.match(r"\s*that\b", s[m.end() :]):
-                continue
+            if re.match(r"\s*that\b|\s*(?:the\s+)?following\b", s[m.end() :]):
+                continue  # "reported on the following work: A, B" is read as a list
             if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
                 continue
             g0 = sent.start + m.end()
@@ -1004,6 +1012,8 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             and not _EN_NOT_ITEM.match(pm.group("obj"))
             and not _EN_MODAL_BEFORE.search(pm.group("obj"))
             and len(pm.group("obj").split()) >= 3
+            and not re.search(r"\b(?:where|which|who|that)\b|^\d", pm.group("obj"))
+            and not _EN_GENERIC_TITLE.match(pm.group("obj"))
         ):
             t0 = sent.start + pm.start("obj")
             t1 = sent.start + pm.end("obj")
