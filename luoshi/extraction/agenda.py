@@ -468,7 +468,8 @@ _ZH_HEAD = re.compile(
 )
 _ZH_STUDY_HEAD = re.compile(
     r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|思想|条例|條例|办法|辦法|规定|規定|通知|意见|意見|决定|決定|"
-    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神|内容|內容|法规|法規)[）)]*$"
+    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神|内容|內容|法规|法規|"
+    r"序言|贺信|賀信|贺词|賀詞|致辞|致辭|回信|批语|批語)[）)]*$"
 )
 _ZH_OPEN = "《“「(（<〈‘\""
 _ZH_CLOSE = "》”」)）>〉’\""
@@ -1051,8 +1052,9 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     elif _verb_phrase(text[t0:t1]) and not re.match(r"\w+(?:ment|ion|al)\b", text[t0:t1]):
                         kind, why = _action_kind(text[t0:t1], "default")
                     else:
-                        if re.match(r"the\s", text[t0:t1], re.I):
-                            t0 += 4
+                        art = re.match(r"(?:the|an?)\s+", text[t0:t1], re.I)
+                        if art:
+                            t0 += art.end()
                         head = _HEAD_SPLIT.split(text[t0:t1], maxsplit=1)[0]
                         kind, why = kind_of_noun(head, "en", "")
                         if not kind and re.search(
