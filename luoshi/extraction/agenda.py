@@ -448,7 +448,7 @@ _ZH_CUE = re.compile(
     r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
     r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
     r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
-    r"研究審議|討論通過|討論|研究)"
+    r"研究審議|討論通過|討論|研究|分析研判|研判|通过(?=了|《)|通過(?=了|《))"
     r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
     r"讨论|討論)*了?"
 )
@@ -619,7 +619,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         s = sent.text
         if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
                                     "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
-                                    "確定", "决定", "決定", "同意")):
+                                    "確定", "决定", "決定", "同意", "部署", "研判")):
             continue
         for m in _ZH_CUE.finditer(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
@@ -640,7 +640,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
                 head, rule = _ZH_STUDY_HEAD, "study"
-            elif base in ("听取", "聽取", "通报", "通報"):
+            elif base in ("听取", "聽取", "通报", "通報") or cue.startswith(("分析研判", "研判")):
                 head, rule = _ZH_HEAD, "report"
             else:
                 head, rule = _ZH_HEAD, "adopt"
@@ -670,7 +670,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                         continue
                     if _ZH_FOLLOW_UP_WORDS.sub("", stripped) in _ZH_GENERIC_MEASURES:
                         continue
-                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and not re.search(
+                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and "通过" not in cue and not re.search(
                         r"方案|办法|辦法|条例|條例|规定|規定|事项|事項|事宜|请示|請示|分工|草案|稿|"
                         r"意见|意見|措施|举措|舉措|计划|計劃|規劃|规划|报告|報告", stripped
                     ):
