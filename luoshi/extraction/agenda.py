@@ -769,6 +769,7 @@ _EN_OBJ_END = re.compile(
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
     r"\s+on\s+condition\b|,?\s+in\s+principle\b|\s+and\s+(?:to\s+)?(?=(?:convey|study|learn)\s+and\s)|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
     r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
+    r"\s+to\s+(?:the\s+)?(?:relevant|various|all|competent)\s+(?:departments|ministries|agencies|units|authorities)\b|"
     r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
     r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday))\b"
@@ -888,6 +889,13 @@ def _en_kind(verb: str, title: str) -> tuple[str, str]:
         return kind, (why if kind != "other" else f"cue '{verb.strip()}'")
     if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
         return "other", "other matters"
+    if re.match(r"work\s+(?:deployments?|arrangements?|related|on|regarding|concerning|of)\b", title, re.I) and not re.match(
+        r"heard|hears|received|receives|listened|reported", v
+    ):
+        return "other", f"work arranged '{verb.strip()}'"
+    if re.match(r"assigned|decided\s+on|arranged|deployed", v):
+        # "assigned the 51 key tasks as laid out in the work report": the head decides.
+        return _action_kind(title, f"cue '{verb.strip()}'")
     if re.match(r"work\s+(?:deployments?|arrangements?)\b", title, re.I):
         return "other", f"work arranged '{verb.strip()}'"
     if re.match(r"convey|learn|deploy(?:ed)?\s+the\s+implementation", v):
