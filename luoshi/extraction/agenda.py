@@ -1010,7 +1010,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     p0 != g0 and first.islower() and first.endswith("ed")
                 ):
                     break
-                if _EN_GENERIC_TITLE.match(title):
+                if _EN_GENERIC_TITLE.match(title) or re.match(r"(?:this|that|the\s+said)\s+(?:item|matter|report)\b", title, re.I):
                     continue
                 kind, why = _en_kind(m.group("verb"), title)
                 out.append((kind, t0, t1, why))
@@ -1018,7 +1018,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         pm = _EN_PASSIVE.match(s)
         if (
             pm
-            and not _EN_NOT_ITEM.match(pm.group("obj"))
+            and not _EN_NOT_ITEM.match(pm.group("obj").lstrip("•·-*– \t"))
             and not _EN_MODAL_BEFORE.search(pm.group("obj"))
             and len(pm.group("obj").split()) >= 3
             and not re.search(r"\b(?:where|which|who|that)\b|^\d", pm.group("obj"))
@@ -1157,6 +1157,13 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
             body = text[t0:b]
         if body.split(" ", 1)[0].lower() in _EN_IMPERATIVE_ITEMS:
             continue
+        # "City Council adopt the following …": a recommendation's operative clause, not an
+        # item; "60 Snyder's Road West": an address.
+        if re.match(r"(?:City\s+|Town\s+)?Council\s+(?:adopt|approve|request|direct|authorize|authorise|"
+                    r"receive|amend|refer|endorse|delegate)\b", body) or re.match(
+            r"[^.\n]{0,40}\b(?:Road|Street|Avenue|Drive|Lane|Boulevard|Crescent|Court)(?:\s+(?:North|South|East|West))?\s*$", body
+        ):
+            continue
         # The first sentence of the line (decision headings rarely run on); where the line
         # runs on, the sentence up to its first comma ("X has been appointed to Y, with effect …").
         end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?](?=\s+[A-Z]|\s*$)", body)
@@ -1170,6 +1177,10 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
         pdf = re.search(r"\s+pdf icon.*$", text[t0:t1], re.I)
         if pdf:
             t1 = t0 + pdf.start()
+        # "Human Resources Matter - Section 239 (2) (b) personal matters …": the heading.
+        ref = re.search(r"\s+[-–]\s+(?:Section|s\.|By-law|Bylaw|Report|File)\b", text[t0:t1])
+        if ref:
+            t1 = t0 + ref.start()
         if t1 - t0 < 3 or len(text[t0:t1].split()) > 60:
             continue
         kind, why = kind_of(text[t0:t1], "en", "other")
