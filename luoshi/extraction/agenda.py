@@ -1125,10 +1125,34 @@ _EN_COUNCIL_ITEM = re.compile(
 )
 
 
+# Council and cabinet decision pages printed from agenda systems: each item is a heading line
+# with its papers ("Declarations of Interest pdf icon PDF 55 KB"), and the standing items read
+# "To receive any apologies for absence."
+_EN_PAPER_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,3}[.)]?[ \t]+)?(?P<t>[A-Z][^\n]{2,150}?)[ \t]+pdf icon[ \t]+PDF[ \t]+[\d.]+[ \t]*[KM]B[ \t]*$"
+)
+_EN_STANDING_ITEM = re.compile(
+    r"(?m)^[ \t]*To[ \t]+receive[ \t]+(?:any[ \t]+)?(?P<t>apologies[ \t]+for[ \t]+absence|declarations?[ \t]+of[ \t]+interests?)"
+)
+
+
 def en_council_items(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
     out = []
     for m in _EN_COUNCIL_ITEM.finditer(text, body_start):
         out.append(("report", m.start("t"), m.end("t"), "council report or minutes"))
+    for m in _EN_PAPER_HEADING.finditer(text, body_start):
+        title = m.group("t")
+        after = text[m.end() : m.end() + 300]
+        if re.match(r"(?:Record\s+of\s+(?:Decisions|the\s+meeting)|Minutes)\b", title) or re.search(
+            r"^\s*To\s+(?:consider|receive|note)\s+the\s+(?:attached\s+)?report\b", after
+        ):
+            kind, why = "report", "heading with papers, a report"
+        else:
+            kind, why = kind_of(title, "en", "other")
+            why = f"heading with papers, {why}"
+        out.append((kind, m.start("t"), m.end("t"), why))
+    for m in _EN_STANDING_ITEM.finditer(text, body_start):
+        out.append(("other", m.start("t"), m.end("t"), "standing item"))
     return out
 
 
