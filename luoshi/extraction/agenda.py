@@ -729,6 +729,7 @@ _EN_BIZ = re.compile(
     r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
     r"watched|viewed|"
     r"(?:held|had)\s+(?:(?:lengthy|extensive|detailed|wide-ranging|in-depth|further)\s+)?discussions?\s+(?:on|about|regarding)|"
+    r"discuss(?:ed|ing)\s+(?:several\s+|various\s+|a\s+number\s+of\s+|other\s+)?(?:matters|issues|items),?\s+including|"
     r"reported\s+(?:on|about)|(?:discussed\s+and\s+)?(?:took|made)\s+decisions\s+(?:on|about|regarding)|"
     r"(?:study|studied)(?=\s+work\s+deployments?\s)|"
     r"deploy(?:ed)?\s+the\s+implementation\s+of(?:\s+the)?(?=\s+(?:General\s+Secretary|spirit|guiding|important|Xi))|"
@@ -1042,6 +1043,20 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 if q1 - q0 >= 3:
                     kind, why = kind_of(text[q0:q1], "en", "other")
                     out.append((kind, q0, q1, f"passive approval, {why}"))
+            # "A livestock export company was approved, alongside a reward of Rs 100,000 for …"
+            along = re.compile(
+                r"(?:\s+(?:at|during|in)\s+the\s+meeting)?,?\s+(?:alongside|along\s+with|together\s+with|"
+                r"as\s+well\s+as)\s+(?:(?:a|an|the)\s+)?"
+            ).match(text, sent.start + pm.end())
+            if along:
+                a0 = along.end()
+                stop = _EN_OBJ_END.search(text, a0, sent.end)
+                a1 = stop.start() if stop else sent.end
+                while a1 > a0 and text[a1 - 1] in " .,;":
+                    a1 -= 1
+                if a1 - a0 >= 3:
+                    kind, why = kind_of(text[a0:a1], "en", "other")
+                    out.append((kind, a0, a1, f"passive approval, {why}"))
         lm = _EN_LIST_LEAD.search(s)
         if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
             g0 = sent.start + lm.end()
