@@ -1222,9 +1222,30 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
             t1 = t0 + ref.start()
         if t1 - t0 < 3 or len(text[t0:t1].split()) > 60:
             continue
-        kind, why = kind_of(text[t0:t1], "en", "other")
+        kind, why = _decision_kind(text[t0:t1])
         out.append((kind, t0, t1, f"numbered decision, {why}"))
     return out
+
+
+_EN_ON_DOCUMENT = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:proposed\s+)?(?:amendments?|repeal|revision|draft(?:ing)?|enactment|signing|"
+    r"entering\s+into|accession|ratification|adoption|approval|formulation|preparation|introduction|"
+    r"making|issuing|publication|gazetting|renewal|extension|conclusion|execution)\b",
+    re.I,
+)
+
+
+def _decision_kind(title: str) -> tuple[str, str]:
+    """A decision heading's kind: its head noun (before the first preposition), or the document
+    it acts on when the head is an act on a document ("Amendment of the X Act", "Signing of a
+    Memorandum …"); "Implementation of the X Programme" is an action: 'other'."""
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0]
+    kind, why = kind_of_noun(head, "en", "")
+    if kind:
+        return kind, why
+    if _EN_ON_DOCUMENT.match(title) or head == title:
+        return kind_of(title, "en", "other")
+    return "other", "default (an action)"
 
 
 _EN_FILED = re.compile(
