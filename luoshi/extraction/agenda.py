@@ -596,7 +596,7 @@ def _line_start(text: str, pos: int) -> int:
     return start
 
 
-_PINYIN = re.compile(r"\([a-zü]{1,7}\)")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _ZH_REPORT_END = re.compile(
     r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
 )
