@@ -30,7 +30,7 @@ _KIND_EN = [
     ("plan", re.compile(
         r"\b(?:plans?|programm?es?|schemes?|planning|outline|opinions?|strateg(?:y|ies)|"
         r"guidelines?|several\s+measures|policy\s+measures|list|policies|policy|blueprint|budgets?|"
-        r"roadmap|framework)\b", re.I)),
+        r"roadmap|framework|arrangements)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
 _KIND_ZH = [
@@ -49,7 +49,7 @@ _DOC_END_ZH = re.compile(
 _DOC_EN = re.compile(
     r"\b(?:agreements?|memorand(?:um|a)|accord|contract|regulations?|rules|provisions|laws?|"
     r"ordinances?|by-?laws?|plans?|programm?es?|opinions|measures|guidelines?|outline|scheme|"
-    r"list|blueprint|budgets?|strategy|framework)\b|\b(?:Order|Act|Code)\b",
+    r"list|blueprint|budgets?|strategy|framework|decisions?)\b|\b(?:Order|Act|Code)\b",
     re.I,
 )
 # A title written as a run of capitalised words, with small words, numbers and brackets.
@@ -60,7 +60,7 @@ _CAP_RUN = re.compile(
 _RUN = re.compile(
     rf"(?:\d[\w\-/]*\s+)?{_CAP_TOKEN}"
     rf"(?:(?:\s+(?:(?:of|on|for|and|the|to|in|with|between|from|by|a|an|at)\s+)*{_CAP_TOKEN})"
-    rf"|\s+\d[\w\-/]*|\s*\([^)]{{1,60}}\)|\s+-\s+{_CAP_TOKEN})*"
+    rf"|\s+\d[\w\-/]*|\s*\([^)]{{1,60}}\)|\s+-\s+{_CAP_TOKEN}|,\s+(?:1[89]|20)\d\d\b(?![-–/]))*"
 )
 _LOWER_AGREEMENT = re.compile(r"\b(?:[a-z][\w-]*\s+)?(?:agreement|memorandum|contract)\b")
 _OBJ_LEAD = re.compile(
@@ -97,7 +97,8 @@ _QUOTED_EN = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
 _QUOTED_ZH = re.compile(r"《([^》]{2,120})》")
 
 _EN_STOP = (
-    r"(?=\.(?:\s|$)|;|,\s*(?:which|who|where|and|including|with|for|to|at)\b|"
+    r"(?=\.(?:\s|$)|;|,\s*(?:which|who|where|and|including|with|for|to|at|urging|calling|stressing|noting|"
+    r"saying|adding|aiming|so\s+as)\b|"
     r"\s+(?:and\s+)?(?:to\s+)?(?:studied|study|reviewed|review|deliberated|deliberate|discussed|"
     r"discuss|adopted|adopt|approved|approve|decided|heard|hear)\b|$)"
 )
@@ -203,7 +204,12 @@ def _overlap(a: str, b: str, zh: bool) -> float:
     if zh:
         ca, cb = Counter(a.replace(" ", "")), Counter(b.replace(" ", ""))
     else:
-        ca, cb = Counter(re.findall(r"\w+", a.lower())), Counter(re.findall(r"\w+", b.lower()))
+        # Articles and possessive 's do not tell two titles apart ("a draft revision to the
+        # bidding law" and "… to China's bidding law" are one item).
+        ca, cb = (
+            Counter(w for w in re.findall(r"\w+", t.lower()) if w not in ("the", "a", "an", "s"))
+            for t in (a, b)
+        )
     short = min(sum(ca.values()), sum(cb.values())) or 1
     return sum((ca & cb).values()) / short
 
@@ -227,15 +233,58 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
             if item.span[0] < end and start < item.span[1]:
                 return
             if item.kind == kind and _overlap(item.title, title, zh) >= (0.6 if zh else 0.9):
-                return
+                # Titles of one list ("《2024年政府工作报告》《关于2024年度民生实事…的报告》")
+                # are different items, however alike.
+                lo, hi = sorted((item.span, (start, end)))
+                if not zh or re.search(r"[。！？\n]", text[lo[1] : hi[0]]):
+                    return
         items.append(AgendaItem(kind, title, (start, end), why))
 
     if zh:
-        for kind, start, end, why in zh_agenda(text, sents):
+        # The lead sentence ("…主持召开常务会议，传达学习习近平总书记重要讲话精神，研究…等工作")
+        # names in short what the body then names in full: the body's titles are kept.
+        lead = [p for p in sents[:3] if re.search(r"主持召[开開]|召[开開]了?[^，。]{0,30}会议", p.text)][:1]
+        rest = [p for p in sents if p not in lead]
+        for kind, start, end, why in zh_agenda(text, rest) + zh_agenda(text, lead):
             add(kind, start, end, why, False)
         items.sort(key=lambda a: a.span[0])
         return items
     gates = _GATES_EN
+    # A wire report's headline ("China's State Council studies Xi's speeches, outlines key work
+    # priorities") names the body's business in short; it is read only when the body names none.
+    head_end = _en_headline_end(text, sents)
+    body_sents = [p for p in sents if p.start >= head_end]
+    _en_find(text, body_sents, rules, quoted, gates, lang, add)
+    body = sents[0].start if sents else 0
+    for kind, start, end, why in (
+        en_council_items(text, body) + en_agenda(text, body_sents) + en_numbered(text, body)
+    ):
+        add(kind, start, end, why, False)
+    if not items and head_end:
+        head_sents = [p for p in sents if p.start < head_end]
+        _en_find(text, head_sents, rules, quoted, gates, lang, add)
+        for kind, start, end, why in en_agenda(text, head_sents):
+            add(kind, start, end, why, False)
+    items.sort(key=lambda a: a.span[0])
+    return items
+
+
+def _en_headline_end(text: str, sents: list[Piece]) -> int:
+    """The end of a headline line heading a longer page (no closing stop), else 0."""
+    start = len(text) - len(text.lstrip())
+    nl = text.find("\n", start)
+    if nl < 0:
+        return 0
+    line = text[start:nl].strip()
+    if not line or line[-1] in ".!?:;" or len(line) > 200 or _EN_NUMBERED.match(line):
+        return 0
+    if not any(p.start > nl for p in sents):
+        return 0
+    return nl
+
+
+def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ignore[no-untyped-def]
+    zh = False
     for sent in sents:
         low = sent.text.lower()
         for rule, pattern in rules:
@@ -247,6 +296,17 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 obj = text[g0:g1]
                 if rule in ("study", "measure") and _modal_before(sent.text, m.start(), zh):
                     continue
+                if rule == "adopt" and obj.split(" ", 1)[0].lower() in _EN_PREPOSITIONS:
+                    continue  # "the topics discussed at the meeting were …": no object
+                # "efforts should be made to promote X, fine-tune Y, adopt plans for Z": a bare
+                # verb in a sentence that set a requirement is a task, not business done.
+                if (
+                    rule in ("study", "adopt")
+                    and re.match(r"(?:review|deliberate|discuss|examine|study|adopt|approve|pass|endorse|"
+                                 r"enact|ratify|convey|learn)\b", m.group(0), re.I)
+                    and _EN_MODAL_BEFORE.search(sent.text, 0, m.start())
+                ):
+                    continue
                 if rule == "study":
                     add("study", g0, g1, "study cue")
                     continue
@@ -256,8 +316,15 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                 titles = list(quoted.finditer(obj))
                 if titles and rule != "measure":
                     for q in titles:
-                        kind, why = kind_of(q.group(1), lang, "report" if rule == "report" else "other")
-                        add(kind, g0 + q.start(1), g0 + q.end(1), f"{rule} cue, {why}", False)
+                        q0, q1 = g0 + q.start(1), g0 + q.end(1)
+                        # 'the "6+1" Overall Plan for …': the quote opens a longer title.
+                        run = re.compile(r"\s+" + _RUN.pattern).match(text, g0 + q.end(), sent.end)
+                        if run and _DOC_EN.search(run.group(0)):
+                            q0, q1 = g0 + q.start(), run.end()
+                            while text[q1 - 1] in " .,":
+                                q1 -= 1
+                        kind, why = kind_of(text[q0:q1], lang, "report" if rule == "report" else "other")
+                        add(kind, q0, q1, f"{rule} cue, {why}", False)
                     continue
                 if rule == "report":
                     start, end = _report_title(text, g0, g1, zh)
@@ -279,15 +346,10 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
                             off, length, why = found
                             if len(conjuncts) > 1:
                                 why += ", one of conjoined documents"
+                            if _EN_GENERIC_TITLE.match(part[off : off + length]):
+                                continue  # "several regulations, including …": named next
                             kind, kwhy = kind_of(part[off : off + length], lang, "plan")
                             add(kind, c0 + off, c0 + off + length, f"adopted, {why}, {kwhy}", False)
-    body = sents[0].start if sents else 0
-    for kind, start, end, why in (
-        en_council_items(text, body) + en_agenda(text, sents) + en_numbered(text, body)
-    ):
-        add(kind, start, end, why, False)
-    items.sort(key=lambda a: a.span[0])
-    return items
 
 
 def _modal_before(sent: str, at: int, zh: bool) -> bool:
@@ -386,12 +448,12 @@ _ZH_CUE = re.compile(
     r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
     r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
     r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
-    r"研究審議|討論通過|討論|研究)"
+    r"研究審議|討論通過|討論|研究|分析研判|研判|通过(?=了|《)|通過(?=了|《))"
     r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
     r"讨论|討論)*了?"
 )
 _ZH_CUE_PREFIX = re.compile(
-    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|"
+    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|专门|專門|"
     r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
     r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
     r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
@@ -406,7 +468,8 @@ _ZH_HEAD = re.compile(
 )
 _ZH_STUDY_HEAD = re.compile(
     r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|思想|条例|條例|办法|辦法|规定|規定|通知|意见|意見|决定|決定|"
-    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神|内容|內容|法规|法規)[）)]*$"
+    r"决策部署|決策部署|知识|知識|准则|準則|法|纲要|綱要|报告|報告|讲话精神|内容|內容|法规|法規|"
+    r"序言|贺信|賀信|贺词|賀詞|致辞|致辭|回信|批语|批語)[）)]*$"
 )
 _ZH_OPEN = "《“「(（<〈‘\""
 _ZH_CLOSE = "》”」)）>〉’\""
@@ -476,8 +539,12 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
     cur = 0
     for s0, s1 in seps:
         # "A讲话精神和在黑龙江考察时的重要指示精神": a part opening with 在/对/关于 shares A's subject.
+        # "2023年财政预算执行情况和2024年财政预算安排": the year's account and next year's plan
+        # are one report.
+        if re.search(r"执行情况$|執行情況$", obj[cur:s0]):
+            continue
         if _zh_has_head(obj[cur:s0], head) and not re.match(
-            r"在|對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
+            r"對|对|(?:关于|關於)(?!《)|有关|有關|相关|相關|重要|指示|批示|讲话|講話|文章", obj[s1:]
         ):
             parts.append((cur, s0))
             cur = s1
@@ -501,13 +568,25 @@ def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
     """An item's title: inside its 《》 when it has one, otherwise the part without edge marks."""
     part = text[start:end]
     q = re.search(r"《([^》]{2,120})》", part)
+    # "为《复兴文库》所作序言": words of its own around the title make the part the item.
     if q:
-        return start + q.start(1), start + q.end(1)
+        before = _ZH_FRAME.sub("", part[: q.start()] + "|").rstrip("|")
+        after = _ZH_FRAME.sub("", "|" + part[q.end() :]).lstrip("|")
+        if re.match(r"(?:时|時|后|後)", after):
+            after = ""
+        if not (len(_ZH_CJK.findall(before)) <= 4 and len(_ZH_CJK.findall(after)) >= 2 and "《" not in after):
+            return start + q.start(1), start + q.end(1)
     while start < end and text[start] in " \t　“":
         start += 1
     while end > start and text[end - 1] in " \t　”":
         end -= 1
     return start, end
+
+
+_ZH_FRAME = re.compile(
+    r"^[“\s]*(?:关于|關於|对|對)?|(?:的)?(?:汇报|匯報|报告|報告|情况|情況|精神)?(?:[(（][^)）]{0,12}[)）])?"
+    r"等?[”\s]*$|[(（][^)）]{0,12}[)）]"
+)
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -517,7 +596,7 @@ def _line_start(text: str, pos: int) -> int:
     return start
 
 
-_PINYIN = re.compile(r"\([a-zü]{1,7}\)")
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _ZH_REPORT_END = re.compile(
     r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
 )
@@ -526,7 +605,7 @@ _ZH_REPORT_END = re.compile(
 def zh_kind(title: str) -> tuple[str, str]:
     """The kind of a Chinese title: reports by their last noun, then documents by head noun."""
     plain = _PINYIN.sub("", title)
-    m = _ZH_REPORT_END.search(plain)
+    m = _ZH_REPORT_END.search(plain) or re.search(r"执行情况|執行情況", plain)
     if m:
         return "report", f"head noun '{m.group(0)}'"
     kind, why = kind_of(plain, "zh", "other")
@@ -540,7 +619,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
         s = sent.text
         if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
                                     "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
-                                    "確定", "决定", "決定", "同意")):
+                                    "確定", "决定", "決定", "同意", "部署", "研判")):
             continue
         for m in _ZH_CUE.finditer(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
@@ -561,7 +640,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
                 head, rule = _ZH_STUDY_HEAD, "study"
-            elif base in ("听取", "聽取", "通报", "通報"):
+            elif base in ("听取", "聽取", "通报", "通報") or cue.startswith(("分析研判", "研判")):
                 head, rule = _ZH_HEAD, "report"
             else:
                 head, rule = _ZH_HEAD, "adopt"
@@ -575,16 +654,23 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             if rule == "adopt" and lead_style and base in ("部署", "确定", "確定", "决定", "決定", "批准"):
                 pass
             elif rule == "adopt":
-                stripped = re.sub(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
+                stripped = re.sub(r"等[一二三四五六七八九十\d多几幾若干]*[项項个個]?(?:议题|議題)$", "", obj.strip()).rstrip("等")
                 # 研究部署…工作 / 研究我市贯彻落实措施: a field of work or a follow-up, not an item.
+                stripped = re.sub(r"[（(][^）)《》]{1,20}[）)]$", "", stripped)
+                # "会议研究了一季度经济运行工作。": a sentence of its own naming the work taken up.
+                own_sentence = (
+                    cue.endswith("了") and base in ("研究", "讨论", "討論")
+                    and text[g1 : g1 + 1] in ("。", "\n", "")
+                    and re.search(r"工作$", stripped) is not None
+                )
                 if not (stripped.startswith("《") or re.search(r"》[^《》]{0,6}$", stripped)):
                     if not _ZH_HEAD.search(stripped):
                         continue
-                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped):
+                    if re.search(r"工作$|部署$", stripped) and not re.search(r"分工$", stripped) and not own_sentence:
                         continue
                     if _ZH_FOLLOW_UP_WORDS.sub("", stripped) in _ZH_GENERIC_MEASURES:
                         continue
-                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and not re.search(
+                    if base in ("研究", "讨论", "討論") and not cue.endswith("了") and "通过" not in cue and not re.search(
                         r"方案|办法|辦法|条例|條例|规定|規定|事项|事項|事宜|请示|請示|分工|草案|稿|"
                         r"意见|意見|措施|举措|舉措|计划|計劃|規劃|规划|报告|報告", stripped
                     ):
@@ -600,7 +686,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 r"汇报|匯報|报告|報告|情况|情況", obj
             ):
                 continue
-            tail = re.search(r"等[一二三四五六七八九十\d]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
+            tail = re.search(r"等[一二三四五六七八九十\d多几幾若干]*[项項个個]?(?:议题|議題|其他事宜|其它事宜)$", obj)
             if tail and tail.start() > 0:
                 obj = obj[: tail.start()]
             for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
@@ -614,6 +700,10 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     continue
                 if rule == "study":
                     kind, why = "study", "study cue"
+                elif rule == "report" and text[t0 - 1 : t0] == "《" and zh_kind(title)[0] not in ("other",):
+                    # "听取了关于《…应急预案(送审稿)》的汇报": the document heard decides the kind.
+                    kind, why = zh_kind(title)
+                    why = f"report cue '{cue}', {why}"
                 elif rule == "report":
                     kind, why = "report", f"report cue '{cue}'"
                 elif re.search(r"其他事[项項]|其它事[项項]|其他议题", title):
@@ -638,14 +728,25 @@ _EN_BIZ = re.compile(
     r"arranged|plan|planned|deploy|deployed)(?:\s+the\s+work\s+(?:regarding|on|of))?|"
     r"(?:convey(?:ed)?|learn(?:ed)?)\s+and\s+(?:learn(?:ed)?|stud(?:y|ied)|implement(?:ed)?)|"
     r"watched|viewed|"
+    r"(?:held|had)\s+(?:(?:lengthy|extensive|detailed|wide-ranging|in-depth|further)\s+)?discussions?\s+(?:on|about|regarding)|"
+    r"discuss(?:ed|ing)\s+(?:several\s+|various\s+|a\s+number\s+of\s+|other\s+)?(?:matters|issues|items),?\s+including|"
+    r"reported\s+(?:on|about)|(?:discussed\s+and\s+)?(?:took|made)\s+decisions\s+(?:on|about|regarding)|"
+    r"(?:study|studied)(?=\s+work\s+deployments?\s)|"
+    r"deploy(?:ed)?\s+the\s+implementation\s+of(?:\s+the)?(?=\s+(?:General\s+Secretary|spirit|guiding|important|Xi))|"
+    r"convey(?:ed)?(?=\s+the\s+(?:spirit|guiding|important|guidelines?|instructions?))|"
+    r"study(?=\s+the\s+(?:spirit|guiding|important|guidelines?|instructions?))|"
     r"(?:heard|hears|received|receives|listened\s+to)\s+(?:a\s+|the\s+|two\s+|several\s+)?"
     r"(?:work\s+)?(?:reports?|briefings?|updates?)\s+(?:on|about|regarding|concerning|from)|"
-    r"granted\s+(?:its\s+|final\s+)?approval\s+(?:to|for)|gave\s+(?:its\s+|the\s+)?(?:final\s+)?"
-    r"(?:approval|nod|go-ahead)\s+(?:to|for)|made\s+arrangements\s+(?:for|to\s+\w+)|"
+    r"(?:granted|gave|accorded|given)\s+(?:(?:its|the|final|formal|principle|in-principle|"
+    r"principal|ex-post-facto|in\s+principle)\s+)*(?:approval|nod|go-ahead|consent)\s+(?:to|for)|"
+    r"made\s+arrangements\s+(?:for|to\s+\w+)|"
     r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
-    r"decided\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"(?:decided|approved)\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
     r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
-    r"repeal|introduce|launch|implement)\b)|"
+    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
+    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
+    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
+    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify)\b)|"
     r"permitted\s+to\s+table|"
     r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
     r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
@@ -662,14 +763,19 @@ _EN_BIZ_SUBJECT = re.compile(
     re.I,
 )
 _EN_OBJ_END = re.compile(
-    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
-    r"[.;:](?=\s|$)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
+    r"(?=[\s,.;:])(?:"  # every stop starts at a space or a stop mark: a cheap first test
+    r"(?=[.;:])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
+    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)[.;:](?=\s|$)|"
+    r"\s+and\s+(?=(?:(?:in\s+)?principle\s+|in-principle\s+|final\s+)?(?:approval|sanction)\s+(?:was|were|has)\b|"
+    r"it\s+was\s+(?:also\s+)?(?:decided|agreed|approved)\b|(?:principle\s+)?decisions?\s+(?:was|were)\b)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
-    r"\s+on\s+condition\b|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
+    r"\s+on\s+condition\b|,?\s+in\s+principle\b|\s+and\s+(?:to\s+)?(?=(?:convey|study|learn)\s+and\s)|\s+and\s+(?=(?:[a-z]+ed|set|gave|made|took|sent|put|held|met|cut)\s)|,\s*(?:which|who|where|saying|while|with\s+a\s+view|so\s+as|in\s+order|"
     r"according|noting|stressing|calling|urging|adding|as\s+part)\b|"
+    r"\s+to\s+(?:the\s+)?(?:relevant|various|all|competent)\s+(?:departments|ministries|agencies|units|authorities)\b|"
     r"\s+(?:to\s+ensure|in\s+order\s+to|so\s+as\s+to|with\s+effect\s+from|"
     r"at\s+(?:the|its|a)\s+(?:meeting|session)|during\s+the\s+meeting|on\s+(?:Monday|Tuesday|"
     r"Wednesday|Thursday|Friday|Saturday|Sunday))\b"
+    r")"
 )
 _EN_LIST_SPLIT = re.compile(
     r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
@@ -678,29 +784,62 @@ _EN_LIST_SPLIT = re.compile(
     re.I,
 )
 _EN_PART_VERB = re.compile(
-    r"(?:and\s+)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
+    r"(?:and\s+)?(?:including\s+)?(?:taking\s+up\s+(?:the\s+)?)?(?:(?:also\s+)?(?:deployed|studied|discussed|approved|adopted|reviewed|"
     r"deliberated(?:\s+on)?|arranged|made\s+arrangements\s+(?:for|to\s+\w+)|heard\s+(?:a\s+)?"
     r"reports?\s+on|decided\s+on|endorsed|sanctioned|okayed|considered)\s+)?"
     r"(?:in\s+principle,?\s+)?(?:(?:the|a|an)\s+)?(?:(?:final\s+)?drafts?\s+of\s+(?=[‘'\"“]))?",
     re.I,
 )
 _EN_PASSIVE = re.compile(
-    r"^(?P<obj>(?:(?:A|An|The)\s+)?[^,;]{3,200}?)\s+(?:was|were|has\s+been|have\s+been)\s+"
+    r"^(?:(?:(?:During|At|In)\s+(?:the|this|today[’']s)\s+(?:meeting|session)|Meanwhile|Also|"
+    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition),?\s+)?"
+    r"(?P<obj>(?:(?:A|An|The)\s+)?(?:[^,;]|,\s+(?:1[89]|20)\d\d\b){3,200}?)\s+"
+    r"(?:was|were|has\s+been|have\s+been)\s+"
     r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
     r"(?:approved|adopted|passed|endorsed|deliberated|discussed|sanctioned|ratified|okayed|"
-    r"cleared|granted\s+approval|conveyed\s+and\s+studied|studied|conveyed)\b",
+    r"cleared|granted\s+approval|given\s+approval|conveyed\s+and\s+studied|studied|conveyed|"
+    r"circulated)\b",
+    re.I,
+)
+# "Attendees of the meeting were briefed on X", "The Cabinet was also informed about X".
+_EN_BRIEFED = re.compile(
+    r"\b(?:meeting|cabinet|council|attendees|members|ministers|participants|board|committee)\s+"
+    r"(?:was|were|has\s+been|have\s+been)\s+(?:also\s+)?(?:briefed|informed|updated|apprised|"
+    r"brought\s+up\s+to\s+date)(?:\s+(?:on|about|of|regarding)|\s+by\s+[^.;]{3,160}?\s+(?:on|about|regarding))"
+    r"\s+(?:the\s+)?",
     re.I,
 )
 # "The following social issues were under deliberate discussion: A, B, C, etc."; "The meeting
 # reported on the following work: A, B"; "discussions were carried out to develop A, promote B".
 _EN_LIST_LEAD = re.compile(
-    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+",
+    r"\bfollowing\s+[^:.;]{0,80}?:\s*|\bdiscussions\s+were\s+(?:carried\s+out|held)\s+(?:to|on)\s+|"
+    r"^(?:among|of)\s+the\s+(?:topics|issues|matters|items|decisions)\s+(?:discussed|considered|approved|"
+    r"taken|decided)\b[^,.;]{0,80}?\s+(?:was|were)\s+(?:the\s+)?|"
+    r"^(?:(?:it|the\s+release|the\s+statement)\s+said\s+(?:that\s+)?)?(?:the\s+(?:first|second|third|next|last|other|final)|"
+    r"another)(?:\s+(?:decision|item|matter))?\s+(?:taken\s+)?(?:was|concerned|involved)\s+(?:an?\s+|the\s+)?",
     re.I,
 )
+# "Approval was also granted to X", "and in principle approval was given for X", "Principle
+# decision was also taken to X", "It was also decided to X": a decision in the passive, at the
+# start of a sentence or of a clause after "and".
 _EN_APPROVAL_GRANTED = re.compile(
-    r"^(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly),?\s+)?"
-    r"(?:approval|sanction|nod)\s+(?:was|has\s+been)\s+(?:also\s+)?(?:granted|given|accorded)\s+"
-    r"(?:to|for)\s+",
+    r"(?:^|(?<=\band\s)|(?<=,\s))"
+    r"(?:(?:Meanwhile|Additionally|Also|Moreover|Besides|Furthermore|Likewise|Similarly|"
+    r"(?:During|At|In)\s+the\s+meeting),?\s+)?"
+    r"(?:(?:an?|the)\s+)?(?:(?:(?:in\s+)?principle|in-principle|principal|final|formal|ex-post-facto)\s+)?"
+    r"(?:(?:approval|sanction|nod|go-ahead|consent)\s+(?:was|has\s+been|were)\s+(?:also\s+)?"
+    r"(?:granted|given|accorded|extended)\s+(?:(?:during|at|in)\s+the\s+meeting\s+)?(?:to|for)\s+|"
+    r"decisions?\s+(?:was|were|has\s+been)\s+(?:also\s+)?(?:taken|made)\s+(?:(?:during|at|in)\s+"
+    r"the\s+meeting\s+)?to\s+|"
+    r"it\s+was\s+(?:also\s+|further\s+)?(?:decided|agreed|approved)\s+(?:(?:during|at|in)\s+the\s+"
+    r"meeting\s+)?to\s+(?!the\b))",
+    re.I,
+)
+# "The approval of X was also given", "Principle approval of X was given": X is the item.
+_EN_APPROVAL_OF = re.compile(
+    r"(?:^|(?<=\band\s))(?:(?:the|an?)\s+)?(?:(?:in\s+)?principle\s+|in-principle\s+|principal\s+|"
+    r"final\s+|formal\s+)?(?:approval|sanction)\s+(?:of|for)\s+(?:the\s+)?(?P<obj>[^;]{3,250}?)\s+"
+    r"(?:was|were|has\s+been)\s+(?:also\s+)?(?:given|granted|accorded)\b",
     re.I,
 )
 _EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
@@ -714,6 +853,7 @@ _EN_NOT_ITEM = re.compile(
 _EN_GENERIC_TITLE = re.compile(
     r"(?:(?:a|the)\s+)?(?:(?:number|series|range|couple)\s+of\s+\w+|reports?|documents?|"
     r"matters|issues|items|it|them|this|these|those|proposals?|the\s+draft|draft|several\s+\w+|"
+    r"(?:(?:around|about|some|over|nearly|more\s+than)\s+)?(?:[\w-]+\s+){0,2}(?:agenda\s+)?items|"
     r"\w+\s+major\s+decisions|(?:a\s+)?motion|amendments?|"
     r"(?:implementation|follow-up)\s+measures(?:\s+of\s+(?:our|the)\s+\w+)?)$",
     re.I,
@@ -723,13 +863,47 @@ _EN_PREPOSITIONS = frozenset(
 )
 
 
+def _verb_phrase(title: str) -> bool:
+    """Whether an object after "approval to", "decided to" is an action ("make inductions …")."""
+    first = re.match(r"[a-z][\w-]*", title)
+    return bool(first) and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
+
+
+def _action_kind(title: str, why: str) -> tuple[str, str]:
+    """An action is "other" unless the noun it acts on (last word before a preposition) is a
+    document: "revise the Punjab Police Rules" is a regulation, "make contract inductions" not."""
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0].split()
+    kind, kwhy = kind_of_noun(head[-1] if head else title, "en", "other")
+    return kind, (kwhy if kind != "other" else why)
+
+
 def _en_kind(verb: str, title: str) -> tuple[str, str]:
     v = verb.lower()
     if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
         return "other", "other matters"
-    if re.match(r"convey|learn", v):
+    if re.search(r"\bto$", v) and _verb_phrase(title):
+        return _action_kind(title, f"cue '{verb.strip()}'")
+    if re.match(r"(?:decided|approved)\s+to$", v) or re.match(r"stud(?:y|ied)\s+and\s+(?!implement)", v):
+        # "decided to develop a game reserve in …", "studied and arranged the work on X": the
+        # business is an action; only a document head noun before the first preposition makes
+        # it a document.
+        head = _HEAD_SPLIT.split(title, maxsplit=1)[0]
+        kind, why = kind_of_noun(head, "en", "other")
+        return kind, (why if kind != "other" else f"cue '{verb.strip()}'")
+    if re.match(r"other\s+(?:matters|issues|business|items)\b", title, re.I):
+        return "other", "other matters"
+    if re.match(r"work\s+(?:deployments?|arrangements?|related|on|regarding|concerning|of)\b", title, re.I) and not re.match(
+        r"heard|hears|received|receives|listened|reported", v
+    ):
+        return "other", f"work arranged '{verb.strip()}'"
+    if re.match(r"assigned|decided\s+on|arranged|deployed", v):
+        # "assigned the 51 key tasks as laid out in the work report": the head decides.
+        return _action_kind(title, f"cue '{verb.strip()}'")
+    if re.match(r"work\s+(?:deployments?|arrangements?)\b", title, re.I):
+        return "other", f"work arranged '{verb.strip()}'"
+    if re.match(r"convey|learn|deploy(?:ed)?\s+the\s+implementation", v):
         return "study", f"study cue '{verb.strip()}'"
-    if re.match(r"heard|hears|received|receives|listened", v):
+    if re.match(r"heard|hears|received|receives|listened|reported", v):
         return "report", f"report cue '{verb.strip()}'"
     if re.match(r"(?:policy\s+)?measures\b", title, re.I):
         if re.match(r"stud|mulled|discuss|deliberat|review|consider", v):
@@ -752,6 +926,8 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _EN_LIST_SPLIT.finditer(text, start, end):
         nxt = text[m.end() : m.end() + 1]
         before = text[cur : m.start()]
+        if text[m.end() : m.end() + 1] == "(":
+            continue  # "Act, (No. 17 of 2021)": the bracket belongs to the title
         # "Education, Curriculum, Training & Assessment Authority": a capitalised name.
         if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
             continue
@@ -759,12 +935,57 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue
         # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
         # "Act, 2025" keeps its year.
-        if m.group(0).startswith(",") and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
+        # "several regulations, including A": the list named after the general word.
+        including = re.match(r"including\b", text[m.end() :]) and _EN_GENERIC_TITLE.match(
+            re.sub(r"^(?:and\s+)?(?:\w+\s+and\s+)?(?:adopted|approved|reviewed|took\s+decisions\s+on)\s+", "", before.strip())
+        )
+        if m.group(0).startswith(",") and not including and re.match(r"(?:and\s+)?[a-z]+ing\b|\d", text[m.end() :]):
             continue
         parts.append((cur, m.start()))
         cur = m.end()
     parts.append((cur, end))
-    return parts
+    # "to make inductions in X and make contract inductions in Y": a repeated verb opens a
+    # second item.
+    split: list[tuple[int, int]] = []
+    for p0, p1 in parts:
+        first = re.match(r"[a-z]{3,}\b", text[p0:p1])
+        if first:
+            rep = re.search(r"\s+and\s+(?=" + first.group(0) + r"\s)", text[p0:p1])
+            if rep and rep.start() > len(first.group(0)) + 3:
+                split.append((p0, p0 + rep.start()))
+                p0 += rep.end()
+        split.append((p0, p1))
+    return split
+
+
+# Where a business verb may start: every alternative of _EN_BIZ opens with one of these stems,
+# so the long pattern is tried only there (same matches as finditer, a fraction of the time).
+_EN_BIZ_START = re.compile(
+    r"\b(?=delib|revi|disc|cons|exam|stud|conv|lear|watc|view|hear|rece|list|gran|gave|acco|give|"
+    r"made|deci|agre|perm|appr|sanc|endo|okay|adop|rati|deba|mull|depl|arra|assi|acce|held|had\b|repo|took)",
+    re.I,
+)
+
+
+def _biz_matches(s: str) -> list[re.Match[str]]:
+    out: list[re.Match[str]] = []
+    pos = 0
+    for c in _EN_BIZ_START.finditer(s):
+        if c.start() < pos:
+            continue
+        m = _EN_BIZ.match(s, c.start())
+        if m:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
+# Cheap gates for the per-sentence patterns (each needs one of these words).
+_EN_LIST_OPENERS = (
+    "among", "of the", "it said", "the release", "the statement", "the first", "the second",
+    "the third", "the next", "the last", "the other", "the final", "another",
+)
+_EN_BRIEFED_WORDS = ("briefed", "informed", "updated", "apprised", "up to date")
 
 
 def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
@@ -772,20 +993,24 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
     for sent in sents:
         s = sent.text
         found_here = False
-        for m in _EN_BIZ.finditer(s):
+        for m in _biz_matches(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
             before = s[clause_start : m.start()]
             if _EN_MODAL_BEFORE.search(before):
                 continue
-            if re.search(r"\bto\s*$", before):
-                # "chaired the meeting (in order) to convey and learn …" — the meeting's purpose.
-                if not re.search(
+            if re.search(r"\bto\s*$", before) or (found_here and re.fullmatch(r"\s*(?:and\s+)?(?:to\s+)?", before)):
+                # "chaired the meeting (in order) to convey and learn …, and (to) study …" — the
+                # meeting's purpose.
+                if not found_here and not re.search(
                     r"\b(?:meeting|session)\b[^,;]*?\s(?:in\s+order\s+)?to\s*$", s[: m.start()], re.I
                 ):
                     continue
                 before = ""
-            if re.match(r"\s*that\b", s[m.end() :]):
+            elif re.fullmatch(r"\s*(?:and\s+)?", before) and re.match(r"(?:convey|study|deploy)\b", m.group("verb"), re.I):
+                # A bare purpose verb needs the purpose's "to".
                 continue
+            if re.match(r"\s*that\b|\s*(?:the\s+)?following\b", s[m.end() :]):
+                continue  # "reported on the following work: A, B" is read as a list
             if not _EN_BIZ_SUBJECT.search(before.strip()) and not found_here:
                 continue
             g0 = sent.start + m.end()
@@ -795,6 +1020,13 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             found_here = True
             for p0, p1 in _en_parts(text, g0, g1):
+                # "…, and study and arrange the work regarding A, B": another business verb opens
+                # its own list (read by its own match).
+                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
+                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                ):
+                    break
                 lead = _EN_PART_VERB.match(text, p0, p1)
                 t0 = lead.end() if lead else p0
                 t1 = p1
@@ -811,19 +1043,23 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     p0 != g0 and first.islower() and first.endswith("ed")
                 ):
                     break
-                if _EN_GENERIC_TITLE.match(title):
+                if _EN_GENERIC_TITLE.match(title) or re.match(r"(?:this|that|the\s+said)\s+(?:item|matter|report)\b", title, re.I):
                     continue
                 kind, why = _en_kind(m.group("verb"), title)
                 out.append((kind, t0, t1, why))
         # Passive: "A revised draft of X was also deliberated and approved at the meeting."
-        pm = _EN_PASSIVE.match(s)
+        low = s.lower()
+        passive = " was " in low or " were " in low or " been " in low
+        pm = _EN_PASSIVE.match(s) if passive else None
         if (
             pm
-            and not _EN_NOT_ITEM.match(s)
+            and not _EN_NOT_ITEM.match(pm.group("obj").lstrip("•·-*– \t"))
             and not _EN_MODAL_BEFORE.search(pm.group("obj"))
             and len(pm.group("obj").split()) >= 3
+            and not re.search(r"\b(?:where|which|who|that)\b|^\d", pm.group("obj"))
+            and not _EN_GENERIC_TITLE.match(pm.group("obj"))
         ):
-            t0 = sent.start
+            t0 = sent.start + pm.start("obj")
             t1 = sent.start + pm.end("obj")
             obj = text[t0:t1]
             art = re.match(r"(?:(?:a|an|the)\s+)?(?:(?:revised|new)\s+)?(?:draft\s+(?:of\s+(?:the\s+)?)?)?", obj, re.I)
@@ -831,38 +1067,99 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
             elif art:
                 t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+            if re.search(r"(?:conveyed|studied)\W*$", s[: pm.end()], re.I):
+                # "guidelines of recent meetings and documents of X were conveyed and studied"
+                out.append(("study", t0, t1, "passive study"))
+                continue
             for q0, q1 in _en_parts(text, t0, t1):
                 lead = _EN_PART_VERB.match(text, q0, q1)
                 q0 = lead.end() if lead and q0 != t0 else q0
                 if q1 - q0 >= 3:
                     kind, why = kind_of(text[q0:q1], "en", "other")
                     out.append((kind, q0, q1, f"passive approval, {why}"))
-        lm = _EN_LIST_LEAD.search(s)
+            # "A livestock export company was approved, alongside a reward of Rs 100,000 for …"
+            along = re.compile(
+                r"(?:\s+(?:at|during|in)\s+the\s+meeting)?,?\s+(?:alongside|along\s+with|together\s+with|"
+                r"as\s+well\s+as)\s+(?:(?:a|an|the)\s+)?"
+            ).match(text, sent.start + pm.end())
+            if along:
+                a0 = along.end()
+                stop = _EN_OBJ_END.search(text, a0, sent.end)
+                a1 = stop.start() if stop else sent.end
+                while a1 > a0 and text[a1 - 1] in " .,;":
+                    a1 -= 1
+                if a1 - a0 >= 3:
+                    kind, why = kind_of(text[a0:a1], "en", "other")
+                    out.append((kind, a0, a1, f"passive approval, {why}"))
+        lm = _EN_LIST_LEAD.search(s) if ("following" in low or "discussions" in low or low.startswith(_EN_LIST_OPENERS)) else None
         if lm and not found_here and not _EN_MODAL_BEFORE.search(s[: lm.start()]):
             g0 = sent.start + lm.end()
-            stop = re.search(r",?\s*etc\.?|[.;](?=\s|$)", text[g0 : sent.end])
+            stop = re.search(r",?\s*etc\.?", text[g0 : sent.end])
             g1 = g0 + stop.start() if stop else sent.end
+            stop2 = _EN_OBJ_END.search(text, g0, g1)
+            g1 = stop2.start() if stop2 else g1
             report = "report" in s[: lm.start()].lower()
             for p0, p1 in _en_parts(text, g0, g1):
                 t0, t1 = p0, p1
                 while t1 > t0 and text[t1 - 1] in " .,;":
                     t1 -= 1
                 if t1 - t0 >= 3:
-                    kind = "report" if report else "other"
-                    out.append((kind, t0, t1, "listed business"))
-        am = _EN_APPROVAL_GRANTED.match(s)
-        if am:
+                    if report:
+                        kind, why = "report", "default"
+                    elif _verb_phrase(text[t0:t1]) and not re.match(r"\w+(?:ment|ion|al)\b", text[t0:t1]):
+                        kind, why = _action_kind(text[t0:t1], "default")
+                    else:
+                        art = re.match(r"(?:the|an?)\s+", text[t0:t1], re.I)
+                        if art:
+                            t0 += art.end()
+                        head = _HEAD_SPLIT.split(text[t0:t1], maxsplit=1)[0]
+                        kind, why = kind_of_noun(head, "en", "")
+                        if not kind and re.search(
+                            r"\b(?:amendments?|repeal|revision|draft|enactment)$", head, re.I
+                        ):
+                            # "amendment to the Children's Fund Act": the act amended decides.
+                            kind, why = kind_of(text[t0:t1], "en", "other")
+                        elif not kind:
+                            kind, why = "other", "default"
+                    out.append((kind, t0, t1, f"listed business, {why}"))
+        for bm in _EN_BRIEFED.finditer(s) if passive and any(w in low for w in _EN_BRIEFED_WORDS) else ():
+            if _EN_MODAL_BEFORE.search(s, 0, bm.start()):
+                continue
+            g0 = sent.start + bm.end()
+            stop = _EN_OBJ_END.search(text, g0, sent.end)
+            g1 = stop.start() if stop else sent.end
+            while g1 > g0 and text[g1 - 1] in " .,;":
+                g1 -= 1
+            if g1 - g0 >= 3:
+                out.append(("report", g0, g1, "briefed on"))
+        for om in _EN_APPROVAL_OF.finditer(s) if passive and ("approval" in low or "sanction" in low) else ():
+            t0, t1 = sent.start + om.start("obj"), sent.start + om.end("obj")
+            kind, why = kind_of(text[t0:t1], "en", "other")
+            out.append((kind, t0, t1, f"approval of, {why}"))
+        for am in _EN_APPROVAL_GRANTED.finditer(s) if passive else ():
+            if _EN_MODAL_BEFORE.search(s, 0, am.start()):
+                continue
             g0 = sent.start + am.end()
             stop = _EN_OBJ_END.search(text, g0, sent.end)
             g1 = stop.start() if stop else sent.end
             for p0, p1 in _en_parts(text, g0, g1):
+                # "…, and study and arrange the work regarding A, B": another business verb opens
+                # its own list (read by its own match).
+                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
+                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                ):
+                    break
                 lead = _EN_PART_VERB.match(text, p0, p1)
                 t0 = lead.end() if lead else p0
                 t1 = p1
                 while t1 > t0 and text[t1 - 1] in " .,;":
                     t1 -= 1
                 if t1 - t0 >= 3:
-                    kind, why = kind_of(text[t0:t1], "en", "other")
+                    if _verb_phrase(text[t0:t1]):
+                        kind, why = _action_kind(text[t0:t1], "default")
+                    else:
+                        kind, why = kind_of(text[t0:t1], "en", "other")
                     out.append((kind, t0, t1, f"approval granted, {why}"))
     return out
 
@@ -877,10 +1174,34 @@ _EN_COUNCIL_ITEM = re.compile(
 )
 
 
+# Council and cabinet decision pages printed from agenda systems: each item is a heading line
+# with its papers ("Declarations of Interest pdf icon PDF 55 KB"), and the standing items read
+# "To receive any apologies for absence."
+_EN_PAPER_HEADING = re.compile(
+    r"(?m)^[ \t]*(?:\d{1,3}[.)]?[ \t]+)?(?P<t>[A-Z][^\n]{2,150}?)[ \t]+pdf icon[ \t]+PDF[ \t]+[\d.]+[ \t]*[KM]B[ \t]*$"
+)
+_EN_STANDING_ITEM = re.compile(
+    r"(?m)^[ \t]*To[ \t]+receive[ \t]+(?:any[ \t]+)?(?P<t>apologies[ \t]+for[ \t]+absence|declarations?[ \t]+of[ \t]+interests?)"
+)
+
+
 def en_council_items(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
     out = []
     for m in _EN_COUNCIL_ITEM.finditer(text, body_start):
         out.append(("report", m.start("t"), m.end("t"), "council report or minutes"))
+    for m in _EN_PAPER_HEADING.finditer(text, body_start):
+        title = m.group("t")
+        after = text[m.end() : m.end() + 300]
+        if re.match(r"(?:Record\s+of\s+(?:Decisions|the\s+meeting)|Minutes)\b", title) or re.search(
+            r"^\s*To\s+(?:consider|receive|note)\s+the\s+(?:attached\s+)?report\b", after
+        ):
+            kind, why = "report", "heading with papers, a report"
+        else:
+            kind, why = kind_of(title, "en", "other")
+            why = f"heading with papers, {why}"
+        out.append((kind, m.start("t"), m.end("t"), why))
+    for m in _EN_STANDING_ITEM.finditer(text, body_start):
+        out.append(("other", m.start("t"), m.end("t"), "standing item"))
     return out
 
 
@@ -909,6 +1230,13 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
             body = text[t0:b]
         if body.split(" ", 1)[0].lower() in _EN_IMPERATIVE_ITEMS:
             continue
+        # "City Council adopt the following …": a recommendation's operative clause, not an
+        # item; "60 Snyder's Road West": an address.
+        if re.match(r"(?:City\s+|Town\s+)?Council\s+(?:adopt|approve|request|direct|authorize|authorise|"
+                    r"receive|amend|refer|endorse|delegate)\b", body) or re.match(
+            r"[^.\n]{0,40}\b(?:Road|Street|Avenue|Drive|Lane|Boulevard|Crescent|Court)(?:\s+(?:North|South|East|West))?\s*$", body
+        ):
+            continue
         # The first sentence of the line (decision headings rarely run on); where the line
         # runs on, the sentence up to its first comma ("X has been appointed to Y, with effect …").
         end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])[.!?](?=\s+[A-Z]|\s*$)", body)
@@ -922,11 +1250,36 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
         pdf = re.search(r"\s+pdf icon.*$", text[t0:t1], re.I)
         if pdf:
             t1 = t0 + pdf.start()
+        # "Human Resources Matter - Section 239 (2) (b) personal matters …": the heading.
+        ref = re.search(r"\s+[-–]\s+(?:Section|s\.|By-law|Bylaw|Report|File)\b", text[t0:t1])
+        if ref:
+            t1 = t0 + ref.start()
         if t1 - t0 < 3 or len(text[t0:t1].split()) > 60:
             continue
-        kind, why = kind_of(text[t0:t1], "en", "other")
+        kind, why = _decision_kind(text[t0:t1])
         out.append((kind, t0, t1, f"numbered decision, {why}"))
     return out
+
+
+_EN_ON_DOCUMENT = re.compile(
+    r"^(?:(?:the|a|an)\s+)?(?:proposed\s+)?(?:amendments?|repeal|revision|draft(?:ing)?|enactment|signing|"
+    r"entering\s+into|accession|ratification|adoption|approval|formulation|preparation|introduction|"
+    r"making|issuing|publication|gazetting|renewal|extension|conclusion|execution)\b",
+    re.I,
+)
+
+
+def _decision_kind(title: str) -> tuple[str, str]:
+    """A decision heading's kind: its head noun (before the first preposition), or the document
+    it acts on when the head is an act on a document ("Amendment of the X Act", "Signing of a
+    Memorandum …"); "Implementation of the X Programme" is an action: 'other'."""
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0]
+    kind, why = kind_of_noun(head, "en", "")
+    if kind:
+        return kind, why
+    if _EN_ON_DOCUMENT.match(title) or head == title:
+        return kind_of(title, "en", "other")
+    return "other", "default (an action)"
 
 
 _EN_FILED = re.compile(

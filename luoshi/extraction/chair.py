@@ -227,6 +227,7 @@ _TOKEN = re.compile(
 )
 _EN_CUE_BEFORE = re.compile(
     r"\b(?:presided\s+over|presides\s+over|presiding\s+over|chaired|chairs|chairing|hosted|convened|"
+    r"presided(?!\s+over\s+by)|,\s*in\s+the\s+chair|"
     r"took\s+the\s+chair|presiding|called\s+(?:(?:the|a|an)\s+[^.]{0,80}?\s+)?to\s+order|was\s+in\s+the\s+chair|"
     r"opened\s+the\s+(?:meeting|session))\b|\((?:Chairman|Chairwoman|Chairperson|Chair|in\s+the\s+Chair|Presiding)\)",
     re.I,
@@ -421,6 +422,10 @@ def chair_en(text: str, region: tuple[int, int]) -> Chair | None:
             why = f"'{m.group(0).strip()}' + name"
         if found:
             title = re.sub(r"\s+", " ", found[1]).strip(" ,.;:")
+            # "… 09:36, February 25, 2026 On February 24, Governor", "-- Chinese Premier": the
+            # title is what follows the last date, clock time or dash.
+            title = re.split(r"--|—|–|\b\d{4}\b|\d:\d\d|\b\d{1,2},", title)[-1]
+            title = re.sub(r"^\W*(?:(?:On|on)\s+[A-Z][a-z]+\.?\s*\d*,?\s*)?", "", title).strip(" ,.;:-")
             return _expand(Chair(re.sub(r"\s+", " ", found[0]), title, found[2], why), seg, start)
     # Presiding implied: the head of government named in the head ("Prime Minister Sheikh
     # Hasina made the announcement at a Cabinet meeting").
@@ -440,7 +445,19 @@ def chair_en(text: str, region: tuple[int, int]) -> Chair | None:
     implied.sort(key=lambda c: (" " not in c.name, c.span[0] if c.span else 0))
     if implied:
         return _expand(implied[0], seg, start)
+    # Council minutes: the mayor heading the "PRESENT:" list presides ("PRESENT: Mayor N. Nenshi").
+    pm = _PRESENT_MAYOR.search(seg)
+    if pm:
+        name = re.sub(r"\s+", " ", pm.group("name"))
+        return Chair(name, pm.group("title"), (start + pm.start("name"), start + pm.end("name")), "implied: mayor heading 'Present:'")
     return None
+
+
+_PRESENT_MAYOR = re.compile(
+    r"(?im)^\s*(?:members\s+)?present\s*:?\s*\n?(?:\s*\n)*\s*(?:(?:his|her)\s+worship,?\s+)?"
+    r"(?P<title>(?:Deputy\s+)?Mayor|Reeve|Warden)\s+"
+    r"(?P<name>(?:[A-Z]\.[ \t]*){0,2}[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*(?:[ \t]+[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*)?)\b"
+)
 
 
 _IMPLIED = re.compile(
@@ -485,7 +502,7 @@ _ZH_NOT_NAME = re.compile(r"[会會议議政府省市县縣区區旗部委局办
 _ZH_CUT = "，。；,;\n：:]】」》)）|｜ 　／/"
 _ZH_IMPLIED = re.compile(
     r"((?:" + _HAN + r"{0,12}?(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|部长|部長|省长|省長|主任)" + _GLOSS + r"[、，,]?)+)"
-    r"(" + _HAN + r"{2,3})(?=" + _GLOSS + r"(?:同志)?(?:指示|裁示|要求|强调|強調|指出|表示|傳達|传达|责成|責成|召开|召開|也|並|并|在會|在会))"
+    r"(" + _HAN + r"{2,3})(?=" + _GLOSS + r"(?:同志)?(?:指示|裁示|要求|强调|強調|指出|表示|傳達|传达|责成|責成|召开|召開|也|並|并|在會|在会|在[^，。；,\n]{1,20}?召[开開][^，。；,\n]{0,20}?[会會]))"
 )
 
 
@@ -539,7 +556,19 @@ def chair_zh(text: str, region: tuple[int, int]) -> Chair | None:
         title = im.group(1).strip("、，, ")
         title = title[max(title.rfind(c) for c in "。；;：:") + 1 :]
         return Chair(im.group(2), title, (start + im.start(2), start + im.end(2)), "implied: title + name + 指示/要求")
+    # "区长张贵林出席会议并讲话": the one leader who attends and speaks at his government's
+    # meeting presides; several leaders attending and speaking name no chair.
+    attends = list(_ZH_ATTENDS.finditer(seg))
+    if len(attends) == 1 and re.search(r"(?:会|會|召开|召開|举行|舉行)[,，]\s*$", seg[: attends[0].start()]):
+        am = attends[0]
+        return Chair(am.group(2), am.group(1).strip("、，, "), (start + am.start(2), start + am.end(2)), "implied: the one leader attending and speaking")
     return None
+
+
+_ZH_ATTENDS = re.compile(
+    r"((?:" + _HAN + r"{0,12}?(?:书记|書記|县长|縣長|区长|區長|市长|市長|旗长|旗長|州长|州長|部长|部長|省长|省長)、?)+)"
+    r"(" + _HAN + r"{2,3})(?=(?:同志)?出席(?:会议|會議)?并讲话|(?:同志)?出席(?:会议|會議)?並講話)"
+)
 
 
 def _zh_expand(chair: Chair, seg: str) -> Chair:

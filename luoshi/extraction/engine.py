@@ -115,6 +115,8 @@ def extract(
     better = (chair_zh if lang == "zh" else chair_en)(text, head)
     if better is not None and not (chair is not None and chair.name == better.name):
         chair = better
+    elif better is not None and chair is not None and re.search(r"\d|--|—|:", chair.title):
+        chair = better  # the same person; the lead finder's title ran over a time line or dateline
     elif chair is not None and not plausible_chair(chair.name, lang):
         chair = None
     named = (meeting_type_zh if lang == "zh" else meeting_type_en)(text, head, chair)
