@@ -375,9 +375,9 @@ def add_milestones(user: User, task: Task, steps: Sequence[tuple[str, dt.date]])
 
 def _milestones_changed(user: User, task: Task, verb: str, milestones: list[dict[str, Any]]) -> None:
     """Keep the task's next milestone (and so its light) and audit the change on the task."""
-    before = task_snapshot(task)
+    before, counted = task_snapshot(task), counts.state_of(task)
     task.next_milestone_due = _next_milestone_due(task)
-    _save(task)
+    _save(task, counted)
     record_event(user, verb, task, before=before, after={**task_snapshot(task), "milestones": milestones})
 
 

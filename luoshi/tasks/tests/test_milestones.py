@@ -138,7 +138,7 @@ def test_the_assign_form_offers_the_node_templates(province: Province) -> None:
     draft = province.draft(deadline_days=60)
     office = Client(HTTP_ACCEPT_LANGUAGE="en")
     office.force_login(province.supervisor)
-    assert b'value="1-3-7"' in office.get(draft.get_absolute_url()).content
+    assert b'value="1-3-7"' in office.get(f"/tasks/{draft.pk}/assign/", HTTP_HX_REQUEST="true").content
     response = office.post(f"/tasks/{draft.pk}/assign/", {
         "version": draft.version, "lead_unit": province.emergency.pk, "deadline": days(60).isoformat(),
         "nodes": "1-3-7"})
