@@ -56,8 +56,10 @@ _EN_NECESSARY = re.compile(
 # A subject followed by a modal in the first clause: "Governments at all levels must ...".
 _EN_MODAL = re.compile(
     r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
-    r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:is|are|was|were)\s+(?:required|asked|requested|"
-    r"directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|mandated)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
+    r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:(?:is|are|was|were)(?:\s+also)?|(?:has|have)\s+(?:also\s+)?been)\s+"
+    r"(?:required|asked|requested|directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|"
+    r"mandated|told|called\s+upon)\s+to|(?:is|are)\s+(?:urgently\s+|also\s+)?(?:needed|required)"
+    r"(?=\s*(?:[.,;]|$)))\b(?!\s+be\s+(?:noted|seen|said))",
     re.I,
 )
 # A body that tells someone to act: "the Board directed the County Executive to develop …",
@@ -85,7 +87,8 @@ _EN_AGREED = re.compile(
 # departments should …". The clause stays in the directive: it says when or why to act.
 _EN_FRONTED = re.compile(
     r"^(?:with|after|before|when|once|as|during|following|upon|given|if|until|while|"
-    r"now\s+that|ahead\s+of|amid|in\s+view\s+of|in\s+the\s+(?:run-up|face)\s+(?:to|of))\b"
+    r"now\s+that|ahead\s+of|amid|in\s+view\s+of|in\s+the\s+(?:run-up|face)\s+(?:to|of)|"
+    r"in\s+order\s+to|to(?=\s+[a-z]+\s)|[a-z]{3,}ing(?=\s+(?:on|to|at|in|the|a|an|its|their|our)\s))\b"
     r"[^,;]{3,150},\s*",
     re.I,
 )
@@ -360,7 +363,10 @@ def _from_sentence(
 
 # "要突出重点，统筹协调，…结合起来，要加强协调配合，…": a later clause opening with a bare 要
 # starts another requirement; the first keeps its comma, as the published list does.
-_ZH_BARE_MODAL = re.compile(r"[，,](?=要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))")
+_ZH_BARE_MODAL = re.compile(
+    r"[，,](?=(?:(?P<subj>[^，,。；、“”《》]{2,12}?(?:部门|单位|局|委|办|厅|同志|干部|街道|乡镇|镇|我们|各地|各级))"
+    r"(?:都|也|还|更|均)?)?要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))"
+)
 
 
 def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
@@ -371,7 +377,11 @@ def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
             continue
         # Only where what comes before is a requirement of its own, not "对已完成的任务，要…".
         before = piece.text[prev : m.start()]
-        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before):
+        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before) and not _ZH_MODAL_ANY.search(before):
+            continue
+        # A new subject with its own 要 ("…落实好，我们每一位同志都要…") starts another
+        # requirement only after a full one, not after a short heading ("三要盘点工作，各部门要…").
+        if m.group("subj") and len(before) < 16:
             continue
         if _ZH_MODAL_ANY.search(before) or any(before.startswith(v) for v in _ZH_VERBS):
             cuts.append(m.start())
@@ -470,7 +480,15 @@ _EN_REPORTING = re.compile(
     r"adding|noting)\s+(?:that\s+)?"
     r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
-    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
+    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
+    # "Businesses are encouraged to X, while efforts should be made to Y": two requirements.
+    r"|,\s*(?P<sep>while|whereas|and\s+at\s+the\s+same\s+time)\s+(?=(?:efforts|it\s+is\s+necessary|"
+    r"[^,;]{0,80}?\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+(?:encouraged|required)\s+to)\b))",
+)
+# What is left after a trailing "…, he said." or "…, Li said at the meeting on Friday.": an
+# attribution that stays with the requirement before it (the corpus keeps it in the span).
+_EN_ATTRIBUTION_REST = re.compile(
+    r"^(?:(?:at|during|in|on|when|while|after)\b[^,;]{0,120})?[.!\"”’]*$"
 )
 _EN_STRESS_NP = re.compile(
     r"(?:the\s+need|the\s+importance\s+of|the\s+imperative|the\s+significance\s+of|efforts|"
@@ -488,10 +506,17 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     """
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
-    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass")
+    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
+    # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
+    attributed = False
+    if leads and leads[-1].start() > 0 and leads[-1].group("verb") and not re.match(
+        _EN_DEMAND_VERBS, leads[-1].group("verb")
+    ) and _EN_ATTRIBUTION_REST.match(s[leads[-1].end() :].strip()):
+        leads.pop()
+        attributed = True
     if not leads:
-        return None
+        return [(sent, False)] if attributed else None
     out: list[tuple[Piece, bool]] = []
     first = leads[0]
     if first.start() > 0:
@@ -500,6 +525,11 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             out.append((before, False))
     for i, m in enumerate(leads):
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
+        if m.group("sep"):
+            piece = trim(text, sent.start + m.end(), sent.start + end, ",;: ")
+            if piece is not None:
+                out.append((piece, False))
+            continue
         start = m.end()
         verb = (m.group("verb") or m.group("part") or m.group("pass") or "").lower()
         if verb in ("adding", "noting"):

@@ -90,3 +90,60 @@ def test_a_coordinated_modal_clause_keeps_its_reason() -> None:
     """'X is recovering, and the city should seize the chance …' is one directive, reason included."""
     got = _texts("The meeting stressed that tourism is recovering, and the city should seize the chance to grow.")
     assert got == ["tourism is recovering, and the city should seize the chance to grow."]
+
+
+def test_while_splits_two_requirements_and_keeps_a_contrast() -> None:
+    """', while efforts should be made to Y' starts a second requirement; a while-clause of fact does not."""
+    got = _texts(
+        "Businesses are encouraged to keep jobs stable, while efforts should be made to stabilize trade."
+    )
+    assert got == ["Businesses are encouraged to keep jobs stable", "efforts should be made to stabilize trade."]
+    got = _texts("Local governments must cut red tape, while exports grew by 3 percent.")
+    assert got == ["Local governments must cut red tape, while exports grew by 3 percent."]
+
+
+def test_a_trailing_attribution_stays_with_the_requirement() -> None:
+    """'…, the meeting said.' and '…, Li said at the meeting on Friday.' end the directive's span."""
+    got = _texts("It is necessary to fully implement the decisions, the meeting said.")
+    assert got == ["It is necessary to fully implement the decisions, the meeting said."]
+    got = _texts("All policies must be delivered on time, Li said at the meeting on Friday.")
+    assert got == ["All policies must be delivered on time, Li said at the meeting on Friday."]
+    # A demanding verb at the end is no attribution: what it introduces is read as before.
+    got = _texts("The economy is stable, the meeting noted, urging efforts to boost demand.")
+    assert got == ["efforts to boost demand."]
+
+
+def test_a_fronted_purpose_or_participle_clause_stays_with_its_modal() -> None:
+    """'To do X, efforts should be made to Y' and 'Focusing on X, Y should be Z' are one directive each."""
+    assert _texts("To complete the tasks, efforts should be made to promote research.") == [
+        "To complete the tasks, efforts should be made to promote research."
+    ]
+    assert _texts("Focusing on the goals, adjustments should be intensified.") == [
+        "Focusing on the goals, adjustments should be intensified."
+    ]
+    # Without a modal after it, a purpose clause is no requirement.
+    assert _texts("To mark the day, a ceremony was held.") == []
+
+
+def test_passive_assignments_and_needs() -> None:
+    """'were told to', 'has been mandated to' and 'X are needed.' state requirements."""
+    got = _texts(
+        "Local authorities were told to ensure coal supply. "
+        "The Task Force has been mandated to submit a report by July. "
+        "Improvements in policy measures are needed."
+    )
+    assert got == [
+        "Local authorities were told to ensure coal supply.",
+        "The Task Force has been mandated to submit a report by July.",
+        "Improvements in policy measures are needed.",
+    ]
+    # A forecast is not a requirement.
+    assert _texts("The economy is expected to grow by 5 percent.") == []
+
+
+def test_a_new_subject_with_its_own_yao_after_a_full_requirement() -> None:
+    """'…落实好，我们每一位同志都要…' gives two directives; after a short heading it stays one."""
+    got = _texts("会议强调，就是要把各项决策部署贯彻好、落实好，我们每一位同志都要当好执行者。")
+    assert got == ["就是要把各项决策部署贯彻好、落实好，", "我们每一位同志都要当好执行者。"]
+    got = _texts("会议要求，三要盘点半年工作，各部门要对照年初计划全面盘点。")
+    assert got == ["三要盘点半年工作，各部门要对照年初计划全面盘点。"]
