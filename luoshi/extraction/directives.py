@@ -145,6 +145,11 @@ _ZH_UNIT_MODAL = re.compile(
     r"^[^，。；]{0,80}?(?:部门|单位|机构|厅|局|委|办|政府|各地|各级|地方|企业|系统)"
     rf"(?P<modal>{_ZH_MODAL_WORD})"
 )
+# A unit given the lead: "水利局牵头制定防汛预案", "由县发改局负责，…".
+_ZH_UNIT_LEADS = re.compile(
+    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇))"
+    r"(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
+)
 # A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
 _ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
 _ZH_VERBS = tuple(
@@ -157,7 +162,10 @@ _ZH_VERBS = tuple(
     常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
     严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
 )
-_ZH_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[，,、]?")
+_ZH_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外|"
+    r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))[，,、]?"
+)
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
 _ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就|面对|聚焦)")
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」|《[^》]*》")
@@ -295,6 +303,8 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         m = _ZH_MODAL.search(sub) or _ZH_UNIT_MODAL.search(sub)
         if m:
             why = f"modal '{m.group('modal')}'"
+        elif (m := _ZH_UNIT_LEADS.search(sub)) is not None:
+            why = f"unit leads '{m.group('lead')}'"
         elif i == 0:
             # "一是加强…", "同时，…": ordinals and connectives come before the verb.
             bare = _ZH_ORDINAL.sub("", sub)
@@ -418,10 +428,93 @@ def _split_at_list_colon(text: str, sents: list[Piece], skip: set[int]) -> list[
     return out
 
 
+# A heading line that introduces a list of requirements: "会议要求：", "会议强调：",
+# "The meeting set out the following requirements:". What is listed under it is required.
+_ZH_LIST_HEAD = re.compile(
+    r"^(?:会议|会上|[^，。；：:]{0,12}?(?:县长|市长|区长|省长|主任|书记|总理|部长))?(?:还|并|同时|进一步|明确)?"
+    r"(?:要求|强调|部署|提出|明确|指示|责成)(?:了)?[^，。；：:]{0,16}?[：:]$"
+)
+_EN_LIST_HEAD = re.compile(
+    r"\b(?:requirements?|tasks?|demands?|instructions?|directives?|priorities|steps|actions?|"
+    r"(?:called|calls|urged|asked|directed|instructed|required)|should|must|need\s+to)\b[^.;]{0,80}[:：]$",
+    re.I,
+)
+# A list item opens with a marker: "一、", "（二）", "3.", "(4)", "一是", "- ", "• ", "First,".
+_LIST_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、是]|第[一二三四五六七八九十]{1,3}[，,、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+    r"\d{1,2}[.、．)](?!\d)|[-•·▪●*]\s|(?:first|second|third|fourth|fifth|sixth|finally)(?:ly)?\b)",
+    re.I,
+)
+# A topic heading names a field, not an action: "三、项目建设。", "Energy security".
+_ZH_TOPIC = re.compile(r"^[^，,；;：:]{1,10}[。.]?$")
+
+
+def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip: set[int]) -> list[Piece]:
+    """Sentences of the paragraphs listed under a heading of requirements ("会议要求：").
+
+    The list runs over the paragraphs that open with a list marker, and the unmarked
+    paragraphs right after a bare topic heading ("三、项目建设。" then its text); it ends at
+    the first other paragraph. Topic headings themselves are not requirements.
+    """
+    head_re = _ZH_LIST_HEAD if lang == "zh" else _EN_LIST_HEAD
+    out: list[Piece] = []
+    active = False
+    after_topic = False
+    for i, sent in enumerate(sents):
+        new_para = i == 0 or "\n" in text[sents[i - 1].end : sent.start]
+        stripped = sent.text.strip()
+        if new_para:
+            if head_re.search(stripped) and sent.start not in skip:
+                active, after_topic = True, False
+                continue
+            if not active:
+                continue
+            marked = bool(_LIST_ITEM.match(stripped))
+            if not marked and not after_topic:
+                active = False
+                continue
+            after_topic = False
+        elif not active:
+            continue
+        if sent.start in skip:
+            continue
+        bare = _ZH_ORDINAL.sub("", stripped) if lang == "zh" else _LIST_ITEM.sub("", stripped).strip()
+        if lang == "zh":
+            if _ZH_TOPIC.match(bare) and not any(bare.startswith(v) for v in _ZH_VERBS) and not _ZH_MODAL_ANY.search(bare):
+                after_topic = new_para
+                continue
+            if _ZH_IMPORTANCE.search(bare):
+                continue
+        else:
+            if len(re.findall(r"[A-Za-z]+", bare)) < 3:
+                after_topic = new_para
+                continue
+            if _EN_IMPORTANCE.search(bare):
+                continue
+        out.append(sent)
+    return out
+
+
 def find_directives(
     text: str, sents: list[Piece], lang: str | None, skip: set[int]
 ) -> list[Found]:
     """Directive clauses from the sentences; `skip` holds starts of agenda and lead sentences."""
+    found = _find_directives(text, sents, lang, skip)
+    listed = _listed_under_heading(text, sents, lang, skip)
+    if listed:
+        taken = [(f.piece.start, f.piece.end) for f in found]
+        extra = [
+            Found(p, "listed under a heading of requirements")
+            for p in (trim(text, s.start, s.end, ",，、-•·▪●*") for s in listed)
+            if p is not None and not any(a < p.end and p.start < b for a, b in taken)
+        ]
+        found = sorted(found + extra, key=lambda f: f.piece.start)
+    return found
+
+
+def _find_directives(
+    text: str, sents: list[Piece], lang: str | None, skip: set[int]
+) -> list[Found]:
     zh = lang == "zh"
     cue = _zh_cue if zh else _en_cue
     important = _ZH_IMPORTANCE if zh else _EN_IMPORTANCE
@@ -481,6 +574,9 @@ _EN_REPORTING = re.compile(
     r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
+    # "…stressed X, and called for Y": the second verb of the same subject demands.
+    r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andverb>called\s+for|called\s+on|urged|demanded|"
+    r"asked\s+for|directed\s+that|appealed\s+for)\s+"
     # "Businesses are encouraged to X, while efforts should be made to Y": two requirements.
     r"|,\s*(?P<sep>while|whereas|and\s+at\s+the\s+same\s+time)\s+(?=(?:efforts|it\s+is\s+necessary|"
     r"[^,;]{0,80}?\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+(?:encouraged|required)\s+to)\b))",
@@ -507,6 +603,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
     leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
+             or m.group("andverb")
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
     attributed = False
@@ -531,7 +628,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
                 out.append((piece, False))
             continue
         start = m.end()
-        verb = (m.group("verb") or m.group("part") or m.group("pass") or "").lower()
+        verb = (m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or "").lower()
         if verb in ("adding", "noting"):
             verb = "said"
         if verb == "decided" and m.group(0).rstrip().endswith("to"):

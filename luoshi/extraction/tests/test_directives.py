@@ -147,3 +147,33 @@ def test_a_new_subject_with_its_own_yao_after_a_full_requirement() -> None:
     assert got == ["就是要把各项决策部署贯彻好、落实好，", "我们每一位同志都要当好执行者。"]
     got = _texts("会议要求，三要盘点半年工作，各部门要对照年初计划全面盘点。")
     assert got == ["三要盘点半年工作，各部门要对照年初计划全面盘点。"]
+
+
+def test_and_called_for_is_a_second_demand() -> None:
+    """'…stressed X, and called for Y' gives Y as a requirement of its own."""
+    got = _texts(
+        "The meeting stressed that it is necessary to implement the plan, and called for measures to keep jobs."
+    )
+    assert got == ["it is necessary to implement the plan", "measures to keep jobs."]
+
+
+def test_requirements_listed_under_a_heading() -> None:
+    """Under '会议要求：' the listed sentences are requirements; topic headings are not."""
+    got = _texts(
+        "会议要求：\n一、安全生产。各乡镇开展隐患排查，落实企业主体责任。\n二、项目建设。\n"
+        "重点项目实行周调度，确保按期开工。\n会议听取了县财政局的汇报。\n县财政局通报了预算执行情况。"
+    )
+    assert got == ["各乡镇开展隐患排查，落实企业主体责任。", "重点项目实行周调度，确保按期开工。"]
+    got = _texts(
+        "The meeting set out the following requirements:\n- Greater support for small businesses.\n"
+        "- Energy\nThe weather was fine."
+    )
+    assert got == ["Greater support for small businesses."]
+    # A colon line that is no heading of requirements leaves the list alone.
+    assert _texts("The following attended:\n- Mayor Smith and three councillors.") == []
+
+
+def test_a_unit_given_the_lead_is_a_requirement() -> None:
+    """'水利局牵头制定…' and '由X负责…' assign work; '负责同志汇报' does not."""
+    got = _texts("水利局牵头制定防汛预案。由县财政局负责资金保障。县财政局负责同志介绍了情况。")
+    assert got == ["水利局牵头制定防汛预案。", "由县财政局负责资金保障。"]
