@@ -145,6 +145,8 @@ _ZH_UNIT_MODAL = re.compile(
     r"^[^，。；]{0,80}?(?:部门|单位|机构|厅|局|委|办|政府|各地|各级|地方|企业|系统)"
     rf"(?P<modal>{_ZH_MODAL_WORD})"
 )
+# What a demanding lead-in is followed by before a later 要 is context only when it states.
+_ZH_STATEMENT = re.compile(r"了|已|是|正在|目前|当前|今年以来|总体|形势")
 # A unit given the lead: "水利局牵头制定防汛预案", "由县发改局负责，…".
 _ZH_UNIT_LEADS = re.compile(
     r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇))"
@@ -167,7 +169,7 @@ _ZH_ORDINAL = re.compile(
     r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))[，,、]?"
 )
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
-_ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就|面对|聚焦)")
+_ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就(?!是)|面对|聚焦)")
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」|《[^》]*》")
 _SUB_SPLIT = re.compile(r"[，,]")
 
@@ -357,6 +359,12 @@ def _from_sentence(
     for i, part in enumerate(clauses(text, body)):
         hit = cue(part.text)
         start, why = (part.start + hit[0], hit[1]) if hit else (part.start, None)
+        if (
+            hit and hit[0] > 0 and i == 0 and demanding and cue is _zh_cue
+            and not _ZH_STATEMENT.search(part.text[: hit[0]])
+        ):
+            # "要求各部门依法履职，…，对重点措施要抓紧出台": what the demand names comes first.
+            start = part.start
         if why is None and i == 0 and demanding and not important.search(_mask_quotes(part.text)):
             why = "demanding lead-in"
         if why is None and in_list:
@@ -387,7 +395,7 @@ def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
             continue
         # Only where what comes before is a requirement of its own, not "对已完成的任务，要…".
         before = piece.text[prev : m.start()]
-        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before) and not _ZH_MODAL_ANY.search(before):
+        if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before):
             continue
         # A new subject with its own 要 ("…落实好，我们每一位同志都要…") starts another
         # requirement only after a full one, not after a short heading ("三要盘点工作，各部门要…").
