@@ -55,7 +55,9 @@ _EN_NECESSARY = re.compile(
 )
 # A subject followed by a modal in the first clause: "Governments at all levels must ...".
 _EN_MODAL = re.compile(
-    r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
+    r"^(?:(?:additionally|also|meanwhile|moreover|furthermore|in\s+addition|besides|at\s+the\s+same\s+time|"
+    r"first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|in\s+particular|specifically|therefore|hence)\s*,\s*)?"
+    r"[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
     r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:(?:is|are|was|were)(?:\s+also)?|(?:has|have)\s+(?:also\s+)?been)\s+"
     r"(?:required|asked|requested|directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|"
     r"mandated|told|called\s+upon)\s+to|(?:is|are)\s+(?:urgently\s+|also\s+)?(?:needed|required)"
@@ -96,7 +98,7 @@ _EN_FRONTED = re.compile(
 # is recovering rapidly, and the province should seize the opportunity …". The observation
 # is the reason for the requirement, so the sentence is kept whole.
 _EN_AND_MODAL = re.compile(
-    r"^and\s+[^,;]{1,60}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to)\s+"
+    r"^and\s+[^,;]{1,80}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to)\s+"
     r"(?!be\s+(?:noted|seen|said)|not\b)[a-z]",
     re.I,
 )
@@ -272,6 +274,12 @@ def _en_cue(body: str) -> tuple[int, str] | None:
     """Offset in `body` where the requirement starts, and why; None for no requirement."""
     masked = _mask_quotes(body)
     if _EN_IMPORTANCE.search(masked) or _EN_NOT_REQUIREMENT.search(masked):
+        # "it is an arduous task …, and the spirit of X should be implemented": the
+        # coordinated modal clause is a requirement of its own, without the statement.
+        for off, sub in _subclauses(masked)[1:]:
+            m = _EN_AND_MODAL.search(sub)
+            if m and not _EN_IMPORTANCE.search(sub[4:]):
+                return off + 4, f"coordinated clause with modal '{m.group('modal')}'"
         return None
     why = _en_first_cue(masked)
     if why:
@@ -579,10 +587,11 @@ _EN_REPORTING = re.compile(
     r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
     r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining|[Dd]irecting|"
     r"adding|noting)\s+(?:that\s+)?"
-    r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
+    r"|^(?:[A-Z][a-z]+,?\s+|[A-Z][^,;]{0,60},\s*)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
     # "…stressed X, and called for Y": the second verb of the same subject demands.
+    r"|,\s*and\s+(?P<andthat>that)\s+"
     r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andverb>called\s+for|called\s+on|urged|demanded|"
     r"asked\s+for|directed\s+that|appealed\s+for)\s+"
     # "Businesses are encouraged to X, while efforts should be made to Y": two requirements.
@@ -611,7 +620,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
     leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
-             or m.group("andverb")
+             or m.group("andverb") or m.group("andthat")
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
     attributed = False
@@ -630,7 +639,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             out.append((before, False))
     for i, m in enumerate(leads):
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
-        if m.group("sep"):
+        if m.group("sep") or m.group("andthat"):
             piece = trim(text, sent.start + m.end(), sent.start + end, ",;: ")
             if piece is not None:
                 out.append((piece, False))

@@ -177,3 +177,23 @@ def test_a_unit_given_the_lead_is_a_requirement() -> None:
     """'水利局牵头制定…' and '由X负责…' assign work; '负责同志汇报' does not."""
     got = _texts("水利局牵头制定防汛预案。由县财政局负责资金保障。县财政局负责同志介绍了情况。")
     assert got == ["水利局牵头制定防汛预案。", "由县财政局负责资金保障。"]
+
+
+def test_connectives_second_complements_and_coordinated_modals() -> None:
+    """'Additionally, X must', '…, and that Y are needed', 'During …, it was emphasized that',
+    and a modal clause coordinated after a statement of duty are requirements."""
+    assert _texts("Additionally, every county must see the work as a top program.") == [
+        "Additionally, every county must see the work as a top program."
+    ]
+    assert _texts(
+        "It said that investment plays an important role in growth, and that improvements in policy are needed."
+    ) == ["improvements in policy are needed."]
+    assert _texts("During the meeting, it was emphasized that it is necessary to align actions with plans.") == [
+        "it is necessary to align actions with plans."
+    ]
+    assert _texts(
+        "Li said it is an arduous task to build a well-off society, and the spirit of the conference "
+        "should be implemented to promote growth."
+    ) == ["the spirit of the conference should be implemented to promote growth."]
+    # A statement of duty alone stays out.
+    assert _texts("Li said it is an arduous task to build a well-off society.") == []
