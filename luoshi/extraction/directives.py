@@ -206,13 +206,27 @@ _EN_FUTURE_TASK = re.compile(
     re.I,
 )
 # A council resolution: "That the recommendations … be approved".
-_EN_RESOLUTION = re.compile(r"^(?:RESOLVED:?\s*)?That\s+[^;]{3,300}?\bbe\b")
+_EN_RESOLUTION = re.compile(
+    r"^(?:[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]\s*)?(?:RESOLVED:?\s*)?That\s*,?\s+[^;]{3,300}?"
+    r"\b(?:be|(?:is|are)\s+(?:hereby\s+)?[a-z]+ed)\b"
+)
+# A council's decision in the mandative form: "City Council direct the General Manager to …",
+# "Council adopt the following objectives", "That Council request …".
+_EN_COUNCIL_MANDATE = re.compile(
+    r"^(?:[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]\s*)?(?:That\s+)?(?:the\s+)?(?:City\s+|Town\s+|County\s+|Regional\s+)?"
+    r"(?:Council|Cabinet|Board|Committee)\s+(?:also\s+)?(?P<verb>adopt|direct|request|authori[sz]e|approve|amend|"
+    r"endorse|delegate|forward|refer|grant|appoint|enact|instruct|allocate|allot|approve|support|receive|"
+    r"confirm|establish|reaffirm|rescind|waive|accept|declare|designate)\b"
+)
 
 
 def _en_first_cue(sub: str) -> str | None:
     m = _EN_RESOLUTION.search(sub)
     if m:
         return "resolution 'That … be'"
+    m = _EN_COUNCIL_MANDATE.search(sub)
+    if m:
+        return f"council resolution '{m.group('verb')}'"
     m = _EN_FUTURE_TASK.search(sub)
     if m:
         return f"task of a named body '{m.group('modal')}'"
@@ -458,9 +472,11 @@ _EN_LIST_HEAD = re.compile(
 # A list item opens with a marker: "一、", "（二）", "3.", "(4)", "一是", "- ", "• ", "First,".
 _LIST_ITEM = re.compile(
     r"^(?:[一二三四五六七八九十]{1,3}[、是]|第[一二三四五六七八九十]{1,3}[，,、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
-    r"\d{1,2}[.、．)](?!\d)|[-•·▪●*]\s|(?:first|second|third|fourth|fifth|sixth|finally)(?:ly)?\b)",
+    r"\d{1,2}[.、．)](?!\d)|[-•·▪●*]\s|(?:first|second|third|fourth|fifth|sixth|finally)(?:ly)?\b|"
+    r"[a-z][.)]\s|\([a-z]{1,2}\)\s*|\((?:[ivx]{1,4})\)\s*)",
     re.I,
 )
+_BARE_MARKER = re.compile(r"^[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]$", re.I)
 # A topic heading names a field, not an action: "三、项目建设。", "Energy security".
 _ZH_TOPIC = re.compile(r"^[^，,；;：:]{1,10}[。.]?$")
 
@@ -477,15 +493,22 @@ def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip:
     active = False
     after_topic = False
     for i, sent in enumerate(sents):
-        new_para = i == 0 or "\n" in text[sents[i - 1].end : sent.start]
         stripped = sent.text.strip()
+        if _BARE_MARKER.match(stripped):
+            continue  # "1." or "a." split off as a sentence of its own: its item follows
+        after_marker = i > 0 and bool(_BARE_MARKER.match(sents[i - 1].text.strip()))
+        new_para = i == 0 or after_marker or "\n" in text[sents[i - 1].end : sent.start]
         if new_para:
-            if head_re.search(stripped) and sent.start not in skip:
+            is_head = head_re.search(stripped) and sent.start not in skip
+            if lang != "zh" and not is_head and stripped.endswith(":"):
+                # "City Council adopt the following objectives:" (also a numbered decision).
+                is_head = bool(_EN_COUNCIL_MANDATE.search(stripped))
+            if is_head:
                 active, after_topic = True, False
                 continue
             if not active:
                 continue
-            marked = bool(_LIST_ITEM.match(stripped))
+            marked = after_marker or bool(_LIST_ITEM.match(stripped))
             if not marked and not after_topic:
                 active = False
                 continue
@@ -511,17 +534,31 @@ def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip:
     return out
 
 
+def _list_item(text: str, sent: Piece, lang: str | None) -> Piece | None:
+    """A listed requirement without its bullet (English also without its letter or number)."""
+    start = sent.start
+    if lang != "zh":
+        m = _LIST_ITEM.match(sent.text)
+        if m and not re.match(r"[A-Za-z]{3}", m.group(0)):
+            start += m.end()
+    return trim(text, start, sent.end, ",，、;-•·▪●*")
+
+
 def find_directives(
     text: str, sents: list[Piece], lang: str | None, skip: set[int]
 ) -> list[Found]:
     """Directive clauses from the sentences; `skip` holds starts of agenda and lead sentences."""
+    if lang != "zh":
+        # A numbered council decision in the mandative form is an agenda item and a
+        # requirement: "1. City Council direct the General Manager to report …".
+        skip = skip - {s.start for s in sents if s.start in skip and _EN_COUNCIL_MANDATE.search(s.text)}
     found = _find_directives(text, sents, lang, skip)
     listed = _listed_under_heading(text, sents, lang, skip)
     if listed:
         taken = [(f.piece.start, f.piece.end) for f in found]
         extra = [
             Found(p, "listed under a heading of requirements")
-            for p in (trim(text, s.start, s.end, ",，、-•·▪●*") for s in listed)
+            for p in (_list_item(text, s, lang) for s in listed)
             if p is not None and not any(a < p.end and p.start < b for a, b in taken)
         ]
         found = sorted(found + extra, key=lambda f: f.piece.start)

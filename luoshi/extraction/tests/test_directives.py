@@ -197,3 +197,29 @@ def test_connectives_second_complements_and_coordinated_modals() -> None:
     ) == ["the spirit of the conference should be implemented to promote growth."]
     # A statement of duty alone stays out.
     assert _texts("Li said it is an arduous task to build a well-off society.") == []
+
+
+def test_council_resolutions_in_the_mandative_form() -> None:
+    """'City Council direct X to …', '(a) That … be approved', '1. That … are approved' are requirements."""
+    got = _texts("City Council direct the General Manager to report back in 2023.")
+    assert got == ["City Council direct the General Manager to report back in 2023."]
+    got = _texts("It was agreed:\n(a) That the funding statement be approved for publication.")
+    assert got == ["(a) That the funding statement be approved for publication."]
+    # The same words as a statement of fact are not a resolution.
+    assert _texts("City Council directs much of its budget to roads.") == []
+    assert _texts("That project is important for the town.") == []
+
+
+def test_items_under_a_council_mandate_heading() -> None:
+    """'1. City Council adopt the following objectives:' then 'a. …;' items, without their letters."""
+    got = _texts(
+        "1. City Council adopt the following objectives:\n"
+        "a. affordable housing: a minimum of 33 percent affordable housing;\n"
+        "b. public realm: all redevelopments to include streetscape enhancements;\n"
+        "The meeting ended at 5 p.m."
+    )
+    assert got == [
+        "City Council adopt the following objectives:",
+        "affordable housing: a minimum of 33 percent affordable housing",
+        "public realm: all redevelopments to include streetscape enhancements",
+    ]
