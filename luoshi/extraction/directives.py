@@ -68,7 +68,8 @@ _EN_MODAL = re.compile(
 # after at most a short adverbial ("Following the report, ").
 _EN_DIRECTING = re.compile(
     r"^(?:[^,;]{0,80},\s*)?[^,;]{0,80}?\b(?:also\s+)?(?P<verb>directed|instructed|asked|requested|"
-    r"invited|urged|tasked|charged|called\s+on|commissioned|mandated)\s+"
+    r"invited|urged|tasked|charged|called\s+on|commissioned|mandated|authori[sz]ed|entrusted|"
+    r"granted\s+(?:approval|permission|authority|the\s+go-ahead)\s+(?=to\s))\s*"
     r"(?!that\b)[^,;]{1,120}?\bto\s+[a-z]",
     re.I,
 )
@@ -267,6 +268,9 @@ _EN_ADVERB_OPENERS = frozenset(
 # Standing agenda text and statements of duty are not requirements of this meeting.
 _EN_NOT_REQUIREMENT = re.compile(
     r"^(?:to\s+(?:consider|receive|note|approve|agree|appoint|elect|confirm|answer)\b|"
+    # "The aim of this amendment is to create …", "The objectives are to …": a purpose.
+    r"[^,;]{0,60}?\b(?:aims?|objectives?|purposes?|goals?|intentions?|idea|role|functions?|mandate)\b"
+    r"[^,;]{0,80}?\b(?:is|are|was|were)\s+to\s+[a-z]|"
     r"it\s+is\s+an?\s+(?:[\w-]+\s+){0,4}(?:duty|task|responsibility|mission|obligation)\b|"
     r"what(?:'|’)?s\s+(?:most\s+)?important\b|"
     r"(?:it|this|that|the\s+\w+)\s+(?:comprises|contains|includes|covers|outlines|sets\s+out)\b)",
@@ -629,6 +633,8 @@ _EN_REPORTING = re.compile(
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
     # "…stressed X, and called for Y": the second verb of the same subject demands.
     r"|,\s*and\s+(?P<andthat>that)\s+"
+    r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andsay>emphasi[sz]ed|stressed|underscored|underlined|"
+    r"highlighted|noted|said|reiterated|pointed\s+out)\s+(?:that\s+)?"
     r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andverb>called\s+for|called\s+on|urged|demanded|"
     r"asked\s+for|directed\s+that|appealed\s+for)\s+"
     # "Businesses are encouraged to X, while efforts should be made to Y": two requirements.
@@ -657,7 +663,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
     leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
-             or m.group("andverb") or m.group("andthat")
+             or m.group("andverb") or m.group("andthat") or m.group("andsay")
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
     attributed = False
@@ -682,7 +688,9 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
                 out.append((piece, False))
             continue
         start = m.end()
-        verb = (m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or "").lower()
+        verb = (
+            m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or m.group("andsay") or ""
+        ).lower()
         if verb in ("adding", "noting"):
             verb = "said"
         if verb == "decided" and m.group(0).rstrip().endswith("to"):

@@ -223,3 +223,18 @@ def test_items_under_a_council_mandate_heading() -> None:
         "affordable housing: a minimum of 33 percent affordable housing",
         "public realm: all redevelopments to include streetscape enhancements",
     ]
+
+
+def test_purposes_are_not_requirements_and_a_second_saying_verb_ends_one() -> None:
+    """'The aim of X is to …' states a purpose; '… and emphasized Y' ends the directed task."""
+    assert _texts("The aim of this amendment is to create a coordinated approach to crime.") == []
+    assert _texts("The objectives are to centralise the management of state assets.") == []
+    got = _texts(
+        "The chief minister directed that every department complete inquiries within three months "
+        "and emphasized zero tolerance for corruption."
+    )
+    assert got == ["every department complete inquiries within three months"]
+    # A requirement whose subject only mentions a goal is still one.
+    assert _texts("Departments must meet the goals set for this year.") == [
+        "Departments must meet the goals set for this year."
+    ]
