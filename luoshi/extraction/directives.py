@@ -530,8 +530,7 @@ def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip:
                 continue
         else:
             if len(re.findall(r"[A-Za-z]+", bare)) < 3:
-                after_topic = new_para
-                continue
+                continue  # an English topic heading; what follows it unmarked is prose
             if _EN_IMPORTANCE.search(bare):
                 continue
         out.append(sent)
