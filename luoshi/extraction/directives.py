@@ -129,6 +129,12 @@ _ZH_LEAD = re.compile(
 )
 _ZH_DEMANDING = re.compile(r"要求|部署|号召")
 _ZH_MID_LEAD = re.compile(r"[，,](?:并|会议)?(?:要求|责成)[，,:：]?")
+# The presiding official demanding mid-sentence: "…，王县长也要求各单位…", "…，并期勉各单位主管…",
+# "…，希望各单位更加努力". Each such lead-in starts another requirement.
+_ZH_MID_PERSON_LEAD = re.compile(
+    r"[，,](?:并|会议|(?P<who>[^，,。；;：:“”《》]{1,8}?))?(?:也|还|并|再|特别|同时|进一步)?"
+    r"(?P<verb>要求|责成|指示|希望|期勉|叮咛|叮嘱)(?![的是])[，,:：]?"
+)
 _ZH_IMPORTANCE = re.compile(
     r"意义重大|至关重要|十分重要|非常重要|尤为重要|极为重要|重要意义|十分关键|"
     r"是[^，。；]{0,40}(?:重要|关键|具体)(?:平台|举措|抓手|内容|任务|保障|基础|一环|环节|载体|途径|行动|安排|所在)|"
@@ -584,17 +590,29 @@ def _find_directives(
                     found.extend(_from_sentence(text, seg, demanding, cue, important))
                 continue
         head: Piece | None = sent
-        mid = mid_lead.search(sent.text)
-        tail: Piece | None = None
-        if mid:
+        cuts: list[re.Match[str]] = []
+        if zh:
+            cuts = [
+                m for m in _ZH_MID_PERSON_LEAD.finditer(sent.text)
+                if not m.group("who") or _ZH_PERSON.search(m.group("who")) or m.group("who") in ("他", "她")
+            ]
+        else:
+            mid = mid_lead.search(sent.text)
+            cuts = [mid] if mid else []
+        tails: list[Piece] = []
+        if cuts:
             # "会议审议了《…》，要求有关部门…": what follows 要求 is a requirement.
-            head = trim(text, sent.start, sent.start + mid.start())
-            tail = trim(text, sent.start + mid.end(), sent.end)
+            head = trim(text, sent.start, sent.start + cuts[0].start())
+            for k, m in enumerate(cuts):
+                end = cuts[k + 1].start() if k + 1 < len(cuts) else len(sent.text)
+                tail = trim(text, sent.start + m.end(), sent.start + end)
+                if tail is not None:
+                    tails.append(tail)
         if head is not None and sent.start not in skip:
             body, demanding = _strip_lead(text, head, lang)
             if body is not None:
                 found.extend(_from_sentence(text, body, demanding, cue, important))
-        if tail is not None:
+        for tail in tails:
             found.extend(_from_sentence(text, tail, True, cue, important))
     return found
 

@@ -238,3 +238,14 @@ def test_purposes_are_not_requirements_and_a_second_saying_verb_ends_one() -> No
     assert _texts("Departments must meet the goals set for this year.") == [
         "Departments must meet the goals set for this year."
     ]
+
+
+def test_the_presiding_official_demanding_mid_sentence() -> None:
+    """'…，王县长也要求X', '…，并期勉Y', '…，希望Z': each lead-in starts a requirement without it."""
+    got = _texts(
+        "为了解工程进度，王县长指示行政处安排会勘各工程，并期勉各单位主管投入更多心力。"
+        "旅游季节来临，王县长重申安全的重要性，希望各单位更加倍努力。"
+    )
+    assert got == ["行政处安排会勘各工程", "各单位主管投入更多心力。", "各单位更加倍努力。"]
+    # Someone who is not an official hoping is no lead-in.
+    assert _texts("游客们纷纷表示，大家希望景区更加干净。") == []
