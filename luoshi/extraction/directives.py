@@ -649,6 +649,10 @@ _EN_REPORTING = re.compile(
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
     # "…stressed X, and called for Y": the second verb of the same subject demands.
+    # "the CM directed all the Ministers and officers that …", "X gave instructions to …".
+    r"|(?<=\s)(?:also\s+)?(?P<order>(?:directed|instructed|asked|urged)"
+    r"\s+[^,;]{1,80}?\s+that|(?:gave|issued)\s+(?:(?:strict|clear|necessary|specific|the\s+following)\s+)?"
+    r"(?:instructions|directions|directives|orders)(?:\s+(?:like|to|for|that|on|regarding))?)\b\s*:?\s*"
     r"|,\s*and\s+(?P<andthat>that)\s+"
     r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andsay>emphasi[sz]ed|stressed|underscored|underlined|"
     r"highlighted|noted|said|reiterated|pointed\s+out)\s+(?:that\s+)?"
@@ -680,7 +684,7 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     s = sent.text
     leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
     leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
-             or m.group("andverb") or m.group("andthat") or m.group("andsay")
+             or m.group("andverb") or m.group("andthat") or m.group("andsay") or m.group("order")
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
     attributed = False
@@ -706,7 +710,8 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             continue
         start = m.end()
         verb = (
-            m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or m.group("andsay") or ""
+            m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or m.group("andsay")
+            or ("directed that" if m.group("order") else "")
         ).lower()
         if verb in ("adding", "noting"):
             verb = "said"

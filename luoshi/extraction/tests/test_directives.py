@@ -249,3 +249,17 @@ def test_the_presiding_official_demanding_mid_sentence() -> None:
     assert got == ["行政处安排会勘各工程", "各单位主管投入更多心力。", "各单位更加倍努力。"]
     # Someone who is not an official hoping is no lead-in.
     assert _texts("游客们纷纷表示，大家希望景区更加干净。") == []
+
+
+def test_orders_given_to_named_people() -> None:
+    """'X directed the ministers that …' and 'X gave/issued instructions to …' introduce requirements."""
+    got = _texts(
+        "On the festivals, the CM directed all the ministers that plantation drives should be organized. "
+        "The Governor issued strict directions to the district administrations to clear the backlog."
+    )
+    assert got == [
+        "plantation drives should be organized.",
+        "the district administrations to clear the backlog.",
+    ]
+    # Telling reporters a fact is no order.
+    assert _texts("The Prime Minister told reporters that the economy was growing.") == []
