@@ -49,7 +49,9 @@ _EN_NECESSARY = re.compile(
     r"^(?:(?:and|also|meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|finally)[,\s]+)?"
     r"(?:it\s+is\s+(?:also\s+)?(?:necessary|required|imperative|essential|needed|a\s+must)\s+to|"
-    r"efforts\s+(?:should|must|will)\s+(?:be\s+made|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
+    r"(?:(?:more|greater|further|sustained|continued|continuous|concerted|stronger|solid|redoubled|"
+    r"all-out|every|coordinated|targeted|intensified)\s+)?(?:efforts?|steps|measures)\s+(?:should|must|will|shall|need\s+to)\s+"
+    r"(?:also\s+|further\s+|continue\s+to\s+)?(?:be\s+(?:made|taken|stepped\s+up|intensified|redoubled)|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
     r"the\s+need\s+to|there\s+is\s+a\s+need\s+to)\b",
     re.I,
 )

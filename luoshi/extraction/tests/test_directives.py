@@ -263,3 +263,15 @@ def test_orders_given_to_named_people() -> None:
     ]
     # Telling reporters a fact is no order.
     assert _texts("The Prime Minister told reporters that the economy was growing.") == []
+
+
+def test_qualified_efforts_and_measures() -> None:
+    """'Sustained efforts will also be made to', 'More measures will be taken to' are requirements."""
+    got = _texts(
+        "Sustained efforts will also be made to fine-tune government functions. "
+        "More measures will be taken to stabilize jobs. The steps will be discussed by the board."
+    )
+    assert got == [
+        "Sustained efforts will also be made to fine-tune government functions.",
+        "More measures will be taken to stabilize jobs.",
+    ]
