@@ -146,7 +146,7 @@ _ZH_IMPORTANCE = re.compile(
 # 要看到/要认识到 introduce an observation ("同时也要看到，外部环境复杂严峻"), not a task.
 _ZH_SEE = r"(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)"
 _ZH_MODAL_WORD = (
-    rf"(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])(?!{_ZH_SEE})"
+    rf"(?<![重主首紧纲摘只必需想将需不概纪])要(?![求素点件闻是务])(?!{_ZH_SEE})"
     rf"|必须(?!{_ZH_SEE})|务必|需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
 )
 _ZH_MODAL_ANY = re.compile(_ZH_MODAL_WORD)
@@ -180,7 +180,11 @@ _ZH_ORDINAL = re.compile(
     r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))[，,、]?"
 )
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
-_ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就(?!是)|面对|聚焦)")
+_ZH_ADVERBIAL = re.compile(
+    r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就(?!是)|面对|聚焦)"
+    # "二是教育方面，要…": the ordinal and its field belong to the requirement.
+    r"|^(?:[一二三四五六七八九十]是)?[^，,]{0,12}方面$"
+)
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」|《[^》]*》")
 _SUB_SPLIT = re.compile(r"[，,]")
 
@@ -473,7 +477,7 @@ def _split_at_list_colon(text: str, sents: list[Piece], skip: set[int]) -> list[
 # A heading line that introduces a list of requirements: "会议要求：", "会议强调：",
 # "The meeting set out the following requirements:". What is listed under it is required.
 _ZH_LIST_HEAD = re.compile(
-    r"^(?:会议|会上|[^，。；：:]{0,12}?(?:县长|市长|区长|省长|主任|书记|总理|部长))?(?:还|并|同时|进一步|明确)?"
+    r"^(?:(?:会议|会上)[^，。；：:]{0,12}?|[^，。；：:]{0,12}?(?:县长|市长|区长|省长|主任|书记|总理|部长))?(?:还|并|同时|进一步|明确)?"
     r"(?:要求|强调|部署|提出|明确|指示|责成)(?:了)?[^，。；：:]{0,16}?[：:]$"
 )
 _EN_LIST_HEAD = re.compile(
@@ -490,7 +494,9 @@ _LIST_ITEM = re.compile(
 )
 _BARE_MARKER = re.compile(r"^[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]$", re.I)
 # A topic heading names a field, not an action: "三、项目建设。", "Energy security".
-_ZH_TOPIC = re.compile(r"^[^，,；;：:]{1,10}[。.]?$")
+_ZH_TOPIC = re.compile(
+    r"^[^，,；;：:]{1,10}[。.]?$|^关于[^，,；;：:。]{1,40}(?:问题|事项|工作|事宜)[。.]?$"
+)
 
 
 def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip: set[int]) -> list[Piece]:
@@ -541,6 +547,7 @@ def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip:
                 continue  # an English topic heading; what follows it unmarked is prose
             if _EN_IMPORTANCE.search(bare):
                 continue
+        after_topic = False  # the topic's text has begun; an unmarked paragraph after it ends the list
         out.append(sent)
     return out
 

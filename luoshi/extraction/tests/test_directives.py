@@ -275,3 +275,13 @@ def test_qualified_efforts_and_measures() -> None:
         "Sustained efforts will also be made to fine-tune government functions.",
         "More measures will be taken to stabilize jobs.",
     ]
+
+
+def test_minutes_decisions_listed_after_a_heading() -> None:
+    """'会议就有关具体事项明确如下：' lists decisions; '关于…问题。' headings are topics; 纪要 is no modal."""
+    got = _texts(
+        "现将会议形成的一致意见纪要如下：\n会议就有关具体事项明确如下：\n"
+        "1.关于工作经费问题。县财政安排县卫计局工作经费50万元。\n"
+        "会议强调，二是教育方面，要加快推进验收准备工作。"
+    )
+    assert got == ["县财政安排县卫计局工作经费50万元。", "二是教育方面，要加快推进验收准备工作。"]
