@@ -648,7 +648,7 @@ _EN_STRESS_VERBS = (
     r"stressed|emphasi[sz]ed|highlighted|underscored|underlined|noted|said|pointed\s+out|added|"
     r"stated|reiterated|made\s+it\s+clear"
 )
-_EN_REPORTING = re.compile(
+_EN_REPORTING_CORE = re.compile(
     rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
     rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
     r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
@@ -657,9 +657,19 @@ _EN_REPORTING = re.compile(
     r"|^(?:[A-Z][a-z]+,?\s+|[A-Z][^,;]{0,60},\s*)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
     r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
-    # "…stressed X, and called for Y": the second verb of the same subject demands.
-    # "the CM directed all the Ministers and officers that …", "X gave instructions to …".
-    r"|(?<=\s)(?:also\s+)?(?P<order>(?:directed|instructed|asked|urged)"
+)
+# Further lead-ins, tried only on sentences holding one of their words (the scan is the
+# costliest regex of the English path): "…stressed X, and called for Y" (the second verb of
+# the same subject demands), "the CM directed all the Ministers and officers that …",
+# "X gave instructions to …".
+_EN_REPORTING_GATE = re.compile(
+    r"and\s+(?:also\s+|further\s+)?(?:that|emphasi|stressed|underscored|underlined|highlighted|noted|said|"
+    r"reiterated|pointed|called|urged|demanded|asked|directed|appealed|at)|while|whereas|directed|instructed|"
+    r"asked|urged|gave|issued"
+)
+_EN_REPORTING = re.compile(
+    _EN_REPORTING_CORE.pattern
+    + r"|(?<=\s)(?:also\s+)?(?P<order>(?:directed|instructed|asked|urged)"
     r"\s+[^,;]{1,80}?\s+that|(?:gave|issued)\s+(?:(?:strict|clear|necessary|specific|the\s+following)\s+)?"
     r"(?:instructions|directions|directives|orders)(?:\s+(?:like|to|for|that|on|regarding))?)\b\s*:?\s*"
     r"|,\s*and\s+(?P<andthat>that)\s+"
@@ -691,9 +701,9 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     None when the sentence has no lead-in past its start (the ordinary reading applies).
     """
     s = sent.text
-    leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
-    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass") or m.group("sep")
-             or m.group("andverb") or m.group("andthat") or m.group("andsay") or m.group("order")
+    rx = _EN_REPORTING if _EN_REPORTING_GATE.search(s) else _EN_REPORTING_CORE
+    leads = [m for m in rx.finditer(s) if m.end() > m.start()]
+    leads = [m for m in leads if any(m.groupdict().values())
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
     # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
     attributed = False
@@ -712,15 +722,16 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             out.append((before, False))
     for i, m in enumerate(leads):
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
-        if m.group("sep") or m.group("andthat"):
+        g = m.groupdict()
+        if g.get("sep") or g.get("andthat"):
             piece = trim(text, sent.start + m.end(), sent.start + end, ",;: ")
             if piece is not None:
                 out.append((piece, False))
             continue
         start = m.end()
         verb = (
-            m.group("verb") or m.group("part") or m.group("pass") or m.group("andverb") or m.group("andsay")
-            or ("directed that" if m.group("order") else "")
+            g.get("verb") or g.get("part") or g.get("pass") or g.get("andverb") or g.get("andsay")
+            or ("directed that" if g.get("order") else "")
         ).lower()
         if verb in ("adding", "noting"):
             verb = "said"
