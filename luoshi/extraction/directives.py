@@ -49,22 +49,29 @@ _EN_NECESSARY = re.compile(
     r"^(?:(?:and|also|meanwhile|moreover|in\s+addition|at\s+the\s+same\s+time|first(?:ly)?|"
     r"second(?:ly)?|third(?:ly)?|finally)[,\s]+)?"
     r"(?:it\s+is\s+(?:also\s+)?(?:necessary|required|imperative|essential|needed|a\s+must)\s+to|"
-    r"efforts\s+(?:should|must|will)\s+(?:be\s+made|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
+    r"(?:(?:more|greater|further|sustained|continued|continuous|concerted|stronger|solid|redoubled|"
+    r"all-out|every|coordinated|targeted|intensified)\s+)?(?:efforts?|steps|measures)\s+(?:should|must|will|shall|need\s+to)\s+"
+    r"(?:also\s+|further\s+|continue\s+to\s+)?(?:be\s+(?:made|taken|stepped\s+up|intensified|redoubled)|focus)|we\s+(?:must|should|need\s+to|have\s+to|shall|will)|"
     r"the\s+need\s+to|there\s+is\s+a\s+need\s+to)\b",
     re.I,
 )
 # A subject followed by a modal in the first clause: "Governments at all levels must ...".
 _EN_MODAL = re.compile(
-    r"^[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
-    r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:is|are|was|were)\s+(?:required|asked|requested|"
-    r"directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|mandated)\s+to)\b(?!\s+be\s+(?:noted|seen|said))",
+    r"^(?:(?:additionally|also|meanwhile|moreover|furthermore|in\s+addition|besides|at\s+the\s+same\s+time|"
+    r"first(?:ly)?|second(?:ly)?|third(?:ly)?|finally|in\s+particular|specifically|therefore|hence)\s*,\s*)?"
+    r"[^,;]{0,120}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to|"
+    r"(?:is|are)\s+to(?=\s+[a-z]+\s)|(?:(?:is|are|was|were)(?:\s+also)?|(?:has|have)\s+(?:also\s+)?been)\s+"
+    r"(?:required|asked|requested|directed|instructed|invited|urged|tasked|encouraged|authori[sz]ed|"
+    r"mandated|told|called\s+upon)\s+to|(?:is|are)\s+(?:urgently\s+|also\s+)?(?:needed|required)"
+    r"(?=\s*(?:[.,;]|$)))\b(?!\s+be\s+(?:noted|seen|said))",
     re.I,
 )
 # A body that tells someone to act: "the Board directed the County Executive to develop …",
 # after at most a short adverbial ("Following the report, ").
 _EN_DIRECTING = re.compile(
     r"^(?:[^,;]{0,80},\s*)?[^,;]{0,80}?\b(?:also\s+)?(?P<verb>directed|instructed|asked|requested|"
-    r"invited|urged|tasked|charged|called\s+on|commissioned|mandated)\s+"
+    r"invited|urged|tasked|charged|called\s+on|commissioned|mandated|authori[sz]ed|entrusted|"
+    r"granted\s+(?:approval|permission|authority|the\s+go-ahead)\s+(?=to\s))\s*"
     r"(?!that\b)[^,;]{1,120}?\bto\s+[a-z]",
     re.I,
 )
@@ -85,7 +92,8 @@ _EN_AGREED = re.compile(
 # departments should …". The clause stays in the directive: it says when or why to act.
 _EN_FRONTED = re.compile(
     r"^(?:with|after|before|when|once|as|during|following|upon|given|if|until|while|"
-    r"now\s+that|ahead\s+of|amid|in\s+view\s+of|in\s+the\s+(?:run-up|face)\s+(?:to|of))\b"
+    r"now\s+that|ahead\s+of|amid|in\s+view\s+of|in\s+the\s+(?:run-up|face)\s+(?:to|of)|"
+    r"in\s+order\s+to|to(?=\s+[a-z]+\s)|[a-z]{3,}ing(?=\s+(?:on|to|at|in|the|a|an|its|their|our)\s))\b"
     r"[^,;]{3,150},\s*",
     re.I,
 )
@@ -93,7 +101,7 @@ _EN_FRONTED = re.compile(
 # is recovering rapidly, and the province should seize the opportunity …". The observation
 # is the reason for the requirement, so the sentence is kept whole.
 _EN_AND_MODAL = re.compile(
-    r"^and\s+[^,;]{1,60}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to)\s+"
+    r"^and\s+[^,;]{1,80}?\b(?P<modal>must|should|shall|needs?\s+to|ha(?:ve|s)\s+to)\s+"
     r"(?!be\s+(?:noted|seen|said)|not\b)[a-z]",
     re.I,
 )
@@ -123,6 +131,12 @@ _ZH_LEAD = re.compile(
 )
 _ZH_DEMANDING = re.compile(r"要求|部署|号召")
 _ZH_MID_LEAD = re.compile(r"[，,](?:并|会议)?(?:要求|责成)[，,:：]?")
+# The presiding official demanding mid-sentence: "…，王县长也要求各单位…", "…，并期勉各单位主管…",
+# "…，希望各单位更加努力". Each such lead-in starts another requirement.
+_ZH_MID_PERSON_LEAD = re.compile(
+    r"[，,](?:并|会议|(?P<who>[^，,。；;：:“”《》]{1,8}?))?(?:也|还|并|再|特别|同时|进一步)?"
+    r"(?P<verb>要求|责成|指示|希望|期勉|叮咛|叮嘱)(?![的是])[，,:：]?"
+)
 _ZH_IMPORTANCE = re.compile(
     r"意义重大|至关重要|十分重要|非常重要|尤为重要|极为重要|重要意义|十分关键|"
     r"是[^，。；]{0,40}(?:重要|关键|具体)(?:平台|举措|抓手|内容|任务|保障|基础|一环|环节|载体|途径|行动|安排|所在)|"
@@ -132,7 +146,7 @@ _ZH_IMPORTANCE = re.compile(
 # 要看到/要认识到 introduce an observation ("同时也要看到，外部环境复杂严峻"), not a task.
 _ZH_SEE = r"(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)"
 _ZH_MODAL_WORD = (
-    rf"(?<![重主首紧纲摘只必需想将需不概])要(?![求素点件闻是务])(?!{_ZH_SEE})"
+    rf"(?<![重主首紧纲摘只必需想将需不概纪])要(?![求素点件闻是务])(?!{_ZH_SEE})"
     rf"|必须(?!{_ZH_SEE})|务必|需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
 )
 _ZH_MODAL_ANY = re.compile(_ZH_MODAL_WORD)
@@ -141,6 +155,13 @@ _ZH_MODAL = re.compile(rf"^[^，。；]{{0,16}}?(?P<modal>{_ZH_MODAL_WORD})")
 _ZH_UNIT_MODAL = re.compile(
     r"^[^，。；]{0,80}?(?:部门|单位|机构|厅|局|委|办|政府|各地|各级|地方|企业|系统)"
     rf"(?P<modal>{_ZH_MODAL_WORD})"
+)
+# What a demanding lead-in is followed by before a later 要 is context only when it states.
+_ZH_STATEMENT = re.compile(r"了|已|是|正在|目前|当前|今年以来|总体|形势")
+# A unit given the lead: "水利局牵头制定防汛预案", "由县发改局负责，…".
+_ZH_UNIT_LEADS = re.compile(
+    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇))"
+    r"(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
 )
 # A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
 _ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
@@ -154,9 +175,16 @@ _ZH_VERBS = tuple(
     常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
     严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
 )
-_ZH_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外)[，,、]?")
+_ZH_ORDINAL = re.compile(
+    r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外|"
+    r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))[，,、]?"
+)
 # Adverbial openers that belong to the requirement that follows ("对…任务，要…").
-_ZH_ADVERBIAL = re.compile(r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就|面对|聚焦)")
+_ZH_ADVERBIAL = re.compile(
+    r"^(?:对于?|针对|围绕|按照|根据|结合|通过|在|为了?|以|就(?!是)|面对|聚焦)"
+    # "二是教育方面，要…": the ordinal and its field belong to the requirement.
+    r"|^(?:[一二三四五六七八九十]是)?[^，,]{0,12}方面$"
+)
 _QUOTES = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」|《[^》]*》")
 _SUB_SPLIT = re.compile(r"[，,]")
 
@@ -191,13 +219,27 @@ _EN_FUTURE_TASK = re.compile(
     re.I,
 )
 # A council resolution: "That the recommendations … be approved".
-_EN_RESOLUTION = re.compile(r"^(?:RESOLVED:?\s*)?That\s+[^;]{3,300}?\bbe\b")
+_EN_RESOLUTION = re.compile(
+    r"^(?:[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]\s*)?(?:RESOLVED:?\s*)?That\s*,?\s+[^;]{3,300}?"
+    r"\b(?:be|(?:is|are)\s+(?:hereby\s+)?[a-z]+ed)\b"
+)
+# A council's decision in the mandative form: "City Council direct the General Manager to …",
+# "Council adopt the following objectives", "That Council request …".
+_EN_COUNCIL_MANDATE = re.compile(
+    r"^(?:[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]\s*)?(?:That\s+)?(?:the\s+)?(?:City\s+|Town\s+|County\s+|Regional\s+)?"
+    r"(?:Council|Cabinet|Board|Committee)\s+(?:also\s+)?(?P<verb>adopt|direct|request|authori[sz]e|approve|amend|"
+    r"endorse|delegate|forward|refer|grant|appoint|enact|instruct|allocate|allot|approve|support|receive|"
+    r"confirm|establish|reaffirm|rescind|waive|accept|declare|designate)\b"
+)
 
 
 def _en_first_cue(sub: str) -> str | None:
     m = _EN_RESOLUTION.search(sub)
     if m:
         return "resolution 'That … be'"
+    m = _EN_COUNCIL_MANDATE.search(sub)
+    if m:
+        return f"council resolution '{m.group('verb')}'"
     m = _EN_FUTURE_TASK.search(sub)
     if m:
         return f"task of a named body '{m.group('modal')}'"
@@ -238,6 +280,9 @@ _EN_ADVERB_OPENERS = frozenset(
 # Standing agenda text and statements of duty are not requirements of this meeting.
 _EN_NOT_REQUIREMENT = re.compile(
     r"^(?:to\s+(?:consider|receive|note|approve|agree|appoint|elect|confirm|answer)\b|"
+    # "The aim of this amendment is to create …", "The objectives are to …": a purpose.
+    r"[^,;]{0,60}?\b(?:aims?|objectives?|purposes?|goals?|intentions?|idea|role|functions?|mandate)\b"
+    r"[^,;]{0,80}?\b(?:is|are|was|were)\s+to\s+[a-z]|"
     r"it\s+is\s+an?\s+(?:[\w-]+\s+){0,4}(?:duty|task|responsibility|mission|obligation)\b|"
     r"what(?:'|’)?s\s+(?:most\s+)?important\b|"
     r"(?:it|this|that|the\s+\w+)\s+(?:comprises|contains|includes|covers|outlines|sets\s+out)\b)",
@@ -259,6 +304,12 @@ def _en_cue(body: str) -> tuple[int, str] | None:
     """Offset in `body` where the requirement starts, and why; None for no requirement."""
     masked = _mask_quotes(body)
     if _EN_IMPORTANCE.search(masked) or _EN_NOT_REQUIREMENT.search(masked):
+        # "it is an arduous task …, and the spirit of X should be implemented": the
+        # coordinated modal clause is a requirement of its own, without the statement.
+        for off, sub in _subclauses(masked)[1:]:
+            m = _EN_AND_MODAL.search(sub)
+            if m and not _EN_IMPORTANCE.search(sub[4:]):
+                return off + 4, f"coordinated clause with modal '{m.group('modal')}'"
         return None
     why = _en_first_cue(masked)
     if why:
@@ -292,6 +343,8 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         m = _ZH_MODAL.search(sub) or _ZH_UNIT_MODAL.search(sub)
         if m:
             why = f"modal '{m.group('modal')}'"
+        elif (m := _ZH_UNIT_LEADS.search(sub)) is not None:
+            why = f"unit leads '{m.group('lead')}'"
         elif i == 0:
             # "一是加强…", "同时，…": ordinals and connectives come before the verb.
             bare = _ZH_ORDINAL.sub("", sub)
@@ -344,6 +397,12 @@ def _from_sentence(
     for i, part in enumerate(clauses(text, body)):
         hit = cue(part.text)
         start, why = (part.start + hit[0], hit[1]) if hit else (part.start, None)
+        if (
+            hit and hit[0] > 0 and i == 0 and demanding and cue is _zh_cue
+            and not _ZH_STATEMENT.search(part.text[: hit[0]])
+        ):
+            # "要求各部门依法履职，…，对重点措施要抓紧出台": what the demand names comes first.
+            start = part.start
         if why is None and i == 0 and demanding and not important.search(_mask_quotes(part.text)):
             why = "demanding lead-in"
         if why is None and in_list:
@@ -360,7 +419,10 @@ def _from_sentence(
 
 # "要突出重点，统筹协调，…结合起来，要加强协调配合，…": a later clause opening with a bare 要
 # starts another requirement; the first keeps its comma, as the published list does.
-_ZH_BARE_MODAL = re.compile(r"[，,](?=要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))")
+_ZH_BARE_MODAL = re.compile(
+    r"[，,](?=(?:(?P<subj>[^，,。；、“”《》]{2,12}?(?:部门|单位|局|委|办|厅|同志|干部|街道|乡镇|镇|我们|各地|各级))"
+    r"(?:都|也|还|更|均)?)?要(?![求素点件闻是务])(?!(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)))"
+)
 
 
 def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
@@ -372,6 +434,10 @@ def _split_bare_modal(text: str, piece: Piece) -> list[Piece]:
         # Only where what comes before is a requirement of its own, not "对已完成的任务，要…".
         before = piece.text[prev : m.start()]
         if _ZH_ADVERBIAL.match(before) and not re.search(r"[，,]", before):
+            continue
+        # A new subject with its own 要 ("…落实好，我们每一位同志都要…") starts another
+        # requirement only after a full one, not after a short heading ("三要盘点工作，各部门要…").
+        if m.group("subj") and len(before) < 16:
             continue
         if _ZH_MODAL_ANY.search(before) or any(before.startswith(v) for v in _ZH_VERBS):
             cuts.append(m.start())
@@ -408,10 +474,118 @@ def _split_at_list_colon(text: str, sents: list[Piece], skip: set[int]) -> list[
     return out
 
 
+# A heading line that introduces a list of requirements: "会议要求：", "会议强调：",
+# "The meeting set out the following requirements:". What is listed under it is required.
+_ZH_LIST_HEAD = re.compile(
+    r"^(?:(?:会议|会上)[^，。；：:]{0,12}?|[^，。；：:]{0,12}?(?:县长|市长|区长|省长|主任|书记|总理|部长))?(?:还|并|同时|进一步|明确)?"
+    r"(?:要求|强调|部署|提出|明确|指示|责成)(?:了)?[^，。；：:]{0,16}?[：:]$"
+)
+_EN_LIST_HEAD = re.compile(
+    r"\b(?:requirements?|tasks?|demands?|instructions?|directives?|priorities|steps|actions?|"
+    r"(?:called|calls|urged|asked|directed|instructed|required)|should|must|need\s+to)\b[^.;]{0,80}[:：]$",
+    re.I,
+)
+# A list item opens with a marker: "一、", "（二）", "3.", "(4)", "一是", "- ", "• ", "First,".
+_LIST_ITEM = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、是]|第[一二三四五六七八九十]{1,3}[，,、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+    r"\d{1,2}[.、．)](?!\d)|[-•·▪●*]\s|(?:first|second|third|fourth|fifth|sixth|finally)(?:ly)?\b|"
+    r"[a-z][.)]\s|\([a-z]{1,2}\)\s*|\((?:[ivx]{1,4})\)\s*)",
+    re.I,
+)
+_BARE_MARKER = re.compile(r"^[(\[]?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)\]]$", re.I)
+# A topic heading names a field, not an action: "三、项目建设。", "Energy security".
+_ZH_TOPIC = re.compile(
+    r"^[^，,；;：:]{1,10}[。.]?$|^关于[^，,；;：:。]{1,40}(?:问题|事项|工作|事宜)[。.]?$"
+)
+
+
+def _listed_under_heading(text: str, sents: list[Piece], lang: str | None, skip: set[int]) -> list[Piece]:
+    """Sentences of the paragraphs listed under a heading of requirements ("会议要求：").
+
+    The list runs over the paragraphs that open with a list marker, and the unmarked
+    paragraphs right after a bare topic heading ("三、项目建设。" then its text); it ends at
+    the first other paragraph. Topic headings themselves are not requirements.
+    """
+    head_re = _ZH_LIST_HEAD if lang == "zh" else _EN_LIST_HEAD
+    out: list[Piece] = []
+    active = False
+    after_topic = False
+    for i, sent in enumerate(sents):
+        stripped = sent.text.strip()
+        if _BARE_MARKER.match(stripped):
+            continue  # "1." or "a." split off as a sentence of its own: its item follows
+        after_marker = i > 0 and bool(_BARE_MARKER.match(sents[i - 1].text.strip()))
+        new_para = i == 0 or after_marker or "\n" in text[sents[i - 1].end : sent.start]
+        if new_para:
+            is_head = head_re.search(stripped) and sent.start not in skip
+            if lang != "zh" and not is_head and stripped.endswith(":"):
+                # "City Council adopt the following objectives:" (also a numbered decision).
+                is_head = bool(_EN_COUNCIL_MANDATE.search(stripped))
+            if is_head:
+                active, after_topic = True, False
+                continue
+            if not active:
+                continue
+            marked = after_marker or bool(_LIST_ITEM.match(stripped))
+            if not marked and not after_topic:
+                active = False
+                continue
+            after_topic = False
+        elif not active:
+            continue
+        if sent.start in skip:
+            continue
+        bare = _ZH_ORDINAL.sub("", stripped) if lang == "zh" else _LIST_ITEM.sub("", stripped).strip()
+        if lang == "zh":
+            if _ZH_TOPIC.match(bare) and not any(bare.startswith(v) for v in _ZH_VERBS) and not _ZH_MODAL_ANY.search(bare):
+                after_topic = new_para
+                continue
+            if _ZH_IMPORTANCE.search(bare):
+                continue
+        else:
+            if len(re.findall(r"[A-Za-z]+", bare)) < 3:
+                continue  # an English topic heading; what follows it unmarked is prose
+            if _EN_IMPORTANCE.search(bare):
+                continue
+        after_topic = False  # the topic's text has begun; an unmarked paragraph after it ends the list
+        out.append(sent)
+    return out
+
+
+def _list_item(text: str, sent: Piece, lang: str | None) -> Piece | None:
+    """A listed requirement without its bullet (English also without its letter or number)."""
+    start = sent.start
+    if lang != "zh":
+        m = _LIST_ITEM.match(sent.text)
+        if m and not re.match(r"[A-Za-z]{3}", m.group(0)):
+            start += m.end()
+    return trim(text, start, sent.end, ",，、;-•·▪●*")
+
+
 def find_directives(
     text: str, sents: list[Piece], lang: str | None, skip: set[int]
 ) -> list[Found]:
     """Directive clauses from the sentences; `skip` holds starts of agenda and lead sentences."""
+    if lang != "zh":
+        # A numbered council decision in the mandative form is an agenda item and a
+        # requirement: "1. City Council direct the General Manager to report …".
+        skip = skip - {s.start for s in sents if s.start in skip and _EN_COUNCIL_MANDATE.search(s.text)}
+    found = _find_directives(text, sents, lang, skip)
+    listed = _listed_under_heading(text, sents, lang, skip)
+    if listed:
+        taken = [(f.piece.start, f.piece.end) for f in found]
+        extra = [
+            Found(p, "listed under a heading of requirements")
+            for p in (_list_item(text, s, lang) for s in listed)
+            if p is not None and not any(a < p.end and p.start < b for a, b in taken)
+        ]
+        found = sorted(found + extra, key=lambda f: f.piece.start)
+    return found
+
+
+def _find_directives(
+    text: str, sents: list[Piece], lang: str | None, skip: set[int]
+) -> list[Found]:
     zh = lang == "zh"
     cue = _zh_cue if zh else _en_cue
     important = _ZH_IMPORTANCE if zh else _EN_IMPORTANCE
@@ -425,17 +599,29 @@ def find_directives(
                     found.extend(_from_sentence(text, seg, demanding, cue, important))
                 continue
         head: Piece | None = sent
-        mid = mid_lead.search(sent.text)
-        tail: Piece | None = None
-        if mid:
+        cuts: list[re.Match[str]] = []
+        if zh:
+            cuts = [
+                m for m in _ZH_MID_PERSON_LEAD.finditer(sent.text)
+                if not m.group("who") or _ZH_PERSON.search(m.group("who")) or m.group("who") in ("他", "她")
+            ]
+        else:
+            mid = mid_lead.search(sent.text)
+            cuts = [mid] if mid else []
+        tails: list[Piece] = []
+        if cuts:
             # "会议审议了《…》，要求有关部门…": what follows 要求 is a requirement.
-            head = trim(text, sent.start, sent.start + mid.start())
-            tail = trim(text, sent.start + mid.end(), sent.end)
+            head = trim(text, sent.start, sent.start + cuts[0].start())
+            for k, m in enumerate(cuts):
+                end = cuts[k + 1].start() if k + 1 < len(cuts) else len(sent.text)
+                tail = trim(text, sent.start + m.end(), sent.start + end)
+                if tail is not None:
+                    tails.append(tail)
         if head is not None and sent.start not in skip:
             body, demanding = _strip_lead(text, head, lang)
             if body is not None:
                 found.extend(_from_sentence(text, body, demanding, cue, important))
-        if tail is not None:
+        for tail in tails:
             found.extend(_from_sentence(text, tail, True, cue, important))
     return found
 
@@ -462,15 +648,43 @@ _EN_STRESS_VERBS = (
     r"stressed|emphasi[sz]ed|highlighted|underscored|underlined|noted|said|pointed\s+out|added|"
     r"stated|reiterated|made\s+it\s+clear"
 )
-_EN_REPORTING = re.compile(
+_EN_REPORTING_CORE = re.compile(
     rf"(?:^|(?<=,\s)|(?<=,))\s*(?:{_EN_SUBJ})\s+(?:also\s+|further\s+|then\s+|again\s+|has\s+|"
     rf"had\s+)*(?P<verb>{_EN_DEMAND_VERBS}|{_EN_STRESS_VERBS})\b\s*(?:that\b\s*|:\s*)?"
     r"|(?:^|,\s*(?:and\s+|while\s+)?|^[Ww]hile\s+)(?P<part>calling\s+for|calling\s+on|urging|"
     r"demanding|stressing|emphasi[sz]ing|highlighting|underscoring|underlining|[Dd]irecting|"
     r"adding|noting)\s+(?:that\s+)?"
-    r"|^(?:[A-Z][a-z]+,?\s+)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
+    r"|^(?:[A-Z][a-z]+,?\s+|[A-Z][^,;]{0,60},\s*)?it\s+was\s+(?P<pass>emphasi[sz]ed|stressed|decided|agreed|noted|"
     r"pointed\s+out)\s+(?:that\s+|to\s+)?"
-    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)",
+    r"|,\s*(?:and|as\s+well\s+as)\s+(?=the\s+need\s+(?:to|for)\b)"
+)
+# Further lead-ins, tried only on sentences holding one of their words (the scan is the
+# costliest regex of the English path): "…stressed X, and called for Y" (the second verb of
+# the same subject demands), "the CM directed all the Ministers and officers that …",
+# "X gave instructions to …".
+_EN_REPORTING_GATE = re.compile(
+    r"and\s+(?:also\s+|further\s+)?(?:that|emphasi|stressed|underscored|underlined|highlighted|noted|said|"
+    r"reiterated|pointed|called|urged|demanded|asked|directed|appealed|at)|while|whereas|directed|instructed|"
+    r"asked|urged|gave|issued"
+)
+_EN_REPORTING = re.compile(
+    _EN_REPORTING_CORE.pattern
+    + r"|(?<=\s)(?:also\s+)?(?P<order>(?:directed|instructed|asked|urged)"
+    r"\s+[^,;]{1,80}?\s+that|(?:gave|issued)\s+(?:(?:strict|clear|necessary|specific|the\s+following)\s+)?"
+    r"(?:instructions|directions|directives|orders)(?:\s+(?:like|to|for|that|on|regarding))?)\b\s*:?\s*"
+    r"|,\s*and\s+(?P<andthat>that)\s+"
+    r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andsay>emphasi[sz]ed|stressed|underscored|underlined|"
+    r"highlighted|noted|said|reiterated|pointed\s+out)\s+(?:that\s+)?"
+    r"|(?:,\s*|\s+)and\s+(?:also\s+|further\s+)?(?P<andverb>called\s+for|called\s+on|urged|demanded|"
+    r"asked\s+for|directed\s+that|appealed\s+for)\s+"
+    # "Businesses are encouraged to X, while efforts should be made to Y": two requirements.
+    r"|,\s*(?P<sep>while|whereas|and\s+at\s+the\s+same\s+time)\s+(?=(?:efforts|it\s+is\s+necessary|"
+    r"[^,;]{0,80}?\b(?:must|should|shall|needs?\s+to|(?:is|are)\s+(?:encouraged|required)\s+to)\b))",
+)
+# What is left after a trailing "…, he said." or "…, Li said at the meeting on Friday.": an
+# attribution that stays with the requirement before it (the corpus keeps it in the span).
+_EN_ATTRIBUTION_REST = re.compile(
+    r"^(?:(?:at|during|in|on|when|while|after)\b[^,;]{0,120})?[.!\"”’]*$"
 )
 _EN_STRESS_NP = re.compile(
     r"(?:the\s+need|the\s+importance\s+of|the\s+imperative|the\s+significance\s+of|efforts|"
@@ -487,11 +701,19 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
     None when the sentence has no lead-in past its start (the ordinary reading applies).
     """
     s = sent.text
-    leads = [m for m in _EN_REPORTING.finditer(s) if m.end() > m.start()]
-    leads = [m for m in leads if m.group("verb") or m.group("part") or m.group("pass")
+    rx = _EN_REPORTING if _EN_REPORTING_GATE.search(s) else _EN_REPORTING_CORE
+    leads = [m for m in rx.finditer(s) if m.end() > m.start()]
+    leads = [m for m in leads if any(m.groupdict().values())
              or m.group(0).lstrip(", ").startswith("and") or m.group(0).lstrip(", ").startswith("as")]
+    # A saying verb at the very end ("…, the meeting said.") only attributes what came before.
+    attributed = False
+    if leads and leads[-1].start() > 0 and leads[-1].group("verb") and not re.match(
+        _EN_DEMAND_VERBS, leads[-1].group("verb")
+    ) and _EN_ATTRIBUTION_REST.match(s[leads[-1].end() :].strip()):
+        leads.pop()
+        attributed = True
     if not leads:
-        return None
+        return [(sent, False)] if attributed else None
     out: list[tuple[Piece, bool]] = []
     first = leads[0]
     if first.start() > 0:
@@ -500,8 +722,17 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             out.append((before, False))
     for i, m in enumerate(leads):
         end = leads[i + 1].start() if i + 1 < len(leads) else len(s)
+        g = m.groupdict()
+        if g.get("sep") or g.get("andthat"):
+            piece = trim(text, sent.start + m.end(), sent.start + end, ",;: ")
+            if piece is not None:
+                out.append((piece, False))
+            continue
         start = m.end()
-        verb = (m.group("verb") or m.group("part") or m.group("pass") or "").lower()
+        verb = (
+            g.get("verb") or g.get("part") or g.get("pass") or g.get("andverb") or g.get("andsay")
+            or ("directed that" if g.get("order") else "")
+        ).lower()
         if verb in ("adding", "noting"):
             verb = "said"
         if verb == "decided" and m.group(0).rstrip().endswith("to"):
