@@ -117,7 +117,7 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
     from luoshi.accounts.models import User
     from luoshi.tasks.models import Task
     from luoshi.units.models import Unit
-    from luoshi.web.generate import generate
+    from luoshi.testing.generate import generate
 
     call_command("migrate", verbosity=0, skip_checks=True)
     have = Task.objects.count()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "luoshi.calendars",
     "luoshi.portal",
     "luoshi.api",
+    "luoshi.testing",  # no models: the `generate` command (test data for benchmarks)
     "luoshi.search",
 ]
 
