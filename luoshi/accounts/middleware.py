@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy
+from luoshi.lib import is_htmx
 from luoshi.links import fixed
 
 SESSION_STARTED = "luoshi_session_started"
@@ -45,12 +46,9 @@ def sign_out_reason(request: HttpRequest | None) -> str:
     return str(getattr(request, SIGN_OUT_REASON, "") or "")
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):  # an htmx swap would put the whole page inside a fragment
+    if is_htmx(request):  # an htmx swap would put the whole page inside a fragment
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi.accounts.models import User
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
-from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound
+from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform
 from luoshi.meetings import extracting, forms
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
@@ -44,7 +44,6 @@ from luoshi.tasks.counts import Counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import is_supervisor, visible_tasks
-from luoshi.web.actions import perform
 
 PAGE_SIZE = 20
 PENDING = "luoshi_readouts"  # session: one-time token → readout under review
@@ -65,9 +64,6 @@ def _require_recorder(request: HttpRequest) -> None:
     if not may_record_meetings(_user(request)):
         raise Http404
 
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 # --- the readout with its highlighted sources ----------------------------------------------------------
@@ -142,7 +138,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "may_record": may_record_meetings(_user(request)),
         "shows_tasks": _user(request).role != User.Role.SECRETARY,
     }
-    template = "meetings/_meeting_results.html" if _is_htmx(request) else "meetings/meeting_list.html"
+    template = "meetings/_meeting_results.html" if is_htmx(request) else "meetings/meeting_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -218,10 +214,10 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
         ))
         if created is not None:
             messages.success(request, _("Draft task created for %(unit)s.") % {"unit": created.lead_unit})
-    elif not _is_htmx(request):
+    elif not is_htmx(request):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
     refreshed.task_form = (  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST, require_safe
 from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, is_htmx, perform
 from luoshi.links import numbered
 from luoshi.meetings.services import may_read_meetings
 from luoshi.prepared import KeyLookup
@@ -58,11 +58,6 @@ from luoshi.tasks.permissions import (
     get_task_for_user,
     may_offer,
 )
-from luoshi.web.actions import perform
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 def _user(request: HttpRequest) -> User:
@@ -84,7 +79,7 @@ def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
     context: dict[str, Any] = {"form": form}
-    if not _is_htmx(request):
+    if not is_htmx(request):
         context["meetings"] = forms.meeting_suggestions() if may_read_meetings(_user(request)) else []
     status = 200
     if form.is_valid():
@@ -96,7 +91,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         context.update(query=query, counts=counts, page=page)
     else:
         status = 400
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "tasks/_ledger_table.html", context, status=status)
         # Push the address without the empty fields the form sends.
         chosen = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
@@ -418,7 +413,7 @@ def _detail_context(request: HttpRequest, task: Task, failed: ActionPanel | None
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "tasks/_task_body.html",
                           _detail_context(request, task, reload=False) | {"is_fragment": True})
     else:
@@ -429,7 +424,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _success(request: HttpRequest, task: Task, message: str) -> HttpResponse:
     messages.success(request, message)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(task)
     response = render(request, "tasks/_task_body.html", _detail_context(request, task) | {"is_fragment": True})
     response["HX-Retarget"] = "#task-body"
@@ -467,7 +462,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     posted_version = form.data.get("version")
     conflict = "version" in form.fields and str(fresh.version) != str(posted_version)
     failed = ActionPanel(spec, form, error=error, conflict=conflict, open=True)
-    if _is_htmx(request):
+    if is_htmx(request):
         _drop_queued_messages(request)
         html = render_to_string("tasks/_action.html", {"panel": failed, "task": fresh}, request=request)
         return HttpResponse(html, status=422)
@@ -494,7 +489,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
         error = _("Choose whether to accept or return the report.")
         messages.error(request, error)
     context = _detail_context(request, task, review_error=(report.pk, error, request.POST.get("note", "")))
-    if _is_htmx(request):
+    if is_htmx(request):
         _drop_queued_messages(request)
         response = render(request, "tasks/_task_body.html", context, status=422)
         response["HX-Retarget"] = "#task-body"
