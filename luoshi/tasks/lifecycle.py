@@ -5,6 +5,9 @@
     any open state → suspended → the state it left (resumed)
     any open state or suspended → cancelled       (with a reason)
 
+Some actions act on a task without moving it (decompose, urge, escalate, instruct, edit); the
+table names the states they are allowed in too.
+
 Every service that changes a task's status asks `next_status`; nothing else decides.
 """
 
@@ -41,6 +44,8 @@ class Action(models.TextChoices):
     DECOMPOSE = "decompose", _("decompose")
     URGE = "urge", _("urge")
     ESCALATE = "escalate", _("escalate")
+    INSTRUCT = "instruct", _("write an instruction on")
+    UPDATE = "update", _("edit")
 
 
 # The status sets: every other module uses these and defines none of its own.
@@ -79,6 +84,9 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.DECOMPOSE: {s: None for s in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)},
     Action.URGE: {s: None for s in WORKING},
     Action.ESCALATE: {s: None for s in WORKING},
+    # A leader instructs on any task a unit can see; the office edits a task until it is finished.
+    Action.INSTRUCT: {s: None for s in UNIT_VISIBLE},
+    Action.UPDATE: {s: None for s in set(Status.values) - FINISHED},
 }
 
 

@@ -274,9 +274,8 @@ def update_task(
     if unknown:
         raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     task = _lock(task, expected_version)
-    _require(can(user, "update", task), _("Only the office that supervises this task edits it."))
-    if not task.is_open:
-        raise InvalidInput(_("A %(status)s task cannot be edited.") % {"status": task.get_status_display()})
+    _require(can(user, Action.UPDATE, task), _("Only the office that supervises this task edits it."))
+    next_status(task.status, Action.UPDATE)
     if "deadline" in fields and fields["deadline"] != task.deadline:
         _check_deadline(fields["deadline"], required=task.status != Status.DRAFT)
     if "cadence" in fields:
@@ -594,10 +593,9 @@ def escalate_task(user: User | None, task: Task, *, level: int, reason: str) -> 
 @transaction.atomic
 def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
     """A leader's instruction on a task (批示)."""
-    _require(can(user, "instruct", task), _("Only a leader writes instructions."))
+    _require(can(user, Action.INSTRUCT, task), _("Only a leader writes instructions."))
     task = _lock(task, None)
-    if task.status == Status.DRAFT:
-        raise InvalidInput(_("A draft task takes no instruction yet."))
+    next_status(task.status, Action.INSTRUCT)
     instruction = Instruction.objects.create(task=task, by=user, text=_check_text(text, _("instruction")),
                                              created_at=lib.now())
     record_event(user, "write_instruction", instruction, after={"task": task.pk, "text": instruction.text})

@@ -52,7 +52,6 @@ from luoshi.tasks.models import (
     Urge,
 )
 from luoshi.tasks.permissions import (
-    OUTSIDE_LIFE_CYCLE,
     TASK_RELATED,
     can,
     get_task_for_user,
@@ -144,10 +143,6 @@ class TaskAction:
     danger: bool = False
     confirm: Promise | None = None  # asked before an action that cannot be undone
 
-    @property
-    def in_life_cycle(self) -> bool:
-        return self.permission not in OUTSIDE_LIFE_CYCLE
-
     def available(self, user: User, task: Task) -> bool:
         return may_offer(user, self.permission, task)
 
@@ -211,9 +206,9 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
     TaskAction("escalate", Action.ESCALATE, gettext_lazy("Escalate"), gettext_lazy("Supervision was escalated."),
                forms.EscalateForm, lambda u, t, f: services.escalate_task(
                    u, t, level=f.cleaned_data["level"], reason=f.cleaned_data["reason"])),
-    TaskAction("instruct", "instruct", gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
+    TaskAction("instruct", Action.INSTRUCT, gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
                forms.TextForm, lambda u, t, f: services.write_instruction(u, t, text=f.cleaned_data["text"])),
-    TaskAction("edit", "update", gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
+    TaskAction("edit", Action.UPDATE, gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
                forms.EditForm, _edit),
     TaskAction("suspend", Action.SUSPEND, gettext_lazy("Suspend"), gettext_lazy("The task is suspended."),
                forms.ReasonForm, lambda u, t, f: services.suspend_task(
@@ -450,7 +445,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
-    if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
+    if spec.permission not in allowed_actions(task.status):
         # The life cycle's own message ("Cannot sign for a task that is signed for."),
         # e.g. for a form posted twice, rather than a version conflict.
         _result, error = perform(request, lambda: next_status(task.status, spec.permission))

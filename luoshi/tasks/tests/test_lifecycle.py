@@ -79,6 +79,8 @@ DO: dict[str, Callable[[Province, Task], object]] = {
         p.supervisor, t, [services.SubTask(lead_unit=p.emergency, title="inspect the mines")]),
     Action.URGE: lambda p, t: services.urge_task(p.supervisor, t, text="please report this week"),
     Action.ESCALATE: lambda p, t: services.escalate_task(p.supervisor, t, level=2, reason="two weeks late"),
+    Action.INSTRUCT: lambda p, t: services.write_instruction(p.leader, t, text="finish before the flood season"),
+    Action.UPDATE: lambda p, t: services.update_task(p.supervisor, t, title="inspect every mine"),
 }
 
 ALLOWED = [(action, state) for action, moves in TRANSITIONS.items() for state in moves]
@@ -119,9 +121,11 @@ def test_it_lists_the_allowed_actions_from_the_table():
 
 
 def test_it_leaves_completed_and_cancelled_tasks_closed():
-    """Nothing moves a completed or cancelled task."""
-    assert allowed_actions(Status.COMPLETED) == []
-    assert allowed_actions(Status.CANCELLED) == []
+    """Nothing moves a completed or cancelled task: a leader may still instruct on it, and
+    nothing else happens to it."""
+    for state in (Status.COMPLETED, Status.CANCELLED):
+        assert allowed_actions(state) == [Action.INSTRUCT]
+        assert TRANSITIONS[Action.INSTRUCT][state] is None
 
 
 def test_it_names_an_unknown_action_in_its_refusal():
