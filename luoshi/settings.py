@@ -99,8 +99,8 @@ FORM_RENDERER = "luoshi.formrender.FormRenderer"
 def _databases() -> dict[str, dict[str, object]]:
     url = envsecret("DATABASE_URL")
     if url:
-        # Persistent connections by default (issue 24): opening one per request costs ~7 ms on
-        # PostgreSQL. The health check replaces a connection that died while it was idle.
+        # Persistent connections by default (issue 24): opening one per request is slow on
+        # PostgreSQL (bench/FIGURES.md). The health check replaces a connection that died while it was idle.
         default = dj_database_url.parse(url, conn_max_age=envint("LUOSHI_CONN_MAX_AGE", "60"),
                                         conn_health_checks=True)
         # Behind PgBouncer in transaction pooling, a server-side cursor may outlive its

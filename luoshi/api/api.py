@@ -70,8 +70,7 @@ applies to the task as it is. See docs/api.md."""
 
 class JSON(JSONRenderer):
     """Answers written by pydantic-core, which already validates each of them against its
-    schema: six times faster than the json module with Django's encoder (a page of fifty
-    tasks, 440 → 75 µs). Text is plain UTF-8 (not escaped), times keep their microseconds;
+    schema: faster than the json module with Django's encoder (bench/FIGURES.md). Text is plain UTF-8 (not escaped), times keep their microseconds;
     anything pydantic does not know (lazy translations) goes through Django's encoder."""
 
     fallback = NinjaJSONEncoder().default

@@ -77,7 +77,7 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 class FarFuture(Value):
     """FAR_FUTURE, written into SQLite's SQL as the literal the index has: SQLite uses an index
     on an expression only for the same expression, and a bound parameter is not the same
-    constant (the ledger's first page sorted every row: 19 ms instead of 0.2 at 10⁵ tasks).
+    constant (the ledger's first page sorted every row; bench/FIGURES.md).
     PostgreSQL's queries already carry it as a literal (client-side binding)."""
 
     def __init__(self) -> None:

@@ -58,7 +58,7 @@ def _most_severe(working: QuerySet[Task] | Callable[[str, int], list[Task]], cou
     then amber, then green: `counts` (an AreaRow or Counts) says how many of each light there
     are, so each light that can contribute costs one query that stops at what it needs.
     (Ranked by severity in one query, or counted by a window, every working task in scope was
-    sorted first: 1.2 s for the stocktake and 2.2 s for a city liaison's home at 10⁶ tasks.)
+    sorted first; bench/FIGURES.md.)
     `working` may also be a function (light, n) → the first n tasks of that light."""
     take = working if callable(working) else lambda light, need: list(working.filter(light=light)[:need])
     found: list[Task] = []
@@ -103,7 +103,7 @@ UNIT_NAMES = Fixed(Unit, lambda ids: Unit.objects.filter(pk__in=ids).values_list
 COMPLETED_SINCE = Fixed(TaskCount, lambda first: (
     TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n")))
 # The oldest pending reports' ids come off the partial index alone. (Counted by a window over
-# the joined rows, the database joined all 1,001 to their tasks first: 23 ms at 10⁶ tasks.)
+# the joined rows, the database joined all 1,001 to their tasks first; bench/FIGURES.md.)
 OLDEST_PENDING = Fixed(ProgressReport, lambda: (
     ProgressReport.objects.filter(outcome=ProgressReport.Outcome.PENDING, asks_completion=False)
     .order_by("submitted_at", "id").values_list("pk")[:PENDING_COUNT_CAP + 1]))
