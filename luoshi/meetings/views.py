@@ -30,6 +30,7 @@ from luoshi.meetings.services import (
     AgendaItemEdit,
     AgendaItemInput,
     DirectiveInput,
+    confirm_review,
     delete_meeting,
     directive_count,
     may_delete_meeting,
@@ -398,16 +399,10 @@ def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None
                   initial: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
     kwargs = {"choices": choices, "with_units": is_supervisor(_user(request))}
     initial = initial or {"meeting": {}, "agenda": [], "directives": []}
-    directive_rows = [
-        {**row, "lead_unit": str(row["lead_unit"]) if row["lead_unit"] else "",
-         "cooperating_units": [str(pk) for pk in row["cooperating_units"]],
-         "priority_areas": [str(pk) for pk in row["priority_areas"]], "suggested": ",".join(row["suggested"])}
-        for row in initial["directives"]
-    ]
     return {
         "form": forms.ReviewMeetingForm(data, prefix="meeting", initial={**initial["meeting"], "token": token}),
         "agenda": forms.ReviewAgendaFormSet(data, prefix="agenda", initial=initial["agenda"] or None),
-        "directives": forms.ReviewDirectiveFormSet(data, prefix="directives", initial=directive_rows or None,
+        "directives": forms.ReviewDirectiveFormSet(data, prefix="directives", initial=initial["directives"] or None,
                                                    form_kwargs=kwargs),
     }
 
@@ -506,15 +501,15 @@ def _confirm_readout(request: HttpRequest) -> HttpResponse:
     if not all(valid):
         messages.error(request, _("Some fields need your attention; nothing has been saved yet."))
         return _render_review(request, readout, review, status=400)
-    data = {"readout": readout, "meeting": review["form"].cleaned_data,
-            "agenda": review["agenda"].rows(), "directives": review["directives"].rows()}
     # Two posts of one review can arrive together, each with the session as it was before
     # the other saved it; the cache lets only the first through.
     claim = f"luoshi:confirm-readout:{token}"
     if not cache.add(claim, True, timeout=300):
         return render(request, "meetings/readout_confirmed.html", {"meeting": None}, status=409)
     try:
-        meeting, _error = perform(request, lambda: extracting.confirm_review(_user(request), data))
+        meeting, _error = perform(request, lambda: confirm_review(
+            _user(request), readout, meeting=review["form"].cleaned_data, agenda=review["agenda"].rows(),
+            directives=review["directives"].rows()))
     except BaseException:
         cache.delete(claim)
         raise
