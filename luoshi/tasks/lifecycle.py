@@ -68,6 +68,13 @@ SCORED = frozenset({*WORKING, Status.COMPLETED})
 PUBLIC = frozenset({*WORKING, Status.SUSPENDED, Status.COMPLETED})
 SUSPENDED_STATE = object()  # marker: "the state the task was in before it was suspended"
 
+
+def _in(states: frozenset[str]) -> list[str]:
+    """`states` in the order Status declares them: the table below, and what is built from it,
+    read the same in every process (a set's order changes with the hash seed)."""
+    return [s for s in Status.values if s in states]
+
+
 # action → {from status: to status}. A to-status of None means "stays where it is".
 TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.ASSIGN: {Status.DRAFT: Status.ASSIGNED},
@@ -77,16 +84,16 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
                                 Status.IN_PROGRESS: Status.COMPLETION_REQUESTED},
     Action.APPROVE: {Status.COMPLETION_REQUESTED: Status.COMPLETED},
     Action.RETURN: {Status.COMPLETION_REQUESTED: Status.IN_PROGRESS},
-    Action.SUSPEND: {s: Status.SUSPENDED for s in OPEN},
+    Action.SUSPEND: {s: Status.SUSPENDED for s in _in(OPEN)},
     Action.RESUME: {Status.SUSPENDED: SUSPENDED_STATE},
-    Action.CANCEL: {**{s: Status.CANCELLED for s in OPEN}, Status.SUSPENDED: Status.CANCELLED},
+    Action.CANCEL: {**{s: Status.CANCELLED for s in _in(OPEN)}, Status.SUSPENDED: Status.CANCELLED},
     # Actions that act on a task without moving it.
     Action.DECOMPOSE: {s: None for s in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)},
-    Action.URGE: {s: None for s in WORKING},
-    Action.ESCALATE: {s: None for s in WORKING},
+    Action.URGE: {s: None for s in _in(WORKING)},
+    Action.ESCALATE: {s: None for s in _in(WORKING)},
     # A leader instructs on any task a unit can see; the office edits a task until it is finished.
-    Action.INSTRUCT: {s: None for s in UNIT_VISIBLE},
-    Action.UPDATE: {s: None for s in set(Status.values) - FINISHED},
+    Action.INSTRUCT: {s: None for s in _in(UNIT_VISIBLE)},
+    Action.UPDATE: {s: None for s in Status.values if s not in FINISHED},
 }
 
 
