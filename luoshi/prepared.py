@@ -26,7 +26,7 @@ from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
-M = TypeVar("M", bound=Model)
+M = TypeVar("M")  # a model, or the rows of values_list()
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -96,7 +97,7 @@ TEMPLATES = [
 FORM_RENDERER = "luoshi.formrender.FormRenderer"
 
 
-def _databases() -> dict[str, dict[str, object]]:
+def _databases() -> dict[str, Any]:
     url = envsecret("DATABASE_URL")
     if url:
         # Persistent connections by default (issue 24): opening one per request is slow on

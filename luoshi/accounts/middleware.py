@@ -60,7 +60,7 @@ def _cookie_seen(request: HttpRequest) -> int:
     key = request.session.session_key
     if not key:
         return 0
-    value = request.get_signed_cookie(SEEN_COOKIE, default="", salt=key)
+    value = request.get_signed_cookie(SEEN_COOKIE, default="", salt=key) or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
 
@@ -104,12 +104,12 @@ class AccountGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not request.path.startswith(self._always_open()):
-            if policy.password_change_due(user):  # type: ignore[arg-type]
+            if policy.password_change_due(user):
                 target = reverse("password_change")
                 if request.path != target:
                     messages.warning(request, _("Please choose a new password before you continue."))
                     return _go(request, target)
-            elif policy.totp_enrolment_due(user):  # type: ignore[arg-type]
+            elif policy.totp_enrolment_due(user):
                 target = reverse("totp_setup")
                 if request.path != target:
                     messages.warning(request, _("Your role requires two-step sign-in. Please set it up before you continue."))

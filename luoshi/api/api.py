@@ -87,7 +87,7 @@ api = NinjaAPI(
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]  # django-ninja sets it; HttpRequest's stub has no such attribute
 
 
 def _absolute(request: HttpRequest, path: str) -> str:
@@ -131,7 +131,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 def list_units(request: HttpRequest) -> list[dict[str, Any]]:
     """Every unit of the tree (province → departments and cities → counties), by path."""
     rows = Unit.objects.order_by("path").values("code", "name_zh", "name_en", "kind", "parent__code", "path")
-    return [{**row, "parent": row.pop("parent__code")} for row in rows]
+    return [{**{k: v for k, v in row.items() if k != "parent__code"}, "parent": row["parent__code"]} for row in rows]
 
 
 # --- tasks ----------------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ def _body_with_files(request: HttpRequest, schema: type[pydantic.BaseModel]) -> 
     try:
         return schema.model_validate(data), files
     except pydantic.ValidationError as error:
-        raise ValidationError(error.errors(include_url=False, include_context=False)) from None
+        raise ValidationError([dict(e) for e in error.errors(include_url=False, include_context=False)]) from None
 
 
 def _body_with_files_schema(schema: type[pydantic.BaseModel]) -> dict[str, Any]:

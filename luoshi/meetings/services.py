@@ -423,7 +423,7 @@ def confirm_review(user: User, readout: str, meeting: dict[str, Any], agenda: Se
     `meeting` is the review's meeting form's cleaned data; `agenda` and `directives` its
     formsets' cleaned rows (meetings.extracting.review_from_extraction gave their initial data).
     """
-    items = []
+    items: list[AgendaItemInput] = []
     # Directive rows name agenda rows by their number on the review page; rows removed or
     # left empty are not recorded, so a number maps to its item's position, or to none.
     position: dict[int, int] = {}

@@ -129,8 +129,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     counted = _task_counts(_user(request), rows)
     for meeting in rows:
         counts = counted.get(meeting.pk, Counts())
-        meeting.task_count = counts.total  # type: ignore[attr-defined]
-        meeting.lights = [(light, label, counts.lights[light])  # type: ignore[attr-defined]
+        meeting.task_count = counts.total
+        meeting.lights = [(light, label, counts.lights[light])
                           for light, label in Task.Light.choices if light]
     query = request.GET.copy()
     query.pop("page", None)
@@ -217,7 +217,7 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
             messages.success(request, _("Draft task created for %(unit)s.") % {"unit": created.lead_unit})
     elif not is_htmx(request):
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
     if not is_htmx(request):
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
@@ -265,7 +265,7 @@ def _edit_forms(request: HttpRequest, meeting: Meeting, data: Any = None) -> tup
     agenda = forms.EditAgendaFormSet(data, prefix="agenda", initial=[
         {"id": item.pk, "kind": item.kind, "title": item.title, "outcome": item.outcome} for item in items])
     for row, item in zip(agenda.forms, items, strict=False):
-        row.order = item.order  # type: ignore[attr-defined]
+        row.order = item.order
     return form, agenda
 
 
@@ -343,7 +343,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeleteMeetingForm(request.POST, prefix="delete")
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(reverse("meeting_edit", args=[meeting.pk]))
     if not may_delete_meeting(user, meeting):
         messages.error(request, _("This meeting has draft tasks: only the supervision office deletes it."))
@@ -434,13 +434,13 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
     for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
         for number, row in enumerate(formset.forms, start=1):
             start, end = _int(row["span_start"].value()), _int(row["span_end"].value())
-            row.mark_id = f"{letter.lower()}{number}"  # type: ignore[attr-defined]
-            row.mark_label = f"{letter}{number}"  # type: ignore[attr-defined]
-            row.has_mark = start is not None and end is not None  # type: ignore[attr-defined]
-            if row.has_mark:  # type: ignore[attr-defined]
-                marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))  # type: ignore[arg-type, attr-defined]
+            row.mark_id = f"{letter.lower()}{number}"
+            row.mark_label = f"{letter}{number}"
+            row.has_mark = start is not None and end is not None
+            if start is not None and end is not None:
+                marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))
             if kind == "directive":
-                row.highlighted = _highlighted(row)  # type: ignore[attr-defined]
+                row.highlighted = _highlighted(row)
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
         "with_units": is_supervisor(_user(request)),

@@ -245,7 +245,7 @@ class CountedPaginator(Paginator):
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 

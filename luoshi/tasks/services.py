@@ -339,7 +339,7 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
     _check_quota(report, sum(upload.size or 0 for upload, _name, _ext in checked), len(checked))
     for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
-        stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,  # type: ignore[arg-type]
+        stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,
                                        secrets.token_hex(16) + extension)
         Evidence.objects.create(
             report=report, file=stored, original_name=name[:255], size=upload.size,

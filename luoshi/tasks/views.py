@@ -334,7 +334,7 @@ def _reports(task: Task) -> list[ProgressReport]:
     for evidence in EVIDENCE.all(task.pk) if reports else []:
         files[evidence.report_id].append(evidence)
     for report in reports:
-        report.files = files[report.pk]  # type: ignore[attr-defined]
+        report.files = files[report.pk]
     return reports
 
 
