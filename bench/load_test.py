@@ -116,8 +116,8 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
 
     from luoshi.accounts.models import User
     from luoshi.tasks.models import Task
+    from luoshi.testing.generate import generate
     from luoshi.units.models import Unit
-    from luoshi.web.generate import generate
 
     call_command("migrate", verbosity=0, skip_checks=True)
     have = Task.objects.count()

@@ -42,7 +42,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def top_up(size: int) -> None:
     from luoshi.tasks.models import Task
-    from luoshi.web.generate import generate
+    from luoshi.testing.generate import generate
 
     have = Task.objects.count()
     if have >= size:

@@ -1,5 +1,5 @@
 """Helpers shared by every app that are not domain code: strict environment parsing,
-the errors services raise, the clock, and canonical JSON."""
+the errors services raise, how a view runs a service, the clock, and canonical JSON."""
 
 from __future__ import annotations
 
@@ -7,9 +7,14 @@ import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+T = TypeVar("T")
 
 # --- environment -------------------------------------------------------------------------
 
@@ -82,6 +87,33 @@ class InvalidInput(LuoshiError):
     """The input is well-formed but not acceptable (a past deadline, progress over 100…)."""
 
 
+# --- views ---------------------------------------------------------------------------------
+# Every app's views use these; they live here so that no app imports the `web` app.
+
+
+def perform(request: HttpRequest, call: Callable[[], T]) -> tuple[T | None, str]:
+    """Run `call` (one service call). Returns (result, "") on success and (None, message)
+    when the service refused for a reason the user can act on; the message is also queued
+    for the next page. Forbidden and NotFound become 404: "not yours" looks like "not there"."""
+    from django.contrib import messages
+    from django.http import Http404
+
+    try:
+        return call(), ""
+    except (Forbidden, NotFound):
+        raise Http404 from None
+    except LuoshiError as error:  # ConflictError, TransitionError, InvalidInput…
+        messages.error(request, str(error))
+        return None, str(error)
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    """Does the request want a fragment to swap in? An htmx request does, but not when htmx
+    restores a page missing from its history cache: that request wants the whole page."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
+
+
 # --- clock -------------------------------------------------------------------------------
 # Every service asks this clock, so the tests and the demo can move time.
 
@@ -121,7 +153,7 @@ def clock_at(moment: dt.datetime | dt.date) -> Iterator[None]:
 def jsonable(value: Any) -> Any:
     """Turn a value into plain JSON types, the same way every time."""
     # Plain values first, and the type tuples built once: every audit event passes through
-    # here twice, and this order makes it several times faster than testing containers first.
+    # here twice, and this order is faster than testing containers first (bench/FIGURES.md).
     if value is None or isinstance(value, _SCALARS):
         return value
     if isinstance(value, dict):

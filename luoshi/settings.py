@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "luoshi.calendars",
     "luoshi.portal",
     "luoshi.api",
+    "luoshi.testing",  # no models: the `generate` command (test data for benchmarks)
     "luoshi.search",
 ]
 
@@ -93,11 +95,11 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
+def _databases() -> dict[str, Any]:
     url = envsecret("DATABASE_URL")
     if url:
-        # Persistent connections by default (issue 24): opening one per request costs ~7 ms on
-        # PostgreSQL. The health check replaces a connection that died while it was idle.
+        # Persistent connections by default (issue 24): opening one per request is slow on
+        # PostgreSQL (bench/FIGURES.md). The health check replaces a connection that died while it was idle.
         default = dj_database_url.parse(url, conn_max_age=envint("LUOSHI_CONN_MAX_AGE", "60"),
                                         conn_health_checks=True)
         # Behind PgBouncer in transaction pooling, a server-side cursor may outlive its

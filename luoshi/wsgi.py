@@ -2,7 +2,7 @@
 loaded now, then kept out of the garbage collector's reach.
 
 Without gc.freeze() every full collection (about one in thirty searches) walks jieba's
-350,000-word dictionary and all of Django's modules: 90 ms added to that request. Frozen
+350,000-word dictionary and all of Django's modules (bench/FIGURES.md). Frozen
 before a server forks its workers, the same objects also stay shared between them."""
 
 import gc

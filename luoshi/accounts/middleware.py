@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts import policy
+from luoshi.lib import is_htmx
 
 SESSION_STARTED = "luoshi_session_started"
 SESSION_SEEN = "luoshi_session_seen"
@@ -44,12 +45,9 @@ def sign_out_reason(request: HttpRequest | None) -> str:
     return str(getattr(request, SIGN_OUT_REASON, "") or "")
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:
-    if _is_htmx(request):  # an htmx swap would put the whole page inside a fragment
+    if is_htmx(request):  # an htmx swap would put the whole page inside a fragment
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
@@ -61,7 +59,7 @@ def _cookie_seen(request: HttpRequest) -> int:
     key = request.session.session_key
     if not key:
         return 0
-    value = request.get_signed_cookie(SEEN_COOKIE, default="", salt=key)
+    value = request.get_signed_cookie(SEEN_COOKIE, default="", salt=key) or ""
     return int(value) if value.isascii() and value.isdigit() and len(value) < 12 else 0
 
 
@@ -105,12 +103,12 @@ class AccountGateMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
         if user.is_authenticated and not request.path.startswith(self._always_open()):
-            if policy.password_change_due(user):  # type: ignore[arg-type]
+            if policy.password_change_due(user):
                 target = reverse("password_change")
                 if request.path != target:
                     messages.warning(request, _("Please choose a new password before you continue."))
                     return _go(request, target)
-            elif policy.totp_enrolment_due(user):  # type: ignore[arg-type]
+            elif policy.totp_enrolment_due(user):
                 target = reverse("totp_setup")
                 if request.path != target:
                     messages.warning(request, _("Your role requires two-step sign-in. Please set it up before you continue."))

@@ -33,8 +33,7 @@ from luoshi.accounts.forms import (
 )
 from luoshi.accounts.models import AccountRequest, User
 from luoshi.accounts.validators import mask_mobile
-from luoshi.lib import Forbidden, LuoshiError, NotFound
-from luoshi.web.actions import perform
+from luoshi.lib import Forbidden, LuoshiError, NotFound, perform
 
 PAGE_SIZE = 50
 # The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.

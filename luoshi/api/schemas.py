@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ninja import Schema
 from pydantic import BaseModel, ConfigDict, Field
@@ -12,11 +12,20 @@ from luoshi.tasks.ledger import SORTS
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Task
 
-StatusName = Literal[tuple(Status.values)]  # type: ignore[valid-type]
-LightName = Literal[tuple(value for value in Task.Light.values if value)]  # type: ignore[valid-type]
-CadenceName = Literal[tuple(Task.Cadence.values)]  # type: ignore[valid-type]
-SortName = Literal[tuple(SORTS)]  # type: ignore[valid-type]
-EscalationLevel = Literal[tuple(Escalation.Level.values)]  # type: ignore[valid-type]
+# The values the API accepts, as Literals built from the models' choices, so the schema lists
+# them. A type checker cannot read a Literal built at run time: to it they are plain values.
+if TYPE_CHECKING:
+    StatusName = str
+    LightName = str
+    CadenceName = str
+    SortName = str
+    EscalationLevel = int
+else:
+    StatusName = Literal[tuple(Status.values)]
+    LightName = Literal[tuple(value for value in Task.Light.values if value)]
+    CadenceName = Literal[tuple(Task.Cadence.values)]
+    SortName = Literal[tuple(SORTS)]
+    EscalationLevel = Literal[tuple(Escalation.Level.values)]
 
 # --- errors ---------------------------------------------------------------------------------
 

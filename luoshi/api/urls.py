@@ -29,7 +29,8 @@ def _json_not_allowed(view: Callable[..., Any]) -> Callable[..., Any]:
 
 _patterns, _app, _namespace = api.urls
 for _pattern in _patterns:
-    _pattern.callback = _json_not_allowed(_pattern.callback)  # type: ignore[attr-defined]
+    assert _pattern.callback is not None  # every pattern of the API is a view  # nosec B101
+    _pattern.callback = _json_not_allowed(_pattern.callback)
 
 urlpatterns = [
     path("api/tokens/", views.tokens, name="api_tokens"),

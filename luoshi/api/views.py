@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.accounts.models import User
 from luoshi.api import services
 from luoshi.api.forms import TokenForm
-from luoshi.web.actions import perform
+from luoshi.lib import perform
 
 NEW_TOKEN_KEY = "luoshi_new_api_token"  # nosec B105 # a session key's name, not a secret
 

@@ -25,7 +25,7 @@ import json
 import os
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,7 +192,7 @@ class Walk:
     problem: str = ""  # "gap" or "mac"
 
 
-def _chunks(cursor: Any, sql: str, start: int, chunk: int, prefetch: bool) -> Iterator[list[Any]]:
+def _chunks(cursor: Any, sql: str, start: int, chunk: int, prefetch: bool) -> Generator[list[Any], None, None]:
     """The sealed events after `start`, `chunk` rows at a time. With `prefetch`, the next chunk is
     read in a thread while the caller checks this one (the database builds the messages while
     Python computes MACs; both drivers release the GIL while they wait). The next chunk is

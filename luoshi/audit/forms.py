@@ -1,17 +1,18 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.audit import labels
 from luoshi.audit.services import AuditFilters
 
 
-def _verbs() -> list[tuple[str, str]]:
+def _verbs() -> list[tuple[str, str | Promise]]:
     return [("", _("Any")), *labels.verb_choices()]
 
 
-def _object_types() -> list[tuple[str, str]]:
+def _object_types() -> list[tuple[str, str | Promise]]:
     return [("", _("Any")), *labels.type_choices()]
 
 

@@ -83,7 +83,7 @@ def record_events(
     if not items:
         return 0
     created_at = lib.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None  # type: ignore[attr-defined]
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
     label = _label(actor)
     _insert([AuditEvent(created_at=created_at, actor_id=actor_id, actor_label=label, verb=verb,
                         object_type=obj._meta.label_lower, object_id=str(obj.pk), before=None,

@@ -24,7 +24,7 @@ from luoshi.accounts.models import User
 from luoshi.audit import jobs, labels, services
 from luoshi.audit.forms import AuditFilterForm
 from luoshi.audit.models import AuditCheck, AuditEvent
-from luoshi.web.actions import perform
+from luoshi.lib import is_htmx, perform
 
 PAGE_SIZE = 50
 # An export is one file a person can open: narrow the filters for more.
@@ -148,7 +148,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "filtered": bool(filters.as_dict()),
         "first_id": events[0].pk if events else None, "last_id": events[-1].pk if events else None,
     }
-    template = "audit/_events.html" if request.headers.get("HX-Request") == "true" else "audit/log.html"
+    template = "audit/_events.html" if is_htmx(request) else "audit/log.html"
     return render(request, template, context, status=400 if form.errors else 200)
 
 
@@ -172,7 +172,7 @@ def audit_check(request: HttpRequest, pk: int) -> HttpResponse:
     check = AuditCheck.objects.filter(pk=pk).first()
     if check is None:
         raise Http404
-    template = "audit/_check.html" if request.headers.get("HX-Request") == "true" else "audit/check.html"
+    template = "audit/_check.html" if is_htmx(request) else "audit/check.html"
     return render(request, template, {"check": check})
 
 

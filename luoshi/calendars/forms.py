@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
+from luoshi.units.models import Unit
 
 from .models import CalendarFeed
 from .services import subscribable_units
@@ -14,7 +15,7 @@ from .services import subscribable_units
 class CalendarFeedForm(forms.Form):
     scope = forms.ChoiceField(label=_("Deadlines of"), choices=CalendarFeed.Scope.choices,
                               initial=CalendarFeed.Scope.MINE)
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False,  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False,
                                   empty_label=_("Choose a unit"),
                                   help_text=_("Only for a unit's calendar."))
 

@@ -10,8 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from luoshi.lib import NotFound
-from luoshi.web.actions import perform
+from luoshi.lib import NotFound, perform
 
 from . import services
 from .forms import CalendarFeedForm

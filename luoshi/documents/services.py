@@ -353,7 +353,7 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFa
     for task in attention[:limit]:
         keys = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])
         for key in keys:
-            section = sections[key]  # type: ignore[index]
+            section = sections[key]
             if len(section.attention) >= STOCKTAKE_LIST_LIMIT:
                 continue
             section.attention.append(AttentionTask(

@@ -842,6 +842,7 @@ _EN_APPROVAL_OF = re.compile(
     r"(?:was|were|has\s+been)\s+(?:also\s+)?(?:given|granted|accorded)\b",
     re.I,
 )
+_EN_ARTICLE = re.compile(r"(?:(?:a|an|the)\s+)?", re.I)
 _EN_NUMBERED = re.compile(r"[ \t]*\(?(\d{1,2}|[a-z]|[ivx]{1,4})[.)]?[ \t]+(?=[A-Z‘'\"“])")
 _EN_NOT_ITEM = re.compile(
     r"^(?:It|This|These|They|We|He|She|There|In|On|At|By|For|With|As|To|If|When|While|That|"
@@ -1063,8 +1064,10 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             t1 = sent.start + pm.end("obj")
             obj = text[t0:t1]
             art = re.match(r"(?:(?:a|an|the)\s+)?(?:(?:revised|new)\s+)?(?:draft\s+(?:of\s+(?:the\s+)?)?)?", obj, re.I)
+            found_article = _EN_ARTICLE.match(obj)
+            article = found_article.end() if found_article else 0
             if art and art.end() < len(obj) and re.match(r"draft", obj[art.start():], re.I) is None:
-                t0 += re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+                t0 += article
             elif art:
                 t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
             if re.search(r"(?:conveyed|studied)\W*$", s[: pm.end()], re.I):
@@ -1218,8 +1221,10 @@ def en_numbered(text: str, body_start: int = 0) -> list[tuple[str, int, int, str
     if len(numbered) < 2:
         return out
     for a, b in numbered:
-        m = _EN_NUMBERED.match(text, a, b)
-        t0 = m.end()
+        heading = _EN_NUMBERED.match(text, a, b)
+        if heading is None:  # cannot happen: `numbered` holds the lines it matched
+            continue
+        t0 = heading.end()
         body = text[t0:b]
         if _EN_NOT_ITEM.match(body):
             continue

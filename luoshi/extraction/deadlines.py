@@ -245,11 +245,11 @@ def _resolve(kind: str, g: tuple[str, ...], meeting: dt.date) -> tuple[dt.date |
             return None, "count out of range"
         return _add_months(meeting, n), ""
     if kind in ("en-dmy", "en-mdy"):
-        day, month = (g[0], g[1]) if kind == "en-dmy" else (g[1], g[0])
-        return _safe(int(g[2]), MONTHS[month.lower().rstrip(".")], int(day)), ""
+        day_text, month_name = (g[0], g[1]) if kind == "en-dmy" else (g[1], g[0])
+        return _safe(int(g[2]), MONTHS[month_name.lower().rstrip(".")], int(day_text)), ""
     if kind in ("en-dm", "en-md"):
-        day, month = (g[0], g[1]) if kind == "en-dm" else (g[1], g[0])
-        return _on_or_after(MONTHS[month.lower().rstrip(".")], int(day), meeting), ""
+        day_text, month_name = (g[0], g[1]) if kind == "en-dm" else (g[1], g[0])
+        return _on_or_after(MONTHS[month_name.lower().rstrip(".")], int(day_text), meeting), ""
     if kind == "md-xun":
         month = int(g[0])
         if not 1 <= month <= 12:

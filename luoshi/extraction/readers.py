@@ -49,7 +49,7 @@ class _Node:
     def __init__(self, tag: str, parent: _Node | None) -> None:
         self.tag = tag
         self.parent = parent
-        self.depth = 0 if parent is None else parent.depth + 1
+        self.depth: int = 0 if parent is None else parent.depth + 1
         self.parts: list[str | _Node] = []
 
     def text(self) -> str:

@@ -48,8 +48,8 @@ def train(examples: list[Example]) -> DirectiveModel:
     rows: list[tuple[tuple[str, ...], int]] = []
     for gold, _rules, cands, lang in data:
         for cand, ctext in cands:
-            best = max((overlap_f1(ctext, g, lang) for g in gold), default=0.0)
-            rows.append((cand.features, int(best >= DIRECTIVE_LOOSE)))
+            closest = max((overlap_f1(ctext, g, lang) for g in gold), default=0.0)
+            rows.append((cand.features, int(closest >= DIRECTIVE_LOOSE)))
     weights, bias = fit_logistic(rows, l2=L2, rate=RATE, epochs=EPOCHS)
     # Round-trip through the written form so a rebuilt model equals the shipped file exactly.
     rounded = DirectiveModel.from_dict(DirectiveModel(weights, bias, 1.0).to_dict())

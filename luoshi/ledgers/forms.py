@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +37,7 @@ class ConfigureForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         self.ledger = ledger
-        self.fields["sheet"].choices = [(name, name) for name in checked.get("sheets", [ledger.sheet_name])]
+        cast(forms.ChoiceField, self.fields["sheet"]).choices = [(name, name) for name in checked.get("sheets", [ledger.sheet_name])]
         columns = [("", _("— not imported —"))] + [
             (str(i), reading.column_label(i, headers[i] if i < len(headers) else ""))
             for i in range(checked.get("width", len(headers)))

@@ -166,7 +166,7 @@ def upload_ledger(user: User, upload: UploadedFile) -> LedgerImport:
     sheet = next(s for s in sheets if s.rows)
     header_index = reading.guess_header_row(sheet.rows)
     upload.seek(0)
-    stored = filestore.save_upload(LedgerImport._meta.get_field("file"), upload,  # type: ignore[arg-type]
+    stored = filestore.save_upload(LedgerImport._meta.get_field("file"), upload,
                                    secrets.token_hex(16) + ".xlsx")  # stored under a random name
     ledger = LedgerImport.objects.create(
         file=stored, original_name=name[:255], size=upload.size, uploaded_by=user, uploaded_at=lib.now(),

@@ -14,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.ledgers import services
 from luoshi.ledgers.forms import ConfigureForm, UploadForm
 from luoshi.ledgers.models import ColumnMapping, LedgerImport
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, is_htmx, perform
 from luoshi.tasks.lifecycle import Status
 from luoshi.units.models import Unit
-from luoshi.web.actions import perform
 
 PREVIEW_ROWS = 20
 SHOWN_ERRORS = 300
@@ -83,7 +82,7 @@ def ledger_import_review(request: HttpRequest, pk: int) -> HttpResponse:
             if result is not None:
                 if data["save_as"]:
                     messages.success(request, _("The columns are saved as “%(name)s”.") % {"name": data["save_as"]})
-                if not request.headers.get("HX-Request"):
+                if not is_htmx(request):
                     return redirect(result)
                 ledger = result
                 form = ConfigureForm(ledger)
@@ -91,7 +90,7 @@ def ledger_import_review(request: HttpRequest, pk: int) -> HttpResponse:
                 status = 400
         else:
             status = 400
-    template = "ledgers/_review.html" if request.headers.get("HX-Request") else "ledgers/review.html"
+    template = "ledgers/_review.html" if is_htmx(request) else "ledgers/review.html"
     return render(request, template, _review_context(ledger, form), status=status)
 
 

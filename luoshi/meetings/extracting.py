@@ -1,33 +1,28 @@
-"""From a readout to a recorded meeting: the extraction engine reads, a person reviews,
-the services record.
+"""From a readout to a review: the extraction engine reads, a person reviews, and
+meetings.services.confirm_review records.
 
 The engine (luoshi.extraction) knows nothing of Django; this module feeds it the units and
-priority areas of the database, turns its result into the initial data of the review
-form, and turns a confirmed review into service calls. Nothing here writes except through
-meetings.services.record_meeting and tasks.services.create_task.
+priority areas of the database and turns its result into the initial data of the review
+form. Nothing here writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
 from luoshi import lib
-from luoshi.accounts.models import User
 from luoshi.extraction import Directory, Extraction
 from luoshi.extraction.deadlines import find_deadline
 from luoshi.extraction.model import Directive as ExtractedDirective
 from luoshi.extraction.responsibility import find_responsibility
 from luoshi.extraction.text import detect_language
 from luoshi.meetings.models import Meeting, PriorityArea
-from luoshi.meetings.services import AgendaItemInput, DirectiveInput, record_meeting
-from luoshi.tasks import services as task_services
 from luoshi.units.models import Unit
 
 # Most specific first: a Party Group enlarged meeting is an enlarged meeting.
@@ -136,7 +131,8 @@ HIGHLIGHT_KINDS = ("lead", "cooperating", "deadline")
 
 
 def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
-    """The initial data of the review form: meeting fields, agenda rows, directive rows.
+    """The initial data of the review form as its forms take it: meeting fields, agenda
+    rows, directive rows (units and areas by primary key).
 
     The lead and cooperating units are those the text names (牵头, 会同, 配合 …) that match
     a unit of the database; where the text names none, the first unit suggested by keyword
@@ -174,7 +170,8 @@ def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
             "deadline": d.deadline if d.deadline and d.deadline >= lib.today() else None,
             "agenda_number": d.agenda_item + 1 if d.agenda_item is not None else None,
             "highlights": _highlights(d),
-            "suggested": list(dict.fromkeys(
+            # The hidden field's value: unit codes, the lead unit's choices put these first.
+            "suggested": ",".join(dict.fromkeys(
                 [c for c in d.lead_codes if c in units] + [c for c in d.suggested_units if c in units])),
         })
     return {
@@ -192,105 +189,3 @@ def review_from_extraction(extraction: Extraction) -> dict[str, Any]:
         ],
         "directives": directives,
     }
-
-
-@dataclass
-class ReviewedDirective:
-    text: str
-    span: tuple[int, int] | None
-    priority_areas: list[PriorityArea] = field(default_factory=list)
-    lead_unit: Unit | None = None
-    cooperating_units: list[Unit] = field(default_factory=list)
-    deadline: dt.date | None = None
-    agenda_number: int | None = None  # the review's agenda row number (1-based), if any
-
-
-def _span(readout: str, row: dict[str, Any], text: str) -> tuple[int, int] | None:
-    """The row's span if its text is still exactly those characters; an edited text has none."""
-    start, end = row.get("span_start"), row.get("span_end")
-    if start is None or end is None or not 0 <= start <= end <= len(readout):
-        return None
-    return (start, end) if readout[start:end] == text else None
-
-
-def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
-    seen = {x.pk: x for x in first}
-    for x in second:
-        seen.setdefault(x.pk, x)
-    return list(seen.values())
-
-
-def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]]) -> list[ReviewedDirective]:
-    """Kept directive rows, in order, with merges applied.
-
-    A row marked "merge with the previous one" joins the previous kept row; when both
-    still have their spans the result is the readout from the first's start to the
-    second's end, otherwise the two texts joined.
-    """
-    kept: list[ReviewedDirective] = []
-    for row in rows:
-        text = (row.get("text") or "").strip()
-        if not text or row.get("DELETE"):
-            continue
-        item = ReviewedDirective(
-            text=text, span=_span(readout, row, text),
-            priority_areas=list(row.get("priority_areas") or []),
-            lead_unit=row.get("lead_unit"),
-            cooperating_units=list(row.get("cooperating_units") or []),
-            deadline=row.get("deadline"), agenda_number=row.get("agenda_number"),
-        )
-        if row.get("merge") and kept:
-            previous = kept[-1]
-            if previous.span and item.span and previous.span[0] <= item.span[0]:
-                previous.span = (previous.span[0], item.span[1])
-                previous.text = readout[previous.span[0]:previous.span[1]]
-            else:
-                previous.span = None
-                previous.text = f"{previous.text} {item.text}"
-            previous.priority_areas = _union(previous.priority_areas, item.priority_areas)
-            previous.lead_unit = previous.lead_unit or item.lead_unit
-            previous.cooperating_units = _union(previous.cooperating_units, item.cooperating_units)
-            previous.deadline = previous.deadline or item.deadline
-            previous.agenda_number = previous.agenda_number or item.agenda_number
-            continue
-        kept.append(item)
-    return kept
-
-
-@transaction.atomic
-def confirm_review(user: User, data: dict[str, Any]) -> Meeting:
-    """Record the reviewed meeting and a draft task for every directive given a lead unit.
-
-    `data` holds "readout", "meeting" (the meeting form's cleaned data), "agenda" and
-    "directives" (the formsets' cleaned rows). All of it happens in one transaction.
-    """
-    readout: str = data["readout"]
-    meeting_fields = data["meeting"]
-    agenda = []
-    # Directive rows name agenda rows by their number on the review page; rows removed or
-    # left empty are not recorded, so a number maps to its item's position, or to none.
-    position: dict[int, int] = {}
-    for number, row in enumerate(data["agenda"], start=1):
-        title = (row.get("title") or "").strip()
-        if not title or row.get("DELETE"):
-            continue
-        position[number] = len(agenda)
-        agenda.append(AgendaItemInput(kind=row["kind"], title=title, span=_span(readout, row, title)))
-    directives = reviewed_directives(readout, data["directives"])
-    meeting = record_meeting(
-        user,
-        kind=meeting_fields["kind"], title=meeting_fields["title"], number=meeting_fields.get("number"),
-        date=meeting_fields.get("date"), chair_name=meeting_fields.get("chair_name", ""),
-        chair_title=meeting_fields.get("chair_title", ""), place=meeting_fields.get("place", ""),
-        readout=readout, agenda_items=agenda,
-        directives=[DirectiveInput(text=d.text, span=d.span, priority_areas=d.priority_areas,
-                                   agenda_index=position.get(d.agenda_number) if d.agenda_number else None)
-                    for d in directives],
-    )
-    for record, reviewed in zip(meeting.directives.order_by("order"), directives, strict=True):
-        if reviewed.lead_unit is not None:
-            task_services.create_task(
-                user, record, lead_unit=reviewed.lead_unit, cooperating_units=reviewed.cooperating_units,
-                deadline=reviewed.deadline,
-            )
-    return meeting

@@ -10,10 +10,11 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from luoshi import lib
@@ -58,7 +59,7 @@ class Choices:
         depth = max(unit.path.count("/") - 3, 0)  # "/LN/SY/SY-HP/" is one below a top-level unit
         return "\u3000" * depth + unit.name
 
-    def unit_choices(self, suggested: Sequence[str] = (), blank: str | None = None) -> list[Any]:
+    def unit_choices(self, suggested: Sequence[str] = (), blank: str | Promise | None = None) -> list[Any]:
         """Suggested units first (in the order the engine ranked them), then every unit."""
         choices: list[Any] = [("", blank)] if blank is not None else []
         first = [self.unit_by_code[c] for c in suggested if c in self.unit_by_code]
@@ -182,7 +183,7 @@ class ManualDirectiveForm(_RowForm):
 
     def __init__(self, *args: Any, choices: Choices, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
-        self.fields["priority_areas"].choices = choices.area_choices()
+        cast(forms.ChoiceField, self.fields["priority_areas"]).choices = choices.area_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -190,7 +191,7 @@ class ManualDirectiveForm(_RowForm):
         return data
 
 
-class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class RowFormSet(forms.BaseFormSet):
     """Rows without text are ignored; "DELETE" is shown as "Remove"."""
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
@@ -311,13 +312,13 @@ class ReviewDirectiveForm(_RowForm):
 
     def __init__(self, *args: Any, choices: Choices, with_units: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
-        self.fields["priority_areas"].choices = choices.area_choices()
+        cast(forms.ChoiceField, self.fields["priority_areas"]).choices = choices.area_choices()
         if not with_units:  # only the supervision office turns directives into tasks
             del self.fields["lead_unit"], self.fields["cooperating_units"], self.fields["deadline"]
             return
         suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
-        self.fields["lead_unit"].choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
-        self.fields["cooperating_units"].choices = choices.unit_choices()
+        cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
+        cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -354,8 +355,8 @@ class TaskFromDirectiveForm(_RowForm):
     def __init__(self, *args: Any, choices: Choices, suggested: Sequence[str] = (),
                  cooperating: Sequence[str] = (), deadline: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, choices=choices, **kwargs)
-        self.fields["lead_unit"].choices = choices.unit_choices(suggested)
-        self.fields["cooperating_units"].choices = choices.unit_choices()
+        cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested)
+        cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
         first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
         if first is not None:
             self.fields["lead_unit"].initial = str(first.pk)

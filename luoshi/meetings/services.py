@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, ProtectedError, Subquery
@@ -26,7 +27,7 @@ from luoshi.units.models import Unit
 def directive_count() -> Coalesce:
     """How many directives a meeting has, as a correlated subquery: a list of twenty meetings
     counts for those twenty, where Count("directives") joined and grouped every meeting's
-    directives before the page was cut (110 ms with 16,000 meetings)."""
+    directives before the page was cut (bench/FIGURES.md)."""
     per_meeting = (Directive.objects.filter(meeting=OuterRef("pk")).order_by().values("meeting")
                    .annotate(n=Count("id")).values("n"))
     return Coalesce(Subquery(per_meeting, output_field=IntegerField()), 0)
@@ -340,3 +341,110 @@ def rename_priority_area(
     area.save(update_fields=["name_zh", "name_en", "keywords_zh", "keywords_en"])
     record_event(actor, "rename_priority_area", area, before=before, after=details())
     return area
+
+
+# --- a reviewed readout --------------------------------------------------------------------------
+
+
+@dataclass
+class ReviewedDirective(DirectiveInput):
+    """A kept directive of a review: what record_meeting takes, and the draft task to create
+    when the reviewer chose a lead unit."""
+
+    lead_unit: Unit | None = None
+    cooperating_units: list[Unit] = field(default_factory=list)
+    deadline: dt.date | None = None
+
+
+def _span(readout: str, row: dict[str, Any], text: str) -> Span | None:
+    """The row's span if its text is still exactly those characters; an edited text has none."""
+    start, end = row.get("span_start"), row.get("span_end")
+    if start is None or end is None or not 0 <= start <= end <= len(readout):
+        return None
+    return (start, end) if readout[start:end] == text else None
+
+
+def _union(first: Iterable[Any], second: Iterable[Any]) -> list[Any]:
+    seen = {x.pk: x for x in first}
+    for x in second:
+        seen.setdefault(x.pk, x)
+    return list(seen.values())
+
+
+def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]],
+                        agenda_position: dict[int, int] | None = None) -> list[ReviewedDirective]:
+    """Kept directive rows, in order, with merges applied.
+
+    A row marked "merge with the previous one" joins the previous kept row; when both
+    still have their spans the result is the readout from the first's start to the
+    second's end, otherwise the two texts joined. A row names its agenda row by its number
+    on the review page; `agenda_position` maps that number to the recorded item's position.
+    """
+    positions = agenda_position or {}
+    kept: list[ReviewedDirective] = []
+    for row in rows:
+        text = (row.get("text") or "").strip()
+        if not text or row.get("DELETE"):
+            continue
+        number = row.get("agenda_number")
+        item = ReviewedDirective(
+            text=text, span=_span(readout, row, text),
+            agenda_index=positions.get(number) if number else None,
+            priority_areas=list(row.get("priority_areas") or []),
+            lead_unit=row.get("lead_unit"),
+            cooperating_units=list(row.get("cooperating_units") or []),
+            deadline=row.get("deadline"),
+        )
+        if row.get("merge") and kept:
+            previous = kept[-1]
+            if previous.span and item.span and previous.span[0] <= item.span[0]:
+                previous.span = (previous.span[0], item.span[1])
+                previous.text = readout[previous.span[0]:previous.span[1]]
+            else:
+                previous.span = None
+                previous.text = f"{previous.text} {item.text}"
+            previous.priority_areas = _union(previous.priority_areas, item.priority_areas)
+            previous.lead_unit = previous.lead_unit or item.lead_unit
+            previous.cooperating_units = _union(previous.cooperating_units, item.cooperating_units)
+            previous.deadline = previous.deadline or item.deadline
+            if previous.agenda_index is None:
+                previous.agenda_index = item.agenda_index
+            continue
+        kept.append(item)
+    return kept
+
+
+@transaction.atomic
+def confirm_review(user: User, readout: str, meeting: dict[str, Any], agenda: Sequence[dict[str, Any]],
+                   directives: Sequence[dict[str, Any]]) -> Meeting:
+    """Record a reviewed readout: the meeting, and a draft task for every directive given a
+    lead unit, in one transaction.
+
+    `meeting` is the review's meeting form's cleaned data; `agenda` and `directives` its
+    formsets' cleaned rows (meetings.extracting.review_from_extraction gave their initial data).
+    """
+    items: list[AgendaItemInput] = []
+    # Directive rows name agenda rows by their number on the review page; rows removed or
+    # left empty are not recorded, so a number maps to its item's position, or to none.
+    position: dict[int, int] = {}
+    for number, row in enumerate(agenda, start=1):
+        title = (row.get("title") or "").strip()
+        if not title or row.get("DELETE"):
+            continue
+        position[number] = len(items)
+        items.append(AgendaItemInput(kind=row["kind"], title=title, span=_span(readout, row, title)))
+    kept = reviewed_directives(readout, directives, position)
+    recorded = record_meeting(
+        user,
+        kind=meeting["kind"], title=meeting["title"], number=meeting.get("number"),
+        date=meeting.get("date"), chair_name=meeting.get("chair_name", ""),
+        chair_title=meeting.get("chair_title", ""), place=meeting.get("place", ""),
+        readout=readout, agenda_items=items, directives=kept,
+    )
+    for record, reviewed in zip(recorded.directives.order_by("order"), kept, strict=True):
+        if reviewed.lead_unit is not None:
+            task_services.create_task(
+                user, record, lead_unit=reviewed.lead_unit, cooperating_units=reviewed.cooperating_units,
+                deadline=reviewed.deadline,
+            )
+    return recorded

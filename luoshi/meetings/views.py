@@ -23,13 +23,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi.accounts.models import User
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
-from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound
+from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform
 from luoshi.meetings import extracting, forms
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
     AgendaItemEdit,
     AgendaItemInput,
     DirectiveInput,
+    confirm_review,
     delete_meeting,
     directive_count,
     may_delete_meeting,
@@ -44,7 +45,6 @@ from luoshi.tasks.counts import Counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import is_supervisor, visible_tasks
-from luoshi.web.actions import perform
 
 PAGE_SIZE = 20
 PENDING = "luoshi_readouts"  # session: one-time token → readout under review
@@ -65,9 +65,6 @@ def _require_recorder(request: HttpRequest) -> None:
     if not may_record_meetings(_user(request)):
         raise Http404
 
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 # --- the readout with its highlighted sources ----------------------------------------------------------
@@ -132,8 +129,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     counted = _task_counts(_user(request), rows)
     for meeting in rows:
         counts = counted.get(meeting.pk, Counts())
-        meeting.task_count = counts.total  # type: ignore[attr-defined]
-        meeting.lights = [(light, label, counts.lights[light])  # type: ignore[attr-defined]
+        meeting.task_count = counts.total
+        meeting.lights = [(light, label, counts.lights[light])
                           for light, label in Task.Light.choices if light]
     query = request.GET.copy()
     query.pop("page", None)
@@ -142,7 +139,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "may_record": may_record_meetings(_user(request)),
         "shows_tasks": _user(request).role != User.Role.SECRETARY,
     }
-    template = "meetings/_meeting_results.html" if _is_htmx(request) else "meetings/meeting_list.html"
+    template = "meetings/_meeting_results.html" if is_htmx(request) else "meetings/meeting_list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -218,10 +215,10 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
         ))
         if created is not None:
             messages.success(request, _("Draft task created for %(unit)s.") % {"unit": created.lead_unit})
-    elif not _is_htmx(request):
+    elif not is_htmx(request):
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
-    if not _is_htmx(request):
+            messages.error(request, " ".join(str(e) for e in error))
+    if not is_htmx(request):
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
     refreshed.task_form = (  # type: ignore[attr-defined]
@@ -268,7 +265,7 @@ def _edit_forms(request: HttpRequest, meeting: Meeting, data: Any = None) -> tup
     agenda = forms.EditAgendaFormSet(data, prefix="agenda", initial=[
         {"id": item.pk, "kind": item.kind, "title": item.title, "outcome": item.outcome} for item in items])
     for row, item in zip(agenda.forms, items, strict=False):
-        row.order = item.order  # type: ignore[attr-defined]
+        row.order = item.order
     return form, agenda
 
 
@@ -346,7 +343,7 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DeleteMeetingForm(request.POST, prefix="delete")
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect(reverse("meeting_edit", args=[meeting.pk]))
     if not may_delete_meeting(user, meeting):
         messages.error(request, _("This meeting has draft tasks: only the supervision office deletes it."))
@@ -402,16 +399,10 @@ def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None
                   initial: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
     kwargs = {"choices": choices, "with_units": is_supervisor(_user(request))}
     initial = initial or {"meeting": {}, "agenda": [], "directives": []}
-    directive_rows = [
-        {**row, "lead_unit": str(row["lead_unit"]) if row["lead_unit"] else "",
-         "cooperating_units": [str(pk) for pk in row["cooperating_units"]],
-         "priority_areas": [str(pk) for pk in row["priority_areas"]], "suggested": ",".join(row["suggested"])}
-        for row in initial["directives"]
-    ]
     return {
         "form": forms.ReviewMeetingForm(data, prefix="meeting", initial={**initial["meeting"], "token": token}),
         "agenda": forms.ReviewAgendaFormSet(data, prefix="agenda", initial=initial["agenda"] or None),
-        "directives": forms.ReviewDirectiveFormSet(data, prefix="directives", initial=directive_rows or None,
+        "directives": forms.ReviewDirectiveFormSet(data, prefix="directives", initial=initial["directives"] or None,
                                                    form_kwargs=kwargs),
     }
 
@@ -443,13 +434,13 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
     for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
         for number, row in enumerate(formset.forms, start=1):
             start, end = _int(row["span_start"].value()), _int(row["span_end"].value())
-            row.mark_id = f"{letter.lower()}{number}"  # type: ignore[attr-defined]
-            row.mark_label = f"{letter}{number}"  # type: ignore[attr-defined]
-            row.has_mark = start is not None and end is not None  # type: ignore[attr-defined]
-            if row.has_mark:  # type: ignore[attr-defined]
-                marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))  # type: ignore[arg-type, attr-defined]
+            row.mark_id = f"{letter.lower()}{number}"
+            row.mark_label = f"{letter}{number}"
+            row.has_mark = start is not None and end is not None
+            if start is not None and end is not None:
+                marks.append(Mark(start, end, kind, f"{letter}{number}", row.mark_id))
             if kind == "directive":
-                row.highlighted = _highlighted(row)  # type: ignore[attr-defined]
+                row.highlighted = _highlighted(row)
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
         "with_units": is_supervisor(_user(request)),
@@ -510,15 +501,15 @@ def _confirm_readout(request: HttpRequest) -> HttpResponse:
     if not all(valid):
         messages.error(request, _("Some fields need your attention; nothing has been saved yet."))
         return _render_review(request, readout, review, status=400)
-    data = {"readout": readout, "meeting": review["form"].cleaned_data,
-            "agenda": review["agenda"].rows(), "directives": review["directives"].rows()}
     # Two posts of one review can arrive together, each with the session as it was before
     # the other saved it; the cache lets only the first through.
     claim = f"luoshi:confirm-readout:{token}"
     if not cache.add(claim, True, timeout=300):
         return render(request, "meetings/readout_confirmed.html", {"meeting": None}, status=409)
     try:
-        meeting, _error = perform(request, lambda: extracting.confirm_review(_user(request), data))
+        meeting, _error = perform(request, lambda: confirm_review(
+            _user(request), readout, meeting=review["form"].cleaned_data, agenda=review["agenda"].rows(),
+            directives=review["directives"].rows()))
     except BaseException:
         cache.delete(claim)
         raise

@@ -16,7 +16,7 @@ def unread(request: HttpRequest) -> dict[str, Callable[[], int]]:
 
     def count() -> int:  # asked by the header and by the inbox page: one query
         if not cache:
-            cache.append(unread_count(user))  # type: ignore[arg-type]
+            cache.append(unread_count(user))
         return cache[0]
 
     return {"unread_notifications": count}

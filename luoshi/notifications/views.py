@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
+from luoshi.lib import is_htmx, perform
 from luoshi.notifications import services
 from luoshi.notifications.forms import EndpointForm, PreferenceForm
 from luoshi.notifications.models import Delivery, Notification, WebhookEndpoint
-from luoshi.web.actions import perform
 
 PAGE_SIZE = 50
 
@@ -23,9 +23,6 @@ PAGE_SIZE = 50
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_safe
@@ -42,7 +39,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @login_required
 def mark_one_read(request: HttpRequest, pk: int) -> HttpResponse:
     perform(request, lambda: services.mark_read(_user(request), pk))
-    if _is_htmx(request):
+    if is_htmx(request):
         note = Notification.objects.select_related("task").get(recipient=_user(request), pk=pk)
         return render(request, "notifications/_item.html", {"note": note, "oob_badge": True})
     return redirect("notifications")

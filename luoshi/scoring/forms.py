@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +26,10 @@ class PeriodForm(forms.Form):
                 choices.append((extra.key, extra.label))
             except Exception:  # noqa: BLE001  # nosec B110 # reported by the field's own validation
                 pass
-        self.fields["period"].choices = choices
+        cast(forms.ChoiceField, self.fields["period"]).choices = choices
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if bool(start) != bool(end):
             raise forms.ValidationError(_("Give both ends of the range, or neither."))

@@ -199,7 +199,7 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
         # Only the tasks that can have worked in a slot (assigned by the last slot's first day,
         # not completed by the first slot's last day) and, of their reports, only those sent
         # within the slots and their grace days: without these bounds every task and report
-        # of every year was read (8 s at 10⁶ tasks). The per-slot conditions below decide.
+        # of every year was read (bench/FIGURES.md). The per-slot conditions below decide.
         latest_start = max(first for _cadence, first, _last in slots)
         earliest_end = min(last for _cadence, _first, last in slots)
         window = (_day_start(min(first for _cadence, first, _last in slots)),

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.lib import safe_row
+from luoshi.lib import is_htmx, safe_row
 from luoshi.scoring import periods
 from luoshi.scoring.forms import PeriodForm
 from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
@@ -52,7 +52,7 @@ def scoring(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "period": period, "lines": lines, "own_unit": unit, "formula": formula,
                "weights": formula.weights, "caps": formula.caps,
                "export_query": request.GET.urlencode()}
-    template = "scoring/_ranking.html" if request.headers.get("HX-Request") else "scoring/ranking.html"
+    template = "scoring/_ranking.html" if is_htmx(request) else "scoring/ranking.html"
     return render(request, template, context)
 
 

@@ -126,7 +126,7 @@ def _load(documents: list[SearchDocument]) -> dict[tuple[str, int], Model]:
     ids: dict[str, list[int]] = {}
     for document in documents:
         ids.setdefault(document.kind, []).append(document.object_id)
-    querysets: dict[str, QuerySet] = {  # type: ignore[type-arg]
+    querysets: dict[str, QuerySet] = {
         Kind.MEETING: Meeting.objects.defer("readout", "attendees"),
         Kind.DIRECTIVE: Directive.objects.select_related("meeting").defer("meeting__readout", "meeting__attendees"),
         Kind.TASK: Task.objects.select_related("lead_unit"),

@@ -33,7 +33,7 @@ _PREFIX_MIN = 3
 
 
 @cache
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba  # imported on first use: loading its dictionary takes a moment
 
     jieba.setLogLevel(logging.WARNING)
@@ -147,7 +147,8 @@ def highlight(text: str, terms: list[Term]) -> SafeString:
             spans[-1][1] = match.end()
         else:
             spans.append([match.start(), match.end()])
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for start, end in spans:
         out.append(escape(text[last:start]))
         out.append("<mark>" + escape(text[start:end]) + "</mark>")

@@ -11,13 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, perform
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.lifecycle import Action
-from luoshi.tasks.permissions import can, get_task_for_user, manages
 from luoshi.tasks.models import Task
-from luoshi.web.actions import perform
+from luoshi.tasks.permissions import can, get_task_for_user, manages
 
 Kind = TaskRequest.Kind
 ASK_FORMS = {Kind.EXTENSION: forms.ExtensionForm, Kind.RETURN: forms.ReturnForm}

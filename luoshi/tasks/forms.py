@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
 from django.forms.models import ModelChoiceIteratorValue
+from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -134,10 +135,10 @@ class LedgerFilterForm(forms.Form):
         english = (get_language() or "").startswith("en")
         self.units = {row[1]: row for row in Unit.objects.values_list(*UNIT_FIELDS)}
         self.areas = {row[1]: row for row in PriorityArea.objects.values_list(*AREA_FIELDS)}
-        self.fields["unit"].choices = [("", _("all units"))] + [
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("all units"))] + [
             (code, _indented(path, name_en if english else name_zh))
             for _pk, code, name_zh, name_en, path in self.units.values()]
-        self.fields["area"].choices = [("", _("all areas"))] + [
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("all areas"))] + [
             (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
 
     def clean_meeting(self) -> Meeting | None:
@@ -174,8 +175,9 @@ class LedgerFilterForm(forms.Form):
 
     def _shown_as_chosen(self, meeting: Meeting) -> Meeting:
         """The field shows the meeting's date and title, whatever was typed or linked."""
-        self.data = self.data.copy()
-        self.data["meeting"] = meeting_label(meeting)
+        data = cast(QueryDict, self.data).copy()  # a form bound to request.GET
+        data["meeting"] = meeting_label(meeting)
+        self.data = data
         return meeting
 
     def uses_more_filters(self) -> bool:
@@ -184,7 +186,7 @@ class LedgerFilterForm(forms.Form):
         return any(self.data.get(name) for name in names) or self.data.get("sort", "deadline") != "deadline"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("deadline_from"), data.get("deadline_to")
         if start and end and start > end:
             raise ValidationError(_("“Due from” is after “Due by”: no task can match."))
@@ -202,7 +204,7 @@ class LedgerFilterForm(forms.Form):
         for name in ("q", "unit", "status", "light", "area", "meeting", "deadline_from", "deadline_to"):
             if data.get(name):
                 field = self.fields[name]
-                value = dict(field.choices).get(data[name], data[name]) if hasattr(field, "choices") else data[name]  # type: ignore[attr-defined]
+                value = dict(field.choices).get(data[name], data[name]) if hasattr(field, "choices") else data[name]
                 if isinstance(value, Meeting):
                     value = meeting_label(value)
                 text = value.isoformat() if isinstance(value, dt.date) else str(value).strip("\u3000")

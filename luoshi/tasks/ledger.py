@@ -76,7 +76,7 @@ FAR_FUTURE = dt.date(9999, 12, 31)
 class FarFuture(Value):
     """FAR_FUTURE, written into SQLite's SQL as the literal the index has: SQLite uses an index
     on an expression only for the same expression, and a bound parameter is not the same
-    constant (the ledger's first page sorted every row: 19 ms instead of 0.2 at 10⁵ tasks).
+    constant (the ledger's first page sorted every row; bench/FIGURES.md).
     PostgreSQL's queries already carry it as a literal (client-side binding)."""
 
     def __init__(self) -> None:
@@ -242,7 +242,7 @@ class CountedPaginator(Paginator):
         self._known_count = count
 
     @property
-    def count(self) -> int:  # type: ignore[override]
+    def count(self) -> int:
         return self._known_count
 
 

@@ -5,6 +5,9 @@
     any open state → suspended → the state it left (resumed)
     any open state or suspended → cancelled       (with a reason)
 
+Some actions act on a task without moving it (decompose, urge, escalate, instruct, edit); the
+table names the states they are allowed in too.
+
 Every service that changes a task's status asks `next_status`; nothing else decides.
 """
 
@@ -50,6 +53,8 @@ class Action(models.TextChoices):
     ASK_FOR_INPUT = "ask_for_input", _("ask a cooperating unit for input on")
     ADD_MILESTONE = "add_milestone", _("add a milestone to")
     COMPLETE_MILESTONE = "complete_milestone", _("complete a milestone of")
+    INSTRUCT = "instruct", _("write an instruction on")
+    UPDATE = "update", _("edit")
 
 
 # The status sets: every other module uses these and defines none of its own.
@@ -74,6 +79,13 @@ PUBLIC = frozenset({*WORKING, Status.SUSPENDED, Status.COMPLETED})
 IN_UNIT_HANDS = frozenset({Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS})
 SUSPENDED_STATE = object()  # marker: "the state the task was in before it was suspended"
 
+
+def _in(states: frozenset[str]) -> list[str]:
+    """`states` in the order Status declares them: the table below, and what is built from it,
+    read the same in every process (a set's order changes with the hash seed)."""
+    return [s for s in Status.values if s in states]
+
+
 # action → {from status: to status}. A to-status of None means "stays where it is".
 TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.ASSIGN: {Status.DRAFT: Status.ASSIGNED},
@@ -83,23 +95,26 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
                                 Status.IN_PROGRESS: Status.COMPLETION_REQUESTED},
     Action.APPROVE: {Status.COMPLETION_REQUESTED: Status.COMPLETED},
     Action.RETURN: {Status.COMPLETION_REQUESTED: Status.IN_PROGRESS},
-    Action.SUSPEND: {s: Status.SUSPENDED for s in OPEN},
+    Action.SUSPEND: {s: Status.SUSPENDED for s in _in(OPEN)},
     Action.RESUME: {Status.SUSPENDED: SUSPENDED_STATE},
-    Action.CANCEL: {**{s: Status.CANCELLED for s in OPEN}, Status.SUSPENDED: Status.CANCELLED},
+    Action.CANCEL: {**{s: Status.CANCELLED for s in _in(OPEN)}, Status.SUSPENDED: Status.CANCELLED},
     # Actions that act on a task without moving it.
     Action.DECOMPOSE: {s: None for s in (Status.ASSIGNED, Status.SIGNED, Status.IN_PROGRESS)},
-    Action.URGE: {s: None for s in WORKING},
-    Action.ESCALATE: {s: None for s in WORKING},
+    Action.URGE: {s: None for s in _in(WORKING)},
+    Action.ESCALATE: {s: None for s in _in(WORKING)},
     # A unit asks while the task is in its hands; the office reassigns a task a unit holds.
-    Action.REQUEST_EXTENSION: {s: None for s in IN_UNIT_HANDS},
-    Action.REQUEST_RETURN: {s: None for s in IN_UNIT_HANDS},
-    Action.REASSIGN: {s: Status.ASSIGNED for s in IN_UNIT_HANDS},
+    Action.REQUEST_EXTENSION: {s: None for s in _in(IN_UNIT_HANDS)},
+    Action.REQUEST_RETURN: {s: None for s in _in(IN_UNIT_HANDS)},
+    Action.REASSIGN: {s: Status.ASSIGNED for s in _in(IN_UNIT_HANDS)},
     # The lead unit asks a cooperating unit for its share; the answer is a report, so the task
     # must be in a state that takes reports.
     Action.ASK_FOR_INPUT: {Status.SIGNED: None, Status.IN_PROGRESS: None},
-    Action.ADD_MILESTONE: {s: None for s in (Status.DRAFT, *IN_UNIT_HANDS)},
+    Action.ADD_MILESTONE: {s: None for s in _in(frozenset({Status.DRAFT, *IN_UNIT_HANDS}))},
     # Completing one is reported, so it moves the task as a report does.
     Action.COMPLETE_MILESTONE: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},
+    # A leader instructs on any task a unit can see; the office edits a task until it is finished.
+    Action.INSTRUCT: {s: None for s in _in(UNIT_VISIBLE)},
+    Action.UPDATE: {s: None for s in Status.values if s not in FINISHED},
 }
 
 

@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, perform
 from luoshi.tasks import services
 from luoshi.tasks.forms import DateInput, MultipleFileField
 from luoshi.tasks.lifecycle import Action
 from luoshi.tasks.models import Milestone
 from luoshi.tasks.permissions import can, get_task_for_user
-from luoshi.web.actions import perform
 
 
 class MilestoneForm(forms.Form):

@@ -16,7 +16,6 @@ portal all build on it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -137,29 +136,17 @@ def can(user: User, action: str, task: Task) -> bool:
     if action == Action.ESCALATE:
         return is_supervisor(user)
     if action in {Action.ASSIGN, Action.APPROVE, Action.RETURN, Action.SUSPEND, Action.RESUME,
-                  Action.CANCEL, Action.URGE, Action.REASSIGN, "update"}:
+                  Action.CANCEL, Action.URGE, Action.REASSIGN, Action.UPDATE}:
         return manages(user, task)
-    if action == "instruct":
+    if action == Action.INSTRUCT:
         return user.is_active and user.role == Role.LEADER
     return False
 
 
-# Actions outside the life cycle, and the state of the task each needs.
-OUTSIDE_LIFE_CYCLE: dict[str, Callable[[Task], bool]] = {
-    "instruct": lambda task: task.status != Status.DRAFT,
-    "update": lambda task: task.is_open,
-}
-
-
 def may_offer(user: User, action: str, task: Task) -> bool:
-    """Should `action` be offered to `user` on `task` now: allowed to them and, for a
-    life-cycle action, possible from the task's status? The task page and the API both ask."""
-    if not can(user, action, task):
-        return False
-    in_state = OUTSIDE_LIFE_CYCLE.get(action)
-    if in_state is not None:
-        return in_state(task)
-    return action in allowed_actions(task.status)
+    """Should `action` be offered to `user` on `task` now: allowed to them and possible from
+    the task's status? The task page and the API both ask."""
+    return can(user, action, task) and action in allowed_actions(task.status)
 
 
 def visible_tasks(user: User) -> QuerySet[Task]:

@@ -292,9 +292,8 @@ def update_task(
     if unknown:
         raise InvalidInput(_("These fields cannot be edited: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     task = _lock(task, expected_version)
-    _require(can(user, "update", task), _("Only the office that supervises this task edits it."))
-    if not task.is_open:
-        raise InvalidInput(_("A %(status)s task cannot be edited.") % {"status": task.get_status_display()})
+    _require(can(user, Action.UPDATE, task), _("Only the office that supervises this task edits it."))
+    next_status(task.status, Action.UPDATE)
     if "deadline" in fields and fields["deadline"] != task.deadline:
         _check_deadline(fields["deadline"], required=task.status != Status.DRAFT)
     if "cadence" in fields:
@@ -455,7 +454,7 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
     _check_quota(report, sum(upload.size or 0 for upload, _name, _ext in checked), len(checked))
     for upload, name, extension in checked:
         # Stored under a random name; the original name is kept only as data.
-        stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,  # type: ignore[arg-type]
+        stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,
                                        secrets.token_hex(16) + extension)
         Evidence.objects.create(
             report=report, file=stored, original_name=name[:255], size=upload.size,
@@ -710,10 +709,9 @@ def escalate_task(user: User | None, task: Task, *, level: int, reason: str) -> 
 @transaction.atomic
 def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
     """A leader's instruction on a task (批示)."""
-    _require(can(user, "instruct", task), _("Only a leader writes instructions."))
+    _require(can(user, Action.INSTRUCT, task), _("Only a leader writes instructions."))
     task = _lock(task, None)
-    if task.status == Status.DRAFT:
-        raise InvalidInput(_("A draft task takes no instruction yet."))
+    next_status(task.status, Action.INSTRUCT)
     instruction = Instruction.objects.create(task=task, by=user, text=_check_text(text, _("instruction")),
                                              created_at=lib.now())
     record_event(user, "write_instruction", instruction, after={"task": task.pk, "text": instruction.text})

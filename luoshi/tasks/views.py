@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi import filestore, lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
-from luoshi.lib import NotFound, TransitionError
+from luoshi.lib import NotFound, TransitionError, is_htmx, perform
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
@@ -50,17 +50,11 @@ from luoshi.tasks.models import (
     Urge,
 )
 from luoshi.tasks.permissions import (
-    OUTSIDE_LIFE_CYCLE,
     TASK_RELATED,
     can,
     get_task_for_user,
     may_offer,
 )
-from luoshi.web.actions import perform
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
 
 
 def _user(request: HttpRequest) -> User:
@@ -82,7 +76,7 @@ def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
 def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
     context: dict[str, Any] = {"form": form}
-    if not _is_htmx(request):
+    if not is_htmx(request):
         context["meetings"] = forms.meeting_suggestions() if may_read_meetings(_user(request)) else []
     status = 200
     if form.is_valid():
@@ -94,7 +88,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
         context.update(query=query, counts=counts, page=page)
     else:
         status = 400
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "tasks/_ledger_table.html", context, status=status)
         # Push the address without the empty fields the form sends.
         chosen = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
@@ -146,10 +140,6 @@ class TaskAction:
     run: Callable[[User, Task, Any], object]
     danger: bool = False
     confirm: Promise | None = None  # asked before an action that cannot be undone
-
-    @property
-    def in_life_cycle(self) -> bool:
-        return self.permission not in OUTSIDE_LIFE_CYCLE
 
     @property
     def button_only(self) -> bool:
@@ -219,9 +209,9 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
     TaskAction("escalate", Action.ESCALATE, gettext_lazy("Escalate"), gettext_lazy("Supervision was escalated."),
                forms.EscalateForm, lambda u, t, f: services.escalate_task(
                    u, t, level=f.cleaned_data["level"], reason=f.cleaned_data["reason"])),
-    TaskAction("instruct", "instruct", gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
+    TaskAction("instruct", Action.INSTRUCT, gettext_lazy("Write an instruction"), gettext_lazy("Your instruction was recorded."),
                forms.TextForm, lambda u, t, f: services.write_instruction(u, t, text=f.cleaned_data["text"])),
-    TaskAction("edit", "update", gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
+    TaskAction("edit", Action.UPDATE, gettext_lazy("Edit details"), gettext_lazy("The changes were saved."),
                forms.EditForm, _edit),
     TaskAction("suspend", Action.SUSPEND, gettext_lazy("Suspend"), gettext_lazy("The task is suspended."),
                forms.ReasonForm, lambda u, t, f: services.suspend_task(
@@ -344,7 +334,7 @@ def _reports(task: Task) -> list[ProgressReport]:
     for evidence in Evidence.objects.filter(report__task_id=task.pk).order_by("pk") if reports else []:
         files[evidence.report_id].append(evidence)
     for report in reports:
-        report.files = files[report.pk]  # type: ignore[attr-defined]
+        report.files = files[report.pk]
     return reports
 
 
@@ -422,7 +412,7 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
 @login_required
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request, pk)
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "tasks/_task_body.html",
                           _detail_context(request, task, reload=False) | {"is_fragment": True})
     else:
@@ -433,7 +423,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _success(request: HttpRequest, task: Task, message: str) -> HttpResponse:
     messages.success(request, message)
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect(task)
     response = render(request, "tasks/_task_body.html", _detail_context(request, task) | {"is_fragment": True})
     response["HX-Retarget"] = "#task-body"
@@ -462,13 +452,13 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if request.method == "POST":
         return _act(request, spec, task)
     panel = ActionPanel(spec, task, spec.form(task=task, user=user), open=True)
-    if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
+    if spec.permission not in allowed_actions(task.status):
         # The task has moved on since its page was shown: say so above the form, as a post would.
         try:
             next_status(task.status, spec.permission)
         except TransitionError as refusal:
             panel.error = str(refusal)
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "tasks/_action_form.html", {"panel": panel, "task": task})
     else:
         response = render(request, "tasks/task_detail.html", _detail_context(request, task, panel, reload=False))
@@ -480,7 +470,7 @@ def _act(request: HttpRequest, spec: TaskAction, task: Task) -> HttpResponse:
     user = _user(request)
     form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
-    if spec.in_life_cycle and spec.permission not in allowed_actions(task.status):
+    if spec.permission not in allowed_actions(task.status):
         # The life cycle's own message ("Cannot sign for a task that is signed for."),
         # e.g. for a form posted twice, rather than a version conflict.
         _result, error = perform(request, lambda: next_status(task.status, spec.permission))
@@ -492,7 +482,7 @@ def _act(request: HttpRequest, spec: TaskAction, task: Task) -> HttpResponse:
     posted_version = form.data.get("version")
     conflict = "version" in form.fields and str(fresh.version) != str(posted_version)
     failed = ActionPanel(spec, fresh, form, error=error, conflict=conflict, open=True)
-    if _is_htmx(request):
+    if is_htmx(request):
         _drop_queued_messages(request)
         html = render_to_string("tasks/_action.html", {"panel": failed, "task": fresh}, request=request)
         return HttpResponse(html, status=422)
@@ -519,7 +509,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
         error = _("Choose whether to accept or return the report.")
         messages.error(request, error)
     context = _detail_context(request, task, review_error=(report.pk, error, request.POST.get("note", "")))
-    if _is_htmx(request):
+    if is_htmx(request):
         _drop_queued_messages(request)
         response = render(request, "tasks/_task_body.html", context, status=422)
         response["HX-Retarget"] = "#task-body"

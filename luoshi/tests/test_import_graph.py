@@ -68,3 +68,13 @@ def test_only_views_import_views():
             continue
         offending = sorted(m for m in imported if m.rsplit(".", 1)[-1] == "views" and m.startswith("luoshi."))
         assert not offending, f"{name} imports {offending}"
+
+
+def test_no_app_but_web_imports_web():
+    """`web` is the top of the layers (the dashboards and the site's frame): the other apps
+    take what views share (perform, is_htmx) from luoshi.lib, never from `web`."""
+    for name, imported in GRAPH.items():
+        if name == "luoshi.web" or name.startswith("luoshi.web."):
+            continue
+        offending = sorted(m for m in imported if m == "luoshi.web" or m.startswith("luoshi.web."))
+        assert not offending, f"{name} imports {offending}"

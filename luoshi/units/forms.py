@@ -25,7 +25,7 @@ class KeywordsField(forms.CharField):
         return self.separator.join(value) if isinstance(value, list) else value
 
     def to_python(self, value: object) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [item.strip() for item in re.split(r"[,，、;；\n]", text) if item.strip()]
 
 

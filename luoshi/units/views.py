@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.models import User
+from luoshi.lib import perform
 from luoshi.meetings.models import PriorityArea
 from luoshi.meetings.services import create_priority_area, rename_priority_area
 from luoshi.units import forms, services
 from luoshi.units.models import Unit
-from luoshi.web.actions import perform
 
 
 def _sysadmin(request: HttpRequest) -> User:

@@ -57,7 +57,7 @@ def _most_severe(working: QuerySet[Task] | Callable[[str, int], list[Task]], cou
     then amber, then green: `counts` (an AreaRow or Counts) says how many of each light there
     are, so each light that can contribute costs one query that stops at what it needs.
     (Ranked by severity in one query, or counted by a window, every working task in scope was
-    sorted first: 1.2 s for the stocktake and 2.2 s for a city liaison's home at 10⁶ tasks.)
+    sorted first; bench/FIGURES.md.)
     `working` may also be a function (light, n) → the first n tasks of that light."""
     take = working if callable(working) else lambda light, need: list(working.filter(light=light)[:need])
     found: list[Task] = []

@@ -184,7 +184,8 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
             created.append(task)
         for task in created:
             tasks.assign_task(officer, task)
-    users = {u.unit.code: u for u in User.objects.filter(role=User.Role.LIAISON).select_related("unit")}
+    users = {u.unit.code: u for u in User.objects.filter(role=User.Role.LIAISON).select_related("unit")
+             if u.unit is not None}
 
     def liaison(task: tasks.Task) -> User:
         return users[task.lead_unit.code]

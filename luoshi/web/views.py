@@ -19,11 +19,10 @@ from django.views.decorators.http import require_POST, require_safe
 from luoshi.accounts.forms import LoginForm
 from luoshi.accounts.models import User
 from luoshi.accounts.views import begin_second_step
-from luoshi.lib import NotFound
+from luoshi.lib import NotFound, is_htmx, perform
 from luoshi.tasks import services
 from luoshi.tasks.permissions import get_task_for_user
 from luoshi.web import dashboards
-from luoshi.web.actions import perform
 
 Role = User.Role
 
@@ -42,9 +41,6 @@ class InstructionForm(forms.Form):
         error_messages={"required": gettext_lazy("Please write the instruction.")},
     )
 
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 @require_safe
@@ -88,7 +84,7 @@ def write_instruction(request: HttpRequest, pk: int) -> HttpResponse:
     if instruction is not None:
         messages.success(request, _("Your instruction on “%(task)s” was recorded and sent to %(unit)s.")
                          % {"task": task.title[:40], "unit": task.lead_unit})
-    if not _is_htmx(request):
+    if not is_htmx(request):
         return redirect("home")
     # The fragment shows the messages itself; reading them here keeps them off the next page.
     context: dict[str, Any] = {"task": task, "instruction": instruction, "notes": list(messages.get_messages(request)),

@@ -15,6 +15,7 @@ from luoshi import lib
 from luoshi.documents import services
 from luoshi.extraction import extract
 from luoshi.meetings import extracting
+from luoshi.meetings import services as meeting_services
 from luoshi.meetings.models import Meeting
 from luoshi.tasks import counts
 from luoshi.tasks import services as tasks
@@ -325,10 +326,10 @@ def test_it_groups_the_minutes_directives_under_their_agenda_items(province):
     add_city_departments(province.root)
     with lib.clock_at(city.MEETING_DAY):
         review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
-        meeting = extracting.confirm_review(province.supervisor, {
-            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""}, "agenda": review["agenda"],
-            "directives": [{**row, "lead_unit": None, "cooperating_units": []} for row in review["directives"]],
-        })
+        meeting = meeting_services.confirm_review(province.supervisor,
+            readout=city.READOUT, meeting={**review["meeting"], "place": ""}, agenda=review["agenda"],
+            directives=[{**row, "lead_unit": None, "cooperating_units": []} for row in review["directives"]],
+        )
         document = open_docx(client_for(province.supervisor).get(reverse("meeting_minutes_docx", args=[meeting.pk])))
     lines = texts(document)
     decisions = lines.index("2. Decisions and assignments")

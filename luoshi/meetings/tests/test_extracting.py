@@ -9,6 +9,7 @@ from luoshi.audit.models import AuditEvent
 from luoshi.extraction import extract
 from luoshi.lib import Forbidden
 from luoshi.meetings import extracting
+from luoshi.meetings import services as meeting_services
 from luoshi.meetings.models import Meeting
 from luoshi.tasks.models import Task
 from luoshi.testing import city
@@ -77,7 +78,7 @@ def test_it_merges_a_directive_into_the_previous_one():
     readout = "要抓好安全生产。要防范重特大事故。要保障民生。"
     first, second, third = rows(readout, "要抓好安全生产。", "要防范重特大事故。", "要保障民生。")
     second["merge"] = True
-    merged, kept = extracting.reviewed_directives(readout, [first, second, third])
+    merged, kept = meeting_services.reviewed_directives(readout, [first, second, third])
     assert merged.text == "要抓好安全生产。要防范重特大事故。" and merged.span == (0, 17)
     assert kept.text == "要保障民生。"
 
@@ -87,7 +88,7 @@ def test_it_drops_the_span_of_an_edited_directive():
     readout = "要抓好安全生产。"
     (row,) = rows(readout, "要抓好安全生产。")
     row["text"] = "要切实抓好安全生产。"
-    (directive,) = extracting.reviewed_directives(readout, [row])
+    (directive,) = meeting_services.reviewed_directives(readout, [row])
     assert directive.span is None and directive.text == "要切实抓好安全生产。"
 
 
@@ -99,7 +100,7 @@ def test_it_confirms_through_the_services(province):
     data = {"readout": readout, "agenda": [],
             "meeting": {"kind": "executive", "title": "常务会议", "date": dt.date(2022, 10, 7)},
             "directives": directives}
-    meeting = extracting.confirm_review(province.supervisor, data)
+    meeting = meeting_services.confirm_review(province.supervisor, **data)
     first, second = meeting.directives.order_by("order")
     assert (first.span_start, first.span_end) == (directives[0]["span_start"], directives[0]["span_end"])
     (task,) = Task.objects.filter(directive__meeting=meeting)
@@ -112,7 +113,7 @@ def test_it_writes_nothing_when_a_service_refuses(province):
     data = {"readout": "要抓好安全生产。", "agenda": [], "directives": [],
             "meeting": {"kind": "executive", "title": "常务会议"}}
     with pytest.raises(Forbidden):
-        extracting.confirm_review(province.liaison, data)
+        meeting_services.confirm_review(province.liaison, **data)
     assert Meeting.objects.count() == 1
 
 
@@ -163,10 +164,10 @@ def test_it_links_directives_to_their_agenda_items_and_tasks_to_their_deadlines(
         directives = [{**row, "lead_unit": Unit.objects.filter(pk=row["lead_unit"]).first(),
                        "cooperating_units": list(Unit.objects.filter(pk__in=row["cooperating_units"]))}
                       for row in review["directives"]]
-        meeting = extracting.confirm_review(province.supervisor, {
-            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""},
-            "agenda": agenda, "directives": directives,
-        })
+        meeting = meeting_services.confirm_review(province.supervisor,
+            readout=city.READOUT, meeting={**review["meeting"], "place": ""},
+            agenda=agenda, directives=directives,
+        )
     under = {d.text[:8]: d.agenda_item.title if d.agenda_item else None for d in meeting.directives.all()}
     assert under["市发展改革委要牵"] == "关于促消费工作情况的汇报"
     assert under["加快推进保交楼工"] == "保交楼专项行动方案"
@@ -181,10 +182,10 @@ def test_a_removed_agenda_item_leaves_its_directives_unlinked(province):
     with lib.clock_at(city.MEETING_DAY):
         review = extracting.review_from_extraction(extract(city.READOUT, directory=extracting.directory_from_db()))
         agenda = [{**row, "DELETE": i == 0} for i, row in enumerate(review["agenda"])]
-        meeting = extracting.confirm_review(province.supervisor, {
-            "readout": city.READOUT, "meeting": {**review["meeting"], "place": ""},
-            "agenda": agenda, "directives": [{**row, "lead_unit": None, "cooperating_units": []}
+        meeting = meeting_services.confirm_review(province.supervisor,
+            readout=city.READOUT, meeting={**review["meeting"], "place": ""},
+            agenda=agenda, directives=[{**row, "lead_unit": None, "cooperating_units": []}
                                              for row in review["directives"]],
-        })
+        )
     under = {d.text[:8]: d.agenda_item.title if d.agenda_item else None for d in meeting.directives.all()}
     assert under["市发展改革委要牵"] is None and under["加快推进保交楼工"] == "保交楼专项行动方案"

@@ -9,8 +9,8 @@ from django import template
 
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
-from luoshi.tasks.models import Task
 from luoshi.tasks.lifecycle import Action
+from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import manages, may_offer
 
 register = template.Library()

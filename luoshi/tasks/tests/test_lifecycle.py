@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from luoshi import lib
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import InvalidInput, TransitionError
-from luoshi import lib
 from luoshi.taskrequests import services as taskrequests
 from luoshi.tasks import services
 from luoshi.tasks.lifecycle import (
@@ -91,6 +91,8 @@ DO: dict[str, Callable[[Province, Task], object]] = {
     Action.ADD_MILESTONE: lambda p, t: services.add_milestone(p.supervisor, t, title="plan", due=lib.today()),
     Action.COMPLETE_MILESTONE: lambda p, t: services.complete_milestone(
         p.liaison, Milestone.objects.create(task=t, title="plan", due=lib.today()), text="the plan is out"),
+    Action.INSTRUCT: lambda p, t: services.write_instruction(p.leader, t, text="finish before the flood season"),
+    Action.UPDATE: lambda p, t: services.update_task(p.supervisor, t, title="inspect every mine"),
 }
 
 ALLOWED = [(action, state) for action, moves in TRANSITIONS.items() for state in moves]
@@ -131,9 +133,11 @@ def test_it_lists_the_allowed_actions_from_the_table():
 
 
 def test_it_leaves_completed_and_cancelled_tasks_closed():
-    """Nothing moves a completed or cancelled task."""
-    assert allowed_actions(Status.COMPLETED) == []
-    assert allowed_actions(Status.CANCELLED) == []
+    """Nothing moves a completed or cancelled task: a leader may still instruct on it, and
+    nothing else happens to it."""
+    for state in (Status.COMPLETED, Status.CANCELLED):
+        assert allowed_actions(state) == [Action.INSTRUCT]
+        assert TRANSITIONS[Action.INSTRUCT][state] is None
 
 
 def test_it_names_an_unknown_action_in_its_refusal():

@@ -18,7 +18,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.audit.services import verify_chain
-from luoshi.lib import ConflictError, InvalidInput
+from luoshi.lib import ConflictError, InvalidInput, TransitionError
 from luoshi.tasks import services
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Escalation, Evidence, Instruction, ProgressReport, Task, Urge
@@ -284,7 +284,7 @@ def test_it_refuses_a_bad_update(province: Province, fields: dict[str, Any]):
 
 def test_it_refuses_to_edit_a_closed_task(province: Province):
     """A completed task is not edited any more."""
-    with pytest.raises(InvalidInput):
+    with pytest.raises(TransitionError, match="不能修改"):
         services.update_task(province.supervisor, province.completed(), person_responsible="Mr Li")
 
 
@@ -584,7 +584,7 @@ def test_it_records_a_leaders_instruction(province: Province):
 
 @pytest.mark.parametrize(("state", "text"), [("draft", "Do it."), ("signed", " ")])
 def test_it_refuses_an_instruction_on_a_draft_or_without_text(province: Province, state: str, text: str):
-    """A draft takes no instruction yet, and an instruction needs text."""
-    with pytest.raises(InvalidInput):
+    """A draft takes no instruction yet (the life cycle refuses), and an instruction needs text."""
+    with pytest.raises(TransitionError if state == "draft" else InvalidInput):
         services.write_instruction(province.leader, getattr(province, state)(), text=text)
     assert not Instruction.objects.exists()

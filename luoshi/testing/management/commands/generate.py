@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.lib import InvalidInput
-from luoshi.web.generate import generate
+from luoshi.testing.generate import generate
 
 
 def _bar(done: int, total: int, rows: int, seconds: float) -> None:

@@ -12,7 +12,7 @@ from luoshi.meetings.models import Directive, Meeting
 from luoshi.search.models import SearchDocument
 from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import ProgressReport, Task, Urge
-from luoshi.web.generate import generate
+from luoshi.testing.generate import generate
 
 pytestmark = pytest.mark.django_db
 
@@ -129,7 +129,7 @@ def test_its_search_documents_are_what_a_rebuild_writes(year):
 def test_it_writes_in_chunks_and_keeps_them_whole(monkeypatch):
     """Small chunks (memory stays flat) still give exactly the tasks asked for, each family's
     parents before its children, one progress line per chunk and an intact chain."""
-    from luoshi.web import generate as module
+    from luoshi.testing import generate as module
 
     monkeypatch.setattr(module, "CHUNK_TASKS", 40)
     lines = []

@@ -539,7 +539,7 @@ class Generator:
             # Much of a chunk's database time is the search index: a larger pending list, and
             # the memory to sort it, let the GIN index take the new entries in a few large
             # merges instead of many small ones (for this transaction only; after_generation
-            # merges what is left). Measured: 28,000 documents in 2.6 s instead of 3.9 s.
+            # merges what is left). Measured in bench/FIGURES.md.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL gin_pending_list_limit = '64MB'")
                 cursor.execute("SET LOCAL work_mem = '64MB'")
