@@ -283,7 +283,7 @@ def _en_headline_end(text: str, sents: list[Piece]) -> int:
     return nl
 
 
-def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:  # type: ignore[no-untyped-def]
+def _en_find(text, sents, rules, quoted, gates, lang, add) -> None:
     zh = False
     for sent in sents:
         low = sent.text.lower()
@@ -720,6 +720,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
 
 
 # --- English: business verbs with their objects, lists, passives and numbered decisions ------
+_AND_TO = re.compile(r"(?:and\s+)?(?:to\s+)?")
 _EN_BIZ = re.compile(
     r"\b(?P<verb>"
     r"(?:deliberated|reviewed|discussed|considered|examined)(?:\s+on)?\s+and\s+"
@@ -867,7 +868,7 @@ _EN_PREPOSITIONS = frozenset(
 def _verb_phrase(title: str) -> bool:
     """Whether an object after "approval to", "decided to" is an action ("make inductions …")."""
     first = re.match(r"[a-z][\w-]*", title)
-    return bool(first) and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
+    return first is not None and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
 
 
 def _action_kind(title: str, why: str) -> tuple[str, str]:
@@ -1023,9 +1024,10 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             for p0, p1 in _en_parts(text, g0, g1):
                 # "…, and study and arrange the work regarding A, B": another business verb opens
                 # its own list (read by its own match).
-                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
-                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
-                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                again = _AND_TO.match(text, p0, p1)
+                start = again.end() if again else p0  # the pattern matches the empty string
+                if p0 != g0 and _EN_BIZ.match(text, start, p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[start:p1], re.I
                 ):
                     break
                 lead = _EN_PART_VERB.match(text, p0, p1)
@@ -1069,7 +1071,7 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             if art and art.end() < len(obj) and re.match(r"draft", obj[art.start():], re.I) is None:
                 t0 += article
             elif art:
-                t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else re.match(r"(?:(?:a|an|the)\s+)?", obj, re.I).end()
+                t0 += art.end() if re.search(r"draft\s+of", obj[: art.end()], re.I) else article
             if re.search(r"(?:conveyed|studied)\W*$", s[: pm.end()], re.I):
                 # "guidelines of recent meetings and documents of X were conveyed and studied"
                 out.append(("study", t0, t1, "passive study"))
@@ -1148,9 +1150,10 @@ def en_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             for p0, p1 in _en_parts(text, g0, g1):
                 # "…, and study and arrange the work regarding A, B": another business verb opens
                 # its own list (read by its own match).
-                again = re.compile(r"(?:and\s+)?(?:to\s+)?").match(text, p0, p1)
-                if p0 != g0 and _EN_BIZ.match(text, again.end(), p1) and re.match(
-                    r"(?:stud|convey|deploy|learn)", text[again.end() : p1], re.I
+                again = _AND_TO.match(text, p0, p1)
+                start = again.end() if again else p0  # the pattern matches the empty string
+                if p0 != g0 and _EN_BIZ.match(text, start, p1) and re.match(
+                    r"(?:stud|convey|deploy|learn)", text[start:p1], re.I
                 ):
                     break
                 lead = _EN_PART_VERB.match(text, p0, p1)

@@ -207,7 +207,7 @@ def _resolve(kind: str, g: tuple[str, ...], meeting: dt.date) -> tuple[dt.date |
         last = {"五": 4, "六": 5, "日": 6}.get(g[0], 6)
         return meeting + dt.timedelta(days=last - meeting.weekday() + (7 if kind == "next-week" else 0)), ""
     if kind == "en-quarter":
-        quarter = _EN_QUARTERS.get(g[0].lower()) if g[0] else int(g[1])
+        quarter = _EN_QUARTERS[g[0].lower()] if g[0] else int(g[1])  # the pattern names only these
         if g[2]:
             return _month_end(int(g[2]), quarter * 3), ""
         return _on_or_after(quarter * 3, None, meeting), ""

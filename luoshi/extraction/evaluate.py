@@ -354,8 +354,8 @@ def score_units_and_deadlines(
             deadline.right += 1
             units.deadline_found.right += 1
         else:
-            shown = "no directive" if pred is None else have_date
-            errors.append(f"deadline: got {shown}, gold {want_date} ({short})")
+            shown_date = "no directive" if pred is None else have_date
+            errors.append(f"deadline: got {shown_date}, gold {want_date} ({short})")
     return lead, coop, deadline, errors, units
 
 

@@ -22,12 +22,12 @@ class DateInput(forms.DateInput):
 class UnitField(forms.ModelChoiceField):
     """A unit, shown by its name in the active language, in the order of the unit tree."""
 
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return "\u3000" * max(0, obj.path.count("/") - 2) + getattr(obj, name_field())
 
 
 class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return getattr(obj, name_field())
 
 

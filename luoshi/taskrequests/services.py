@@ -72,7 +72,7 @@ def why_not(task: Task, kind: str) -> str:
         if lib.today() > last:
             return _("The deadline passed on %(deadline)s; an extension could be asked until %(last)s. "
                      "Report on the task and explain the delay instead.") % {
-                "deadline": date_format(task.deadline), "last": date_format(last)}
+                "deadline": date_format(task.deadline or last), "last": date_format(last)}
     return ""
 
 

@@ -19,7 +19,7 @@ from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import can, get_task_for_user, manages
 
 Kind = TaskRequest.Kind
-ASK_FORMS = {Kind.EXTENSION: forms.ExtensionForm, Kind.RETURN: forms.ReturnForm}
+ASK_FORMS: dict[str, type[forms.Form]] = {Kind.EXTENSION: forms.ExtensionForm, Kind.RETURN: forms.ReturnForm}
 
 
 def _user(request: HttpRequest) -> User:
@@ -81,7 +81,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else str(error))
         return redirect(task_request.task)
     data = form.cleaned_data
     yes = data["decision"] in ("approve", "accept")
@@ -130,7 +130,7 @@ def ask_input(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for field, errors in form.errors.items():
             for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else str(error))
         return redirect(task)
     data = form.cleaned_data
     _result, error = perform(request, lambda: services.ask_for_input(user, task, unit=data["unit"], due=data["due"],

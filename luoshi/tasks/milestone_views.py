@@ -27,14 +27,14 @@ class MilestoneForm(forms.Form):
 
 class MilestoneDoneForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("What was done"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=gettext_lazy("Evidence files"), required=False)
+    files = MultipleFileField(label=gettext_lazy("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
 
 def _errors(request: HttpRequest, form: forms.Form) -> None:
     for name, errors in form.errors.items():
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+            messages.error(request, f"{label}: {error}" if label else str(error))
 
 
 @require_POST

@@ -24,7 +24,7 @@ def task_requests(context: dict[str, Any], task: Task) -> dict[str, Any]:
         "unit", "requested_by", "decided_by", "suggested_unit")[:20])
     waiting = next((r for r in history if r.pending), None)
     deciding = waiting is not None and manages(user, task)
-    decision_form = None
+    decision_form: forms.ExtensionDecisionForm | forms.ReturnDecisionForm | None = None
     if deciding:
         assert waiting is not None
         if waiting.kind == Kind.EXTENSION:
