@@ -12,8 +12,9 @@ How they stay right (docs/decisions.md, "Dashboard counts"):
   row under a lock first, in the same transaction; deleting a task takes its keys away.
 - Adding or removing priority areas (m2m_changed) moves the area keys.
 - Bulk writers that bypass save() call `count_added(ids)` (the ledger import) or `rebuild()`
-  (`luoshi generate`, and the daily lights pass, which changes lights with UPDATE and so also
-  heals any drift).
+  (`luoshi generate`, with nobody else writing). The daily lights pass (tasks/relight.py)
+  moves the counts by each light it changes, in its short batches, and then `mend()`s any
+  drift: a lock-free check from one snapshot, and a rebuild only when something is wrong.
 `drift()` compares the stored counts with a full recount; the tests call it after every action.
 
 Reading them: `light_counts(user, filters)` is the one count of tasks every page, document
@@ -27,6 +28,7 @@ otherwise; luoshi/tasks/tests/test_count_agreement.py holds every view to a plai
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -66,6 +68,7 @@ class LedgerQuery(Protocol):
     def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]: ...
 
 Kind = TaskCount.Kind
+logger = logging.getLogger(__name__)
 
 
 class Key(NamedTuple):
@@ -274,6 +277,24 @@ def drift() -> dict[str, tuple[int, int]]:
     stored = {key: n for key, n in TaskCount.objects.values_list("key", "n") if n}
     return {key: (stored.get(key, 0), actual.get(key, 0))
             for key in stored.keys() | actual.keys() if stored.get(key, 0) != actual.get(key, 0)}
+
+
+def mend() -> int:
+    """Heal counts that went wrong (a row written past the upkeep, such as a raw UPDATE):
+    compare them with a recount read from one snapshot, which takes no lock, and rebuild only
+    when they differ. Returns the number of keys that were wrong (0, the usual case: then no
+    writer waited). The daily lights pass calls it."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # counts and tasks read at one moment
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            wrong = drift()
+    else:
+        wrong = drift()
+    if wrong:
+        logger.warning("task counts had drifted on %s keys; recounted", len(wrong))
+        rebuild()
+    return len(wrong)
 
 
 # --- reading: the one count -------------------------------------------------------------------------
