@@ -41,7 +41,7 @@ from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
 
 READ_BATCH = 5000
-WRITE_BATCH = 500
+WRITE_BATCH = 1000
 # How long a write batch waits for a TaskCount row a writer holds before it gives way.
 LOCK_WAIT_MS = 50
 
@@ -74,7 +74,7 @@ def _rows(ids: Iterable[int] | None = None, after: int = 0) -> tuple[object, ...
         tasks = tasks.filter(pk__in=list(ids))
     else:
         tasks = tasks.filter(pk__gt=after)
-    return ("pk", "lead_unit_id", *_FACT_COLUMNS, *_LIGHT_COLUMNS), tasks.order_by("pk")
+    return ("pk", "lead_unit_id", *_FACT_COLUMNS, *_LIGHT_COLUMNS, "assigned_at", "last_report_at"), tasks.order_by("pk")
 
 
 def _wanted(row: tuple, today: dt.date, rules: lights.LightRules) -> Light:
@@ -152,18 +152,84 @@ def _write_once(ids: list[int], today: dt.date, rules: lights.LightRules) -> tup
                 moved.append((row[0], row[1], row[2], old[0], new[0]))
     if changes:
         _update(changes)
-    if moved:
-        delta: Counter[counts.Key] = Counter()
-        areas = _area_links([pk for pk, *_rest in moved])
-        for pk, unit, status, old_light, new_light in moved:
-            delta[counts.Key(TaskCount.Kind.UNIT, unit_id=unit, status=status, light=old_light)] -= 1
-            delta[counts.Key(TaskCount.Kind.UNIT, unit_id=unit, status=status, light=new_light)] += 1
-            for area in areas.get(pk, ()):
-                delta[counts.Key(TaskCount.Kind.AREA, area_id=area, status=status, light=old_light)] -= 1
-                delta[counts.Key(TaskCount.Kind.AREA, area_id=area, status=status, light=new_light)] += 1
-        counts.apply(delta)
+    _move_counts(moved)
     busy = _still_candidates(ids, seen)
     return len(moved), len(changes), [pk for pk in ids if pk in busy]
+
+
+# PostgreSQL: the batch in one statement with twelve array parameters (quoting thousands of
+# single parameters cost more than the update). A row is rewritten only when it is not held by
+# a writer (SKIP LOCKED) and still has the facts and light it was read with; the others are
+# tried again at the end.
+_PG_WRITE = """
+WITH v AS (
+    SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::date[], %s::timestamptz[], %s::boolean[],
+                         %s::varchar[], %s::timestamptz[], %s::varchar[], %s::varchar[], %s::varchar[], %s::integer[])
+        AS v(id, status, progress, deadline, assigned_at, blocked, cadence, last_report_at, old_light,
+             light, rule, amount)
+), locked AS (
+    SELECT t.id FROM {table} t JOIN v ON v.id = t.id
+    WHERE t.status = v.status AND t.progress = v.progress AND t.deadline IS NOT DISTINCT FROM v.deadline
+      AND t.assigned_at IS NOT DISTINCT FROM v.assigned_at AND t.blocked = v.blocked AND t.cadence = v.cadence
+      AND t.last_report_at IS NOT DISTINCT FROM v.last_report_at AND t.light = v.old_light
+    ORDER BY t.id
+    FOR UPDATE OF t SKIP LOCKED
+)
+UPDATE {table} t SET light = v.light, light_rule = v.rule, light_amount = v.amount
+FROM v JOIN locked ON locked.id = v.id
+WHERE t.id = v.id
+RETURNING t.id, t.lead_unit_id, t.status, v.old_light, v.light
+"""
+
+
+def _write_pg(rows: list[tuple], wanted: list[Light], result: Relit) -> list[tuple]:
+    """Rewrite `rows` (as read) with their `wanted` lights in one short transaction, moving the
+    counts; returns the rows left for later (held by a writer, changed since the read, or all
+    of them when a TaskCount row stayed held longer than LOCK_WAIT_MS)."""
+    columns: list[list[object]] = [[] for _ in range(12)]
+    for row, new in zip(rows, wanted, strict=True):
+        values = (row[0], row[2], row[3], row[4], row[12], row[6], row[7], row[13], row[9], *new)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    own = not connection.in_atomic_block  # a caller's transaction keeps its own settings
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    if own:
+                        cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_MS)}ms'")
+                    cursor.execute(_PG_WRITE.format(table=connection.ops.quote_name(Task._meta.db_table)), columns)
+                    written = cursor.fetchall()
+                moved = [(pk, unit, status, old, new) for pk, unit, status, old, new in written if old != new]
+                _move_counts(moved)
+        except OperationalError as error:
+            state = getattr(error.__cause__, "sqlstate", None)
+            if state == "55P03":  # lock_timeout: give way to the writer, try these again at the end
+                return rows
+            if state == "40P01" and attempt < 2:  # a deadlock with a writer that locks two tasks
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            raise
+        result.changed += len(moved)
+        result.rewritten += len(written)
+        done = {pk for pk, *_rest in written}
+        return [row for row in rows if row[0] not in done]
+    return rows
+
+
+def _move_counts(moved: list[tuple[int, int, str, str, str]]) -> None:
+    """Move the dashboard counts of tasks whose light changed: (pk, lead unit, status, old, new)."""
+    if not moved:
+        return
+    delta: Counter[counts.Key] = Counter()
+    areas = _area_links([pk for pk, *_rest in moved])
+    for pk, unit, status, old_light, new_light in moved:
+        delta[counts.Key(TaskCount.Kind.UNIT, unit_id=unit, status=status, light=old_light)] -= 1
+        delta[counts.Key(TaskCount.Kind.UNIT, unit_id=unit, status=status, light=new_light)] += 1
+        for area in areas.get(pk, ()):
+            delta[counts.Key(TaskCount.Kind.AREA, area_id=area, status=status, light=old_light)] -= 1
+            delta[counts.Key(TaskCount.Kind.AREA, area_id=area, status=status, light=new_light)] += 1
+    counts.apply(delta)
 
 
 def _still_candidates(ids: list[int], seen: set[int]) -> set[int]:
@@ -183,8 +249,9 @@ def refresh(today: dt.date | None = None, *, progress: Callable[[int, int], None
     today = today or lib.today()
     rules = lights.LightRules.from_settings()
     result = Relit()
-    total = Task.objects.count() if progress else 0
+    total = _rows()[1].count() if progress else 0
     busy: list[int] = []
+    later: list[tuple] = []
     after = 0
     while True:
         names, tasks = _rows(after=after)
@@ -194,12 +261,20 @@ def refresh(today: dt.date | None = None, *, progress: Callable[[int, int], None
             break
         after = batch[-1][0]
         result.read += len(batch)
-        stale = [row[0] for row in batch if _wanted(row, today, rules) != tuple(row[9:12])]
-        for start in range(0, len(stale), WRITE_BATCH):
-            busy += _write(stale[start:start + WRITE_BATCH], today, rules, result)
+        if connection.vendor == "postgresql":
+            stale = [(row, new) for row in batch if (new := _wanted(row, today, rules)) != tuple(row[9:12])]
+            for start in range(0, len(stale), WRITE_BATCH):
+                part = stale[start:start + WRITE_BATCH]
+                later += _write_pg([row for row, _new in part], [new for _row, new in part], result)
+        else:
+            ids = [row[0] for row in batch if _wanted(row, today, rules) != tuple(row[9:12])]
+            for start in range(0, len(ids), WRITE_BATCH):
+                busy += _write(ids[start:start + WRITE_BATCH], today, rules, result)
         if progress:
             progress(result.read, total)
-    if busy:  # the writers have probably finished by now
+    if later:  # the writers have probably finished by now: read these again, as they are now
+        busy = [row[0] for row in later]
+    if busy:
         still: list[int] = []
         for start in range(0, len(busy), WRITE_BATCH):
             still += _write(busy[start:start + WRITE_BATCH], today, rules, result)
