@@ -291,13 +291,12 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
         lifecycle.next_status(a.task.status, lifecycle.Action.URGE)
     for a in escalations:
         lifecycle.next_status(a.task.status, lifecycle.Action.ESCALATE)
-    made_reminders = Reminder.objects.bulk_create(
-        [Reminder(task=a.task, kind=a.kind, to_unit_id=a.task.lead_unit_id, due=a.due, text=a.text, created_at=now)
-         for a in reminders])
-    made_urges = Urge.objects.bulk_create(
-        [Urge(task=a.task, by=None, to_unit_id=a.task.lead_unit_id, text=a.text, created_at=now) for a in urges])
-    made_escalations = Escalation.objects.bulk_create(
-        [Escalation(task=a.task, by=None, level=a.level, reason=a.text, created_at=now) for a in escalations])
+    made_reminders = lib.insert_many(Reminder, [Reminder(task=a.task, kind=a.kind, to_unit_id=a.task.lead_unit_id,
+                                                         due=a.due, text=a.text, created_at=now) for a in reminders])
+    made_urges = lib.insert_many(Urge, [Urge(task=a.task, by=None, to_unit_id=a.task.lead_unit_id, text=a.text,
+                                             created_at=now) for a in urges])
+    made_escalations = lib.insert_many(Escalation, [Escalation(task=a.task, by=None, level=a.level, reason=a.text,
+                                                               created_at=now) for a in escalations])
     # The same events, one by one, as the per-task services record them.
     record_events(None, "remind_task", [(r, {"task": a.task.pk, "kind": a.kind, "due": a.due,
                                              "to": a.task.lead_unit.code, "text": a.text})
@@ -313,7 +312,7 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
         for a in done
         for user in people.of(kinds[a.kind], a.task, a.level if a.kind == Claim.Kind.ESCALATION else None)
     ]
-    Notification.objects.bulk_create(notifications, batch_size=2000)
+    lib.insert_many(Notification, notifications)
     return done, len(actions) - len(done)
 
 
