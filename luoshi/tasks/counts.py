@@ -251,6 +251,15 @@ def count_added(task_ids: Iterable[int]) -> None:
         apply(_count(Task.objects.filter(pk__in=ids[start:start + 5000])))
 
 
+def count_new(tasks: Iterable[tuple[State, Iterable[int]]]) -> None:
+    """Count tasks a bulk writer has just inserted, bypassing save(), from what it holds in
+    memory: (state, priority area ids) per task. One upsert per key, no query of the tasks."""
+    delta: Counter[Key] = Counter()
+    for state, areas in tasks:
+        delta.update(keys_of(state, areas))
+    apply(delta)
+
+
 def _lock_counts() -> None:
     """Make writers wait while the counts are recounted (SQLite serialises writers anyway)."""
     if connection.vendor == "postgresql":
