@@ -186,10 +186,11 @@ def _digest_for(user_id: int, day: dt.date) -> int:
     # A liaison may have thousands of tasks in one day's digest: count them, read the listed ones.
     theirs = Notification.objects.filter(recipient=user, digest_day=day)
     total = theirs.count()
+    tasks = theirs.order_by().values("task_id").distinct().count()  # a task may be urged and escalated
     notifications = list(theirs.select_related("task").order_by("kind", "task_id", "pk")[:DIGEST_MAX_LINES])
     subject = f"[{_('Luoshi')}] " + ngettext("%(n)s task needs your attention (%(day)s)",
                                               "%(n)s tasks need your attention (%(day)s)",
-                                              total) % {"n": total, "day": day.isoformat()}
+                                              tasks) % {"n": tasks, "day": day.isoformat()}
     body = "\n\n".join(_lines(notifications, total)) + "\n"
     now = lib.now()
     delivery = Delivery.objects.create(channel=Delivery.Channel.EMAIL, notification=notifications[0], created_at=now,
