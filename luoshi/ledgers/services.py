@@ -35,8 +35,6 @@ from luoshi.tasks.permissions import is_supervisor
 from luoshi.tasks.services import set_light
 from luoshi.units.models import Unit
 
-BATCH = 2000
-
 
 def may_import(user: User) -> bool:
     return is_supervisor(user)
@@ -314,13 +312,12 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
         first_meeting = first_meeting or meeting
         directives.extend(Directive(meeting=meeting, order=order, text=row.title)
                           for order, row in enumerate(rows, start=1))
-    Directive.objects.bulk_create(directives, batch_size=BATCH)
+    lib.insert_many(Directive, directives)
     rows = [row for rows in groups.values() for row in rows]  # the order of `directives`
 
     area_through = Directive.priority_areas.through
-    area_through.objects.bulk_create(
-        [area_through(directive_id=d.pk, priorityarea_id=a) for d, row in zip(directives, rows, strict=True)
-         for a in row.priority_areas], batch_size=BATCH)
+    lib.insert_many(area_through, [area_through(directive_id=d.pk, priorityarea_id=a)
+                                   for d, row in zip(directives, rows, strict=True) for a in row.priority_areas])
 
     tasks = []
     for directive, row in zip(directives, rows, strict=True):
@@ -339,16 +336,17 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
         )
         set_light(task, today)
         tasks.append(task)
-    Task.objects.bulk_create(tasks, batch_size=BATCH)
+    lib.insert_many(Task, tasks)
 
     coop = Task.cooperating_units.through
-    coop.objects.bulk_create([coop(task_id=t.pk, unit_id=u) for t, row in zip(tasks, rows, strict=True)
-                              for u in row.cooperating_units], batch_size=BATCH)
+    lib.insert_many(coop, [coop(task_id=t.pk, unit_id=u) for t, row in zip(tasks, rows, strict=True)
+                           for u in row.cooperating_units])
     task_areas = Task.priority_areas.through
-    task_areas.objects.bulk_create([task_areas(task_id=t.pk, priorityarea_id=a)
-                                    for t, row in zip(tasks, rows, strict=True) for a in row.priority_areas],
-                                   batch_size=BATCH)
-    counts.count_added(task.pk for task in tasks)  # bulk_create passed by Task.save()
+    lib.insert_many(task_areas, [task_areas(task_id=t.pk, priorityarea_id=a)
+                                 for t, row in zip(tasks, rows, strict=True) for a in row.priority_areas])
+    # Inserted past Task.save(): counted once, from what is in memory.
+    counts.count_new((counts.State(t.lead_unit_id, t.status, t.light, t.deadline, t.completed_at), row.priority_areas)
+                     for t, row in zip(tasks, rows, strict=True))
     reports = []
     for task, row in zip(tasks, rows, strict=True):
         if not row.progress_text:
@@ -362,7 +360,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
             reviewed_by=None if pending else user, reviewed_at=None if pending else now,
             review_note=_("Imported from ledger %(name)s") % {"name": ledger.original_name},
         ))
-    ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
+    lib.insert_many(ProgressReport, reports)
 
     # The search index, built from what is in memory: every row's units in one query.
     unit_ids = {u for row in rows for u in (row.lead_unit, *row.cooperating_units)}
@@ -371,7 +369,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
                   for task, row in zip(tasks, rows, strict=True)}
     for report in reports:
         report.unit = units[report.unit_id]
-    search_index.index_many([*directives, *tasks, *reports], units_of=lambda task: task_units[task.pk])
+    search_index.index_new([*directives, *tasks, *reports], units_of=lambda task: task_units[task.pk])
 
     # One audit event per created task, appended to the chain in bulk (docs/decisions.md).
     record_events(user, "import_task", [(task, {

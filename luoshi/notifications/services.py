@@ -160,12 +160,15 @@ def send_digests(day: dt.date) -> int:
     return queued
 
 
-def _lines(notifications: Iterable[Notification]) -> list[str]:
+def _lines(notifications: Iterable[Notification], total: int | None = None) -> list[str]:
+    """The digest's lines: the first DIGEST_MAX_LINES by kind and task, and how many more.
+    `total` is how many there are, when the caller read only the first lines."""
     rows = sorted(notifications, key=lambda n: (n.kind, n.task_id or 0))
+    total = len(rows) if total is None else total
     lines = [f"【{Kind(n.kind).label}】{n.task.title[:80] if n.task else ''}\n  {n.text}\n  {task_url(n.task)}"
              for n in rows[:DIGEST_MAX_LINES] if n.task is not None]
-    if len(rows) > DIGEST_MAX_LINES:
-        lines.append(_("… and %(n)s more: see your inbox.") % {"n": len(rows) - DIGEST_MAX_LINES})
+    if total > DIGEST_MAX_LINES:
+        lines.append(_("… and %(n)s more: see your inbox.") % {"n": total - DIGEST_MAX_LINES})
     return lines
 
 
@@ -179,11 +182,15 @@ def _digest_for(user_id: int, day: dt.date) -> int:
                                                         defaults={"claimed_at": lib.now()})
     if not created:
         return 0
-    notifications = list(Notification.objects.filter(recipient=user, digest_day=day).select_related("task"))
+    # A liaison may have thousands of tasks in one day's digest: count them, read the listed ones.
+    theirs = Notification.objects.filter(recipient=user, digest_day=day)
+    total = theirs.count()
+    tasks = theirs.order_by().values("task_id").distinct().count()  # a task may be urged and escalated
+    notifications = list(theirs.select_related("task").order_by("kind", "task_id", "pk")[:DIGEST_MAX_LINES])
     subject = f"[{_('Luoshi')}] " + ngettext("%(n)s task needs your attention (%(day)s)",
                                               "%(n)s tasks need your attention (%(day)s)",
-                                              len(notifications)) % {"n": len(notifications), "day": day.isoformat()}
-    body = "\n\n".join(_lines(notifications)) + "\n"
+                                              tasks) % {"n": tasks, "day": day.isoformat()}
+    body = "\n\n".join(_lines(notifications, total)) + "\n"
     now = lib.now()
     delivery = Delivery.objects.create(channel=Delivery.Channel.EMAIL, notification=notifications[0], created_at=now,
                                        next_attempt_at=now, message={"to": user.email, "subject": subject, "body": body})
@@ -202,28 +209,29 @@ def _chat_digests(day: dt.date) -> int:
 def _chat_digest(endpoint: WebhookEndpoint, day: dt.date) -> int:
     """One message per group chat: the day's tasks within its unit, for the people who chose chat."""
     chat_off = NotificationPreference.objects.filter(webhook=False).values("user_id")
-    notifications = (Notification.objects.filter(digest_day=day).exclude(recipient_id__in=chat_off)
-                     .select_related("task", "task__lead_unit", "recipient"))
+    notifications = Notification.objects.filter(digest_day=day).exclude(recipient_id__in=chat_off)
     if endpoint.unit is not None:
         notifications = notifications.filter(task__lead_unit__path__startswith=endpoint.unit.path)
-    by_task: dict[int, Notification] = {}
-    people: dict[int, str] = {}
-    for n in notifications:
-        by_task.setdefault(n.task_id, n)  # type: ignore[arg-type]
-        people[n.recipient_id] = str(n.recipient)
-    if not by_task:
+    # The day's tasks may be hundreds of thousands: count them in SQL, read only the listed ones.
+    count = notifications.order_by().values("task_id").distinct().count()
+    if not count:
         return 0
     _claim, created = DigestClaim.objects.get_or_create(key=f"endpoint:{endpoint.pk}:{day.isoformat()}",
                                                         defaults={"claimed_at": lib.now()})
     if not created:
         return 0
+    listed: dict[int, Notification] = {}
+    for n in notifications.select_related("task").order_by("kind", "task_id", "pk").iterator(chunk_size=1000):
+        listed.setdefault(n.task_id, n)  # type: ignore[arg-type]
+        if len(listed) >= DIGEST_MAX_LINES:
+            break
+    people = sorted(str(user) for user in User.objects.filter(pk__in=notifications.values("recipient_id")))
     now = lib.now()
-    count = len(by_task)
     message = {"kind": "digest", "label": str(_("Daily supervision")), "task": 0, "digest": True,
                "title": ngettext("%(n)s task needs attention (%(day)s)", "%(n)s tasks need attention (%(day)s)",
                                  count) % {"n": count, "day": day.isoformat()},
                "url": settings.LUOSHI_SITE_URL.rstrip("/") + "/notifications/",
-               "text": "\n".join(_lines(by_task.values())), "recipients": sorted(people.values())}
+               "text": "\n".join(_lines(listed.values(), count)), "recipients": people}
     delivery = Delivery.objects.create(channel=Delivery.Channel.WEBHOOK, endpoint=endpoint, created_at=now,
                                        next_attempt_at=now, message=message)
     transaction.on_commit(lambda: _send_later([delivery.pk]))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.signals import post_delete
 
@@ -129,6 +129,30 @@ def document_rows(objects: Iterable[Model], *, units_of: UnitsOf = _task_units,
         parts = _parts(obj, units_of, agenda_of)
         yield (parts.kind, obj.pk, parts.unit_paths, parts.title[:500], parts.body,
                _segment_remembered(*parts.indexed))
+
+
+def index_new(objects: Iterable[Model], *, units_of: UnitsOf = _task_units) -> int:
+    """Index objects that have no document yet (a bulk writer's new rows, such as a ledger
+    import's) in one pass: the documents built as `document_rows` builds them (each text's
+    segmentation remembered) and inserted with one COPY on PostgreSQL, in batches elsewhere.
+    Returns how many documents were written."""
+    rows = list(document_rows(objects, units_of=units_of))
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    table = quote(SearchDocument._meta.db_table)
+    names = ", ".join(quote(SearchDocument._meta.get_field(name).column) for name in ROW_FIELDS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(ROW_FIELDS))
+            for start in range(0, len(rows), BATCH):
+                cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",  # nosec B608 # the model's table and columns, quoted
+                                   rows[start:start + BATCH])
+    return len(rows)
 
 
 def index_task_family(task: Task) -> None:

@@ -12,6 +12,15 @@ Idempotent: each action first claims its (task, kind, level, day) row (supervisi
 unique), in the same transaction as the action, its timeline row, its audit event and its
 notifications. A second run the same day finds the claims and does nothing; a crash rolls
 back the half-done action with its claim, so a re-run does it once.
+
+Set-based: the tasks are walked BATCH at a time (by id, so memory stays bounded), and each
+batch is one transaction of a handful of statements whatever its size: one INSERT … ON
+CONFLICT DO NOTHING RETURNING of every claim (what it returns is what this run may do; a
+concurrent run's claims are skipped), one bulk insert each of reminders, urges, escalations
+and notifications, and one batch of audit events per verb (audit.services.record_events).
+Messages go into the day's digest: each person gets one (notifications.send_digests). If a
+batch fails, it rolls back whole and its tasks are run one at a time (the per-task steps
+below), so one broken task stops no other.
 """
 
 from __future__ import annotations
@@ -22,18 +31,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luoshi import lib
+from luoshi.accounts.models import User
 from luoshi.accounts.services import prune_login_throttles
-from luoshi.audit.services import record_event, sealing_deferred
-from luoshi.notifications.services import digesting, notify, send_digests
+from luoshi.audit.services import record_event, record_events, sealing_deferred
+from luoshi.notifications.models import Notification
+from luoshi.notifications.services import digesting, notify, recipients, send_digests
 from luoshi.supervision.models import Claim, Reminder
-from luoshi.tasks import lights
+from luoshi.tasks import lifecycle, lights
 from luoshi.tasks.lifecycle import WORKING, Status
-from luoshi.tasks.models import Escalation, Task
+from luoshi.tasks.models import Escalation, Task, Urge
 from luoshi.tasks.services import escalate_task, facts_of, refresh_lights, urge_task
 
 logger = logging.getLogger(__name__)
@@ -78,18 +89,37 @@ def _remind(task: Task, kind: str, due: dt.date, text: str) -> None:
     notify(kind, task, text)
 
 
-# Each step returns what it did: a PassReport counter name, "already_done", or None.
+# --- what each step would do to one task (no database) ---------------------------------------------
 
 
-@transaction.atomic
-def remind_deadline(task: Task, today: dt.date) -> str | None:
+@dataclass(frozen=True)
+class Action:
+    """One message the pass owes a task today: its claim (kind, level, day), its text, the
+    due date of a reminder, and the PassReport counter it adds to."""
+
+    task: Task
+    kind: str  # Claim.Kind
+    day: dt.date
+    text: str
+    level: int = 0
+    due: dt.date | None = None
+
+    @property
+    def claim(self) -> tuple[int, str, int, str]:
+        return (self.task.pk, self.kind, self.level, self.day.isoformat())
+
+    @property
+    def counter(self) -> str:
+        return {Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders",
+                Claim.Kind.URGE: "urges"}.get(self.kind, f"escalation:{self.level}")
+
+
+def plan_deadline(task: Task, today: dt.date) -> Action | None:
     if task.deadline is None:
         return None
     days = (task.deadline - today).days
     if not 0 <= days <= settings.LUOSHI_REMINDER_DAYS:
         return None
-    if not _claim(task, Claim.Kind.DEADLINE, task.deadline):
-        return "already_done"
     date = task.deadline.isoformat()
     if days == 0:
         text = _("This task is due today (%(date)s). Please make sure it is done, or tell the supervision "
@@ -98,26 +128,21 @@ def remind_deadline(task: Task, today: dt.date) -> str | None:
         text = ngettext("This task is due on %(date)s, in %(days)d day. Please make sure it is done on time.",
                         "This task is due on %(date)s, in %(days)d days. Please make sure it is done on time.",
                         days) % {"date": date, "days": days}
-    _remind(task, Reminder.Kind.DEADLINE, task.deadline, text)
-    return "deadline_reminders"
+    return Action(task, Claim.Kind.DEADLINE, task.deadline, text, due=task.deadline)
 
 
-@transaction.atomic
-def remind_report(task: Task, today: dt.date) -> str | None:
+def plan_report(task: Task, today: dt.date) -> Action | None:
     facts = facts_of(task)
     due = lights.next_report_due(facts)
     if due is None or today < due:
         return None
-    if not _claim(task, Claim.Kind.REPORT_DUE, due):
-        return "already_done"
     values = {"cadence": Task.Cadence(task.cadence).label, "date": due.isoformat()}
     if lights.report_missing(facts, today, lights.LightRules.from_settings()):
         text = _("The %(cadence)s progress report that was due on %(date)s has not arrived. Please report "
                  "now.") % values
     else:
         text = _("The %(cadence)s progress report on this task is due on %(date)s.") % values
-    _remind(task, Reminder.Kind.REPORT_DUE, due, text)
-    return "report_reminders"
+    return Action(task, Claim.Kind.REPORT_DUE, due, text, due=due)
 
 
 def urge_round(deadline: dt.date, today: dt.date, every: int) -> dt.date | None:
@@ -128,22 +153,18 @@ def urge_round(deadline: dt.date, today: dt.date, every: int) -> dt.date | None:
     return deadline + dt.timedelta(days=1 + (overdue - 1) // every * every)
 
 
-@transaction.atomic
-def urge_overdue(task: Task, today: dt.date) -> str | None:
+def plan_urge(task: Task, today: dt.date) -> Action | None:
     if task.deadline is None:
         return None
     day = urge_round(task.deadline, today, max(1, settings.LUOSHI_URGE_EVERY_DAYS))
     if day is None:
         return None
-    if not _claim(task, Claim.Kind.URGE, day):
-        return "already_done"
     days = (today - task.deadline).days
     text = ngettext("This task was due on %(date)s and is %(days)d day overdue. Please finish it, or report "
                     "what is holding it up.",
                     "This task was due on %(date)s and is %(days)d days overdue. Please finish it, or report "
                     "what is holding it up.", days) % {"date": task.deadline.isoformat(), "days": days}
-    urge_task(None, task, text=text)  # notifies the lead unit itself
-    return "urges"
+    return Action(task, Claim.Kind.URGE, day, text)
 
 
 def escalation_level(days_overdue: int, thresholds: tuple[int, ...]) -> int | None:
@@ -152,46 +173,209 @@ def escalation_level(days_overdue: int, thresholds: tuple[int, ...]) -> int | No
     return reached[-1] if reached else None
 
 
-@transaction.atomic
-def escalate_overdue(task: Task, today: dt.date) -> str | None:
+def plan_escalation(task: Task, today: dt.date) -> Action | None:
     if task.deadline is None:
         return None
     days = (today - task.deadline).days
     level = escalation_level(days, settings.LUOSHI_ESCALATION_DAYS)
     if level is None:
         return None
-    # Keyed by the deadline: each level once per deadline; an extended deadline starts afresh.
-    if not _claim(task, Claim.Kind.ESCALATION, task.deadline, level):
-        return "already_done"
     reason = ngettext("%(days)d day overdue (due %(date)s): supervision raised to %(level)s.",
                       "%(days)d days overdue (due %(date)s): supervision raised to %(level)s.", days) % {
         "days": days, "date": task.deadline.isoformat(), "level": Escalation.Level(level).label}
-    escalate_task(None, task, level=level, reason=reason)  # notifies the level's people itself
-    return f"escalation:{level}"
+    # Keyed by the deadline: each level once per deadline; an extended deadline starts afresh.
+    return Action(task, Claim.Kind.ESCALATION, task.deadline, reason, level=level)
+
+
+PLANS: tuple[Callable[[Task, dt.date], Action | None], ...] = (plan_deadline, plan_report, plan_urge,
+                                                                plan_escalation)
+
+
+# --- one task at a time (the fallback when a batch fails, and for tests of a single step) ----------
+# Each step returns what it did: a PassReport counter name, "already_done", or None.
+
+
+def _one(plan: Callable[[Task, dt.date], Action | None], task: Task, today: dt.date) -> str | None:
+    action = plan(task, today)
+    if action is None:
+        return None
+    if not _claim(task, action.kind, action.day, action.level):
+        return "already_done"
+    if action.kind in {Claim.Kind.DEADLINE, Claim.Kind.REPORT_DUE}:
+        assert action.due is not None
+        _remind(task, action.kind, action.due, action.text)
+    elif action.kind == Claim.Kind.URGE:
+        urge_task(None, task, text=action.text)  # notifies the lead unit itself
+    else:
+        escalate_task(None, task, level=action.level, reason=action.text)  # notifies the level's people itself
+    return action.counter
+
+
+@transaction.atomic
+def remind_deadline(task: Task, today: dt.date) -> str | None:
+    return _one(plan_deadline, task, today)
+
+
+@transaction.atomic
+def remind_report(task: Task, today: dt.date) -> str | None:
+    return _one(plan_report, task, today)
+
+
+@transaction.atomic
+def urge_overdue(task: Task, today: dt.date) -> str | None:
+    return _one(plan_urge, task, today)
+
+
+@transaction.atomic
+def escalate_overdue(task: Task, today: dt.date) -> str | None:
+    return _one(plan_escalation, task, today)
 
 
 STEPS: tuple[Callable[[Task, dt.date], str | None], ...] = (remind_deadline, remind_report, urge_overdue,
                                                             escalate_overdue)
 
 
-@sealing_deferred()  # one seal of the trail after the pass, not one per action
-def run_daily_pass(today: dt.date | None = None) -> PassReport:
-    """Run every step on every supervised task, then refresh the lights. Safe to repeat."""
+# --- a batch of tasks at a time -------------------------------------------------------------------
+
+BATCH = 1000
+
+
+def _claim_all(actions: list[Action]) -> set[tuple[int, str, int, str]]:
+    """Insert the claims of `actions` in one statement; returns those this run inserted (a
+    claim an earlier or concurrent run holds is skipped: the unique constraint decides, and a
+    concurrent run's uncommitted claim makes this one wait for its outcome)."""
+    table = connection.ops.quote_name(Claim._meta.db_table)
+    now = lib.now()
+    if connection.vendor == "postgresql":
+        sql = (f"INSERT INTO {table} (task_id, kind, level, day, claimed_at) "  # nosec B608 # the model's table; values are parameters
+               f"SELECT t, k, l, d, %s FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::date[]) "
+               f"AS v(t, k, l, d) ON CONFLICT (task_id, kind, level, day) DO NOTHING "
+               f"RETURNING task_id, kind, level, day")
+        params: list[object] = [now, [a.task.pk for a in actions], [a.kind for a in actions],
+                                [a.level for a in actions], [a.day for a in actions]]
+    else:
+        sql = (f"INSERT INTO {table} (task_id, kind, level, day, claimed_at) VALUES "  # nosec B608
+               + ", ".join(["(%s, %s, %s, %s, %s)"] * len(actions))
+               + " ON CONFLICT (task_id, kind, level, day) DO NOTHING RETURNING task_id, kind, level, day")
+        params = [value for a in actions for value in (a.task.pk, a.kind, a.level, a.day, now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {(task, kind, level, day if isinstance(day, str) else day.isoformat()) for task, kind, level, day in rows}
+
+
+class _Recipients:
+    """Who hears about each kind of message, asked once per lead unit and level in a pass."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[str, int, int], list[User]] = {}
+
+    def of(self, kind: str, task: Task, level: int | None) -> list[User]:
+        key = (kind, level or 0, task.lead_unit_id)
+        if key not in self.known:
+            self.known[key] = recipients(kind, task, level)
+        return self.known[key]
+
+
+@transaction.atomic
+def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tuple[list[Action], int]:
+    """Claim, write, audit and announce `actions` in one transaction with a handful of
+    statements; returns the actions done and how many were found already done."""
+    claimed = _claim_all(actions)
+    done = [a for a in actions if a.claim in claimed]
+    now = lib.now()
+    reminders = [a for a in done if a.kind in {Claim.Kind.DEADLINE, Claim.Kind.REPORT_DUE}]
+    urges = [a for a in done if a.kind == Claim.Kind.URGE]
+    escalations = [a for a in done if a.kind == Claim.Kind.ESCALATION]
+    for a in urges:
+        lifecycle.next_status(a.task.status, lifecycle.Action.URGE)
+    for a in escalations:
+        lifecycle.next_status(a.task.status, lifecycle.Action.ESCALATE)
+    made_reminders = lib.insert_many(Reminder, [Reminder(task=a.task, kind=a.kind, to_unit_id=a.task.lead_unit_id,
+                                                         due=a.due, text=a.text, created_at=now) for a in reminders])
+    made_urges = lib.insert_many(Urge, [Urge(task=a.task, by=None, to_unit_id=a.task.lead_unit_id, text=a.text,
+                                             created_at=now) for a in urges])
+    made_escalations = lib.insert_many(Escalation, [Escalation(task=a.task, by=None, level=a.level, reason=a.text,
+                                                               created_at=now) for a in escalations])
+    # The same events, one by one, as the per-task services record them.
+    record_events(None, "remind_task", [(r, {"task": a.task.pk, "kind": a.kind, "due": a.due,
+                                             "to": a.task.lead_unit.code, "text": a.text})
+                                        for r, a in zip(made_reminders, reminders, strict=True)])
+    record_events(None, "urge_task", [(u, {"task": a.task.pk, "to": a.task.lead_unit.code, "text": a.text})
+                                      for u, a in zip(made_urges, urges, strict=True)])
+    record_events(None, "escalate_task", [(e, {"task": a.task.pk, "level": a.level, "reason": a.text})
+                                          for e, a in zip(made_escalations, escalations, strict=True)])
+    kinds = {Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
+             Claim.Kind.URGE: Notification.Kind.URGE, Claim.Kind.ESCALATION: Notification.Kind.ESCALATION}
+    notifications = [
+        Notification(recipient=user, kind=kinds[a.kind], task=a.task, text=a.text, created_at=now, digest_day=today)
+        for a in done
+        for user in people.of(kinds[a.kind], a.task, a.level if a.kind == Claim.Kind.ESCALATION else None)
+    ]
+    lib.insert_many(Notification, notifications)
+    return done, len(actions) - len(done)
+
+
+def _count(report: PassReport, outcome: str | None) -> None:
+    if outcome is None:
+        return
+    if outcome.startswith("escalation:"):
+        level = int(outcome.split(":")[1])
+        report.escalations[level] = report.escalations.get(level, 0) + 1
+    else:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+@sealing_deferred()  # one seal of the trail after the pass, not one per batch
+def run_daily_pass(today: dt.date | None = None, *, batch: int = BATCH) -> PassReport:
+    """Run every step on every supervised task, `batch` tasks per transaction, then send each
+    person one digest and refresh the lights. Safe to repeat, and to run twice at once."""
     today = today or lib.today()
     report = PassReport(day=today)
-    # The ids first: SQLite gives no isolation between a cursor and writes on its connection.
     # The working tasks, but those whose completion is requested: the unit has done its part
     # and the office holds the ball, so nobody is reminded, urged or escalated to.
-    supervised = Task.objects.filter(status__in=WORKING).exclude(status=Status.COMPLETION_REQUESTED)
-    ids = list(supervised.order_by("pk").values_list("pk", flat=True))
+    supervised = (Task.objects.filter(status__in=WORKING).exclude(status=Status.COMPLETION_REQUESTED)
+                  .select_related("lead_unit").order_by("pk"))
+    people = _Recipients()
+    after = 0
     with digesting(today):  # each person hears once, in the day's digest (notifications.send_digests)
-        for start in range(0, len(ids), 500):
-            for task in Task.objects.filter(pk__in=ids[start:start + 500]).select_related("lead_unit").order_by("pk"):
-                _run_steps(task, today, report)
+        while True:
+            # A keyset walk: one batch in memory, whatever the size.
+            tasks = list(supervised.filter(pk__gt=after)[:batch])
+            if not tasks:
+                break
+            after = tasks[-1].pk
+            _run_tasks(tasks, today, report, people)
     report.digests = send_digests(today)
     report.lights_changed = refresh_lights(today)
     prune_login_throttles()
     return report
+
+
+def _run_tasks(tasks: list[Task], today: dt.date, report: PassReport, people: _Recipients) -> None:
+    actions = []
+    for task in tasks:
+        for plan in PLANS:
+            try:
+                action = plan(task, today)
+            except Exception as error:  # one broken task must not stop the pass for the others
+                logger.exception("daily pass: %s failed on task %s", plan.__name__, task.pk)
+                report.errors.append(f"task {task.pk} ({plan.__name__}): {error}")
+                continue
+            if action is not None:
+                actions.append(action)
+    if not actions:
+        return
+    try:
+        done, already = _run_batch(actions, today, people)
+    except Exception:  # the batch rolled back whole: do its tasks one at a time, to find the broken one
+        logger.exception("daily pass: a batch failed; running its tasks one by one")
+        for task in tasks:
+            _run_steps(task, today, report)
+        return
+    report.already_done += already
+    for action in done:
+        _count(report, action.counter)
 
 
 def _run_steps(task: Task, today: dt.date, report: PassReport) -> None:
@@ -202,11 +386,7 @@ def _run_steps(task: Task, today: dt.date, report: PassReport) -> None:
             logger.exception("daily pass: %s failed on task %s", step.__name__, task.pk)
             report.errors.append(f"task {task.pk} ({step.__name__}): {error}")
             continue
-        if outcome is None:
-            continue
-        if outcome.startswith("escalation:"):
-            level = int(outcome.split(":")[1])
-            report.escalations[level] = report.escalations.get(level, 0) + 1
+        if outcome == "already_done":
+            report.already_done += 1
         else:
-            setattr(report, outcome, getattr(report, outcome) + 1)
-
+            _count(report, outcome)

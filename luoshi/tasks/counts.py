@@ -12,10 +12,11 @@ How they stay right (docs/decisions.md, "Dashboard counts"): the services that w
 - `task_added(task)` once a new task has its priority areas;
 - `task_changed(before, task)` after a save, with the state read under the row lock (old keys
   −1, new keys +1); `count_removed(ids)` before deleting;
-- bulk writers call `count_added(ids)` (the ledger import) or `rebuild()` (`luoshi generate`,
-  and the daily lights pass, which changes lights with UPDATE and so also heals any drift).
-A write past the services (a raw UPDATE, the ORM in a shell) is not counted until the next
-daily pass.
+- bulk writers call `count_new(...)` (the ledger import, from what it holds in memory) or
+  `rebuild()` (`luoshi generate`, with nobody else writing). The daily lights pass
+  (tasks/relight.py) moves the counts by each light it changes, in its short batches, and then
+  `mend()`s any drift: a lock-free check from one snapshot, and a rebuild only when something
+  is wrong (a write past the services, a raw UPDATE or the ORM in a shell).
 `drift()` compares the stored counts with a full recount; the tests call it after every action.
 
 Reading them: `light_counts(user, filters)` is the one count of tasks every page, document
@@ -29,6 +30,7 @@ otherwise; luoshi/tasks/tests/test_count_agreement.py holds every view to a plai
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -65,6 +67,7 @@ class LedgerQuery(Protocol):
     def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]: ...
 
 Kind = TaskCount.Kind
+logger = logging.getLogger(__name__)
 
 
 class Key(NamedTuple):
@@ -195,6 +198,15 @@ def count_removed(task_ids: Iterable[int]) -> None:
         apply(delta)
 
 
+def count_new(tasks: Iterable[tuple[State, Iterable[int]]]) -> None:
+    """Count tasks a bulk writer has just inserted, bypassing save(), from what it holds in
+    memory: (state, priority area ids) per task. One upsert per key, no query of the tasks."""
+    delta: Counter[Key] = Counter()
+    for state, areas in tasks:
+        delta.update(keys_of(state, areas))
+    apply(delta)
+
+
 def _lock_counts() -> None:
     """Make writers wait while the counts are recounted (SQLite serialises writers anyway)."""
     if connection.vendor == "postgresql":
@@ -221,6 +233,24 @@ def drift() -> dict[str, tuple[int, int]]:
     stored = {key: n for key, n in TaskCount.objects.values_list("key", "n") if n}
     return {key: (stored.get(key, 0), actual.get(key, 0))
             for key in stored.keys() | actual.keys() if stored.get(key, 0) != actual.get(key, 0)}
+
+
+def mend() -> int:
+    """Heal counts that went wrong (a row written past the upkeep, such as a raw UPDATE):
+    compare them with a recount read from one snapshot, which takes no lock, and rebuild only
+    when they differ. Returns the number of keys that were wrong (0, the usual case: then no
+    writer waited). The daily lights pass calls it."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with transaction.atomic():
+            with connection.cursor() as cursor:  # counts and tasks read at one moment
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            wrong = drift()
+    else:
+        wrong = drift()
+    if wrong:
+        logger.warning("task counts had drifted on %s keys; recounted", len(wrong))
+        rebuild()
+    return len(wrong)
 
 
 # --- reading: the one count -------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +29,7 @@ from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index
 from luoshi.security import check_upload, served_content_type
-from luoshi.tasks import counts, lights
+from luoshi.tasks import counts, lights, relight
 from luoshi.tasks import nodes as task_nodes
 from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, next_status
 from luoshi.tasks.models import (
@@ -719,31 +718,13 @@ def write_instruction(user: User, task: Task, *, text: str) -> Instruction:
     return instruction
 
 
-@transaction.atomic
 def refresh_lights(today: dt.date | None = None) -> int:
     """Recompute every lit task's light and reason (the clock moves even when nobody writes),
     and clear any light left on a task whose status has none; returns how many lights changed.
-    A reason's amount moves too (an overdue task's days), so the rows whose light or reason
-    changed are rewritten, grouped by their new values."""
-    today = today or lib.today()
-    rules = lights.LightRules.from_settings()
-    changed = (Task.objects.exclude(status__in=LIT).exclude(light=Task.Light.NONE)
-               .update(light=Task.Light.NONE, light_rule="", light_amount=None))
-    changes: dict[tuple[str, str, int | None], list[int]] = defaultdict(list)
-    # Read first, write after: SQLite gives no isolation between a cursor and writes on its connection.
-    tasks = Task.objects.filter(status__in=LIT).only(*FACT_FIELDS, *LIGHT_FIELDS)
-    for task in tasks.order_by().iterator(chunk_size=2000):
-        reason = lights.explain(facts_of(task), today, rules)
-        new = (reason.light.value, reason.rule, reason.amount)
-        if new != (task.light, task.light_rule, task.light_amount):
-            changes[new].append(task.pk)
-            changed += new[0] != task.light
-    for (light, rule, amount), ids in changes.items():
-        for start in range(0, len(ids), 2000):
-            Task.objects.filter(pk__in=ids[start:start + 2000]).update(light=light, light_rule=rule, light_amount=amount)
-    # The lights above changed by UPDATE, past Task.save(): count the dashboards' numbers
-    # again (this also mends any count that went wrong, once a day).
-    counts.rebuild()
+    In short batches that skip the tasks a writer holds, moving the dashboard counts by each
+    change (luoshi/tasks/relight.py): no table lock, so writers do not wait for it."""
+    changed = relight.refresh(today).changed
+    counts.mend()  # anything written past the counts' upkeep is counted right again
     return changed
 
 

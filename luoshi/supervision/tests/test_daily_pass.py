@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import translation
 
 from luoshi import lib
@@ -114,19 +115,27 @@ def test_running_twice_on_one_day_sends_nothing_twice(province, django_capture_o
 
 
 def test_a_crash_mid_way_is_resumed_without_duplicates(province, monkeypatch):
-    """If an escalation fails half-way its claim rolls back with it; the re-run does it exactly once."""
+    """If a batch fails it rolls back whole and its tasks run one at a time; if an escalation then
+    fails half-way its claim rolls back with it; the re-run does it exactly once."""
     task = province.in_progress(deadline_days=1)
-    real = services.escalate_task
+    real, real_batch = services.escalate_task, services._run_batch
 
     def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
         real(*args, **kwargs)  # the escalation row is written…
         raise RuntimeError("worker killed")  # …and then the process dies before commit
 
+    def broken_batch(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with transaction.atomic():
+            real_batch(*args, **kwargs)  # every row of the batch is written…
+            raise RuntimeError("database gone")  # …and the commit fails
+
     monkeypatch.setattr(services, "escalate_task", broken)
+    monkeypatch.setattr(services, "_run_batch", broken_batch)
     report = run_on(task.deadline + dt.timedelta(days=1))
     assert report.urges == 1 and report.errors and not Escalation.objects.exists()
     assert not Claim.objects.filter(kind="escalation").exists()
     monkeypatch.setattr(services, "escalate_task", real)
+    monkeypatch.setattr(services, "_run_batch", real_batch)
     report = run_on(task.deadline + dt.timedelta(days=1))
     assert report.escalations == {1: 1} and report.urges == 0
     assert Escalation.objects.count() == 1 and Urge.objects.count() == 1

@@ -58,3 +58,30 @@ def test_events_outside_the_pass_are_still_sent_at_once(province, django_capture
         services.urge_task(province.supervisor, task, text="请加快进度")
     assert Delivery.objects.filter(message__to="liaison@example.org", pk__gt=before).count() == 1
     assert Notification.objects.get(kind="urge").digest_day is None
+
+
+def test_a_liaison_with_more_overdue_tasks_than_a_digest_lists_still_gets_one(
+        province, django_capture_on_commit_callbacks, monkeypatch):
+    """More overdue tasks than a digest lists (here 7 over a limit of 5, as 300 over 200 would be):
+    one e-mail, counting every task (each urged and escalated: fourteen messages), listing the
+    first five messages and saying how many more there are;
+    a second pass the same day sends nothing, whatever batch size each pass used."""
+    from luoshi.notifications import services as notifications
+
+    monkeypatch.setattr(notifications, "DIGEST_MAX_LINES", 5)
+    User.objects.filter(pk=province.liaison.pk).update(email="liaison@example.org")
+    for n in range(7):
+        province.signed(deadline_days=2, title=f"整改任务{n}")
+    later = lib.today() + dt.timedelta(days=5)
+    before = Delivery.objects.latest("pk").pk
+    with lib.clock_at(later), django_capture_on_commit_callbacks(execute=False):
+        report = run_daily_pass(batch=3)  # three batches: still one digest
+    assert report.urges == 7
+    mine = Delivery.objects.filter(channel=Delivery.Channel.EMAIL, message__to="liaison@example.org", pk__gt=before)
+    assert mine.count() == 1
+    message = mine.get().message
+    assert " 7 " in message["subject"]
+    assert message["body"].count("【") == 5 and " 9 " in message["body"].strip().splitlines()[-1]
+    with lib.clock_at(later), django_capture_on_commit_callbacks(execute=False):
+        assert run_daily_pass(batch=1000).digests == 0
+    assert mine.count() == 1
