@@ -26,6 +26,7 @@ from luoshi.lib import NotFound
 from luoshi.prepared import KeyLookup
 from luoshi.tasks.lifecycle import PUBLIC, UNIT_VISIBLE, Action, Status, allowed_actions
 from luoshi.tasks.models import Task
+from luoshi.units.models import subtree_ids
 
 Role = User.Role
 
@@ -86,8 +87,9 @@ class ReadScope:
             tasks = tasks.filter(public=True)
         if self.everything:
             return tasks
-        return tasks.filter(Q(lead_unit__path__startswith=self.path) | Q(
-            pk__in=Task.cooperating_units.through.objects.filter(unit__path__startswith=self.path).values("task_id")))
+        units = subtree_ids(self.path)
+        return tasks.filter(Q(lead_unit__in=units) | Q(
+            pk__in=Task.cooperating_units.through.objects.filter(unit__in=units).values("task_id")))
 
     def allows(self, task: Task) -> bool:
         """May a task already read be shown under this scope? (One query for a liaison's
