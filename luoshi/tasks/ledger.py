@@ -32,7 +32,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.prepared import KeyLookup
-from luoshi.search.matching import task_ids_matching
+from luoshi.search.matching import task_ids_containing
 from luoshi.tasks import lights
 from luoshi.tasks.counts import Counts, light_counts
 from luoshi.tasks.lifecycle import LIT, WORKING
@@ -137,13 +137,12 @@ class LedgerQuery:
         if self.deadline_to is not None:
             tasks = tasks.filter(deadline__lte=self.deadline_to)
         if self.q:
-            # The words as typed, in the title or the description; the full-text index finds
-            # the candidates (a superset, see search.matching), so the text is read only of
-            # those instead of every task's (1.1 s at 10⁶ tasks).
-            indexed = task_ids_matching(self.q)
-            if indexed is not None:
-                tasks = tasks.filter(pk__in=indexed)
-            tasks = tasks.filter(Q(title__icontains=self.q) | Q(description__icontains=self.q))
+            # The text as typed, in the title or the description: the full-text index finds
+            # the candidates (search.matching), so the text is read of those only, not of
+            # every task (1.1 s at 10⁶ tasks).
+            containing = task_ids_containing(self.q)
+            tasks = tasks.filter(pk__in=containing) if containing is not None else tasks.filter(
+                Q(title__icontains=self.q) | Q(description__icontains=self.q))
         if self.top_level:
             tasks = tasks.filter(parent__isnull=True)
         if self.meetings is not None:

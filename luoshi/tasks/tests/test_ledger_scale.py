@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from luoshi.accounts.models import User
 from luoshi.accounts.services import create_user
-from luoshi.search.matching import task_ids_matching
+from luoshi.search.matching import task_ids_containing
 from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import visible_tasks
@@ -58,7 +58,7 @@ def test_q_asks_the_index(year):
 
 def test_q_of_punctuation_alone_falls_back_to_the_substring_test(year):
     """Nothing in "%%" can be searched for: the index is not asked, and the text is still matched."""
-    assert task_ids_matching("%%") is None
+    assert task_ids_containing("%%") is None
     assert set(LedgerQuery(q="%%").filter(Task.objects.all()).values_list("pk", flat=True)) == substring("%%")
 
 
@@ -89,3 +89,12 @@ def test_the_subtree_follows_a_unit_that_moves(province):
     assert county_task in visible_tasks(other_city_liaison)
     assert county_task not in LedgerQuery(unit=province.city).filter(Task.objects.all())
     assert county_task in LedgerQuery(unit=province.other_city).filter(Task.objects.all())
+
+
+def test_q_takes_like_wildcards_literally(province):
+    """"%", "_" and "\\" in the text are characters to find, as with icontains."""
+    literal = province.assigned(title="安全 50% 完成_a\\b")
+    province.assigned(title="安全 50 完成 ab")
+    for text in ("安全 50%", "完成_a", "_a\\b"):
+        expected = substring(text)
+        assert set(LedgerQuery(q=text).filter(Task.objects.all()).values_list("pk", flat=True)) == expected == {literal.pk}, text
