@@ -86,7 +86,7 @@ class Page:
     api: bool = False
 
 
-def pages(only: str = "") -> list[Page]:
+def pages(only: str = "", skip: str = "") -> list[Page]:
     """What people do, role by role: every home, the ledger with each filter and sort, the task
     page, search, the API list with each filter, the documents and the ledger's export."""
     from django.urls import reverse
@@ -146,7 +146,8 @@ def pages(only: str = "") -> list[Page]:
     found.append(Page("bulletin .docx", "supervisor", fixed(reverse("bulletin_docx") + "?period=2026-11&number=1")))
     found.append(Page(f"export .xlsx ?light=red&unit={city.code}", "supervisor",
                       fixed(f"{reverse('ledger_export')}?light=red&unit={city.code}")))
-    return [page for page in found if only in page.label]
+    return [page for page in found if only in page.label and not (skip and any(
+        word in page.label for word in skip.split(",")))]
 
 
 def measure(client: object, url_for: Callable[[random.Random], str], requests: int, headers: dict[str, str]) -> tuple[list[float], list[float], int, int]:
@@ -213,7 +214,7 @@ def count_reference(requests: int) -> list[float]:
     return times[3:]
 
 
-def bench(sizes: list[int], requests: int, only: str = "") -> None:
+def bench(sizes: list[int], requests: int, only: str = "", skip: str = "") -> None:
     # Django set up as the web server sets it up (luoshi/wsgi.py), with its process prepared.
     from django.core.management import call_command
     from django.db import connection
@@ -235,7 +236,7 @@ def bench(sizes: list[int], requests: int, only: str = "") -> None:
         times = count_reference(requests)
         print(f"  {'reference: SELECT count(*) over tasks':<52} {'':<11} {'':>6} {1:>7} {percentile(times, .5) * 1000:>8.1f} "
               f"{percentile(times, .95) * 1000:>8.1f}")
-        for page in pages(only):
+        for page in pages(only, skip):
             user = User.objects.get(username=page.user)
             if page.api:
                 # An API client sends its token and no session cookie: a browser's session would
@@ -260,8 +261,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="task counts, comma-separated, growing")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--only", default="", help="time only the pages whose label contains this")
+    parser.add_argument("--skip", default="", help="leave out the pages whose label contains any of these (comma-separated)")
     args = parser.parse_args()
-    bench([int(s) for s in args.sizes.split(",")], args.requests, args.only)
+    bench([int(s) for s in args.sizes.split(",")], args.requests, args.only, args.skip)
 
 
 if __name__ == "__main__":
