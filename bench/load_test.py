@@ -36,7 +36,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -161,7 +161,7 @@ def guarded(target: Callable[..., None], stats: Stats, *args: object) -> None:
     """A user whose request fails (timeout, refused) counts an error and stops."""
     try:
         target(*args)
-    except (OSError, RuntimeError, http.client.HTTPException) as error:
+    except Exception as error:  # noqa: BLE001 - whatever stops a user is an error of the run
         with stats.lock:
             stats.errors.append(f"{target.__name__}: {type(error).__name__}: {error}")
 
@@ -190,7 +190,7 @@ def reader(port: int, stop: float, stats: Stats, username: str, task_ids: list[i
                 continue
             kind, path = "task detail", f"/tasks/{rng.choice(task_ids)}/"
         else:
-            path = path.format(city=city)
+            path = quote(path.format(city=city), safe="/?=&")  # the Chinese words percent-encoded
             kind = "home" if path == "/" else path.split("?")[0].strip("/").split("/")[0] or "home"
         started = time.perf_counter()
         status, _text = browser.request("GET", path)

@@ -1,18 +1,25 @@
-"""Page times at a province's scale (not a test): p50 and p95 server time of the pages that
-must stay fast, each beside the time of the bare SQL it runs, at growing table sizes.
+"""Page times at a province's scale (not a test): p50 and p95 server time of what people do,
+role by role, each beside the time of the bare SQL it runs, at growing table sizes.
 
 Run:  createdb -h 127.0.0.1 -U postgres luoshi_scale
       DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_scale .venv/bin/python bench/scale_bench.py --sizes 10000,100000
       .venv/bin/python bench/scale_bench.py --sizes 10000          # SQLite in a temporary data directory
+      … --only "ledger"   /   --skip " ."                          # some pages only / without the documents
 
 The database grows to each size in turn with `luoshi generate` (it adds to what is there, so
-point it at an empty database or one this script filled). For every page it makes warm
-requests through Django's test client as the supervision officer (the server's time: URL
-routing, middleware, view, queries and template, no network), records the queries of the
-same request made again (recording routes queries through Django's debug cursor, so it is
-not timed), re-runs those queries alone through connection.cursor() and reports app/SQL.
-Targets at 10⁶ tasks on PostgreSQL: p95 ≤ 100 ms for the dashboard, the ledger and search;
-app/SQL ≤ 3; time flat in table size.
+point it at an empty database or one this script filled). The pages (`pages()`): every role's
+home (the office, a leader, a secretary, a department liaison, a city liaison with counties
+below it, the three administrators), the ledger with each filter and sort (and `q` with
+frequent and rare words, Chinese and English), the task page, search, the API list with each
+filter, the Word stocktake and bulletin and the Excel export of a filtered ledger. Each is
+asked with warm requests through Django's test client as its user (the server's time: URL
+routing, middleware, view, queries and template, no network); the queries of the same
+request made again are recorded (recording routes queries through Django's debug cursor, so
+it is not timed) and re-run alone through connection.cursor() for the SQL time. Two
+references in the same run: a trivial signed-in view (the floor of any page) and
+`SELECT count(*)` over the tasks table. The load average is printed at the start and the end:
+on a shared machine, compare runs only with their load.
+Targets at 10⁶ tasks on PostgreSQL: p95 ≤ 100 ms for every page; time flat in table size.
 """
 
 from __future__ import annotations
