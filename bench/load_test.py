@@ -4,8 +4,10 @@ reading and writing for 60 seconds.
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_load .venv/bin/python bench/load_test.py --tasks 10000
       (the database is generated first when it holds fewer than --tasks tasks)
 
-Users log in through the login page with the demo password. Readers (the supervision office)
-open the dashboard, the filtered ledger and task pages; writers (the liaisons of lead units)
+Users log in through the login page with the demo password. Readers are a mix of roles
+(READER_USERS: the office, leaders, a secretary, department and city liaisons), each opening
+their own home, the ledger with the filters and sorts their role uses, search and the tasks
+they may read; writers (the liaisons of lead units)
 open one of their unit's tasks in progress and post a progress report through the web form,
 each writer on tasks no other writer touches. At the end it prints throughput, p50/p95 per
 kind of request and the errors (anything but 200 or a redirect; must be zero), then checks
@@ -34,7 +36,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -107,7 +109,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
+def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str, dict[str, list[int]]]:
     import django
 
     django.setup()
@@ -143,29 +145,56 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str]:
         if mine and not any(set(mine) & set(ids) for ids in writers.values()):
             writers[user.username] = mine
     city = Unit.objects.filter(kind="city").order_by("path").first()
+    # Readers: each role's own tasks to open (a liaison opens what their units lead or share).
+    from luoshi.tasks.permissions import visible_tasks
+
+    readable: dict[str, list[int]] = {}
+    for username in READER_USERS:
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is not None:
+            readable[username] = list(visible_tasks(user).order_by("?").values_list("id", flat=True)[:300])
     connection.close()
-    return task_ids, writers, city.code if city else ""
+    return task_ids, writers, city.code if city else "", readable
 
 
 def guarded(target: Callable[..., None], stats: Stats, *args: object) -> None:
     """A user whose request fails (timeout, refused) counts an error and stops."""
     try:
         target(*args)
-    except (OSError, RuntimeError, http.client.HTTPException) as error:
+    except Exception as error:  # noqa: BLE001 - whatever stops a user is an error of the run
         with stats.lock:
             stats.errors.append(f"{target.__name__}: {type(error).__name__}: {error}")
 
 
-def reader(port: int, stop: float, stats: Stats, task_ids: list[int], city: str, seed: int) -> None:
+# The readers' mix: who they are (the demo users, weighted roughly as a province's people use
+# it: liaisons most, then the office, leaders and secretaries few) and what each role opens.
+READER_USERS = {"supervisor": 6, "leader": 2, "secretary": 1, "emergency": 3, "health": 2, "housing": 2,
+                "drc": 2, "shenyang": 3, "dalian": 3}
+SUPERVISOR_PAGES = ["/", "/tasks/?light=red&unit={city}", "/tasks/?q=安全生产", "/tasks/?sort=updated",
+                    "/tasks/?status=working&sort=light", "/search/?q=安全生产", "{task}"]
+LIAISON_PAGES = ["/", "/", "/tasks/", "/tasks/?light=red", "/tasks/?q=安全生产", "/search/?q=safety", "{task}", "{task}"]
+ROLE_PAGES = {"supervisor": SUPERVISOR_PAGES, "leader": ["/", "/", "/tasks/?light=red", "{task}"],
+              "secretary": ["/", "/search/?q=安全生产", "/tasks/?sort=updated"]}
+
+
+def reader(port: int, stop: float, stats: Stats, username: str, task_ids: list[int], city: str, seed: int) -> None:
     rng = random.Random(seed)
     browser = Browser(port)
-    browser.login("supervisor")
+    browser.login(username)
+    role = username if username in ROLE_PAGES else "liaison"
+    pages = ROLE_PAGES.get(username, LIAISON_PAGES)
     while time.monotonic() < stop:
-        kind, path = rng.choice([("dashboard", "/"), ("ledger", f"/tasks/?light=red&unit={city}"),
-                                 ("task detail", f"/tasks/{rng.choice(task_ids)}/")])
+        path = rng.choice(pages)
+        if path == "{task}":
+            if not task_ids:
+                continue
+            kind, path = "task detail", f"/tasks/{rng.choice(task_ids)}/"
+        else:
+            path = quote(path.format(city=city), safe="/?=&")  # the Chinese words percent-encoded
+            kind = "home" if path == "/" else path.split("?")[0].strip("/").split("/")[0] or "home"
         started = time.perf_counter()
         status, _text = browser.request("GET", path)
-        stats.add(kind, time.perf_counter() - started, status, path)
+        stats.add(f"{role}: {kind}", time.perf_counter() - started, status, path)
 
 
 VERSION = re.compile(r'name="version" value="(\d+)"')
@@ -243,7 +272,7 @@ def main() -> None:
                         help="do not run `luoshi worker` beside the server (it seals the audit trail every second)")
     args = parser.parse_args()
 
-    task_ids, writer_tasks, city = prepare(args.tasks)
+    task_ids, writer_tasks, city, readable = prepare(args.tasks)
     from luoshi.tasks.models import ProgressReport, Task
 
     writers = list(writer_tasks.items())[: args.writers]
@@ -254,7 +283,7 @@ def main() -> None:
     connection.close()
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "luoshi.wsgi", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), "luoshi.wsgi", "--preload", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, start_new_session=True,
     )
@@ -273,8 +302,11 @@ def main() -> None:
         stop = time.monotonic() + args.seconds
         threads = [threading.Thread(target=guarded, args=(writer, stats, port, stop, stats, name, ids, marker, n))
                    for n, (name, ids) in enumerate(writers)]
-        threads += [threading.Thread(target=guarded, args=(reader, stats, port, stop, stats, task_ids, city, 100 + n))
-                    for n in range(args.users - len(threads))]
+        people = random.Random(5).choices(list(readable), weights=[READER_USERS[u] for u in readable],
+                                          k=args.users - len(threads))
+        threads += [threading.Thread(target=guarded, args=(reader, stats, port, stop, stats, username,
+                                                           readable[username], city, 100 + n))
+                    for n, username in enumerate(people)]
         sampler = LockSampler(stop)
         started = time.perf_counter()
         sampler.start()
@@ -298,15 +330,15 @@ def main() -> None:
     print(f"\n{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
           f"{elapsed:.0f} s")
     print(f"{total:,} requests · {total / elapsed:,.1f} requests/s · errors: {len(stats.errors)}")
-    print(f"  {'request':<18} {'count':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    print(f"  {'request':<26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8}")
     everything = []
     for kind, values in sorted(stats.times.items()):
         everything += values
         ordered = sorted(values)
-        print(f"  {kind:<18} {len(values):>7} {statistics.median(values) * 1000:>8.0f} "
+        print(f"  {kind:<26} {len(values):>7} {statistics.median(values) * 1000:>8.0f} "
               f"{ordered[int(0.95 * (len(ordered) - 1))] * 1000:>8.0f}")
     ordered = sorted(everything)
-    print(f"  {'all':<18} {len(ordered):>7} {statistics.median(ordered) * 1000:>8.0f} "
+    print(f"  {'all':<26} {len(ordered):>7} {statistics.median(ordered) * 1000:>8.0f} "
           f"{ordered[int(0.95 * (len(ordered) - 1))] * 1000:>8.0f}")
     for error in stats.errors[:10]:
         print("  error:", error)

@@ -15,10 +15,10 @@ from django.utils.safestring import SafeString
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import may_read_meetings
+from luoshi.search.matching import matching
 from luoshi.search.models import SearchDocument
 from luoshi.search.text import (
     Term,
-    fts5_expression,
     highlight,
     query_terms,
     snippet,
@@ -53,14 +53,6 @@ def visible_documents(user: User) -> QuerySet[SearchDocument]:
             work &= ~Q(kind=Kind.TASK, object_id__in=hidden)
         readable |= work
     return documents.filter(readable)
-
-
-def _matching(documents: QuerySet[SearchDocument], terms: list[Term]) -> QuerySet[SearchDocument]:
-    if connection.vendor == "postgresql":
-        return documents.extra(where=[f"{_TABLE}.tsv @@ to_tsquery('simple', %s)"],  # nosec B610 # a constant table name; the query is a parameter
-                               params=[tsquery_expression(terms)])
-    return documents.extra(tables=["search_fts"], where=[f"search_fts.rowid = {_TABLE}.id", "search_fts MATCH %s"],  # nosec B610 # a constant table name; the query is a parameter
-                           params=[fts5_expression(terms)])
 
 
 def _ranked(documents: QuerySet[SearchDocument], terms: list[Term]) -> QuerySet[SearchDocument]:
@@ -195,7 +187,7 @@ def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
     results = Results(query=query, kind=kind if kind in Kind.values else "", terms=query_terms(query or ""))
     if not results.terms:
         return results
-    found = _matching(visible_documents(user), results.terms)
+    found = matching(visible_documents(user), results.terms)
     if results.kind:
         found = found.filter(kind=results.kind)
     cap = settings.LUOSHI_SEARCH_MAX_COUNTED
@@ -207,7 +199,7 @@ def search(user: User, query: str, *, kind: str = "", page: int = 1) -> Results:
             results.counts[match_kind] = results.counts.get(match_kind, 0) + 1
         if results.kind:  # the other tabs' numbers, counted the same way
             others, more = _newest_matches(
-                _matching(visible_documents(user), results.terms).exclude(kind=results.kind), cap,
+                matching(visible_documents(user), results.terms).exclude(kind=results.kind), cap,
                 _hint(user, results.terms, results.kind, excluded=True))
             if more:
                 results.all_counted = False

@@ -47,7 +47,7 @@ from luoshi.meetings.models import PriorityArea
 from luoshi.tasks.lifecycle import LIT
 from luoshi.tasks.models import Task, TaskCount
 from luoshi.tasks.permissions import ReadScope, read_scope
-from luoshi.units.models import Unit
+from luoshi.units.models import Unit, subtree_ids
 
 
 class LedgerQuery(Protocol):
@@ -404,9 +404,12 @@ def _subtree_counts(scope: ReadScope, unit_path: str, statuses: list[str], light
         led = _stored_sums(TaskCount.Kind.UNIT, None, led_in, statuses, light)
     if unit_path and unit_path.startswith(own):
         return led  # every task led there is led in the liaison's subtree: none only cooperated on
-    others = Task.objects.filter(cooperating_units__path__startswith=own).exclude(lead_unit__path__startswith=own)
+    mine = subtree_ids(own)
+    others = Task.objects.filter(
+        pk__in=Task.cooperating_units.through.objects.filter(unit__in=mine).values("task_id"),
+    ).exclude(lead_unit__in=mine)
     if unit_path:
-        others = others.filter(lead_unit__path__startswith=unit_path)
+        others = others.filter(lead_unit__in=subtree_ids(unit_path))
     return led + _live(_in_state(others, statuses, light))
 
 

@@ -31,12 +31,13 @@ from django.utils.translation import gettext_lazy as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.search.matching import task_ids_containing
 from luoshi.tasks import lights
 from luoshi.tasks.counts import Counts, light_counts
 from luoshi.tasks.lifecycle import LIT, WORKING
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.tasks.permissions import visible_tasks
-from luoshi.units.models import Unit, in_language
+from luoshi.units.models import Unit, in_language, subtree_ids
 
 PAGE_SIZE = 50
 WORKING_FILTER = "working"  # ?status=working: every status of lifecycle.WORKING
@@ -121,7 +122,7 @@ class LedgerQuery:
 
     def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         if self.unit is not None:
-            tasks = tasks.filter(lead_unit__path__startswith=self.unit.path)
+            tasks = tasks.filter(lead_unit__in=subtree_ids(self.unit.path))
         if self.status:
             tasks = tasks.filter(status__in=self.statuses)
         if self.light:
@@ -135,7 +136,12 @@ class LedgerQuery:
         if self.deadline_to is not None:
             tasks = tasks.filter(deadline__lte=self.deadline_to)
         if self.q:
-            tasks = tasks.filter(Q(title__icontains=self.q) | Q(description__icontains=self.q))
+            # The text as typed, in the title or the description: the full-text index finds
+            # the candidates (search.matching), so the text is read of those only, not of
+            # every task (1.1 s at 10⁶ tasks).
+            containing = task_ids_containing(self.q)
+            tasks = tasks.filter(pk__in=containing) if containing is not None else tasks.filter(
+                Q(title__icontains=self.q) | Q(description__icontains=self.q))
         if self.top_level:
             tasks = tasks.filter(parent__isnull=True)
         if self.meetings is not None:

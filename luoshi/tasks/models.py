@@ -99,6 +99,12 @@ class Task(models.Model):
             # liaison's list): only the working tasks are indexed.
             models.Index(fields=["light", "deadline", "id"], name="tasks_working_light_idx",
                          condition=models.Q(status__in=sorted(WORKING))),
+            # The ledger sorted by "recently updated" (ledger.SORTS["updated"], read backwards):
+            # its first page comes off this index instead of sorting every task.
+            models.Index(fields=["updated_at", "id"], name="tasks_updated_sort_idx"),
+            # The ledger sorted by progress, either way (ledger.SORTS["progress"], ["-progress"]).
+            models.Index(fields=["progress", "deadline", "id"], name="tasks_progress_sort_idx"),
+            models.Index(fields=["-progress", "deadline", "id"], name="tasks_progress_desc_sort_idx"),
         ]
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -243,6 +249,10 @@ class Urge(models.Model):
 
     class Meta:
         ordering = ["task", "-created_at"]
+        indexes = [
+            # A liaison's home: the latest urges to the units of their subtree.
+            models.Index(fields=["to_unit", "created_at"], name="tasks_urge_unit_time_idx"),
+        ]
         verbose_name = _("urge")
         verbose_name_plural = _("urges")
 

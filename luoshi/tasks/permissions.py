@@ -24,6 +24,7 @@ from luoshi.accounts.models import User
 from luoshi.lib import NotFound
 from luoshi.tasks.lifecycle import PUBLIC, UNIT_VISIBLE, Action, Status, allowed_actions
 from luoshi.tasks.models import Task
+from luoshi.units.models import subtree_ids
 
 Role = User.Role
 
@@ -84,8 +85,9 @@ class ReadScope:
             tasks = tasks.filter(public=True)
         if self.everything:
             return tasks
-        return tasks.filter(Q(lead_unit__path__startswith=self.path) | Q(
-            pk__in=Task.cooperating_units.through.objects.filter(unit__path__startswith=self.path).values("task_id")))
+        units = subtree_ids(self.path)
+        return tasks.filter(Q(lead_unit__in=units) | Q(
+            pk__in=Task.cooperating_units.through.objects.filter(unit__in=units).values("task_id")))
 
     def allows(self, task: Task) -> bool:
         """May a task already read be shown under this scope? (One query for a liaison's

@@ -33,9 +33,9 @@ from luoshi.tasks.counts import Counts, light_counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.lifecycle import TRANSITIONS, WORKING, Action, Status
 from luoshi.tasks.models import ProgressReport, Task, TaskCount, Urge
-from luoshi.tasks.permissions import visible_tasks
+from luoshi.tasks.permissions import read_scope, visible_tasks
 from luoshi.tasks.services import facts_of
-from luoshi.units.models import Unit
+from luoshi.units.models import Unit, subtree_ids
 
 LIGHTS = ("red", "amber", "green")
 WORKING_STATUSES = sorted(WORKING)
@@ -311,7 +311,11 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
     if unit is None:
         return LiaisonInbox(None, dict.fromkeys(LIGHTS, 0), [], 0, [], [], [], [], 0)
     tasks = visible_tasks(user)
-    led = tasks.filter(lead_unit__path__startswith=unit.path)
+    mine = subtree_ids(unit.path)
+    # What their units lead, in the statuses they read: a part of what they may read, asked
+    # without the read scope's "or cooperating" (with it, PostgreSQL walked every task by
+    # deadline looking for the few to sign: 40 ms at 10⁵ tasks).
+    led = Task.objects.filter(lead_unit__in=mine, status__in=sorted(read_scope(user).statuses))
     counts = light_counts(user)  # the working tasks are the lit ones
     to_sign_count = light_counts(user, LedgerQuery(unit=unit, status=Status.ASSIGNED)).total
     to_sign = list(led.filter(status=Status.ASSIGNED).select_related("lead_unit").order_by("deadline", "id")[:LIST_LIMIT])
@@ -332,15 +336,17 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
         .filter(Q(task__last_report_at__isnull=True) | Q(task__last_report_at__lte=F("reviewed_at")))
         .select_related("task", "unit").order_by("-reviewed_at", "-id")
     )
-    found = {report.pk: report for where in (Q(unit__path__startswith=unit.path),
-                                             Q(task__lead_unit__path__startswith=unit.path))
+    found = {report.pk: report for where in (Q(unit__in=mine), Q(task__lead_unit__in=mine))
              for report in returned_reports.filter(where)[:LIST_LIMIT]}
     returned = sorted(found.values(), key=lambda report: (report.reviewed_at, report.pk), reverse=True)[:LIST_LIMIT]
-    urges = list(
-        Urge.objects.filter(to_unit__path__startswith=unit.path,
-                            created_at__gte=lib.now() - dt.timedelta(days=URGE_WINDOW_DAYS))
-        .select_related("task", "to_unit").order_by("-created_at")[:LIST_LIMIT]
-    )
+    # The latest urges' ids off the (to_unit, created_at) index, then those few with their
+    # tasks: joined first, every urge of the month was read with its task before the sort.
+    # (A LIMIT in a subquery: PostgreSQL and SQLite take it, and run it first.)
+    latest_urges = Urge.objects.filter(
+        to_unit__in=mine, created_at__gte=lib.now() - dt.timedelta(days=URGE_WINDOW_DAYS),
+    ).order_by("-created_at", "-id").values("pk")[:LIST_LIMIT]
+    urges = list(Urge.objects.filter(pk__in=latest_urges).select_related("task", "to_unit")
+                 .order_by("-created_at", "-id"))
     working = (tasks.filter(status__in=WORKING_STATUSES).select_related("lead_unit")
                .order_by(F("deadline").asc(nulls_last=True), "id"))
     unit_tasks = _most_severe(working, counts, UNIT_TASKS)
