@@ -368,15 +368,15 @@ LUOSHI_SEARCH_MAX_COUNTED = envint("LUOSHI_SEARCH_MAX_COUNTED", "1000")
 # replicas and Redis (docs/deployment.md). LUOSHI_DATABASE_REPLICA_URL adds the database
 # alias "replica": the GET requests of the views named in LUOSHI_REPLICA_VIEWS (dashboards,
 # the ledger, search) read from it; every write, and every read of sessions and users, goes
-# to the primary (luoshi/dbrouter.py). In tests the replica mirrors the primary.
-DATABASE_ROUTERS = ["luoshi.dbrouter.PrimaryReplicaRouter"]
+# to the primary (luoshi/lib/dbrouter.py). In tests the replica mirrors the primary.
+DATABASE_ROUTERS = ["luoshi.lib.dbrouter.PrimaryReplicaRouter"]
 LUOSHI_REPLICA_VIEWS = envlist("LUOSHI_REPLICA_VIEWS", "home,ledger,search,list_tasks")
 _replica_url = envsecret("LUOSHI_DATABASE_REPLICA_URL")
 if _replica_url:
     DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=envint("LUOSHI_CONN_MAX_AGE", "60"),
                                                  conn_health_checks=True)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    MIDDLEWARE.append("luoshi.dbrouter.ReplicaReadsMiddleware")
+    MIDDLEWARE.append("luoshi.lib.dbrouter.ReplicaReadsMiddleware")
 
 # LUOSHI_CACHE_URL=redis://host:6379/1 shares Django's cache (API rate limits, …) between
 # app servers through Redis; without it each process keeps its own in memory.
@@ -387,7 +387,7 @@ if LUOSHI_CACHE_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": LUOSHI_CACHE_URL,
                           "KEY_PREFIX": "luoshi"}}
 # Files (evidence, ledger uploads) are private: no URL serves them; permission-checked views
-# stream them through Django's storage API (luoshi/filestore.py). LUOSHI_STORAGE=local, the
+# stream them through Django's storage API (luoshi/lib/files.py). LUOSHI_STORAGE=local, the
 # default, keeps them under LUOSHI_MEDIA_ROOT, which several app servers must then share
 # (NFS or similar). LUOSHI_STORAGE=s3 keeps them in a private bucket of an S3-compatible
 # store (AWS S3, MinIO, Ceph RGW, SeaweedFS, …) through django-storages and boto3

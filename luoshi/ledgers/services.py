@@ -19,12 +19,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi import filestore, lib
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event, record_events
 from luoshi.ledgers import reading
 from luoshi.ledgers.models import ColumnMapping, LedgerImport
 from luoshi.lib import Forbidden, InvalidInput, NotFound
+from luoshi.lib import files as filestore
 from luoshi.meetings.models import Directive, Meeting, PriorityArea
 from luoshi.meetings.services import record_meeting
 from luoshi.search import indexing as search_index

@@ -29,6 +29,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -110,8 +111,9 @@ class Action:
 
     @property
     def counter(self) -> str:
-        return {Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders",
-                Claim.Kind.URGE: "urges"}.get(self.kind, f"escalation:{self.level}")
+        counters: dict[str, str] = {Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders",
+                                    Claim.Kind.URGE: "urges"}
+        return counters.get(self.kind, f"escalation:{self.level}")
 
 
 def plan_deadline(task: Task, today: dt.date) -> Action | None:
@@ -251,7 +253,7 @@ def _claim_all(actions: list[Action]) -> set[tuple[int, str, int, str]]:
                f"SELECT t, k, l, d, %s FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::date[]) "
                f"AS v(t, k, l, d) ON CONFLICT (task_id, kind, level, day) DO NOTHING "
                f"RETURNING task_id, kind, level, day")
-        params: list[object] = [now, [a.task.pk for a in actions], [a.kind for a in actions],
+        params: list[Any] = [now, [a.task.pk for a in actions], [a.kind for a in actions],
                                 [a.level for a in actions], [a.day for a in actions]]
     else:
         sql = (f"INSERT INTO {table} (task_id, kind, level, day, claimed_at) VALUES "  # nosec B608
@@ -278,6 +280,13 @@ class _Recipients:
 
 
 @transaction.atomic
+def _due(action: Action) -> dt.date:
+    """The day a reminder is about: every reminder names one."""
+    if action.due is None:
+        raise ValueError(f"a {action.kind} reminder without its due day")
+    return action.due
+
+
 def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tuple[list[Action], int]:
     """Claim, write, audit and announce `actions` in one transaction with a handful of
     statements; returns the actions done and how many were found already done."""
@@ -292,7 +301,7 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
     for a in escalations:
         lifecycle.next_status(a.task.status, lifecycle.Action.ESCALATE)
     made_reminders = lib.insert_many(Reminder, [Reminder(task=a.task, kind=a.kind, to_unit_id=a.task.lead_unit_id,
-                                                         due=a.due, text=a.text, created_at=now) for a in reminders])
+                                                         due=_due(a), text=a.text, created_at=now) for a in reminders])
     made_urges = lib.insert_many(Urge, [Urge(task=a.task, by=None, to_unit_id=a.task.lead_unit_id, text=a.text,
                                              created_at=now) for a in urges])
     made_escalations = lib.insert_many(Escalation, [Escalation(task=a.task, by=None, level=a.level, reason=a.text,
@@ -305,7 +314,7 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
                                       for u, a in zip(made_urges, urges, strict=True)])
     record_events(None, "escalate_task", [(e, {"task": a.task.pk, "level": a.level, "reason": a.text})
                                           for e, a in zip(made_escalations, escalations, strict=True)])
-    kinds = {Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
+    kinds: dict[str, str] = {Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
              Claim.Kind.URGE: Notification.Kind.URGE, Claim.Kind.ESCALATION: Notification.Kind.ESCALATION}
     notifications = [
         Notification(recipient=user, kind=kinds[a.kind], task=a.task, text=a.text, created_at=now, digest_day=today)

@@ -9,7 +9,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("tasks")
 
     def ready(self) -> None:
-        from luoshi.filestore import check_store
+        from luoshi.lib.files import check_store
         from luoshi.tasks import counts  # noqa: F401  (connects the signals that keep the counts exact)
 
         checks.register(check_store, deploy=True)  # evidence is the main thing stored

@@ -28,11 +28,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from luoshi import lib
@@ -64,7 +65,7 @@ class Relit:
     seconds: float = 0.0
 
 
-def _rows(ids: Iterable[int] | None = None, after: int = 0) -> tuple[object, ...]:
+def _rows(ids: Iterable[int] | None = None, after: int = 0) -> tuple[tuple[str, ...], QuerySet[Task]]:
     zone = ZoneInfo(settings.TIME_ZONE)
     tasks = Task.objects.annotate(assigned_on=TruncDate("assigned_at", tzinfo=zone),
                                   last_report_on=TruncDate("last_report_at", tzinfo=zone))
@@ -83,7 +84,9 @@ def _wanted(row: tuple, today: dt.date, rules: lights.LightRules) -> Light:
     status = row[2]
     if status not in LIT:
         return (Task.Light.NONE, "", None)
-    reason = lights.explain(lights.TaskFacts(*row[2:9], next_milestone_due=row[14]), today, rules)
+    facts = lights.TaskFacts(status=row[2], progress=row[3], deadline=row[4], assigned_on=row[5], blocked=row[6],
+                             cadence=row[7], last_report_on=row[8], next_milestone_due=row[14])
+    reason = lights.explain(facts, today, rules)
     return (reason.light.value, reason.rule, reason.amount)
 
 
@@ -95,7 +98,7 @@ def _update(changes: list[tuple[int, Light]]) -> None:
     sql = (f"UPDATE {table} SET light = v.column2, light_rule = v.column3, "  # nosec B608 # the model's table; values are parameters
            f"light_amount = CAST(v.column4 AS integer) FROM (VALUES {values}) AS v "
            f"WHERE {table}.id = v.column1")
-    params: list[object] = []
+    params: list[Any] = []
     for pk, (light, rule, amount) in changes:
         params += [pk, light, rule, amount]
     with connection.cursor() as cursor:

@@ -21,10 +21,11 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from luoshi import filestore, lib
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
+from luoshi.lib import files as filestore
 from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify
 from luoshi.search import indexing as search_index

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from luoshi import filestore, lib, security
+from luoshi import lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound, TransitionError, is_htmx, perform
+from luoshi.lib import files as filestore
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (

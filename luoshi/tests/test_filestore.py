@@ -1,4 +1,4 @@
-"""luoshi/filestore.py on local disk: the file and its row agree whatever fails."""
+"""luoshi/lib/files.py on local disk: the file and its row agree whatever fails."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from luoshi import filestore
+from luoshi.lib import files as filestore
 from luoshi.search import indexing
 from luoshi.tasks import services
 from luoshi.tasks.models import Evidence, ProgressReport
@@ -54,7 +54,7 @@ def test_a_disk_that_cannot_be_written_is_a_clear_error(province, media):
 
 def test_it_refuses_to_store_outside_a_files_transaction():
     """save_upload outside a service decorated with filestore.atomic could leave orphans: refused."""
-    with pytest.raises(RuntimeError, match="filestore.atomic"):
+    with pytest.raises(RuntimeError, match="lib.files.atomic"):
         filestore.save_upload(Evidence._meta.get_field("file"), pdf(), "x.pdf")  # type: ignore[arg-type]
 
 

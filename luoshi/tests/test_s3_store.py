@@ -20,10 +20,10 @@ from django.test import Client
 from django.urls import reverse
 
 from luoshi.api.services import create_token
-from luoshi.filestore import check_store
 from luoshi.ledgers.models import LedgerImport
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
 from luoshi.lib import ConfigError
+from luoshi.lib.files import check_store
 from luoshi.search import indexing
 from luoshi.tasks import services
 from luoshi.tasks.models import Evidence, ProgressReport, Task

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +64,7 @@ class Unit(models.Model):
         return Unit.objects.filter(path__startswith=self.path)
 
 
-def subtree_ids(path: str) -> models.QuerySet[Unit]:
+def subtree_ids(path: str) -> models.QuerySet[Unit, Any]:
     """The ids of the units at `path` or below it, as a subquery: filter rows by
     `lead_unit__in=subtree_ids(path)` rather than by `lead_unit__path__startswith=path`. The
     database reads the hundred-odd units once and tests each row's unit id against that set,

@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from luoshi import dbrouter
 from luoshi.accounts.models import User
-from luoshi.dbrouter import PrimaryReplicaRouter, ReplicaReadsMiddleware, use_replica
+from luoshi.lib import dbrouter
+from luoshi.lib.dbrouter import PrimaryReplicaRouter, ReplicaReadsMiddleware, use_replica
 from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
 from luoshi.units.services import create_unit
@@ -125,7 +125,7 @@ def test_the_dashboard_reads_tasks_from_the_replica(replica_database, client, se
     """GET / as the supervision officer: the session and user come from the primary, the
     dashboard's task queries run on the replica."""
     settings.LUOSHI_REPLICA_VIEWS = ["home"]
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "luoshi.dbrouter.ReplicaReadsMiddleware"]
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "luoshi.lib.dbrouter.ReplicaReadsMiddleware"]
     office = create_unit(None, **_unit("DCS"))
     supervisor = User.objects.create_user("boss", password="x" * 20, role=User.Role.SUPERVISOR, unit=office)
     client.force_login(supervisor)

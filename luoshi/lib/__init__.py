@@ -221,7 +221,7 @@ def insert_many(model: type, objects: list[Any]) -> list[Any]:
     if not objects:
         return objects
     if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=1000)  # type: ignore[attr-defined, no-any-return]
+        return model.objects.bulk_create(objects, batch_size=1000)  # type: ignore[attr-defined]  # model: any model class
     for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
         obj.pk = pk
     fields = model._meta.concrete_fields  # type: ignore[attr-defined]

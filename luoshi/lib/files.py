@@ -95,7 +95,7 @@ def save_upload(field: FileField, upload: File, name: str) -> str:
     return the stored name for the row. Only inside a service decorated with `atomic`."""
     written = _written.get()
     if written is None:
-        raise RuntimeError("save_upload is called only inside a service decorated with luoshi.filestore.atomic")
+        raise RuntimeError("save_upload is called only inside a service decorated with luoshi.lib.files.atomic")
     target = field.generate_filename(None, name)
     try:
         stored = field.storage.save(target, upload, max_length=field.max_length)
