@@ -2,7 +2,7 @@
 against the test database and, when asked, stops dead in the middle of its transaction.
 
     python -m luoshi.security_tests.crash_child import LEDGER_ID TOKEN [--pause-at FILE]
-    python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]
+    python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]  (N-th batch with escalations)
     python -m luoshi.security_tests.crash_child seal [--pause-at FILE]
 
 With --pause-at, the child writes FILE once the operation has written rows that are not yet
@@ -33,6 +33,10 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+# The daily pass walks this many tasks per batch here, so that a kill falls between batches.
+PASS_BATCH = 2
 
 
 def _pausing(original: Callable[..., Any], signal: Path, after: int = 1) -> Callable[..., Any]:
@@ -72,11 +76,17 @@ def run_pass(day: dt.date, pause_at: Path | None, after: int) -> None:
     from luoshi.supervision import services
 
     if pause_at is not None:
-        # Inside the escalation step's transaction: its claim, escalation, audit event and
-        # notifications are written; earlier steps (and tasks) are committed.
-        services.escalate_task = _pausing(services.escalate_task, pause_at, after)
+        # Inside a batch's transaction, once its escalations' audit events are written: the
+        # `after`-th batch with escalations pauses; the batches before it are committed.
+        record_events = services.record_events
+        escalations = _pausing(record_events, pause_at, after)
+
+        def pausing(actor: Any, verb: str, items: Any) -> Any:
+            return escalations(actor, verb, items) if verb == "escalate_task" and items else record_events(actor, verb, items)
+
+        services.record_events = pausing
     with lib.clock_at(day):
-        report = services.run_daily_pass()
+        report = services.run_daily_pass(batch=PASS_BATCH)
     print(report.summary())
 
 

@@ -29,6 +29,7 @@ from luoshi.ledgers import services as ledgers
 from luoshi.ledgers.models import LedgerImport
 from luoshi.ledgers.tests.helpers import HEADERS, upload
 from luoshi.notifications.models import Notification
+from luoshi.security_tests.crash_child import PASS_BATCH
 from luoshi.supervision.models import Claim, Reminder
 from luoshi.supervision.services import run_daily_pass
 from luoshi.tasks.models import Escalation, Task, Urge
@@ -144,7 +145,8 @@ def pass_outcome() -> dict[str, Any]:
 
 
 def test_the_daily_pass_killed_mid_way_resumes_without_duplicates(tmp_path):
-    """Killed inside its third escalation, then run again: exactly what one clean pass does."""
+    """Killed inside its second batch (two tasks a batch here), then run again: exactly what
+    one clean pass does."""
     province = build_province()
     overdue = [province.in_progress(deadline_days=2, lead=lead)
                for lead in (province.emergency, province.city, province.emergency, province.health,
@@ -157,7 +159,7 @@ def test_the_daily_pass_killed_mid_way_resumes_without_duplicates(tmp_path):
 
     with transaction.atomic():  # the clean single run, rolled back
         with lib.clock_at(day):
-            clean = run_daily_pass()
+            clean = run_daily_pass(batch=PASS_BATCH)
         expected = pass_outcome()
         transaction.set_rollback(True)
     assert clean.urges == len(overdue) and sum(clean.escalations.values()) == len(overdue)
@@ -165,16 +167,17 @@ def test_the_daily_pass_killed_mid_way_resumes_without_duplicates(tmp_path):
     before = database_state()
 
     pause = tmp_path / "paused"
-    process = child("pass", day.isoformat(), "--after", "3", pause_at=pause)
+    process = child("pass", day.isoformat(), "--after", "2", pause_at=pause)
     wait_for_pause(process, pause)
     kill(process)
     done = pass_outcome()
-    # Mid-way indeed: two tasks fully done, the third urged, its escalation rolled back.
+    # Mid-way indeed: the first batch's two tasks urged and escalated, the second batch (its
+    # claims, urges, escalations and events) rolled back whole.
     assert sum(1 for key in done["claims"] if key[1] == Claim.Kind.ESCALATION) == 2
-    assert len(done["urges"]) == 3 and not done["reminders"]
+    assert len(done["urges"]) == 2 and not done["reminders"]
     assert database_state() != before
 
     summary = finish(child("pass", day.isoformat()))
-    assert "5 already done today" in summary
+    assert "4 already done today" in summary
     assert pass_outcome() == expected
     assert verify_chain().ok

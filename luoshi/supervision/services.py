@@ -279,7 +279,6 @@ class _Recipients:
         return self.known[key]
 
 
-@transaction.atomic
 def _due(action: Action) -> dt.date:
     """The day a reminder is about: every reminder names one."""
     if action.due is None:
@@ -287,6 +286,7 @@ def _due(action: Action) -> dt.date:
     return action.due
 
 
+@transaction.atomic
 def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tuple[list[Action], int]:
     """Claim, write, audit and announce `actions` in one transaction with a handful of
     statements; returns the actions done and how many were found already done."""
