@@ -45,3 +45,17 @@ def browser() -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+def signed_in(browser, base: str, username: str, password: str):  # type: ignore[no-untyped-def]
+    """A new Chinese browser context signed in as `username`, and its page."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(base + "/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.locator("main form button.primary").click()
+    page.wait_for_load_state()
+    assert "/login/" not in page.url
+    return context, page

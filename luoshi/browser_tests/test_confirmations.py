@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from luoshi.browser_tests.conftest import signed_in as browser_login
 from luoshi.tasks.models import Task
 from luoshi.testing.fixtures import PASSWORD
 
@@ -13,16 +14,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def signed_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form button.primary").first.click()
-    page.wait_for_load_state()
-    assert "/login/" not in page.url
-    return context, page
+    return browser_login(browser, base, username, PASSWORD)
 
 
 def test_signing_asks_and_a_refusal_sends_nothing(browser, live_server, province):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 
 from luoshi import lib
+from luoshi.browser_tests.conftest import signed_in as browser_login
 from luoshi.tasks import services
 from luoshi.tasks.models import Milestone, Task
 from luoshi.testing.fixtures import PASSWORD
@@ -17,16 +18,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def signed_in(browser, base: str, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.goto(base + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button.primary").click()
-    page.wait_for_load_state()
-    assert "/login/" not in page.url
-    return context, page
+    return browser_login(browser, base, username, PASSWORD)
 
 
 def day(n: int) -> dt.date:

@@ -107,6 +107,17 @@ def perform(request: HttpRequest, call: Callable[[], T]) -> tuple[T | None, str]
         return None, str(error)
 
 
+def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    """Queue a refused form's errors, each with its field's label, for the page the view
+    redirects to (forms posted from a panel of another page)."""
+    from django.contrib import messages
+
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else str(error))
+
+
 def is_htmx(request: HttpRequest) -> bool:
     """Does the request want a fragment to swap in? An htmx request does, but not when htmx
     restores a page missing from its history cache: that request wants the whole page."""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
-from luoshi.lib import NotFound, perform
+from luoshi.lib import NotFound, form_errors_to_messages, perform
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.lifecycle import Action
@@ -79,9 +79,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
     form_class = forms.ExtensionDecisionForm if task_request.kind == Kind.EXTENSION else forms.ReturnDecisionForm
     form = form_class(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else str(error))
+        form_errors_to_messages(request, form)
         return redirect(task_request.task)
     data = form.cleaned_data
     yes = data["decision"] in ("approve", "accept")
@@ -128,9 +126,7 @@ def ask_input(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = forms.InputForm(request.POST, task=task)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else str(error))
+        form_errors_to_messages(request, form)
         return redirect(task)
     data = form.cleaned_data
     _result, error = perform(request, lambda: services.ask_for_input(user, task, unit=data["unit"], due=data["due"],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.lib import NotFound, perform
+from luoshi.lib import NotFound, form_errors_to_messages, perform
 from luoshi.tasks import services
 from luoshi.tasks.forms import DateInput, MultipleFileField
 from luoshi.tasks.lifecycle import Action
@@ -30,13 +30,6 @@ class MilestoneDoneForm(forms.Form):
     files = MultipleFileField(label=gettext_lazy("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
 
-def _errors(request: HttpRequest, form: forms.Form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else str(error))
-
-
 @require_POST
 @login_required
 def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
@@ -46,7 +39,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     form = MilestoneForm(request.POST)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
     else:
         _result, error = perform(request, lambda: services.add_milestone(
             request.user, task, title=form.cleaned_data["title"], due=form.cleaned_data["due"]))  # type: ignore[arg-type]
@@ -67,7 +60,7 @@ def complete_milestone(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = MilestoneDoneForm(request.POST, request.FILES)
     if not form.is_valid():
-        _errors(request, form)
+        form_errors_to_messages(request, form)
     else:
         _result, error = perform(request, lambda: services.complete_milestone(
             request.user, milestone, text=form.cleaned_data["text"], files=form.cleaned_data["files"]))  # type: ignore[arg-type]

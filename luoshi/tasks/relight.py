@@ -113,6 +113,19 @@ def _area_links(ids: list[int]) -> dict[int, list[int]]:
     return found
 
 
+def _try_again(error: OperationalError, attempt: int) -> bool:
+    """After a batch failed on a lock: True to try it again now (a deadlock with a writer that
+    locks two tasks, at most twice), False to give way to the writer and try it again at the
+    end (lock_timeout); anything else is raised."""
+    state = getattr(error.__cause__, "sqlstate", None)
+    if state == "55P03":
+        return False
+    if state == "40P01" and attempt < 2:
+        time.sleep(0.05 * (attempt + 1))
+        return True
+    raise error
+
+
 def _write(ids: list[int], today: dt.date, rules: lights.LightRules, result: Relit) -> list[int]:
     """Re-read `ids` under lock (skipping rows a writer holds), recompute, rewrite what changed
     and move the counts, in one short transaction. Returns the ids left for later: those a
@@ -127,13 +140,9 @@ def _write(ids: list[int], today: dt.date, rules: lights.LightRules, result: Rel
                         cursor.execute(f"SET LOCAL lock_timeout = '{int(LOCK_WAIT_MS)}ms'")
                 changed, rewritten, busy = _write_once(ids, today, rules)
         except OperationalError as error:
-            state = getattr(error.__cause__, "sqlstate", None)
-            if state == "55P03":  # lock_timeout: give way to the writer, try these again at the end
-                return ids
-            if state == "40P01" and attempt < 2:  # a deadlock with a writer that locks two tasks
-                time.sleep(0.05 * (attempt + 1))
+            if _try_again(error, attempt):
                 continue
-            raise
+            return ids
         result.changed += changed
         result.rewritten += rewritten
         return busy
@@ -209,13 +218,9 @@ def _write_pg(rows: list[tuple], wanted: list[Light], result: Relit) -> list[tup
                 moved = [(pk, unit, status, old, new) for pk, unit, status, old, new in written if old != new]
                 _move_counts(moved)
         except OperationalError as error:
-            state = getattr(error.__cause__, "sqlstate", None)
-            if state == "55P03":  # lock_timeout: give way to the writer, try these again at the end
-                return rows
-            if state == "40P01" and attempt < 2:  # a deadlock with a writer that locks two tasks
-                time.sleep(0.05 * (attempt + 1))
+            if _try_again(error, attempt):
                 continue
-            raise
+            return rows
         result.changed += len(moved)
         result.rewritten += len(written)
         done = {pk for pk, *_rest in written}
