@@ -101,6 +101,8 @@ ACCESS: dict[str, Rule] = {
     "ledger_meetings": page(*SIGNED_IN),  # the meeting field's suggestions; empty for the administrators
     "task_detail": page(*TASK_READERS),
     "review_report": action(SUPERVISOR),
+    # report once: a liaison's form for every task their unit may report on (empty for HEALTH's)
+    "report_many": form(LIAISON, OTHER_LIAISON),
     # GET is the form of the action (here "report", which the lead unit's liaison may file);
     # test_urls checks every action's GET against its POST.
     "task_action": Rule(get=frozenset({LIAISON}), post=frozenset({SUPERVISOR, LIAISON, LEADER})),

@@ -32,7 +32,7 @@ from luoshi.search import indexing as search_index
 from luoshi.security import check_upload, served_content_type
 from luoshi.tasks import counts, lights, relight
 from luoshi.tasks import nodes as task_nodes
-from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, next_status
+from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, allowed_actions, next_status
 from luoshi.tasks.models import (
     Escalation,
     Evidence,
@@ -503,6 +503,54 @@ def report_progress(
     if "progress" in changes:
         roll_up(user, task.parent)
     return report
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One task's row of the "report once" form: what the liaison wrote, and the task's
+    version when the page was shown."""
+
+    task: Task
+    text: str
+    progress: int
+    expected_version: int | None = None
+
+
+class RowErrors(lib.LuoshiError):
+    """Some rows of a multi-task report were refused; `errors` maps task id → message.
+    Nothing was saved."""
+
+    def __init__(self, errors: dict[int, str]) -> None:
+        super().__init__(_("Nothing was submitted: %(count)s of the reports need attention.") % {"count": len(errors)})
+        self.errors = errors
+
+
+@transaction.atomic
+def report_progress_on_many(user: User, rows: Sequence[ReportRow]) -> list[ProgressReport]:
+    """Report on several tasks at once: one report_progress per row, all in one transaction.
+
+    All or nothing, so that fixing one refused row and submitting again never files the
+    other rows twice. Every row is tried, so each refused row gets its own message."""
+    if not rows:
+        raise InvalidInput(_("Nothing to submit: change the text or the progress of at least one task."))
+    reports: list[ProgressReport] = []
+    errors: dict[int, str] = {}
+    for row in rows:
+        try:
+            fresh = Task.objects.get(pk=row.task.pk)
+            if Action.REPORT not in allowed_actions(fresh.status):
+                raise lib.TransitionError(
+                    _("This task moved on since the page was shown: it is now %(status)s and takes no progress "
+                      "reports.") % {"status": fresh.get_status_display()})
+            reports.append(report_progress(user, fresh, text=row.text, progress=row.progress,
+                                           expected_version=row.expected_version))
+        except (Forbidden, lib.NotFound):
+            raise
+        except lib.LuoshiError as error:  # its savepoint is rolled back; the others are tried
+            errors[row.task.pk] = str(error)
+    if errors:
+        raise RowErrors(errors)
+    return reports
 
 
 def _open_children(task: Task) -> int:

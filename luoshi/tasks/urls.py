@@ -1,11 +1,12 @@
 from django.urls import path
 
-from luoshi.tasks import milestone_views, views
+from luoshi.tasks import milestone_views, report_views, views
 
 urlpatterns = [
     path("tasks/", views.ledger, name="ledger"),
     path("tasks/export.xlsx", views.ledger_export, name="ledger_export"),
     path("tasks/meetings/", views.ledger_meetings, name="ledger_meetings"),
+    path("tasks/reports/", report_views.report_many, name="report_many"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/reports/<int:report_pk>/review/", views.review_report, name="review_report"),
     path("tasks/<int:pk>/milestones/add/", milestone_views.add_milestone, name="milestone_add"),
