@@ -7,6 +7,7 @@ the task's own page."""
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,18 +93,22 @@ def _last_reports(user: User, tasks: list[Task]) -> dict[int, ProgressReport]:
     return last
 
 
+# Whole words of letters and digits, runs of spaces, and every other character on its own:
+# Chinese has no spaces to split words at, so it is compared character by character.
+TOKEN = re.compile(r"\w+|\s+|.", re.ASCII | re.DOTALL)
+
+
 def _diff(before: str, after: str) -> list[tuple[str, str]]:
-    """(kind, text) pieces: "equal", "delete" or "insert". By character, since Chinese text
-    has no spaces to split words at."""
+    """(kind, text) pieces, kind "equal", "delete" or "insert", that turn `before` into `after`."""
+    old, new = TOKEN.findall(before), TOKEN.findall(after)
     pieces: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if op in {"equal", "delete"}:
-            pieces.append((op, before[i1:i2]))
-        elif op == "insert":
-            pieces.append((op, after[j1:j2]))
-        else:  # replace
-            pieces += [("delete", before[i1:i2]), ("insert", after[j1:j2])]
+            pieces.append((op, "".join(old[i1:i2])))
+        if op in {"insert", "replace"}:
+            if op == "replace":
+                pieces.append(("delete", "".join(old[i1:i2])))
+            pieces.append(("insert", "".join(new[j1:j2])))
     return pieces
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from luoshi.audit.models import AuditEvent
 from luoshi.tasks import services
@@ -87,7 +89,7 @@ def test_the_preview_shows_the_changes_and_files_nothing(province):
     response = client_for(province.liaison).post(URL, form_of((task, row(task, "work done", 35)), preview="1"))
     html = response.content.decode()
     assert response.status_code == 200 and reports(task) == 1
-    assert "<del>under way</del>" in html or "<del>" in html and "<ins>" in html
+    assert "work <del>under way</del><ins>done</ins>" in html
     assert "progress 10% → 35%" in html
     assert "work done</textarea>" in html
 
@@ -192,3 +194,28 @@ def test_the_home_page_and_the_ledger_link_to_it(province):
     assert f'href="{URL}"' in client.get("/").content.decode()
     assert f'href="{URL}"' in client.get("/tasks/").content.decode()
     assert f'href="{URL}"' not in client_for(province.supervisor).get("/tasks/").content.decode()
+
+
+def test_a_chinese_diff_marks_the_changed_characters(province):
+    """Chinese has no spaces: the preview marks the words added and removed, character by character."""
+    task = province.signed()
+    services.report_progress(province.liaison, task, text="完成了道路清理，正在排查隐患。", progress=40)
+    task = Task.objects.get(pk=task.pk)
+    html = client_for(province.liaison, "zh-hans").post(URL, form_of(
+        (task, row(task, "完成了道路清理和隐患排查，正在整改。", 60)), preview="1")).content.decode()
+    assert "完成了道路清理<ins>和隐患排查</ins>，正在<del>排查隐患</del><ins>整改</ins>。" in html
+    assert "进度 40% → 60%" in html
+
+
+def test_the_page_reads_the_same_number_of_queries_for_more_tasks(province):
+    """The rows and their last reports are read in a fixed number of queries."""
+    province.in_progress()
+    province.signed()
+    client = client_for(province.liaison)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL).status_code == 200
+    province.in_progress()
+    province.in_progress()
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(URL).content.decode().count('class="card report-row') == 4
+    assert len(more) == len(few)
