@@ -194,3 +194,31 @@ def test_the_one_task_fallback_sends_the_new_reminders_once(province, monkeypatc
     again = run_on(day(10))
     assert (again.milestone_reminders, again.input_reminders, again.sign_for_reminders) == (0, 0, 0)
     assert Reminder.objects.filter(kind__in=["milestone", "input", "sign_for"]).count() == 3
+
+
+def test_the_new_reminders_cost_the_same_statements_for_more_tasks(province):
+    """Set-based: milestones and requests for input are planned with one query per batch, and
+    their reminders go in with the batch's bulk inserts, so twice the tasks cost no more statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(count: int) -> None:
+        for _ in range(count):
+            task = province.signed(deadline_days=30, cooperating_units=[province.health])
+            task_services.add_milestone(province.supervisor, task, title="plan", due=day(1))
+            task_services.add_milestone(province.supervisor, task, title="measures", due=day(2))
+            request_services.ask_for_input(province.liaison, task, unit=province.health, due=day(1), text="figures")
+            province.assigned(deadline_days=30)
+
+    def statements(when: dt.date) -> tuple[int, services.PassReport]:
+        with lib.clock_at(when), CaptureQueriesContext(connection) as queries:
+            report = run_daily_pass()
+        return len(queries), report
+
+    make(3)
+    small, report = statements(day(5))
+    assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
+    make(3)
+    large, report = statements(day(5))  # the first three are already done: only the new ones are sent
+    assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
+    assert large <= small, (small, large)
