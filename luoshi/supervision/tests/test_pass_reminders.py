@@ -222,3 +222,17 @@ def test_the_new_reminders_cost_the_same_statements_for_more_tasks(province):
     large, report = statements(day(5))  # the first three are already done: only the new ones are sent
     assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
     assert large <= small, (small, large)
+
+
+def test_a_reassigned_task_starts_a_new_sign_for_limit_for_its_new_unit(province):
+    with lib.clock_at(dt.date(2025, 9, 30)):
+        task = province.assigned(deadline_days=60)
+    assert run_on(dt.date(2025, 10, 10)).sign_for_reminders == 1
+    with lib.clock_at(dt.date(2025, 10, 13)):  # Monday: the limit is Tuesday the 14th
+        task_services.reassign_task(province.supervisor, Task.objects.get(pk=task.pk), lead_unit=province.health,
+                                    reason="three-fixes rules")
+    assert run_on(dt.date(2025, 10, 14)).sign_for_reminders == 0
+    assert run_on(dt.date(2025, 10, 15)).sign_for_reminders == 1
+    assert [r.to_unit for r in Reminder.objects.filter(kind="sign_for").order_by("pk")] == [province.emergency,
+                                                                                           province.health]
+    assert Notification.objects.filter(recipient=province.other_liaison, kind="sign_for").count() == 1
