@@ -248,6 +248,11 @@ def _escalation_days(name: str, default: str) -> tuple[int, ...]:
 LUOSHI_DAILY_PASS_AT = _daily_pass_at("LUOSHI_DAILY_PASS_AT", "07:30")
 LUOSHI_REMINDER_DAYS = envint("LUOSHI_REMINDER_DAYS", "3")
 LUOSHI_URGE_EVERY_DAYS = envint("LUOSHI_URGE_EVERY_DAYS", "7")
+# Milestones (feedback nodes) and requests for input are days apart, not weeks: remind this
+# many days before one falls due (and once more when it is missed).
+LUOSHI_MILESTONE_REMINDER_DAYS = envint("LUOSHI_MILESTONE_REMINDER_DAYS", "1")
+# Sign-for time limit (签收时限), in working days of the official holiday calendar.
+LUOSHI_SIGN_WORKING_DAYS = envint("LUOSHI_SIGN_WORKING_DAYS", "1")
 # Days overdue at which a task is escalated to level 1 (unit liaison), 2 (unit head and
 # supervision office) and 3 (leader).
 LUOSHI_ESCALATION_DAYS = _escalation_days("LUOSHI_ESCALATION_DAYS", "1,7,30")

@@ -20,6 +20,9 @@ class Notification(models.Model):
         INSTRUCTION = "instruction", _("instruction")
         REQUEST = "request", _("request from a unit")
         DECISION = "decision", _("decision on a request")
+        MILESTONE = "milestone", _("milestone due or missed")
+        INPUT = "input", _("request for input due or unanswered")
+        SIGN_FOR = "sign_for", _("not signed for in time")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

@@ -6,10 +6,16 @@ For every task that is being worked on (assigned, signed for, in progress):
 - urge it once it is overdue, and again every LUOSHI_URGE_EVERY_DAYS days;
 - escalate it by days overdue (LUOSHI_ESCALATION_DAYS: level 1 → unit liaison,
   2 → unit head and supervision office, 3 → leader);
+- remind the lead unit of each open milestone LUOSHI_MILESTONE_REMINDER_DAYS days before it
+  falls due, and once more when it is missed;
+- remind a cooperating unit's liaisons of a request for input from the lead unit before it
+  falls due, and once more when it is past due unanswered;
+- remind the lead unit once when it has not signed for an assigned task within
+  LUOSHI_SIGN_WORKING_DAYS working days (签收时限, the official holiday calendar);
 then recompute every open task's light.
 
-Idempotent: each action first claims its (task, kind, level, day) row (supervision.Claim,
-unique), in the same transaction as the action, its timeline row, its audit event and its
+Idempotent: each action first claims its (task, kind, level, day, subject) row
+(supervision.Claim, unique; the subject is the milestone or request for input, 0 otherwise), in the same transaction as the action, its timeline row, its audit event and its
 notifications. A second run the same day finds the claims and does nothing; a crash rolls
 back the half-done action with its claim, so a re-run does it once.
 
@@ -33,6 +39,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -40,13 +48,16 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.services import prune_login_throttles
 from luoshi.audit.services import record_event, record_events, sealing_deferred
+from luoshi.extraction.deadlines import add_working_days
 from luoshi.notifications.models import Notification
-from luoshi.notifications.services import digesting, notify, recipients, send_digests
+from luoshi.notifications.services import digesting, liaisons_of, notify, recipients, send_digests
 from luoshi.supervision.models import Claim, Reminder
+from luoshi.taskrequests.models import InputRequest
 from luoshi.tasks import lifecycle, lights
 from luoshi.tasks.lifecycle import WORKING, Status
-from luoshi.tasks.models import Escalation, Task, Urge
+from luoshi.tasks.models import Escalation, Milestone, ProgressReport, Task, Urge
 from luoshi.tasks.services import escalate_task, facts_of, refresh_lights, urge_task
+from luoshi.units.models import Unit
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +70,9 @@ class PassReport:
     report_reminders: int = 0
     urges: int = 0
     escalations: dict[int, int] = field(default_factory=dict)  # level → count
+    milestone_reminders: int = 0
+    input_reminders: int = 0
+    sign_for_reminders: int = 0
     already_done: int = 0
     lights_changed: int = 0
     digests: int = 0
@@ -66,18 +80,21 @@ class PassReport:
 
     @property
     def sent(self) -> int:
-        return self.deadline_reminders + self.report_reminders + self.urges + sum(self.escalations.values())
+        return (self.deadline_reminders + self.report_reminders + self.urges + sum(self.escalations.values())
+                + self.milestone_reminders + self.input_reminders + self.sign_for_reminders)
 
     def summary(self) -> str:
         levels = ", ".join(f"level {level}: {n}" for level, n in sorted(self.escalations.items())) or "none"
         return (f"{self.day}: {self.deadline_reminders} deadline reminders, {self.report_reminders} report "
-                f"reminders, {self.urges} urges, escalations {levels}; {self.already_done} already done today; "
+                f"reminders, {self.urges} urges, escalations {levels}, {self.milestone_reminders} milestone "
+                f"reminders, {self.input_reminders} input reminders, {self.sign_for_reminders} sign-for "
+                f"reminders; {self.already_done} already done today; "
                 f"{self.lights_changed} lights changed; {self.digests} digests sent; {len(self.errors)} errors")
 
 
-def _claim(task: Task, kind: str, day: dt.date, level: int = 0) -> bool:
+def _claim(task: Task, kind: str, day: dt.date, level: int = 0, subject: int = 0) -> bool:
     """Insert the claim; False when an earlier run (or a concurrent one) holds it."""
-    _claim_row, created = Claim.objects.get_or_create(task=task, kind=kind, level=level, day=day,
+    _claim_row, created = Claim.objects.get_or_create(task=task, kind=kind, level=level, day=day, subject=subject,
                                                       defaults={"claimed_at": lib.now()})
     return created
 
@@ -93,10 +110,34 @@ def _remind(task: Task, kind: str, due: dt.date, text: str) -> None:
 # --- what each step would do to one task (no database) ---------------------------------------------
 
 
+# What each kind of claim becomes: a reminder of this kind on the timeline (None: an urge or an
+# escalation), a notification of this kind, and the PassReport counter it adds to.
+REMINDER_KINDS: dict[str, str] = {
+    Claim.Kind.DEADLINE: Reminder.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Reminder.Kind.REPORT_DUE,
+    Claim.Kind.MILESTONE_DUE: Reminder.Kind.MILESTONE, Claim.Kind.MILESTONE_MISSED: Reminder.Kind.MILESTONE,
+    Claim.Kind.INPUT_DUE: Reminder.Kind.INPUT, Claim.Kind.INPUT_MISSED: Reminder.Kind.INPUT,
+    Claim.Kind.SIGN_FOR: Reminder.Kind.SIGN_FOR,
+}
+NOTIFICATION_KINDS: dict[str, str] = {
+    Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
+    Claim.Kind.URGE: Notification.Kind.URGE, Claim.Kind.ESCALATION: Notification.Kind.ESCALATION,
+    Claim.Kind.MILESTONE_DUE: Notification.Kind.MILESTONE, Claim.Kind.MILESTONE_MISSED: Notification.Kind.MILESTONE,
+    Claim.Kind.INPUT_DUE: Notification.Kind.INPUT, Claim.Kind.INPUT_MISSED: Notification.Kind.INPUT,
+    Claim.Kind.SIGN_FOR: Notification.Kind.SIGN_FOR,
+}
+COUNTERS: dict[str, str] = {
+    Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders", Claim.Kind.URGE: "urges",
+    Claim.Kind.MILESTONE_DUE: "milestone_reminders", Claim.Kind.MILESTONE_MISSED: "milestone_reminders",
+    Claim.Kind.INPUT_DUE: "input_reminders", Claim.Kind.INPUT_MISSED: "input_reminders",
+    Claim.Kind.SIGN_FOR: "sign_for_reminders",
+}
+
+
 @dataclass(frozen=True)
 class Action:
-    """One message the pass owes a task today: its claim (kind, level, day), its text, the
-    due date of a reminder, and the PassReport counter it adds to."""
+    """One message the pass owes a task today: its claim (kind, level, day, subject), its text,
+    the due date of a reminder, the unit it goes to (None: the lead unit), and the PassReport
+    counter it adds to."""
 
     task: Task
     kind: str  # Claim.Kind
@@ -104,16 +145,20 @@ class Action:
     text: str
     level: int = 0
     due: dt.date | None = None
+    subject: int = 0  # the milestone's or the request for input's id
+    unit: Unit | None = None  # a request for input: the cooperating unit asked
 
     @property
-    def claim(self) -> tuple[int, str, int, str]:
-        return (self.task.pk, self.kind, self.level, self.day.isoformat())
+    def claim(self) -> tuple[int, str, int, str, int]:
+        return (self.task.pk, self.kind, self.level, self.day.isoformat(), self.subject)
 
     @property
     def counter(self) -> str:
-        counters: dict[str, str] = {Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders",
-                                    Claim.Kind.URGE: "urges"}
-        return counters.get(self.kind, f"escalation:{self.level}")
+        return COUNTERS.get(self.kind, f"escalation:{self.level}")
+
+    @property
+    def to_unit(self) -> Unit:
+        return self.unit if self.unit is not None else self.task.lead_unit
 
 
 def plan_deadline(task: Task, today: dt.date) -> Action | None:
@@ -189,8 +234,90 @@ def plan_escalation(task: Task, today: dt.date) -> Action | None:
     return Action(task, Claim.Kind.ESCALATION, task.deadline, reason, level=level)
 
 
+def sign_for_limit(assigned: dt.date, working_days: int) -> dt.date:
+    """The last day to sign for a task assigned on `assigned`: that many working days after it,
+    by the official holiday calendar (weekdays for a year it does not cover yet)."""
+    return add_working_days(assigned, working_days)[0]
+
+
+def plan_sign_for(task: Task, today: dt.date) -> Action | None:
+    """Assigned and not signed for by the end of the time limit: remind the lead unit once (per
+    assignment: a reassigned task starts a new limit)."""
+    if task.status != Status.ASSIGNED or task.signed_at is not None or task.assigned_at is None:
+        return None
+    days = max(0, settings.LUOSHI_SIGN_WORKING_DAYS)
+    assigned = timezone.localdate(task.assigned_at)
+    limit = sign_for_limit(assigned, days)
+    if today <= limit:
+        return None
+    text = ngettext("This task was assigned on %(assigned)s and has not been signed for within %(days)d working "
+                    "day (by %(limit)s). Please sign for it now, or return it to the supervision office.",
+                    "This task was assigned on %(assigned)s and has not been signed for within %(days)d working "
+                    "days (by %(limit)s). Please sign for it now, or return it to the supervision office.",
+                    days) % {"assigned": assigned.isoformat(), "days": days, "limit": limit.isoformat()}
+    return Action(task, Claim.Kind.SIGN_FOR, limit, text, due=limit)
+
+
 PLANS: tuple[Callable[[Task, dt.date], Action | None], ...] = (plan_deadline, plan_report, plan_urge,
-                                                                plan_escalation)
+                                                                plan_escalation, plan_sign_for)
+
+
+# --- what a batch of tasks owes about its milestones and requests for input (one query each) -------
+
+
+def plan_milestones(tasks: list[Task], today: dt.date) -> list[Action]:
+    """Each open milestone: one reminder when it is LUOSHI_MILESTONE_REMINDER_DAYS days or fewer
+    away, one more once it is missed. Keyed by the milestone and its due day, so a milestone
+    moved to a new day is reminded afresh."""
+    by_id = {task.pk: task for task in tasks}
+    window = today + dt.timedelta(days=max(0, settings.LUOSHI_MILESTONE_REMINDER_DAYS))
+    actions = []
+    for milestone in (Milestone.objects.filter(task__in=list(by_id), done_at__isnull=True, due__lte=window)
+                      .order_by("task_id", "due", "pk")):
+        task = by_id[milestone.task_id]
+        values = {"title": milestone.title, "date": milestone.due.isoformat()}
+        days = (milestone.due - today).days
+        if days < 0:
+            text = _("The milestone “%(title)s” was due on %(date)s and is not done. Please complete it, or report "
+                     "what is holding it up.") % values
+            kind = Claim.Kind.MILESTONE_MISSED
+        elif days == 0:
+            text = _("The milestone “%(title)s” is due today (%(date)s).") % values
+            kind = Claim.Kind.MILESTONE_DUE
+        else:
+            text = ngettext("The milestone “%(title)s” is due on %(date)s, in %(days)d day.",
+                            "The milestone “%(title)s” is due on %(date)s, in %(days)d days.",
+                            days) % {**values, "days": days}
+            kind = Claim.Kind.MILESTONE_DUE
+        actions.append(Action(task, kind, milestone.due, text, due=milestone.due, subject=milestone.pk))
+    return actions
+
+
+def plan_input_requests(tasks: list[Task], today: dt.date) -> list[Action]:
+    """Each request for input not yet answered (no report of the unit asked since it asked, as
+    taskrequests.services.input_requests): remind the unit asked before it falls due, and once
+    more when it is past due."""
+    by_id = {task.pk: task for task in tasks}
+    window = today + dt.timedelta(days=max(0, settings.LUOSHI_MILESTONE_REMINDER_DAYS))
+    answered = ProgressReport.objects.filter(task=OuterRef("task_id"), unit=OuterRef("to_unit_id"),
+                                             submitted_at__gte=OuterRef("asked_at"))
+    actions = []
+    for asked in (InputRequest.objects.filter(task__in=list(by_id), due__lte=window)
+                  .exclude(Exists(answered)).select_related("to_unit").order_by("task_id", "due", "pk")):
+        task = by_id[asked.task_id]
+        values = {"lead": task.lead_unit, "date": asked.due.isoformat(), "text": asked.text}
+        if asked.due < today:
+            text = _("%(lead)s asked for your unit's input on this task by %(date)s and has not had it: %(text)s "
+                     "Please report your share now.") % values
+            kind = Claim.Kind.INPUT_MISSED
+        else:
+            text = _("%(lead)s asks for your unit's input on this task by %(date)s: %(text)s") % values
+            kind = Claim.Kind.INPUT_DUE
+        actions.append(Action(task, kind, asked.due, text, due=asked.due, subject=asked.pk, unit=asked.to_unit))
+    return actions
+
+
+BATCH_PLANS: tuple[Callable[[list[Task], dt.date], list[Action]], ...] = (plan_milestones, plan_input_requests)
 
 
 # --- one task at a time (the fallback when a batch fails, and for tests of a single step) ----------
@@ -203,9 +330,9 @@ def _one(plan: Callable[[Task, dt.date], Action | None], task: Task, today: dt.d
         return None
     if not _claim(task, action.kind, action.day, action.level):
         return "already_done"
-    if action.kind in {Claim.Kind.DEADLINE, Claim.Kind.REPORT_DUE}:
+    if action.kind in REMINDER_KINDS:
         assert action.due is not None
-        _remind(task, action.kind, action.due, action.text)
+        _remind(task, REMINDER_KINDS[action.kind], action.due, action.text)
     elif action.kind == Claim.Kind.URGE:
         urge_task(None, task, text=action.text)  # notifies the lead unit itself
     else:
@@ -233,8 +360,13 @@ def escalate_overdue(task: Task, today: dt.date) -> str | None:
     return _one(plan_escalation, task, today)
 
 
+@transaction.atomic
+def remind_sign_for(task: Task, today: dt.date) -> str | None:
+    return _one(plan_sign_for, task, today)
+
+
 STEPS: tuple[Callable[[Task, dt.date], str | None], ...] = (remind_deadline, remind_report, urge_overdue,
-                                                            escalate_overdue)
+                                                            escalate_overdue, remind_sign_for)
 
 
 # --- a batch of tasks at a time -------------------------------------------------------------------
@@ -242,40 +374,44 @@ STEPS: tuple[Callable[[Task, dt.date], str | None], ...] = (remind_deadline, rem
 BATCH = 1000
 
 
-def _claim_all(actions: list[Action]) -> set[tuple[int, str, int, str]]:
+def _claim_all(actions: list[Action]) -> set[tuple[int, str, int, str, int]]:
     """Insert the claims of `actions` in one statement; returns those this run inserted (a
     claim an earlier or concurrent run holds is skipped: the unique constraint decides, and a
     concurrent run's uncommitted claim makes this one wait for its outcome)."""
     table = connection.ops.quote_name(Claim._meta.db_table)
     now = lib.now()
     if connection.vendor == "postgresql":
-        sql = (f"INSERT INTO {table} (task_id, kind, level, day, claimed_at) "  # nosec B608 # the model's table; values are parameters
-               f"SELECT t, k, l, d, %s FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::date[]) "
-               f"AS v(t, k, l, d) ON CONFLICT (task_id, kind, level, day) DO NOTHING "
-               f"RETURNING task_id, kind, level, day")
+        sql = (f"INSERT INTO {table} (task_id, kind, level, day, subject, claimed_at) "  # nosec B608 # the model's table; values are parameters
+               f"SELECT t, k, l, d, s, %s FROM unnest(%s::bigint[], %s::varchar[], %s::smallint[], %s::date[], "
+               f"%s::bigint[]) AS v(t, k, l, d, s) ON CONFLICT (task_id, kind, level, day, subject) DO NOTHING "
+               f"RETURNING task_id, kind, level, day, subject")
         params: list[Any] = [now, [a.task.pk for a in actions], [a.kind for a in actions],
-                                [a.level for a in actions], [a.day for a in actions]]
+                             [a.level for a in actions], [a.day for a in actions], [a.subject for a in actions]]
     else:
-        sql = (f"INSERT INTO {table} (task_id, kind, level, day, claimed_at) VALUES "  # nosec B608
-               + ", ".join(["(%s, %s, %s, %s, %s)"] * len(actions))
-               + " ON CONFLICT (task_id, kind, level, day) DO NOTHING RETURNING task_id, kind, level, day")
-        params = [value for a in actions for value in (a.task.pk, a.kind, a.level, a.day, now)]
+        sql = (f"INSERT INTO {table} (task_id, kind, level, day, subject, claimed_at) VALUES "  # nosec B608
+               + ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(actions))
+               + " ON CONFLICT (task_id, kind, level, day, subject) DO NOTHING "
+               "RETURNING task_id, kind, level, day, subject")
+        params = [value for a in actions for value in (a.task.pk, a.kind, a.level, a.day, a.subject, now)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return {(task, kind, level, day if isinstance(day, str) else day.isoformat()) for task, kind, level, day in rows}
+    return {(task, kind, level, day if isinstance(day, str) else day.isoformat(), subject)
+            for task, kind, level, day, subject in rows}
 
 
 class _Recipients:
-    """Who hears about each kind of message, asked once per lead unit and level in a pass."""
+    """Who hears about each kind of message, asked once per unit and level in a pass."""
 
     def __init__(self) -> None:
         self.known: dict[tuple[str, int, int], list[User]] = {}
 
-    def of(self, kind: str, task: Task, level: int | None) -> list[User]:
-        key = (kind, level or 0, task.lead_unit_id)
+    def of(self, kind: str, task: Task, level: int | None, unit: Unit | None = None) -> list[User]:
+        """The lead unit's people for `kind` (recipients), or the liaisons of `unit` when a
+        message goes to another unit (a request for input: the cooperating unit asked)."""
+        key = (kind, level or 0, unit.pk if unit is not None else task.lead_unit_id)
         if key not in self.known:
-            self.known[key] = recipients(kind, task, level)
+            self.known[key] = liaisons_of([unit]) if unit is not None else recipients(kind, task, level)
         return self.known[key]
 
 
@@ -293,33 +429,33 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
     claimed = _claim_all(actions)
     done = [a for a in actions if a.claim in claimed]
     now = lib.now()
-    reminders = [a for a in done if a.kind in {Claim.Kind.DEADLINE, Claim.Kind.REPORT_DUE}]
+    reminders = [a for a in done if a.kind in REMINDER_KINDS]
     urges = [a for a in done if a.kind == Claim.Kind.URGE]
     escalations = [a for a in done if a.kind == Claim.Kind.ESCALATION]
     for a in urges:
         lifecycle.next_status(a.task.status, lifecycle.Action.URGE)
     for a in escalations:
         lifecycle.next_status(a.task.status, lifecycle.Action.ESCALATE)
-    made_reminders = lib.insert_many(Reminder, [Reminder(task=a.task, kind=a.kind, to_unit_id=a.task.lead_unit_id,
+    made_reminders = lib.insert_many(Reminder, [Reminder(task=a.task, kind=REMINDER_KINDS[a.kind], to_unit=a.to_unit,
                                                          due=_due(a), text=a.text, created_at=now) for a in reminders])
     made_urges = lib.insert_many(Urge, [Urge(task=a.task, by=None, to_unit_id=a.task.lead_unit_id, text=a.text,
                                              created_at=now) for a in urges])
     made_escalations = lib.insert_many(Escalation, [Escalation(task=a.task, by=None, level=a.level, reason=a.text,
                                                                created_at=now) for a in escalations])
     # The same events, one by one, as the per-task services record them.
-    record_events(None, "remind_task", [(r, {"task": a.task.pk, "kind": a.kind, "due": a.due,
-                                             "to": a.task.lead_unit.code, "text": a.text})
+    record_events(None, "remind_task", [(r, {"task": a.task.pk, "kind": REMINDER_KINDS[a.kind], "due": a.due,
+                                             "to": a.to_unit.code, "text": a.text,
+                                             **({"subject": a.subject} if a.subject else {})})
                                         for r, a in zip(made_reminders, reminders, strict=True)])
     record_events(None, "urge_task", [(u, {"task": a.task.pk, "to": a.task.lead_unit.code, "text": a.text})
                                       for u, a in zip(made_urges, urges, strict=True)])
     record_events(None, "escalate_task", [(e, {"task": a.task.pk, "level": a.level, "reason": a.text})
                                           for e, a in zip(made_escalations, escalations, strict=True)])
-    kinds: dict[str, str] = {Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
-             Claim.Kind.URGE: Notification.Kind.URGE, Claim.Kind.ESCALATION: Notification.Kind.ESCALATION}
+    kinds = NOTIFICATION_KINDS
     notifications = [
         Notification(recipient=user, kind=kinds[a.kind], task=a.task, text=a.text, created_at=now, digest_day=today)
         for a in done
-        for user in people.of(kinds[a.kind], a.task, a.level if a.kind == Claim.Kind.ESCALATION else None)
+        for user in people.of(kinds[a.kind], a.task, a.level if a.kind == Claim.Kind.ESCALATION else None, a.unit)
     ]
     lib.insert_many(Notification, notifications)
     return done, len(actions) - len(done)
@@ -361,8 +497,20 @@ def run_daily_pass(today: dt.date | None = None, *, batch: int = BATCH) -> PassR
     return report
 
 
+def _planned_in_batch(tasks: list[Task], today: dt.date, report: PassReport) -> list[Action]:
+    """The milestones' and requests for input's actions of `tasks`, one query per plan."""
+    actions: list[Action] = []
+    for plan in BATCH_PLANS:
+        try:
+            actions.extend(plan(tasks, today))
+        except Exception as error:  # one broken plan must not stop the others
+            logger.exception("daily pass: %s failed on tasks %s…%s", plan.__name__, tasks[0].pk, tasks[-1].pk)
+            report.errors.append(f"tasks {tasks[0].pk}…{tasks[-1].pk} ({plan.__name__}): {error}")
+    return actions
+
+
 def _run_tasks(tasks: list[Task], today: dt.date, report: PassReport, people: _Recipients) -> None:
-    actions = []
+    actions = _planned_in_batch(tasks, today, report)
     for task in tasks:
         for plan in PLANS:
             try:
@@ -381,6 +529,7 @@ def _run_tasks(tasks: list[Task], today: dt.date, report: PassReport, people: _R
         logger.exception("daily pass: a batch failed; running its tasks one by one")
         for task in tasks:
             _run_steps(task, today, report)
+            _run_subjects(task, today, report, people)
         return
     report.already_done += already
     for action in done:
@@ -399,3 +548,20 @@ def _run_steps(task: Task, today: dt.date, report: PassReport) -> None:
             report.already_done += 1
         else:
             _count(report, outcome)
+
+
+def _run_subjects(task: Task, today: dt.date, report: PassReport, people: _Recipients) -> None:
+    """The fallback for one task's milestones and requests for input: a batch of one task, in its
+    own transaction, so a broken task stops no other."""
+    actions = _planned_in_batch([task], today, report)
+    if not actions:
+        return
+    try:
+        done, already = _run_batch(actions, today, people)
+    except Exception as error:  # this task's own messages roll back together, claims included
+        logger.exception("daily pass: milestones and requests for input failed on task %s", task.pk)
+        report.errors.append(f"task {task.pk} (milestones and requests for input): {error}")
+        return
+    report.already_done += already
+    for action in done:
+        _count(report, action.counter)
