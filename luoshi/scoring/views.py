@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.lib import is_htmx, safe_row
+from luoshi.lib import is_htmx, safe_row, signed_in
 from luoshi.scoring import periods
 from luoshi.scoring.forms import PeriodForm
 from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
@@ -37,7 +37,7 @@ def _scope(user: User) -> tuple[bool, object]:
 
 
 def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[UnitScore], object]:
-    _ok, unit = _scope(request.user)  # type: ignore[arg-type]
+    _ok, unit = _scope(signed_in(request))
     today = lib.today()
     form = PeriodForm(request.GET or None, today=today)
     period = form.cleaned_data["chosen"] if form.is_valid() else periods.current_quarter(today)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 from luoshi.accounts.forms import LoginForm
 from luoshi.accounts.models import User
 from luoshi.accounts.views import begin_second_step
-from luoshi.lib import NotFound, is_htmx, perform
+from luoshi.lib import NotFound, is_htmx, perform, signed_in
 from luoshi.tasks import services
 from luoshi.tasks.permissions import get_task_for_user
 from luoshi.web import dashboards
@@ -46,7 +46,7 @@ class InstructionForm(forms.Form):
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if user.role == Role.SUPERVISOR:
         board = dashboards.supervisor_dashboard(user)
         return render(request, "web/home_supervisor.html", {
@@ -69,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def write_instruction(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader writes an instruction on a task from the stocktake; htmx swaps in the answer."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     try:
         task = get_task_for_user(user, pk, action="instruct")
     except NotFound:
