@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from django.db.models import Model
+    from django.forms import BaseForm, Field
     from django.http import HttpRequest
 
     from luoshi.accounts.models import User
 
 T = TypeVar("T")
+F = TypeVar("F", bound="Field")
 
 # --- environment -------------------------------------------------------------------------
 
@@ -132,6 +134,15 @@ def signed_in(request: HttpRequest) -> User:
     if isinstance(user, AnonymousUser):
         raise PermissionDenied
     return user
+
+
+def field_of(form: BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name` as the field class it is, to set its queryset or choices:
+    django-stubs types form.fields as dict[str, Field]."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def is_htmx(request: HttpRequest) -> bool:
