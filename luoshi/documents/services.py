@@ -346,9 +346,9 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFa
     )
     if area is not None:
         attention = attention.filter(priority_areas=area)
-    sections = {a.pk: AreaStocktake(a.name, dict(counts[a.pk])) for a in areas}
+    sections: dict[int | None, AreaStocktake] = {a.pk: AreaStocktake(a.name, dict(counts[a.pk])) for a in areas}
     if area is None:
-        sections[None] = AreaStocktake(_("Other"), dict(counts[None]))  # type: ignore[index]
+        sections[None] = AreaStocktake(_("Other"), dict(counts[None]))
     limit = STOCKTAKE_LIST_LIMIT * len(sections)
     for task in attention[:limit]:
         keys = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])

@@ -127,14 +127,14 @@ def move_unit(actor: object | None, unit: Unit, *, parent: Unit, confirmed_tasks
     _check_may_manage_units(actor)
     unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     parent = Unit.objects.get(pk=parent.pk)
-    if unit.parent_id is None:
+    if unit.parent is None:
         raise InvalidInput(_("The top of the tree cannot be moved."))
     if parent.is_within(unit):
         raise InvalidInput(_("A unit cannot be moved below itself or one of its own sub-units."))
     if parent.pk == unit.parent_id:
         return unit
     affected = tasks_touching(unit)
-    old_above, new_above = _ancestors(unit.parent), _ancestors(parent)  # type: ignore[arg-type]
+    old_above, new_above = _ancestors(unit.parent), _ancestors(parent)
     gaining = [u for u in new_above if u not in old_above]
     losing = [u for u in old_above if u not in new_above]
     if affected and confirmed_tasks != affected:
