@@ -81,7 +81,7 @@ class Key(NamedTuple):
     @property
     def text(self) -> str:
         """The unique key of the row, e.g. 'unit:12:signed:red', 'deadline:2026-06-30:signed'."""
-        ident = {Kind.UNIT: self.unit_id, Kind.AREA: self.area_id}.get(self.kind, self.day)  # type: ignore[call-overload]
+        ident: object = self.unit_id if self.kind == Kind.UNIT else self.area_id if self.kind == Kind.AREA else self.day
         ident = ident.isoformat() if isinstance(ident, dt.date) else ident
         return ":".join(str(part) for part in (self.kind, ident, self.status, self.light) if part != "")
 

@@ -46,7 +46,7 @@ LIGHTS = ("red", "amber", "green")
 # sort parameter → ORDER BY; every order ends on id so pages never overlap.
 _LIGHT_RANK = Case(When(light="red", then=Value(0)), When(light="amber", then=Value(1)),
                    default=Value(2), output_field=IntegerField())
-SORTS: dict[str, tuple[object, ...]] = {
+SORTS: dict[str, tuple[str | Case, ...]] = {
     "deadline": ("deadline_sort", "id"),
     "-deadline": ("-deadline_sort", "-id"),
     "progress": ("progress", "deadline", "id"),
@@ -150,7 +150,7 @@ class LedgerQuery:
 
     def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         return tasks.annotate(deadline_sort=Coalesce("deadline", FarFuture())).order_by(
-            *SORTS.get(self.sort, SORTS["deadline"])  # type: ignore[arg-type]
+            *SORTS.get(self.sort, SORTS["deadline"])
         )
 
     def tasks_for(self, user: User) -> QuerySet[Task]:
@@ -268,7 +268,7 @@ def mark_overdue(tasks: Iterable[Shown], today: dt.date | None = None) -> list[S
     today = today or lib.today()
     rows = list(tasks)
     for task in rows:
-        task.days_overdue = days_overdue(task, today)  # type: ignore[attr-defined]
+        task.days_overdue = days_overdue(task, today)
     return rows
 
 

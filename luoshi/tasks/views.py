@@ -391,7 +391,7 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
         "task": task,
-        "days_overdue": mark_overdue([task], today)[0].days_overdue,  # type: ignore[attr-defined]
+        "days_overdue": mark_overdue([task], today)[0].days_overdue,
         "reason_label": REASON_BY_STATUS.get(task.status, gettext_lazy("Note")),
         "directive": task.directive,
         "meeting_link": task.directive is not None and may_read_meetings(signed_in(request)),
