@@ -30,9 +30,9 @@ def _remember_once(request: HttpRequest, token: str) -> None:
 
 
 def _page(request: HttpRequest, form: CalendarFeedForm | None = None, status: int = 200) -> HttpResponse:
-    user = request.user
+    user = signed_in(request)
     return render(request, "calendars/calendars.html", {
-        "form": form or CalendarFeedForm(user, initial={"unit": user.unit_id}),  # type: ignore[arg-type, union-attr]
+        "form": form or CalendarFeedForm(user, initial={"unit": user.unit_id}),
         "feeds": CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).select_related("unit"),
         "new_url": request.session.pop(NEW_URL_KEY, ""),
     }, status=status)

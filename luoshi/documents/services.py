@@ -485,11 +485,11 @@ def build_minutes(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
         for directive in group:
             number += 1
             doc.para(f"{number}. {directive.text}")
-            if directive.assigned:  # type: ignore[attr-defined]
+            if directive.assigned:  # type: ignore[attr-defined]  # django-stubs: Prefetch(to_attr=...) is not on the type
                 doc.table(
                     [_("Task"), _("Lead unit"), _("Cooperating units"), _("Deadline")],
                     [[t.title, t.lead_unit.name, "、".join(u.name for u in t.cooperating_units.all()) or "—",
-                      short_date(t.deadline)] for t in directive.assigned],  # type: ignore[attr-defined]
+                      short_date(t.deadline)] for t in directive.assigned],  # type: ignore[attr-defined]  # the same Prefetch to_attr
                     widths_mm=[70, 34, 34, 18],
                 )
             else:

@@ -154,7 +154,7 @@ def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[
     lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
     for directive in directives:
         hint = extracting.task_suggestion(directive.text, directory, lang, meeting.date)
-        directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]
+        directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]  # a form for the template; Directive has no such field
             prefix=f"d{directive.pk}", choices=choices, suggested=hint.suggested,
             cooperating=hint.cooperating, deadline=hint.deadline,
         )
@@ -218,7 +218,7 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
     if not is_htmx(request):
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
-    refreshed.task_form = (  # type: ignore[attr-defined]
+    refreshed.task_form = (  # type: ignore[attr-defined]  # as above: the form beside its directive
         forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
                                     cooperating=hint.cooperating, deadline=hint.deadline)
         if created is not None else form

@@ -81,7 +81,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @dataclass
 class AreaRow:
-    area: PriorityArea
+    area: PriorityArea | None  # None: the tasks of no priority area
     red: int
     amber: int
     green: int
@@ -351,7 +351,7 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
                .order_by(F("deadline").asc(nulls_last=True), "id"))
     unit_tasks = _most_severe(working, counts, UNIT_TASKS)
     for task in unit_tasks:
-        task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]
+        task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]  # a flag for the template; Task has no such field
     return LiaisonInbox(
         unit=unit, lights={light: getattr(counts, light) for light in LIGHTS},
         to_sign=to_sign, to_sign_count=to_sign_count, reports_due=reports_due[:LIST_LIMIT],
@@ -434,7 +434,7 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
                                  _most_severe(in_area(row.area.pk), row, STOCKTAKE_PER_AREA)])
              for row in area_rows(by_area)]
     # The risks are among the most severe red and amber tasks (red first, by deadline).
-    candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),  # type: ignore[arg-type]
+    candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),
                               TOP_RISKS * 5)
     risks = sorted(
         (_trajectory(task, today) for task in candidates),
