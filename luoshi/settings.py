@@ -444,7 +444,7 @@ def s3_storage() -> dict[str, object]:
     }}
 
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": s3_storage() if LUOSHI_STORAGE == "s3" else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

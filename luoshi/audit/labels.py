@@ -282,9 +282,9 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
             continue
         for snapshot in (event.after, event.before):
             if isinstance(snapshot, dict):
-                name = next((snapshot[k] for k in _SNAPSHOT_NAMES if isinstance(snapshot.get(k), str)), None)
-                if name:
-                    names[key] = name[:80]
+                written = next((snapshot[k] for k in _SNAPSHOT_NAMES if isinstance(snapshot.get(k), str)), None)
+                if written:
+                    names[key] = written[:80]
                     break
     return names
 

@@ -351,7 +351,7 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFa
         sections[None] = AreaStocktake(_("Other"), dict(counts[None]))
     limit = STOCKTAKE_LIST_LIMIT * len(sections)
     for task in attention[:limit]:
-        keys = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])
+        keys: list[int | None] = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])
         for key in keys:
             section = sections[key]
             if len(section.attention) >= STOCKTAKE_LIST_LIMIT:

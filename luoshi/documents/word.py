@@ -120,7 +120,7 @@ class OfficialDocument:
         run.font.italic = False
         return paragraph
 
-    def para(self, text: str, *, indent: bool = True, align: int | None = None) -> Paragraph:
+    def para(self, text: str, *, indent: bool = True, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:
         paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.JUSTIFY if align is None else align)
         if indent:
             paragraph.paragraph_format.first_line_indent = Pt(32)
@@ -166,7 +166,7 @@ class OfficialDocument:
 
     # --- internals --------------------------------------------------------------------
 
-    def _paragraph(self, align: int | None = None, line: Pt | None = None) -> Paragraph:
+    def _paragraph(self, align: WD_ALIGN_PARAGRAPH | None = None, line: Pt | None = None) -> Paragraph:
         paragraph = self.doc.add_paragraph()
         if align is not None:
             paragraph.alignment = align
