@@ -271,7 +271,7 @@ class UnitChoices(forms.models.ModelChoiceIterator):
 
     def __iter__(self) -> Iterator[tuple[Any, str]]:
         if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
+            yield ("", str(self.field.empty_label))
         # Forms that show the same units in several fields read them once (`unit_list`). The
         # label is the unit's name, indented by depth, with the language looked up once per list.
         name = name_field()
@@ -324,7 +324,7 @@ class ReportForm(VersionedForm):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     period = forms.CharField(label=_("Period"), required=False, max_length=20,
                              help_text=_("For example 2024-05 or 2024-Q2."))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -341,7 +341,7 @@ class ReportForm(VersionedForm):
 
 class CompletionForm(VersionedForm):
     text = forms.CharField(label=_("Summary of the work done"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

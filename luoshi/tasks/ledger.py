@@ -213,7 +213,7 @@ class TaskRow:
         def name(unit: Unit) -> UnitName:
             return UnitName(unit.code, unit.name_zh, unit.name_en)
 
-        return cls(*(getattr(task, column) for column in _ROW_COLUMNS), lead_unit=name(task.lead_unit),
+        return cls(**{column: getattr(task, column) for column in _ROW_COLUMNS}, lead_unit=name(task.lead_unit),
                    cooperating_units=[name(unit) for unit in task.cooperating_units.all()])
 
 
@@ -223,7 +223,7 @@ _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "perso
 
 def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:
     """The tasks of an ordered (and sliced) queryset as rows, in two queries."""
-    rows = [TaskRow(*values[:-3], lead_unit=UnitName(*values[-3:]))
+    rows = [TaskRow(**dict(zip(_ROW_COLUMNS, values[:-3], strict=True)), lead_unit=UnitName(*values[-3:]))
             for values in tasks.prefetch_related(None).values_list(
                 *_ROW_COLUMNS, "lead_unit__code", "lead_unit__name_zh", "lead_unit__name_en")]
     by_id = {row.id: row for row in rows}

@@ -137,7 +137,7 @@ def _unit_name(relation: str) -> tuple[str, ...]:
     return (f"{relation}__code", f"{relation}__name_zh", f"{relation}__name_en")
 
 
-def _sum(**filters: Any) -> Sum:
+def _sum(**filters: Any) -> Coalesce:
     return Coalesce(Sum("n", filter=Q(**filters)), 0)
 
 
@@ -197,6 +197,8 @@ def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_W
     first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
     counts: dict[dt.date, int] = {}
     for day, n in TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n"):
+        if day is None:  # day__gte leaves out the rows without a day
+            continue
         counts[_week_start(day)] = counts.get(_week_start(day), 0) + n
     result, running = [], completed_before
     for i in range(weeks):
@@ -431,7 +433,7 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
         return lambda light, need: most_severe(area_id, light, need)
 
     areas = [StocktakeArea(row, [_trajectory(task, today) for task in
-                                 _most_severe(in_area(row.area.pk), row, STOCKTAKE_PER_AREA)])
+                                 _most_severe(in_area(row.area.pk if row.area else None), row, STOCKTAKE_PER_AREA)])
              for row in area_rows(by_area)]
     # The risks are among the most severe red and amber tasks (red first, by deadline).
     candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),
