@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -81,14 +81,14 @@ def ledger(request: HttpRequest) -> HttpResponse:
         tasks = query.tasks_for(signed_in(request))
         counts = ledger_counts(signed_in(request), query)
         page = CountedPaginator(tasks, PAGE_SIZE, counts.total).get_page(request.GET.get("page"))
-        page.object_list = mark_overdue(task_rows(page.object_list))
+        page.object_list = mark_overdue(task_rows(page.object_list))  # type: ignore[arg-type]  # django-stubs: a Page's object_list is here the QuerySet slice
         context.update(query=query, counts=counts, page=page)
     else:
         status = 400
     if is_htmx(request):
         response = render(request, "tasks/_ledger_table.html", context, status=status)
         # Push the address without the empty fields the form sends.
-        chosen = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
+        chosen = urlencode([(k, v) for k, v in request.GET.items() if isinstance(v, str) and v and k != "page"])
         response["HX-Push-Url"] = request.path + (f"?{chosen}" if chosen else "")
     else:
         response = render(request, "tasks/ledger.html", context, status=status)
@@ -284,7 +284,7 @@ REASON_LABELS = {
     "reassign_task": gettext_lazy("reason for reassigning"),
     "suspend_task": gettext_lazy("reason for suspending"), "cancel_task": gettext_lazy("reason for cancelling"),
 }
-REASON_BY_STATUS = {
+REASON_BY_STATUS: dict[str, str | Promise] = {
     Status.COMPLETED: gettext_lazy("Review note"), Status.SUSPENDED: gettext_lazy("Reason for suspending"),
     Status.CANCELLED: gettext_lazy("Reason for cancelling"),
 }
@@ -331,7 +331,7 @@ def _reports(task: Task) -> list[ProgressReport]:
     for evidence in Evidence.objects.filter(report__task_id=task.pk).order_by("pk") if reports else []:
         files[evidence.report_id].append(evidence)
     for report in reports:
-        report.files = files[report.pk]
+        report.files = files[report.pk]  # type: ignore[attr-defined]  # for the template; ProgressReport has no such field
     return reports
 
 
@@ -520,7 +520,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 
 @require_safe
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Stream the file from the store through Django after the permission check: the store
     is never public and the browser never talks to it (docs/deployment.md)."""
     try:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from luoshi.web import dashboards
 Role = User.Role
 
 # The administrators' home says what their role does; none of them sees business data.
-ADMIN_DUTIES = {
+ADMIN_DUTIES: dict[str, str] = {
     Role.SYSTEM_ADMIN: "sysadmin",
     Role.SECURITY_ADMIN: "secadmin",
     Role.AUDIT_ADMIN: "auditadmin",
@@ -99,7 +100,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     form_class = LoginForm
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if user.has_totp:
             return begin_second_step(self.request, user, self.get_redirect_url())
