@@ -124,9 +124,9 @@ def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
 
 
 def signed_in(request: HttpRequest) -> User:
-    """The signed-in user of a view behind login_required (or the API's token check): typed
-    `User`, where django-stubs types request.user `User | AnonymousUser`. An anonymous request
-    that reached here anyway is refused rather than let through as a user."""
+    """The signed-in user of a view behind login_required, typed `User` (django-stubs types
+    request.user `User | AnonymousUser`). An anonymous request that reached here anyway is
+    refused (403) rather than let through as a user."""
     from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied
 
