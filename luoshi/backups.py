@@ -418,7 +418,7 @@ def restore(path: Path) -> Outcome:
     manifest = read_manifest(path)
     if manifest.get("engine") != engine:
         raise BackupError(
-            f"This is a backup of a {ENGINE_NAMES.get(manifest.get('engine'), manifest.get('engine'))} database, "
+            f"This is a backup of a {ENGINE_NAMES.get(str(manifest.get('engine')), manifest.get('engine'))} database, "
             f"and the configured database is {ENGINE_NAMES[engine]}: a backup restores only into the same kind "
             "of database. Nothing was changed.")
     occupied = occupied_tables()

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TypeVar
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import gettext as _
 
 from luoshi.lib import InvalidInput
@@ -243,7 +243,10 @@ def served_content_type(name: str) -> str:
     return SERVED_TYPES.get(kind or "", "application/octet-stream")
 
 
-def harden_download(response: HttpResponse) -> HttpResponse:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def harden_download(response: _Response) -> _Response:
     """A download runs nothing even if a browser opened it in place: no sniffing, and a
     sandboxed document with no sources allowed. Never cached by a shared cache."""
     response["X-Content-Type-Options"] = "nosniff"

@@ -78,7 +78,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "luoshi.urls"
 WSGI_APPLICATION = "luoshi.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [],
@@ -287,9 +287,9 @@ LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
 # otherwise a number, a link and "sign in to read" (docs/security.md).
 LUOSHI_WEBHOOK_TASK_TEXT = envbool("LUOSHI_WEBHOOK_TASK_TEXT", "False")
 LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "luoshi.web.context_processors.navigation")  # the header's links for the user's role
 
 
@@ -449,7 +449,7 @@ def s3_storage() -> dict[str, object]:
     }}
 
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": s3_storage() if LUOSHI_STORAGE == "s3" else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }

@@ -15,6 +15,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.policy import lock_of
 from luoshi.accounts.validators import normalise_mobile
+from luoshi.lib import field_of
 from luoshi.units.models import Unit
 
 LOCKED = _("This account is locked after too many failed sign-in attempts. "
@@ -95,7 +96,7 @@ class AccountFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _unit_choices()  # type: ignore[attr-defined]
+        field_of(self, "unit", forms.ModelChoiceField).queryset = _unit_choices()
 
 
 class RoleForm(forms.Form):
@@ -106,7 +107,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = _unit_choices()  # type: ignore[attr-defined]
+        field_of(self, "unit", forms.ModelChoiceField).queryset = _unit_choices()
 
 
 class AccountCreateForm(RoleForm):

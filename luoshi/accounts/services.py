@@ -89,8 +89,8 @@ def create_user(
     user.set_password(password)
     user.save()
     record_event(actor, "create_user", user, after=user_snapshot(user))
-    if pending_role:
-        _ask(actor, user, AccountRequest.Kind.GRANT_ROLE, role=role, unit=unit)  # type: ignore[arg-type]
+    if pending_role and actor is not None:  # (never without an actor)
+        _ask(actor, user, AccountRequest.Kind.GRANT_ROLE, role=role, unit=unit)
 
     return user
 

@@ -33,7 +33,7 @@ from luoshi.accounts.forms import (
 )
 from luoshi.accounts.models import AccountRequest, User
 from luoshi.accounts.validators import mask_mobile
-from luoshi.lib import Forbidden, LuoshiError, NotFound, perform
+from luoshi.lib import Forbidden, LuoshiError, NotFound, perform, signed_in
 
 PAGE_SIZE = 50
 # The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.
@@ -49,7 +49,7 @@ ENROLMENT = "luoshi_totp_enrolment"
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     form = PasswordChangeForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         done, _error = perform(request, lambda: services.change_password(user, form.cleaned_data["new_password1"]))
@@ -68,7 +68,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def totp_setup(request: HttpRequest) -> HttpResponse:
     """Show a new secret (QR code and text) until the user confirms it with a code; once on,
     the secret is never shown again."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     context: dict[str, Any] = {"required": policy.totp_required(user)}
     if user.has_totp:
         return render(request, "accounts/totp_setup.html", context)
@@ -105,7 +105,7 @@ def _save_contact(form: ContactForm, actor: User, account: User, current_passwor
 @login_required
 def account_contact(request: HttpRequest) -> HttpResponse:
     """The user's own e-mail and mobile number, confirmed with their current password."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     form = OwnContactForm(request.POST or None, initial={"email": user.email})
     if request.method == "POST" and form.is_valid() and _save_contact(
             form, user, user, current_password=form.cleaned_data["current_password"]):
@@ -161,7 +161,7 @@ def begin_second_step(request: HttpRequest, user: User, next_url: str) -> HttpRe
 
 
 def _require_secadmin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if user.role != User.Role.SECURITY_ADMIN:
         raise Http404
     return user
@@ -328,7 +328,7 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def account_requests(request: HttpRequest) -> HttpResponse:
     """Account changes that need a second administrator: waiting ones first, then the last decided."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not services.may_see_requests(user):
         raise Http404
     rows = AccountRequest.objects.select_related("subject", "requested_by", "decided_by", "unit")
@@ -341,7 +341,7 @@ def account_requests(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def account_request_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if decision not in {"approve", "refuse"} or not services.may_see_requests(user):
         raise Http404
     result, _error = perform(request, lambda: services.decide_account_request(user, pk, approve=decision == "approve"))

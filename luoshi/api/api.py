@@ -56,7 +56,7 @@ class BearerToken(HttpBearer):
         if found is None:
             return None
         check_rate(f"user:{found.user_id}")  # per person, however many tokens they make
-        request.api_token = found  # type: ignore[attr-defined]
+        request.api_token = found  # type: ignore[attr-defined]  # django-stubs: HttpRequest declares no api_token; the token is kept on the request for the views
         return found.user
 
 
@@ -549,7 +549,7 @@ def _meeting_summary(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "id": meeting.pk, "url": _absolute(request, reverse("api:meeting", kwargs={"id": meeting.pk})),
         "kind": meeting.kind, "title": meeting.title, "number": meeting.number, "date": meeting.date,
         "chair_name": meeting.chair_name, "chair_title": meeting.chair_title, "place": meeting.place,
-        "status": meeting.status, "directive_count": meeting.directive_count,  # type: ignore[attr-defined]
+        "status": meeting.status, "directive_count": meeting.directive_count,  # type: ignore[attr-defined]  # django-stubs: an annotate() count is not on the Meeting type
     }
 
 

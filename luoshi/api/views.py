@@ -11,16 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from luoshi.accounts.models import User
 from luoshi.api import services
 from luoshi.api.forms import TokenForm
-from luoshi.lib import perform
+from luoshi.lib import perform, signed_in
 
 NEW_TOKEN_KEY = "luoshi_new_api_token"  # nosec B105 # a session key's name, not a secret
 
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -30,7 +26,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_bound:
         if form.is_valid():
-            result, _error = perform(request, lambda: services.create_token(_user(request), name=form.cleaned_data["name"]))
+            result, _error = perform(request, lambda: services.create_token(signed_in(request), name=form.cleaned_data["name"]))
             if result is not None:
                 # Shown on the next page only (kept in the server-side session, not a cookie).
                 request.session[NEW_TOKEN_KEY] = {"name": result[0].name, "token": result[1]}
@@ -38,7 +34,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
         status = 400
     return render(request, "api/tokens.html", {
         "form": form if form.is_bound else TokenForm(),
-        "tokens": services.active_tokens(_user(request)),
+        "tokens": services.active_tokens(signed_in(request)),
         "new_token": request.session.pop(NEW_TOKEN_KEY, None),
         "docs_url": reverse("api:openapi-view"),
         "schema_url": reverse("api:openapi-json"),
@@ -49,7 +45,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token, _error = perform(request, lambda: services.revoke_token(_user(request), pk))
+    token, _error = perform(request, lambda: services.revoke_token(signed_in(request), pk))
     if token is not None:
         messages.success(request, _("The token “%(name)s” is revoked; it no longer works.") % {"name": token.name})
     return redirect("api_tokens")

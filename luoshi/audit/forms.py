@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -39,5 +41,6 @@ class AuditFilterForm(forms.Form):
             return AuditFilters()
         self.is_valid()
         data = self.cleaned_data
-        return AuditFilters(**{key: (value.strip() if isinstance(value, str) else value)
-                               for key, value in data.items() if key in AuditFilters.__dataclass_fields__})
+        values: dict[str, Any] = {key: (value.strip() if isinstance(value, str) else value)
+                                  for key, value in data.items() if key in AuditFilters.__dataclass_fields__}
+        return AuditFilters(**values)

@@ -282,9 +282,9 @@ def object_names(events: Iterable[Any]) -> dict[tuple[str, str], str]:
             continue
         for snapshot in (event.after, event.before):
             if isinstance(snapshot, dict):
-                name = next((snapshot[k] for k in _SNAPSHOT_NAMES if isinstance(snapshot.get(k), str)), None)
-                if name:
-                    names[key] = name[:80]
+                written = next((snapshot[k] for k in _SNAPSHOT_NAMES if isinstance(snapshot.get(k), str)), None)
+                if written:
+                    names[key] = written[:80]
                     break
     return names
 
@@ -316,9 +316,11 @@ def field_label(object_type: str, key: str) -> str:
     model = model_of(object_type)
     if model is not None:
         try:
-            return str(model._meta.get_field(key).verbose_name)
-        except (FieldDoesNotExist, AttributeError):
-            pass
+            found = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            found = None
+        if isinstance(found, models.Field):  # a reverse relation has no verbose name
+            return str(found.verbose_name)
     return key.replace("_", " ")
 
 

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -15,18 +16,22 @@ from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
 
 from luoshi import lib
+from luoshi.accounts.models import User
 from luoshi.audit import chain
 from luoshi.audit.models import AuditCheck, AuditEvent, AuditHead, JSONText
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 logger = logging.getLogger("luoshi.audit")
 
 
-def _label(actor: object | None) -> str:
+def _label(actor: User | AnonymousUser | None) -> str:
     return "system" if actor is None else str(getattr(actor, "username", actor))
 
 
 def record_event(
-    actor: object | None,
+    actor: User | AnonymousUser | None,
     verb: str,
     obj: models.Model,
     *,
@@ -41,7 +46,7 @@ def record_event(
         raise RuntimeError("record_event must run inside the transaction of the change")
     event = AuditEvent.objects.create(
         created_at=lib.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=actor if isinstance(actor, User) and actor.pk else None,
         actor_label=(actor_label if actor_label is not None else _label(actor))[:200],
         verb=verb,
         object_type=obj._meta.label_lower,
@@ -71,7 +76,7 @@ def _insert(events: list[AuditEvent]) -> None:
 
 
 def record_events(
-    actor: object | None,
+    actor: User | AnonymousUser | None,
     verb: str,
     items: Sequence[tuple[models.Model, object]],
 ) -> int:
@@ -83,7 +88,7 @@ def record_events(
     if not items:
         return 0
     created_at = lib.now()
-    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    actor_id = actor.pk if isinstance(actor, User) and actor.pk else None
     label = _label(actor)
     _insert([AuditEvent(created_at=created_at, actor_id=actor_id, actor_label=label, verb=verb,
                         object_type=obj._meta.label_lower, object_id=str(obj.pk), before=None,
@@ -165,7 +170,7 @@ def seal_pending(*, batch: int = chain.SEAL_BATCH, max_batches: int | None = Non
                 cursor.execute(f"ANALYZE {AuditEvent._meta.db_table}")
     # After the commit (callers never hold a transaction open around this; tests do, each with
     # its own anchor file): a local anchor ahead of the database would be a false alarm.
-    if sealed and head is not None:
+    if sealed and head is not None and head.sealed_at is not None:
         chain.write_local_anchor(chain.Anchor.of(key, head.count, head.last_mac, head.sealed_at.isoformat()))
     return sealed
 
@@ -305,7 +310,7 @@ def verify_chain(
 
 
 @transaction.atomic
-def start_chain_check(user: object) -> AuditCheck:
+def start_chain_check(user: User) -> AuditCheck:
     """Record a chain check for the audit administrator; the caller queues the job
     (`jobs.run_chain_check`) once this has committed, and the page polls its progress."""
     if not may_read_audit(user):
@@ -405,7 +410,7 @@ def audit_events(filters: AuditFilters) -> models.QuerySet[AuditEvent]:
 
 
 @transaction.atomic
-def note_audit_read(user: object, verb: str, details: dict[str, object]) -> None:
+def note_audit_read(user: User, verb: str, details: dict[str, object]) -> None:
     """Put the audit administrator's own reading on the trail: `read_audit` for a page,
     `export_audit` for an export, `verify_audit` for a chain check."""
     if verb not in {"read_audit", "export_audit", "verify_audit"}:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
+from luoshi.lib import field_of
 from luoshi.units.models import Unit
 
 from .models import CalendarFeed
@@ -21,7 +22,7 @@ class CalendarFeedForm(forms.Form):
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = subscribable_units(user)  # type: ignore[attr-defined]
+        field_of(self, "unit", forms.ModelChoiceField).queryset = subscribable_units(user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

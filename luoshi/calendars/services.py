@@ -172,12 +172,14 @@ def render_feed(feed: CalendarFeed, site: str) -> bytes:
         stamp = lib.now()
         tasks = list(feed_tasks(feed)[: settings.LUOSHI_CALENDAR_MAX_EVENTS])
         for task in tasks:
+            if task.deadline is None:  # feed_tasks keeps only tasks with a deadline
+                continue
             url = site + task.get_absolute_url()
             description = _("Lead unit: %(unit)s\nStatus: %(status)s\nProgress: %(progress)s%%\nLight: %(light)s\n%(url)s") % {
                 "unit": task.lead_unit.name, "status": task.get_status_display(), "progress": task.progress,
                 "light": task.get_light_display(), "url": url}
             calendar.add_component(_day_event(
-                f"task-{task.pk}-deadline@{host}", task.deadline,  # type: ignore[arg-type]
+                f"task-{task.pk}-deadline@{host}", task.deadline,
                 _("Deadline: %(task)s") % {"task": task.title}, description, url, stamp))
         by_id = {task.pk: task for task in tasks}
         milestones = Milestone.objects.filter(task_id__in=list(by_id), done_at__isnull=True).order_by("due", "id")

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from luoshi.lib import NotFound, perform
+from luoshi.lib import NotFound, perform, signed_in
 
 from . import services
 from .forms import CalendarFeedForm
@@ -20,7 +20,7 @@ NEW_URL_KEY = "calendar_new_url"
 
 
 def _allowed(request: HttpRequest) -> None:
-    if not services.may_subscribe(request.user):  # type: ignore[arg-type]
+    if not services.may_subscribe(signed_in(request)):
         raise Http404
 
 
@@ -30,9 +30,9 @@ def _remember_once(request: HttpRequest, token: str) -> None:
 
 
 def _page(request: HttpRequest, form: CalendarFeedForm | None = None, status: int = 200) -> HttpResponse:
-    user = request.user
+    user = signed_in(request)
     return render(request, "calendars/calendars.html", {
-        "form": form or CalendarFeedForm(user, initial={"unit": user.unit_id}),  # type: ignore[arg-type, union-attr]
+        "form": form or CalendarFeedForm(user, initial={"unit": user.unit_id}),
         "feeds": CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).select_related("unit"),
         "new_url": request.session.pop(NEW_URL_KEY, ""),
     }, status=status)
@@ -49,11 +49,11 @@ def calendars(request: HttpRequest) -> HttpResponse:
 @login_required
 def create_feed(request: HttpRequest) -> HttpResponse:
     _allowed(request)
-    form = CalendarFeedForm(request.user, request.POST)  # type: ignore[arg-type]
+    form = CalendarFeedForm(signed_in(request), request.POST)
     if not form.is_valid():
         return _page(request, form, status=400)
     result, error = perform(request, lambda: services.create_calendar_feed(
-        request.user, scope=form.cleaned_data["scope"], unit=form.cleaned_data["unit"],  # type: ignore[arg-type]
+        signed_in(request), scope=form.cleaned_data["scope"], unit=form.cleaned_data["unit"],
         language=get_language() or "",
     ))
     if result is not None:
@@ -66,7 +66,7 @@ def create_feed(request: HttpRequest) -> HttpResponse:
 @login_required
 def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    result, error = perform(request, lambda: services.regenerate_calendar_feed(request.user, pk))  # type: ignore[arg-type]
+    result, error = perform(request, lambda: services.regenerate_calendar_feed(signed_in(request), pk))
     if result is not None:
         _remember_once(request, result[1])
         messages.success(request, _("The feed has a new address; the old one no longer works."))
@@ -77,7 +77,7 @@ def regenerate_feed(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def revoke_feed(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    result, error = perform(request, lambda: services.revoke_calendar_feed(request.user, pk))  # type: ignore[arg-type]
+    result, error = perform(request, lambda: services.revoke_calendar_feed(signed_in(request), pk))
     if result is not None:
         messages.success(request, _("The feed is revoked; its address no longer works."))
     return redirect("calendars")

@@ -346,12 +346,12 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFa
     )
     if area is not None:
         attention = attention.filter(priority_areas=area)
-    sections = {a.pk: AreaStocktake(a.name, dict(counts[a.pk])) for a in areas}
+    sections: dict[int | None, AreaStocktake] = {a.pk: AreaStocktake(a.name, dict(counts[a.pk])) for a in areas}
     if area is None:
-        sections[None] = AreaStocktake(_("Other"), dict(counts[None]))  # type: ignore[index]
+        sections[None] = AreaStocktake(_("Other"), dict(counts[None]))
     limit = STOCKTAKE_LIST_LIMIT * len(sections)
     for task in attention[:limit]:
-        keys = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])
+        keys: list[int | None] = [a.pk for a in task.priority_areas.all() if a.pk in sections] or ([None] if area is None else [])
         for key in keys:
             section = sections[key]
             if len(section.attention) >= STOCKTAKE_LIST_LIMIT:
@@ -485,11 +485,11 @@ def build_minutes(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
         for directive in group:
             number += 1
             doc.para(f"{number}. {directive.text}")
-            if directive.assigned:  # type: ignore[attr-defined]
+            if directive.assigned:  # type: ignore[attr-defined]  # django-stubs: Prefetch(to_attr=...) is not on the type
                 doc.table(
                     [_("Task"), _("Lead unit"), _("Cooperating units"), _("Deadline")],
                     [[t.title, t.lead_unit.name, "、".join(u.name for u in t.cooperating_units.all()) or "—",
-                      short_date(t.deadline)] for t in directive.assigned],  # type: ignore[attr-defined]
+                      short_date(t.deadline)] for t in directive.assigned],  # type: ignore[attr-defined]  # the same Prefetch to_attr
                     widths_mm=[70, 34, 34, 18],
                 )
             else:

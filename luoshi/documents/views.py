@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from luoshi.lib import Forbidden, InvalidInput, NotFound
+from luoshi.lib import Forbidden, InvalidInput, NotFound, signed_in
 from luoshi.meetings.models import Meeting
 
 from . import services
@@ -20,7 +20,7 @@ from .forms import BulletinForm, StocktakeForm
 
 
 def _allowed(request: HttpRequest) -> None:
-    if not services.may_have_documents(request.user):  # type: ignore[arg-type]
+    if not services.may_have_documents(signed_in(request)):
         raise Http404
 
 
@@ -60,7 +60,7 @@ def bulletin_docx(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     try:
         return _download(lambda: services.build_bulletin(
-            request.user, period=data["period"], number=data["number"],  # type: ignore[arg-type]
+            signed_in(request), period=data["period"], number=data["number"],
             meeting_kind=data["meeting_kind"], title=data["title"],
         ))
     except InvalidInput as error:
@@ -75,11 +75,11 @@ def stocktake_docx(request: HttpRequest) -> HttpResponse:
     form = StocktakeForm(request.GET)
     if not form.is_valid():
         return _page(request, stocktake=form, status=400)
-    return _download(lambda: services.build_stocktake(request.user, form.cleaned_data["area"]))  # type: ignore[arg-type]
+    return _download(lambda: services.build_stocktake(signed_in(request), form.cleaned_data["area"]))
 
 
 @require_safe
 @login_required
 def meeting_minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
-    return _download(lambda: services.build_minutes(request.user, pk))  # type: ignore[arg-type]
+    return _download(lambda: services.build_minutes(signed_in(request), pk))

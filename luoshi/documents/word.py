@@ -17,8 +17,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.section import Section
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
@@ -119,7 +120,7 @@ class OfficialDocument:
         run.font.italic = False
         return paragraph
 
-    def para(self, text: str, *, indent: bool = True, align: int | None = None) -> Paragraph:
+    def para(self, text: str, *, indent: bool = True, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:
         paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.JUSTIFY if align is None else align)
         if indent:
             paragraph.paragraph_format.first_line_indent = Pt(32)
@@ -165,7 +166,7 @@ class OfficialDocument:
 
     # --- internals --------------------------------------------------------------------
 
-    def _paragraph(self, align: int | None = None, line: Pt | None = None) -> Paragraph:
+    def _paragraph(self, align: WD_ALIGN_PARAGRAPH | None = None, line: Pt | None = None) -> Paragraph:
         paragraph = self.doc.add_paragraph()
         if align is not None:
             paragraph.alignment = align
@@ -174,8 +175,8 @@ class OfficialDocument:
             paragraph.paragraph_format.line_spacing = line
         return paragraph
 
-    def _cell(self, cell: object, text: str, *, bold: bool = False, center: bool = False) -> None:
-        paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
+    def _cell(self, cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+        paragraph = cell.paragraphs[0]
         fmt = paragraph.paragraph_format
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.SINGLE, None
         if center:
@@ -191,9 +192,9 @@ class OfficialDocument:
         ))
 
     @staticmethod
-    def _page_numbers(section: object) -> None:
+    def _page_numbers(section: Section) -> None:
         """A centred "— PAGE —" footer (a field, so Word fills in every page)."""
-        paragraph = section.footer.paragraphs[0]  # type: ignore[attr-defined]
+        paragraph = section.footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         set_font(paragraph.add_run("— "), "宋体", Pt(14))
         run = paragraph.add_run()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,10 @@ class Directory:
     province: dict[str, str]
     units: tuple[Unit, ...]
     priority_areas: tuple[PriorityArea, ...]
+    # Built in __post_init__: the precompiled matchers and the cache of names matched.
+    _units: _Matcher = field(init=False, repr=False, compare=False)
+    _areas: _Matcher = field(init=False, repr=False, compare=False)
+    _names: dict[tuple[str, str | None], str | None] = field(init=False, repr=False, compare=False)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Directory:
@@ -103,15 +107,12 @@ class Directory:
 
     def match_units(self, text: str, lang: str | None) -> list[Match]:
         """Units whose keywords occur in `text`, strongest evidence first."""
-        matcher: _Matcher = self._units  # type: ignore[attr-defined]
-        return matcher.match(text, lang)
+        return self._units.match(text, lang)
 
     def suggest(self, text: str, lang: str | None) -> tuple[list[Match], list[Match]]:
         """(units, areas) for one text, reading it once."""
         tokens = None if lang == "zh" else _tokens(text)
-        units: _Matcher = self._units  # type: ignore[attr-defined]
-        areas: _Matcher = self._areas  # type: ignore[attr-defined]
-        return units.match(text, lang, tokens), areas.match(text, lang, tokens)
+        return self._units.match(text, lang, tokens), self._areas.match(text, lang, tokens)
 
     def match_name(self, name: str, lang: str | None) -> str | None:
         """The code of the unit a name written in a readout refers to, or None.
@@ -123,7 +124,7 @@ class Directory:
         level written in front (省/市/县/区) must be the unit's. The closest unit wins;
         two equally close units give None: a reviewer chooses, the engine never guesses.
         """
-        cache: dict[tuple[str, str | None], str | None] = self._names  # type: ignore[attr-defined]
+        cache = self._names
         key = (name, lang)
         if key not in cache:
             if len(cache) > 4096:
@@ -133,8 +134,7 @@ class Directory:
 
     def match_areas(self, text: str, lang: str | None) -> list[Match]:
         """Priority areas whose keywords occur in `text`, strongest evidence first."""
-        matcher: _Matcher = self._areas  # type: ignore[attr-defined]
-        return matcher.match(text, lang)
+        return self._areas.match(text, lang)
 
 
 def load_directory(path: str | Path | None = None) -> Directory:

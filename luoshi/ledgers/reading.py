@@ -556,13 +556,13 @@ def check_rows(
         if status == Status.COMPLETED:
             progress = 100
         if not row_errors:
-            key = (title, lead_pk, deadline)
-            if key in seen:
+            row_key = (title, lead_pk, deadline)
+            if row_key in seen:
                 fail("title", _("This row repeats row %(row)s (same task, lead unit and deadline).")
-                     % {"row": seen[key]}, title[:80])
-            elif existing and key in existing:
+                     % {"row": seen[row_key]}, title[:80])
+            elif existing and row_key in existing:
                 fail("title", _("This task is already in Luoshi (same task, lead unit and deadline)."), title[:80])
-            seen.setdefault(key, offset)
+            seen.setdefault(row_key, offset)
         if row_errors:
             errors.extend(row_errors)
             continue

@@ -12,6 +12,7 @@ import os
 import secrets
 from collections import defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -100,8 +101,8 @@ def _row_to_json(row: reading.LedgerRow) -> dict[str, object]:
     return data
 
 
-def _row_from_json(data: dict[str, object]) -> reading.LedgerRow:
-    row = reading.LedgerRow(**data)  # type: ignore[arg-type]
+def _row_from_json(data: dict[str, Any]) -> reading.LedgerRow:
+    row = reading.LedgerRow(**data)
     for key in ("deadline", "completed_on"):
         value = getattr(row, key)
         setattr(row, key, dt.date.fromisoformat(value) if value else None)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from luoshi.ledgers import services
 from luoshi.ledgers.forms import ConfigureForm, UploadForm
 from luoshi.ledgers.models import ColumnMapping, LedgerImport
-from luoshi.lib import NotFound, is_htmx, perform
+from luoshi.lib import NotFound, is_htmx, perform, signed_in
 from luoshi.tasks.lifecycle import Status
 from luoshi.units.models import Unit
 
@@ -24,7 +24,7 @@ SHOWN_ERRORS = 300
 
 def _ledger_for(request: HttpRequest, pk: int) -> LedgerImport:
     try:
-        return services.get_import_for_user(request.user, pk)  # type: ignore[arg-type]
+        return services.get_import_for_user(signed_in(request), pk)
     except NotFound:
         raise Http404 from None
 
@@ -32,11 +32,11 @@ def _ledger_for(request: HttpRequest, pk: int) -> LedgerImport:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ledger_import(request: HttpRequest) -> HttpResponse:
-    if not services.may_import(request.user):  # type: ignore[arg-type]
+    if not services.may_import(signed_in(request)):
         raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        ledger, _error = perform(request, lambda: services.upload_ledger(request.user, form.cleaned_data["file"]))  # type: ignore[arg-type]
+        ledger, _error = perform(request, lambda: services.upload_ledger(signed_in(request), form.cleaned_data["file"]))
         if ledger is not None:
             return redirect(ledger)
     return render(request, "ledgers/import.html", {
@@ -75,7 +75,7 @@ def ledger_import_review(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             moved = data["sheet"] != ledger.sheet_name or data["header_row"] != ledger.header_row
             result, error = perform(request, lambda: services.configure_import(
-                request.user, ledger, sheet_name=data["sheet"], header_row=data["header_row"],  # type: ignore[arg-type]
+                signed_in(request), ledger, sheet_name=data["sheet"], header_row=data["header_row"],
                 columns=None if moved else form.columns(), default_year=data["default_year"],
                 use_mapping=data["saved_mapping"], save_as=data["save_as"],
             ))
@@ -99,7 +99,7 @@ def ledger_import_review(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     ledger = _ledger_for(request, pk)
     result, _error = perform(request, lambda: services.import_ledger(
-        request.user, ledger, token=request.POST.get("token", "")))  # type: ignore[arg-type]
+        signed_in(request), ledger, token=request.POST.get("token", "")))
     if result is not None:
         messages.success(request, _("%(n)s tasks were imported from %(name)s.")
                          % {"n": result.task_count, "name": result.original_name})

@@ -12,9 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from django.db.models import Model
+    from django.forms import BaseForm, Field
     from django.http import HttpRequest
 
+    from luoshi.accounts.models import User
+
 T = TypeVar("T")
+F = TypeVar("F", bound="Field")
 
 # --- environment -------------------------------------------------------------------------
 
@@ -118,6 +123,28 @@ def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
             messages.error(request, f"{label}: {error}" if label else str(error))
 
 
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a view behind login_required, typed `User` (django-stubs types
+    request.user `User | AnonymousUser`). An anonymous request that reached here anyway is
+    refused (403) rather than let through as a user."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import PermissionDenied
+
+    user = request.user
+    if isinstance(user, AnonymousUser):
+        raise PermissionDenied
+    return user
+
+
+def field_of(form: BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field `name` as the field class it is, to set its queryset or choices:
+    django-stubs types form.fields as dict[str, Field]."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
+
 def is_htmx(request: HttpRequest) -> bool:
     """Does the request want a fragment to swap in? An htmx request does, but not when htmx
     restores a page missing from its history cache: that request wants the whole page."""
@@ -197,13 +224,12 @@ def read_only_admin(model_admin: type) -> type:
     def no(self: object, request: object, obj: object = None) -> bool:
         return False
 
-    model_admin.has_add_permission = no  # type: ignore[attr-defined]
-    model_admin.has_change_permission = no  # type: ignore[attr-defined]
-    model_admin.has_delete_permission = no  # type: ignore[attr-defined]
+    for name in ("has_add_permission", "has_change_permission", "has_delete_permission"):
+        setattr(model_admin, name, no)
     return model_admin
 
 
-def reserve_ids(model: type, count: int, *, above: int = 0) -> list[int]:
+def reserve_ids(model: type[Model], count: int, *, above: int = 0) -> list[int]:
     """`count` ids for new rows of `model`, ascending, so that rows can name each other (or be
     hashed) before they are inserted. PostgreSQL takes them from the table's sequence; SQLite
     from max(id), which holds only while the caller keeps other writers out (one transaction
@@ -211,7 +237,7 @@ def reserve_ids(model: type, count: int, *, above: int = 0) -> list[int]:
     past `above`, the last id the caller already handed out."""
     from django.db import connection
 
-    table = model._meta.db_table  # type: ignore[attr-defined]
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
@@ -222,7 +248,7 @@ def reserve_ids(model: type, count: int, *, above: int = 0) -> list[int]:
     return list(range(start, start + count))
 
 
-def insert_many(model: type, objects: list[Any]) -> list[Any]:
+def insert_many(model: type[Model], objects: list[Any]) -> list[Any]:
     """Insert new model instances in bulk and give them their ids: on PostgreSQL the ids come
     from the table's sequence first and the rows go in one COPY (bulk_create's parameters are
     quoted one by one in Python, which cost more than building the rows); bulk_create
@@ -232,15 +258,15 @@ def insert_many(model: type, objects: list[Any]) -> list[Any]:
     if not objects:
         return objects
     if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=1000)  # type: ignore[attr-defined]  # model: any model class
+        return model._default_manager.bulk_create(objects, batch_size=1000)
     for obj, pk in zip(objects, reserve_ids(model, len(objects)), strict=True):
         obj.pk = pk
-    fields = model._meta.concrete_fields  # type: ignore[attr-defined]
+    fields = model._meta.concrete_fields
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     attnames = [f.attname for f in fields]
     with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+            f"COPY {quote(model._meta.db_table)} ({names}) FROM STDIN") as copy:
         for obj in objects:
             copy.write_row([getattr(obj, name) for name in attnames])
     return objects

@@ -17,7 +17,7 @@ import secrets
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from django.core import checks
 from django.core.files import File
@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from luoshi.lib import LuoshiError
 
 logger = logging.getLogger(__name__)
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # The files written by the service running now, deleted again if its transaction fails.
 _written: contextvars.ContextVar[list[tuple[Storage, str]] | None] = contextvars.ContextVar(
@@ -52,7 +53,7 @@ def store_errors() -> tuple[type[BaseException], ...]:
     return (*errors, Boto3Error, BotoCoreError, ClientError)
 
 
-def atomic(service: F) -> F:
+def atomic(service: Callable[P, R]) -> Callable[P, R]:
     """`transaction.atomic` for a service that stores files with `save_upload`: when the
     service or its commit fails, the files it wrote are deleted again. Called inside another
     such service, a failure deletes only its own files (its savepoint is rolled back); the
@@ -60,7 +61,7 @@ def atomic(service: F) -> F:
     the files stay as orphans that no row names, so they are never served."""
 
     @functools.wraps(service)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         written = _written.get()
         token = None
         if written is None:
@@ -78,7 +79,7 @@ def atomic(service: F) -> F:
             if token is not None:
                 _written.reset(token)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def _delete(written: list[tuple[Storage, str]]) -> None:

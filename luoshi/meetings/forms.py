@@ -203,9 +203,10 @@ class RowFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data]
 
 
-AgendaFormSet = forms.formset_factory(AgendaRowForm, formset=RowFormSet, extra=3, max_num=200, absolute_max=200)
-ManualDirectiveFormSet = forms.formset_factory(ManualDirectiveForm, formset=RowFormSet, extra=4,
-                                               max_num=300, absolute_max=300)
+AgendaFormSet: type[RowFormSet] = forms.formset_factory(  # type: ignore[assignment]  # django-stubs: formset_factory returns type[BaseFormSet], not the formset= class
+    AgendaRowForm, formset=RowFormSet, extra=3, max_num=200, absolute_max=200)
+ManualDirectiveFormSet: type[RowFormSet] = forms.formset_factory(  # type: ignore[assignment]  # django-stubs: as above
+    ManualDirectiveForm, formset=RowFormSet, extra=4, max_num=300, absolute_max=300)
 
 
 # --- from a readout -----------------------------------------------------------------------------------

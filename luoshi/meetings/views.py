@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi.accounts.models import User
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
-from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform
+from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform, signed_in
 from luoshi.meetings import extracting, forms
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
@@ -52,17 +52,14 @@ CONFIRMED = "luoshi_confirmed_readouts"  # session: used token → the meeting i
 KEEP_PENDING, KEEP_CONFIRMED = 5, 20
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 def _require_reader(request: HttpRequest) -> None:
-    if not may_read_meetings(_user(request)):
+    if not may_read_meetings(signed_in(request)):
         raise Http404
 
 
 def _require_recorder(request: HttpRequest) -> None:
-    if not may_record_meetings(_user(request)):
+    if not may_record_meetings(signed_in(request)):
         raise Http404
 
 
@@ -126,7 +123,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             meetings = meetings.filter(date__lte=data["date_to"])
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    counted = _task_counts(_user(request), rows)
+    counted = _task_counts(signed_in(request), rows)
     for meeting in rows:
         counts = counted.get(meeting.pk, Counts())
         meeting.task_count = counts.total
@@ -136,8 +133,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     context = {
         "form": form, "page": page, "meetings": rows, "query": query.urlencode(),
-        "may_record": may_record_meetings(_user(request)),
-        "shows_tasks": _user(request).role != User.Role.SECRETARY,
+        "may_record": may_record_meetings(signed_in(request)),
+        "shows_tasks": signed_in(request).role != User.Role.SECRETARY,
     }
     template = "meetings/_meeting_results.html" if is_htmx(request) else "meetings/meeting_list.html"
     response = render(request, template, context)
@@ -150,14 +147,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[Directive]) -> dict[str, Any]:
     """Task forms for the supervision office, with the engine's suggested units first."""
-    if not is_supervisor(_user(request)):
+    if not is_supervisor(signed_in(request)):
         return {"choices": None}
     choices = forms.Choices()
     directory = extracting.directory_from_db()
     lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
     for directive in directives:
         hint = extracting.task_suggestion(directive.text, directory, lang, meeting.date)
-        directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]
+        directive.task_form = forms.TaskFromDirectiveForm(  # type: ignore[attr-defined]  # a form for the template; Directive has no such field
             prefix=f"d{directive.pk}", choices=choices, suggested=hint.suggested,
             cooperating=hint.cooperating, deadline=hint.deadline,
         )
@@ -165,7 +162,7 @@ def _directive_context(request: HttpRequest, meeting: Meeting, directives: list[
 
 
 def _directives(request: HttpRequest, meeting: Meeting) -> list[Directive]:
-    tasks = visible_tasks(_user(request)).filter(parent__isnull=True).select_related("lead_unit")
+    tasks = visible_tasks(signed_in(request)).filter(parent__isnull=True).select_related("lead_unit")
     return list(meeting.directives.prefetch_related(
         "priority_areas", Prefetch("tasks", queryset=tasks, to_attr="visible_tasks"),
     ))
@@ -182,7 +179,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
              for a in agenda_items if a.span_start is not None and a.span_end is not None]
     marks += [Mark(d.span_start, d.span_end, "directive", f"D{d.order}", f"d{d.order}")
               for d in directives if d.span_start is not None and d.span_end is not None]
-    user = _user(request)
+    user = signed_in(request)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "agenda_items": agenda_items, "directives": directives,
         "segments": readout_segments(meeting.readout, marks),
@@ -197,7 +194,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> HttpResponse:
     """A supervision officer turns a directive into a draft task (htmx, or a plain post)."""
-    if not is_supervisor(_user(request)):
+    if not is_supervisor(signed_in(request)):
         raise Http404
     directive = get_object_or_404(Directive.objects.select_related("meeting"), pk=directive_pk, meeting_id=pk)
     meeting = directive.meeting
@@ -210,7 +207,7 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
     if form.is_valid():
         data = form.cleaned_data
         created, _error = perform(request, lambda: task_services.create_task(
-            _user(request), directive, lead_unit=data["lead_unit"], cooperating_units=data["cooperating_units"],
+            signed_in(request), directive, lead_unit=data["lead_unit"], cooperating_units=data["cooperating_units"],
             deadline=data["deadline"], cadence=data["cadence"] or "", person_responsible=data["person_responsible"],
         ))
         if created is not None:
@@ -221,7 +218,7 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
     if not is_htmx(request):
         return redirect(f"{meeting.get_absolute_url()}#directive-{directive.order}")
     refreshed = next(d for d in _directives(request, meeting) if d.pk == directive.pk)
-    refreshed.task_form = (  # type: ignore[attr-defined]
+    refreshed.task_form = (  # type: ignore[attr-defined]  # as above: the form beside its directive
         forms.TaskFromDirectiveForm(prefix=f"d{directive.pk}", choices=choices, suggested=suggested,
                                     cooperating=hint.cooperating, deadline=hint.deadline)
         if created is not None else form
@@ -237,7 +234,7 @@ def directive_task_new(request: HttpRequest, pk: int, directive_pk: int) -> Http
 def meeting_publish(request: HttpRequest, pk: int) -> HttpResponse:
     _require_recorder(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    published, _error = perform(request, lambda: publish_meeting(_user(request), meeting))
+    published, _error = perform(request, lambda: publish_meeting(signed_in(request), meeting))
     if published is not None:
         messages.success(request, _("The meeting is published."))
     return redirect(meeting)
@@ -296,7 +293,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a recorded meeting (the supervision office and meeting secretaries); the
     danger zone at the bottom deletes it while none of its tasks was assigned."""
     _require_recorder(request)
-    user = _user(request)
+    user = signed_in(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     form, agenda = _edit_forms(request, meeting, request.POST if request.method == "POST" else None)
     status = 200
@@ -338,7 +335,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_recorder(request)
-    user = _user(request)
+    user = signed_in(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     form = forms.DeleteMeetingForm(request.POST, prefix="delete")
     if not form.is_valid():
@@ -378,7 +375,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             for row in directives.rows() if (row.get("text") or "").strip() and not row.get("DELETE")
         ]
         meeting, _error = perform(request, lambda: record_meeting(
-            _user(request), kind=fields["kind"], title=fields["title"], number=fields["number"],
+            signed_in(request), kind=fields["kind"], title=fields["title"], number=fields["number"],
             date=fields["date"], chair_name=fields["chair_name"], chair_title=fields["chair_title"],
             place=fields["place"], attendees=fields["attendees"], readout=fields["readout"],
             status=fields["status"], agenda_items=items, directives=inputs,
@@ -397,7 +394,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 def _review_forms(request: HttpRequest, choices: forms.Choices, data: Any = None,  # nosec B107 # a review token, not a password
                   initial: dict[str, Any] | None = None, token: str = "") -> dict[str, Any]:
-    kwargs = {"choices": choices, "with_units": is_supervisor(_user(request))}
+    kwargs = {"choices": choices, "with_units": is_supervisor(signed_in(request))}
     initial = initial or {"meeting": {}, "agenda": [], "directives": []}
     return {
         "form": forms.ReviewMeetingForm(data, prefix="meeting", initial={**initial["meeting"], "token": token}),
@@ -443,7 +440,7 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
                 row.highlighted = _highlighted(row)
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
-        "with_units": is_supervisor(_user(request)),
+        "with_units": is_supervisor(signed_in(request)),
     }, status=status)
 
 
@@ -508,7 +505,7 @@ def _confirm_readout(request: HttpRequest) -> HttpResponse:
         return render(request, "meetings/readout_confirmed.html", {"meeting": None}, status=409)
     try:
         meeting, _error = perform(request, lambda: confirm_review(
-            _user(request), readout, meeting=review["form"].cleaned_data, agenda=review["agenda"].rows(),
+            signed_in(request), readout, meeting=review["form"].cleaned_data, agenda=review["agenda"].rows(),
             directives=review["directives"].rows()))
     except BaseException:
         cache.delete(claim)

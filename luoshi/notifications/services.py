@@ -220,9 +220,9 @@ def _chat_digest(endpoint: WebhookEndpoint, day: dt.date) -> int:
                                                         defaults={"claimed_at": lib.now()})
     if not created:
         return 0
-    listed: dict[int, Notification] = {}
+    listed: dict[int | None, Notification] = {}
     for n in notifications.select_related("task").order_by("kind", "task_id", "pk").iterator(chunk_size=1000):
-        listed.setdefault(n.task_id, n)  # type: ignore[arg-type]
+        listed.setdefault(n.task_id, n)
         if len(listed) >= DIGEST_MAX_LINES:
             break
     people = sorted(str(user) for user in User.objects.filter(pk__in=notifications.values("recipient_id")))

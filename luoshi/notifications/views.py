@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
-from luoshi.lib import is_htmx, perform
+from luoshi.lib import is_htmx, perform, signed_in
 from luoshi.notifications import services
 from luoshi.notifications.forms import EndpointForm, PreferenceForm
 from luoshi.notifications.models import Delivery, Notification, WebhookEndpoint
@@ -20,16 +20,13 @@ from luoshi.notifications.models import Delivery, Notification, WebhookEndpoint
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 
 @require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_first = ExpressionWrapper(Q(read_at__isnull=True), output_field=BooleanField())
-    notes = (Notification.objects.filter(recipient=_user(request)).select_related("task")
+    notes = (Notification.objects.filter(recipient=signed_in(request)).select_related("task")
              .annotate(unread=unread_first).order_by("-unread", "-created_at", "-id"))
     page = Paginator(notes, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
@@ -38,9 +35,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def mark_one_read(request: HttpRequest, pk: int) -> HttpResponse:
-    perform(request, lambda: services.mark_read(_user(request), pk))
+    perform(request, lambda: services.mark_read(signed_in(request), pk))
     if is_htmx(request):
-        note = Notification.objects.select_related("task").get(recipient=_user(request), pk=pk)
+        note = Notification.objects.select_related("task").get(recipient=signed_in(request), pk=pk)
         return render(request, "notifications/_item.html", {"note": note, "oob_badge": True})
     return redirect("notifications")
 
@@ -48,7 +45,7 @@ def mark_one_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    count, _error = perform(request, lambda: services.mark_read(_user(request)))
+    count, _error = perform(request, lambda: services.mark_read(signed_in(request)))
     if count:
         messages.success(request, _("All notifications are marked read."))
     return redirect("notifications")
@@ -57,7 +54,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def preferences(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     current = services.preference_for(user)
     form = PreferenceForm(request.POST or None, initial={"email": current.email, "webhook": current.webhook})
     if request.method == "POST" and form.is_valid():
@@ -70,7 +67,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 def _require_sysadmin(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in(request)
     if not services.may_manage_webhooks(user):
         raise Http404
     return user

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -53,20 +54,20 @@ def public_tasks() -> QuerySet[Task]:
     return PUBLIC_SCOPE.tasks().annotate(reviewed_progress=Coalesce(Subquery(accepted), Value(0)))
 
 
-def as_public(row: dict[str, object]) -> PublicTask:
+def as_public(row: dict[str, Any]) -> PublicTask:
     from django.utils.translation import get_language
 
     english = (get_language() or "").startswith("en")
     return PublicTask(
-        pk=row["id"], title=row["title"], status=row["status"],  # type: ignore[arg-type]
+        pk=row["id"], title=row["title"], status=row["status"],
         status_label=str(Status(row["status"]).label),
-        progress=100 if row["status"] == Status.COMPLETED else row["reviewed_progress"],  # type: ignore[arg-type]
-        light=row["light"],  # type: ignore[arg-type]
+        progress=100 if row["status"] == Status.COMPLETED else row["reviewed_progress"],
+        light=row["light"],
         light_label=str(Task.Light(row["light"]).label) if row["light"] else "",
-        deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,  # type: ignore[arg-type]
-        lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],  # type: ignore[arg-type]
-        directive=row["directive__text"] or "", meeting=row["directive__meeting__title"] or "",  # type: ignore[arg-type]
-        meeting_date=row["directive__meeting__date"],  # type: ignore[arg-type]
+        deadline=row["deadline"], completed=row["status"] == Status.COMPLETED,
+        lead_unit=row["lead_unit__name_en" if english else "lead_unit__name_zh"],
+        directive=row["directive__text"] or "", meeting=row["directive__meeting__title"] or "",
+        meeting_date=row["directive__meeting__date"],
     )
 
 

@@ -249,7 +249,9 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
                                   if any(v for name, v in values.items() if name != "extensions")])
     lines = []
     for pk, u in units.items():
-        line = UnitScore(unit=u, **scores[pk])
+        line = UnitScore(unit=u)
+        for name, value in scores[pk].items():  # the counted fields, by name
+            setattr(line, name, value)
         line.compute(formula)
         lines.append(line)
     lines.sort(key=lambda s: (-(s.score if s.score is not None else -1), -(s.ontime_rate or 0), s.unit.path))

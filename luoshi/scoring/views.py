@@ -17,14 +17,15 @@ from openpyxl import Workbook
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.lib import is_htmx, safe_row
+from luoshi.lib import is_htmx, safe_row, signed_in
 from luoshi.scoring import periods
 from luoshi.scoring.forms import PeriodForm
 from luoshi.scoring.ranking import Formula, UnitScore, unit_scores
 from luoshi.tasks.permissions import read_scope
+from luoshi.units.models import Unit
 
 
-def _scope(user: User) -> tuple[bool, object]:
+def _scope(user: User) -> tuple[bool, Unit | None]:
     """(may see, only this unit or None for all), from the user's read scope
     (permissions.read_scope): a reader of every task sees every unit, a liaison their own
     unit's line; 404 for everyone else."""
@@ -36,12 +37,12 @@ def _scope(user: User) -> tuple[bool, object]:
     return True, user.unit
 
 
-def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[UnitScore], object]:
-    _ok, unit = _scope(request.user)  # type: ignore[arg-type]
+def _ranking(request: HttpRequest) -> tuple[PeriodForm, periods.Period, list[UnitScore], Unit | None]:
+    _ok, unit = _scope(signed_in(request))
     today = lib.today()
     form = PeriodForm(request.GET or None, today=today)
     period = form.cleaned_data["chosen"] if form.is_valid() else periods.current_quarter(today)
-    return form, period, unit_scores(period, today, unit=unit), unit  # type: ignore[arg-type]
+    return form, period, unit_scores(period, today, unit=unit), unit
 
 
 @login_required

@@ -141,7 +141,7 @@ def index_new(objects: Iterable[Model], *, units_of: UnitsOf = _task_units) -> i
         return 0
     quote = connection.ops.quote_name
     table = quote(SearchDocument._meta.db_table)
-    names = ", ".join(quote(SearchDocument._meta.get_field(name).column) for name in ROW_FIELDS)  # type: ignore[union-attr, arg-type]  # ROW_FIELDS are concrete columns
+    names = ", ".join(quote(SearchDocument._meta.get_field(name).column) for name in ROW_FIELDS)  # type: ignore[union-attr, arg-type]  # django-stubs: get_field() may give a relation, a column None; ROW_FIELDS are concrete columns
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:

@@ -134,11 +134,13 @@ def _load(documents: list[SearchDocument]) -> dict[tuple[str, int], Model]:
 def _url(kind: str, obj: Model) -> str:
     if kind == Kind.MEETING:
         return reverse("meeting_detail", args=[obj.pk])
-    if kind == Kind.DIRECTIVE:
-        return reverse("meeting_detail", args=[obj.meeting_id]) + f"#directive-{obj.order}"  # type: ignore[attr-defined]
+    if kind == Kind.DIRECTIVE and isinstance(obj, Directive):
+        return reverse("meeting_detail", args=[obj.meeting_id]) + f"#directive-{obj.order}"
     if kind == Kind.TASK:
         return reverse("task_detail", args=[obj.pk])
-    return reverse("task_detail", args=[obj.task_id])  # type: ignore[attr-defined]
+    if isinstance(obj, ProgressReport):
+        return reverse("task_detail", args=[obj.task_id])
+    raise ValueError(f"a search result of kind {kind!r} has no page: {obj!r}")
 
 
 # The first window of ids searched: a word in one document of 100 fills the cap in it.

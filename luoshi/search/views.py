@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from luoshi.lib import signed_in
 from luoshi.meetings.services import may_read_meetings
 from luoshi.search.forms import SearchForm
 from luoshi.search.models import SearchDocument
@@ -19,7 +20,7 @@ from luoshi.search.results import Results, search
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     """/search/?q=…&kind=…&page=…: the documents the user may read, best first."""
-    if not may_read_meetings(request.user):  # type: ignore[arg-type]
+    if not may_read_meetings(signed_in(request)):
         raise Http404
     form = SearchForm(request.GET)
     query, kind, page = "", "", 1
@@ -27,7 +28,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         query, kind, page = form.cleaned_data["q"], form.cleaned_data["kind"], form.cleaned_data["page"] or 1
     else:
         query = (request.GET.get("q") or "")[:200]
-    results = search(request.user, query, kind=kind, page=page) if query else Results(query="", kind=kind)  # type: ignore[arg-type]
+    results = search(signed_in(request), query, kind=kind, page=page) if query else Results(query="", kind=kind)
     tabs = [("", _("All"), results.tab_count(""))] + [
         (value, label, results.tab_count(value)) for value, label in SearchDocument.Kind.choices
     ]

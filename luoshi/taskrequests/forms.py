@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib import field_of
 from luoshi.units.models import Unit, name_field
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -56,7 +57,7 @@ class ReturnForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["suggested_unit"].queryset = _units()  # type: ignore[attr-defined]
+        field_of(self, "suggested_unit", forms.ModelChoiceField).queryset = _units()
 
 
 class ExtensionDecisionForm(Form):
@@ -78,8 +79,8 @@ class ReturnDecisionForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
-        self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+        field_of(self, "lead_unit", forms.ModelChoiceField).queryset = _units()
+        field_of(self, "cooperating_units", forms.ModelChoiceField).queryset = _units()
 
 
 class InputForm(Form):
@@ -89,4 +90,4 @@ class InputForm(Form):
 
     def __init__(self, *args: Any, task: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = task.cooperating_units.order_by("path")  # type: ignore[attr-defined]
+        field_of(self, "unit", forms.ModelChoiceField).queryset = task.cooperating_units.order_by("path")

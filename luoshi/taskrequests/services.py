@@ -114,8 +114,8 @@ def asked_by_unit(user: User) -> QuerySet[TaskRequest]:
 def _office_of(task: Task) -> list[User]:
     """Who decides: the supervision office, or for a sub-task the liaisons of the unit that
     handed it down."""
-    if task.parent_id is not None:
-        return liaisons_of([task.parent.lead_unit])  # type: ignore[union-attr]
+    if task.parent is not None:  # no query for a task without a parent
+        return liaisons_of([task.parent.lead_unit])
     return list(User.objects.filter(is_active=True, role=User.Role.SUPERVISOR).order_by("pk"))
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
-from luoshi.lib import NotFound, form_errors_to_messages, perform
+from luoshi.lib import NotFound, form_errors_to_messages, perform, signed_in
 from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.lifecycle import Action
@@ -22,13 +22,10 @@ Kind = TaskRequest.Kind
 ASK_FORMS: dict[str, type[forms.Form]] = {Kind.EXTENSION: forms.ExtensionForm, Kind.RETURN: forms.ReturnForm}
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 def _task(request: HttpRequest, pk: int) -> Task:
     try:
-        return get_task_for_user(_user(request), pk)
+        return get_task_for_user(signed_in(request), pk)
     except NotFound:
         raise Http404 from None
 
@@ -39,7 +36,7 @@ def ask(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """The lead unit's form to ask for more time or to hand the task back."""
     if kind not in ASK_FORMS:
         raise Http404
-    user, task = _user(request), _task(request, pk)
+    user, task = signed_in(request), _task(request, pk)
     if not services.may_ask_about(user, task, kind):
         raise Http404  # only the lead unit asks; to anyone else the page does not exist
     form = ASK_FORMS[kind](request.POST if request.method == "POST" else None)
@@ -73,7 +70,7 @@ def _request_for(request: HttpRequest, pk: int) -> TaskRequest:
 @require_POST
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    user, task_request = _user(request), _request_for(request, pk)
+    user, task_request = signed_in(request), _request_for(request, pk)
     if not manages(user, task_request.task):
         raise Http404
     form_class = forms.ExtensionDecisionForm if task_request.kind == Kind.EXTENSION else forms.ReturnDecisionForm
@@ -98,7 +95,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user, task_request = _user(request), _request_for(request, pk)
+    user, task_request = signed_in(request), _request_for(request, pk)
     _result, error = perform(request, lambda: services.withdraw(user, task_request))
     if not error:
         messages.success(request, _("Your request was withdrawn."))
@@ -109,7 +106,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Requests waiting for the user's decision, and (for a liaison) those their unit made."""
-    user = _user(request)
+    user = signed_in(request)
     waiting = list(services.waiting_for(user)[:200])
     asked = list(services.asked_by_unit(user)[:100])
     if not waiting and not asked and not (user.is_active and user.role in (User.Role.SUPERVISOR, User.Role.LIAISON)):
@@ -121,7 +118,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def ask_input(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead unit asks a cooperating unit for its share."""
-    user, task = _user(request), _task(request, pk)
+    user, task = signed_in(request), _task(request, pk)
     if not can(user, Action.ASK_FOR_INPUT, task):
         raise Http404
     form = forms.InputForm(request.POST, task=task)

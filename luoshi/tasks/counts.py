@@ -81,7 +81,7 @@ class Key(NamedTuple):
     @property
     def text(self) -> str:
         """The unique key of the row, e.g. 'unit:12:signed:red', 'deadline:2026-06-30:signed'."""
-        ident = {Kind.UNIT: self.unit_id, Kind.AREA: self.area_id}.get(self.kind, self.day)  # type: ignore[call-overload]
+        ident: object = self.unit_id if self.kind == Kind.UNIT else self.area_id if self.kind == Kind.AREA else self.day
         ident = ident.isoformat() if isinstance(ident, dt.date) else ident
         return ":".join(str(part) for part in (self.kind, ident, self.status, self.light) if part != "")
 
@@ -437,13 +437,14 @@ def light_counts_by(reader: User | ReadScope, *kinds: str, filters: LedgerQuery 
         tasks = scope.tasks()
         tasks = filters.filter(tasks) if filters is not None else tasks
         for kind in kinds:
+            grouped: QuerySet[Any, Any]  # rows (key, status, light, n) of one of two tables
             if kind == TaskCount.Kind.AREA:
                 through = Task.priority_areas.through
                 grouped = (through.objects.filter(task__in=tasks.values("pk")).order_by()
                            .values_list("priorityarea_id", "task__status", "task__light").annotate(n=Count("id")))
             else:
-                key = "lead_unit_id" if kind == TaskCount.Kind.UNIT else "directive__meeting_id"
-                grouped = (tasks.order_by().values_list(key, "status", "light")
+                column = "lead_unit_id" if kind == TaskCount.Kind.UNIT else "directive__meeting_id"
+                grouped = (tasks.order_by().values_list(column, "status", "light")
                            .annotate(n=Count("id", distinct=True)))
             rows += [(kind, key, status, shown, n) for key, status, shown, n in grouped]
     for kind, key, status, shown, n in rows:

@@ -21,6 +21,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib import field_of
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
@@ -270,7 +271,7 @@ class UnitChoices(forms.models.ModelChoiceIterator):
 
     def __iter__(self) -> Iterator[tuple[Any, str]]:
         if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
+            yield ("", str(self.field.empty_label))
         # Forms that show the same units in several fields read them once (`unit_list`). The
         # label is the unit's name, indented by depth, with the language looked up once per list.
         name = name_field()
@@ -281,6 +282,7 @@ class UnitChoices(forms.models.ModelChoiceIterator):
 
 class UnitChoiceField(forms.ModelChoiceField):
     iterator = UnitChoices
+    unit_list: list[Unit] | None = None
 
 
 class UnitsChoiceField(forms.ModelMultipleChoiceField):
@@ -302,10 +304,10 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nodes"].choices = [("", _("none"))] + [  # type: ignore[attr-defined]
+        field_of(self, "nodes", forms.ChoiceField).choices = [("", _("none"))] + [
             (key, template.label) for key, template in node_templates().items()]
-        self.fields["lead_unit"].queryset = _units()  # type: ignore[attr-defined]
-        self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+        field_of(self, "lead_unit", forms.ModelChoiceField).queryset = _units()
+        field_of(self, "cooperating_units", forms.ModelChoiceField).queryset = _units()
         if not self.is_bound:
             task = self.task
             self.initial.update(lead_unit=task.lead_unit_id, person_responsible=task.person_responsible,
@@ -322,7 +324,7 @@ class ReportForm(VersionedForm):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     period = forms.CharField(label=_("Period"), required=False, max_length=20,
                              help_text=_("For example 2024-05 or 2024-Q2."))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,7 +341,7 @@ class ReportForm(VersionedForm):
 
 class CompletionForm(VersionedForm):
     text = forms.CharField(label=_("Summary of the work done"), widget=forms.Textarea(attrs={"rows": 4}))
-    files = MultipleFileField(label=_("Evidence files"), required=False)
+    files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -379,7 +381,7 @@ class EditForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cooperating_units"].queryset = _units()  # type: ignore[attr-defined]
+        field_of(self, "cooperating_units", forms.ModelChoiceField).queryset = _units()
         task = self.task
         # Initial values even when bound: changed_data compares against them.
         self.initial.update(title=task.title, deadline=task.deadline, person_responsible=task.person_responsible,
@@ -401,8 +403,9 @@ class SubTaskForm(forms.Form):
     def __init__(self, *args: Any, units: QuerySet[Unit], unit_list: list[Unit] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = units  # type: ignore[attr-defined]
-        self.fields["lead_unit"].unit_list = unit_list  # type: ignore[attr-defined]  # shown; the queryset validates
+        lead_unit = field_of(self, "lead_unit", UnitChoiceField)
+        lead_unit.queryset = units
+        lead_unit.unit_list = unit_list  # shown; the queryset validates
 
 
 SubTaskFormSet = forms.formset_factory(SubTaskForm, extra=3, max_num=20, absolute_max=50)

@@ -46,7 +46,7 @@ LIGHTS = ("red", "amber", "green")
 # sort parameter → ORDER BY; every order ends on id so pages never overlap.
 _LIGHT_RANK = Case(When(light="red", then=Value(0)), When(light="amber", then=Value(1)),
                    default=Value(2), output_field=IntegerField())
-SORTS: dict[str, tuple[object, ...]] = {
+SORTS: dict[str, tuple[str | Case, ...]] = {
     "deadline": ("deadline_sort", "id"),
     "-deadline": ("-deadline_sort", "-id"),
     "progress": ("progress", "deadline", "id"),
@@ -150,7 +150,7 @@ class LedgerQuery:
 
     def ordered(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
         return tasks.annotate(deadline_sort=Coalesce("deadline", FarFuture())).order_by(
-            *SORTS.get(self.sort, SORTS["deadline"])  # type: ignore[arg-type]
+            *SORTS.get(self.sort, SORTS["deadline"])
         )
 
     def tasks_for(self, user: User) -> QuerySet[Task]:
@@ -213,7 +213,7 @@ class TaskRow:
         def name(unit: Unit) -> UnitName:
             return UnitName(unit.code, unit.name_zh, unit.name_en)
 
-        return cls(*(getattr(task, column) for column in _ROW_COLUMNS), lead_unit=name(task.lead_unit),
+        return cls(**{column: getattr(task, column) for column in _ROW_COLUMNS}, lead_unit=name(task.lead_unit),
                    cooperating_units=[name(unit) for unit in task.cooperating_units.all()])
 
 
@@ -223,7 +223,7 @@ _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "perso
 
 def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:
     """The tasks of an ordered (and sliced) queryset as rows, in two queries."""
-    rows = [TaskRow(*values[:-3], lead_unit=UnitName(*values[-3:]))
+    rows = [TaskRow(**dict(zip(_ROW_COLUMNS, values[:-3], strict=True)), lead_unit=UnitName(*values[-3:]))
             for values in tasks.prefetch_related(None).values_list(
                 *_ROW_COLUMNS, "lead_unit__code", "lead_unit__name_zh", "lead_unit__name_en")]
     by_id = {row.id: row for row in rows}
@@ -268,7 +268,7 @@ def mark_overdue(tasks: Iterable[Shown], today: dt.date | None = None) -> list[S
     today = today or lib.today()
     rows = list(tasks)
     for task in rows:
-        task.days_overdue = days_overdue(task, today)  # type: ignore[attr-defined]
+        task.days_overdue = days_overdue(task, today)
     return rows
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from luoshi.lib import NotFound, form_errors_to_messages, perform
+from luoshi.lib import NotFound, form_errors_to_messages, perform, signed_in
 from luoshi.tasks import services
 from luoshi.tasks.forms import DateInput, MultipleFileField
 from luoshi.tasks.lifecycle import Action
@@ -34,7 +34,7 @@ class MilestoneDoneForm(forms.Form):
 @login_required
 def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        task = get_task_for_user(request.user, pk, Action.ADD_MILESTONE)  # type: ignore[arg-type]
+        task = get_task_for_user(signed_in(request), pk, Action.ADD_MILESTONE)
     except NotFound:
         raise Http404 from None
     form = MilestoneForm(request.POST)
@@ -42,7 +42,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
         form_errors_to_messages(request, form)
     else:
         _result, error = perform(request, lambda: services.add_milestone(
-            request.user, task, title=form.cleaned_data["title"], due=form.cleaned_data["due"]))  # type: ignore[arg-type]
+            signed_in(request), task, title=form.cleaned_data["title"], due=form.cleaned_data["due"]))
         if not error:
             messages.success(request, _("The milestone was added."))
     return redirect(task)
@@ -53,17 +53,17 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
 def complete_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = get_object_or_404(Milestone, pk=pk)
     try:
-        task = get_task_for_user(request.user, milestone.task_id)  # type: ignore[arg-type]
+        task = get_task_for_user(signed_in(request), milestone.task_id)
     except NotFound:
         raise Http404 from None
-    if not can(request.user, Action.COMPLETE_MILESTONE, task):  # type: ignore[arg-type]
+    if not can(signed_in(request), Action.COMPLETE_MILESTONE, task):
         raise Http404
     form = MilestoneDoneForm(request.POST, request.FILES)
     if not form.is_valid():
         form_errors_to_messages(request, form)
     else:
         _result, error = perform(request, lambda: services.complete_milestone(
-            request.user, milestone, text=form.cleaned_data["text"], files=form.cleaned_data["files"]))  # type: ignore[arg-type]
+            signed_in(request), milestone, text=form.cleaned_data["text"], files=form.cleaned_data["files"]))
         if not error:
             messages.success(request, _("The milestone is done; your report was sent."))
     return redirect(task)

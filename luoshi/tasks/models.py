@@ -82,6 +82,8 @@ class Task(models.Model):
     updated_at = models.DateTimeField(_("updated at"))
     # Optimistic concurrency: every write bumps it; a write based on an older one is refused.
     version = models.PositiveIntegerField(default=1)
+    # Not a column: set for the templates by ledger.mark_overdue, as on a ledger TaskRow.
+    days_overdue: int = 0
 
     class Meta:
         ordering = ["deadline", "id"]

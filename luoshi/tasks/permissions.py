@@ -50,7 +50,7 @@ def manages(user: User, task: Task) -> bool:
     """Supervises this task: the office, or the liaison of the unit that handed it down."""
     if is_supervisor(user):
         return True
-    return task.parent_id is not None and has_lead_access(user, task.parent)  # type: ignore[arg-type]
+    return task.parent is not None and has_lead_access(user, task.parent)  # no query without a parent
 
 
 @dataclass(frozen=True)

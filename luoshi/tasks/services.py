@@ -457,7 +457,7 @@ def _store_evidence(report: ProgressReport, files: Sequence[UploadedFile]) -> No
         stored = filestore.save_upload(Evidence._meta.get_field("file"), upload,
                                        secrets.token_hex(16) + extension)
         Evidence.objects.create(
-            report=report, file=stored, original_name=name[:255], size=upload.size,
+            report=report, file=stored, original_name=name[:255], size=upload.size or 0,
             content_type=served_content_type(name),
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi import lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
-from luoshi.lib import NotFound, TransitionError, is_htmx, perform
+from luoshi.lib import NotFound, TransitionError, is_htmx, perform, signed_in
 from luoshi.lib import files as filestore
 from luoshi.meetings.services import may_read_meetings
 from luoshi.tasks import forms, services
@@ -58,13 +58,9 @@ from luoshi.tasks.permissions import (
 )
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _task_or_404(request: HttpRequest, pk: int | str) -> Task:
     try:
-        return get_task_for_user(_user(request), pk)
+        return get_task_for_user(signed_in(request), pk)
     except NotFound:
         raise Http404 from None
 
@@ -78,21 +74,21 @@ def ledger(request: HttpRequest) -> HttpResponse:
     form = forms.LedgerFilterForm(request.GET)
     context: dict[str, Any] = {"form": form}
     if not is_htmx(request):
-        context["meetings"] = forms.meeting_suggestions() if may_read_meetings(_user(request)) else []
+        context["meetings"] = forms.meeting_suggestions() if may_read_meetings(signed_in(request)) else []
     status = 200
     if form.is_valid():
         query = form.query()
-        tasks = query.tasks_for(_user(request))
-        counts = ledger_counts(_user(request), query)
+        tasks = query.tasks_for(signed_in(request))
+        counts = ledger_counts(signed_in(request), query)
         page = CountedPaginator(tasks, PAGE_SIZE, counts.total).get_page(request.GET.get("page"))
-        page.object_list = mark_overdue(task_rows(page.object_list))
+        page.object_list = mark_overdue(task_rows(page.object_list))  # type: ignore[arg-type]  # django-stubs: a Page's object_list is here the QuerySet slice
         context.update(query=query, counts=counts, page=page)
     else:
         status = 400
     if is_htmx(request):
         response = render(request, "tasks/_ledger_table.html", context, status=status)
         # Push the address without the empty fields the form sends.
-        chosen = urlencode([(k, v) for k, v in request.GET.items() if v and k != "page"])
+        chosen = urlencode([(k, v) for k, v in request.GET.items() if isinstance(v, str) and v and k != "page"])
         response["HX-Push-Url"] = request.path + (f"?{chosen}" if chosen else "")
     else:
         response = render(request, "tasks/ledger.html", context, status=status)
@@ -104,7 +100,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_meetings(request: HttpRequest) -> HttpResponse:
     """The meeting field's suggestions for what has been typed (htmx swaps the datalist)."""
-    user = _user(request)
+    user = signed_in(request)
     text = request.GET.get("meeting", "")[:320]
     meetings = forms.meeting_suggestions(text) if may_read_meetings(user) else []
     return render(request, "tasks/_meeting_options.html", {"meetings": meetings})
@@ -117,8 +113,8 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "tasks/ledger.html", {"form": form}, status=400)
     query = form.query()
-    tasks = with_latest_report(query.tasks_for(_user(request)))
-    content = ledger_workbook(tasks, query, user=_user(request), today=lib.today())
+    tasks = with_latest_report(query.tasks_for(signed_in(request)))
+    content = ledger_workbook(tasks, query, user=signed_in(request), today=lib.today())
     response = HttpResponse(
         content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
@@ -288,7 +284,7 @@ REASON_LABELS = {
     "reassign_task": gettext_lazy("reason for reassigning"),
     "suspend_task": gettext_lazy("reason for suspending"), "cancel_task": gettext_lazy("reason for cancelling"),
 }
-REASON_BY_STATUS = {
+REASON_BY_STATUS: dict[str, str | Promise] = {
     Status.COMPLETED: gettext_lazy("Review note"), Status.SUSPENDED: gettext_lazy("Reason for suspending"),
     Status.CANCELLED: gettext_lazy("Reason for cancelling"),
 }
@@ -335,7 +331,7 @@ def _reports(task: Task) -> list[ProgressReport]:
     for evidence in Evidence.objects.filter(report__task_id=task.pk).order_by("pk") if reports else []:
         files[evidence.report_id].append(evidence)
     for report in reports:
-        report.files = files[report.pk]
+        report.files = files[report.pk]  # type: ignore[attr-defined]  # for the template; ProgressReport has no such field
     return reports
 
 
@@ -363,7 +359,7 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
 def _panels(request: HttpRequest, task: Task, shown: ActionPanel | None = None) -> list[ActionPanel]:
     """The actions offered, closed and without their forms, but for `shown` (open, with its
     form) and the button-only ones."""
-    user = _user(request)
+    user = signed_in(request)
     panels = []
     for action in ACTIONS.values():
         if shown is not None and shown.action.name == action.name:
@@ -375,7 +371,7 @@ def _panels(request: HttpRequest, task: Task, shown: ActionPanel | None = None) 
 
 
 def _pending_reviews(request: HttpRequest, task: Task, reports: list[ProgressReport]) -> list[ProgressReport]:
-    if not can(_user(request), Action.APPROVE, task):
+    if not can(signed_in(request), Action.APPROVE, task):
         return []
     return [report for report in reports
             if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion]
@@ -395,10 +391,10 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
     child_weight = sum(child.weight for child in children if child.status != Status.CANCELLED)
     return {
         "task": task,
-        "days_overdue": mark_overdue([task], today)[0].days_overdue,  # type: ignore[attr-defined]
+        "days_overdue": mark_overdue([task], today)[0].days_overdue,
         "reason_label": REASON_BY_STATUS.get(task.status, gettext_lazy("Note")),
         "directive": task.directive,
-        "meeting_link": task.directive is not None and may_read_meetings(_user(request)),
+        "meeting_link": task.directive is not None and may_read_meetings(signed_in(request)),
         "children": children,
         "child_weight": child_weight,
         "timeline": _timeline(task, reports),
@@ -446,7 +442,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
         raise Http404
-    user = _user(request)
+    user = signed_in(request)
     task = _task_or_404(request, pk)
     if not can(user, spec.permission, task):
         raise Http404
@@ -468,7 +464,7 @@ def task_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 def _act(request: HttpRequest, spec: TaskAction, task: Task) -> HttpResponse:
-    user = _user(request)
+    user = signed_in(request)
     form = spec.form(request.POST, request.FILES, task=task, user=user)
     error = ""
     if spec.permission not in allowed_actions(task.status):
@@ -502,7 +498,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
     if form.is_valid():
         accept = form.cleaned_data["decision"] == "accept"
         _result, error = perform(request, lambda: services.review_report(
-            _user(request), report, accept=accept, note=form.cleaned_data["note"]))
+            signed_in(request), report, accept=accept, note=form.cleaned_data["note"]))
         if not error:
             return _success(request, task, _("The report was accepted.") if accept else
                             _("The report was returned to the unit."))
@@ -524,7 +520,7 @@ def review_report(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse
 
 @require_safe
 @login_required
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Stream the file from the store through Django after the permission check: the store
     is never public and the browser never talks to it (docs/deployment.md)."""
     try:

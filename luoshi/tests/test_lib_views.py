@@ -2,19 +2,25 @@
 refusal reaches the user."""
 
 import pytest
+from django import forms
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
 
+from luoshi.accounts.models import User
 from luoshi.lib import (
     ConflictError,
     Forbidden,
     InvalidInput,
     NotFound,
     TransitionError,
+    field_of,
     is_htmx,
     perform,
+    signed_in,
 )
 
 
@@ -58,3 +64,26 @@ def test_perform_answers_not_yours_like_not_there(error: type[Exception]):
 
     with pytest.raises(Http404):
         perform(_request(), refuse)
+
+
+@pytest.mark.django_db
+def test_signed_in_gives_the_user_and_refuses_an_anonymous_request():
+    request = RequestFactory().get("/")
+    request.user = User.objects.create_user("signed-in", password="x-unused-1")
+    assert signed_in(request) == request.user
+    request.user = AnonymousUser()
+    with pytest.raises(PermissionDenied):
+        signed_in(request)
+
+
+class _Form(forms.Form):
+    unit = forms.ModelChoiceField(queryset=User.objects.none())
+    name = forms.CharField()
+
+
+def test_field_of_gives_a_field_of_the_class_asked_and_refuses_another():
+    form = _Form()
+    assert field_of(form, "unit", forms.ModelChoiceField) is form.fields["unit"]
+    assert field_of(form, "name", forms.Field) is form.fields["name"]
+    with pytest.raises(TypeError, match="_Form.name is a CharField, not a ModelChoiceField"):
+        field_of(form, "name", forms.ModelChoiceField)

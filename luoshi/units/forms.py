@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from luoshi.lib import field_of
 from luoshi.units.models import Unit
 
 code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
@@ -15,16 +17,16 @@ code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
 class KeywordsField(forms.CharField):
     """Keywords typed in one box, separated by commas, 、 or new lines."""
 
-    def __init__(self, separator: str = "、", **kwargs: object) -> None:
+    def __init__(self, separator: str = "、", **kwargs: Any) -> None:
         self.separator = separator
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2}))
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
 
     def prepare_value(self, value: object) -> object:
         return self.separator.join(value) if isinstance(value, list) else value
 
-    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]  # cleans to a list, where CharField gives str
         text = super().to_python(value) or ""
         return [item.strip() for item in re.split(r"[,，、;；\n]", text) if item.strip()]
 
@@ -45,11 +47,11 @@ class UnitCreateForm(UnitNamesForm):
 
     field_order = ["code", "name_zh", "name_en", "kind", "parent", "keywords_zh", "keywords_en"]
 
-    def __init__(self, *args: object, units: list[Unit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        parent = self.fields["parent"]
-        parent.queryset = Unit.objects.all()  # type: ignore[attr-defined]
-        parent.choices = [("", "---------")] + [(u.pk, _indented(u)) for u in units]  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parent = field_of(self, "parent", forms.ModelChoiceField)
+        parent.queryset = Unit.objects.all()
+        parent.choices = [("", "---------")] + [(u.pk, _indented(u)) for u in units]
 
 
 class UnitMoveForm(forms.Form):
@@ -57,12 +59,12 @@ class UnitMoveForm(forms.Form):
     # Set by the confirmation page: the number of tasks whose readers the move changes.
     confirmed_tasks = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args: object, unit: Unit, units: list[Unit], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, *args: Any, unit: Unit, units: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         candidates = [u for u in units if not u.is_within(unit)]
-        parent = self.fields["parent"]
-        parent.queryset = Unit.objects.exclude(path__startswith=unit.path)  # type: ignore[attr-defined]
-        parent.choices = [(u.pk, _indented(u)) for u in candidates]  # type: ignore[attr-defined]
+        parent = field_of(self, "parent", forms.ModelChoiceField)
+        parent.queryset = Unit.objects.exclude(path__startswith=unit.path)
+        parent.choices = [(u.pk, _indented(u)) for u in candidates]
 
 
 def depth(unit: Unit) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -9,8 +11,11 @@ from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput
 from luoshi.units.models import Unit
 
+if TYPE_CHECKING:
+    from luoshi.accounts.models import User
 
-def _check_may_manage_units(actor: object | None) -> None:
+
+def _check_may_manage_units(actor: User | None) -> None:
     from luoshi.accounts.models import User
 
     if actor is None:  # the command line acts as the machine's operator
@@ -22,7 +27,7 @@ def _check_may_manage_units(actor: object | None) -> None:
 
 @transaction.atomic
 def create_unit(
-    actor: object | None,
+    actor: User | None,
     *,
     code: str,
     name_zh: str,
@@ -67,7 +72,7 @@ def unit_details(unit: Unit) -> dict[str, object]:
 
 @transaction.atomic
 def rename_unit(
-    actor: object | None,
+    actor: User | None,
     unit: Unit,
     *,
     name_zh: str,
@@ -118,7 +123,7 @@ def _ancestors(unit: Unit) -> list[Unit]:
 
 
 @transaction.atomic
-def move_unit(actor: object | None, unit: Unit, *, parent: Unit, confirmed_tasks: int | None = None) -> Unit:
+def move_unit(actor: User | None, unit: Unit, *, parent: Unit, confirmed_tasks: int | None = None) -> Unit:
     """Put a unit (and everything below it) under another parent, e.g. a county that a
     reorganisation moves to another city. The liaisons above the new place start seeing the
     subtree's tasks and those above the old place stop (issue 16, item 12): a move that
@@ -127,14 +132,14 @@ def move_unit(actor: object | None, unit: Unit, *, parent: Unit, confirmed_tasks
     _check_may_manage_units(actor)
     unit = Unit.objects.select_for_update(of=("self",)).select_related("parent").get(pk=unit.pk)
     parent = Unit.objects.get(pk=parent.pk)
-    if unit.parent_id is None:
+    if unit.parent is None:
         raise InvalidInput(_("The top of the tree cannot be moved."))
     if parent.is_within(unit):
         raise InvalidInput(_("A unit cannot be moved below itself or one of its own sub-units."))
     if parent.pk == unit.parent_id:
         return unit
     affected = tasks_touching(unit)
-    old_above, new_above = _ancestors(unit.parent), _ancestors(parent)  # type: ignore[arg-type]
+    old_above, new_above = _ancestors(unit.parent), _ancestors(parent)
     gaining = [u for u in new_above if u not in old_above]
     losing = [u for u in old_above if u not in new_above]
     if affected and confirmed_tasks != affected:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from luoshi.accounts.models import User
-from luoshi.lib import perform
+from luoshi.lib import perform, signed_in
 from luoshi.meetings.models import PriorityArea
 from luoshi.meetings.services import create_priority_area, rename_priority_area
 from luoshi.units import forms, services
@@ -21,7 +21,7 @@ from luoshi.units.models import Unit
 
 
 def _sysadmin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if not (user.is_active and user.role == User.Role.SYSTEM_ADMIN):
         raise Http404
     return user

@@ -81,7 +81,7 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 @dataclass
 class AreaRow:
-    area: PriorityArea
+    area: PriorityArea | None  # None: the tasks of no priority area
     red: int
     amber: int
     green: int
@@ -137,7 +137,7 @@ def _unit_name(relation: str) -> tuple[str, ...]:
     return (f"{relation}__code", f"{relation}__name_zh", f"{relation}__name_en")
 
 
-def _sum(**filters: Any) -> Sum:
+def _sum(**filters: Any) -> Coalesce:
     return Coalesce(Sum("n", filter=Q(**filters)), 0)
 
 
@@ -197,6 +197,8 @@ def completion_weeks(today: dt.date, completed_before: int, weeks: int = CHART_W
     first = _week_start(today) - dt.timedelta(weeks=weeks - 1)
     counts: dict[dt.date, int] = {}
     for day, n in TaskCount.objects.filter(kind=TaskCount.Kind.COMPLETED, day__gte=first).values_list("day", "n"):
+        if day is None:  # day__gte leaves out the rows without a day
+            continue
         counts[_week_start(day)] = counts.get(_week_start(day), 0) + n
     result, running = [], completed_before
     for i in range(weeks):
@@ -351,7 +353,7 @@ def liaison_inbox(user: User, today: dt.date | None = None) -> LiaisonInbox:
                .order_by(F("deadline").asc(nulls_last=True), "id"))
     unit_tasks = _most_severe(working, counts, UNIT_TASKS)
     for task in unit_tasks:
-        task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]
+        task.is_lead = task.lead_unit.is_within(unit)  # type: ignore[attr-defined]  # a flag for the template; Task has no such field
     return LiaisonInbox(
         unit=unit, lights={light: getattr(counts, light) for light in LIGHTS},
         to_sign=to_sign, to_sign_count=to_sign_count, reports_due=reports_due[:LIST_LIMIT],
@@ -431,10 +433,10 @@ def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
         return lambda light, need: most_severe(area_id, light, need)
 
     areas = [StocktakeArea(row, [_trajectory(task, today) for task in
-                                 _most_severe(in_area(row.area.pk), row, STOCKTAKE_PER_AREA)])
+                                 _most_severe(in_area(row.area.pk if row.area else None), row, STOCKTAKE_PER_AREA)])
              for row in area_rows(by_area)]
     # The risks are among the most severe red and amber tasks (red first, by deadline).
-    candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),  # type: ignore[arg-type]
+    candidates = _most_severe(in_area(None), AreaRow(None, red=counts["red"], amber=counts["amber"], green=0),
                               TOP_RISKS * 5)
     risks = sorted(
         (_trajectory(task, today) for task in candidates),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from luoshi.accounts.forms import LoginForm
 from luoshi.accounts.models import User
 from luoshi.accounts.views import begin_second_step
-from luoshi.lib import NotFound, is_htmx, perform
+from luoshi.lib import NotFound, is_htmx, perform, signed_in
 from luoshi.tasks import services
 from luoshi.tasks.permissions import get_task_for_user
 from luoshi.web import dashboards
@@ -27,7 +28,7 @@ from luoshi.web import dashboards
 Role = User.Role
 
 # The administrators' home says what their role does; none of them sees business data.
-ADMIN_DUTIES = {
+ADMIN_DUTIES: dict[str, str] = {
     Role.SYSTEM_ADMIN: "sysadmin",
     Role.SECURITY_ADMIN: "secadmin",
     Role.AUDIT_ADMIN: "auditadmin",
@@ -46,7 +47,7 @@ class InstructionForm(forms.Form):
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     if user.role == Role.SUPERVISOR:
         board = dashboards.supervisor_dashboard(user)
         return render(request, "web/home_supervisor.html", {
@@ -69,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def write_instruction(request: HttpRequest, pk: int) -> HttpResponse:
     """A leader writes an instruction on a task from the stocktake; htmx swaps in the answer."""
-    user: User = request.user  # type: ignore[assignment]
+    user = signed_in(request)
     try:
         task = get_task_for_user(user, pk, action="instruct")
     except NotFound:
@@ -99,7 +100,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     form_class = LoginForm
 
-    def form_valid(self, form: LoginForm) -> HttpResponse:
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
         if user.has_totp:
             return begin_second_step(self.request, user, self.get_redirect_url())
