@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from luoshi.accounts.models import User
-from luoshi.lib import Forbidden, InvalidInput, NotFound
+from luoshi.lib import Forbidden, InvalidInput, NotFound, signed_in
 from luoshi.tasks import services
 from luoshi.tasks.lifecycle import TRANSITIONS, Action
 from luoshi.tasks.models import ProgressReport, Task
@@ -69,12 +69,8 @@ class Row:
         return wanted is None or wanted != (self.start_text.strip(), self.start_progress)
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _liaison(request: HttpRequest) -> User:
-    user = _user(request)
+    user = signed_in(request)
     if not (user.is_active and user.role == User.Role.LIAISON and user.unit is not None):
         raise Http404
     return user
