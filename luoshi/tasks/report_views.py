@@ -31,6 +31,12 @@ REPORTABLE = tuple(TRANSITIONS[Action.REPORT])  # the statuses that take a progr
 
 
 class RowForm(forms.Form):
+    """One task's row; no colon after the labels, like the task page's forms."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     text = forms.CharField(label=gettext_lazy("What has been done"), required=False, strip=True,
                            widget=forms.Textarea(attrs={"rows": 3}))
     progress = forms.IntegerField(label=gettext_lazy("Progress %"), min_value=0, max_value=100)
