@@ -1,7 +1,7 @@
 """A real process for the crash-safety tests (test_crash_safety.py): runs one bulk operation
 against the test database and, when asked, stops dead in the middle of its transaction.
 
-    python -m luoshi.security_tests.crash_child import LEDGER_ID TOKEN [--pause-at FILE]
+    python -m luoshi.security_tests.crash_child import LEDGER_ID --token=TOKEN [--pause-at FILE]
     python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]  (N-th batch with escalations)
     python -m luoshi.security_tests.crash_child seal [--pause-at FILE]
 
@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     importing = commands.add_parser("import")
     importing.add_argument("ledger", type=int)
-    importing.add_argument("token")
+    # As --token=…: a token may begin with "-", which argparse would take for an option.
+    importing.add_argument("--token", required=True)
     daily = commands.add_parser("pass")
     daily.add_argument("day", type=dt.date.fromisoformat)
     daily.add_argument("--after", type=int, default=1)

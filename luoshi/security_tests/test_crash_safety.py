@@ -92,7 +92,7 @@ def test_it_leaves_the_database_as_it_was_when_an_import_is_killed(tmp_path):
     before = database_state()
 
     pause = tmp_path / "paused"
-    process = child("import", str(ledger.pk), ledger.token, pause_at=pause)
+    process = child("import", str(ledger.pk), f"--token={ledger.token}", pause_at=pause)
     wait_for_pause(process, pause)
     assert database_state() == before  # written inside the child's open transaction, not here yet
     kill(process)
@@ -101,7 +101,7 @@ def test_it_leaves_the_database_as_it_was_when_an_import_is_killed(tmp_path):
     assert verify_chain().ok
     assert LedgerImport.objects.get(pk=ledger.pk).state != LedgerImport.State.IMPORTED
     # Nothing is stuck: the same confirmation imports everything afterwards.
-    assert finish(child("import", str(ledger.pk), ledger.token)).strip() == "imported 300"
+    assert finish(child("import", str(ledger.pk), f"--token={ledger.token}")).strip() == "imported 300"
     assert Task.objects.filter(title__startswith="落实第").count() == 300
     assert AuditEvent.objects.filter(verb="import_task").count() == 300
     assert verify_chain().ok
