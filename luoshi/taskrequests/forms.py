@@ -8,28 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib import field_of
-from luoshi.units.models import Unit, name_field
-
-ISO_DATE = ["%Y-%m-%d"]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class UnitField(forms.ModelChoiceField):
-    """A unit, shown by its name in the active language, in the order of the unit tree."""
-
-    def label_from_instance(self, obj: Unit) -> str:
-        return "\u3000" * max(0, obj.path.count("/") - 2) + getattr(obj, name_field())
-
-
-class UnitsField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return getattr(obj, name_field())
+from luoshi.tasks.forms import ISO_DATE, DateInput
+from luoshi.tasks.forms import UnitChoiceField as UnitField
+from luoshi.tasks.forms import UnitsChoiceField as UnitsField
+from luoshi.units.models import Unit
 
 
 def _units() -> Any:
