@@ -41,6 +41,18 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+# htmx marks an element while its request runs, while the answer is swapped in and while it
+# settles (htmx.config's requestClass, swappingClass, settlingClass and addedClass).
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+
+
+def settle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until htmx has swapped in every answer. The page's "networkidle" state was reached
+    when it first loaded, so waiting for it again returns at once, while an answer may still be
+    on its way into the page: a test that goes on would act on the part about to be replaced."""
+    page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from luoshi.browser_tests.conftest import settle
 from luoshi.browser_tests.conftest import signed_in as browser_login
 from luoshi.tasks.models import Task
 from luoshi.testing.fixtures import PASSWORD
@@ -37,7 +38,7 @@ def test_signing_asks_and_a_refusal_sends_nothing(browser, live_server, province
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_response(lambda r: r.url.endswith("/sign/") and r.request.method == "POST"):
         page.locator("#action-sign button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert Task.objects.get(pk=task.pk).status == "signed"
     context.close()
 
@@ -54,7 +55,7 @@ def test_reporting_progress_leaves_no_csp_error(browser, live_server, province):
     page.locator("#action-report [name=progress]").fill("45")
     with page.expect_response(lambda r: r.url.endswith("/report/") and r.request.method == "POST"):
         page.locator("#action-report button[type=submit]").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     page.wait_for_timeout(500)
     assert Task.objects.get(pk=task.pk).progress == 45
     assert errors == []

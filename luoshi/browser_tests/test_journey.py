@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from luoshi import lib
 from luoshi.accounts.services import create_user
+from luoshi.browser_tests.conftest import settle
 from luoshi.extraction import load_directory
 from luoshi.meetings.models import Directive
 from luoshi.tasks.models import Task
@@ -74,9 +75,13 @@ class Visit:
         self.page.screenshot(path=str(self.shots / f"{self.language}-{name}.png"), full_page=True)
 
     def open(self, action: str) -> None:
+        """Open an action's folded form; its fields arrive from the server when it opens."""
+        settle(self.page)
         details = self.page.locator(f"#action-{action} details")
         if details.count() and details.first.get_attribute("open") is None:
             details.first.locator("summary").click()
+            details.first.locator("form").wait_for()
+            settle(self.page)
 
     def act(self, action: str, **fields: str) -> None:
         """Open an action on the task page, fill it and submit it; wait for the page to settle."""
@@ -91,7 +96,7 @@ class Visit:
         with self.page.expect_response(lambda r: f"/{action}/" in r.url and r.request.method == "POST") as response:
             box.locator("button[type=submit]").click()
         assert response.value.status == 200, f"{action} answered {response.value.status}"
-        self.page.wait_for_load_state("networkidle")
+        settle(self.page)
 
 
 def light_of(task: Task) -> str:
