@@ -72,4 +72,7 @@ class InputForm(Form):
 
     def __init__(self, *args: Any, task: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "unit", forms.ModelChoiceField).queryset = task.cooperating_units.order_by("path")
+        units = field_of(self, "unit", forms.ModelChoiceField)
+        units.queryset = task.cooperating_units.order_by("path")
+        if len(units.queryset) == 1:  # the usual case: nothing to choose
+            self.initial.setdefault("unit", units.queryset[0].pk)

@@ -329,6 +329,10 @@ class ReportForm(VersionedForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = evidence_help()
+        if self.user is not None and not has_lead_access(self.user, self.task):
+            # A cooperating unit files its share; the task's progress is the lead unit's to report.
+            del self.fields["progress"]
+            self.fields["text"].label = _("Your unit's share of the work")
         if not self.is_bound:
             self.initial["progress"] = self.task.progress
             if self.user is not None and has_lead_access(self.user, self.task):
@@ -337,6 +341,13 @@ class ReportForm(VersionedForm):
                 if shares:
                     self.initial["text"] = "\n".join(
                         _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
+
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "progress" not in self.fields:
+            cleaned["progress"] = self.task.progress
+        return cleaned
 
 
 class CompletionForm(VersionedForm):

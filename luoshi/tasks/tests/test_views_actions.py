@@ -284,10 +284,15 @@ def test_it_refuses_a_bad_report(province, data, message):
 
 
 def test_it_lets_a_cooperating_unit_report(province):
-    """A cooperating unit's liaison reports too (the lead unit's progress is not changed)."""
+    """A cooperating unit's liaison files its share with no progress figure: the task's progress
+    is the lead unit's to report, so a figure sent anyway changes nothing."""
     task = province.signed(cooperating_units=[province.health])
-    assert post(province.other_liaison, task, "report", {"text": "we helped", "progress": "80"}).status_code == 302
-    assert ProgressReport.objects.get().unit == province.health and fresh(task).progress == 0
+    form = client_for(province.other_liaison).get(f"/tasks/{task.pk}/report/").content.decode()
+    assert 'name="text"' in form and 'name="progress"' not in form
+    assert post(province.other_liaison, task, "report", {"text": "we helped"}).status_code == 302
+    assert post(province.other_liaison, fresh(task), "report", {"text": "and more", "progress": "80"}).status_code == 302
+    assert [(r.unit, r.progress) for r in ProgressReport.objects.order_by("pk")] == [(province.health, 0)] * 2
+    assert fresh(task).progress == 0
 
 
 def test_it_requests_completion(province):
