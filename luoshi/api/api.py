@@ -234,6 +234,10 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
         if directive else None,
         "children": [_task_summary(request, TaskRow.of(child)) for child in task.children.all()],
         "milestones": [{"id": m.pk, "title": m.title, "due": m.due, "done_at": m.done_at} for m in task.milestones.all()],
+        "input_requests": [{"id": i.request.pk, "unit": i.request.to_unit.code, "text": i.request.text,
+                            "due": i.request.due, "asked_at": i.request.asked_at,
+                            "answered_by_report": i.answer.pk if i.answer else None, "late": i.late}
+                           for i in unit_requests.input_requests(task)],
         "assigned_at": task.assigned_at, "signed_at": task.signed_at, "completed_at": task.completed_at,
         "last_report_at": task.last_report_at, "created_at": task.created_at,
         "reports": [{
@@ -281,7 +285,7 @@ def task_detail(request: HttpRequest, response: HttpResponse, id: int = TASK_ID)
 
 TASK_ACTIONS = ("assign", "sign", "report", "request_completion", "approve", "return", "urge", "escalate",
                 "instruct", "suspend", "resume", "cancel", "request_extension", "request_return", "reassign",
-                "add_milestone", "complete_milestone")
+                "add_milestone", "complete_milestone", "ask_for_input")
 IF_MATCH = Header(None, alias="If-Match", description='The task\'s ETag (its version, like "3"): the action is '
                   "refused with 412 if the task has changed since. Optional: without it the action applies "
                   "to the task as it is now.")
@@ -439,6 +443,14 @@ def reassign(request: HttpRequest, response: HttpResponse, payload: s.ReassignIn
     return _act(request, response, id, "reassign", if_match, lambda user, task, version: services.reassign_task(
         user, task, lead_unit=lead, cooperating_units=cooperating, reason=_clean(payload.reason),
         expected_version=version))
+
+
+@_action_route("ask_for_input", "Ask a cooperating unit for its share, by a date (the lead unit; 协办反馈)")
+def ask_for_input(request: HttpRequest, response: HttpResponse, payload: s.InputIn, id: int = TASK_ID,  # noqa: A002
+                  if_match: str | None = IF_MATCH) -> dict[str, Any]:
+    unit = _units_by_code([payload.unit])[0]
+    return _act(request, response, id, "ask_for_input", if_match, lambda user, task, version:
+                unit_requests.ask_for_input(user, task, unit=unit, due=payload.due, text=_clean(payload.text)))
 
 
 @_action_route("milestones", "Add a milestone (反馈节点) to the task")

@@ -177,6 +177,16 @@ class DirectiveRef(Schema):
     text: str
 
 
+class InputRequestOut(Schema):
+    id: int
+    unit: str = Field(description="The code of the cooperating unit asked.")
+    text: str
+    due: dt.date
+    asked_at: dt.datetime
+    answered_by_report: int | None = Field(description="The id of the unit's first report since it was asked.")
+    late: bool
+
+
 class TaskDetail(TaskSummary):
     description: str
     cadence: CadenceName
@@ -188,6 +198,7 @@ class TaskDetail(TaskSummary):
     directive_detail: DirectiveRef | None
     children: list[TaskSummary]
     milestones: list[MilestoneOut]
+    input_requests: list[InputRequestOut] = Field(description="What the lead unit asked its cooperating units for.")
     assigned_at: dt.datetime | None
     signed_at: dt.datetime | None
     completed_at: dt.datetime | None
@@ -234,6 +245,12 @@ class ReasonIn(Schema):
 class ExtensionIn(Schema):
     deadline: dt.date = Field(description="The new deadline asked for: after the current one.")
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class InputIn(Schema):
+    unit: str = Field(description="The code of one of the task's cooperating units.")
+    due: dt.date = Field(description="When the share is needed: today or later.")
+    text: str = Field(min_length=1, max_length=2000, description="What the lead unit needs from it.")
 
 
 class HandBackIn(Schema):

@@ -342,12 +342,11 @@ class ReportForm(VersionedForm):
                     self.initial["text"] = "\n".join(
                         _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
 
-
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         if "progress" not in self.fields:
-            cleaned["progress"] = self.task.progress
-        return cleaned
+            self.cleaned_data["progress"] = self.task.progress
+        return self.cleaned_data
 
 
 class CompletionForm(VersionedForm):

@@ -301,3 +301,37 @@ def test_a_milestone_is_planned_and_done_through_the_api(province):
     assert again.status_code == 409
     late = post(office, task, "milestones", {"title": "x", "due": future(40)})
     assert late.status_code == 422
+
+
+def test_the_lead_unit_asks_a_cooperating_unit_for_input_through_the_api(province):
+    """POST …/ask_for_input: the lead unit's liaison asks a cooperating unit for its share; the
+    task shows the request until the unit's report answers it. Nobody else may ask."""
+    task = province.signed(cooperating_units=[province.health])
+    body = {"unit": "HEALTH", "due": future(5), "text": "medical teams ready?"}
+    for persona in ("supervisor", "other_liaison", "leader"):
+        assert post(api_client(getattr(province, persona), name=persona), task, "ask_for_input", body).status_code == 404
+    lead = api_client(province.liaison)
+    asked = post(lead, task, "ask_for_input", body)
+    assert asked.status_code == 200, asked.content
+    [request] = asked.json()["input_requests"]
+    assert (request["unit"], request["text"], request["answered_by_report"], request["late"]) == (
+        "HEALTH", "medical teams ready?", None, False)
+    assert AuditEvent.objects.filter(verb="ask_for_input", actor=province.liaison).exists()
+    share = post(api_client(province.other_liaison), task, "report", {"text": "three teams", "progress": 0})
+    assert share.status_code == 200
+    [request] = lead.get(f"/api/v1/tasks/{task.pk}").json()["input_requests"]
+    assert request["answered_by_report"] == ProgressReport.objects.get(task=task).pk
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"unit": "SY", "due": None, "text": "x"}, "does not cooperate on this task"),
+    ({"unit": "HEALTH", "due": "2001-01-01", "text": "x"}, "from today on"),
+    ({"unit": "NOPE", "due": None, "text": "x"}, "no unit with the code NOPE"),
+    ({"unit": "HEALTH", "due": None, "text": "   "}, "Say what you need"),
+])
+def test_it_refuses_a_request_for_input_that_cannot_be_answered(province, body, message):
+    task = province.signed(cooperating_units=[province.health])
+    body = {**body, "due": body["due"] or future(5)}
+    response = post(api_client(province.liaison), task, "ask_for_input", body)
+    assert response.status_code == 422 and message in response.json()["message"], response.content
+    assert not task.input_requests.exists()

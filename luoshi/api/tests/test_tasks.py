@@ -172,7 +172,7 @@ def test_it_hides_a_task_from_those_who_may_not_see_it(province, persona):
 @pytest.mark.parametrize("persona, actions", [
     ("supervisor", ["urge", "escalate", "suspend", "cancel", "reassign", "add_milestone"]),
     ("liaison", ["report", "request_completion", "request_extension", "request_return", "add_milestone",
-                 "complete_milestone"]),
+                 "complete_milestone", "ask_for_input"]),
     ("leader", ["instruct"]),
 ])
 def test_it_lists_the_actions_the_user_may_take(province, persona, actions):
