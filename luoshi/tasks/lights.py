@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from django.utils.translation import gettext, ngettext, pgettext
 
+from luoshi.extraction.deadlines import add_working_days
 from luoshi.tasks.lifecycle import LIT, Status
 
 
@@ -92,7 +93,9 @@ def next_report_due(facts: TaskFacts) -> dt.date | None:
     if not facts.cadence or start is None:
         return None
     if facts.cadence == "daily":
-        return start + dt.timedelta(days=1)
+        # 每日报送 means every working day: Friday's report is next due on Monday, and none is
+        # due over a public holiday (the official calendar, with its make-up working days).
+        return add_working_days(start, 1)[0]
     if facts.cadence == "weekly":
         return start + dt.timedelta(days=7)
     if facts.cadence == "monthly":

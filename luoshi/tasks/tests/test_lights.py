@@ -17,6 +17,7 @@ from luoshi.tasks.lights import (
     explain,
     labelled,
     light,
+    next_report_due,
     points_behind,
     stored_reason,
 )
@@ -171,6 +172,20 @@ def test_a_weekly_cadence_counts_from_assignment_without_reports():
     weekly = facts(cadence="weekly", assigned_on=TODAY - days(7), deadline=TODAY + days(60), progress=20)
     assert light(weekly, TODAY, RULES) == Light.GREEN
     assert explain(weekly, TODAY + days(1), RULES) == Reason(Light.AMBER, "weekly_report_late", 1)
+
+
+def test_a_daily_report_is_due_every_working_day():
+    """Friday's report is next due on Monday; one on the eve of the National Day holiday is due
+    when work resumes on 8 October, and a make-up Saturday (10 October 2026) is a working day."""
+    daily = {"cadence": "daily", "assigned_on": dt.date(2026, 9, 1), "deadline": dt.date(2027, 12, 31), "progress": 60}
+    friday = facts(last_report_on=dt.date(2026, 12, 4), **daily)
+    assert next_report_due(friday) == dt.date(2026, 12, 7)
+    assert light(friday, dt.date(2026, 12, 7), RULES) == Light.GREEN
+    assert explain(friday, dt.date(2026, 12, 8), RULES) == Reason(Light.AMBER, "daily_report_late", 1)
+    holiday = facts(last_report_on=dt.date(2026, 9, 30), **daily)
+    assert next_report_due(holiday) == dt.date(2026, 10, 8)
+    assert light(holiday, dt.date(2026, 10, 8), RULES) == Light.GREEN
+    assert next_report_due(facts(last_report_on=dt.date(2026, 10, 9), **daily)) == dt.date(2026, 10, 10)
 
 
 def test_a_quarterly_report_is_named_for_its_cadence():
