@@ -19,7 +19,7 @@ class Claim(models.Model):
         URGE = "urge", _("urge")
         ESCALATION = "escalation", _("escalation")
         MILESTONE_DUE = "milestone_due", _("milestone reminder")
-        MILESTONE_MISSED = "milestone_missed", _("missed milestone reminder")
+        MILESTONE_MISSED = "milestone_missed", _("missed milestone urge")
         INPUT_DUE = "input_due", _("request for input reminder")
         INPUT_MISSED = "input_missed", _("unanswered request for input reminder")
         SIGN_FOR = "sign_for", _("sign-for time limit reminder")

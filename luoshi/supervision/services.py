@@ -7,7 +7,7 @@ For every task that is being worked on (assigned, signed for, in progress):
 - escalate it by days overdue (LUOSHI_ESCALATION_DAYS: level 1 → unit liaison,
   2 → unit head and supervision office, 3 → leader);
 - remind the lead unit of each open milestone LUOSHI_MILESTONE_REMINDER_DAYS days before it
-  falls due, and once more when it is missed;
+  falls due, and urge it (催办, naming the milestone) once when it is missed;
 - remind a cooperating unit's liaisons of a request for input from the lead unit before it
   falls due, and once more when it is past due unanswered;
 - remind the lead unit once when it has not signed for an assigned task within
@@ -71,6 +71,7 @@ class PassReport:
     urges: int = 0
     escalations: dict[int, int] = field(default_factory=dict)  # level → count
     milestone_reminders: int = 0
+    milestone_urges: int = 0  # missed milestones
     input_reminders: int = 0
     sign_for_reminders: int = 0
     already_done: int = 0
@@ -81,13 +82,13 @@ class PassReport:
     @property
     def sent(self) -> int:
         return (self.deadline_reminders + self.report_reminders + self.urges + sum(self.escalations.values())
-                + self.milestone_reminders + self.input_reminders + self.sign_for_reminders)
+                + self.milestone_reminders + self.milestone_urges + self.input_reminders + self.sign_for_reminders)
 
     def summary(self) -> str:
         levels = ", ".join(f"level {level}: {n}" for level, n in sorted(self.escalations.items())) or "none"
         return (f"{self.day}: {self.deadline_reminders} deadline reminders, {self.report_reminders} report "
                 f"reminders, {self.urges} urges, escalations {levels}, {self.milestone_reminders} milestone "
-                f"reminders, {self.input_reminders} input reminders, {self.sign_for_reminders} sign-for "
+                f"reminders, {self.milestone_urges} urges on missed milestones, {self.input_reminders} input reminders, {self.sign_for_reminders} sign-for "
                 f"reminders; {self.already_done} already done today; "
                 f"{self.lights_changed} lights changed; {self.digests} digests sent; {len(self.errors)} errors")
 
@@ -110,24 +111,26 @@ def _remind(task: Task, kind: str, due: dt.date, text: str) -> None:
 # --- what each step would do to one task (no database) ---------------------------------------------
 
 
-# What each kind of claim becomes: a reminder of this kind on the timeline (None: an urge or an
-# escalation), a notification of this kind, and the PassReport counter it adds to.
+# What each kind of claim becomes: a reminder of this kind on the timeline, or an urge (催办:
+# an overdue task, a missed milestone), or an escalation; a notification of this kind; and the
+# PassReport counter it adds to.
+URGE_KINDS = frozenset({Claim.Kind.URGE, Claim.Kind.MILESTONE_MISSED})
 REMINDER_KINDS: dict[str, str] = {
     Claim.Kind.DEADLINE: Reminder.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Reminder.Kind.REPORT_DUE,
-    Claim.Kind.MILESTONE_DUE: Reminder.Kind.MILESTONE, Claim.Kind.MILESTONE_MISSED: Reminder.Kind.MILESTONE,
+    Claim.Kind.MILESTONE_DUE: Reminder.Kind.MILESTONE,
     Claim.Kind.INPUT_DUE: Reminder.Kind.INPUT, Claim.Kind.INPUT_MISSED: Reminder.Kind.INPUT,
     Claim.Kind.SIGN_FOR: Reminder.Kind.SIGN_FOR,
 }
 NOTIFICATION_KINDS: dict[str, str] = {
     Claim.Kind.DEADLINE: Notification.Kind.DEADLINE, Claim.Kind.REPORT_DUE: Notification.Kind.REPORT_DUE,
     Claim.Kind.URGE: Notification.Kind.URGE, Claim.Kind.ESCALATION: Notification.Kind.ESCALATION,
-    Claim.Kind.MILESTONE_DUE: Notification.Kind.MILESTONE, Claim.Kind.MILESTONE_MISSED: Notification.Kind.MILESTONE,
+    Claim.Kind.MILESTONE_DUE: Notification.Kind.MILESTONE, Claim.Kind.MILESTONE_MISSED: Notification.Kind.URGE,
     Claim.Kind.INPUT_DUE: Notification.Kind.INPUT, Claim.Kind.INPUT_MISSED: Notification.Kind.INPUT,
     Claim.Kind.SIGN_FOR: Notification.Kind.SIGN_FOR,
 }
 COUNTERS: dict[str, str] = {
     Claim.Kind.DEADLINE: "deadline_reminders", Claim.Kind.REPORT_DUE: "report_reminders", Claim.Kind.URGE: "urges",
-    Claim.Kind.MILESTONE_DUE: "milestone_reminders", Claim.Kind.MILESTONE_MISSED: "milestone_reminders",
+    Claim.Kind.MILESTONE_DUE: "milestone_reminders", Claim.Kind.MILESTONE_MISSED: "milestone_urges",
     Claim.Kind.INPUT_DUE: "input_reminders", Claim.Kind.INPUT_MISSED: "input_reminders",
     Claim.Kind.SIGN_FOR: "sign_for_reminders",
 }
@@ -430,7 +433,7 @@ def _run_batch(actions: list[Action], today: dt.date, people: _Recipients) -> tu
     done = [a for a in actions if a.claim in claimed]
     now = lib.now()
     reminders = [a for a in done if a.kind in REMINDER_KINDS]
-    urges = [a for a in done if a.kind == Claim.Kind.URGE]
+    urges = [a for a in done if a.kind in URGE_KINDS]
     escalations = [a for a in done if a.kind == Claim.Kind.ESCALATION]
     for a in urges:
         lifecycle.next_status(a.task.status, lifecycle.Action.URGE)

@@ -14,7 +14,7 @@ from luoshi.supervision.models import Claim, Reminder
 from luoshi.supervision.services import run_daily_pass, sign_for_limit
 from luoshi.taskrequests import services as request_services
 from luoshi.tasks import services as task_services
-from luoshi.tasks.models import Task
+from luoshi.tasks.models import Task, Urge
 
 
 def day(offset: int) -> dt.date:
@@ -26,7 +26,7 @@ def run_on(when: dt.date) -> services.PassReport:
         return run_daily_pass()
 
 
-def test_a_milestone_is_reminded_once_before_it_falls_due_and_once_when_missed(province):
+def test_a_milestone_is_reminded_once_before_it_falls_due_and_urged_once_when_missed(province):
     task = province.signed(deadline_days=30)
     milestone = task_services.add_milestone(province.supervisor, task, title="plan reported", due=day(5))
     assert run_on(day(3)).milestone_reminders == 0  # two days away; the window is one day
@@ -44,11 +44,15 @@ def test_a_milestone_is_reminded_once_before_it_falls_due_and_once_when_missed(p
     assert again.milestone_reminders == 0 and again.already_done == 1
     assert run_on(day(5)).milestone_reminders == 0  # due today: already reminded for this due day
     with translation.override("en"):
-        assert run_on(day(6)).milestone_reminders == 1  # missed
-    missed = Reminder.objects.filter(task=task, kind="milestone").order_by("created_at", "pk").last()
-    assert missed is not None and "was due on" in missed.text and day(5).isoformat() in missed.text
-    assert [run_on(day(offset)).milestone_reminders for offset in (6, 7, 20)] == [0, 0, 0]
-    assert Reminder.objects.filter(task=task, kind="milestone").count() == 2
+        missed_day = run_on(day(6))
+    assert (missed_day.milestone_reminders, missed_day.milestone_urges) == (0, 1)  # missed: an urge (催办)
+    [urge] = Urge.objects.filter(task=task)
+    assert urge.by is None and urge.to_unit == province.emergency
+    assert "plan reported" in urge.text and "was due on" in urge.text and day(5).isoformat() in urge.text
+    assert Notification.objects.filter(recipient=province.liaison, kind="urge", task=task).count() == 1
+    assert AuditEvent.objects.filter(verb="urge_task").count() == 1
+    assert [run_on(day(offset)).milestone_urges for offset in (6, 7, 20)] == [0, 0, 0]
+    assert Reminder.objects.filter(task=task, kind="milestone").count() == 1 and Urge.objects.count() == 1
     assert Claim.objects.filter(kind__in=["milestone_due", "milestone_missed"], subject=milestone.pk).count() == 2
 
 
@@ -188,12 +192,12 @@ def test_the_one_task_fallback_sends_the_new_reminders_once(province, monkeypatc
 
     monkeypatch.setattr(services, "_run_batch", first_fails)
     report = run_on(day(10))
-    assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (1, 1, 1)
+    assert (report.milestone_urges, report.input_reminders, report.sign_for_reminders) == (1, 1, 1)
     assert Reminder.objects.filter(task=late, kind="sign_for").count() == 1
     monkeypatch.setattr(services, "_run_batch", real)
     again = run_on(day(10))
-    assert (again.milestone_reminders, again.input_reminders, again.sign_for_reminders) == (0, 0, 0)
-    assert Reminder.objects.filter(kind__in=["milestone", "input", "sign_for"]).count() == 3
+    assert (again.milestone_urges, again.input_reminders, again.sign_for_reminders) == (0, 0, 0)
+    assert Reminder.objects.filter(kind__in=["input", "sign_for"]).count() == 2 and Urge.objects.count() == 1
 
 
 def test_the_new_reminders_cost_the_same_statements_for_more_tasks(province):
@@ -217,10 +221,10 @@ def test_the_new_reminders_cost_the_same_statements_for_more_tasks(province):
 
     make(3)
     small, report = statements(day(5))
-    assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
+    assert (report.milestone_urges, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
     make(3)
     large, report = statements(day(5))  # the first three are already done: only the new ones are sent
-    assert (report.milestone_reminders, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
+    assert (report.milestone_urges, report.input_reminders, report.sign_for_reminders) == (6, 3, 3)
     assert large <= small, (small, large)
 
 
