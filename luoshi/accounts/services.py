@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import string
 
@@ -438,21 +439,29 @@ def decide_account_request(actor: User, pk: int | str, *, approve: bool) -> tupl
 
 
 def contact_snapshot(user: User) -> dict[str, object]:
-    """E-mail as it is; the mobile number masked, as on every screen (the trail is kept for good)."""
-    return {"email": user.email, "phone": mask_mobile(user.phone)}
+    """E-mail and platform ids as they are; the mobile number masked, as on every screen (the
+    trail is kept for good)."""
+    return {"email": user.email, "phone": mask_mobile(user.phone),
+            **{name: getattr(user, name) for name in PLATFORM_IDS}}
+
+
+PLATFORM_IDS = ("wecom_userid", "dingtalk_userid", "feishu_user_id")
+_PLATFORM_ID = re.compile(r"[A-Za-z0-9_.@:\-]{1,64}")
 
 
 @transaction.atomic
 def change_contact(actor: User | None, user: User, *, email: str, phone: str,
-                   current_password: str | None = None) -> User:
-    """Change an account's e-mail and mobile number: by its owner, who confirms with their current
-    password, or by the security administrator (and the command line). The e-mail must be a valid
-    address and the number a mobile number (validators.normalise_mobile); either may be emptied.
+                   current_password: str | None = None, platform_ids: dict[str, str] | None = None) -> User:
+    """Change an account's e-mail, mobile number and work platform ids (WeCom, DingTalk, Feishu):
+    by its owner, who confirms with their current password (an account that signs in only
+    through single sign-on has none), or by the security administrator (and the command line).
+    The e-mail must be a valid address and the number a mobile number
+    (validators.normalise_mobile); any may be emptied; ids left out stay as they are.
     Nothing is sent to the new address: the password is the confirmation."""
     if actor is not None and actor.pk == user.pk:
         if not actor.is_active:
             raise Forbidden(_("This account is deactivated."))
-        if not user.check_password(current_password or ""):
+        if user.has_usable_password() and not user.check_password(current_password or ""):
             raise InvalidInput(_("Your current password is not right; nothing was changed."))
     else:
         _check_may_manage_accounts(actor)
@@ -470,12 +479,24 @@ def change_contact(actor: User | None, user: User, *, email: str, phone: str,
             phone = normalise_mobile(phone)
         except ValidationError as error:
             raise InvalidInput(" ".join(error.messages)) from None
+    ids = {name: getattr(user, name) for name in PLATFORM_IDS}
+    for name, value in (platform_ids or {}).items():
+        if name not in ids:
+            raise InvalidInput(f"unknown platform id {name}")
+        value = (value or "").strip()
+        if value and not _PLATFORM_ID.fullmatch(value):
+            raise InvalidInput(_("“%(value)s” is not a platform user id: letters, digits and _ . @ : - only, "
+                                 "at most 64.") % {"value": value[:80]})
+        ids[name] = value
     locked = User.objects.select_for_update().get(pk=user.pk)
-    if (locked.email, locked.phone) == (email, phone):
+    if (locked.email, locked.phone, *(getattr(locked, n) for n in PLATFORM_IDS)) == (email, phone, *ids.values()):
         return locked
     before = contact_snapshot(locked)
     locked.email, locked.phone = email, phone
-    locked.save(update_fields=["email", "phone"])
     user.email, user.phone = email, phone
+    for name, value in ids.items():
+        setattr(locked, name, value)
+        setattr(user, name, value)
+    locked.save(update_fields=["email", "phone", *PLATFORM_IDS])
     record_event(actor, "change_contact", locked, before=before, after=contact_snapshot(locked))
     return locked

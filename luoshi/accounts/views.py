@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi import lib
 from luoshi.accounts import policy, services, totp
 from luoshi.accounts.forms import (
+    PLATFORM_FIELDS,
     AccountCreateForm,
     AccountFilterForm,
     CodeForm,
@@ -87,11 +88,16 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_setup.html", context, status=400 if request.method == "POST" else 200)
 
 
+def _contact_initial(account: User) -> dict[str, str]:
+    return {"email": account.email, **{name: getattr(account, name) for name in PLATFORM_FIELDS}}
+
+
 def _save_contact(form: ContactForm, actor: User, account: User, current_password: str | None = None) -> bool:
     """Run change_contact; a refusal the user can act on becomes the form's error."""
     try:
         services.change_contact(actor, account, email=form.cleaned_data["email"],
-                                phone=form.phone_for(account.phone), current_password=current_password)
+                                phone=form.phone_for(account.phone), current_password=current_password,
+                                platform_ids={name: form.cleaned_data[name] for name in PLATFORM_FIELDS})
     except (Forbidden, NotFound):
         raise Http404 from None
     except LuoshiError as error:
@@ -106,9 +112,9 @@ def _save_contact(form: ContactForm, actor: User, account: User, current_passwor
 def account_contact(request: HttpRequest) -> HttpResponse:
     """The user's own e-mail and mobile number, confirmed with their current password."""
     user = signed_in(request)
-    form = OwnContactForm(request.POST or None, initial={"email": user.email})
+    form = OwnContactForm(request.POST or None, initial=_contact_initial(user), has_password=user.has_usable_password())
     if request.method == "POST" and form.is_valid() and _save_contact(
-            form, user, user, current_password=form.cleaned_data["current_password"]):
+            form, user, user, current_password=form.cleaned_data.get("current_password")):
         messages.success(request, _("Your e-mail and mobile number are saved."))
         return redirect("account_contact")
     return render(request, "accounts/contact.html", {
@@ -278,7 +284,7 @@ def account_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     if account.pk == actor.pk:  # one's own goes through the password-confirmed page
         return redirect("account_contact")
-    form = ContactForm(request.POST or None, initial={"email": account.email})
+    form = ContactForm(request.POST or None, initial=_contact_initial(account))
     if request.method == "POST" and form.is_valid() and _save_contact(form, actor, account):
         messages.success(request, _("The e-mail and mobile number of %(user)s are saved.") % {"user": account})
         return redirect("account_detail", pk=account.pk)

@@ -56,10 +56,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     current = services.preference_for(user)
-    form = PreferenceForm(request.POST or None, initial={"email": current.email, "webhook": current.webhook})
+    form = PreferenceForm(request.POST or None, initial={"email": current.email, "webhook": current.webhook,
+                                                         "work_app": current.work_app, "sms": current.sms})
     if request.method == "POST" and form.is_valid():
-        saved, _error = perform(request, lambda: services.save_preferences(
-            user, email=form.cleaned_data["email"], webhook=form.cleaned_data["webhook"]))
+        saved, _error = perform(request, lambda: services.save_preferences(user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification_preferences")

@@ -59,8 +59,9 @@ def test_the_user_changes_their_own_with_their_password(province: Province):
     assert (stored.email, stored.phone) == ("li@example.gov.cn", "13800000000")
     event = AuditEvent.objects.get(verb="change_contact")
     assert event.actor == province.liaison and event.object_id == str(province.liaison.pk)
-    assert event.before == {"email": "", "phone": ""}
-    assert event.after == {"email": "li@example.gov.cn", "phone": "138****0000"}
+    no_ids = {"wecom_userid": "", "dingtalk_userid": "", "feishu_user_id": ""}
+    assert event.before == {"email": "", "phone": "", **no_ids}
+    assert event.after == {"email": "li@example.gov.cn", "phone": "138****0000", **no_ids}
 
 
 def test_a_wrong_password_changes_nothing(province: Province):
