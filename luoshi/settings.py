@@ -525,6 +525,21 @@ PASSWORD_HASHERS = [
 # LUOSHI_LOCKOUT_MINUTES (0: until the security administrator unlocks it; she can always unlock
 # earlier). Counted in the database, so every app server agrees.
 AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutBackend"]
+# authentication: single sign-on through an OpenID Connect provider (luoshi/accounts/oidc.py,
+# README "Single sign-on"), on when the issuer and the client id are set. Accounts are matched by
+# the provider's issuer and subject id, which the security administrator links; with
+# LUOSHI_OIDC_CREATE_USERS=True an unknown person gets a new account with no role instead.
+LUOSHI_OIDC_ISSUER = os.environ.get("LUOSHI_OIDC_ISSUER", "").rstrip("/")
+LUOSHI_OIDC_CLIENT_ID = os.environ.get("LUOSHI_OIDC_CLIENT_ID", "")
+LUOSHI_OIDC_CLIENT_SECRET = envsecret("LUOSHI_OIDC_CLIENT_SECRET")
+LUOSHI_OIDC_SCOPES = os.environ.get("LUOSHI_OIDC_SCOPES", "openid profile email")
+LUOSHI_OIDC_LABEL = os.environ.get("LUOSHI_OIDC_LABEL", "")  # the button's words, e.g. 浙政钉
+LUOSHI_OIDC_CREATE_USERS = envbool("LUOSHI_OIDC_CREATE_USERS", "False")
+# Who may sign in with a password: everyone, or only the three administrators (the others then
+# sign in through the OpenID Connect provider).
+LUOSHI_PASSWORD_LOGIN = os.environ.get("LUOSHI_PASSWORD_LOGIN", "everyone")
+if LUOSHI_PASSWORD_LOGIN not in ("everyone", "administrators"):  # nosec B105 # a setting's value, not a password
+    raise ConfigError(f"LUOSHI_PASSWORD_LOGIN must be everyone or administrators, not {LUOSHI_PASSWORD_LOGIN!r}")
 LUOSHI_LOCKOUT_ATTEMPTS = envint("LUOSHI_LOCKOUT_ATTEMPTS", "5")
 LUOSHI_LOCKOUT_WINDOW_MINUTES = envint("LUOSHI_LOCKOUT_WINDOW_MINUTES", "15")
 LUOSHI_LOCKOUT_MINUTES = envint("LUOSHI_LOCKOUT_MINUTES", "30")

@@ -173,3 +173,10 @@ class OwnContactForm(ContactForm):
         help_text=_("To confirm that it is you who changes them."),
         error_messages={"required": _("Type your current password to confirm the change.")},
     )
+
+
+class SignOnLinkForm(forms.Form):
+    subject = forms.CharField(label=_("Subject id at the identity provider"), max_length=255,
+                              help_text=_("The stable id (sub) the provider gives this person; the person sees it "
+                                          "when an unlinked sign-in is refused."),
+                              error_messages={"required": _("Give the subject id to link.")})

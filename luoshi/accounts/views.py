@@ -3,6 +3,7 @@ administrator's account pages (everyone else gets 404 there)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -20,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi import lib
-from luoshi.accounts import policy, services, totp
+from luoshi.accounts import oidc, policy, services, totp
 from luoshi.accounts.forms import (
     PLATFORM_FIELDS,
     AccountCreateForm,
@@ -30,6 +31,7 @@ from luoshi.accounts.forms import (
     OwnContactForm,
     PasswordChangeForm,
     RoleForm,
+    SignOnLinkForm,
     locked_message,
 )
 from luoshi.accounts.models import AccountRequest, User
@@ -37,6 +39,8 @@ from luoshi.accounts.validators import mask_mobile
 from luoshi.lib import Forbidden, LuoshiError, NotFound, perform, signed_in
 
 PAGE_SIZE = 50
+OIDC_NEXT = "luoshi_oidc_next"
+logger = logging.getLogger(__name__)
 # The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.
 PENDING = "luoshi_pending_login"
 PENDING_SECONDS = 300
@@ -272,6 +276,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "locked": policy.is_locked(account.username),
         "expired": policy.password_expired(account),
         "totp_required": policy.totp_required(account),
+        "sign_on_form": SignOnLinkForm(), "sign_on": oidc.enabled() or bool(account.oidc_subject),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -360,3 +365,83 @@ def account_request_decide(request: HttpRequest, pk: int, decision: str) -> Http
                      if decision == "approve" else
                      _("Refused: nothing changes for %(user)s.") % {"user": decided.subject})
     return redirect("account_requests")
+
+
+@require_POST
+@login_required
+def account_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
+    """The security administrator links an account to the provider's subject id, or unlinks it."""
+    actor = _require_secadmin(request)
+    account = get_object_or_404(User, pk=pk)
+    if request.POST.get("unlink"):
+        done, _error = perform(request, lambda: services.unlink_sign_on(actor, account))
+        if done is not None:
+            messages.success(request, _("%(user)s is no longer linked to single sign-on.") % {"user": account})
+        return redirect("account_detail", pk=account.pk)
+    form = SignOnLinkForm(request.POST)
+    if form.is_valid():
+        done, _error = perform(request, lambda: services.link_sign_on(actor, account, subject=form.cleaned_data["subject"]))
+        if done is not None:
+            messages.success(request, _("%(user)s now signs in through single sign-on as %(subject)s.")
+                             % {"user": account, "subject": account.oidc_subject})
+    else:
+        for error in form.errors.get("subject", []):
+            messages.error(request, error)
+    return redirect("account_detail", pk=account.pk)
+
+
+# --- single sign-on (OpenID Connect) ---------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the identity provider (with a fresh state and nonce in the session)."""
+    if not oidc.enabled():
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        request.session[OIDC_NEXT] = next_url
+    try:
+        return oidc.client().authorize_redirect(request, oidc.redirect_uri())
+    except Exception as error:  # the provider's discovery is unreachable or malformed
+        logger.warning("single sign-on: cannot reach the provider: %s", error)
+        messages.error(request, _("The identity provider cannot be reached now. Try again later, or sign in "
+                                  "with your password if you have one."))
+        return redirect("login")
+
+
+@never_cache
+@require_safe
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back here with a code: exchange it, verify the ID token, and
+    sign in the linked account (through the code step when it has two-step sign-in)."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        token = oidc.client().authorize_access_token(request)
+    except Exception as error:  # a wrong state, a refused code, a bad signature: Authlib's errors
+        logger.warning("single sign-on refused: %s: %s", type(error).__name__, error)
+        messages.error(request, _("Single sign-on did not succeed (%(reason)s). Please try again.")
+                       % {"reason": type(error).__name__})
+        return redirect("login")
+    claims = token.get("userinfo") or {}
+    if not claims:  # no verified ID token: an access token alone does not say who this is
+        messages.error(request, _("The identity provider sent no ID token; Luoshi cannot tell who you are."))
+        return redirect("login")
+    try:
+        user = services.account_for_sign_on(str(claims.get("iss", "")), str(claims.get("sub", "")), dict(claims))
+    except services.NotLinked as error:
+        messages.error(request, str(error))
+        return redirect("login")
+    locked = locked_message(user.username)
+    if locked:
+        messages.error(request, locked)
+        return redirect("login")
+    next_url = request.session.pop(OIDC_NEXT, "")
+    user.backend = "luoshi.accounts.backends.LockoutBackend"  # type: ignore[attr-defined]
+    if user.has_totp:
+        return begin_second_step(request, user, next_url)
+    login(request, user, backend=user.backend)  # type: ignore[attr-defined]
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)

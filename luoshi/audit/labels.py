@@ -35,6 +35,9 @@ VERBS: dict[str, Any] = {
     "enable_totp": _("turned on two-step sign-in"),
     "reset_totp": _("reset two-step sign-in"),
     "change_contact": _("changed contact details"),
+    "link_sign_on": _("linked an account to single sign-on"),
+    "unlink_sign_on": _("unlinked an account from single sign-on"),
+    "create_user_from_sign_on": _("created an account at single sign-on"),
     # (verbs of the Approvals page on main, issue 16: labelled here ahead of the merge)
     "request_account_change": _("asked for an account change"),
     "approve_account_change": _("approved an account change"),
