@@ -13,7 +13,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from authlib.integrations.django_client import OAuth
+# Authlib ships no type information; its stubs (types-Authlib) would be one more pin for one call.
+from authlib.integrations.django_client import OAuth  # type: ignore[import-untyped]
 from django.conf import settings
 
 

@@ -386,7 +386,7 @@ def account_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
                              % {"user": account, "subject": account.oidc_subject})
     else:
         for error in form.errors.get("subject", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("account_detail", pk=account.pk)
 
 
