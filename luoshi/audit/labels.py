@@ -220,7 +220,8 @@ def type_label(object_type: str) -> str:
 
 
 # Tables no event names: Luoshi's own bookkeeping.
-_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "notifications.digestclaim", "audit.auditevent"}
+_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "notifications.digestclaim", "notifications.smscount",
+                "audit.auditevent"}
 
 
 def type_choices() -> list[tuple[str, str]]:
