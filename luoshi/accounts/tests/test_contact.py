@@ -182,3 +182,46 @@ def test_the_accounts_page_is_404_for_everyone_else(province: Province, persona:
 def test_the_security_administrators_own_account_goes_to_her_own_page(province: Province):
     response = client_for(province.secadmin).get(edit_url(province.secadmin))
     assert response.status_code == 302 and response["Location"] == OWN
+
+
+# --- work platform ids (WeCom, DingTalk, Feishu) ---------------------------------------------------
+
+
+def test_the_user_sets_their_own_platform_ids(province: Province):
+    """The own page saves the WeCom, DingTalk and Feishu ids with the password, audited, and shows them."""
+    client = client_for(province.liaison)
+    response = client.post(OWN, {"email": "li@example.gov.cn", "wecom_userid": "LiSi", "dingtalk_userid": "manager4220",
+                                 "feishu_user_id": "e8e2f7c1", "current_password": PASSWORD})
+    assert response.status_code == 302
+    stored = User.objects.get(pk=province.liaison.pk)
+    assert (stored.wecom_userid, stored.dingtalk_userid, stored.feishu_user_id) == ("LiSi", "manager4220", "e8e2f7c1")
+    event = AuditEvent.objects.get(verb="change_contact")
+    assert event.after["wecom_userid"] == "LiSi" and event.before["wecom_userid"] == ""
+    body = client.get(OWN).content.decode()
+    assert 'value="manager4220"' in body
+
+
+def test_a_malformed_platform_id_is_refused_and_nothing_changes(province: Province):
+    client = client_for(province.liaison)
+    response = client.post(OWN, {"email": "li@example.gov.cn", "wecom_userid": "li si; drop",
+                                 "current_password": PASSWORD})
+    assert response.status_code == 400 and "li si; drop" in response.content.decode()
+    stored = User.objects.get(pk=province.liaison.pk)
+    assert (stored.email, stored.wecom_userid) == ("", "")
+
+
+def test_the_security_administrator_sets_someones_platform_id(province: Province):
+    response = client_for(province.secadmin).post(edit_url(province.leader), {"email": "", "feishu_user_id": "ou_7d8a"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=province.leader.pk).feishu_user_id == "ou_7d8a"
+    assert AuditEvent.objects.get(verb="change_contact").actor == province.secadmin
+
+
+def test_an_account_without_a_password_saves_without_one(province: Province):
+    """A single-sign-on account has no password to confirm with: the field is not asked."""
+    province.liaison.set_unusable_password()
+    province.liaison.save()
+    client = client_for(province.liaison)
+    assert "current_password" not in client.get(OWN).content.decode()
+    assert client.post(OWN, {"email": "li@example.gov.cn", "dingtalk_userid": "li"}).status_code == 302
+    assert User.objects.get(pk=province.liaison.pk).dingtalk_userid == "li"

@@ -20,13 +20,14 @@ from django.test import Client
 from django.urls import reverse
 from joserfc.jwk import RSAKey
 
+from luoshi import lib
 from luoshi.accounts import services
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
 from luoshi.lib import Forbidden, InvalidInput
 from luoshi.testing.fixtures import PASSWORD, Province
 
-from .helpers import client_for
+from .helpers import client_for, code_at, with_totp
 
 SITE = "http://testserver"
 USERS = {"li": {"password": "idp-pass-li", "sub": "3f2a-liaison", "name": "李联络", "email": "li@example.gov.cn"},
@@ -131,6 +132,7 @@ def test_with_creation_allowed_an_unknown_person_gets_an_account_with_no_role(pr
     page = sign_in(client, "zhao", USERS["zhao"]["password"])
     user = signed_in_user(client)
     assert user is not None and page.status_code == 200  # type: ignore[attr-defined]
+    assert page.redirect_chain[-1][0] == reverse("home")  # type: ignore[attr-defined]  # no password to change
     assert (user.role, user.unit, user.oidc_subject, user.email) == ("", None, USERS["zhao"]["sub"],
                                                                     "zhao@example.gov.cn")
     assert not user.has_usable_password()
@@ -208,3 +210,14 @@ def test_passwords_can_be_kept_for_the_administrators_only(province: Province, s
 def test_sign_on_is_off_unless_configured(province: Province):
     assert Client().get(reverse("oidc_login")).status_code == 404
     assert "oidc" not in Client().get(reverse("login")).content.decode()
+
+
+def test_an_account_with_two_step_sign_in_still_gives_its_code(province: Province, sso: Provider):
+    """After the provider, an account with TOTP goes to the code step; only the right code signs it in."""
+    with_totp(province.liaison)
+    services.link_sign_on(None, province.liaison, subject=USERS["li"]["sub"])
+    client = Client()
+    page = sign_in(client, "li", USERS["li"]["password"])
+    assert page.redirect_chain[-1][0] == reverse("login_totp") and signed_in_user(client) is None  # type: ignore[attr-defined]
+    client.post(reverse("login_totp"), {"code": code_at(lib.now())})
+    assert signed_in_user(client) == province.liaison
