@@ -291,11 +291,11 @@ LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
 # each platform is on when its ids and secret are set. The base URLs are the public APIs;
 # a private deployment (政务微信, 浙政钉, 飞书私有化) or a test server sets its own.
 LUOSHI_WECOM_CORP_ID = os.environ.get("LUOSHI_WECOM_CORP_ID", "")
-LUOSHI_WECOM_AGENT_ID = os.environ.get("LUOSHI_WECOM_AGENT_ID", "")
+LUOSHI_WECOM_AGENT_ID = envint("LUOSHI_WECOM_AGENT_ID", "0")  # the application's AgentId
 LUOSHI_WECOM_SECRET = envsecret("LUOSHI_WECOM_SECRET")
 LUOSHI_WECOM_BASE_URL = os.environ.get("LUOSHI_WECOM_BASE_URL", "https://qyapi.weixin.qq.com").rstrip("/")
 LUOSHI_DINGTALK_APP_KEY = os.environ.get("LUOSHI_DINGTALK_APP_KEY", "")
-LUOSHI_DINGTALK_AGENT_ID = os.environ.get("LUOSHI_DINGTALK_AGENT_ID", "")
+LUOSHI_DINGTALK_AGENT_ID = envint("LUOSHI_DINGTALK_AGENT_ID", "0")
 LUOSHI_DINGTALK_APP_SECRET = envsecret("LUOSHI_DINGTALK_APP_SECRET")
 LUOSHI_DINGTALK_BASE_URL = os.environ.get("LUOSHI_DINGTALK_BASE_URL", "https://oapi.dingtalk.com").rstrip("/")
 LUOSHI_FEISHU_APP_ID = os.environ.get("LUOSHI_FEISHU_APP_ID", "")

@@ -69,7 +69,11 @@ def call(method: str, url: str, *, body: dict[str, Any] | None = None, data: byt
         answer = json.loads(reply or b"{}")
     except ValueError:
         answer = None
-    if not isinstance(answer, dict) or not 200 <= status < 300 and not answer:
+    if not isinstance(answer, dict):
+        raise DeliveryError(f"HTTP {status}: {reply[:300].decode(errors='replace')}")
+    # A refusal may come as an HTTP error with the platform's code in the body (Feishu): the
+    # adapter reads the code (an expired token is dropped). Without a code it is an HTTP failure.
+    if not 200 <= status < 300 and answer.get("errcode", answer.get("code")) in (None, 0, "0"):
         raise DeliveryError(f"HTTP {status}: {reply[:300].decode(errors='replace')}")
     return answer
 
@@ -127,7 +131,7 @@ class WeCom:
 
     def send(self, to: str, message: dict[str, Any]) -> None:
         token = _cached_token(self._key(), self._fetch)
-        body = {"touser": to, "msgtype": "textcard", "agentid": int(settings.LUOSHI_WECOM_AGENT_ID),
+        body = {"touser": to, "msgtype": "textcard", "agentid": settings.LUOSHI_WECOM_AGENT_ID,
                 "textcard": {"title": f"【{message['label']}】{message['title']}"[:128],
                              "description": message["text"][:512], "url": message["url"], "btntxt": "Luoshi"}}
         answer = call("POST", f"{settings.LUOSHI_WECOM_BASE_URL}/cgi-bin/message/send?"
@@ -163,7 +167,7 @@ class DingTalk:
 
     def send(self, to: str, message: dict[str, Any]) -> None:
         token = _cached_token(self._key(), self._fetch)
-        body = {"agent_id": int(settings.LUOSHI_DINGTALK_AGENT_ID), "userid_list": to,
+        body = {"agent_id": settings.LUOSHI_DINGTALK_AGENT_ID, "userid_list": to,
                 "msg": {"msgtype": "action_card", "action_card": {
                     "title": f"【{message['label']}】{message['title']}"[:64],
                     "markdown": text_of(message), "single_title": "Luoshi", "single_url": message["url"]}}}

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-CORP_ID, WECOM_SECRET, AGENT_ID = "ww-corp", "wecom-secret", "1000002"
-DING_KEY, DING_SECRET, DING_AGENT = "ding-key", "ding-secret", "3000001"
+CORP_ID, WECOM_SECRET, AGENT_ID = "ww-corp", "wecom-secret", 1000002
+DING_KEY, DING_SECRET, DING_AGENT = "ding-key", "ding-secret", 3000001
 FEISHU_APP, FEISHU_SECRET = "cli_app", "feishu-secret"
 SMS_ID, SMS_KEY, SMS_APP = "AKIDtest", "sms-secret-key", "1400000001"
 
@@ -35,6 +35,8 @@ class Platform:
     token_calls: int = 0
     # Set to make the next message calls fail with the platform's "token expired" code.
     expire_tokens: bool = False
+    # Set to answer every call with this HTTP status and a JSON body without an error code.
+    outage: int | None = None
 
 
 def _tc3_expected(headers: dict[str, str], body: bytes, secret_key: str) -> str:
@@ -91,6 +93,8 @@ def fake_platform() -> Iterator[Platform]:
             self.answer({"error": "not found"}, 404)
 
         def do_POST(self) -> None:  # noqa: N802
+            if platform.outage:
+                return self.answer({"message": "service busy"}, platform.outage)
             parts = urllib.parse.urlsplit(self.path)
             query = dict(urllib.parse.parse_qsl(parts.query))
             raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
@@ -103,7 +107,7 @@ def fake_platform() -> Iterator[Platform]:
                 if not valid(query.get("access_token", ""), "wecom"):
                     return self.answer({"errcode": 42001, "errmsg": "access_token expired"})
                 card = body.get("textcard") or {}
-                if (body.get("msgtype") != "textcard" or str(body.get("agentid")) != AGENT_ID or not body.get("touser")
+                if (body.get("msgtype") != "textcard" or body.get("agentid") != AGENT_ID or not body.get("touser")
                         or not card.get("title") or not card.get("description") or not card.get("url")):
                     return self.answer({"errcode": 40008, "errmsg": "invalid message type or fields"})
                 platform.messages.append(("wecom", body, headers))
@@ -114,7 +118,7 @@ def fake_platform() -> Iterator[Platform]:
                 if not valid(query.get("access_token", ""), "dingtalk"):
                     return self.answer({"errcode": 40014, "errmsg": "不合法的access_token"})
                 card = (body.get("msg") or {}).get("action_card") or {}
-                if (str(body.get("agent_id")) != DING_AGENT or not body.get("userid_list")
+                if (body.get("agent_id") != DING_AGENT or not body.get("userid_list")
                         or body["msg"].get("msgtype") != "action_card" or not card.get("markdown")
                         or not card.get("single_url")):
                     return self.answer({"errcode": 400002, "errmsg": "参数错误"})
@@ -127,7 +131,8 @@ def fake_platform() -> Iterator[Platform]:
             if parts.path == "/open-apis/im/v1/messages":
                 bearer = headers.get("Authorization", "").removeprefix("Bearer ")
                 if not valid(bearer, "feishu"):
-                    return self.answer({"code": 99991663, "msg": "Invalid access token for authorization."})
+                    # Feishu answers HTTP 400 with its code in the body.
+                    return self.answer({"code": 99991663, "msg": "Invalid access token for authorization."}, 400)
                 try:
                     content = json.loads(body.get("content") or "")
                 except ValueError:

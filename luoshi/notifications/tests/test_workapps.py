@@ -50,11 +50,11 @@ def test_it_sends_a_work_notification_to_the_person(province, settings, channel,
     row = Delivery.objects.get(channel=channel)
     assert row.state == Delivery.State.SENT and row.notification.recipient == province.liaison
     if channel == "wecom":
-        assert body["touser"] == person and body["agentid"] == int(platforms.AGENT_ID)
+        assert body["touser"] == person and body["agentid"] == platforms.AGENT_ID
         assert "Please hurry up" in body["textcard"]["description"]
         assert body["textcard"]["url"].endswith(f"/tasks/{task.pk}/")
     elif channel == "dingtalk":
-        assert body["userid_list"] == person and body["agent_id"] == int(platforms.DING_AGENT)
+        assert body["userid_list"] == person and body["agent_id"] == platforms.DING_AGENT
         assert "Please hurry up" in body["msg"]["action_card"]["markdown"]
     else:
         assert body["receive_id"] == person and headers["Authorization"].startswith("Bearer feishu-")
@@ -124,18 +124,20 @@ def test_a_wrong_secret_is_retried_then_listed_as_failed(province, settings, dja
     assert "WeCom gettoken refused" in row.last_error and not platform.messages
 
 
-def test_an_expired_token_is_dropped_and_the_retry_gets_a_new_one(province, settings,
+@pytest.mark.parametrize(("channel", "code"), [("dingtalk", "40014"), ("feishu", "99991663")])
+def test_an_expired_token_is_dropped_and_the_retry_gets_a_new_one(province, settings, channel, code,
                                                                   django_capture_on_commit_callbacks):
-    """DingTalk answers 40014 (token no longer valid): the next attempt fetches a new token and succeeds."""
-    give_ids(province.liaison, dingtalk_userid="zs")
+    """DingTalk answers 40014, Feishu HTTP 400 with 99991663 (token no longer valid): the next
+    attempt fetches a new token and succeeds."""
+    give_ids(province.liaison, **{IDS[channel][0]: "zs"})
     task = province.in_progress()
     with fake_platform() as platform:
         platforms.configure(settings, platform.url)
         urge(province, django_capture_on_commit_callbacks, task)
         platform.expire_tokens = True
         urge(province, django_capture_on_commit_callbacks, task, text="Again")
-        second = Delivery.objects.filter(channel="dingtalk").order_by("pk").last()
-        assert second.state == Delivery.State.PENDING and "40014" in second.last_error
+        second = Delivery.objects.filter(channel=channel).order_by("pk").last()
+        assert second.state == Delivery.State.PENDING and code in second.last_error
         platform.expire_tokens, platform.tokens = False, {}  # the old token is gone for good
         with lib.clock_at(lib.now() + dt.timedelta(hours=1)):
             assert delivery.send_due() == 1
@@ -170,3 +172,15 @@ def test_the_daily_digest_goes_as_one_work_notification(province, settings, djan
             services.send_digests(day)  # a second run sends nothing more
     [(name, body, _headers)] = platform.messages
     assert name == "feishu" and "/notifications/" in body["content"]
+
+
+def test_an_http_error_without_a_platform_code_is_a_failure(province, settings, django_capture_on_commit_callbacks):
+    """A 503 with a JSON body that holds no error code is not mistaken for success."""
+    give_ids(province.liaison, feishu_user_id="zs")
+    task = province.in_progress()
+    with fake_platform() as platform:
+        platforms.configure(settings, platform.url)
+        platform.outage = 503
+        urge(province, django_capture_on_commit_callbacks, task)
+    row = Delivery.objects.get(channel="feishu")
+    assert row.state == Delivery.State.PENDING and "HTTP 503" in row.last_error
