@@ -80,6 +80,7 @@ def sign_in(client: Client, username: str, password: str) -> object:
     start = client.get(reverse("oidc_login"))
     assert start.status_code == 302
     browser = requests.Session()
+    browser.trust_env = False  # straight to 127.0.0.1, whatever proxy the environment names
     form = browser.get(start["Location"], timeout=10)
     assert form.status_code == 200
     query = html.unescape(re.search(r'name="query" value="([^"]*)"', form.text).group(1))  # type: ignore[union-attr]
