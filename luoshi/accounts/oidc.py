@@ -13,8 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-# Authlib ships no type information; its stubs (types-Authlib) would be one more pin for one call.
-from authlib.integrations.django_client import OAuth  # type: ignore[import-untyped]
+from authlib.integrations.django_client import OAuth  # type: ignore[import-untyped]  # Authlib ships no types; types-Authlib would be one more pin for one call
 from django.conf import settings
 
 

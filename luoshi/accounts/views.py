@@ -40,6 +40,8 @@ from luoshi.lib import Forbidden, LuoshiError, NotFound, perform, signed_in
 
 PAGE_SIZE = 50
 OIDC_NEXT = "luoshi_oidc_next"
+# The session's backend after single sign-on: the one that reloads the user (with the lockout rules).
+SIGN_ON_BACKEND = "luoshi.accounts.backends.LockoutBackend"
 logger = logging.getLogger(__name__)
 # The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.
 PENDING = "luoshi_pending_login"
@@ -156,12 +158,13 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_totp.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def begin_second_step(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    """Called by the login view when the password was right and the user has TOTP."""
+def begin_second_step(request: HttpRequest, user: User, next_url: str, backend: str | None = None) -> HttpResponse:
+    """Called by the login view when the password was right and the user has TOTP (and by the
+    single sign-on callback, which names its `backend`)."""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         next_url = ""
-    request.session[PENDING] = {"user": user.pk, "backend": getattr(user, "backend", None)
+    request.session[PENDING] = {"user": user.pk, "backend": backend or getattr(user, "backend", None)
                                 or request.session.get(BACKEND_SESSION_KEY), "next": next_url,
                                 "at": int(lib.now().timestamp())}
     return redirect("login_totp")
@@ -440,8 +443,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         messages.error(request, locked)
         return redirect("login")
     next_url = request.session.pop(OIDC_NEXT, "")
-    user.backend = "luoshi.accounts.backends.LockoutBackend"  # type: ignore[attr-defined]
     if user.has_totp:
-        return begin_second_step(request, user, next_url)
-    login(request, user, backend=user.backend)  # type: ignore[attr-defined]
+        return begin_second_step(request, user, next_url, backend=SIGN_ON_BACKEND)
+    login(request, user, backend=SIGN_ON_BACKEND)
     return redirect(next_url or settings.LOGIN_REDIRECT_URL)
