@@ -225,3 +225,16 @@ def test_an_account_without_a_password_saves_without_one(province: Province):
     assert "current_password" not in client.get(OWN).content.decode()
     assert client.post(OWN, {"email": "li@example.gov.cn", "dingtalk_userid": "li"}).status_code == 302
     assert User.objects.get(pk=province.liaison.pk).dingtalk_userid == "li"
+
+
+def test_the_django_admin_shows_the_number_masked(province: Province, settings):  # type: ignore[no-untyped-def]
+    """Even the superuser's read-only admin page (when LUOSHI_ADMIN opens it) shows 138****1234."""
+    from luoshi.accounts.services import create_user
+
+    settings.LUOSHI_ADMIN = True
+    root = create_user(None, username="root", password=PASSWORD, role=User.Role.SYSTEM_ADMIN, superuser=True,
+                       check_password=False, must_change_password=False)
+    change_contact(None, province.liaison, email="", phone="13800001234")
+    page = client_for(root).get(reverse("admin:accounts_user_change", args=[province.liaison.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "138****1234" in body and "13800001234" not in body
