@@ -287,6 +287,36 @@ LUOSHI_WEBHOOK_ALLOW_HTTP = envbool("LUOSHI_WEBHOOK_ALLOW_HTTP", "False")
 # otherwise a number, a link and "sign in to read" (docs/security.md).
 LUOSHI_WEBHOOK_TASK_TEXT = envbool("LUOSHI_WEBHOOK_TASK_TEXT", "False")
 LUOSHI_WEBHOOK_ALLOWED_HOSTS = envlist("LUOSHI_WEBHOOK_ALLOWED_HOSTS")
+# Person-to-person work notifications (luoshi/notifications/workapps.py, README "Channels"):
+# each platform is on when its ids and secret are set. The base URLs are the public APIs;
+# a private deployment (政务微信, 浙政钉, 飞书私有化) or a test server sets its own.
+LUOSHI_WECOM_CORP_ID = os.environ.get("LUOSHI_WECOM_CORP_ID", "")
+LUOSHI_WECOM_AGENT_ID = envint("LUOSHI_WECOM_AGENT_ID", "0")  # the application's AgentId
+LUOSHI_WECOM_SECRET = envsecret("LUOSHI_WECOM_SECRET")
+LUOSHI_WECOM_BASE_URL = os.environ.get("LUOSHI_WECOM_BASE_URL", "https://qyapi.weixin.qq.com").rstrip("/")
+LUOSHI_DINGTALK_APP_KEY = os.environ.get("LUOSHI_DINGTALK_APP_KEY", "")
+LUOSHI_DINGTALK_AGENT_ID = envint("LUOSHI_DINGTALK_AGENT_ID", "0")
+LUOSHI_DINGTALK_APP_SECRET = envsecret("LUOSHI_DINGTALK_APP_SECRET")
+LUOSHI_DINGTALK_BASE_URL = os.environ.get("LUOSHI_DINGTALK_BASE_URL", "https://oapi.dingtalk.com").rstrip("/")
+LUOSHI_FEISHU_APP_ID = os.environ.get("LUOSHI_FEISHU_APP_ID", "")
+LUOSHI_FEISHU_APP_SECRET = envsecret("LUOSHI_FEISHU_APP_SECRET")
+LUOSHI_FEISHU_BASE_URL = os.environ.get("LUOSHI_FEISHU_BASE_URL", "https://open.feishu.cn").rstrip("/")
+# Work notifications carry the task's title and text only when this is True (as for webhooks).
+LUOSHI_WORK_APP_TASK_TEXT = envbool("LUOSHI_WORK_APP_TASK_TEXT", "False")
+# SMS through Tencent Cloud SMS (API 3.0, TC3-HMAC-SHA256): off unless the ids, the key, the
+# signature name and the template are set. The template takes two parameters: the kind of
+# notification and the task's number (never its text). Limits count per number and per day.
+LUOSHI_SMS_SECRET_ID = os.environ.get("LUOSHI_SMS_SECRET_ID", "")
+LUOSHI_SMS_SECRET_KEY = envsecret("LUOSHI_SMS_SECRET_KEY")
+LUOSHI_SMS_SDK_APP_ID = os.environ.get("LUOSHI_SMS_SDK_APP_ID", "")
+LUOSHI_SMS_SIGN_NAME = os.environ.get("LUOSHI_SMS_SIGN_NAME", "")
+LUOSHI_SMS_TEMPLATE_ID = os.environ.get("LUOSHI_SMS_TEMPLATE_ID", "")
+LUOSHI_SMS_REGION = os.environ.get("LUOSHI_SMS_REGION", "ap-guangzhou")
+LUOSHI_SMS_BASE_URL = os.environ.get("LUOSHI_SMS_BASE_URL", "https://sms.tencentcloudapi.com").rstrip("/")
+LUOSHI_SMS_PER_NUMBER_PER_DAY = envint("LUOSHI_SMS_PER_NUMBER_PER_DAY", "5")
+LUOSHI_SMS_PER_DAY = envint("LUOSHI_SMS_PER_DAY", "500")
+# The kinds of notification that also go by SMS (the others reach the inbox and the other channels).
+LUOSHI_SMS_KINDS = envlist("LUOSHI_SMS_KINDS", "assignment,urge,escalation,return")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "luoshi.notifications.context_processors.unread")  # the unread count in the header
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(
@@ -495,6 +525,21 @@ PASSWORD_HASHERS = [
 # LUOSHI_LOCKOUT_MINUTES (0: until the security administrator unlocks it; she can always unlock
 # earlier). Counted in the database, so every app server agrees.
 AUTHENTICATION_BACKENDS = ["luoshi.accounts.backends.LockoutBackend"]
+# authentication: single sign-on through an OpenID Connect provider (luoshi/accounts/oidc.py,
+# README "Single sign-on"), on when the issuer and the client id are set. Accounts are matched by
+# the provider's issuer and subject id, which the security administrator links; with
+# LUOSHI_OIDC_CREATE_USERS=True an unknown person gets a new account with no role instead.
+LUOSHI_OIDC_ISSUER = os.environ.get("LUOSHI_OIDC_ISSUER", "").rstrip("/")
+LUOSHI_OIDC_CLIENT_ID = os.environ.get("LUOSHI_OIDC_CLIENT_ID", "")
+LUOSHI_OIDC_CLIENT_SECRET = envsecret("LUOSHI_OIDC_CLIENT_SECRET")
+LUOSHI_OIDC_SCOPES = os.environ.get("LUOSHI_OIDC_SCOPES", "openid profile email")
+LUOSHI_OIDC_LABEL = os.environ.get("LUOSHI_OIDC_LABEL", "")  # the button's words, e.g. 浙政钉
+LUOSHI_OIDC_CREATE_USERS = envbool("LUOSHI_OIDC_CREATE_USERS", "False")
+# Who may sign in with a password: everyone, or only the three administrators (the others then
+# sign in through the OpenID Connect provider).
+LUOSHI_PASSWORD_LOGIN = os.environ.get("LUOSHI_PASSWORD_LOGIN", "everyone")
+if LUOSHI_PASSWORD_LOGIN not in ("everyone", "administrators"):  # nosec B105 # a setting's value, not a password
+    raise ConfigError(f"LUOSHI_PASSWORD_LOGIN must be everyone or administrators, not {LUOSHI_PASSWORD_LOGIN!r}")
 LUOSHI_LOCKOUT_ATTEMPTS = envint("LUOSHI_LOCKOUT_ATTEMPTS", "5")
 LUOSHI_LOCKOUT_WINDOW_MINUTES = envint("LUOSHI_LOCKOUT_WINDOW_MINUTES", "15")
 LUOSHI_LOCKOUT_MINUTES = envint("LUOSHI_LOCKOUT_MINUTES", "30")

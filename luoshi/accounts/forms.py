@@ -131,6 +131,12 @@ class ContactForm(forms.Form):
                             help_text=_("An 11-digit mainland number, or + and the country code. "
                                         "Leave it empty to keep the number on file."))
     remove_phone = forms.BooleanField(label=_("Remove the mobile number on file"), required=False)
+    wecom_userid = forms.CharField(label=_("WeCom user id"), required=False, max_length=64,
+                                   help_text=_("For work notifications in WeCom (企业微信 userid)."))
+    dingtalk_userid = forms.CharField(label=_("DingTalk user id"), required=False, max_length=64,
+                                      help_text=_("For work notifications in DingTalk (钉钉 userid)."))
+    feishu_user_id = forms.CharField(label=_("Feishu user id"), required=False, max_length=64,
+                                     help_text=_("For messages in Feishu (飞书 user_id)."))
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone") or ""
@@ -149,10 +155,28 @@ class ContactForm(forms.Form):
         return self.cleaned_data.get("phone") or current
 
 
+PLATFORM_FIELDS = ("wecom_userid", "dingtalk_userid", "feishu_user_id")
+
+
 class OwnContactForm(ContactForm):
+    """The user's own: confirmed with the current password, unless the account signs in only
+    through single sign-on (it has no password; the sign-in was the confirmation)."""
+
+    def __init__(self, *args: Any, has_password: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not has_password:
+            del self.fields["current_password"]
+
     current_password = forms.CharField(
         label=_("Your current password"), strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("To confirm that it is you who changes them."),
         error_messages={"required": _("Type your current password to confirm the change.")},
     )
+
+
+class SignOnLinkForm(forms.Form):
+    subject = forms.CharField(label=_("Subject id at the identity provider"), max_length=255,
+                              help_text=_("The stable id (sub) the provider gives this person; the person sees it "
+                                          "when an unlinked sign-in is refused."),
+                              error_messages={"required": _("Give the subject id to link.")})

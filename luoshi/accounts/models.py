@@ -24,6 +24,15 @@ class User(AbstractUser):
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The person's id on each work platform, for person-to-person work notifications
+    # (luoshi/notifications/workapps.py): WeCom's userid, DingTalk's userid, Feishu's user_id.
+    wecom_userid = models.CharField(_("WeCom user id"), max_length=64, blank=True)
+    dingtalk_userid = models.CharField(_("DingTalk user id"), max_length=64, blank=True)
+    feishu_user_id = models.CharField(_("Feishu user id"), max_length=64, blank=True)
+    # Single sign-on (luoshi/accounts/oidc.py): the identity provider's issuer and its stable
+    # subject id for this person; linked by the security administrator, never guessed from a name.
+    oidc_issuer = models.CharField(_("sign-on issuer"), max_length=255, blank=True)
+    oidc_subject = models.CharField(_("sign-on subject id"), max_length=255, blank=True)
     # The head of the unit (单位主要负责人): receives escalations of level 2 and above.
     heads_unit = models.BooleanField(_("heads the unit"), default=False)
     # Authentication (luoshi/accounts/security.py): set by an administrator's create or reset,
@@ -39,6 +48,8 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(fields=["oidc_issuer", "oidc_subject"], name="accounts_one_oidc_link",
+                                               condition=~models.Q(oidc_subject=""))]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -61,7 +61,15 @@ def password_expired(user: User) -> bool:
     return lib.now() - changed > dt.timedelta(days=days)
 
 
+def password_login_allowed(user: User) -> bool:
+    """LUOSHI_PASSWORD_LOGIN=administrators keeps passwords for the three administrators only."""
+    return settings.LUOSHI_PASSWORD_LOGIN == "everyone" or user.is_administrator  # nosec B105 # a setting's value, not a password
+
+
 def password_change_due(user: User) -> bool:
+    # An account that cannot sign in with a password (single sign-on only) is never sent to change it.
+    if not user.has_usable_password() or not password_login_allowed(user):
+        return False
     return user.must_change_password or password_expired(user)
 
 

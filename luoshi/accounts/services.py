@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import secrets
 import string
 
@@ -438,21 +440,29 @@ def decide_account_request(actor: User, pk: int | str, *, approve: bool) -> tupl
 
 
 def contact_snapshot(user: User) -> dict[str, object]:
-    """E-mail as it is; the mobile number masked, as on every screen (the trail is kept for good)."""
-    return {"email": user.email, "phone": mask_mobile(user.phone)}
+    """E-mail and platform ids as they are; the mobile number masked, as on every screen (the
+    trail is kept for good)."""
+    return {"email": user.email, "phone": mask_mobile(user.phone),
+            **{name: getattr(user, name) for name in PLATFORM_IDS}}
+
+
+PLATFORM_IDS = ("wecom_userid", "dingtalk_userid", "feishu_user_id")
+_PLATFORM_ID = re.compile(r"[A-Za-z0-9_.@:\-]{1,64}")
 
 
 @transaction.atomic
 def change_contact(actor: User | None, user: User, *, email: str, phone: str,
-                   current_password: str | None = None) -> User:
-    """Change an account's e-mail and mobile number: by its owner, who confirms with their current
-    password, or by the security administrator (and the command line). The e-mail must be a valid
-    address and the number a mobile number (validators.normalise_mobile); either may be emptied.
+                   current_password: str | None = None, platform_ids: dict[str, str] | None = None) -> User:
+    """Change an account's e-mail, mobile number and work platform ids (WeCom, DingTalk, Feishu):
+    by its owner, who confirms with their current password (an account that signs in only
+    through single sign-on has none), or by the security administrator (and the command line).
+    The e-mail must be a valid address and the number a mobile number
+    (validators.normalise_mobile); any may be emptied; ids left out stay as they are.
     Nothing is sent to the new address: the password is the confirmation."""
     if actor is not None and actor.pk == user.pk:
         if not actor.is_active:
             raise Forbidden(_("This account is deactivated."))
-        if not user.check_password(current_password or ""):
+        if user.has_usable_password() and not user.check_password(current_password or ""):
             raise InvalidInput(_("Your current password is not right; nothing was changed."))
     else:
         _check_may_manage_accounts(actor)
@@ -470,12 +480,112 @@ def change_contact(actor: User | None, user: User, *, email: str, phone: str,
             phone = normalise_mobile(phone)
         except ValidationError as error:
             raise InvalidInput(" ".join(error.messages)) from None
+    ids = {name: getattr(user, name) for name in PLATFORM_IDS}
+    for name, value in (platform_ids or {}).items():
+        if name not in ids:
+            raise InvalidInput(f"unknown platform id {name}")
+        value = (value or "").strip()
+        if value and not _PLATFORM_ID.fullmatch(value):
+            raise InvalidInput(_("“%(value)s” is not a platform user id: letters, digits and _ . @ : - only, "
+                                 "at most 64.") % {"value": value[:80]})
+        ids[name] = value
     locked = User.objects.select_for_update().get(pk=user.pk)
-    if (locked.email, locked.phone) == (email, phone):
+    if (locked.email, locked.phone, *(getattr(locked, n) for n in PLATFORM_IDS)) == (email, phone, *ids.values()):
         return locked
     before = contact_snapshot(locked)
     locked.email, locked.phone = email, phone
-    locked.save(update_fields=["email", "phone"])
     user.email, user.phone = email, phone
+    for name, value in ids.items():
+        setattr(locked, name, value)
+        setattr(user, name, value)
+    locked.save(update_fields=["email", "phone", *PLATFORM_IDS])
     record_event(actor, "change_contact", locked, before=before, after=contact_snapshot(locked))
     return locked
+
+
+# --- single sign-on (OpenID Connect) -----------------------------------------------------------
+
+
+class NotLinked(InvalidInput):
+    """The provider vouched for a person no account is linked to; the message says what to do."""
+
+
+def _sign_on_snapshot(user: User) -> dict[str, object]:
+    return {"issuer": user.oidc_issuer, "subject": user.oidc_subject}
+
+
+@transaction.atomic
+def link_sign_on(actor: User | None, user: User, *, subject: str, issuer: str = "") -> User:
+    """Link an account to the provider's stable subject id (the security administrator's act).
+    One subject belongs to one account; the issuer defaults to the configured provider."""
+    _check_may_manage_accounts(actor)
+    subject, issuer = (subject or "").strip(), (issuer or settings.LUOSHI_OIDC_ISSUER).strip().rstrip("/")
+    if not subject:
+        raise InvalidInput(_("Give the subject id (sub) that the identity provider uses for this person."))
+    if len(subject) > 255 or len(issuer) > 255:
+        raise InvalidInput(_("A subject id and an issuer have at most 255 characters."))
+    if not issuer:
+        raise InvalidInput(_("No identity provider is configured (LUOSHI_OIDC_ISSUER): there is nothing to link to."))
+    other = User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).exclude(pk=user.pk).first()
+    if other is not None:
+        raise InvalidInput(_("This subject id is already linked to the account %(user)s.") % {"user": other.username})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = _sign_on_snapshot(locked)
+    locked.oidc_issuer, locked.oidc_subject = issuer, subject
+    locked.save(update_fields=["oidc_issuer", "oidc_subject"])
+    user.oidc_issuer, user.oidc_subject = issuer, subject
+    record_event(actor, "link_sign_on", locked, before=before, after=_sign_on_snapshot(locked))
+    return locked
+
+
+@transaction.atomic
+def unlink_sign_on(actor: User | None, user: User) -> User:
+    _check_may_manage_accounts(actor)
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not locked.oidc_subject:
+        raise InvalidInput(_("This account is not linked to single sign-on."))
+    before = _sign_on_snapshot(locked)
+    locked.oidc_issuer = locked.oidc_subject = ""
+    locked.save(update_fields=["oidc_issuer", "oidc_subject"])
+    user.oidc_issuer = user.oidc_subject = ""
+    record_event(actor, "unlink_sign_on", locked, before=before, after=_sign_on_snapshot(locked))
+    return locked
+
+
+_USERNAME = re.compile(r"[\w.@+-]{1,150}")
+
+
+@transaction.atomic
+def account_for_sign_on(issuer: str, subject: str, claims: dict[str, object]) -> User:
+    """The account linked to (issuer, subject), whose ID token was verified. Unknown: a new account
+    with no role when LUOSHI_OIDC_CREATE_USERS=True, otherwise NotLinked. A deactivated account is
+    refused like a linked one would be at the password form."""
+    if not issuer or not subject:
+        raise NotLinked(_("The identity provider did not say who you are (no issuer or subject)."))
+    user = User.objects.filter(oidc_issuer=issuer, oidc_subject=subject).first()
+    if user is None and settings.LUOSHI_OIDC_CREATE_USERS:
+        user = _create_from_sign_on(issuer, subject, claims)
+    if user is None:
+        raise NotLinked(_("You signed in at the identity provider, but no Luoshi account is linked to you yet. "
+                          "Ask the security administrator to link your account, and give them your subject id: "
+                          "%(subject)s") % {"subject": subject})
+    if not user.is_active:
+        raise NotLinked(_("Your Luoshi account is deactivated. Ask the security administrator."))
+    return user
+
+
+def _create_from_sign_on(issuer: str, subject: str, claims: dict[str, object]) -> User:
+    wanted = str(claims.get("preferred_username") or "")
+    if not _USERNAME.fullmatch(wanted) or User.objects.filter(username=wanted).exists():
+        wanted = "sso-" + hashlib.sha256(f"{issuer} {subject}".encode()).hexdigest()[:12]
+    email = str(claims.get("email") or "") if claims.get("email_verified", True) else ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        email = ""
+    user = User(username=wanted, role="", first_name=str(claims.get("name") or "")[:150], email=email,
+                oidc_issuer=issuer, oidc_subject=subject, date_joined=lib.now())
+    user.set_unusable_password()  # signs in through the provider only
+    user.save()
+    record_event(None, "create_user_from_sign_on", user, after={**user_snapshot(user), **_sign_on_snapshot(user)})
+    return user

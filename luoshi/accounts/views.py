@@ -3,6 +3,7 @@ administrator's account pages (everyone else gets 404 there)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -20,8 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi import lib
-from luoshi.accounts import policy, services, totp
+from luoshi.accounts import oidc, policy, services, totp
 from luoshi.accounts.forms import (
+    PLATFORM_FIELDS,
     AccountCreateForm,
     AccountFilterForm,
     CodeForm,
@@ -29,6 +31,7 @@ from luoshi.accounts.forms import (
     OwnContactForm,
     PasswordChangeForm,
     RoleForm,
+    SignOnLinkForm,
     locked_message,
 )
 from luoshi.accounts.models import AccountRequest, User
@@ -36,6 +39,10 @@ from luoshi.accounts.validators import mask_mobile
 from luoshi.lib import Forbidden, LuoshiError, NotFound, perform, signed_in
 
 PAGE_SIZE = 50
+OIDC_NEXT = "luoshi_oidc_next"
+# The session's backend after single sign-on: the one that reloads the user (with the lockout rules).
+SIGN_ON_BACKEND = "luoshi.accounts.backends.LockoutBackend"
+logger = logging.getLogger(__name__)
 # The login's first step, waiting for the code: {"user": pk, "backend": ..., "next": ..., "at": epoch}.
 PENDING = "luoshi_pending_login"
 PENDING_SECONDS = 300
@@ -87,11 +94,16 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/totp_setup.html", context, status=400 if request.method == "POST" else 200)
 
 
+def _contact_initial(account: User) -> dict[str, str]:
+    return {"email": account.email, **{name: getattr(account, name) for name in PLATFORM_FIELDS}}
+
+
 def _save_contact(form: ContactForm, actor: User, account: User, current_password: str | None = None) -> bool:
     """Run change_contact; a refusal the user can act on becomes the form's error."""
     try:
         services.change_contact(actor, account, email=form.cleaned_data["email"],
-                                phone=form.phone_for(account.phone), current_password=current_password)
+                                phone=form.phone_for(account.phone), current_password=current_password,
+                                platform_ids={name: form.cleaned_data[name] for name in PLATFORM_FIELDS})
     except (Forbidden, NotFound):
         raise Http404 from None
     except LuoshiError as error:
@@ -106,9 +118,9 @@ def _save_contact(form: ContactForm, actor: User, account: User, current_passwor
 def account_contact(request: HttpRequest) -> HttpResponse:
     """The user's own e-mail and mobile number, confirmed with their current password."""
     user = signed_in(request)
-    form = OwnContactForm(request.POST or None, initial={"email": user.email})
+    form = OwnContactForm(request.POST or None, initial=_contact_initial(user), has_password=user.has_usable_password())
     if request.method == "POST" and form.is_valid() and _save_contact(
-            form, user, user, current_password=form.cleaned_data["current_password"]):
+            form, user, user, current_password=form.cleaned_data.get("current_password")):
         messages.success(request, _("Your e-mail and mobile number are saved."))
         return redirect("account_contact")
     return render(request, "accounts/contact.html", {
@@ -146,12 +158,13 @@ def login_totp(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/login_totp.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def begin_second_step(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
-    """Called by the login view when the password was right and the user has TOTP."""
+def begin_second_step(request: HttpRequest, user: User, next_url: str, backend: str | None = None) -> HttpResponse:
+    """Called by the login view when the password was right and the user has TOTP (and by the
+    single sign-on callback, which names its `backend`)."""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
                                            require_https=request.is_secure()):
         next_url = ""
-    request.session[PENDING] = {"user": user.pk, "backend": getattr(user, "backend", None)
+    request.session[PENDING] = {"user": user.pk, "backend": backend or getattr(user, "backend", None)
                                 or request.session.get(BACKEND_SESSION_KEY), "next": next_url,
                                 "at": int(lib.now().timestamp())}
     return redirect("login_totp")
@@ -266,6 +279,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "locked": policy.is_locked(account.username),
         "expired": policy.password_expired(account),
         "totp_required": policy.totp_required(account),
+        "sign_on_form": SignOnLinkForm(), "sign_on": oidc.enabled() or bool(account.oidc_subject),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -278,7 +292,7 @@ def account_contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     if account.pk == actor.pk:  # one's own goes through the password-confirmed page
         return redirect("account_contact")
-    form = ContactForm(request.POST or None, initial={"email": account.email})
+    form = ContactForm(request.POST or None, initial=_contact_initial(account))
     if request.method == "POST" and form.is_valid() and _save_contact(form, actor, account):
         messages.success(request, _("The e-mail and mobile number of %(user)s are saved.") % {"user": account})
         return redirect("account_detail", pk=account.pk)
@@ -354,3 +368,82 @@ def account_request_decide(request: HttpRequest, pk: int, decision: str) -> Http
                      if decision == "approve" else
                      _("Refused: nothing changes for %(user)s.") % {"user": decided.subject})
     return redirect("account_requests")
+
+
+@require_POST
+@login_required
+def account_sign_on(request: HttpRequest, pk: int) -> HttpResponse:
+    """The security administrator links an account to the provider's subject id, or unlinks it."""
+    actor = _require_secadmin(request)
+    account = get_object_or_404(User, pk=pk)
+    if request.POST.get("unlink"):
+        done, _error = perform(request, lambda: services.unlink_sign_on(actor, account))
+        if done is not None:
+            messages.success(request, _("%(user)s is no longer linked to single sign-on.") % {"user": account})
+        return redirect("account_detail", pk=account.pk)
+    form = SignOnLinkForm(request.POST)
+    if form.is_valid():
+        done, _error = perform(request, lambda: services.link_sign_on(actor, account, subject=form.cleaned_data["subject"]))
+        if done is not None:
+            messages.success(request, _("%(user)s now signs in through single sign-on as %(subject)s.")
+                             % {"user": account, "subject": account.oidc_subject})
+    else:
+        for error in form.errors.get("subject", []):
+            messages.error(request, str(error))
+    return redirect("account_detail", pk=account.pk)
+
+
+# --- single sign-on (OpenID Connect) ---------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def oidc_login(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the identity provider (with a fresh state and nonce in the session)."""
+    if not oidc.enabled():
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        request.session[OIDC_NEXT] = next_url
+    try:
+        return oidc.client().authorize_redirect(request, oidc.redirect_uri())
+    except Exception as error:  # the provider's discovery is unreachable or malformed
+        logger.warning("single sign-on: cannot reach the provider: %s", error)
+        messages.error(request, _("The identity provider cannot be reached now. Try again later, or sign in "
+                                  "with your password if you have one."))
+        return redirect("login")
+
+
+@never_cache
+@require_safe
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The provider sends the browser back here with a code: exchange it, verify the ID token, and
+    sign in the linked account (through the code step when it has two-step sign-in)."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        token = oidc.client().authorize_access_token(request)
+    except Exception as error:  # a wrong state, a refused code, a bad signature: Authlib's errors
+        logger.warning("single sign-on refused: %s: %s", type(error).__name__, error)
+        messages.error(request, _("Single sign-on did not succeed (%(reason)s). Please try again.")
+                       % {"reason": type(error).__name__})
+        return redirect("login")
+    claims = token.get("userinfo") or {}
+    if not claims:  # no verified ID token: an access token alone does not say who this is
+        messages.error(request, _("The identity provider sent no ID token; Luoshi cannot tell who you are."))
+        return redirect("login")
+    try:
+        user = services.account_for_sign_on(str(claims.get("iss", "")), str(claims.get("sub", "")), dict(claims))
+    except services.NotLinked as error:
+        messages.error(request, str(error))
+        return redirect("login")
+    locked = locked_message(user.username)
+    if locked:
+        messages.error(request, locked)
+        return redirect("login")
+    next_url = request.session.pop(OIDC_NEXT, "")
+    if user.has_totp:
+        return begin_second_step(request, user, next_url, backend=SIGN_ON_BACKEND)
+    login(request, user, backend=SIGN_ON_BACKEND)
+    return redirect(next_url or settings.LOGIN_REDIRECT_URL)

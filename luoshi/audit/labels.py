@@ -35,6 +35,9 @@ VERBS: dict[str, Any] = {
     "enable_totp": _("turned on two-step sign-in"),
     "reset_totp": _("reset two-step sign-in"),
     "change_contact": _("changed contact details"),
+    "link_sign_on": _("linked an account to single sign-on"),
+    "unlink_sign_on": _("unlinked an account from single sign-on"),
+    "create_user_from_sign_on": _("created an account at single sign-on"),
     # (verbs of the Approvals page on main, issue 16: labelled here ahead of the merge)
     "request_account_change": _("asked for an account change"),
     "approve_account_change": _("approved an account change"),
@@ -217,7 +220,8 @@ def type_label(object_type: str) -> str:
 
 
 # Tables no event names: Luoshi's own bookkeeping.
-_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "notifications.digestclaim", "audit.auditevent"}
+_NEVER_NAMED = {"tasks.taskcount", "supervision.claim", "notifications.digestclaim", "notifications.smscount",
+                "audit.auditevent"}
 
 
 def type_choices() -> list[tuple[str, str]]:

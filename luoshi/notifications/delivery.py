@@ -1,4 +1,5 @@
-"""Sending what the outbox holds: e-mail through Django's backend, webhooks over HTTPS.
+"""Sending what the outbox holds: e-mail through Django's backend, webhooks over HTTPS, work
+notifications and SMS through their platforms' APIs (workapps.py).
 
 Each attempt first claims its row with a conditional UPDATE (the attempt count it read must
 still be there), so two workers, or the worker and the retry sweep, never send one message
@@ -23,8 +24,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 from luoshi import lib
-from luoshi.notifications import targets
+from luoshi.notifications import targets, workapps
 from luoshi.notifications.models import Delivery, WebhookEndpoint
+from luoshi.notifications.workapps import DeliveryError
 
 logger = logging.getLogger(__name__)
 LEASE = dt.timedelta(minutes=5)
@@ -34,10 +36,6 @@ Kind = WebhookEndpoint.Kind
 def backoff(attempts: int) -> dt.timedelta:
     """The wait after the `attempts`-th failure: the base, doubled each time."""
     return dt.timedelta(seconds=settings.LUOSHI_DELIVERY_RETRY_SECONDS * 2 ** (attempts - 1))
-
-
-class DeliveryError(Exception):
-    """The receiver did not accept the message; the text says why, for the admin page."""
 
 
 # --- signatures (each platform's documented scheme) ----------------------------------------------
@@ -163,6 +161,10 @@ def attempt(delivery_id: int) -> str | None:
     try:
         if delivery.channel == Delivery.Channel.EMAIL:
             send_email(delivery.message)
+        elif delivery.channel == Delivery.Channel.SMS:
+            workapps.sms_provider().send(delivery.message["to"], delivery.message["params"])
+        elif delivery.channel in workapps.WORK_APPS:
+            workapps.WORK_APPS[delivery.channel].send(delivery.message["to"], delivery.message)
         else:
             assert delivery.endpoint is not None
             post_webhook(delivery.endpoint, delivery.message)

@@ -14,6 +14,11 @@ class PreferenceForm(forms.Form):
                                help_text=_("To the address in your account."))
     webhook = forms.BooleanField(label=_("Mention me in the group chat (WeCom, DingTalk, Feishu)"), required=False,
                                  help_text=_("Where the system administrator has connected a group robot."))
+    work_app = forms.BooleanField(label=_("Send me a work notification in WeCom, DingTalk or Feishu"), required=False,
+                                  help_text=_("To the platform ids on your contact page, where Luoshi is connected "
+                                              "to that platform."))
+    sms = forms.BooleanField(label=_("Send me an SMS for urgent news"), required=False,
+                             help_text=_("To your mobile number, a few times a day at most, where SMS is set up."))
 
 
 class EndpointForm(forms.Form):

@@ -63,6 +63,8 @@ class NotificationPreference(models.Model):
     )
     email = models.BooleanField(_("by e-mail"), default=True)
     webhook = models.BooleanField(_("in the group chat (WeCom, DingTalk, Feishu)"), default=True)
+    work_app = models.BooleanField(_("as a work notification (WeCom, DingTalk, Feishu)"), default=True)
+    sms = models.BooleanField(_("by SMS"), default=True)
 
     class Meta:
         verbose_name = _("notification preference")
@@ -117,6 +119,10 @@ class Delivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
         WEBHOOK = "webhook", _("webhook")
+        WECOM = "wecom", _("WeCom work notification")
+        DINGTALK = "dingtalk", _("DingTalk work notification")
+        FEISHU = "feishu", _("Feishu message")
+        SMS = "sms", _("SMS")
 
     class State(models.TextChoices):
         PENDING = "pending", _("waiting")
@@ -132,7 +138,7 @@ class Delivery(models.Model):
         related_name="deliveries",
     )
     # What to send, fixed when the event happens: e-mail {to, subject, body}; webhook
-    # {kind, task, title, url, text, recipients}.
+    # {kind, task, title, url, text, recipients}; work apps {to, title, text, url}; SMS {to, params}.
     message = models.JSONField(_("message"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -160,3 +166,14 @@ class DigestClaim(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SmsCount(models.Model):
+    """How many text messages went to one number (or to everyone: "all") on one day, counted up
+    with a conditional UPDATE so that the limits hold with several workers."""
+
+    key = models.CharField(max_length=80, unique=True)  # "13800000000:2026-12-07", "all:2026-12-07"
+    count = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.count}"

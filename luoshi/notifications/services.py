@@ -11,31 +11,36 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from luoshi import lib
 from luoshi.accounts.models import User
+from luoshi.accounts.validators import mask_mobile
 from luoshi.audit.services import record_event
 from luoshi.lib import Forbidden, InvalidInput, NotFound
-from luoshi.notifications import targets
+from luoshi.notifications import delivery as sending
+from luoshi.notifications import targets, workapps
 from luoshi.notifications.models import (
     Delivery,
     DigestClaim,
     Notification,
     NotificationPreference,
+    SmsCount,
     WebhookEndpoint,
 )
 from luoshi.tasks.models import Escalation, Task
 from luoshi.units.models import Unit
 
 Kind = Notification.Kind
+logger = logging.getLogger(__name__)
 
 
 # --- who hears about what ----------------------------------------------------------------------
@@ -135,10 +140,56 @@ def notify(kind: str, task: Task, text: str, *, level: int | None = None,
             if endpoint.unit is None or task.lead_unit.is_within(endpoint.unit):
                 deliveries.append(Delivery(channel=Delivery.Channel.WEBHOOK, endpoint=endpoint, created_at=now,
                                            next_attempt_at=now, message=message))
+    personal = {"kind": kind, "label": str(label), "task": task.pk, "title": task.title, "url": task_url(task),
+                "text": text}
+    for n in notifications:
+        deliveries += person_to_person(n.recipient, choices.get(n.recipient.pk, NotificationPreference()), personal,
+                                       now, n)
     if deliveries:
         ids = [d.pk for d in Delivery.objects.bulk_create(deliveries)]
         transaction.on_commit(lambda: _send_later(ids))
     return notifications
+
+
+def person_to_person(user: User, choice: NotificationPreference, message: dict[str, object],
+                     now: dt.datetime, notification: Notification) -> list[Delivery]:
+    """The work notifications (WeCom, DingTalk, Feishu: each one configured and holding the user's
+    id there) and the SMS (within its limits) that `user` gets for `message`. The task's title and
+    text go only when LUOSHI_WORK_APP_TASK_TEXT=True; an SMS carries the kind and the number only."""
+    out = []
+    if choice.work_app:
+        sent = message if settings.LUOSHI_WORK_APP_TASK_TEXT else sending.redacted(message)
+        for channel, app in workapps.WORK_APPS.items():
+            to = getattr(user, app.account_field)
+            if to and app.configured():
+                out.append(Delivery(channel=channel, notification=notification, created_at=now,
+                                    next_attempt_at=now, message={**sent, "to": to}))
+    if (choice.sms and user.phone and message.get("kind") in settings.LUOSHI_SMS_KINDS
+            and workapps.sms_provider().configured() and take_sms_quota(user.phone, now.date())):
+        number = f"#{message['task']}" if message.get("task") else str(message.get("count", ""))
+        out.append(Delivery(channel=Delivery.Channel.SMS, notification=notification, created_at=now,
+                            next_attempt_at=now,
+                            message={"to": user.phone, "params": [str(message["label"])[:12], number[:12]]}))
+    return out
+
+
+def take_sms_quota(number: str, day: dt.date) -> bool:
+    """Count one text message to `number` on `day`, if neither that number's daily limit
+    (LUOSHI_SMS_PER_NUMBER_PER_DAY) nor everyone's (LUOSHI_SMS_PER_DAY) is reached. A conditional
+    UPDATE, so that concurrent events cannot pass a limit; it rolls back with the event."""
+    limits = {f"{number}:{day.isoformat()}": settings.LUOSHI_SMS_PER_NUMBER_PER_DAY,
+              f"all:{day.isoformat()}": settings.LUOSHI_SMS_PER_DAY}
+    for key in limits:
+        SmsCount.objects.get_or_create(key=key)
+    taken: list[str] = []
+    for key, limit in limits.items():
+        if not SmsCount.objects.filter(key=key, count__lt=limit).update(count=F("count") + 1):
+            SmsCount.objects.filter(key__in=taken).update(count=F("count") - 1)  # not sent: not counted
+            logger.warning("SMS to %s not sent: the daily limit %s (%s) is reached", mask_mobile(number), limit,
+                           "everyone" if key.startswith("all:") else "this number")
+            return False
+        taken.append(key)
+    return True
 
 
 # --- the daily digest ------------------------------------------------------------------------------
@@ -176,7 +227,10 @@ def _lines(notifications: Iterable[Notification], total: int | None = None) -> l
 def _digest_for(user_id: int, day: dt.date) -> int:
     user = User.objects.get(pk=user_id)
     choice = NotificationPreference.objects.filter(user=user).first() or NotificationPreference()
-    if not (user.is_active and user.email and choice.email):
+    by_email = bool(user.email and choice.email)
+    apps = [channel for channel, app in workapps.WORK_APPS.items()
+            if choice.work_app and getattr(user, app.account_field) and app.configured()]
+    if not (user.is_active and (by_email or apps)):
         return 0
     _claim, created = DigestClaim.objects.get_or_create(key=f"user:{user_id}:{day.isoformat()}",
                                                         defaults={"claimed_at": lib.now()})
@@ -192,9 +246,19 @@ def _digest_for(user_id: int, day: dt.date) -> int:
                                               tasks) % {"n": tasks, "day": day.isoformat()}
     body = "\n\n".join(_lines(notifications, total)) + "\n"
     now = lib.now()
-    delivery = Delivery.objects.create(channel=Delivery.Channel.EMAIL, notification=notifications[0], created_at=now,
-                                       next_attempt_at=now, message={"to": user.email, "subject": subject, "body": body})
-    transaction.on_commit(lambda: _send_later([delivery.pk]))
+    queued = []
+    if by_email:
+        queued.append(Delivery(channel=Delivery.Channel.EMAIL, notification=notifications[0], created_at=now,
+                               next_attempt_at=now, message={"to": user.email, "subject": subject, "body": body}))
+    message = {"kind": "digest", "label": str(_("Daily supervision")), "task": 0, "digest": True, "title": subject,
+               "url": settings.LUOSHI_SITE_URL.rstrip("/") + "/notifications/", "text": body}
+    if not settings.LUOSHI_WORK_APP_TASK_TEXT:
+        message = sending.redacted(message)
+    queued += [Delivery(channel=channel, notification=notifications[0], created_at=now, next_attempt_at=now,
+                        message={**message, "to": getattr(user, workapps.WORK_APPS[channel].account_field)})
+               for channel in apps]
+    ids = [d.pk for d in Delivery.objects.bulk_create(queued)]
+    transaction.on_commit(lambda: _send_later(ids))
     return 1
 
 
@@ -268,15 +332,17 @@ def mark_read(user: User, notification_id: int | None = None) -> int:
 
 
 @transaction.atomic
-def save_preferences(user: User, *, email: bool, webhook: bool) -> NotificationPreference:
+def save_preferences(user: User, *, email: bool, webhook: bool, work_app: bool = True,
+                     sms: bool = True) -> NotificationPreference:
     if not user.is_active:
         raise Forbidden(_("Inactive users have no notification preferences."))
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
-    before = {"email": preference.email, "webhook": preference.webhook}
-    preference.email, preference.webhook = email, webhook
+    before = {"email": preference.email, "webhook": preference.webhook, "work_app": preference.work_app,
+              "sms": preference.sms}
+    preference.email, preference.webhook, preference.work_app, preference.sms = email, webhook, work_app, sms
     preference.save()
     record_event(user, "save_notification_preferences", preference, before=before,
-                 after={"email": email, "webhook": webhook})
+                 after={"email": email, "webhook": webhook, "work_app": work_app, "sms": sms})
     return preference
 
 

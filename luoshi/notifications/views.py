@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.accounts.models import User
 from luoshi.lib import is_htmx, perform, signed_in
-from luoshi.notifications import services
+from luoshi.notifications import services, workapps
 from luoshi.notifications.forms import EndpointForm, PreferenceForm
 from luoshi.notifications.models import Delivery, Notification, WebhookEndpoint
 
@@ -56,14 +56,16 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
     current = services.preference_for(user)
-    form = PreferenceForm(request.POST or None, initial={"email": current.email, "webhook": current.webhook})
+    form = PreferenceForm(request.POST or None, initial={"email": current.email, "webhook": current.webhook,
+                                                         "work_app": current.work_app, "sms": current.sms})
     if request.method == "POST" and form.is_valid():
-        saved, _error = perform(request, lambda: services.save_preferences(
-            user, email=form.cleaned_data["email"], webhook=form.cleaned_data["webhook"]))
+        saved, _error = perform(request, lambda: services.save_preferences(user, **form.cleaned_data))
         if saved is not None:
             messages.success(request, _("Your notification settings are saved."))
             return redirect("notification_preferences")
-    return render(request, "notifications/preferences.html", {"form": form, "has_email": bool(user.email)})
+    return render(request, "notifications/preferences.html", {
+        "form": form, "has_email": bool(user.email), "has_phone": bool(user.phone),
+        "has_platform_id": bool(user.wecom_userid or user.dingtalk_userid or user.feishu_user_id)})
 
 
 def _require_sysadmin(request: HttpRequest) -> User:
@@ -94,6 +96,8 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         "state": state,
         "states": Delivery.State.choices,
         "failed_count": Delivery.objects.filter(state=Delivery.State.FAILED).count(),
+        "channels": [(Delivery.Channel(channel).label, app.configured()) for channel, app in workapps.WORK_APPS.items()]
+        + [(Delivery.Channel.SMS.label, workapps.sms_provider().configured())],
     }
     return render(request, "notifications/webhooks.html", context, status=400 if form.errors else 200)
 

@@ -83,6 +83,11 @@ ACCESS: dict[str, Rule] = {
     "account_create": form(SECADMIN),
     "account_detail": form(SECADMIN),
     "account_action": action(SECADMIN),
+    "account_sign_on": action(SECADMIN),
+    # Single sign-on: 404 for everyone while no provider is configured (as in these tests);
+    # configured, it is tested end to end in luoshi/accounts/tests/test_oidc.py.
+    "oidc_login": Rule(answer=404),
+    "oidc_callback": Rule(answer=404),
     "account_requests": page(*ADMINS),
     # Deciding: the system and audit administrators (the fixture's request was asked by secadmin).
     "account_request_decide": action(SYSADMIN, AUDITADMIN),

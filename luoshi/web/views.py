@@ -109,4 +109,7 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["demo_hint"] = bool(settings.DEBUG or getattr(settings, "LUOSHI_DEMO", False))
+        if settings.LUOSHI_OIDC_ISSUER and settings.LUOSHI_OIDC_CLIENT_ID:
+            context["sign_on"] = settings.LUOSHI_OIDC_LABEL or _("single sign-on")
+        context["password_for_administrators_only"] = settings.LUOSHI_PASSWORD_LOGIN == "administrators"  # nosec B105 # a setting's value, not a password
         return context

@@ -59,8 +59,9 @@ def test_the_user_changes_their_own_with_their_password(province: Province):
     assert (stored.email, stored.phone) == ("li@example.gov.cn", "13800000000")
     event = AuditEvent.objects.get(verb="change_contact")
     assert event.actor == province.liaison and event.object_id == str(province.liaison.pk)
-    assert event.before == {"email": "", "phone": ""}
-    assert event.after == {"email": "li@example.gov.cn", "phone": "138****0000"}
+    no_ids = {"wecom_userid": "", "dingtalk_userid": "", "feishu_user_id": ""}
+    assert event.before == {"email": "", "phone": "", **no_ids}
+    assert event.after == {"email": "li@example.gov.cn", "phone": "138****0000", **no_ids}
 
 
 def test_a_wrong_password_changes_nothing(province: Province):
@@ -181,3 +182,59 @@ def test_the_accounts_page_is_404_for_everyone_else(province: Province, persona:
 def test_the_security_administrators_own_account_goes_to_her_own_page(province: Province):
     response = client_for(province.secadmin).get(edit_url(province.secadmin))
     assert response.status_code == 302 and response["Location"] == OWN
+
+
+# --- work platform ids (WeCom, DingTalk, Feishu) ---------------------------------------------------
+
+
+def test_the_user_sets_their_own_platform_ids(province: Province):
+    """The own page saves the WeCom, DingTalk and Feishu ids with the password, audited, and shows them."""
+    client = client_for(province.liaison)
+    response = client.post(OWN, {"email": "li@example.gov.cn", "wecom_userid": "LiSi", "dingtalk_userid": "manager4220",
+                                 "feishu_user_id": "e8e2f7c1", "current_password": PASSWORD})
+    assert response.status_code == 302
+    stored = User.objects.get(pk=province.liaison.pk)
+    assert (stored.wecom_userid, stored.dingtalk_userid, stored.feishu_user_id) == ("LiSi", "manager4220", "e8e2f7c1")
+    event = AuditEvent.objects.get(verb="change_contact")
+    assert event.after["wecom_userid"] == "LiSi" and event.before["wecom_userid"] == ""
+    body = client.get(OWN).content.decode()
+    assert 'value="manager4220"' in body
+
+
+def test_a_malformed_platform_id_is_refused_and_nothing_changes(province: Province):
+    client = client_for(province.liaison)
+    response = client.post(OWN, {"email": "li@example.gov.cn", "wecom_userid": "li si; drop",
+                                 "current_password": PASSWORD})
+    assert response.status_code == 400 and "li si; drop" in response.content.decode()
+    stored = User.objects.get(pk=province.liaison.pk)
+    assert (stored.email, stored.wecom_userid) == ("", "")
+
+
+def test_the_security_administrator_sets_someones_platform_id(province: Province):
+    response = client_for(province.secadmin).post(edit_url(province.leader), {"email": "", "feishu_user_id": "ou_7d8a"})
+    assert response.status_code == 302
+    assert User.objects.get(pk=province.leader.pk).feishu_user_id == "ou_7d8a"
+    assert AuditEvent.objects.get(verb="change_contact").actor == province.secadmin
+
+
+def test_an_account_without_a_password_saves_without_one(province: Province):
+    """A single-sign-on account has no password to confirm with: the field is not asked."""
+    province.liaison.set_unusable_password()
+    province.liaison.save()
+    client = client_for(province.liaison)
+    assert "current_password" not in client.get(OWN).content.decode()
+    assert client.post(OWN, {"email": "li@example.gov.cn", "dingtalk_userid": "li"}).status_code == 302
+    assert User.objects.get(pk=province.liaison.pk).dingtalk_userid == "li"
+
+
+def test_the_django_admin_shows_the_number_masked(province: Province, settings):  # type: ignore[no-untyped-def]
+    """Even the superuser's read-only admin page (when LUOSHI_ADMIN opens it) shows 138****1234."""
+    from luoshi.accounts.services import create_user
+
+    settings.LUOSHI_ADMIN = True
+    root = create_user(None, username="root", password=PASSWORD, role=User.Role.SYSTEM_ADMIN, superuser=True,
+                       check_password=False, must_change_password=False)
+    change_contact(None, province.liaison, email="", phone="13800001234")
+    page = client_for(root).get(reverse("admin:accounts_user_change", args=[province.liaison.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "138****1234" in body and "13800001234" not in body

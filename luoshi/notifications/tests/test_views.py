@@ -131,12 +131,14 @@ def test_the_inbox_runs_a_bounded_number_of_queries(province, rows, django_asser
 
 def test_it_saves_preferences_with_an_audit_row(province):
     """Turning e-mail off is saved and audited."""
-    response = client_for(province.liaison).post(reverse("notification_preferences"), {"webhook": "on"})
+    response = client_for(province.liaison).post(reverse("notification_preferences"),
+                                                 {"webhook": "on", "work_app": "on"})
     assert response.status_code == 302
     preference = NotificationPreference.objects.get(user=province.liaison)
-    assert (preference.email, preference.webhook) == (False, True)
+    assert (preference.email, preference.webhook, preference.work_app, preference.sms) == (False, True, True, False)
     event = AuditEvent.objects.get(verb="save_notification_preferences")
-    assert event.before == {"email": True, "webhook": True} and event.after == {"email": False, "webhook": True}
+    assert event.before == {"email": True, "webhook": True, "work_app": True, "sms": True}
+    assert event.after == {"email": False, "webhook": True, "work_app": True, "sms": False}
 
 
 def test_preferences_start_with_every_channel_on(province):
