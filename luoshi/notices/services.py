@@ -144,7 +144,7 @@ def issue_notice(user: User, task: Task, *, kind: str, text: str, level: int | N
     today = lib.today()
     if reply_by is not None and reply_by < today:
         raise InvalidInput(_("The reply date is in the past."))
-    task = Task.objects.select_for_update().select_related("lead_unit", "directive__meeting").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("lead_unit", "directive__meeting").get(pk=task.pk)
     if task.status not in WORKING:
         raise TransitionError(_("Notices are issued on tasks being worked on, not on a task that is %(status)s.")
                               % {"status": task.get_status_display()})

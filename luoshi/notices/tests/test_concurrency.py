@@ -44,7 +44,7 @@ def test_the_second_issuer_waits_for_the_first_and_takes_the_next_number():
     """The first holds the counter locked (its transaction still open); the second waits, then
     gets number 2, not 1. The first number of the year races on creating the counter row too."""
     province = build_province()
-    task = province.in_progress()
+    task, other = province.in_progress(), province.in_progress()  # two tasks: they meet only at the counter
     holds_lock = threading.Event()
 
     def first():  # type: ignore[no-untyped-def]
@@ -57,7 +57,7 @@ def test_the_second_issuer_waits_for_the_first_and_takes_the_next_number():
 
     def second():  # type: ignore[no-untyped-def]
         holds_lock.wait(10)
-        return issue_notice(province.supervisor, Task.objects.get(pk=task.pk), kind="supervision",
+        return issue_notice(province.supervisor, Task.objects.get(pk=other.pk), kind="supervision",
                             level=1, text="按期报送").serial
 
     results = run(first, second)
