@@ -200,3 +200,11 @@ def test_get_notice_for_user_hides_what_is_not_theirs(province):
         services.get_notice_for_user(province.other_liaison, notice.pk)
     with pytest.raises(NotFound):
         services.get_notice_for_user(province.supervisor, "nope")
+
+
+def test_the_colour_chosen_by_default_does_not_stop_an_urging_notice(province):
+    """The form offers the task's colour; an urging notice posted with it issues without one."""
+    task = province.in_progress()
+    client(province.supervisor).post(reverse("notice_issue", args=[task.pk]), {
+        "kind": "urging", "level": "1", "text": "Hurry.", "key": "k"})
+    assert Notice.objects.get().level is None
