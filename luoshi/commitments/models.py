@@ -7,13 +7,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Commitment(models.Model):
     class Stage(models.TextChoices):
-        SIGNED = "signed", _("signed")
-        STARTED = "started", _("started")
-        DELIVERED = "delivered", _("delivered")
+        SIGNED = "signed", pgettext_lazy("commitment stage", "signed")
+        STARTED = "started", pgettext_lazy("commitment stage", "started")
+        DELIVERED = "delivered", pgettext_lazy("commitment stage", "delivered")
 
     agenda_item = models.ForeignKey("meetings.AgendaItem", on_delete=models.CASCADE, related_name="commitments")
     title = models.CharField(_("commitment"), max_length=300)
