@@ -55,7 +55,6 @@ COLOUR_TITLES = {
     Level.YELLOW: gettext_lazy("Yellow supervision"),
     Level.RED: gettext_lazy("Red supervision"),
 }
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _chinese() -> bool:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from luoshi.documents.services import DOCX
 from luoshi.lib import NotFound, form_errors_to_messages, perform, signed_in
 from luoshi.tasks.permissions import get_task_for_user
 
@@ -46,6 +47,6 @@ def notice_download(request: HttpRequest, pk: int) -> HttpResponse:
         notice = services.get_notice_for_user(signed_in(request), pk)
     except NotFound:
         raise Http404 from None
-    response = HttpResponse(bytes(notice.content), content_type=services.DOCX)
+    response = HttpResponse(bytes(notice.content), content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{services.filename_of(notice)}"'
     return response

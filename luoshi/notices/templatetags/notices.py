@@ -27,7 +27,3 @@ def task_notices(context: dict[str, Any], task: Task) -> dict[str, Any]:
         form = IssueNoticeForm(level=services.default_level(task))
     return {"task": task, "notices": notices, "form": form, "csrf_token": context.get("csrf_token")}
 
-
-@register.filter
-def notice_number(notice: Notice) -> str:
-    return services.number_of(notice)
