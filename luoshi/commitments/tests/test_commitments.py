@@ -172,3 +172,26 @@ def test_others_cannot_write_and_other_kinds_have_no_page(province, agreement, m
     assert client(province.leader).post(reverse("commitment_advance", args=[commitment.pk]),
                                         {"stage": "signed", "on": "2023-01-01"}).status_code == 404
     assert Commitment.objects.get().stage == "signed"
+
+
+def test_the_write_urls_take_only_post_and_the_view_audits(province, agreement):
+    commitment = add(province, agreement, milestones=[])
+    office = client(province.supervisor)
+    for name in ("commitment_advance", "commitment_milestone_add"):
+        assert office.get(reverse(name, args=[commitment.pk])).status_code == 405
+    office.post(reverse("commitment_milestone_add", args=[commitment.pk]), {"title": "Groundbreaking",
+                                                                             "due": "2023-03-01"})
+    milestone = commitment.milestones.get()
+    assert office.get(reverse("commitment_milestone_done", args=[milestone.pk])).status_code == 405
+    office.post(reverse("commitment_milestone_done", args=[milestone.pk]), {"on": lib.today().isoformat()})
+    assert commitment.milestones.get().done_on == lib.today()
+    event = AuditEvent.objects.filter(verb="complete_commitment_milestone").get()
+    assert event.actor == province.supervisor and event.after["title"] == "Groundbreaking"
+
+
+def test_a_bad_advance_date_keeps_the_stage_and_says_why(province, agreement):
+    commitment = add(province, agreement)
+    response = client(province.supervisor).post(reverse("commitment_advance", args=[commitment.pk]),
+                                                {"stage": "signed", "on": "2999-01-01"}, follow=True)
+    assert "The date is in the future." in response.content.decode()
+    assert Commitment.objects.get().stage == "signed"

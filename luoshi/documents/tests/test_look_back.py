@@ -139,3 +139,16 @@ def test_the_review_of_the_next_readout_shows_what_was_deferred(province, looked
     page = response.content.decode()
     assert response.status_code == 200
     assert "Carried over from 省政府第5次常务会议" in page and "审议《供热条例（草案）》" in page
+
+
+def test_the_brief_is_a_get_and_audits_nothing(province, looked_back):
+    """Building a document reads and never writes: a POST is refused, and no audit row appears."""
+    from luoshi.audit.models import AuditEvent
+
+    client = Client()
+    client.force_login(province.supervisor)
+    url = reverse("meeting_look_back_docx", args=[looked_back.pk])
+    before = AuditEvent.objects.count()
+    assert client.post(url).status_code == 405
+    assert client.get(url).status_code == 200
+    assert AuditEvent.objects.count() == before
