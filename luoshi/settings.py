@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "luoshi.ledgers",
     "luoshi.scoring",
     "luoshi.documents",
+    "luoshi.notices",
+    "luoshi.commitments",
     "luoshi.calendars",
     "luoshi.portal",
     "luoshi.api",
@@ -357,6 +359,9 @@ LUOSHI_DOCUMENT_OFFICE_EN = envsecret(
     "LUOSHI_DOCUMENT_OFFICE_EN", "Supervision Office, General Office of the Provincial Government")
 LUOSHI_BULLETIN_PREFIX_ZH = envsecret("LUOSHI_BULLETIN_PREFIX_ZH", "督查通报")
 LUOSHI_BULLETIN_PREFIX_EN = envsecret("LUOSHI_BULLETIN_PREFIX_EN", "Supervision Bulletin")
+# Numbered notices (luoshi/notices): 辽督交〔2026〕1号 (assignment), 辽督办 (supervision), 辽督催 (urging).
+LUOSHI_NOTICE_PREFIX_ZH = envsecret("LUOSHI_NOTICE_PREFIX_ZH", "辽督")
+LUOSHI_NOTICE_PREFIX_EN = envsecret("LUOSHI_NOTICE_PREFIX_EN", "LN")
 LUOSHI_BULLETIN_RECIPIENTS_ZH = envsecret("LUOSHI_BULLETIN_RECIPIENTS_ZH", "各市人民政府，省政府各厅委、各直属机构：")
 LUOSHI_BULLETIN_RECIPIENTS_EN = envsecret(
     "LUOSHI_BULLETIN_RECIPIENTS_EN", "To the city governments and the departments of the Provincial Government:")

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("luoshi.ledgers.urls")),
     path("", include("luoshi.scoring.urls")),
     path("", include("luoshi.documents.urls")),
+    path("", include("luoshi.notices.urls")),
+    path("", include("luoshi.commitments.urls")),
     path("", include("luoshi.calendars.urls")),
     path("", include("luoshi.portal.urls")),
     path("", include("luoshi.api.urls")),

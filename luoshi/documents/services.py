@@ -1,5 +1,6 @@
 """The office's own documents, built as Word files: the period bulletin (通报), the
-stocktake briefing for a leader (by priority area) and the minutes of a meeting (会议纪要).
+stocktake briefing for a leader (by priority area), the minutes of a meeting (会议纪要) and
+the look-back brief on a meeting (回头看), before the next one of its series.
 
 Each `build_*` function checks that the user may have the document, gathers its facts in a
 bounded number of queries (`*_facts`, which the tests read too) and lays them out with
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -20,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts.models import User
+from luoshi.commitments.services import Funnel, funnels
 from luoshi.lib import Forbidden, InvalidInput, NotFound
-from luoshi.meetings.models import Directive, Meeting, PriorityArea
+from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.scoring import periods as scoring_periods
 from luoshi.scoring.ranking import UnitScore, unit_scores
 from luoshi.tasks import lights
@@ -498,3 +501,151 @@ def build_minutes(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
         doc.para(_("No decisions were recorded."))
     doc.closing(office_name(), long_date(lib.today()))
     return f"minutes-{meeting.pk}.docx", doc.save()
+
+
+# --- the look-back brief (回头看) ----------------------------------------------------------------
+
+
+@dataclass
+class LookBackDirective:
+    directive: Directive
+    tasks: Sequence[Task]  # top level, assigned; each with last_report_text and its light
+
+
+@dataclass
+class LookBackParagraph:
+    number: int
+    text: str
+    directives: list[LookBackDirective]
+
+
+@dataclass
+class LookBackFacts:
+    meeting: Meeting
+    paragraphs: list[LookBackParagraph]  # those of the readout with a directive, in order
+    unplaced: list[LookBackDirective]  # directives typed by hand, with no place in the readout
+    deferred: list[AgendaItem]
+    ledgers: list[tuple[AgendaItem, Funnel]]  # agreements and plans with their commitments' funnel
+
+
+def readout_paragraphs(readout: str) -> list[tuple[int, int]]:
+    """The (start, end) of each non-blank line of a readout: its paragraphs."""
+    spans, pos = [], 0
+    for line in readout.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = pos + line.index(stripped[0])
+            spans.append((start, start + len(stripped)))
+        pos += len(line)
+    return spans
+
+
+def look_back_facts(user: User, meeting_pk: int | str) -> LookBackFacts:
+    """The meeting's readout walked paragraph by paragraph: each directive with its tasks
+    (lights, reasons, progress, latest report), then the deferred agenda items and the
+    funnel of each agreement or plan. A bounded number of queries, whatever the size."""
+    _require(user)
+    latest = ProgressReport.objects.filter(task=OuterRef("pk")).order_by("-submitted_at", "-id")
+    assigned = (
+        visible_tasks(user).filter(parent__isnull=True, status__in=REPORTED)
+        .select_related("lead_unit").annotate(last_report_text=Subquery(latest.values("text")[:1])).order_by("id")
+    )
+    try:
+        meeting = Meeting.objects.get(pk=int(meeting_pk))
+    except (Meeting.DoesNotExist, ValueError):
+        raise NotFound("meeting") from None
+    directives = list(Directive.objects.filter(meeting=meeting).order_by("order").prefetch_related(
+        Prefetch("tasks", queryset=assigned, to_attr="assigned")))
+    items = list(AgendaItem.objects.filter(meeting=meeting).order_by("order"))
+    spans = readout_paragraphs(meeting.readout)
+    paragraphs = [LookBackParagraph(n, meeting.readout[start:end], []) for n, (start, end) in enumerate(spans, 1)]
+    unplaced: list[LookBackDirective] = []
+    for directive in directives:
+        entry = LookBackDirective(directive, directive.assigned)
+        where = None
+        if directive.span_start is not None:
+            where = next((p for p, (start, end) in zip(paragraphs, spans, strict=True)
+                          if start <= directive.span_start < end), None)
+        (where.directives if where else unplaced).append(entry)
+    found = funnels(items)
+    return LookBackFacts(
+        meeting=meeting, paragraphs=[p for p in paragraphs if p.directives], unplaced=unplaced,
+        deferred=[item for item in items if item.outcome == AgendaItem.Outcome.DEFERRED],
+        ledgers=[(item, found[item.pk]) for item in items if item.pk in found],
+    )
+
+
+def first_sentence(text: str, limit: int = 120) -> str:
+    """The first sentence of a report (to 。！？; . ! ? or a line end), at most `limit` characters."""
+    text = " ".join((text or "").split())
+    for index, char in enumerate(text):
+        if char in "。！？；!?;" or (char == "." and (index + 1 == len(text) or text[index + 1] == " ")):
+            text = text[:index + 1]
+            break
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def task_standing(task: Task) -> str:
+    """The light with its reason ("黄灯：月报逾期3天"), or the status of a task with no light."""
+    reason = task.light_reason
+    if task.has_light and reason is not None:
+        return lights.labelled(reason)
+    return str(task.get_status_display())
+
+
+def build_look_back(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
+    facts = look_back_facts(user, meeting_pk)
+    meeting = facts.meeting
+    doc = OfficialDocument()
+    doc.masthead(office_name())
+    doc.title(_("Look-back on the %(meeting)s") % {"meeting": meeting.title})
+    tasks = [t for p in facts.paragraphs for d in p.directives for t in d.tasks] + \
+        [t for d in facts.unplaced for t in d.tasks]
+    lit = [t for t in tasks if t.has_light]
+    doc.para(_("Held on %(date)s. As of %(today)s its directives have %(tasks)s tasks: %(red)s red, %(amber)s "
+               "amber, %(green)s green, %(closed)s completed or not under way. The readout follows paragraph by "
+               "paragraph, each directive with its tasks.") % {
+        "date": long_date(meeting.date) if meeting.date else "—", "today": long_date(lib.today()),
+        "tasks": len(tasks), "red": sum(t.light == lights.Light.RED for t in lit),
+        "amber": sum(t.light == lights.Light.AMBER for t in lit),
+        "green": sum(t.light == lights.Light.GREEN for t in lit), "closed": len(tasks) - len(lit)})
+    number = 0
+    sections = [(_("Paragraph %(n)s") % {"n": p.number}, p.text, p.directives) for p in facts.paragraphs]
+    if facts.unplaced:
+        sections.append((_("Other requirements"), "", facts.unplaced))
+    for index, (heading, text, entries) in enumerate(sections, start=1):
+        doc.heading(_("%(n)s. %(area)s") % {"n": index, "area": heading})
+        if text:
+            doc.para(text)
+        for entry in entries:
+            number += 1
+            doc.heading(_("(%(n)s) %(title)s") % {"n": number, "title": entry.directive.text}, level=2)
+            if not entry.tasks:
+                doc.para(_("Not yet assigned."))
+                continue
+            doc.table(
+                [_("Task"), _("Lead unit"), _("Light and reason"), _("Progress"), _("Latest report")],
+                [[t.title, t.lead_unit.name, task_standing(t), f"{t.progress}%",
+                  first_sentence(t.last_report_text) if t.last_report_text else _("No report yet")]  # type: ignore[attr-defined]  # annotated by look_back_facts
+                 for t in entry.tasks],
+                widths_mm=[46, 26, 30, 16, 38],
+            )
+    index = len(sections)
+    if facts.ledgers:
+        index += 1
+        doc.heading(_("%(n)s. %(area)s") % {"n": index, "area": _("Agreements and plans")})
+        for item, funnel in facts.ledgers:
+            doc.para(_("%(title)s: %(signed)s commitments signed, %(started)s started, %(delivered)s delivered.")
+                     % {"title": item.title, "signed": funnel.signed, "started": funnel.started,
+                        "delivered": funnel.delivered})
+    index += 1
+    doc.heading(_("%(n)s. %(area)s") % {"n": index, "area": _("Deferred agenda items")})
+    if facts.deferred:
+        for item in facts.deferred:
+            doc.para(_("(%(n)s) %(title)s (%(kind)s)") % {"n": item.order, "title": item.title,
+                                                         "kind": item.get_kind_display()})
+        doc.para(_("They come up again at the next meeting of the series."))
+    else:
+        doc.para(_("None: the meeting deferred no agenda item."))
+    doc.closing(office_name(), long_date(lib.today()))
+    return f"look-back-{meeting.pk}.docx", doc.save()

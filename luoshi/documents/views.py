@@ -83,3 +83,10 @@ def stocktake_docx(request: HttpRequest) -> HttpResponse:
 def meeting_minutes_docx(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     return _download(lambda: services.build_minutes(signed_in(request), pk))
+
+
+@require_safe
+@login_required
+def meeting_look_back_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    _allowed(request)
+    return _download(lambda: services.build_look_back(signed_in(request), pk))

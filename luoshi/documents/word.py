@@ -78,19 +78,21 @@ class OfficialDocument:
 
     # --- the head of the document -------------------------------------------------------
 
-    def masthead(self, office: str, number: str = "") -> None:
-        """The red issuing-office line, the document number and the red rule under them."""
+    def masthead(self, office: str, number: str = "", color: str | None = None) -> None:
+        """The red issuing-office line, the document number and the red rule under them (in
+        `color`, a hex RGB, for documents whose colour carries meaning: a blue or yellow
+        supervision notice)."""
         # The office's name fills one line: large when short (a Chinese name), smaller when long.
         size = Pt(36) if len(office) <= 10 else Pt(28) if len(office) <= 16 else Pt(20)
         head = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(size.pt * 1.5))
         set_font(head.add_run(without_control_characters(office)), TITLE_FONT, size)
-        head.runs[0].font.color.rgb = RED
+        head.runs[0].font.color.rgb = RGBColor.from_string(color) if color else RED
         head.paragraph_format.space_after = Pt(18)
         rule = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER)
         if number:
             set_font(rule.add_run(without_control_characters(number)), BODY_FONT, BODY_SIZE)
         rule.paragraph_format.space_after = Pt(24)
-        self._bottom_border(rule, color="E60012", size=16)
+        self._bottom_border(rule, color=color or "E60012", size=16)
 
     def title(self, text: str) -> Paragraph:
         paragraph = self._paragraph(align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36))

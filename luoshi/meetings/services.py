@@ -448,3 +448,34 @@ def confirm_review(user: User, readout: str, meeting: dict[str, Any], agenda: Se
                 deadline=reviewed.deadline,
             )
     return recorded
+
+
+# --- the series: the meeting before, and what it deferred ---------------------------------------
+
+
+def previous_in_series(kind: str, date: dt.date | None, *, exclude: int | None = None) -> Meeting | None:
+    """The latest meeting of the same kind (the series: 常务会议 after 常务会议) held before
+    `date`, or the latest of the kind at all when there is no date yet."""
+    meetings = Meeting.objects.filter(kind=kind)
+    if exclude is not None:
+        meetings = meetings.exclude(pk=exclude)
+    if date is not None:
+        meetings = meetings.filter(date__lt=date)
+    return meetings.order_by("-date", "-id").first()
+
+
+@dataclass
+class CarriedOver:
+    """The agenda items the previous meeting of a series deferred: they come up again at the next."""
+
+    meeting: Meeting
+    items: list[AgendaItem]
+
+
+def carried_over(kind: str, date: dt.date | None, *, exclude: int | None = None) -> CarriedOver | None:
+    """What the previous meeting of the series deferred (None when it deferred nothing)."""
+    previous = previous_in_series(kind, date, exclude=exclude)
+    if previous is None:
+        return None
+    items = list(previous.agenda_items.filter(outcome=AgendaItem.Outcome.DEFERRED).select_related("presenting_unit"))
+    return CarriedOver(previous, items) if items else None

@@ -3,6 +3,7 @@ from its readout (paste or upload → review → confirm), a task from a directi
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
+from luoshi.commitments import services as commitment_services
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
 from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform, signed_in
@@ -29,13 +31,16 @@ from luoshi.meetings.models import Directive, Meeting
 from luoshi.meetings.services import (
     AgendaItemEdit,
     AgendaItemInput,
+    CarriedOver,
     DirectiveInput,
+    carried_over,
     confirm_review,
     delete_meeting,
     directive_count,
     may_delete_meeting,
     may_read_meetings,
     may_record_meetings,
+    previous_in_series,
     publish_meeting,
     record_meeting,
     update_meeting,
@@ -180,8 +185,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     marks += [Mark(d.span_start, d.span_end, "directive", f"D{d.order}", f"d{d.order}")
               for d in directives if d.span_start is not None and d.span_end is not None]
     user = signed_in(request)
+    funnels = commitment_services.funnels(agenda_items)
+    for item in agenda_items:
+        item.funnel = funnels.get(item.pk)  # type: ignore[attr-defined]  # for the template; AgendaItem has no such field
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "agenda_items": agenda_items, "directives": directives,
+        "previous": previous_in_series(meeting.kind, meeting.date, exclude=meeting.pk) if meeting.date else None,
+        "carried_over": carried_over(meeting.kind, meeting.date, exclude=meeting.pk) if meeting.date else None,
         "segments": readout_segments(meeting.readout, marks),
         "may_publish": may_record_meetings(user) and meeting.status != Meeting.Status.PUBLISHED,
         "may_correct": may_record_meetings(user),
@@ -440,8 +450,22 @@ def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], s
                 row.highlighted = _highlighted(row)
     return render(request, "meetings/readout_review.html", {
         **review, "segments": readout_segments(readout, marks), "readout_length": len(readout),
+        "carried_over": _carried_over_to(review["form"]),
         "with_units": is_supervisor(signed_in(request)),
     }, status=status)
+
+
+def _carried_over_to(form: Any) -> CarriedOver | None:
+    """What the previous meeting of the series deferred, for the meeting under review: its
+    kind and date as the form has them now (the engine's reading, or the officer's)."""
+    kind = form["kind"].value()
+    if kind not in Meeting.Kind.values:
+        return None
+    try:
+        date = dt.date.fromisoformat(str(form["date"].value()))
+    except ValueError:
+        date = None
+    return carried_over(kind, date)
 
 
 def _remember(request: HttpRequest, key: str, token: str, value: Any, keep: int) -> None:

@@ -18,8 +18,11 @@ from luoshi.accounts.models import User
 from luoshi.accounts.services import ask_second_administrator
 from luoshi.api.services import create_token
 from luoshi.calendars.services import create_calendar_feed
+from luoshi.commitments.services import add_commitment
 from luoshi.ledgers.services import upload_ledger
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
+from luoshi.meetings.services import AgendaItemInput, record_meeting
+from luoshi.notices.services import issue_notice
 from luoshi.notifications.models import Delivery, Notification
 from luoshi.notifications.services import create_endpoint
 from luoshi.taskrequests.services import request_extension
@@ -45,6 +48,7 @@ class Side:
     api_token: int
     task_request: int  # an extension the unit asked for, waiting for the office
     milestone: int  # a milestone of the task, not done
+    notice: int  # a numbered notice issued on the task
 
 
 @dataclass
@@ -59,6 +63,9 @@ class World:
     public_task: Task
     account_request: int
     audit_check: int
+    agreement: int  # an agenda item of kind agreement, with a commitment
+    commitment: int
+    commitment_milestone: int
     users: dict[str, User | None] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -82,9 +89,23 @@ def _side(province: Province, task: Task, user: User) -> Side:
                               reason="the site is flooded")
     milestone = services.add_milestone(province.supervisor, Task.objects.get(pk=task.pk), title="plan",
                                        due=task.deadline)
+    notice = issue_notice(province.supervisor, Task.objects.get(pk=task.pk), kind="supervision", level=3,
+                          text="report within three days")
     return Side(task=Task.objects.get(pk=task.pk), report=report, evidence=report.evidence.get(),
                 notification=notification, feed=feed.pk, feed_token=token, api_token=api_token.pk,
-                task_request=asked.pk, milestone=milestone.pk)
+                task_request=asked.pk, milestone=milestone.pk, notice=notice.pk)
+
+
+def _agreement(province: Province) -> tuple[int, int, int]:
+    """An executive meeting that heard a framework agreement, with one commitment under it."""
+    meeting = record_meeting(province.secretary, kind="executive", title="省政府第2次常务会议",
+                             date=dt.date(2022, 10, 14), agenda_items=[
+                                 AgendaItemInput(kind="agreement", title="战略合作框架协议")])
+    item = meeting.agenda_items.get()
+    commitment = add_commitment(province.supervisor, item, title="共建产业园", province_unit=province.city,
+                                counterparty="中国铁建", signed_on=dt.date(2022, 10, 14),
+                                milestones=[("开工", dt.date(2023, 3, 1))])
+    return item.pk, commitment.pk, commitment.milestones.get().pk
 
 
 def build_world() -> World:
@@ -103,8 +124,10 @@ def build_world() -> World:
     public = province.in_progress(public=True)
     asked = ask_second_administrator(province.secadmin, province.sysadmin, "reset_password")
     audit_check = start_chain_check(province.auditadmin)
+    agreement, commitment, commitment_milestone = _agreement(province)
     world = World(province=province, tasks=tasks, own=own, other=other, webhook=webhook.pk, delivery=delivery.pk,
-                  ledger=ledger.pk, public_task=public, account_request=asked.pk, audit_check=audit_check.pk)
+                  ledger=ledger.pk, public_task=public, account_request=asked.pk, audit_check=audit_check.pk,
+                  agreement=agreement, commitment=commitment, commitment_milestone=commitment_milestone)
     world.users = {name: None if name == "anonymous" else getattr(province, name) for name in PERSONAS}
     return world
 

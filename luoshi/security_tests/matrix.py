@@ -141,6 +141,15 @@ ACCESS: dict[str, Rule] = {
     "bulletin_docx": Rule(get=frozenset({SUPERVISOR, LEADER}), query={"period": "2022-10", "number": "1"}),
     "stocktake_docx": page(SUPERVISOR, LEADER),
     "meeting_minutes_docx": page(SUPERVISOR, LEADER),
+    "meeting_look_back_docx": page(SUPERVISOR, LEADER),
+    # numbered notices: the office issues; the office, leaders and the units concerned download
+    "notice_issue": action(SUPERVISOR),
+    "notice_download": page(*TASK_READERS),
+    # commitments under an agreement or plan: read with the meetings, recorded by the office
+    "commitments": page(*BUSINESS, post=(SUPERVISOR,)),
+    "commitment_advance": action(SUPERVISOR),
+    "commitment_milestone_add": action(SUPERVISOR),
+    "commitment_milestone_done": action(SUPERVISOR),
     # calendars: the feed's secret token is its authentication (a calendar app sends no cookie)
     "calendars": page(*FOLLOWERS),
     "calendar_create": action(*FOLLOWERS),
@@ -200,13 +209,15 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "webhooks": "webhook", "deliveries": "delivery", "calendar": "feed", "import": "ledger",
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
             "approvals": "account_request", "checks": "audit_check",
-            "requests": "task_request", "milestones": "milestone"}
+            "requests": "task_request", "milestones": "milestone", "notices": "notice",
+            "agenda": "agenda_item", "commitments": "commitment", "commitment-milestones": "commitment_milestone"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
          "kind": "request_kind"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
-OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone"}
+OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone",
+         "notice"}
 
 
 def argument_kinds(route: Route) -> dict[str, str]:
@@ -240,7 +251,8 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "area": world.province.area.pk, "action": "report", "fmt": "csv", "rest": "no-such-thing",
         "admin_object": "1", "app_label": "tasks", "account_request": world.account_request, "decision": "refuse",
         "audit_check": world.audit_check, "task_request": side.task_request, "request_kind": "extension",
-        "milestone": side.milestone,
+        "milestone": side.milestone, "notice": side.notice, "agenda_item": world.agreement,
+        "commitment": world.commitment, "commitment_milestone": world.commitment_milestone,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

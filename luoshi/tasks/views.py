@@ -31,6 +31,8 @@ from luoshi.audit.models import AuditEvent
 from luoshi.lib import NotFound, TransitionError, is_htmx, perform, signed_in
 from luoshi.lib import files as filestore
 from luoshi.meetings.services import may_read_meetings
+from luoshi.notices.models import Notice
+from luoshi.notices.services import number_of
 from luoshi.tasks import forms, services
 from luoshi.tasks.ledger import (
     PAGE_SIZE,
@@ -336,7 +338,8 @@ def _reports(task: Task) -> list[ProgressReport]:
 
 
 def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]:
-    """Reports, urges, escalations, instructions and this task's audit events, newest first."""
+    """Reports, urges, escalations, instructions, numbered notices and this task's audit events,
+    newest first."""
     entries: list[dict[str, Any]] = []
     for report in reports:
         entries.append({"kind": "report", "at": report.submitted_at, "obj": report})
@@ -346,6 +349,9 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
         entries.append({"kind": "escalation", "at": escalation.created_at, "obj": escalation})
     for instruction in Instruction.objects.filter(task_id=task.pk).select_related("by").order_by(*NEWEST_FIRST):
         entries.append({"kind": "instruction", "at": instruction.created_at, "obj": instruction})
+    for notice in Notice.objects.filter(task_id=task.pk).select_related("issued_by").defer("content").order_by(
+            "-issued_at", "-pk"):
+        entries.append({"kind": "notice", "at": notice.issued_at, "obj": notice, "label": number_of(notice)})
     events = (AuditEvent.objects.filter(object_type="tasks.task", object_id=str(task.pk)).select_related("actor")
               .only("created_at", "actor_label", "verb", "before", "after", *USER_NAME).order_by("-id")[:200])
     for event in events:

@@ -22,13 +22,17 @@ from django.db import transaction
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.services import create_user
+from luoshi.commitments import services as commitments
+from luoshi.commitments.models import Commitment
 from luoshi.extraction import Directory, extract, load_directory
-from luoshi.meetings.models import Meeting, PriorityArea
+from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.meetings.services import (
+    AgendaItemEdit,
     AgendaItemInput,
     DirectiveInput,
     create_priority_area,
     record_meeting,
+    update_meeting,
 )
 from luoshi.tasks import services as tasks
 from luoshi.units.models import Unit
@@ -228,6 +232,61 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
     tasks.refresh_lights()
 
 
+# The commitments under the two China Railway framework agreements of the Chinese record: by
+# agreement (a word of its title), (what, province side, counterparty side, stage, milestones).
+COMMITMENTS = [
+    ("中国铁建", [
+        ("铁路及城际轨道交通项目合作", "TRANSPORT", "中国铁建股份有限公司", Commitment.Stage.STARTED,
+         [("完成项目前期工作", -60), ("主体工程开工", -10), ("年度投资计划完成", 80)]),
+        ("城市更新和保障性住房建设合作", "HOUSING", "中国铁建股份有限公司", Commitment.Stage.SIGNED,
+         [("确定首批合作项目", 20)]),
+    ]),
+    ("中国中铁", [
+        ("工程装备制造产业合作", "MIIT", "中国中铁股份有限公司", Commitment.Stage.DELIVERED,
+         [("装备制造基地投产", -30)]),
+        ("交通基础设施投资合作", "DRC", "中国中铁股份有限公司", Commitment.Stage.SIGNED, []),
+    ]),
+]
+
+
+def load_commitments(meeting: Meeting) -> None:
+    """The two framework agreements as ledgers of commitments. The engine reads the second as a
+    report ("…制定情况汇报"): the office corrects its kind first, as it would on the review page."""
+    if Commitment.objects.filter(agenda_item__meeting=meeting).exists():
+        return
+    officer = User.objects.get(username="supervisor")
+    today = lib.today()
+    signed_on = meeting.date + dt.timedelta(days=30) if meeting.date else today - dt.timedelta(days=60)
+    items = {}
+    for word, _rows in COMMITMENTS:
+        item = meeting.agenda_items.filter(title__contains=word).first()
+        if item is None:
+            return  # a readout the engine read differently: no agreements to follow
+        items[word] = item
+    corrections = [AgendaItemEdit(id=i.pk, kind=AgendaItem.Kind.AGREEMENT,
+                                  title=i.title.removesuffix("制定情况汇报").strip("《》") or i.title, outcome=i.outcome)
+                   for i in items.values() if i.kind != AgendaItem.Kind.AGREEMENT]
+    if corrections:
+        update_meeting(officer, meeting, kind=meeting.kind, title=meeting.title, date=meeting.date,
+                       number=meeting.number, chair_name=meeting.chair_name, chair_title=meeting.chair_title,
+                       place=meeting.place, attendees=meeting.attendees, agenda_items=corrections)
+    for word, rows in COMMITMENTS:
+        item = AgendaItem.objects.get(pk=items[word].pk)
+        for title, unit, counterparty, stage, milestones in rows:
+            with lib.clock_at(signed_on):
+                commitment = commitments.add_commitment(
+                    officer, item, title=title, province_unit=Unit.objects.get(code=unit), counterparty=counterparty,
+                    signed_on=signed_on, milestones=[(m, today + dt.timedelta(days=d)) for m, d in milestones])
+            if stage in (Commitment.Stage.STARTED, Commitment.Stage.DELIVERED):
+                commitment = commitments.advance_commitment(officer, commitment, expected_stage=Commitment.Stage.SIGNED,
+                                                            on=today - dt.timedelta(days=40))
+            if stage == Commitment.Stage.DELIVERED:
+                commitments.advance_commitment(officer, commitment, expected_stage=Commitment.Stage.STARTED,
+                                               on=today - dt.timedelta(days=20))
+            for milestone in commitment.milestones.filter(due__lt=today):
+                commitments.complete_commitment_milestone(officer, milestone, on=milestone.due)
+
+
 def fresh(task: tasks.Task) -> tasks.Task:
     return tasks.Task.objects.get(pk=task.pk)
 
@@ -238,5 +297,7 @@ def load_demo() -> list[DemoUser]:
     load_units(directory)
     users = load_users()
     load_meeting(directory, READOUT)
-    load_tasks(load_meeting(directory, READOUT_ZH), directory)
+    seed = load_meeting(directory, READOUT_ZH)
+    load_tasks(seed, directory)
+    load_commitments(seed)
     return users

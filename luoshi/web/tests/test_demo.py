@@ -82,3 +82,21 @@ def test_its_history_follows_the_meeting_date(db):
         assert timezone.localdate(meeting.created_at) == meeting_day + dt.timedelta(days=1)
     assert not AuditEvent.objects.filter(created_at__lt=timezone.make_aware(dt.datetime(2022, 10, 7))).exclude(
         object_type__in=["units.unit", "accounts.user", "meetings.priorityarea"]).exists()
+
+
+def test_the_two_china_railway_agreements_are_ledgers_of_commitments(db):
+    """Both framework agreements of the Chinese record are agreements with commitments in every
+    stage of the funnel, and the look-back brief on that meeting can be built."""
+    from luoshi.commitments.services import funnels
+    from luoshi.documents.services import look_back_facts
+
+    call_command("demo", "--load-only", stdout=StringIO())
+    chinese = Meeting.objects.get(readout__startswith="10月7日")
+    agreements = list(chinese.agenda_items.filter(kind="agreement"))
+    assert sorted("中国铁建" in a.title for a in agreements) == [False, True] and len(agreements) == 2
+    found = funnels(agreements)
+    assert sum(f.signed for f in found.values()) == 4
+    assert sum(f.started for f in found.values()) == 2 and sum(f.delivered for f in found.values()) == 1
+    facts = look_back_facts(User.objects.get(username="supervisor"), chinese.pk)
+    assert sum(len(p.directives) for p in facts.paragraphs) == chinese.directives.count()
+    assert all(d.tasks for p in facts.paragraphs for d in p.directives)
