@@ -446,7 +446,7 @@ def _report_title(text: str, start: int, end: int, zh: bool) -> tuple[int, int]:
 _ZH_CUE = re.compile(
     r"(?:传达学习|传达|学习贯彻|学习|集中学习|专题学习|听取|通报|审议通过|审议并原则通过|"
     r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
-    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
+    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|宣读了|宣讀了|汇报|匯報|"
     r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
     r"研究審議|討論通過|討論|研究|分析研判|研判|通过(?=了|《)|通過(?=了|《))"
     r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
@@ -558,7 +558,10 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
 
 
 def _zh_has_head(part: str, head: re.Pattern[str]) -> bool:
-    part = part.strip()
+    # "…工作方案的汇 报": a stray space inside a word does not hide the head noun.
+    part = re.sub(r"[ \t\u3000]+", "", part)
+    # "…工作方案的汇 报" cut at the space: the dangling half-word is not the head.
+    part = re.sub(r"的?(?:汇|匯)$", "", part)
     if part.startswith("《") and part.endswith("》"):
         return True
     return bool(head.search(part.rstrip("》”」等")))
@@ -576,9 +579,11 @@ def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
             after = ""
         if not (len(_ZH_CJK.findall(before)) <= 4 and len(_ZH_CJK.findall(after)) >= 2 and "《" not in after):
             return start + q.start(1), start + q.end(1)
-    while start < end and text[start] in " \t　“":
+    # Edge quotes go, but a quoted word opening or closing the title keeps both its quotes
+    # ("“三农”重点工作实施意见").
+    while start < end and (text[start] in " \t　" or (text[start] == "“" and "”" not in text[start + 1 : end - 1])):
         start += 1
-    while end > start and text[end - 1] in " \t　”":
+    while end > start and (text[end - 1] in " \t　" or (text[end - 1] == "”" and "“" not in text[start : end - 1])):
         end -= 1
     return start, end
 
@@ -596,6 +601,12 @@ def _line_start(text: str, pos: int) -> int:
     return start
 
 
+# A heard document named by its head noun ("听取了2020年X行动方案、Y实施意见的汇报"): the
+# document's kind, not a report.
+_ZH_DOC_HEARD = re.compile(
+    r"(?:方案|预案|預案|规划|規劃|计划|計劃|計畫|意见|意見|条例|條例|办法|辦法|规定|規定|细则|細則|"
+    r"协议|協議|备忘录|備忘錄)(?:[(（][^)）]{0,12}[)）])?$"
+)
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _ZH_REPORT_END = re.compile(
     r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
@@ -608,6 +619,10 @@ def zh_kind(title: str) -> tuple[str, str]:
     m = _ZH_REPORT_END.search(plain) or re.search(r"执行情况|執行情況", plain)
     if m:
         return "report", f"head noun '{m.group(0)}'"
+    # "停止招商引资优惠政策事宜": a matter to decide, whatever it concerns.
+    m = re.search(r"(?:事宜|事项|事項)$", plain)
+    if m and "《" not in plain:
+        return "other", f"head noun '{m.group(0)}'"
     kind, why = kind_of(plain, "zh", "other")
     return kind, why
 
@@ -618,17 +633,23 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
     for sent in sents:
         s = sent.text
         if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
-                                    "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
+                                    "审", "審", "研究", "宣读", "宣讀", "汇报", "匯報", "讨论", "討論", "通过", "通過", "确定",
                                     "確定", "决定", "決定", "同意", "部署", "研判")):
             continue
         for m in _ZH_CUE.finditer(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
-            prefix = s[clause_start : m.start()].strip()
+            # "会(huì)议研究审定了": a mirror's pinyin glosses do not hide the prefix.
+            prefix = _PINYIN.sub("", s[clause_start : m.start()]).strip()
             cue = m.group(0)
             base = cue[:2]
             if not _ZH_CUE_PREFIX.match(prefix):
                 # "区督查办、区环委办通报了…": a unit reports; "…主持召开…会议，" is a clause start.
-                if not (base in ("通报", "通報") and cue.endswith("了") and len(prefix) <= 40
+                # "…陈国才通报区十五届人大五次会议情况", "各办事处依次汇报辖区…情况": a unit or
+                # official reports, and the object names what.
+                reported = cue.endswith("了") or re.search(
+                    r"(?:情况|情況|问题|問題|进展|進展)[。，,]?$", text[sent.start + m.end() : _zh_clause_end(text, sent.start + m.end(), sent.end)]
+                )
+                if not (base in ("通报", "通報", "汇报", "匯報") and reported and len(prefix) <= 40
                         and not _ZH_MODAL_BEFORE.search(s, 0, m.start())):
                     continue
             if _modal_before(s, m.start(), True):
@@ -640,7 +661,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
                 head, rule = _ZH_STUDY_HEAD, "study"
-            elif base in ("听取", "聽取", "通报", "通報") or cue.startswith(("分析研判", "研判")):
+            elif base in ("听取", "聽取", "通报", "通報", "汇报", "匯報") or cue.startswith(("分析研判", "研判")):
                 head, rule = _ZH_HEAD, "report"
             else:
                 head, rule = _ZH_HEAD, "adopt"
@@ -682,6 +703,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             elif rule == "study":
                 if not (_ZH_STUDY_HEAD.search(obj.strip().rstrip("等")) or "《" in obj):
                     continue
+            elif rule == "report" and re.search(r"(?:后|後|时|時|之际|之際)$", obj.strip()):
+                # "听取了三区和相关部门的意见和建议后，": a step of the drafting, not an item.
+                continue
             elif rule == "report" and not cue.endswith("了") and not re.search(
                 r"汇报|匯報|报告|報告|情况|情況", obj
             ):
@@ -691,6 +715,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 obj = obj[: tail.start()]
             for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
                 t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
+                dangling = re.search(r"的?(?:汇|匯)$", text[t0:t1])
+                if dangling and rule == "report" and text[t1 : t1 + 1] in " \u3000":
+                    t1 -= len(dangling.group(0))  # "…方案的汇 报": the half-word is not the title's
                 title = text[t0:t1]
                 if len(title) < 2:
                     continue
@@ -700,7 +727,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     continue
                 if rule == "study":
                     kind, why = "study", "study cue"
-                elif rule == "report" and text[t0 - 1 : t0] == "《" and zh_kind(title)[0] not in ("other",):
+                elif rule == "report" and (
+                    text[t0 - 1 : t0] == "《" or _ZH_DOC_HEARD.search(_PINYIN.sub("", title))
+                ) and zh_kind(title)[0] not in ("other", "report"):
                     # "听取了关于《…应急预案(送审稿)》的汇报": the document heard decides the kind.
                     kind, why = zh_kind(title)
                     why = f"report cue '{cue}', {why}"
