@@ -33,6 +33,12 @@ _KIND_EN = [
         r"roadmap|framework|arrangements)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
+# "National Planning Commission", "Law Commission", "Budget Office": a document noun that
+# names an organisation is no head noun.
+_ORG_AFTER = re.compile(
+    r"\s+(?:Commission|Committee|Board|Department|Ministry|Authority|Division|Council|Office|"
+    r"Bureau|Agency|Unit|Cell|Wing|Directorate|Secretariat|Section)\b"
+)
 _KIND_ZH = [
     ("agreement", re.compile(r"协议|备忘录|合同|协定|協議|備忘錄|協定")),
     ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])|條例|辦法|規定|細則|規則|規章")),
@@ -192,6 +198,8 @@ def kind_of_noun(title: str, lang: str | None, default: str) -> tuple[str, str]:
     best: tuple[int, str, str] | None = None
     for kind, pattern in rules:
         for m in pattern.finditer(title):
+            if lang != "zh" and _ORG_AFTER.match(title, m.end()):
+                continue
             if best is None or m.end() > best[0]:
                 best = (m.end(), kind, m.group(0))
     if best is None:
@@ -254,6 +262,10 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
     # priorities") names the body's business in short; it is read only when the body names none.
     head_end = _en_headline_end(text, sents)
     body_sents = [p for p in sents if p.start >= head_end]
+    # A bulleted decision list ("Cabinet agreed to the following: • To …") names each item
+    # whole; it goes first so that titles found inside a bullet do not split it.
+    for kind, start, end, why in en_bulleted(text, sents[0].start if sents else 0):
+        add(kind, start, end, why, False)
     _en_find(text, body_sents, rules, quoted, gates, lang, add)
     body = sents[0].start if sents else 0
     for kind, start, end, why in (
@@ -749,6 +761,17 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
 
 
 # --- English: business verbs with their objects, lists, passives and numbered decisions ------
+# Verbs of a decided action ("decided to fix the support price … and ban the import of …").
+_ACTION_VERBS = (
+    r"establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
+    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
+    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
+    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
+    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify|propose|run|"
+    r"table|organi[sz]e|hold|conduct|deploy|import|export|purchase|procure|award|bring|adopt|"
+    r"expand|continue|resume|suspend|reconstitute|amalgamate|endorse|sanction|release|disburse"
+)
 _AND_TO = re.compile(r"(?:and\s+)?(?:to\s+)?")
 _EN_BIZ = re.compile(
     r"\b(?P<verb>"
@@ -770,13 +793,8 @@ _EN_BIZ = re.compile(
     r"(?:granted|gave|accorded|given)\s+(?:(?:its|the|final|formal|principle|in-principle|"
     r"principal|ex-post-facto|in\s+principle)\s+)*(?:approval|nod|go-ahead|consent)\s+(?:to|for)|"
     r"made\s+arrangements\s+(?:for|to\s+\w+)|"
-    r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
-    r"(?:decided|approved)\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
-    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
-    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
-    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
-    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
-    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify)\b)|"
+    r"decided\s+on|agreed\s+to\s+endorse|(?:decided\s+to\s+)?agree(?:d)?\s+in\s+principle\s+to(?=\s+(?:the|a|an)\s)|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
+    r"(?:decided|approved)\s+to(?=\s+(?:" + _ACTION_VERBS + r")\b)|"
     r"permitted\s+to\s+table|"
     r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
     r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
@@ -795,7 +813,7 @@ _EN_BIZ_SUBJECT = re.compile(
 _EN_OBJ_END = re.compile(
     r"(?=[\s,.;:])(?:"  # every stop starts at a space or a stop mark: a cheap first test
     r"(?=[.;:])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
-    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)[.;:](?=\s|$)|"
+    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)(?<!\bsq)(?<!\bft)[.;:](?=\s|$)|"
     r"\s+and\s+(?=(?:(?:in\s+)?principle\s+|in-principle\s+|final\s+)?(?:approval|sanction)\s+(?:was|were|has)\b|"
     r"it\s+was\s+(?:also\s+)?(?:decided|agreed|approved)\b|(?:principle\s+)?decisions?\s+(?:was|were)\b)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
@@ -809,7 +827,7 @@ _EN_OBJ_END = re.compile(
 )
 _EN_LIST_SPLIT = re.compile(
     r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
-    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
+    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|(?<=[A-Za-z0-9)])\s+and\s+(?=(?-i:[a-z]+(?:tion|sion|ment|ance|al))\s+of\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
     r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
     re.I,
 )
@@ -822,7 +840,8 @@ _EN_PART_VERB = re.compile(
 )
 _EN_PASSIVE = re.compile(
     r"^(?:(?:(?:During|At|In)\s+(?:the|this|today[’']s)\s+(?:meeting|session)|Meanwhile|Also|"
-    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition),?\s+)?"
+    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition|Likewise|Similarly|"
+    r"Further|Also\s+at\s+the\s+meeting|Separately),?\s+)?"
     r"(?P<obj>(?:(?:A|An|The)\s+)?(?:[^,;]|,\s+(?:1[89]|20)\d\d\b){3,200}?)\s+"
     r"(?:was|were|has\s+been|have\s+been)\s+"
     r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
@@ -897,7 +916,10 @@ _EN_PREPOSITIONS = frozenset(
 def _verb_phrase(title: str) -> bool:
     """Whether an object after "approval to", "decided to" is an action ("make inductions …")."""
     first = re.match(r"[a-z][\w-]*", title)
-    return first is not None and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
+    # "the formulation of a bill": a noun of action is no verb.
+    return first is not None and first.group(0) not in ("the", "a", "an", "its", "their", "draft") and not re.search(
+        r"(?:tion|sion|ment|ance|ence|ity|ship|ure|als?)$", first.group(0)
+    )
 
 
 def _action_kind(title: str, why: str) -> tuple[str, str]:
@@ -954,6 +976,7 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split an object list at commas, 'and the', 'as well as'; capitalised runs stay whole."""
     parts: list[tuple[int, int]] = []
     cur = start
+    shared_head = False
     for m in _EN_LIST_SPLIT.finditer(text, start, end):
         nxt = text[m.end() : m.end() + 1]
         before = text[cur : m.start()]
@@ -963,6 +986,28 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
             continue
         if len(before.split()) < 2:
+            continue
+        # "positions for employees of the district administration, ilaka administration, border
+        # administration": short lower-case nouns after a prepositional phrase complete it.
+        pp = re.search(r"\b(?:of|for)\s+(?:the\s+)?[a-z][\w-]*(?:\s+([a-z][\w-]*))$", before)
+        if m.group(0).startswith(",") and (pp or shared_head):
+            nxt_part = re.match(r"(?:and\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})(?=\s*(?:,|$|\.))", text[m.end() : end] + ".")
+            if nxt_part and not re.match(r"(?:the|a|an|its|their|other)\b", nxt_part.group(1)) and not (
+                set(nxt_part.group(1).split()) & _EN_PREPOSITIONS
+            ) and (shared_head or (pp and nxt_part.group(1).split()[-1] == pp.group(1))):
+                shared_head = True
+                continue
+        shared_head = False
+        # "the X Bill, 2018 and provision of books": a noun of action after a title opens an item;
+        # "the protection and utilization of bio-diversity" is one.
+        if not m.group(0).startswith(",") and re.match(r"[a-z]+(?:tion|sion|ment|ance|al)\s+of\s", text[m.end() :]) and not re.search(
+            r"(?:\b[A-Z][\w.&-]*|\d|\))$", before
+        ):
+            continue
+        # "luxury products, and those harmful to health": a pronoun continues the title.
+        if re.match(r"(?:and\s+)?(?:those|these|them|it|that)\b", text[m.end() :]) or re.match(
+            r"(?:those|these|them|it|that)\b", text[m.end() :]
+        ):
             continue
         # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
         # "Act, 2025" keeps its year.
@@ -981,7 +1026,11 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for p0, p1 in parts:
         first = re.match(r"[a-z]{3,}\b", text[p0:p1])
         if first:
-            rep = re.search(r"\s+and\s+(?=" + first.group(0) + r"\s)", text[p0:p1])
+            # ... or another verb of a decided action after an action ("fix A and completely ban B").
+            verbs = first.group(0)
+            if re.fullmatch(_ACTION_VERBS, verbs):
+                verbs = _ACTION_VERBS
+            rep = re.search(r"\s+and\s+(?:[a-z]+ly\s+)?(?=(?:" + verbs + r")\s)", text[p0:p1])
             if rep and rep.start() > len(first.group(0)) + 3:
                 split.append((p0, p0 + rep.start()))
                 p0 += rep.end()
@@ -1330,3 +1379,81 @@ _EN_IMPERATIVE_ITEMS = frozenset(
     optimise promote push raise reduce reinforce resolutely safeguard speed stabilize stabilise
     steadily strengthen strictly strive support take uphold vigorously""".split()
 )
+
+
+# "On Thursday, Cabinet agreed to the following:" then bullet lines, one decision each.
+_EN_BULLET_INTRO = re.compile(
+    r"\b(?:agreed|approved|decided|decisions?|considered|noted|deliberated)\b[^.\n]{0,80}\bfollowing\b[^.\n]{0,40}:[ \t]*$",
+    re.I | re.M,
+)
+_EN_BULLET = re.compile(r"[ \t]*[•·▪●■◦\-–*][ \t]+")
+_EN_BULLET_VERB = re.compile(
+    r"(?:To|to)\s+(?:(?:support|accept|endorse|approve|adopt|agree\s+to|note|consider|debate|receive)\s+"
+    r"(?:the\s+)?(?:recommendations?|proposals?|request)\s+(?:of|from|by)\s+[^.]{3,200}?\s+(?=to\s+[a-z]))?"
+    r"(?:to\s+(?=[a-z]))?"
+)
+_EN_BULLET_BUSINESS = re.compile(
+    r"(?:debate|consider|note|receive|approve|adopt|endorse|accept|agree\s+to|support|ratify)\s+(?:the\s+|an?\s+)?",
+    re.I,
+)
+
+
+def en_bulleted(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    """Items of a bulleted decision list after an intro line naming what was decided."""
+    if "following" not in text:
+        return []
+    out: list[tuple[str, int, int, str]] = []
+    for intro in _EN_BULLET_INTRO.finditer(text, body_start):
+        if intro.end() < len(text) and text[intro.end() : intro.end() + 1] not in "\n\r":
+            continue
+        pos = text.find("\n", intro.end()) + 1
+        seen = 0
+        while 0 < pos < len(text):
+            nl = text.find("\n", pos)
+            b = len(text) if nl < 0 else nl
+            line = text[pos:b]
+            bm = _EN_BULLET.match(line)
+            if not line.strip() or re.match(r"[ \t]*o[ \t]", line):
+                pass  # blank lines and sub-bullets ("o To review …") belong to the item
+            elif bm:
+                seen += 1
+                out.extend(_en_bullet_items(text, pos + bm.end(), b))
+            elif seen:
+                break
+            else:
+                break
+            if nl < 0:
+                break
+            pos = nl + 1
+    return out
+
+
+def _en_bullet_items(text: str, a: int, b: int) -> list[tuple[str, int, int, str]]:
+    end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[A-Z]|\s*$)", text[a:b])
+    t1 = a + (end.start() if end else b - a)
+    lead = _EN_BULLET_VERB.match(text, a, t1)
+    t0 = lead.end() if lead else a
+    out: list[tuple[str, int, int, str]] = []
+    # "To debate the X Bill 2015 and to the establishment of Y": two items.
+    bounds = [t0]
+    for m in re.finditer(r"\s+and\s+to\s+(?:the\s+)?(?=\S)", text[t0:t1]):
+        bounds.extend([t0 + m.start(), t0 + m.end()])
+    bounds.append(t1)
+    for q0, q1 in zip(bounds[::2], bounds[1::2]):
+        biz = _EN_BULLET_BUSINESS.match(text, q0, q1)
+        if biz and lead and lead.end() == q0:
+            q0 = biz.end()  # "debate the X Bill": the bill is the item
+        art = re.match(r"(?:the|an?)\s+", text[q0:q1], re.I)
+        if art:
+            q0 += art.end()
+        while q1 > q0 and text[q1 - 1] in " \t,;:.":
+            q1 -= 1
+        title = text[q0:q1]
+        if len(title.split()) < 2 or len(title.split()) > 40:
+            continue
+        if _verb_phrase(title):
+            kind, why = _action_kind(title, "default (an action)")
+        else:
+            kind, why = _decision_kind(title)
+        out.append((kind, q0, q1, f"bulleted decision, {why}"))
+    return out
