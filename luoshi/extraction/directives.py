@@ -160,8 +160,10 @@ _ZH_UNIT_MODAL = re.compile(
 _ZH_STATEMENT = re.compile(r"了|已|是|正在|目前|当前|今年以来|总体|形势")
 # A unit given the lead: "水利局牵头制定防汛预案", "由县发改局负责，…".
 _ZH_UNIT_LEADS = re.compile(
-    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇))"
-    r"(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
+    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇|队|院|所))"
+    r"(?:共同|具体|统一|统筹|全面|分别|继续|要|须|应)?(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
+    # "责成区教育局于国庆节前完成…", "请区发展改革委牵头…": a unit charged with the task.
+    r"|^(?P<charge>责成|请)(?=[^，。；]{1,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇|队|院|所))"
 )
 # A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
 _ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
@@ -344,7 +346,7 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         if m:
             why = f"modal '{m.group('modal')}'"
         elif (m := _ZH_UNIT_LEADS.search(sub)) is not None:
-            why = f"unit leads '{m.group('lead')}'"
+            why = f"unit leads '{m.group('lead') or m.group('charge')}'"
         elif i == 0:
             # "一是加强…", "同时，…": ordinals and connectives come before the verb.
             bare = _ZH_ORDINAL.sub("", sub)
@@ -580,7 +582,27 @@ def find_directives(
             if p is not None and not any(a < p.end and p.start < b for a, b in taken)
         ]
         found = sorted(found + extra, key=lambda f: f.piece.start)
+    if lang == "zh" and "时" in text:
+        found = _merge_time_limits(text, found)
     return found
+
+
+# "…，区公安分局协助；完成时限：2025年11月30日。": a time limit after a semicolon belongs to the
+# requirement before it.
+_ZH_TIME_LIMIT_CLAUSE = re.compile(r"(?:完成时限|完成时间|办结时限|时限要求|时限|完成期限|办理时限)\s*[:：为]")
+
+
+def _merge_time_limits(text: str, found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    for f in found:
+        if out and _ZH_TIME_LIMIT_CLAUSE.match(f.piece.text):
+            prev = out[-1]
+            gap = text[prev.piece.end : f.piece.start]
+            if len(gap) <= 2 and not re.search(r"[。！？\n]", gap) and not re.search(r"[。！？]$", prev.piece.text):
+                out[-1] = Found(Piece(prev.piece.start, f.piece.end, text[prev.piece.start : f.piece.end]), prev.why)
+                continue
+        out.append(f)
+    return out
 
 
 def _find_directives(

@@ -1,0 +1,47 @@
+"""会议纪要 forms of lead units, cooperating units and time limits (issue 15, ext round).
+
+The text is written by the team in the shape of published minutes; a unit fixture only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from luoshi.extraction import extract
+
+MINUTES = (
+    "区政府常务会议纪要\n"
+    "2025年9月12日,区长李明主持召开区政府第35次常务会议。\n"
+    "会议研究了安全生产专项整治工作。会议明确,区应急管理局要牵头组织开展安全生产大检查,"
+    "区公安分局、区消防救援大队协助;完成时限:2025年11月30日。\n"
+    "责成区教育局于国庆节前完成校园安全隐患排查。\n"
+    "区卫生健康委、区医保局共同负责做好秋冬季疫情防控工作。\n"
+    "区交通运输局牵头,会同区公安分局交警大队制定交通疏导方案,10个工作日内完成。\n"
+    "请区发展改革委牵头,区自然资源局按职责分工负责,研究制定实施细则,年底前报区政府审定。\n"
+)
+
+
+def _rows() -> list[tuple[str, list[str], list[str], dt.date | None]]:
+    r = extract(MINUTES)
+    return [(d.text, list(d.lead), list(d.cooperating), d.deadline) for d in r.directives]
+
+
+def test_a_time_limit_after_a_semicolon_belongs_to_the_requirement_before_it() -> None:
+    text, lead, coop, deadline = _rows()[0]
+    assert text.endswith("协助;完成时限:2025年11月30日。")
+    assert lead == ["区应急管理局"]
+    assert coop == ["区公安分局", "区消防救援大队"]
+    assert deadline == dt.date(2025, 11, 30)
+
+
+def test_a_unit_charged_or_sharing_the_lead_is_a_requirement() -> None:
+    rows = _rows()
+    assert rows[1][0] == "责成区教育局于国庆节前完成校园安全隐患排查。"
+    assert rows[1][1] == ["区教育局"]
+    assert rows[2][1] == ["区卫生健康委", "区医保局"]
+
+
+def test_joint_cue_and_time_limit_are_no_part_of_a_unit_name() -> None:
+    rows = _rows()
+    assert rows[3][1:3] == (["区交通运输局"], ["区公安分局交警大队"])
+    assert rows[4][1:3] == (["区发展改革委"], ["区自然资源局"])
+    assert rows[4][3] == dt.date(2025, 12, 31)
