@@ -222,6 +222,13 @@ def _overlap(a: str, b: str, zh: bool) -> float:
     return sum((ca & cb).values()) / short
 
 
+_EN_TASK_TITLE = re.compile(
+    r"take\s+(?:all\s+)?(?:(?:necessary|immediate|effective|practical|concrete|urgent|strict|legal)\s+)?"
+    r"(?:steps|measures|action)\b",
+    re.I,
+)
+
+
 def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaItem]:
     zh = lang == "zh"
     rules = _ZH_RULES if zh else _EN_RULES
@@ -237,6 +244,8 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
         title = text[start:end]
         if len(title.strip()) < 2:
             return
+        if not zh and _EN_TASK_TITLE.match(title):
+            return  # "decided to take steps about X": a task (a directive), not an item
         for item in items:
             if item.span[0] < end and start < item.span[1]:
                 return
@@ -827,7 +836,7 @@ _EN_OBJ_END = re.compile(
 )
 _EN_LIST_SPLIT = re.compile(
     r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
-    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|(?<=[A-Za-z0-9)])\s+and\s+(?=(?-i:[a-z]+(?:tion|sion|ment|ance|al))\s+of\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
+    r"\s+and\s+(?=(?:the|a|an|its)\s|other\s+(?:matters|issues|business|items|documents|agenda)\b)|(?<=[A-Za-z0-9)])\s+and\s+(?=(?-i:[a-z]+(?:tion|sion|ment|ance|al))\s+of\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
     r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
     re.I,
 )

@@ -248,6 +248,8 @@ def _en_first_cue(sub: str) -> str | None:
     m = _EN_NECESSARY.search(sub)
     if m:
         return f"cue '{m.group(0).strip()}'"
+    if _EN_SET_TARGET.match(sub):
+        return "sets a target or steps to take"
     first = _EN_FIRST_WORD.search(sub)
     if first and first.group(1).lower() in _EN_IMPERATIVE and _imperative_reads(sub, first):
         return f"imperative '{first.group(1)}'"
@@ -272,6 +274,11 @@ def _en_first_cue(sub: str) -> str | None:
     return None
 
 
+# "…and set a target to train 2,300 youth within a year" (read after the agenda item it follows).
+_EN_SET_TARGET = re.compile(
+    r"\s*(?:set\s+(?:a\s+|the\s+)?(?:targets?|deadlines?)\s+(?:to|of|for)|take\s+(?:\w+\s+)?(?:steps|measures|action)\s+"
+    r"(?:about|on|to|for|against|regarding))\b"
+)
 # Adverbs that open an imperative only when a verb follows ("Further strengthen …", not
 # "further problems will develop").
 _EN_ADVERB_OPENERS = frozenset(
@@ -755,7 +762,10 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             g.get("verb") or g.get("part") or g.get("pass") or g.get("andverb") or g.get("andsay")
             or ("directed that" if g.get("order") else "")
         ).lower()
-        if verb in ("adding", "noting"):
+        if verb == "adding" and i > 0 and out and out[-1][1]:
+            # "X directed that A should …, adding that B would be provided …": the demand goes on.
+            verb = "directed that"
+        elif verb in ("adding", "noting"):
             verb = "said"
         if verb == "decided" and m.group(0).rstrip().endswith("to"):
             verb = "decided to"
