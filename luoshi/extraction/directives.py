@@ -177,6 +177,13 @@ _ZH_VERBS = tuple(
     常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
     严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
 )
+# The next step of a document the meeting agreed to ("会议原则同意《X》，修改完善后，批复实施",
+# "…，报县委审定", "按程序报市委组织部备案后以“县政府”名义印发"): a task of its drafter.
+ZH_FOLLOW_UP = re.compile(
+    r"^(?:(?:进一步|再)?修改完善|(?:按|按照|依)(?:程序|规定|有关规定)|报[^，,。；]{1,12}(?:审定|审议|审批|审核|备案|批准|同意|研究)|"
+    r"提请[^，,。；]{1,20}(?:审议|审定|研究)|以[^，,。；]{1,12}名义(?:印发|下发|发布)|(?:印发|批复|组织)实施|"
+    r"经[^，,。；]{1,20}(?:审定|审议|审查|审核)后)"
+)
 _ZH_ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外|"
     r"[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．](?!\d))[，,、]?"
@@ -354,6 +361,8 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
             why = f"modal '{m.group('modal')}'"
         elif (m := _ZH_UNIT_LEADS.search(sub)) is not None:
             why = f"unit leads '{m.group('lead') or m.group('charge')}'"
+        elif ZH_FOLLOW_UP.match(sub) and (i == 0 or re.search(r"同意|通过|审定|审议|》", body[:off])):
+            why = "next step of an agreed document"
         elif i == 0:
             # "一是加强…", "同时，…": ordinals and connectives come before the verb.
             bare = _ZH_ORDINAL.sub("", sub)

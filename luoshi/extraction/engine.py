@@ -22,7 +22,7 @@ from .chair import (
 )
 from .dates import APPROXIMATE, find_date, meeting_date
 from .deadlines import find_deadline
-from .directives import find_directives
+from .directives import ZH_FOLLOW_UP, find_directives
 from .directory import Directory, default_directory
 from .hant import to_simplified
 from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
@@ -332,7 +332,7 @@ def _after_agenda(
             lead = _AFTER_AGENDA_LEAD.match(rest.text)
             if lead:
                 rest = trim(text, rest.start + lead.end(), rest.end, "，,：:")
-        if rest is None or not _DIRECTIVE_AFTER_AGENDA.search(rest.text):
+        if rest is None or not (_DIRECTIVE_AFTER_AGENDA.search(rest.text) or ZH_FOLLOW_UP.match(rest.text)):
             out.append(s)
             skip.add(s.start)
         else:

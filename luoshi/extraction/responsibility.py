@@ -53,7 +53,7 @@ _ZH_GENERIC_WORDS = re.compile(
 _ZH_NOT_A_NAME = re.compile(
     r"[以为的之把被将从了是]|已经|问题|需|须|(?<![重主纪])要|应(?!急)|"
     # "年底前报区政府", "会同区公安分局": a time limit or a joint cue is no part of a name.
-    r"前报|底前|日前|[天周月年]内|^报|^(?:会同|协同|联合|配合|协助)|"
+    r"前报|底前|日前|[天周月年]内|^报|修改|完善|审定|备案|^(?:会同|协同|联合|配合|协助)|"
     r"^(?:务必|并|在|对|把|与|和|及|呈|提请|周密|紧紧|"
     r"统一|实现|开好|明确|"
     + "|".join(sorted(_ZH_VERBS, key=len, reverse=True)) + ")"

@@ -45,3 +45,28 @@ def test_joint_cue_and_time_limit_are_no_part_of_a_unit_name() -> None:
     assert rows[3][1:3] == (["区交通运输局"], ["区公安分局交警大队"])
     assert rows[4][1:3] == (["区发展改革委"], ["区自然资源局"])
     assert rows[4][3] == dt.date(2025, 12, 31)
+
+
+def test_the_next_step_of_an_agreed_document_is_a_task_of_its_drafter() -> None:
+    r = extract(
+        "11月12日,县长张某主持召开县政府常务会议。\n"
+        "会议原则同意县财政局拟草的《关于加快扶贫资金支出进度相关事项》,修改完善后,批复实施。\n"
+        "会议同意县农业农村局拟草的《现代农业园区建设推进方案》,修改完善报县委审定后以“两办”名义印发实施。\n"
+    )
+    got = [(d.text, list(d.lead)) for d in r.directives]
+    assert got == [
+        ("修改完善后,批复实施。", ["县财政局"]),
+        ("修改完善报县委审定后以“两办”名义印发实施。", ["县农业农村局"]),
+    ]
+
+
+def test_a_report_heard_before_the_chair_speaks_and_a_debt_plan_agreed_are_items() -> None:
+    r = extract(
+        "3月21日,区长王某主持召开区政府常务会议。\n"
+        "会议讨论并原则同意了區本級2016年政府性債務收支計畫。\n"
+        "在听取完县生态环境局近期工作情况汇报后,王某要求:要抓住政策机遇,补齐短板。\n"
+    )
+    assert [(a.kind, a.title) for a in r.agenda_items] == [
+        ("plan", "區本級2016年政府性債務收支計畫"),
+        ("report", "县生态环境局近期工作情况汇报"),
+    ]
