@@ -600,7 +600,21 @@ def find_directives(
         found = sorted(found + extra, key=lambda f: f.piece.start)
     if lang == "zh" and "时" in text:
         found = _merge_time_limits(text, found)
+    if lang == "zh":
+        # "（一）由区住建局牵头，…": the list marker is no part of the requirement (guideline).
+        found = [_drop_marker(text, f) for f in found]
     return found
+
+
+_ZH_LIST_MARKER = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d))\s*")
+
+
+def _drop_marker(text: str, f: Found) -> Found:
+    m = _ZH_LIST_MARKER.match(f.piece.text)
+    if not m or m.end() >= len(f.piece.text) - 1:
+        return f
+    start = f.piece.start + m.end()
+    return Found(Piece(start, f.piece.end, text[start : f.piece.end]), f.why)
 
 
 # "…，区公安分局协助；完成时限：2025年11月30日。": a time limit after a semicolon belongs to the

@@ -70,3 +70,18 @@ def test_a_report_heard_before_the_chair_speaks_and_a_debt_plan_agreed_are_items
         ("plan", "區本級2016年政府性債務收支計畫"),
         ("report", "县生态环境局近期工作情况汇报"),
     ]
+
+
+def test_a_list_marker_is_no_part_of_the_requirement() -> None:
+    text = (
+        "9月12日,区长李明主持召开区政府常务会议。会议要求:\n"
+        "(一)由区住建局牵头,区财政局配合,于10月底前完成改造方案编制。\n"
+        "（二）区财政局负责统筹改造资金,12月31日前拨付到位。\n"
+    )
+    r = extract(text)
+    assert [d.text for d in r.directives] == [
+        "由区住建局牵头,区财政局配合,于10月底前完成改造方案编制。",
+        "区财政局负责统筹改造资金,12月31日前拨付到位。",
+    ]
+    assert all(text[d.span[0] : d.span[1]] == d.text for d in r.directives)
+    assert [list(d.cooperating) for d in r.directives] == [["区财政局"], []]
