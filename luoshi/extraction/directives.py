@@ -165,6 +165,9 @@ _ZH_UNIT_LEADS = re.compile(
     # "责成区教育局于国庆节前完成…", "请区发展改革委牵头…": a unit charged with the task.
     r"|^(?P<charge>责成|请)(?=[^，。；]{1,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇|队|院|所))"
 )
+_ZH_BENEFIT = re.compile(
+    r"(?:这|此|也|更|将|既)?(?:有利于|有助于|对[^，。；]{1,40}(?:具有|有着|发挥着?)[^，。；]{0,10}(?:作用|意义))"
+)
 # A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
 _ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
 _ZH_VERBS = tuple(
@@ -349,7 +352,9 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
     # subject, not a task; a later modal clause may still be one.
     first = 0
     for i, (_, sub) in enumerate(subs[1:], 1):
-        if _ZH_COPULA.match(sub) and not _ZH_MODAL_ANY.search(sub):
+        # "…，是…的需要" (a need, not a modal), "…，有利于…", "…，对…具有重要作用": the
+        # clauses before are the topic of a statement.
+        if (_ZH_COPULA.match(sub) or _ZH_BENEFIT.match(sub)) and not _ZH_MODAL_ANY.search(sub.replace("的需要", "")):
             first = i + 1
             break
     for i, (off, sub) in enumerate(subs):
@@ -374,7 +379,7 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         # Keep adverbial openers right before the cue; drop context clauses.
         start = off
         j = i - 1
-        while j >= 0 and _ZH_ADVERBIAL.search(subs[j][1]):
+        while j >= first and _ZH_ADVERBIAL.search(subs[j][1]):
             start = subs[j][0]
             j -= 1
         return start, why

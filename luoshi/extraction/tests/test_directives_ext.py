@@ -63,3 +63,16 @@ def test_adding_that_after_a_directive_continues_the_demand() -> None:
         "line departments should complete their flood arrangements",
         "districts would be provided resources on a priority basis.",
     ]
+
+
+def test_a_verb_topic_of_a_need_or_a_benefit_is_a_statement() -> None:
+    """'X，是…的需要' (a need, not the modal 需要), 'X，有利于…', 'X，对…具有重要作用'."""
+    assert _dirs(
+        "3月21日,区长王某主持召开区政府常务会议。\n"
+        "会议指出,加强和规范临时建筑管理,是深入推进“三改一拆”工作的需要,也是强化城市管理的需要。"
+        "会议认为,积极加强政银合作,加快建立规范的融资机制,有利于解决项目资金缺口问题。"
+    ) == []
+    assert _dirs(
+        "3月21日,区长王某主持召开区政府常务会议。\n"
+        "会议强调,做好行政诉讼工作,对建设法治政府具有重要作用,各部门要高度重视。"
+    ) == ["各部门要高度重视。"]
