@@ -147,7 +147,7 @@ _ZH_IMPORTANCE = re.compile(
 _ZH_SEE = r"(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)"
 _ZH_MODAL_WORD = (
     rf"(?<![重主首紧纲摘只必需想将需不概纪])要(?![求素点件闻是务])(?!{_ZH_SEE})"
-    rf"|必须(?!{_ZH_SEE})|务必|需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
+    rf"|必须(?!{_ZH_SEE})|务必|(?<![的之])需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
 )
 _ZH_MODAL_ANY = re.compile(_ZH_MODAL_WORD)
 _ZH_MODAL = re.compile(rf"^[^，。；]{{0,16}}?(?P<modal>{_ZH_MODAL_WORD})")
