@@ -724,12 +724,12 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             elif rule == "study":
                 if not (_ZH_STUDY_HEAD.search(obj.strip().rstrip("等")) or "《" in obj):
                     continue
-            elif rule == "report" and re.search(r"(?:后|後|时|時|之际|之際)$", obj.strip()):
+            elif rule == "report" and (when := re.search(r"(?:后|後|时|時|之际|之際)$", obj.strip())):
                 # "听取了三区和相关部门的意见和建议后，": a step of the drafting, not an item;
                 # "在听取完X工作情况汇报后，": the report heard is one.
                 if not re.search(r"(?:汇报|匯報|报告|報告|情况|情況)(?:后|後|时|時|之际|之際)$", obj.strip()):
                     continue
-                g1 -= len(re.search(r"(?:后|後|时|時|之际|之際)$", obj.strip()).group(0)) + len(obj) - len(obj.rstrip())
+                g1 -= len(when.group(0)) + len(obj) - len(obj.rstrip())
                 obj = text[g0:g1]
             elif rule == "report" and not cue.endswith("了") and not re.search(
                 r"汇报|匯報|报告|報告|情况|情況", obj
@@ -1452,7 +1452,7 @@ def _en_bullet_items(text: str, a: int, b: int) -> list[tuple[str, int, int, str
     for m in re.finditer(r"\s+and\s+to\s+(?:the\s+)?(?=\S)", text[t0:t1]):
         bounds.extend([t0 + m.start(), t0 + m.end()])
     bounds.append(t1)
-    for q0, q1 in zip(bounds[::2], bounds[1::2]):
+    for q0, q1 in zip(bounds[::2], bounds[1::2], strict=True):
         biz = _EN_BULLET_BUSINESS.match(text, q0, q1)
         if biz and lead and lead.end() == q0:
             q0 = biz.end()  # "debate the X Bill": the bill is the item
