@@ -33,11 +33,17 @@ _KIND_EN = [
         r"roadmap|framework|arrangements)\b", re.I)),
     ("report", re.compile(r"\breports?\b", re.I)),
 ]
+# "National Planning Commission", "Law Commission", "Budget Office": a document noun that
+# names an organisation is no head noun.
+_ORG_AFTER = re.compile(
+    r"\s+(?:Commission|Committee|Board|Department|Ministry|Authority|Division|Council|Office|"
+    r"Bureau|Agency|Unit|Cell|Wing|Directorate|Secretariat|Section)\b"
+)
 _KIND_ZH = [
     ("agreement", re.compile(r"协议|备忘录|合同|协定|協議|備忘錄|協定")),
     ("regulation", re.compile(r"条例|办法|规定|细则|规则|规章|法(?![治规])|條例|辦法|規定|細則|規則|規章")),
     ("plan", re.compile(
-        r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策|預案|規劃|計劃|計畫|綱要|意見|"
+        r"方案|预案|规划|计划|纲要|意见|战略|措施|举措|指南|指引|清单|政策|預案|規劃|計劃|計畫|计画|綱要|意見|"
         r"戰略|舉措|清單|分解表|安排|要点|要點")),
     ("report", re.compile(r"报告|報告")),
 ]
@@ -192,6 +198,8 @@ def kind_of_noun(title: str, lang: str | None, default: str) -> tuple[str, str]:
     best: tuple[int, str, str] | None = None
     for kind, pattern in rules:
         for m in pattern.finditer(title):
+            if lang != "zh" and _ORG_AFTER.match(title, m.end()):
+                continue
             if best is None or m.end() > best[0]:
                 best = (m.end(), kind, m.group(0))
     if best is None:
@@ -214,6 +222,13 @@ def _overlap(a: str, b: str, zh: bool) -> float:
     return sum((ca & cb).values()) / short
 
 
+_EN_TASK_TITLE = re.compile(
+    r"take\s+(?:all\s+)?(?:(?:necessary|immediate|effective|practical|concrete|urgent|strict|legal)\s+)?"
+    r"(?:steps|measures|action)\b",
+    re.I,
+)
+
+
 def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaItem]:
     zh = lang == "zh"
     rules = _ZH_RULES if zh else _EN_RULES
@@ -229,6 +244,8 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
         title = text[start:end]
         if len(title.strip()) < 2:
             return
+        if not zh and _EN_TASK_TITLE.match(title):
+            return  # "decided to take steps about X": a task (a directive), not an item
         for item in items:
             if item.span[0] < end and start < item.span[1]:
                 return
@@ -254,6 +271,10 @@ def find_agenda(text: str, sents: list[Piece], lang: str | None) -> list[AgendaI
     # priorities") names the body's business in short; it is read only when the body names none.
     head_end = _en_headline_end(text, sents)
     body_sents = [p for p in sents if p.start >= head_end]
+    # A bulleted decision list ("Cabinet agreed to the following: • To …") names each item
+    # whole; it goes first so that titles found inside a bullet do not split it.
+    for kind, start, end, why in en_bulleted(text, sents[0].start if sents else 0):
+        add(kind, start, end, why, False)
     _en_find(text, body_sents, rules, quoted, gates, lang, add)
     body = sents[0].start if sents else 0
     for kind, start, end, why in (
@@ -446,21 +467,21 @@ def _report_title(text: str, start: int, end: int, zh: bool) -> tuple[int, int]:
 _ZH_CUE = re.compile(
     r"(?:传达学习|传达|学习贯彻|学习|集中学习|专题学习|听取|通报|审议通过|审议并原则通过|"
     r"审议并通过|原则通过|审议|审定|研究审议|研究审定|研究通过|讨论通过|讨论审议|研究讨论|讨论|研究|"
-    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|"
+    r"確定|确定|決定|决定|同意|原则同意|原則同意|部署|批准|宣读了|宣讀了|汇报|匯報|"
     r"傳達學習|傳達|學習貫徹|學習|集中學習|聽取|通報|審議通過|審議並原則通過|原則通過|審議|審定|"
     r"研究審議|討論通過|討論|研究|分析研判|研判|通过(?=了|《)|通過(?=了|《))"
     r"(?:並|并)?(?:研究|审议|審議|通过|通過|原则|原則|贯彻|貫徹|落实|落實|确定|確定|审定|審定|"
-    r"讨论|討論)*了?"
+    r"讨论|討論|同意)*(?:了|完)?"
 )
 _ZH_CUE_PREFIX = re.compile(
-    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|专门|專門|"
+    r"^(?:\d{1,2}[.、．]|[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|在|会议|會議|会上|會上|会前|會前|随后|隨後|同时|此外|另外|还|還|并|並|也|又|先后|先後|首先|专门|專門|"
     r"集中|专题|專題|认真|認真|深入|逐项|逐項|依次|分别|分別|一起|共同|其后|最后|最後|接着|"
     r"会议首先|会议还|会议先后|会议集中|会议专题|会议认真|会议深入|会议依次|会议分别|会议逐项|"
     r"會議首先|會議還|會議先後|會議集中|會議專題|會議認真|會議深入)*$"
 )
 _ZH_HEAD = re.compile(
     r"(?:精神|讲话|講話|指示|批示|论述|論述|文章|重要思想|条例|條例|办法|辦法|规定|規定|细则|細則|规则|規則|"
-    r"方案|预案|預案|规划|規劃|计划|計劃|計畫|纲要|綱要|意见|意見|通知|报告|報告|汇报|匯報|匯報|情况|情況|"
+    r"方案|预案|預案|规划|規劃|计划|計劃|計畫|计画|纲要|綱要|意见|意見|通知|报告|報告|汇报|匯報|匯報|情况|情況|"
     r"决定|決定|请示|請示|事项|事項|事宜|分工|措施|举措|舉措|协议|協議|协议书|協議書|备忘录|備忘錄|清单|清單|"
     r"政策|草案|稿|安排|要点|要點|决策部署|決策部署|知识|知識|提纲|提綱|结果|結果|预算|預算|决算|決算|"
     r"提案|问题|問題|工作|机制|機制|设置|設置|名单|名單|制度|标准|標準|法|总结|總結|谋划|謀劃|部署|"
@@ -558,7 +579,10 @@ def _zh_split_items(obj: str, head: re.Pattern[str]) -> list[tuple[int, int]]:
 
 
 def _zh_has_head(part: str, head: re.Pattern[str]) -> bool:
-    part = part.strip()
+    # "…工作方案的汇 报": a stray space inside a word does not hide the head noun.
+    part = re.sub(r"[ \t\u3000]+", "", part)
+    # "…工作方案的汇 报" cut at the space: the dangling half-word is not the head.
+    part = re.sub(r"的?(?:汇|匯)$", "", part)
     if part.startswith("《") and part.endswith("》"):
         return True
     return bool(head.search(part.rstrip("》”」等")))
@@ -576,9 +600,11 @@ def _zh_title(text: str, start: int, end: int) -> tuple[int, int]:
             after = ""
         if not (len(_ZH_CJK.findall(before)) <= 4 and len(_ZH_CJK.findall(after)) >= 2 and "《" not in after):
             return start + q.start(1), start + q.end(1)
-    while start < end and text[start] in " \t　“":
+    # Edge quotes go, but a quoted word opening or closing the title keeps both its quotes
+    # ("“三农”重点工作实施意见").
+    while start < end and (text[start] in " \t　" or (text[start] == "“" and "”" not in text[start + 1 : end - 1])):
         start += 1
-    while end > start and text[end - 1] in " \t　”":
+    while end > start and (text[end - 1] in " \t　" or (text[end - 1] == "”" and "“" not in text[start : end - 1])):
         end -= 1
     return start, end
 
@@ -596,6 +622,12 @@ def _line_start(text: str, pos: int) -> int:
     return start
 
 
+# A heard document named by its head noun ("听取了2020年X行动方案、Y实施意见的汇报"): the
+# document's kind, not a report.
+_ZH_DOC_HEARD = re.compile(
+    r"(?:方案|预案|預案|规划|規劃|计划|計劃|計畫|计画|意见|意見|条例|條例|办法|辦法|规定|規定|细则|細則|"
+    r"协议|協議|备忘录|備忘錄)(?:[(（][^)）]{0,12}[)）])?$"
+)
 _PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 _ZH_REPORT_END = re.compile(
     r"(?:情况|情況|汇报|匯報|报告|報告|總結|总结|结果|結果|谋划|謀劃|決算|决算)(?:[(（][^)）]{0,12}[)）])?$"
@@ -608,6 +640,10 @@ def zh_kind(title: str) -> tuple[str, str]:
     m = _ZH_REPORT_END.search(plain) or re.search(r"执行情况|執行情況", plain)
     if m:
         return "report", f"head noun '{m.group(0)}'"
+    # "停止招商引资优惠政策事宜": a matter to decide, whatever it concerns.
+    m = re.search(r"(?:事宜|事项|事項)$", plain)
+    if m and "《" not in plain:
+        return "other", f"head noun '{m.group(0)}'"
     kind, why = kind_of(plain, "zh", "other")
     return kind, why
 
@@ -618,17 +654,23 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
     for sent in sents:
         s = sent.text
         if not any(w in s for w in ("传达", "學習", "学习", "傳達", "听取", "聽取", "通报", "通報",
-                                    "审", "審", "研究", "讨论", "討論", "通过", "通過", "确定",
+                                    "审", "審", "研究", "宣读", "宣讀", "汇报", "匯報", "讨论", "討論", "通过", "通過", "确定",
                                     "確定", "决定", "決定", "同意", "部署", "研判")):
             continue
         for m in _ZH_CUE.finditer(s):
             clause_start = max(s.rfind(c, 0, m.start()) for c in "，,；;﹔：:。、 \u3000") + 1
-            prefix = s[clause_start : m.start()].strip()
+            # "会(huì)议研究审定了": a mirror's pinyin glosses do not hide the prefix.
+            prefix = _PINYIN.sub("", s[clause_start : m.start()]).strip()
             cue = m.group(0)
             base = cue[:2]
             if not _ZH_CUE_PREFIX.match(prefix):
                 # "区督查办、区环委办通报了…": a unit reports; "…主持召开…会议，" is a clause start.
-                if not (base in ("通报", "通報") and cue.endswith("了") and len(prefix) <= 40
+                # "…陈国才通报区十五届人大五次会议情况", "各办事处依次汇报辖区…情况": a unit or
+                # official reports, and the object names what.
+                reported = cue.endswith("了") or re.search(
+                    r"(?:情况|情況|问题|問題|进展|進展)[。，,]?$", text[sent.start + m.end() : _zh_clause_end(text, sent.start + m.end(), sent.end)]
+                )
+                if not (base in ("通报", "通報", "汇报", "匯報") and reported and len(prefix) <= 40
                         and not _ZH_MODAL_BEFORE.search(s, 0, m.start())):
                     continue
             if _modal_before(s, m.start(), True):
@@ -640,7 +682,7 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 continue
             if base in ("传达", "傳達", "学习", "學習", "集中", "专题", "專題"):
                 head, rule = _ZH_STUDY_HEAD, "study"
-            elif base in ("听取", "聽取", "通报", "通報") or cue.startswith(("分析研判", "研判")):
+            elif base in ("听取", "聽取", "通报", "通報", "汇报", "匯報") or cue.startswith(("分析研判", "研判")):
                 head, rule = _ZH_HEAD, "report"
             else:
                 head, rule = _ZH_HEAD, "adopt"
@@ -682,6 +724,13 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
             elif rule == "study":
                 if not (_ZH_STUDY_HEAD.search(obj.strip().rstrip("等")) or "《" in obj):
                     continue
+            elif rule == "report" and (when := re.search(r"(?:后|後|时|時|之际|之際)$", obj.strip())):
+                # "听取了三区和相关部门的意见和建议后，": a step of the drafting, not an item;
+                # "在听取完X工作情况汇报后，": the report heard is one.
+                if not re.search(r"(?:汇报|匯報|报告|報告|情况|情況)(?:后|後|时|時|之际|之際)$", obj.strip()):
+                    continue
+                g1 -= len(when.group(0)) + len(obj) - len(obj.rstrip())
+                obj = text[g0:g1]
             elif rule == "report" and not cue.endswith("了") and not re.search(
                 r"汇报|匯報|报告|報告|情况|情況", obj
             ):
@@ -691,6 +740,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                 obj = obj[: tail.start()]
             for p0, p1 in _zh_split_items(obj, head if rule != "report" else _ZH_HEAD):
                 t0, t1 = _zh_title(text, g0 + p0, g0 + p1)
+                dangling = re.search(r"的?(?:汇|匯)$", text[t0:t1])
+                if dangling and rule == "report" and text[t1 : t1 + 1] in " \u3000":
+                    t1 -= len(dangling.group(0))  # "…方案的汇 报": the half-word is not the title's
                 title = text[t0:t1]
                 if len(title) < 2:
                     continue
@@ -700,7 +752,9 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
                     continue
                 if rule == "study":
                     kind, why = "study", "study cue"
-                elif rule == "report" and text[t0 - 1 : t0] == "《" and zh_kind(title)[0] not in ("other",):
+                elif rule == "report" and (
+                    text[t0 - 1 : t0] == "《" or _ZH_DOC_HEARD.search(_PINYIN.sub("", title))
+                ) and zh_kind(title)[0] not in ("other", "report"):
                     # "听取了关于《…应急预案(送审稿)》的汇报": the document heard decides the kind.
                     kind, why = zh_kind(title)
                     why = f"report cue '{cue}', {why}"
@@ -720,6 +774,17 @@ def zh_agenda(text: str, sents: list[Piece]) -> list[tuple[str, int, int, str]]:
 
 
 # --- English: business verbs with their objects, lists, passives and numbered decisions ------
+# Verbs of a decided action ("decided to fix the support price … and ban the import of …").
+_ACTION_VERBS = (
+    r"establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
+    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
+    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
+    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
+    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
+    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify|propose|run|"
+    r"table|organi[sz]e|hold|conduct|deploy|import|export|purchase|procure|award|bring|adopt|"
+    r"expand|continue|resume|suspend|reconstitute|amalgamate|endorse|sanction|release|disburse"
+)
 _AND_TO = re.compile(r"(?:and\s+)?(?:to\s+)?")
 _EN_BIZ = re.compile(
     r"\b(?P<verb>"
@@ -741,13 +806,8 @@ _EN_BIZ = re.compile(
     r"(?:granted|gave|accorded|given)\s+(?:(?:its|the|final|formal|principle|in-principle|"
     r"principal|ex-post-facto|in\s+principle)\s+)*(?:approval|nod|go-ahead|consent)\s+(?:to|for)|"
     r"made\s+arrangements\s+(?:for|to\s+\w+)|"
-    r"decided\s+on|agreed\s+to\s+endorse|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
-    r"(?:decided|approved)\s+to(?=\s+(?:establish|appoint|fix|ban|form|set\s+up|provide|send|nominate|recommend|"
-    r"extend|allocate|grant|approve|withdraw|sign|release|purchase|procure|construct|create|amend|"
-    r"repeal|introduce|launch|implement|change|shut\s*down|discontinue|develop|devolve|file|"
-    r"constitute|abolish|merge|upgrade|regularise|regularize|increase|raise|reduce|decrease|"
-    r"lift|allow|give|hand\s+over|transfer|rename|declare|initiate|start|hire|recruit|induct|"
-    r"restructure|acquire|lease|dissolve|convert|exempt|waive|enhance|revise|notify)\b)|"
+    r"decided\s+on|agreed\s+to\s+endorse|(?:decided\s+to\s+)?agree(?:d)?\s+in\s+principle\s+to(?=\s+(?:the|a|an)\s)|decided\s+to\s+(?:refer|table|permit\s+to\s+table|endorse)|"
+    r"(?:decided|approved)\s+to(?=\s+(?:" + _ACTION_VERBS + r")\b)|"
     r"permitted\s+to\s+table|"
     r"approved|approves|sanctioned|endorsed|endorses|okayed|adopted|ratified|"
     r"deliberated(?:\s+on)?|reviewed|discussed|discusses|debated|studied|studies|studying|"
@@ -766,7 +826,7 @@ _EN_BIZ_SUBJECT = re.compile(
 _EN_OBJ_END = re.compile(
     r"(?=[\s,.;:])(?:"  # every stop starts at a space or a stop mark: a cheap first test
     r"(?=[.;:])(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bRs)(?<!\bSt)(?<!\bCo)(?<!\bProf)"
-    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)[.;:](?=\s|$)|"
+    r"(?<!\bPvt)(?<!\bLtd)(?<!\bInc)(?<!\bsq)(?<!\bft)[.;:](?=\s|$)|"
     r"\s+and\s+(?=(?:(?:in\s+)?principle\s+|in-principle\s+|final\s+)?(?:approval|sanction)\s+(?:was|were|has)\b|"
     r"it\s+was\s+(?:also\s+)?(?:decided|agreed|approved)\b|(?:principle\s+)?decisions?\s+(?:was|were)\b)|\s+with\s+(?:an?\s+)?(?:view|outlay|budget|total|cost)\b|"
     r"\s+(?:in|at|during)\s+(?:\w+[’']s\s+|the\s+|its\s+|a\s+)?(?:\w+\s+)?(?:meeting|session)\b|"
@@ -780,7 +840,7 @@ _EN_OBJ_END = re.compile(
 )
 _EN_LIST_SPLIT = re.compile(
     r"(?<=[’'\"”])\s+and\s+(?=[‘'\"“])|,\s*(?:and\s+|as\s+well\s+as\s+|alongside\s+|while\s+)?|\s+as\s+well\s+as\s+|\s+alongside\s+|"
-    r"\s+and\s+(?=(?:the|a|an|other|its)\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
+    r"\s+and\s+(?=(?:the|a|an|its)\s|other\s+(?:matters|issues|business|items|documents|agenda)\b)|(?<=[A-Za-z0-9)])\s+and\s+(?=(?-i:[a-z]+(?:tion|sion|ment|ance|al))\s+of\s)|\s+and\s+(?=(?:deployed|studied|discussed|approved|"
     r"adopted|reviewed|deliberated|arranged|made|heard|decided|endorsed|sanctioned)\b)",
     re.I,
 )
@@ -793,7 +853,8 @@ _EN_PART_VERB = re.compile(
 )
 _EN_PASSIVE = re.compile(
     r"^(?:(?:(?:During|At|In)\s+(?:the|this|today[’']s)\s+(?:meeting|session)|Meanwhile|Also|"
-    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition),?\s+)?"
+    r"Additionally|Moreover|Besides|Furthermore|Besides\s+this|In\s+addition|Likewise|Similarly|"
+    r"Further|Also\s+at\s+the\s+meeting|Separately),?\s+)?"
     r"(?P<obj>(?:(?:A|An|The)\s+)?(?:[^,;]|,\s+(?:1[89]|20)\d\d\b){3,200}?)\s+"
     r"(?:was|were|has\s+been|have\s+been)\s+"
     r"(?:also\s+)?(?:unanimously\s+)?(?:(?:deliberated|reviewed|discussed)(?:\s+on)?\s+and\s+)?"
@@ -868,7 +929,10 @@ _EN_PREPOSITIONS = frozenset(
 def _verb_phrase(title: str) -> bool:
     """Whether an object after "approval to", "decided to" is an action ("make inductions …")."""
     first = re.match(r"[a-z][\w-]*", title)
-    return first is not None and first.group(0) not in ("the", "a", "an", "its", "their", "draft")
+    # "the formulation of a bill": a noun of action is no verb.
+    return first is not None and first.group(0) not in ("the", "a", "an", "its", "their", "draft") and not re.search(
+        r"(?:tion|sion|ment|ance|ence|ity|ship|ure|als?)$", first.group(0)
+    )
 
 
 def _action_kind(title: str, why: str) -> tuple[str, str]:
@@ -925,6 +989,7 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Split an object list at commas, 'and the', 'as well as'; capitalised runs stay whole."""
     parts: list[tuple[int, int]] = []
     cur = start
+    shared_head = False
     for m in _EN_LIST_SPLIT.finditer(text, start, end):
         nxt = text[m.end() : m.end() + 1]
         before = text[cur : m.start()]
@@ -934,6 +999,28 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if m.group(0).startswith(",") and nxt.isupper() and not re.match(r"(?:The|A|An)\s", text[m.end() :]):
             continue
         if len(before.split()) < 2:
+            continue
+        # "positions for employees of the district administration, ilaka administration, border
+        # administration": short lower-case nouns after a prepositional phrase complete it.
+        pp = re.search(r"\b(?:of|for)\s+(?:the\s+)?[a-z][\w-]*(?:\s+([a-z][\w-]*))$", before)
+        if m.group(0).startswith(",") and (pp or shared_head):
+            nxt_part = re.match(r"(?:and\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})(?=\s*(?:,|$|\.))", text[m.end() : end] + ".")
+            if nxt_part and not re.match(r"(?:the|a|an|its|their|other)\b", nxt_part.group(1)) and not (
+                set(nxt_part.group(1).split()) & _EN_PREPOSITIONS
+            ) and (shared_head or (pp and nxt_part.group(1).split()[-1] == pp.group(1))):
+                shared_head = True
+                continue
+        shared_head = False
+        # "the X Bill, 2018 and provision of books": a noun of action after a title opens an item;
+        # "the protection and utilization of bio-diversity" is one.
+        if not m.group(0).startswith(",") and re.match(r"[a-z]+(?:tion|sion|ment|ance|al)\s+of\s", text[m.end() :]) and not re.search(
+            r"(?:\b[A-Z][\w.&-]*|\d|\))$", before
+        ):
+            continue
+        # "luxury products, and those harmful to health": a pronoun continues the title.
+        if re.match(r"(?:and\s+)?(?:those|these|them|it|that)\b", text[m.end() :]) or re.match(
+            r"(?:those|these|them|it|that)\b", text[m.end() :]
+        ):
             continue
         # "measures aimed at stabilizing employment, boosting growth": gerunds continue a title;
         # "Act, 2025" keeps its year.
@@ -952,7 +1039,11 @@ def _en_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for p0, p1 in parts:
         first = re.match(r"[a-z]{3,}\b", text[p0:p1])
         if first:
-            rep = re.search(r"\s+and\s+(?=" + first.group(0) + r"\s)", text[p0:p1])
+            # ... or another verb of a decided action after an action ("fix A and completely ban B").
+            verbs = first.group(0)
+            if re.fullmatch(_ACTION_VERBS, verbs):
+                verbs = _ACTION_VERBS
+            rep = re.search(r"\s+and\s+(?:[a-z]+ly\s+)?(?=(?:" + verbs + r")\s)", text[p0:p1])
             if rep and rep.start() > len(first.group(0)) + 3:
                 split.append((p0, p0 + rep.start()))
                 p0 += rep.end()
@@ -1301,3 +1392,81 @@ _EN_IMPERATIVE_ITEMS = frozenset(
     optimise promote push raise reduce reinforce resolutely safeguard speed stabilize stabilise
     steadily strengthen strictly strive support take uphold vigorously""".split()
 )
+
+
+# "On Thursday, Cabinet agreed to the following:" then bullet lines, one decision each.
+_EN_BULLET_INTRO = re.compile(
+    r"\b(?:agreed|approved|decided|decisions?|considered|noted|deliberated)\b[^.\n]{0,80}\bfollowing\b[^.\n]{0,40}:[ \t]*$",
+    re.I | re.M,
+)
+_EN_BULLET = re.compile(r"[ \t]*[•·▪●■◦\-–*][ \t]+")
+_EN_BULLET_VERB = re.compile(
+    r"(?:To|to)\s+(?:(?:support|accept|endorse|approve|adopt|agree\s+to|note|consider|debate|receive)\s+"
+    r"(?:the\s+)?(?:recommendations?|proposals?|request)\s+(?:of|from|by)\s+[^.]{3,200}?\s+(?=to\s+[a-z]))?"
+    r"(?:to\s+(?=[a-z]))?"
+)
+_EN_BULLET_BUSINESS = re.compile(
+    r"(?:debate|consider|note|receive|approve|adopt|endorse|accept|agree\s+to|support|ratify)\s+(?:the\s+|an?\s+)?",
+    re.I,
+)
+
+
+def en_bulleted(text: str, body_start: int = 0) -> list[tuple[str, int, int, str]]:
+    """Items of a bulleted decision list after an intro line naming what was decided."""
+    if "following" not in text:
+        return []
+    out: list[tuple[str, int, int, str]] = []
+    for intro in _EN_BULLET_INTRO.finditer(text, body_start):
+        if intro.end() < len(text) and text[intro.end() : intro.end() + 1] not in "\n\r":
+            continue
+        pos = text.find("\n", intro.end()) + 1
+        seen = 0
+        while 0 < pos < len(text):
+            nl = text.find("\n", pos)
+            b = len(text) if nl < 0 else nl
+            line = text[pos:b]
+            bm = _EN_BULLET.match(line)
+            if not line.strip() or re.match(r"[ \t]*o[ \t]", line):
+                pass  # blank lines and sub-bullets ("o To review …") belong to the item
+            elif bm:
+                seen += 1
+                out.extend(_en_bullet_items(text, pos + bm.end(), b))
+            elif seen:
+                break
+            else:
+                break
+            if nl < 0:
+                break
+            pos = nl + 1
+    return out
+
+
+def _en_bullet_items(text: str, a: int, b: int) -> list[tuple[str, int, int, str]]:
+    end = re.search(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z])(?<!\bNo)[.!?](?=\s+[A-Z]|\s*$)", text[a:b])
+    t1 = a + (end.start() if end else b - a)
+    lead = _EN_BULLET_VERB.match(text, a, t1)
+    t0 = lead.end() if lead else a
+    out: list[tuple[str, int, int, str]] = []
+    # "To debate the X Bill 2015 and to the establishment of Y": two items.
+    bounds = [t0]
+    for m in re.finditer(r"\s+and\s+to\s+(?:the\s+)?(?=\S)", text[t0:t1]):
+        bounds.extend([t0 + m.start(), t0 + m.end()])
+    bounds.append(t1)
+    for q0, q1 in zip(bounds[::2], bounds[1::2], strict=True):
+        biz = _EN_BULLET_BUSINESS.match(text, q0, q1)
+        if biz and lead and lead.end() == q0:
+            q0 = biz.end()  # "debate the X Bill": the bill is the item
+        art = re.match(r"(?:the|an?)\s+", text[q0:q1], re.I)
+        if art:
+            q0 += art.end()
+        while q1 > q0 and text[q1 - 1] in " \t,;:.":
+            q1 -= 1
+        title = text[q0:q1]
+        if len(title.split()) < 2 or len(title.split()) > 40:
+            continue
+        if _verb_phrase(title):
+            kind, why = _action_kind(title, "default (an action)")
+        else:
+            kind, why = _decision_kind(title)
+        out.append((kind, q0, q1, f"bulleted decision, {why}"))
+    return out

@@ -37,14 +37,14 @@ WEEKDAYS_ZH["天"] = 6
 
 _MONTH = r"(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _EN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
-    ("month-day-year", re.compile(_MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
-    ("day-month-year", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)),
-    ("month-day", re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)", re.I)),
-    ("day-month", re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?![\w])(?!,?\s+\d{4})", re.I)),
-    ("weekday", re.compile(r"\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)),
-    ("day-of-month", re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I)),
-    ("today", re.compile(r"\b(?:today|this (?:morning|afternoon))\b", re.I)),
+    ("iso", re.compile(r"(?=\d)\b(\d{4})-(\d{1,2})-(\d{1,2})\b")),
+    ("month-day-year", re.compile(r"(?=[JFMASOND])" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)),
+    ("day-month-year", re.compile(r"(?=\d)\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH + r",?\s+(\d{4})\b", re.I)),
+    ("month-day", re.compile(r"(?=[JFMASOND])\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)", re.I)),
+    ("day-month", re.compile(r"(?=\d)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?![\w])(?!,?\s+\d{4})", re.I)),
+    ("weekday", re.compile(r"(?=[olt])\b(?:on|last|this)\s+(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.I)),
+    ("day-of-month", re.compile(r"(?=o)\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b", re.I)),
+    ("today", re.compile(r"(?=t)\b(?:today|this (?:morning|afternoon))\b", re.I)),
 ]
 _ZH_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")),
@@ -184,20 +184,20 @@ def find_date(
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"((?:19|20)\d{2})"
 _FULL_EN: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
-    ("month-days-year", re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:(?:\s*,\s*|\s+and\s+|\s*(?:-|–|to)\s*)\d{1,2}(?:st|nd|rd|th)?)+,?\s+" + _YEAR + r"\b", re.I)),
-    ("month-day-year", re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I)),
-    ("day-month-year", re.compile(r"\b" + _DAY + r"\s+(?:day\s+)?(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
-    ("year-month-day", re.compile(r"\b" + _YEAR + r",?\s+" + _MONTH + r"\s+" + _DAY + r"\b", re.I)),
-    ("numeric", re.compile(r"(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")),
+    ("iso", re.compile(r"(?=\d)(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")),
+    ("month-days-year", re.compile(r"(?=[JFMASOND])\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?(?:(?:\s*,\s*|\s+and\s+|\s*(?:-|–|to)\s*)\d{1,2}(?:st|nd|rd|th)?)+,?\s+" + _YEAR + r"\b", re.I)),
+    ("month-day-year", re.compile(r"(?=[JFMASOND])\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I)),
+    ("day-month-year", re.compile(r"(?=\d)\b" + _DAY + r"\s+(?:day\s+)?(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"\b", re.I)),
+    ("year-month-day", re.compile(r"(?=[12])\b" + _YEAR + r",?\s+" + _MONTH + r"\s+" + _DAY + r"\b", re.I)),
+    ("numeric", re.compile(r"(?=\d)(?<![\d/.-])(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")),
 ]
 _PART_EN: list[tuple[str, re.Pattern[str]]] = [
-    ("month-day", re.compile(r"\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)(?!:)", re.I)),
-    ("day-month", re.compile(r"(?<![\d,])\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?" + _MONTH + r"(?![\w])(?!,?\s+\d)", re.I)),
-    ("weekday", re.compile(r"\b((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)(?:['’]s)?\b(?!,?\s+(?:\d|the\s+\d|" + _MONTH + r"(?!\w)))", re.I)),
-    ("day-of-month", re.compile(r"\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:day\s+)?of)", re.I)),
-    ("yesterday", re.compile(r"\byesterday\b", re.I)),
-    ("today", re.compile(r"\b(?:today|this (?:morning|afternoon))\b", re.I)),
+    ("month-day", re.compile(r"(?=[JFMASOND])\b" + _MONTH + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d)(?!:)", re.I)),
+    ("day-month", re.compile(r"(?=\d)(?<![\d,])\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?" + _MONTH + r"(?![\w])(?!,?\s+\d)", re.I)),
+    ("weekday", re.compile(r"(?=[MTWFS])\b((?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)(?:['’]s)?\b(?!,?\s+(?:\d|the\s+\d|" + _MONTH + r"(?!\w)))", re.I)),
+    ("day-of-month", re.compile(r"(?=o)\bon\s+the\s+(\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:day\s+)?of)", re.I)),
+    ("yesterday", re.compile(r"(?=y)\byesterday\b", re.I)),
+    ("today", re.compile(r"(?=t)\b(?:today|this (?:morning|afternoon))\b", re.I)),
 ]
 _FULL_ZH: list[tuple[str, re.Pattern[str]]] = [
     ("zh-full", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")),

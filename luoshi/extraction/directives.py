@@ -147,7 +147,7 @@ _ZH_IMPORTANCE = re.compile(
 _ZH_SEE = r"(?:清醒|充分|深刻|清楚|冷静)?(?:看到|认识到|意识到|看清)"
 _ZH_MODAL_WORD = (
     rf"(?<![重主首紧纲摘只必需想将需不概纪])要(?![求素点件闻是务])(?!{_ZH_SEE})"
-    rf"|必须(?!{_ZH_SEE})|务必|需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
+    rf"|必须(?!{_ZH_SEE})|务必|(?<![的之])需要(?!{_ZH_SEE})|应当(?!{_ZH_SEE})|务求"
 )
 _ZH_MODAL_ANY = re.compile(_ZH_MODAL_WORD)
 _ZH_MODAL = re.compile(rf"^[^，。；]{{0,16}}?(?P<modal>{_ZH_MODAL_WORD})")
@@ -160,8 +160,13 @@ _ZH_UNIT_MODAL = re.compile(
 _ZH_STATEMENT = re.compile(r"了|已|是|正在|目前|当前|今年以来|总体|形势")
 # A unit given the lead: "水利局牵头制定防汛预案", "由县发改局负责，…".
 _ZH_UNIT_LEADS = re.compile(
-    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇))"
-    r"(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
+    r"^(?:由[^，。；]{1,40}?|[^，。；]{0,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇|队|院|所))"
+    r"(?:共同|具体|统一|统筹|全面|分别|继续|要|须|应)?(?P<lead>牵头|负责|主办|主责)(?!人|同志|单位|部门|领导)"
+    # "责成区教育局于国庆节前完成…", "请区发展改革委牵头…": a unit charged with the task.
+    r"|^(?P<charge>责成|请)(?=[^，。；]{1,40}?(?:部门|单位|局|委|办|厅|政府|中心|公司|街道|乡镇|镇|队|院|所))"
+)
+_ZH_BENEFIT = re.compile(
+    r"(?:这|此|也|更|将|既)?(?:有利于|有助于|对[^，。；]{1,40}(?:具有|有着|发挥着?)[^，。；]{0,10}(?:作用|意义))"
 )
 # A copula after a topic makes the sentence a statement: "推动X，是…的重要抓手".
 _ZH_COPULA = re.compile(r"^(?:这|此|这既|既|也|更|正|就|都|已|仍|还)?是")
@@ -174,6 +179,13 @@ _ZH_VERBS = tuple(
     精心 坚定 树牢 扛起 扛牢 鼓励 引导 支持 加大 严防 严厉 全力以赴 统筹推进
     常态化 对标 锚定 振兴 攻坚 成立 谋划 落细 兜牢 守住 坚守 推行 规范 用足 用活 抢抓 紧抓
     严守 保证 力求 做深 做细 持之以恒 久久为功 抓住 瞄准 立足 加紧 加速 加力 全速""".split()
+)
+# The next step of a document the meeting agreed to ("会议原则同意《X》，修改完善后，批复实施",
+# "…，报县委审定", "按程序报市委组织部备案后以“县政府”名义印发"): a task of its drafter.
+ZH_FOLLOW_UP = re.compile(
+    r"^(?:(?:进一步|再)?修改完善|(?:按|按照|依)(?:程序|规定|有关规定)|报[^，,。；]{1,12}(?:审定|审议|审批|审核|备案|批准|同意|研究)|"
+    r"提请[^，,。；]{1,20}(?:审议|审定|研究)|以[^，,。；]{1,12}名义(?:印发|下发|发布)|(?:印发|批复|组织)实施|"
+    r"经[^，,。；]{1,20}(?:审定|审议|审查|审核)后)"
 )
 _ZH_ORDINAL = re.compile(
     r"^(?:[一二三四五六七八九十]是|第[一二三四五六七八九十]|首先|其次|再次|最后|同时|此外|另外|"
@@ -246,6 +258,8 @@ def _en_first_cue(sub: str) -> str | None:
     m = _EN_NECESSARY.search(sub)
     if m:
         return f"cue '{m.group(0).strip()}'"
+    if _EN_SET_TARGET.match(sub):
+        return "sets a target or steps to take"
     first = _EN_FIRST_WORD.search(sub)
     if first and first.group(1).lower() in _EN_IMPERATIVE and _imperative_reads(sub, first):
         return f"imperative '{first.group(1)}'"
@@ -270,6 +284,11 @@ def _en_first_cue(sub: str) -> str | None:
     return None
 
 
+# "…and set a target to train 2,300 youth within a year" (read after the agenda item it follows).
+_EN_SET_TARGET = re.compile(
+    r"\s*(?:set\s+(?:a\s+|the\s+)?(?:targets?|deadlines?)\s+(?:to|of|for)|take\s+(?:\w+\s+)?(?:steps|measures|action)\s+"
+    r"(?:about|on|to|for|against|regarding))\b"
+)
 # Adverbs that open an imperative only when a verb follows ("Further strengthen …", not
 # "further problems will develop").
 _EN_ADVERB_OPENERS = frozenset(
@@ -333,7 +352,9 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
     # subject, not a task; a later modal clause may still be one.
     first = 0
     for i, (_, sub) in enumerate(subs[1:], 1):
-        if _ZH_COPULA.match(sub) and not _ZH_MODAL_ANY.search(sub):
+        # "…，是…的需要" (a need, not a modal), "…，有利于…", "…，对…具有重要作用": the
+        # clauses before are the topic of a statement.
+        if (_ZH_COPULA.match(sub) or _ZH_BENEFIT.match(sub)) and not _ZH_MODAL_ANY.search(sub.replace("的需要", "")):
             first = i + 1
             break
     for i, (off, sub) in enumerate(subs):
@@ -344,7 +365,9 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         if m:
             why = f"modal '{m.group('modal')}'"
         elif (m := _ZH_UNIT_LEADS.search(sub)) is not None:
-            why = f"unit leads '{m.group('lead')}'"
+            why = f"unit leads '{m.group('lead') or m.group('charge')}'"
+        elif ZH_FOLLOW_UP.match(sub) and (i == 0 or re.search(r"同意|通过|审定|审议|》", body[:off])):
+            why = "next step of an agreed document"
         elif i == 0:
             # "一是加强…", "同时，…": ordinals and connectives come before the verb.
             bare = _ZH_ORDINAL.sub("", sub)
@@ -356,7 +379,7 @@ def _zh_cue(body: str) -> tuple[int, str] | None:
         # Keep adverbial openers right before the cue; drop context clauses.
         start = off
         j = i - 1
-        while j >= 0 and _ZH_ADVERBIAL.search(subs[j][1]):
+        while j >= first and _ZH_ADVERBIAL.search(subs[j][1]):
             start = subs[j][0]
             j -= 1
         return start, why
@@ -580,7 +603,41 @@ def find_directives(
             if p is not None and not any(a < p.end and p.start < b for a, b in taken)
         ]
         found = sorted(found + extra, key=lambda f: f.piece.start)
+    if lang == "zh" and "时" in text:
+        found = _merge_time_limits(text, found)
+    if lang == "zh":
+        # "（一）由区住建局牵头，…": the list marker is no part of the requirement (guideline).
+        found = [_drop_marker(text, f) for f in found]
     return found
+
+
+_ZH_LIST_MARKER = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}[、．.](?!\d))\s*")
+
+
+def _drop_marker(text: str, f: Found) -> Found:
+    m = _ZH_LIST_MARKER.match(f.piece.text)
+    if not m or m.end() >= len(f.piece.text) - 1:
+        return f
+    start = f.piece.start + m.end()
+    return Found(Piece(start, f.piece.end, text[start : f.piece.end]), f.why)
+
+
+# "…，区公安分局协助；完成时限：2025年11月30日。": a time limit after a semicolon belongs to the
+# requirement before it.
+_ZH_TIME_LIMIT_CLAUSE = re.compile(r"(?:完成时限|完成时间|办结时限|时限要求|时限|完成期限|办理时限)\s*[:：为]")
+
+
+def _merge_time_limits(text: str, found: list[Found]) -> list[Found]:
+    out: list[Found] = []
+    for f in found:
+        if out and _ZH_TIME_LIMIT_CLAUSE.match(f.piece.text):
+            prev = out[-1]
+            gap = text[prev.piece.end : f.piece.start]
+            if len(gap) <= 2 and not re.search(r"[。！？\n]", gap) and not re.search(r"[。！？]$", prev.piece.text):
+                out[-1] = Found(Piece(prev.piece.start, f.piece.end, text[prev.piece.start : f.piece.end]), prev.why)
+                continue
+        out.append(f)
+    return out
 
 
 def _find_directives(
@@ -733,7 +790,10 @@ def en_segments(text: str, sent: Piece) -> list[tuple[Piece, bool]] | None:
             g.get("verb") or g.get("part") or g.get("pass") or g.get("andverb") or g.get("andsay")
             or ("directed that" if g.get("order") else "")
         ).lower()
-        if verb in ("adding", "noting"):
+        if verb == "adding" and i > 0 and out and out[-1][1]:
+            # "X directed that A should …, adding that B would be provided …": the demand goes on.
+            verb = "directed that"
+        elif verb in ("adding", "noting"):
             verb = "said"
         if verb == "decided" and m.group(0).rstrip().endswith("to"):
             verb = "decided to"

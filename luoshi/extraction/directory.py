@@ -238,9 +238,24 @@ def _stem(word: str) -> str:
     return word
 
 
+# Words repeat across a readout's directives: their folded forms are kept (a hot spot of the
+# bench). Bounded, cleared when full.
+_STEMS: dict[str, str] = {}
+
+
 def _tokens(text: str) -> list[tuple[int, str]]:
     """Word tokens with their offsets, plurals folded."""
-    return [(m.start(), _stem(m.group(0))) for m in _EN_TOKEN.finditer(text.lower())]
+    stems = _STEMS
+    if len(stems) > 50_000:
+        stems.clear()
+    out: list[tuple[int, str]] = []
+    for m in _EN_TOKEN.finditer(text.lower()):
+        word = m.group(0)
+        stem = stems.get(word)
+        if stem is None:
+            stem = stems[word] = _stem(word)
+        out.append((m.start(), stem))
+    return out
 
 
 class _Matcher:

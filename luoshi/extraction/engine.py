@@ -22,7 +22,7 @@ from .chair import (
 )
 from .dates import APPROXIMATE, find_date, meeting_date
 from .deadlines import find_deadline
-from .directives import find_directives
+from .directives import ZH_FOLLOW_UP, find_directives
 from .directory import Directory, default_directory
 from .hant import to_simplified
 from .learned import Candidate, DirectiveModel, candidates, rule_candidate, shipped_model
@@ -309,8 +309,21 @@ def _after_agenda(
         if not ends:
             out.append(s)
             continue
+        # "granted approval to the P&D Board and Transport Department to hold negotiations …":
+        # an item that authorises a named body to act is also a task of that body.
+        if any(_BODY_TO_ACT.match(a.title) for a in agenda if s.start <= a.span[0] < s.end):
+            out.append(s)
+            continue
         m = _CLAUSE_END.search(text, max(ends), s.end)
         rest = trim(text, m.end(), s.end, "，,；;：:") if m else None
+        # "approved the construction of X and set a target to train …": the same subject's
+        # next verb, inside the item's clause, sets a task.
+        task = _AND_TASK.search(text, max(ends), m.start() if m else s.end)
+        if task:
+            rest = trim(text, task.end(), s.end, "，,；;：: ")
+            if rest is not None:
+                out.append(rest)
+                continue
         if m and rest is not None and re.match(r"(?:并|並)?(?:要求|责成|責成)", rest.text):
             # Keep the comma so "，要求有关部门…" reads as the meeting demanding.
             rest = Piece(m.start(), s.end, text[m.start() : s.end])
@@ -319,7 +332,7 @@ def _after_agenda(
             lead = _AFTER_AGENDA_LEAD.match(rest.text)
             if lead:
                 rest = trim(text, rest.start + lead.end(), rest.end, "，,：:")
-        if rest is None or not _DIRECTIVE_AFTER_AGENDA.search(rest.text):
+        if rest is None or not (_DIRECTIVE_AFTER_AGENDA.search(rest.text) or ZH_FOLLOW_UP.match(rest.text)):
             out.append(s)
             skip.add(s.start)
         else:
@@ -327,13 +340,23 @@ def _after_agenda(
     return out, skip
 
 
+_BODY_TO_ACT = re.compile(
+    r"(?:the\s+)?[A-Z][\w&.’'-]*(?:\s+(?:[A-Z][\w&.’'-]*|and|of|for|&))*\s+"
+    r"(?:Board|Department|Ministry|Division|Authority|Commission|Committee|Office|Bureau|Agency|"
+    r"Council|Corporation|Company|Government|Administration|Secretariat|Directorate|Wing|Cell|Unit)s?"
+    r"\s+to\s+[a-z]+"
+)
+_AND_TASK = re.compile(
+    r"\s+and\s+(?:also\s+)?(?=set\s+(?:a\s+|the\s+)?(?:targets?|deadlines?)\s+(?:to|of|for)\b)"
+    r"|\s+and\s+it\s+was\s+(?:also\s+)?decided\s+to\s+(?=take\s+(?:\w+\s+)?(?:steps|measures|action)\b)"
+)
 _AFTER_AGENDA_LEAD = re.compile(
     r"(?:并|並|会议|會議|同时|同時|还|還)*(?:强调|強調|指出|提出)(?:了)?[，,：:]?"
 )
 # What may follow an agenda item in its sentence and still be a requirement.
 _DIRECTIVE_AFTER_AGENDA = re.compile(
     r"要|必须|務必|务必|强调|強調|指出|要求|\b(?:must|should|need|urg|call|necessary|efforts|"
-    r"stress|emphasi|underscor|highlight|importance)",
+    r"stress|emphasi|underscor|highlight|importance|direct(?:ed|ing)|instruct(?:ed|ing))",
     re.I,
 )
 

@@ -51,7 +51,10 @@ _ZH_GENERIC_WORDS = re.compile(
 # A verb phrase ending in a suffix ("坚持以人民为中心", "周密安排部署", "统一到中央和市委")
 # is not a name, and neither is one holding a modal ("安全生产工作需行业主管部门").
 _ZH_NOT_A_NAME = re.compile(
-    r"[以为的之把被将从了是]|已经|问题|需|须|(?<![重主纪])要|应(?!急)|^(?:务必|并|在|对|把|与|和|及|呈|提请|周密|紧紧|"
+    r"[以为的之把被将从了是]|已经|问题|需|须|(?<![重主纪])要|应(?!急)|"
+    # "年底前报区政府", "会同区公安分局": a time limit or a joint cue is no part of a name.
+    r"前报|底前|日前|[天周月年]内|^报|修改|完善|审定|备案|^(?:会同|协同|联合|配合|协助)|"
+    r"^(?:务必|并|在|对|把|与|和|及|呈|提请|周密|紧紧|"
     r"统一|实现|开好|明确|"
     + "|".join(sorted(_ZH_VERBS, key=len, reverse=True)) + ")"
 )
