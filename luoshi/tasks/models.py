@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -144,6 +145,11 @@ class Task(models.Model):
     def light_reason(self) -> lights.Reason | None:
         """Why the task has its stored light (render it with lights.describe)."""
         return lights.stored_reason(self.light, self.light_rule, self.light_amount, self.indicator_lag_name)
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A stored indicator value without its trailing zeros: 6000.0000 → 6000, 92.5000 → 92.5."""
+    return "" if value is None else format(value.normalize(), "f")
 
 
 class Indicator(models.Model):

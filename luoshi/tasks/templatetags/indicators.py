@@ -11,16 +11,10 @@ from django import template
 from luoshi.tasks import lights
 from luoshi.tasks.indicator_views import ActualsUploadForm, IndicatorForm
 from luoshi.tasks.lifecycle import Action
-from luoshi.tasks.models import Indicator, IndicatorPoint, Task
+from luoshi.tasks.models import Indicator, IndicatorPoint, Task, plain_number
 from luoshi.tasks.permissions import may_offer
 
 register = template.Library()
-
-
-def number(value: Any) -> str:
-    """A stored value without its trailing zeros: 6000.0000 → 6000, 92.5000 → 92.5."""
-    text = format(value.normalize(), "f") if value is not None else ""
-    return text
 
 
 def series(indicator: Indicator) -> dict[str, Any]:
@@ -35,7 +29,7 @@ def series(indicator: Indicator) -> dict[str, Any]:
 
 @register.filter
 def indicator_number(value: Any) -> str:
-    return number(value)
+    return plain_number(value)
 
 
 @register.inclusion_tag("tasks/_indicators.html", takes_context=True)

@@ -82,3 +82,17 @@ def test_its_history_follows_the_meeting_date(db):
         assert timezone.localdate(meeting.created_at) == meeting_day + dt.timedelta(days=1)
     assert not AuditEvent.objects.filter(created_at__lt=timezone.make_aware(dt.datetime(2022, 10, 7))).exclude(
         object_type__in=["units.unit", "accounts.user", "meetings.priorityarea"]).exists()
+
+
+def test_the_housing_task_carries_real_indicators(db):
+    """保交楼 and heating: a trajectory and actuals each, one reported in Excel and one with a report."""
+    from luoshi.tasks.models import Indicator
+
+    call_command("demo", "--load-only", stdout=StringIO())
+    homes, heating = Indicator.objects.order_by("pk")
+    assert (homes.name, homes.measure, homes.target) == ("保交楼 交付套数", "套", 12000)
+    assert heating.name == "冬季供暖 热源到位率" and heating.task_id == homes.task_id
+    for indicator in (homes, heating):
+        assert indicator.points.filter(kind="plan").count() == 3
+        assert indicator.points.filter(kind="actual").count() == 2
+    assert (homes.lag, heating.lag) == (7, 0)
