@@ -10,6 +10,7 @@
 
   function option(d, el) {
     return {
+      animation: false,  // a figure to read, not a show; and the screenshot shows the whole line
       textStyle: { fontFamily: font },
       tooltip: { trigger: "axis", renderMode: "richText" },
       legend: { top: 0, data: [el.dataset.labelPlan, el.dataset.labelActual] },
