@@ -304,3 +304,16 @@ def test_the_api_gives_the_indicators_and_takes_actuals_with_a_report(province):
         NAME, "套", 0, 10000, 18)
     assert [p["value"] for p in shown["plan"]] == [0, 10000] and shown["actuals"][0]["value"] == 4100
     assert body["grade"] == ""
+
+
+def test_the_daily_pass_keeps_the_indicators_light(province):
+    """refresh_lights recomputes from the stored lag (the batch path of each database): the
+    amber stays, with its amount and its indicator; a light set wrong is put right."""
+    task, indicator = with_indicator(province)
+    services.report_progress(province.liaison, task, text="x", progress=40, actuals={indicator.pk: 4100})
+    Task.objects.filter(pk=task.pk).update(light="green", light_rule="on_track", light_amount=None)
+    assert services.refresh_lights() == 1
+    task = fresh(task)
+    assert (task.light, task.light_rule, task.light_amount, lib_describe(task)) == (
+        "amber", "indicator_behind", 18, "保交楼 交付套数 behind plan by 18%")
+    assert services.refresh_lights() == 0
