@@ -173,6 +173,13 @@ if not 0 <= LUOSHI_EXTENSION_GRACE_DAYS <= 365:
 LUOSHI_BEHIND_TOLERANCE = envint("LUOSHI_BEHIND_TOLERANCE", "20")
 if not 0 <= LUOSHI_BEHIND_TOLERANCE <= 100:
     raise ConfigError(f"LUOSHI_BEHIND_TOLERANCE must be a whole number from 0 to 100, not {LUOSHI_BEHIND_TOLERANCE}")
+# Outcome indicators (docs/indicators.md): an actual more than this many percent behind its
+# planned trajectory turns the task's light amber / red.
+LUOSHI_INDICATOR_AMBER = envint("LUOSHI_INDICATOR_AMBER", "10")
+LUOSHI_INDICATOR_RED = envint("LUOSHI_INDICATOR_RED", "25")
+if not 0 <= LUOSHI_INDICATOR_AMBER <= LUOSHI_INDICATOR_RED <= 100:
+    raise ConfigError("LUOSHI_INDICATOR_AMBER and LUOSHI_INDICATOR_RED must be whole numbers with "
+                      f"0 ≤ amber ≤ red ≤ 100, not {LUOSHI_INDICATOR_AMBER} and {LUOSHI_INDICATOR_RED}")
 LUOSHI_MAX_UPLOAD_MB = envint("LUOSHI_MAX_UPLOAD_MB", "20")
 # Evidence quotas: files and megabytes in one report, megabytes one person uploads in all.
 LUOSHI_MAX_REPORT_FILES = envint("LUOSHI_MAX_REPORT_FILES", "10")
@@ -345,11 +352,14 @@ def _score_pairs(name: str, default: str, keys: set[str]) -> dict[str, int]:
     return pairs
 
 
-# Unit scoring (luoshi/scoring/ranking.py explains the formula): weights of the four
+# Unit scoring (luoshi/scoring/ranking.py explains the formula): weights of the five
 # components, and the caps at which days overdue and returned reports score nothing.
-LUOSHI_SCORE_WEIGHTS = _score_pairs("LUOSHI_SCORE_WEIGHTS", "ontime:40,punctuality:30,overdue:20,returned:10",
-                                    {"ontime", "punctuality", "overdue", "returned"})
+LUOSHI_SCORE_WEIGHTS = _score_pairs("LUOSHI_SCORE_WEIGHTS", "ontime:40,punctuality:30,overdue:20,returned:10,grade:20",
+                                    {"ontime", "punctuality", "overdue", "returned", "grade"})
 LUOSHI_SCORE_CAPS = _score_pairs("LUOSHI_SCORE_CAPS", "overdue:30,returned:5", {"overdue", "returned"})
+# What each closure grade (办结评价) is worth in the grade part of the score, out of 100.
+LUOSHI_SCORE_GRADE_POINTS = _score_pairs("LUOSHI_SCORE_GRADE_POINTS", "excellent:100,good:85,pass:60,fail:0",
+                                         {"excellent", "good", "pass", "fail"})
 
 # --- Documents, calendars and the public portal (luoshi/documents, calendars, portal) ------------
 # The issuing office printed in red at the head of the office's Word documents, and the

@@ -38,7 +38,16 @@ from luoshi.taskrequests import services as unit_requests
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks import lights, services
 from luoshi.tasks.ledger import LedgerQuery, TaskRow, UnitName, ledger_counts, task_rows
-from luoshi.tasks.models import Escalation, Instruction, Milestone, ProgressReport, Task, Urge
+from luoshi.tasks.models import (
+    Escalation,
+    Indicator,
+    IndicatorPoint,
+    Instruction,
+    Milestone,
+    ProgressReport,
+    Task,
+    Urge,
+)
 from luoshi.tasks.permissions import get_task_for_user, may_offer, visible_tasks
 from luoshi.units.models import Unit
 
@@ -213,12 +222,20 @@ def _clean(text: str) -> str:
     return text
 
 
+def _indicator(indicator: Indicator) -> dict[str, Any]:
+    points = list(indicator.points.all())  # prefetched, in day order
+    return {"id": indicator.pk, "name": indicator.name, "measure": indicator.measure,
+            "baseline": float(indicator.baseline), "target": float(indicator.target), "lag": indicator.lag,
+            "plan": [{"day": p.day, "value": float(p.value)} for p in points if p.kind == IndicatorPoint.Kind.PLAN],
+            "actuals": [{"day": p.day, "value": float(p.value)} for p in points if p.kind == IndicatorPoint.Kind.ACTUAL]}
+
+
 def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     user = _user(request)
     children = Task.objects.select_related("lead_unit").prefetch_related("cooperating_units").order_by("deadline", "id")
     reports = ProgressReport.objects.select_related("unit", "author").prefetch_related("evidence")
     task = Task.objects.select_related("lead_unit", "directive").prefetch_related(
-        "cooperating_units", "priority_areas", "milestones", Prefetch("children", queryset=children),
+        "cooperating_units", "priority_areas", "milestones", "indicators__points", Prefetch("children", queryset=children),
         Prefetch("reports", queryset=reports),
         Prefetch("urges", queryset=Urge.objects.select_related("by", "to_unit")),
         Prefetch("escalations", queryset=Escalation.objects.select_related("by")),
@@ -238,6 +255,7 @@ def _task_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
                             "due": i.request.due, "asked_at": i.request.asked_at,
                             "answered_by_report": i.answer.pk if i.answer else None, "late": i.late}
                            for i in unit_requests.input_requests(task)],
+        "indicators": [_indicator(i) for i in task.indicators.all()], "grade": task.grade,
         "assigned_at": task.assigned_at, "signed_at": task.signed_at, "completed_at": task.completed_at,
         "last_report_at": task.last_report_at, "created_at": task.created_at,
         "reports": [{
@@ -393,7 +411,7 @@ def report(request: HttpRequest, response: HttpResponse, id: int = TASK_ID,  # n
     payload, files = _body_with_files(request, s.ReportIn)
     return _act(request, response, id, "report", if_match, lambda user, task, version: services.report_progress(
         user, task, text=_clean(payload.text), progress=payload.progress, period=_clean(payload.period),
-        files=files, expected_version=version))
+        files=files, expected_version=version, actuals=payload.actuals))
 
 
 @_action_route("request_completion", "Ask the office to close the task (申请办结)",
@@ -407,10 +425,10 @@ def request_completion(request: HttpRequest, response: HttpResponse, id: int = T
 
 
 @_action_route("approve", "Approve completion (办结)")
-def approve(request: HttpRequest, response: HttpResponse, payload: s.NoteIn, id: int = TASK_ID,  # noqa: A002
+def approve(request: HttpRequest, response: HttpResponse, payload: s.ApproveIn, id: int = TASK_ID,  # noqa: A002
             if_match: str | None = IF_MATCH) -> dict[str, Any]:
     return _act(request, response, id, "approve", if_match, lambda user, task, version: services.approve_completion(
-        user, task, note=_clean(payload.note), expected_version=version))
+        user, task, grade=payload.grade, note=_clean(payload.note), expected_version=version))
 
 
 @_action_route("return", "Return a completion request for more work (退回)")

@@ -171,6 +171,23 @@ class MilestoneOut(Schema):
     done_at: dt.datetime | None
 
 
+class IndicatorPointOut(Schema):
+    day: dt.date
+    value: float
+
+
+class IndicatorOut(Schema):
+    id: int
+    name: str
+    measure: str = Field(description="The unit of measure.")
+    baseline: float
+    target: float
+    lag: int | None = Field(description="How far the latest actual is behind the planned trajectory, in percent of "
+                                        "the planned change from the baseline; null before there is an actual.")
+    plan: list[IndicatorPointOut] = Field(description="The planned trajectory: straight lines between these points.")
+    actuals: list[IndicatorPointOut]
+
+
 class DirectiveRef(Schema):
     id: int
     meeting: int
@@ -199,6 +216,9 @@ class TaskDetail(TaskSummary):
     children: list[TaskSummary]
     milestones: list[MilestoneOut]
     input_requests: list[InputRequestOut] = Field(description="What the lead unit asked its cooperating units for.")
+    indicators: list[IndicatorOut]
+    grade: Literal["excellent", "good", "pass", "fail", ""] = Field(
+        description="The closure grade given when the completion was approved; empty before.")
     assigned_at: dt.datetime | None
     signed_at: dt.datetime | None
     completed_at: dt.datetime | None
@@ -228,6 +248,7 @@ class ReportIn(Schema):
     text: str = Field(min_length=1, max_length=20000)
     progress: int = Field(ge=0, le=100)
     period: str = Field("", max_length=20, description="For example 2024-05 or 2024-Q2.")
+    actuals: dict[int, float] = Field(default_factory=dict, description="Indicator id → today's actual (the lead unit).")
 
 
 class CompletionIn(Schema):
@@ -236,6 +257,11 @@ class CompletionIn(Schema):
 
 class NoteIn(Schema):
     note: str = Field("", max_length=20000)
+
+
+class ApproveIn(Schema):
+    grade: Literal["excellent", "good", "pass", "fail"] = Field(description="The closure grade (优秀/良好/合格/不合格).")
+    note: str = Field("", max_length=20000, description="The comment; required with the grade fail.")
 
 
 class ReasonIn(Schema):

@@ -65,6 +65,9 @@ VERBS: dict[str, Any] = {
     "plan_milestones": _("planned milestones"),
     "ask_for_input": _("asked a cooperating unit for input"),
     "complete_milestone": _("completed a milestone"),
+    "add_indicator": _("added an outcome indicator"),
+    "plan_indicators": _("planned an outcome indicator"),
+    "record_actuals": _("recorded indicator actuals"),
     "request_extension": _("asked for more time"),
     "grant_extension": _("granted more time"),
     "refuse_extension": _("refused more time"),
@@ -117,6 +120,7 @@ VERBS: dict[str, Any] = {
 
 # Keys of before/after snapshots that are not fields of the object's model.
 FIELDS: dict[str, Any] = {
+    "actuals": _("indicator actuals"),
     "address": _("network address"),
     "after": _("after"),
     "agenda_items": _("agenda items"),
@@ -138,6 +142,7 @@ FIELDS: dict[str, Any] = {
     "sheet": _("worksheet"),
     "signed": _("signed with a secret"),
     "size": _("size"),
+    "source": _("source"),
     "format": _("format"),
     "generated": _("generated"),
     "kind": _("kind"),
@@ -154,6 +159,7 @@ FIELDS: dict[str, Any] = {
     "note": _("note"),
     "number": _("number"),
     "notifications": _("notifications"),
+    "plan": _("planned trajectory"),
     "object_id": _("object id"),
     "object_type": _("object type"),
     "ok": _("intact"),
@@ -252,7 +258,7 @@ def actor_label(event: Any) -> str:
 _NAMED_BY = {
     "meetings.meeting": "title", "tasks.task": "title", "accounts.loginthrottle": "username",
     "tasks.progressreport": "task__title", "tasks.urge": "task__title", "tasks.escalation": "task__title",
-    "tasks.instruction": "task__title", "supervision.reminder": "task__title",
+    "tasks.instruction": "task__title", "supervision.reminder": "task__title", "tasks.indicator": "name",
     "ledgers.ledgerimport": "original_name", "ledgers.columnmapping": "name",
     "notifications.webhookendpoint": "name", "api.apitoken": "name",
 }

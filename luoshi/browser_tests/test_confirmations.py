@@ -69,7 +69,7 @@ def test_the_dashboard_charts_tooltips_leave_no_csp_error(browser, live_server, 
 
     province.in_progress()
     province.signed(deadline_days=2)
-    services.approve_completion(province.supervisor, province.completion_requested())
+    services.approve_completion(province.supervisor, province.completion_requested(), grade="good")
     context, page = signed_in(browser, live_server.url, province.supervisor.username)
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

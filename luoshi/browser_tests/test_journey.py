@@ -89,7 +89,9 @@ class Visit:
         self.open(action)
         for name, value in fields.items():
             field = box.locator(f"[name={name}]")
-            if field.evaluate("e => e.tagName") == "SELECT":
+            if field.first.get_attribute("type") == "radio":
+                box.locator(f"[name={name}][value={value}]").check()
+            elif field.evaluate("e => e.tagName") == "SELECT":
                 field.select_option(value)
             else:
                 field.fill(value)
@@ -187,7 +189,7 @@ def test_the_canonical_journey(browser, live_server, people, language, screensho
         visit.act("request_completion", text="All 1,200 hazards fixed and checked.")
         visit.login("officer")
         visit.go(reverse("task_detail", args=[task.pk]))
-        visit.act("approve", note="Checked on site.")
+        visit.act("approve", grade="excellent", note="Checked on site.")
         refresh_lights()
     task.refresh_from_db()
     assert (task.status, task.progress, task.light) == ("completed", 100, "")  # a completed task has no light

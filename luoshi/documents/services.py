@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import dateformat, timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
@@ -31,7 +31,7 @@ from luoshi.tasks import lights
 from luoshi.tasks.counts import Counts, light_counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
 from luoshi.tasks.lifecycle import LIT, UNIT_VISIBLE, Status
-from luoshi.tasks.models import ProgressReport, Task
+from luoshi.tasks.models import Indicator, IndicatorPoint, ProgressReport, Task, plain_number
 from luoshi.tasks.permissions import visible_tasks
 from luoshi.tasks.services import facts_of
 
@@ -51,6 +51,8 @@ MEETING_SERIES = {
     Meeting.Kind.OTHER: gettext_lazy("other meetings"),
 }
 STOCKTAKE_LIST_LIMIT = 200  # red and amber tasks listed per area; the rest are counted
+STOCKTAKE_INDICATOR_LIMIT = 200  # indicators listed, the most behind plan first
+STOCKTAKE_ACTUALS_SHOWN = 6  # the latest actuals of each
 
 
 def may_have_documents(user: User) -> bool:
@@ -312,6 +314,7 @@ class StocktakeFacts:
 
     totals: dict[str, int]
     sections: list[AreaStocktake]
+    indicators: list[Indicator] = field(default_factory=list)  # points prefetched, the most behind first
 
     @property
     def total(self) -> int:
@@ -366,7 +369,30 @@ def stocktake_facts(user: User, area: PriorityArea | None = None) -> StocktakeFa
             ))
     for section in sections.values():
         section.not_listed = section.counts["red"] + section.counts["amber"] - len(section.attention)
-    return StocktakeFacts(totals, [s for key, s in sections.items() if key is not None or s.total])
+    indicators = (Indicator.objects.filter(task__in=tasks if area is None else tasks.filter(priority_areas=area))
+                  .select_related("task").prefetch_related("points")
+                  .order_by(F("lag").desc(nulls_last=True), "task__deadline", "task_id", "id")[:STOCKTAKE_INDICATOR_LIMIT])
+    return StocktakeFacts(totals, [s for key, s in sections.items() if key is not None or s.total], list(indicators))
+
+
+def _points(points: list[IndicatorPoint]) -> str:
+    return " · ".join(f"{short_date(p.day)} {plain_number(p.value)}" for p in points) or "—"
+
+
+def _indicator_row(indicator: Indicator) -> list[str]:
+    """The planned trajectory against the actuals, in one table row."""
+    points = list(indicator.points.all())
+    plan = [p for p in points if p.kind == IndicatorPoint.Kind.PLAN]
+    actuals = [p for p in points if p.kind == IndicatorPoint.Kind.ACTUAL]
+    name = indicator.name + (f"（{indicator.measure}）" if indicator.measure else "")
+    if indicator.lag is None:
+        gap = _("no actual yet")
+    elif indicator.lag:
+        gap = _("behind plan by %(percent)s%%") % {"percent": indicator.lag}
+    else:
+        gap = _("on plan")
+    return [indicator.task.title, name, f"{plain_number(indicator.baseline)} → {plain_number(indicator.target)}",
+            _points(plan), _points(actuals[-STOCKTAKE_ACTUALS_SHOWN:]), gap]
 
 
 def _trajectory(item: AttentionTask) -> str:
@@ -419,6 +445,11 @@ def build_stocktake(user: User, area: PriorityArea | None = None) -> tuple[str, 
                      % {"n": section.not_listed})
     if quiet:
         doc.para(_("No open tasks in: %(areas)s.") % {"areas": "、".join(quiet)})
+    if facts.indicators:
+        doc.heading(_("%(n)s. Outcome indicators") % {"n": len(sections) + 1})
+        doc.para(_("The planned trajectory of each indicator against its latest actuals; the most behind plan first."))
+        doc.table([_("Task"), _("Indicator"), _("Baseline → target"), _("Planned trajectory"), _("Actuals"),
+                   _("Gap")], [_indicator_row(i) for i in facts.indicators], widths_mm=[36, 24, 20, 34, 26, 16])
     doc.closing(office_name(), long_date(today))
     suffix = f"-{area.code}" if area else ""
     return f"stocktake-{today.isoformat()}{suffix}.docx", doc.save()

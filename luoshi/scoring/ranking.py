@@ -1,5 +1,5 @@
-"""Scoring the units that lead tasks, for one period (考核评价). Read-only; six queries
-whatever the number of units or tasks (five aggregates grouped by unit, and the units).
+"""Scoring the units that lead tasks, for one period (考核评价). Read-only; seven queries
+whatever the number of units or tasks (six aggregates grouped by unit, and the units).
 
 The components, for each unit and the period [start, end], seen on `as_of` = min(end, today):
 
@@ -17,6 +17,10 @@ The components, for each unit and the period [start, end], seen on `as_of` = min
   period it spent overdue (until completed, or as_of). Mean = total ÷ overdue tasks.
 - returned reports: progress reports and completion requests of the unit returned
   (退回) in the period.
+- closure grades: the tasks it leads that the office approved as completed in the period
+  with a grade (办结评价: excellent / good / pass / fail); each grade is worth
+  LUOSHI_SCORE_GRADE_POINTS[grade] points out of 100. Tasks closed before grades existed
+  (no grade) are left out.
 - extensions granted (shown, not scored): the unit's extension requests (申请延期) that the
   office granted in the period. A granted extension moves the task's deadline, so on-time
   completion and days overdue are measured against the deadline in force; this count keeps
@@ -25,10 +29,12 @@ The components, for each unit and the period [start, end], seen on `as_of` = min
 Score = 100 × Σ wᵢ·sᵢ ÷ Σ wᵢ over the components that apply, with
   s_ontime = on-time rate, s_punctuality = punctuality,
   s_overdue = 1 − min(mean days overdue, cap_overdue) ÷ cap_overdue,
-  s_returned = 1 − min(returned, cap_returned) ÷ cap_returned;
+  s_returned = 1 − min(returned, cap_returned) ÷ cap_returned,
+  s_grade = mean grade points of its graded closures ÷ 100;
 weights and caps from LUOSHI_SCORE_WEIGHTS and LUOSHI_SCORE_CAPS. On-time rate and
 punctuality do not apply when nothing was due; days overdue does not apply to a unit with
-no task due or overdue in the period.
+no task due or overdue in the period; grades do not apply to a unit with no graded closure
+in the period.
 """
 
 from __future__ import annotations
@@ -57,20 +63,25 @@ from luoshi.tasks.lights import add_months
 from luoshi.tasks.models import ProgressReport, Task
 from luoshi.units.models import Unit
 
-COMPONENTS = ("ontime", "punctuality", "overdue", "returned")
+COMPONENTS = ("ontime", "punctuality", "overdue", "returned", "grade")
+
+
+GRADE_POINTS = {"excellent": 100, "good": 85, "pass": 60, "fail": 0}
 
 
 @dataclass(frozen=True)
 class Formula:
     weights: dict[str, int]
     caps: dict[str, int]
+    grade_points: dict[str, int] = field(default_factory=lambda: dict(GRADE_POINTS))
 
     @classmethod
     def from_settings(cls) -> Formula:
         weights = {k: settings.LUOSHI_SCORE_WEIGHTS.get(k, 0) for k in COMPONENTS}
         caps = {"overdue": max(1, settings.LUOSHI_SCORE_CAPS.get("overdue", 30)),
                 "returned": max(1, settings.LUOSHI_SCORE_CAPS.get("returned", 5))}
-        return cls(weights, caps)
+        points = {k: min(100, settings.LUOSHI_SCORE_GRADE_POINTS.get(k, v)) for k, v in GRADE_POINTS.items()}
+        return cls(weights, caps, points)
 
     def score(self, parts: dict[str, float | None]) -> float | None:
         applying = {k: v for k, v in parts.items() if v is not None and self.weights[k] > 0}
@@ -92,8 +103,14 @@ class UnitScore:
     returned_reports: int = 0
     returned_completions: int = 0
     extensions: int = 0
+    # Closures graded in the period, by grade (excellent, good, pass, fail).
+    graded_excellent: int = 0
+    graded_good: int = 0
+    graded_pass: int = 0
+    graded_fail: int = 0
     parts: dict[str, float | None] = field(default_factory=dict)
     score: float | None = None
+    grade_points: float | None = None  # the mean grade points (0–100), set by compute
     rank: int = 0
 
     @property
@@ -112,13 +129,28 @@ class UnitScore:
     def returned(self) -> int:
         return self.returned_reports + self.returned_completions
 
+    @property
+    def graded(self) -> int:
+        return self.graded_excellent + self.graded_good + self.graded_pass + self.graded_fail
+
+    def grade_mean(self, formula: Formula) -> float | None:
+        """The mean points of the unit's graded closures (0–100), None when none was graded."""
+        if not self.graded:
+            return None
+        p = formula.grade_points
+        return (self.graded_excellent * p["excellent"] + self.graded_good * p["good"] + self.graded_pass * p["pass"]
+                + self.graded_fail * p["fail"]) / self.graded
+
     def compute(self, formula: Formula) -> None:
+        mean = self.grade_mean(formula)
+        self.grade_points = mean
         self.parts = {
             "ontime": self.ontime_rate,
             "punctuality": self.punctuality,
             "overdue": (1 - min(self.mean_overdue_days, formula.caps["overdue"]) / formula.caps["overdue"])
             if (self.due or self.overdue_tasks) else None,
             "returned": 1 - min(self.returned, formula.caps["returned"]) / formula.caps["returned"],
+            "grade": None if mean is None else mean / 100,
         }
         self.score = formula.score(self.parts)
 
@@ -235,7 +267,14 @@ def unit_scores(period: Period, today: dt.date, *, unit: Unit | None = None) -> 
     for row in returned:
         put(row["unit"], returned_reports=row["reports"], returned_completions=row["completions"])
 
-    # 5. extensions granted (shown beside the score, not part of it)
+    # 5. closure grades
+    graded = (tasks.filter(status=Status.COMPLETED, completed_on__range=(period.start, period.end))
+              .exclude(grade="").values("lead_unit")
+              .annotate(**{f"graded_{g}": Count("id", filter=Q(grade=g)) for g in Task.Grade.values}))
+    for row in graded:
+        put(row.pop("lead_unit"), **row)
+
+    # 6. extensions granted (shown beside the score, not part of it)
     granted = (TaskRequest.objects.filter(kind=TaskRequest.Kind.EXTENSION,
                                           state__in=(TaskRequest.State.APPROVED, TaskRequest.State.SHORTENED))
                .alias(decided_on=_local_date("decided_at"))

@@ -77,18 +77,20 @@ def scoring_export(request: HttpRequest) -> HttpResponse:
     append([_("Rank"), _("Unit"), _("Score"), _("Tasks due"), _("Completed on time"), _("On-time rate %"),
                   _("Reports owed"), _("Reports on time"), _("Punctuality %"), _("Overdue tasks"),
                   _("Days overdue (total)"), _("Days overdue (mean)"), _("Returned reports"),
-                  _("Returned completion requests"), _("Extensions granted")])
+                  _("Returned completion requests"), _("Closures graded"), _("Mean grade points"),
+                  _("Extensions granted")])
     for line in lines:
         append([line.rank, line.unit.name, line.score, line.due, line.on_time, _percent(line.ontime_rate),
                       line.reports_due, line.reports_on_time, _percent(line.punctuality), line.overdue_tasks,
                       line.overdue_days, round(line.mean_overdue_days, 1), line.returned_reports,
-                      line.returned_completions, line.extensions])
+                      line.returned_completions, line.graded,
+                      None if line.grade_points is None else round(line.grade_points, 1), line.extensions])
     append([])
     w, c = formula.weights, formula.caps
     append([_("Score = 100 × (%(a)s × on-time rate + %(b)s × punctuality + %(c)s × (1 − min(mean days "
-                    "overdue, %(cap_o)s) ÷ %(cap_o)s) + %(d)s × (1 − min(returned, %(cap_r)s) ÷ %(cap_r)s)) ÷ the "
-                    "sum of the weights of the parts that apply") % {
-        "a": w["ontime"], "b": w["punctuality"], "c": w["overdue"], "d": w["returned"],
+                    "overdue, %(cap_o)s) ÷ %(cap_o)s) + %(d)s × (1 − min(returned, %(cap_r)s) ÷ %(cap_r)s) + %(g)s × "
+                    "mean grade points ÷ 100) ÷ the sum of the weights of the parts that apply") % {
+        "a": w["ontime"], "b": w["punctuality"], "c": w["overdue"], "d": w["returned"], "g": w["grade"],
         "cap_o": c["overdue"], "cap_r": c["returned"]}])
     buffer = BytesIO()
     book.save(buffer)

@@ -115,6 +115,9 @@ ACCESS: dict[str, Rule] = {
     # milestones: the office or the lead unit plans one, the lead unit marks one done
     "milestone_add": action(SUPERVISOR, LIAISON),
     "milestone_done": action(LIAISON),
+    # outcome indicators: the office plans one; the office or the lead unit uploads actuals
+    "indicator_add": action(SUPERVISOR),
+    "indicator_import": action(SUPERVISOR, LIAISON),
     # requests from units (luoshi/taskrequests): the lead unit asks, the office decides
     "task_requests": page(SUPERVISOR, LIAISON, OTHER_LIAISON),
     "ask_task_request": form(LIAISON),

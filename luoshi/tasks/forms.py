@@ -25,7 +25,7 @@ from luoshi.lib import field_of
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.tasks.ledger import SORT_LABELS, WORKING_FILTER, LedgerQuery
 from luoshi.tasks.lifecycle import Status
-from luoshi.tasks.models import Escalation, Task
+from luoshi.tasks.models import Escalation, Indicator, Task
 from luoshi.tasks.nodes import templates as node_templates
 from luoshi.tasks.permissions import has_lead_access, is_supervisor
 from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
@@ -333,6 +333,13 @@ class ReportForm(VersionedForm):
             # A cooperating unit files its share; the task's progress is the lead unit's to report.
             del self.fields["progress"]
             self.fields["text"].label = _("Your unit's share of the work")
+        elif self.user is not None:
+            # An optional actual for each of the task's outcome indicators, dated today.
+            for indicator in Indicator.objects.filter(task=self.task).order_by("pk"):
+                label = indicator.name + (f" ({indicator.measure})" if indicator.measure else "")
+                self.fields[f"actual_{indicator.pk}"] = forms.DecimalField(
+                    label=label, required=False, max_digits=18, decimal_places=4,
+                    help_text=_("The actual today (optional)."))
         if not self.is_bound:
             self.initial["progress"] = self.task.progress
             if self.user is not None and has_lead_access(self.user, self.task):
@@ -348,6 +355,11 @@ class ReportForm(VersionedForm):
             self.cleaned_data["progress"] = self.task.progress
         return self.cleaned_data
 
+    def actuals(self) -> dict[int, Any]:
+        """indicator id → the actual given (the fields left empty are left out)."""
+        return {int(name.removeprefix("actual_")): value for name, value in self.cleaned_data.items()
+                if name.startswith("actual_") and value is not None}
+
 
 class CompletionForm(VersionedForm):
     text = forms.CharField(label=_("Summary of the work done"), widget=forms.Textarea(attrs={"rows": 4}))
@@ -359,7 +371,11 @@ class CompletionForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
-    note = forms.CharField(label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    grade = forms.ChoiceField(label=_("Grade"), choices=Task.Grade.choices, widget=forms.RadioSelect,
+                              help_text=_("The grade counts in the lead unit's score; the public portal shows only "
+                                          "that the task is closed."))
+    note = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("Required when the work is graded fail."))
 
 
 class ReasonForm(VersionedForm):

@@ -67,7 +67,7 @@ SORT_LABELS = {
 # a column read but not listed here shows up as a query per row.
 UNIT_COLUMNS = ("code", "name_zh", "name_en", "path")
 LIST_COLUMNS = ("title", "person_responsible", "deadline", "status", "light", "progress", "parent", "directive",
-                "version", "updated_at", "light_rule", "light_amount", "lead_unit",
+                "version", "updated_at", "light_rule", "light_amount", "indicator_lag_name", "lead_unit",
                 *(f"lead_unit__{name}" for name in UNIT_COLUMNS))
 # Tasks without a deadline sort after every dated one, whichever way. Task.Meta indexes
 # this expression: change both together.
@@ -195,6 +195,7 @@ class TaskRow:
     updated_at: dt.datetime
     light_rule: str
     light_amount: int | None
+    indicator_lag_name: str
     lead_unit: UnitName
     cooperating_units: list[UnitName] = field(default_factory=list)
     days_overdue: int = 0
@@ -205,7 +206,7 @@ class TaskRow:
 
     @property
     def light_reason(self) -> lights.Reason | None:
-        return lights.stored_reason(self.light, self.light_rule, self.light_amount)
+        return lights.stored_reason(self.light, self.light_rule, self.light_amount, self.indicator_lag_name)
 
     @classmethod
     def of(cls, task: Task) -> TaskRow:
@@ -218,7 +219,7 @@ class TaskRow:
 
 
 _ROW_COLUMNS = ("id", "title", "status", "light", "progress", "deadline", "person_responsible", "parent_id",
-                "directive_id", "version", "updated_at", "light_rule", "light_amount")
+                "directive_id", "version", "updated_at", "light_rule", "light_amount", "indicator_lag_name")
 
 
 def task_rows(tasks: QuerySet[Task]) -> list[TaskRow]:

@@ -53,6 +53,9 @@ class Action(models.TextChoices):
     ASK_FOR_INPUT = "ask_for_input", _("ask a cooperating unit for input on")
     ADD_MILESTONE = "add_milestone", _("add a milestone to")
     COMPLETE_MILESTONE = "complete_milestone", _("complete a milestone of")
+    # Outcome indicators: planned by the office; actuals recorded by the office or the lead unit.
+    PLAN_INDICATORS = "plan_indicators", _("plan indicators of")
+    RECORD_ACTUALS = "record_actuals", _("record indicator actuals of")
     INSTRUCT = "instruct", _("write an instruction on")
     UPDATE = "update", _("edit")
 
@@ -112,6 +115,8 @@ TRANSITIONS: dict[str, dict[str, str | None | object]] = {
     Action.ADD_MILESTONE: {s: None for s in _in(frozenset({Status.DRAFT, *IN_UNIT_HANDS}))},
     # Completing one is reported, so it moves the task as a report does.
     Action.COMPLETE_MILESTONE: {Status.SIGNED: Status.IN_PROGRESS, Status.IN_PROGRESS: None},
+    Action.PLAN_INDICATORS: {s: None for s in _in(frozenset({Status.DRAFT, *IN_UNIT_HANDS}))},
+    Action.RECORD_ACTUALS: {s: None for s in _in(WORKING)},
     # A leader instructs on any task a unit can see; the office edits a task until it is finished.
     Action.INSTRUCT: {s: None for s in _in(UNIT_VISIBLE)},
     Action.UPDATE: {s: None for s in Status.values if s not in FINISHED},

@@ -3,8 +3,11 @@ tried in this order; the first that applies sets the light (docs/lights.md):
 
 - RED, `blocked`: the task is flagged blocked.
 - RED, `overdue`: past its deadline and not completed (by: days past the deadline).
+- RED, `indicator_behind`: an outcome indicator's latest actual is more than `indicator_red` % behind
+  its planned trajectory (by: percent; the indicator is named in the reason).
 - AMBER, `milestone_missed`: a milestone (反馈节点) is past its due date and not done (by: days
   since the earliest missed one was due).
+- AMBER, `indicator_behind`: as above, more than `indicator_amber` % behind.
 - AMBER, `behind_trajectory`: progress is more than `behind_tolerance` points behind the
   straight line from assignment (0 %) to deadline (100 %), at any time (by: points).
 - AMBER, `<cadence>_report_late` (e.g. `monthly_report_late`): a cadence report is missing
@@ -23,7 +26,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
 from django.utils.translation import gettext, ngettext, pgettext
@@ -48,13 +53,17 @@ class LightRules:
     amber_days: int = 7
     cadence_grace_days: int = 0
     behind_tolerance: int = 20
+    # An indicator's actual more than this many percent behind its trajectory is amber / red.
+    indicator_amber: int = 10
+    indicator_red: int = 25
 
     @classmethod
     def from_settings(cls) -> LightRules:
         from django.conf import settings
 
         return cls(settings.LUOSHI_AMBER_DAYS, settings.LUOSHI_CADENCE_GRACE_DAYS,
-                   settings.LUOSHI_BEHIND_TOLERANCE)
+                   settings.LUOSHI_BEHIND_TOLERANCE, settings.LUOSHI_INDICATOR_AMBER,
+                   settings.LUOSHI_INDICATOR_RED)
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,8 @@ class Reason:
     light: Light
     rule: str
     amount: int | None = None
+    # What the rule is about, when it names something: the indicator of `indicator_behind`.
+    subject: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,10 @@ class TaskFacts:
     cadence: str = ""
     last_report_on: dt.date | None = None
     next_milestone_due: dt.date | None = None
+    # How far the worst outcome indicator is behind its trajectory, in percent (indicator_lag);
+    # None when no indicator has an actual to compare yet. Kept on the task by the services.
+    indicator_lag: int | None = None
+    indicator_name: str = ""
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -145,6 +160,40 @@ def days_report_late(facts: TaskFacts, today: dt.date, rules: LightRules) -> int
     return (today - due).days if due is not None and report_missing(facts, today, rules) else 0
 
 
+Point = tuple[dt.date, Decimal]
+
+
+def planned_value(plan: Sequence[Point], day: dt.date) -> Decimal | None:
+    """The planned trajectory on `day`: linear between its points, the last point's value after
+    it, and no plan (None) before the first point."""
+    points = sorted(plan)
+    if not points or day < points[0][0]:
+        return None
+    for (day_a, value_a), (day_b, value_b) in zip(points, points[1:], strict=False):
+        if day_a <= day <= day_b:
+            span = (day_b - day_a).days
+            return value_a if span == 0 else value_a + (value_b - value_a) * Decimal((day - day_a).days) / Decimal(span)
+    return points[-1][1]
+
+
+def indicator_lag(baseline: Decimal, plan: Sequence[Point], actuals: Sequence[Point]) -> int | None:
+    """How far the latest actual falls short of the trajectory on its date, in whole percent of
+    the planned change from the baseline (so it works for indicators that go down, like a
+    backlog); 0 when on or ahead of the plan, None when there is no actual or no plan yet on
+    its date. With a baseline of 0 this is simply "percent behind the planned value"."""
+    if not actuals:
+        return None
+    day, actual = max(actuals)
+    planned = planned_value(plan, day)
+    if planned is None:
+        return None
+    change = planned - baseline
+    if change == 0:
+        return 0
+    shortfall = (planned - actual) if change > 0 else (actual - planned)
+    return max(0, round(100 * shortfall / abs(change)))
+
+
 def light(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -> Light:
     return explain(facts, today, rules).light
 
@@ -159,8 +208,14 @@ def explain(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -
     if is_overdue(facts, today):
         assert facts.deadline is not None
         return Reason(Light.RED, "overdue", (today - facts.deadline).days)
+    lag = facts.indicator_lag or 0
+    # An outcome behind plan is the result itself slipping: more telling than any step or report.
+    if lag > rules.indicator_red:
+        return Reason(Light.RED, "indicator_behind", lag, facts.indicator_name)
     if facts.next_milestone_due is not None and today > facts.next_milestone_due:
         return Reason(Light.AMBER, "milestone_missed", (today - facts.next_milestone_due).days)
+    if lag > rules.indicator_amber:
+        return Reason(Light.AMBER, "indicator_behind", lag, facts.indicator_name)
     behind = points_behind(facts, today)
     # Amber, the most telling first (after a missed milestone, a step the unit was held to): far behind the line; the progress figure itself is stale
     # (a report is late); a little behind with the deadline near.
@@ -174,11 +229,12 @@ def explain(facts: TaskFacts, today: dt.date, rules: LightRules | None = None) -
     return Reason(Light.GREEN, "on_track")
 
 
-def stored_reason(light: str, rule: str, amount: int | None) -> Reason | None:
-    """The Reason kept in a task's light columns; None when there is none (not computed yet)."""
+def stored_reason(light: str, rule: str, amount: int | None, subject: str = "") -> Reason | None:
+    """The Reason kept in a task's light columns; None when there is none (not computed yet).
+    `subject`: the name of the indicator behind plan (Task.indicator_lag_name)."""
     if not rule or light not in {member.value for member in Light}:
         return None
-    return Reason(Light(light), rule, amount)
+    return Reason(Light(light), rule, amount, subject if rule == "indicator_behind" else "")
 
 
 def describe(reason: Reason | None) -> str:
@@ -197,6 +253,10 @@ def describe(reason: Reason | None) -> str:
     if rule == "behind_near_deadline":
         return ngettext("%(points)s point behind, deadline near",
                         "%(points)s points behind, deadline near", n) % {"points": n}
+    if rule == "indicator_behind":
+        if reason.subject:
+            return gettext("%(indicator)s behind plan by %(percent)s%%") % {"indicator": reason.subject, "percent": n}
+        return gettext("an indicator behind plan by %(percent)s%%") % {"percent": n}
     if rule == "milestone_missed":
         return ngettext("milestone %(days)s day late", "milestone %(days)s days late", n) % {"days": n}
     if rule.endswith("_report_late"):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +23,13 @@ class Task(models.Model):
         WEEKLY = "weekly", _("weekly")
         MONTHLY = "monthly", _("monthly")
         QUARTERLY = "quarterly", _("quarterly")
+
+    class Grade(models.TextChoices):
+        # The office's grade of a closure (办结评价); it feeds the units' scores (luoshi/scoring).
+        EXCELLENT = "excellent", _("excellent")
+        GOOD = "good", _("good")
+        PASS = "pass", _("pass")
+        FAIL = "fail", _("fail")
 
     class Light(models.TextChoices):
         # Drafts, suspended, completed and cancelled tasks have no light (lifecycle.LIT).
@@ -74,6 +82,12 @@ class Task(models.Model):
     # The due date of the earliest milestone not yet done (kept by the milestone services), so
     # the light can follow missed milestones without reading them.
     next_milestone_due = models.DateField(_("next milestone due"), null=True, blank=True)
+    # The worst outcome indicator's lag behind its trajectory (percent) and its name, kept by the
+    # indicator services so the light can follow the indicators without reading them.
+    indicator_lag = models.PositiveIntegerField(_("indicator lag %"), null=True, blank=True)
+    indicator_lag_name = models.CharField(_("indicator behind plan"), max_length=200, blank=True, default="")
+    # Given when the office approves the completion (empty for a task closed before grades).
+    grade = models.CharField(_("closure grade"), max_length=10, choices=Grade.choices, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
         on_delete=models.PROTECT, related_name="+",
@@ -130,7 +144,63 @@ class Task(models.Model):
     @property
     def light_reason(self) -> lights.Reason | None:
         """Why the task has its stored light (render it with lights.describe)."""
-        return lights.stored_reason(self.light, self.light_rule, self.light_amount)
+        return lights.stored_reason(self.light, self.light_rule, self.light_amount, self.indicator_lag_name)
+
+
+def plain_number(value: Decimal | None) -> str:
+    """A stored indicator value without its trailing zeros: 6000.0000 → 6000, 92.5000 → 92.5."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
+class Indicator(models.Model):
+    """An outcome indicator of a task (指标): what is measured, from a baseline to a target,
+    along a planned trajectory, with the actuals reported (docs/indicators.md)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=200)
+    measure = models.CharField(_("unit of measure"), max_length=50, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=18, decimal_places=4)
+    target = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    # The latest actual's lag behind the trajectory, percent (lights.indicator_lag); None
+    # before there is an actual to compare. Kept by the services with its points.
+    lag = models.PositiveIntegerField(_("behind plan %"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["task", "pk"]
+        constraints = [models.UniqueConstraint(fields=["task", "name"], name="tasks_indicator_unique_name")]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorPoint(models.Model):
+    """A point of an indicator's planned trajectory, or an actual reported for a day."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", _("planned")
+        ACTUAL = "actual", _("actual")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="points")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    day = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4)
+    # The progress report it came with, if any (else an import or the office's plan).
+    report = models.ForeignKey("ProgressReport", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="actuals")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        ordering = ["indicator", "kind", "day"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "kind", "day"], name="tasks_indicator_point_unique_day")]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.day} {self.value}"
 
 
 class TaskCount(models.Model):

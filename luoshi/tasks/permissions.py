@@ -131,14 +131,14 @@ def can(user: User, action: str, task: Task) -> bool:
         return has_lead_access(user, task)
     if action == Action.REPORT:
         return has_unit_access(user, task)
-    if action == Action.ADD_MILESTONE:
+    if action in {Action.ADD_MILESTONE, Action.RECORD_ACTUALS}:
         return manages(user, task) or has_lead_access(user, task)
     if action == Action.DECOMPOSE:
         return is_supervisor(user) or has_lead_access(user, task)
     if action == Action.ESCALATE:
         return is_supervisor(user)
     if action in {Action.ASSIGN, Action.APPROVE, Action.RETURN, Action.SUSPEND, Action.RESUME,
-                  Action.CANCEL, Action.URGE, Action.REASSIGN, Action.UPDATE}:
+                  Action.CANCEL, Action.URGE, Action.REASSIGN, Action.UPDATE, Action.PLAN_INDICATORS}:
         return manages(user, task)
     if action == Action.INSTRUCT:
         return user.is_active and user.role == Role.LEADER

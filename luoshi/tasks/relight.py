@@ -76,7 +76,7 @@ def _rows(ids: Iterable[int] | None = None, after: int = 0) -> tuple[tuple[str, 
     else:
         tasks = tasks.filter(pk__gt=after)
     return ("pk", "lead_unit_id", *_FACT_COLUMNS, *_LIGHT_COLUMNS, "assigned_at", "last_report_at",
-            "next_milestone_due"), tasks.order_by("pk")
+            "next_milestone_due", "indicator_lag", "indicator_lag_name"), tasks.order_by("pk")
 
 
 def _wanted(row: tuple, today: dt.date, rules: lights.LightRules) -> Light:
@@ -85,7 +85,8 @@ def _wanted(row: tuple, today: dt.date, rules: lights.LightRules) -> Light:
     if status not in LIT:
         return (Task.Light.NONE, "", None)
     facts = lights.TaskFacts(status=row[2], progress=row[3], deadline=row[4], assigned_on=row[5], blocked=row[6],
-                             cadence=row[7], last_report_on=row[8], next_milestone_due=row[14])
+                             cadence=row[7], last_report_on=row[8], next_milestone_due=row[14],
+                             indicator_lag=row[15], indicator_name=row[16])
     reason = lights.explain(facts, today, rules)
     return (reason.light.value, reason.rule, reason.amount)
 
@@ -170,7 +171,7 @@ def _write_once(ids: list[int], today: dt.date, rules: lights.LightRules) -> tup
     return len(moved), len(changes), [pk for pk in ids if pk in busy]
 
 
-# PostgreSQL: the batch in one statement with thirteen array parameters (quoting thousands of
+# PostgreSQL: the batch in one statement with fourteen array parameters (quoting thousands of
 # single parameters cost more than the update). A row is rewritten only when it is not held by
 # a writer (SKIP LOCKED) and still has the facts and light it was read with; the others are
 # tried again at the end.
@@ -178,15 +179,16 @@ _PG_WRITE = """
 WITH v AS (
     SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::integer[], %s::date[], %s::timestamptz[], %s::boolean[],
                          %s::varchar[], %s::timestamptz[], %s::date[], %s::varchar[], %s::varchar[], %s::varchar[],
-                         %s::integer[])
+                         %s::integer[], %s::integer[])
         AS v(id, status, progress, deadline, assigned_at, blocked, cadence, last_report_at, next_milestone_due,
-             old_light, light, rule, amount)
+             old_light, light, rule, amount, indicator_lag)
 ), locked AS (
     SELECT t.id FROM {table} t JOIN v ON v.id = t.id
     WHERE t.status = v.status AND t.progress = v.progress AND t.deadline IS NOT DISTINCT FROM v.deadline
       AND t.assigned_at IS NOT DISTINCT FROM v.assigned_at AND t.blocked = v.blocked AND t.cadence = v.cadence
       AND t.last_report_at IS NOT DISTINCT FROM v.last_report_at
-      AND t.next_milestone_due IS NOT DISTINCT FROM v.next_milestone_due AND t.light = v.old_light
+      AND t.next_milestone_due IS NOT DISTINCT FROM v.next_milestone_due
+      AND t.indicator_lag IS NOT DISTINCT FROM v.indicator_lag AND t.light = v.old_light
     ORDER BY t.id
     FOR UPDATE OF t SKIP LOCKED
 )
@@ -201,9 +203,9 @@ def _write_pg(rows: list[tuple], wanted: list[Light], result: Relit) -> list[tup
     """Rewrite `rows` (as read) with their `wanted` lights in one short transaction, moving the
     counts; returns the rows left for later (held by a writer, changed since the read, or all
     of them when a TaskCount row stayed held longer than LOCK_WAIT_MS)."""
-    columns: list[list[object]] = [[] for _ in range(13)]
+    columns: list[list[object]] = [[] for _ in range(14)]
     for row, new in zip(rows, wanted, strict=True):
-        values = (row[0], row[2], row[3], row[4], row[12], row[6], row[7], row[13], row[14], row[9], *new)
+        values = (row[0], row[2], row[3], row[4], row[12], row[6], row[7], row[13], row[14], row[9], *new, row[15])
         for column, value in zip(columns, values, strict=True):
             column.append(value)
     own = not connection.in_atomic_block  # a caller's transaction keeps its own settings

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -36,6 +37,8 @@ from luoshi.tasks.lifecycle import FINISHED, LIT, Action, Status, allowed_action
 from luoshi.tasks.models import (
     Escalation,
     Evidence,
+    Indicator,
+    IndicatorPoint,
     Instruction,
     Milestone,
     ProgressReport,
@@ -60,7 +63,7 @@ def task_snapshot(task: Task) -> dict[str, Any]:
         "title": task.title, "status": task.status, "progress": task.progress,
         "lead_unit": task.lead_unit.code, "deadline": task.deadline, "cadence": task.cadence,
         "person_responsible": task.person_responsible, "blocked": task.blocked,
-        "public": task.public, "light": task.light, "weight": task.weight,
+        "public": task.public, "light": task.light, "weight": task.weight, "grade": task.grade,
         "parent": task.parent_id, "version": task.version, "reason": task.status_reason,
         "cooperating_units": sorted(u.code for u in task.cooperating_units.all()) if task.pk else [],
     }
@@ -89,6 +92,7 @@ def facts_of(task: Task) -> lights.TaskFacts:
         blocked=task.blocked, cadence=task.cadence,
         last_report_on=timezone.localdate(task.last_report_at) if task.last_report_at else None,
         next_milestone_due=task.next_milestone_due,
+        indicator_lag=task.indicator_lag, indicator_name=task.indicator_lag_name,
     )
 
 
@@ -96,7 +100,7 @@ def facts_of(task: Task) -> lights.TaskFacts:
 LIGHT_FIELDS = ("light", "light_rule", "light_amount")
 # What the light depends on (facts_of).
 FACT_FIELDS = ("status", "progress", "deadline", "assigned_at", "blocked", "cadence", "last_report_at",
-               "next_milestone_due")
+               "next_milestone_due", "indicator_lag", "indicator_lag_name")
 
 
 def compute_light(task: Task, today: dt.date | None = None) -> str:
@@ -479,16 +483,24 @@ def report_progress(
     period: str = "",
     files: Sequence[UploadedFile] = (),
     expected_version: int | None = None,
+    actuals: Mapping[int, Decimal | str | int | float] | None = None,
 ) -> ProgressReport:
-    """The lead or a cooperating unit reports what has been done (进展反馈)."""
+    """The lead or a cooperating unit reports what has been done (进展反馈). The lead unit may
+    give an actual for some of the task's indicators (`actuals`: indicator id → value), dated
+    the day of the report."""
     task = _lock(task, expected_version)
     _require(can(user, Action.REPORT, task), _("Only the liaison of the lead or a cooperating unit reports progress."))
     next_status(task.status, Action.REPORT)
     text = _check_text(text, _("progress report"))
     _check_progress(progress)
     now = lib.now()
+    unit = _reporting_unit(user, task)
+    given = {pk: value for pk, value in (actuals or {}).items() if value not in (None, "")}
+    if given and unit.pk != task.lead_unit_id:
+        raise Forbidden(_("Only the lead unit reports the indicators' actuals."))
+    checked_actuals = _check_actuals(task, given)
     report = ProgressReport.objects.create(
-        task=task, unit=_reporting_unit(user, task), author=user, period=period, text=text,
+        task=task, unit=unit, author=user, period=period, text=text,
         progress=progress, submitted_at=now,
     )
     _store_evidence(report, files)
@@ -497,9 +509,14 @@ def report_progress(
     is_leaf = not task.children.exists()
     if is_leaf and report.unit.pk == task.lead_unit_id:
         changes["progress"] = progress
+    if checked_actuals:
+        _put_actuals(user, [(indicator, lib.today(), value) for indicator, value in checked_actuals], report=report)
+        changes.update(_indicator_lag(task))
     _change(user, task, "report_progress", Action.REPORT, **changes)
     record_event(user, "submit_report", report, after={"task": task.pk, "progress": progress, "text": text,
-                                                        "files": [e.original_name for e in report.evidence.all()]})
+                                                        "files": [e.original_name for e in report.evidence.all()],
+                                                        **({"actuals": {i.name: str(v) for i, v in checked_actuals}}
+                                                           if checked_actuals else {})})
     if "progress" in changes:
         roll_up(user, task.parent)
     return report
@@ -588,18 +605,25 @@ def _pending_reports(task: Task) -> Any:
 
 
 @transaction.atomic
-def approve_completion(user: User, task: Task, *, note: str = "", expected_version: int | None = None) -> Task:
-    """The office checks the work and closes the task (办结)."""
+def approve_completion(user: User, task: Task, *, grade: str, note: str = "",
+                       expected_version: int | None = None) -> Task:
+    """The office checks the work, grades it (优秀/良好/合格/不合格) and closes the task (办结).
+    The grade feeds the lead unit's score (luoshi/scoring/ranking.py); a fail needs a comment."""
     task = _lock(task, expected_version)
     _require(can(user, Action.APPROVE, task), _("Only the office that supervises this task approves its completion."))
     next_status(task.status, Action.APPROVE)
+    if grade not in Task.Grade.values:
+        raise InvalidInput(_("Choose a grade for the closure: excellent, good, pass or fail."))
+    note = (note or "").strip()
+    if grade == Task.Grade.FAIL and not note:
+        raise InvalidInput(_("Say in the comment why the work is graded fail."))
     if _open_children(task):
         raise InvalidInput(_("A task cannot be completed before its sub-tasks."))
     now = lib.now()
     _pending_reports(task).update(outcome=ProgressReport.Outcome.ACCEPTED, reviewed_by=user, reviewed_at=now,
                                   review_note=note)
     task = _change(user, task, "approve_completion", Action.APPROVE, completed_at=now, progress=100,
-                   status_reason=note)
+                   status_reason=note, grade=grade)
     roll_up(user, task.parent)
     return task
 
@@ -637,6 +661,149 @@ def review_report(user: User, report: ProgressReport, *, accept: bool, note: str
     report.save()
     record_event(user, "review_report", report, before=before, after={"outcome": report.outcome, "note": note})
     return report
+
+
+# --- outcome indicators (指标) -------------------------------------------------------------------
+
+
+MAX_INDICATOR_VALUE = Decimal("1e13")
+
+
+def to_value(value: Decimal | str | int | float, what: str) -> Decimal:
+    """A number for an indicator, or InvalidInput naming `what` (e.g. the indicator)."""
+    try:
+        number = Decimal(str(value).strip().replace(",", "")) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("%(what)s: “%(value)s” is not a number.") % {"what": what, "value": value}) from None
+    if not number.is_finite() or abs(number) >= MAX_INDICATOR_VALUE:
+        raise InvalidInput(_("%(what)s: “%(value)s” is not a number.") % {"what": what, "value": value})
+    return number.quantize(Decimal("0.0001"))
+
+
+def _indicator_lag(task: Task) -> dict[str, Any]:
+    """Recompute every indicator's lag and give the task's columns for the worst one."""
+    worst: tuple[int, str] | None = None
+    for indicator in Indicator.objects.filter(task=task).prefetch_related("points"):
+        points = list(indicator.points.all())
+        lag = lights.indicator_lag(
+            indicator.baseline,
+            [(p.day, p.value) for p in points if p.kind == IndicatorPoint.Kind.PLAN],
+            [(p.day, p.value) for p in points if p.kind == IndicatorPoint.Kind.ACTUAL])
+        if lag != indicator.lag:
+            indicator.lag = lag
+            indicator.save(update_fields=["lag"])
+        if lag is not None and (worst is None or lag > worst[0]):
+            worst = (lag, indicator.name)
+    return {"indicator_lag": worst[0] if worst else None, "indicator_lag_name": worst[1] if worst else ""}
+
+
+def _check_plan(plan: Sequence[tuple[dt.date, Decimal | str | int | float]], name: str) -> list[tuple[dt.date, Decimal]]:
+    if not plan:
+        raise InvalidInput(_("Give the planned trajectory of “%(name)s”: at least one date and value.") % {"name": name})
+    days = [day for day, _value in plan]
+    if len(set(days)) != len(days):
+        raise InvalidInput(_("The planned trajectory of “%(name)s” names a date twice.") % {"name": name})
+    return sorted((day, to_value(value, name)) for day, value in plan)
+
+
+@transaction.atomic
+def add_indicator(
+    user: User, task: Task, *, name: str, measure: str = "", baseline: Decimal | str | int | float,
+    target: Decimal | str | int | float, plan: Sequence[tuple[dt.date, Decimal | str | int | float]],
+) -> Indicator:
+    """The office gives a task an outcome indicator with its planned trajectory (points joined
+    by straight lines; docs/indicators.md)."""
+    task = _lock(task, None)
+    _require(can(user, Action.PLAN_INDICATORS, task), _("Only the office that supervises this task plans its indicators."))
+    next_status(task.status, Action.PLAN_INDICATORS)
+    name = _check_text(name, _("indicator's name"))
+    if len(name) > 200 or len((measure or "").strip()) > 50:
+        raise InvalidInput(_("An indicator's name has at most 200 characters and its unit of measure 50."))
+    if Indicator.objects.filter(task=task, name=name).exists():
+        raise InvalidInput(_("This task already has an indicator named “%(name)s”.") % {"name": name})
+    base, goal = to_value(baseline, _("baseline")), to_value(target, _("target"))
+    if base == goal:
+        raise InvalidInput(_("The target of “%(name)s” must differ from its baseline.") % {"name": name})
+    points = _check_plan(plan, name)
+    now = lib.now()
+    indicator = Indicator.objects.create(task=task, name=name, measure=(measure or "").strip(), baseline=base,
+                                         target=goal, created_at=now)
+    IndicatorPoint.objects.bulk_create([
+        IndicatorPoint(indicator=indicator, kind=IndicatorPoint.Kind.PLAN, day=day, value=value,
+                       recorded_by=user, recorded_at=now) for day, value in points])
+    record_event(user, "add_indicator", indicator, after={
+        "task": task.pk, "name": name, "measure": indicator.measure, "baseline": str(base), "target": str(goal),
+        "plan": [[day.isoformat(), str(value)] for day, value in points]})
+    _change(user, task, "plan_indicators", **_indicator_lag(task))
+    return indicator
+
+
+def _check_actuals(task: Task, given: Mapping[int, Decimal | str | int | float]) -> list[tuple[Indicator, Decimal]]:
+    if not given:
+        return []
+    indicators = Indicator.objects.filter(task=task).in_bulk(list(given))
+    checked = []
+    for pk, value in given.items():
+        indicator = indicators.get(pk)
+        if indicator is None:
+            raise InvalidInput(_("This task has no indicator %(id)s.") % {"id": pk})
+        checked.append((indicator, to_value(value, indicator.name)))
+    return checked
+
+
+def _put_actuals(user: User, rows: Sequence[tuple[Indicator, dt.date, Decimal]], *,
+                 report: ProgressReport | None = None) -> None:
+    """Store actuals: a second one for the same indicator and day replaces the first."""
+    now = lib.now()
+    for indicator, day, value in rows:
+        IndicatorPoint.objects.update_or_create(
+            indicator=indicator, kind=IndicatorPoint.Kind.ACTUAL, day=day,
+            defaults={"value": value, "report": report, "recorded_by": user, "recorded_at": now})
+
+
+@dataclass(frozen=True)
+class ActualRow:
+    """One row of an actuals upload: the indicator's name, the day and the value, as read."""
+
+    line: int
+    indicator: str
+    day: dt.date
+    value: Decimal
+
+
+@transaction.atomic
+def record_actuals(user: User, task: Task, rows: Sequence[ActualRow], *, source: str = "") -> int:
+    """Store the actuals of an upload (luoshi/tasks/indicator_import.py reads the file), all or
+    nothing: a row naming an unknown indicator or a day in the future refuses the whole upload,
+    with every refused row named. Importing the same rows again changes nothing."""
+    task = _lock(task, None)
+    _require(can(user, Action.RECORD_ACTUALS, task),
+             _("Only the office that supervises this task or its lead unit records indicator actuals."))
+    next_status(task.status, Action.RECORD_ACTUALS)
+    if not rows:
+        raise InvalidInput(_("The file has no rows of actuals."))
+    indicators = {i.name: i for i in Indicator.objects.filter(task=task)}
+    errors, checked = [], []
+    today = lib.today()
+    for row in rows:
+        indicator = indicators.get(row.indicator.strip())
+        if indicator is None:
+            errors.append(_("Row %(line)s: this task has no indicator named “%(name)s”.")
+                          % {"line": row.line, "name": row.indicator})
+        elif row.day > today:
+            errors.append(_("Row %(line)s: the date %(day)s is in the future.") % {"line": row.line, "day": row.day})
+        else:
+            checked.append((indicator, row.day, row.value))
+    if errors:
+        raise InvalidInput(" ".join([_("Nothing was imported.")] + errors))
+    _put_actuals(user, checked)
+    before, counted = task_snapshot(task), counts.state_of(task)
+    for name, value in _indicator_lag(task).items():
+        setattr(task, name, value)
+    _save(task, counted)
+    record_event(user, "record_actuals", task, before=before, after={
+        **task_snapshot(task), "source": source, "actuals": [[i.name, d.isoformat(), str(v)] for i, d, v in checked]})
+    return len(checked)
 
 
 # --- suspending and cancelling ----------------------------------------------------------------

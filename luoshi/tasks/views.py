@@ -188,14 +188,15 @@ ACTIONS: dict[str, TaskAction] = {a.name: a for a in [
     TaskAction("report", Action.REPORT, gettext_lazy("Report progress"), gettext_lazy("Your progress report was submitted."),
                forms.ReportForm, lambda u, t, f: services.report_progress(
                    u, t, text=f.cleaned_data["text"], progress=f.cleaned_data["progress"],
-                   period=f.cleaned_data["period"], files=f.cleaned_data["files"], expected_version=_version(f))),
+                   period=f.cleaned_data["period"], files=f.cleaned_data["files"], expected_version=_version(f),
+                   actuals=f.actuals())),
     TaskAction("request_completion", Action.REQUEST_COMPLETION, gettext_lazy("Request completion"),
                gettext_lazy("Completion was requested; the supervising office will review it."),
                forms.CompletionForm, lambda u, t, f: services.request_completion(
                    u, t, text=f.cleaned_data["text"], files=f.cleaned_data["files"], expected_version=_version(f))),
     TaskAction("approve", Action.APPROVE, gettext_lazy("Approve completion"), gettext_lazy("The task is completed."),
                forms.ApproveForm, lambda u, t, f: services.approve_completion(
-                   u, t, note=f.cleaned_data["note"], expected_version=_version(f)),
+                   u, t, grade=f.cleaned_data["grade"], note=f.cleaned_data["note"], expected_version=_version(f)),
                confirm=gettext_lazy("Approve the completion? The task is then closed and cannot be reopened.")),
     TaskAction("return", Action.RETURN, gettext_lazy("Return for more work"),
                gettext_lazy("The task was returned to its lead unit."),
@@ -262,6 +263,8 @@ AUDIT_LABELS = {
     "plan_milestones": gettext_lazy("planned milestones"),
     "ask_for_input": gettext_lazy("asked a cooperating unit for input"),
     "complete_milestone": gettext_lazy("completed a milestone"),
+    "plan_indicators": gettext_lazy("planned an outcome indicator"),
+    "record_actuals": gettext_lazy("recorded indicator actuals"),
     "request_extension": gettext_lazy("asked for more time"),
     "grant_extension": gettext_lazy("granted more time"),
     "refuse_extension": gettext_lazy("refused more time"),
@@ -277,6 +280,7 @@ AUDIT_FIELDS = {
     "light": gettext_lazy("light"), "blocked": gettext_lazy("blocked"), "public": gettext_lazy("public"),
     "cadence": gettext_lazy("reporting cadence"), "reason": gettext_lazy("reason"),
     "cooperating_units": gettext_lazy("cooperating units"), "weight": gettext_lazy("weight"),
+    "grade": gettext_lazy("closure grade"),
 }
 
 
@@ -309,7 +313,7 @@ def _audit_changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
 
 def _shown(key: str, value: Any) -> str:
     """An audited value as people read it: labels, not codes."""
-    choices = {"status": Status, "light": Task.Light, "cadence": Task.Cadence}.get(key)
+    choices = {"status": Status, "light": Task.Light, "cadence": Task.Cadence, "grade": Task.Grade}.get(key)
     if choices is not None and value in choices.values:
         return str(choices(value).label)
     if isinstance(value, bool):

@@ -76,7 +76,7 @@ class Province:
         return services.request_completion(self.liaison_of(task), task, text="all done")
 
     def completed(self, lead: Unit | None = None, **kwargs: object) -> Task:
-        return services.approve_completion(self.supervisor, self.completion_requested(lead, **kwargs))
+        return services.approve_completion(self.supervisor, self.completion_requested(lead, **kwargs), grade="good")
 
     def suspended(self, lead: Unit | None = None, **kwargs: object) -> Task:
         return services.suspend_task(self.supervisor, self.signed(lead, **kwargs), reason="waiting for funds")

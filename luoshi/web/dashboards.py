@@ -382,7 +382,8 @@ class Trajectory:
 
 # What a trajectory row shows and computes (facts_of): a task's description need not travel.
 TRAJECTORY_COLUMNS = ("title", "light", "light_rule", "light_amount", "deadline", "progress", "status",
-                      "assigned_at", "blocked", "cadence", "last_report_at", "next_milestone_due")
+                      "assigned_at", "blocked", "cadence", "last_report_at", "next_milestone_due", "indicator_lag",
+                      "indicator_lag_name")
 
 
 def most_severe(area_id: int | None, light: str, need: int) -> list[Task]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -203,6 +204,20 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
             tasks.SubTask(Unit.objects.get(code="SY"), "沈阳市：推进重大项目建设，促进投资消费外贸增长", weight=2),
             tasks.SubTask(Unit.objects.get(code="DL"), "大连市：推进重大项目建设，促进外贸外资增长", weight=1),
         ])
+    housing = created[4]  # “保交楼”、保供稳价、冬季供暖: homes handed over, and heat sources ready
+    with lib.clock_at(today - dt.timedelta(days=60)):
+        homes = tasks.add_indicator(officer, fresh(housing), name="保交楼 交付套数", measure="套", baseline=0,
+                                    target=12000, plan=[(today - dt.timedelta(days=90), 0),
+                                                        (today - dt.timedelta(days=20), 7000),
+                                                        (today + dt.timedelta(days=30), 12000)])
+        heating = tasks.add_indicator(officer, fresh(housing), name="冬季供暖 热源到位率", measure="%", baseline=60,
+                                      target=100, plan=[(today - dt.timedelta(days=90), 60),
+                                                        (today - dt.timedelta(days=20), 90),
+                                                        (today + dt.timedelta(days=30), 100)])
+    with lib.clock_at(today - dt.timedelta(days=50)):
+        tasks.record_actuals(liaison(housing), fresh(housing), [
+            tasks.ActualRow(1, homes.name, lib.today(), Decimal(2900)),
+            tasks.ActualRow(2, heating.name, lib.today(), Decimal(72))], source="住建厅月报.xlsx")
     with lib.clock_at(today - dt.timedelta(days=20)):
         tasks.report_progress(liaison(created[1]), fresh(created[1]), progress=40,
                               text="已开展安全生产大检查，排查整改隐患1,200余项。",
@@ -215,13 +230,14 @@ def load_tasks(meeting: Meeting, directory: Directory) -> None:
         tasks.report_progress(users["SY"], sy, progress=35, text="35个重大项目已开工。")
         tasks.report_progress(users["DL"], dl, progress=20, text="外贸进出口稳步回升。")
         tasks.report_progress(liaison(created[4]), fresh(created[4]), progress=80,
-                              text="保交楼项目已交付78%，冬季供暖全部按时启动。")
+                              text="保交楼项目已交付6,500套，冬季供暖热源到位率92%。",
+                              actuals={homes.pk: 6500, heating.pk: 92})
         tasks.report_progress(liaison(created[5]), fresh(created[5]), progress=90,
                               text="大会筹备工作基本完成，签约项目42个。")
     with lib.clock_at(today - dt.timedelta(days=10)):
         tasks.request_completion(liaison(created[5]), fresh(created[5]),
                                  text="大会已安全顺利举办，签约项目全部落地。")
-        tasks.approve_completion(officer, fresh(created[5]), note="材料齐全，同意办结。")
+        tasks.approve_completion(officer, fresh(created[5]), note="材料齐全，同意办结。", grade="good")
         tasks.request_completion(liaison(created[4]), fresh(created[4]),
                                  text="保交楼、保供稳价、冬季供暖任务全部完成。")
     with lib.clock_at(today - dt.timedelta(days=1)):

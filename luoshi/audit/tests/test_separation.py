@@ -40,7 +40,7 @@ BUSINESS: dict[str, Callable[[Province, Any], object]] = {
     "sign_task": lambda p, u: tasks.sign_task(u, p.assigned()),
     "report_progress": lambda p, u: tasks.report_progress(u, p.signed(), text="x", progress=50),
     "request_completion": lambda p, u: tasks.request_completion(u, p.in_progress(), text="done"),
-    "approve_completion": lambda p, u: tasks.approve_completion(u, p.completion_requested()),
+    "approve_completion": lambda p, u: tasks.approve_completion(u, p.completion_requested(), grade="good"),
     "return_task": lambda p, u: tasks.return_task(u, p.completion_requested(), reason="more"),
     "suspend_task": lambda p, u: tasks.suspend_task(u, p.signed(), reason="x"),
     "resume_task": lambda p, u: tasks.resume_task(u, p.suspended()),

@@ -19,6 +19,7 @@ from luoshi.meetings import services as meeting_services
 from luoshi.meetings.models import Meeting
 from luoshi.tasks import counts
 from luoshi.tasks import services as tasks
+from luoshi.tasks.models import Task
 from luoshi.testing import city
 from luoshi.testing.city import add_city_departments
 from luoshi.testing.fixtures import PASSWORD
@@ -338,3 +339,25 @@ def test_it_groups_the_minutes_directives_under_their_agenda_items(province):
     assert "市发展改革委要牵头制定促消费实施方案" in under_first and "市商务局要会同" in under_first
     assert "由市住建局牵头" in " ".join(lines[second:])
     assert "Other requirements" not in lines
+
+
+def test_the_stocktake_shows_each_indicators_trajectory_against_its_actuals(province):
+    """A row per indicator: baseline → target, the planned points, the actuals, the gap, in English
+    and in Chinese; the figures agree with the task page's."""
+    task = province.in_progress(title="Hand over the homes", deadline_days=60)
+    today = lib.today()
+    plan = [(today - dt.timedelta(days=50), 0), (today + dt.timedelta(days=50), 10000)]
+    indicator = tasks.add_indicator(province.supervisor, task, name="交付套数", measure="套", baseline=0,
+                                    target=10000, plan=plan)
+    tasks.report_progress(province.liaison, Task.objects.get(pk=task.pk), text="x", progress=40,
+                          actuals={indicator.pk: 4100})
+    with translation.override("en"):
+        document = open_docx(client_for(province.leader).get(reverse("stocktake_docx")))
+    header, row = rows(document.tables[-1])
+    assert header == ["Task", "Indicator", "Baseline → target", "Planned trajectory", "Actuals", "Gap"]
+    assert row[:3] == ["Hand over the homes", "交付套数（套）", "0 → 10000"]
+    assert row[3].endswith("10000") and row[4].endswith(" 4100") and row[5] == "behind plan by 18%"
+    page = client_for(province.leader).get(reverse("task_detail", args=[task.pk])).content.decode()
+    assert "behind plan by 18%" in page and "4100" in page
+    zh = open_docx(client_for(province.leader, "zh-hans").get(reverse("stocktake_docx")))
+    assert rows(zh.tables[-1])[1][5] == "落后计划18%"

@@ -112,3 +112,17 @@ def test_it_shows_the_detail_in_bounded_queries(province, portal_on, django_asse
     task = public_task(province)
     with django_assert_max_num_queries(2):
         assert Client().get(reverse("portal_task", args=[task.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_it_shows_a_graded_closure_as_closed_without_its_grade(province, portal_on, lang):
+    """A task closed with the grade fail and a comment reads only as completed, in both languages."""
+    task = province.completion_requested(public=True, title="Graded one")
+    tasks.approve_completion(province.supervisor, task, grade="fail", note="Figures were padded")
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    for url in (reverse("portal"), reverse("portal_task", args=[task.pk])):
+        body = client.get(url).content.decode()
+        assert "Graded one" in body
+        assert ("completed" if lang == "en" else "已办结") in body
+        for internal in ("Figures were padded", "fail", "不合格", "grade", "评价"):
+            assert internal not in body, (url, internal)

@@ -17,10 +17,10 @@ from luoshi.units.services import create_unit
 Q1 = periods.parse("2024-Q1")
 
 
-def complete(province, task, day):  # type: ignore[no-untyped-def]
+def complete(province, task, day, grade="good"):  # type: ignore[no-untyped-def]
     with lib.clock_at(day):
         task = services.request_completion(province.liaison_of(task), task, text="done")
-        return services.approve_completion(province.supervisor, task)
+        return services.approve_completion(province.supervisor, task, grade=grade, note="graded")
 
 
 def days_to(start: dt.date, end: dt.date) -> int:
@@ -29,7 +29,8 @@ def days_to(start: dt.date, end: dt.date) -> int:
 
 @pytest.fixture
 def quarter(province):  # type: ignore[no-untyped-def]
-    """EMERG: 3 tasks due in Q1 (one on time, one completed 5 days late, one 10 days late and open),
+    """EMERG: 3 tasks due in Q1 (one on time graded excellent, one completed 5 days late graded
+    pass, one 10 days late and open),
     one due after Q1 and one not yet due. HEALTH: a monthly cadence with 2 of 3 reports.
     SY: one progress report and one completion request returned."""
     start = dt.date(2024, 1, 5)
@@ -39,8 +40,8 @@ def quarter(province):  # type: ignore[no-untyped-def]
         province.in_progress(deadline_days=days_to(start, dt.date(2024, 3, 10)))
         province.in_progress(deadline_days=days_to(start, dt.date(2024, 4, 10)))
         province.in_progress(deadline_days=days_to(start, dt.date(2024, 3, 25)))
-    complete(province, a, dt.date(2024, 2, 8))
-    complete(province, b, dt.date(2024, 2, 25))
+    complete(province, a, dt.date(2024, 2, 8), "excellent")
+    complete(province, b, dt.date(2024, 2, 25), "pass")
     with lib.clock_at(dt.date(2024, 1, 1)):
         health = province.signed(province.health, cadence="monthly", deadline_days=200)
     for day in (dt.date(2024, 1, 20), dt.date(2024, 3, 5)):
@@ -104,10 +105,12 @@ def test_it_counts_returned_reports_and_completion_requests(quarter):
 
 
 def test_it_scores_and_ranks_by_the_formula(quarter):
-    """EMERG's score combines on-time rate, overdue days and returns with the default weights."""
+    """EMERG's score combines on-time rate, overdue days, returns and its closures graded
+    excellent (100 points) and pass (60) with the default weights."""
     lines = unit_scores(Q1, dt.date(2024, 3, 20))
     emerg = next(line for line in lines if line.unit.code == "EMERG")
-    expected = 100 * (40 * (1 / 3) + 20 * (1 - 7.5 / 30) + 10 * 1) / 70
+    assert (emerg.graded, emerg.graded_excellent, emerg.graded_pass, emerg.grade_points) == (2, 1, 1, 80.0)
+    expected = 100 * (40 * (1 / 3) + 20 * (1 - 7.5 / 30) + 10 * 1 + 20 * 0.8) / 90
     assert emerg.score == round(expected, 1)
     assert [line.rank for line in lines] == sorted(line.rank for line in lines)
     assert lines[0].rank == 1
@@ -115,12 +118,41 @@ def test_it_scores_and_ranks_by_the_formula(quarter):
 
 def test_the_formula_follows_the_settings(settings):
     """Weights and caps come from the settings; parts that do not apply are left out."""
-    settings.LUOSHI_SCORE_WEIGHTS = {"ontime": 50, "punctuality": 0, "overdue": 50, "returned": 0}
+    settings.LUOSHI_SCORE_WEIGHTS = {"ontime": 50, "punctuality": 0, "overdue": 50, "returned": 0, "grade": 0}
     settings.LUOSHI_SCORE_CAPS = {"overdue": 10, "returned": 2}
     formula = Formula.from_settings()
-    assert formula.score({"ontime": 0.5, "punctuality": 1.0, "overdue": 0.0, "returned": 1.0}) == 25.0
-    assert formula.score({"ontime": None, "punctuality": None, "overdue": 0.8, "returned": 1.0}) == 80.0
-    assert formula.score({"ontime": None, "punctuality": None, "overdue": None, "returned": 1.0}) is None
+    assert formula.score({"ontime": 0.5, "punctuality": 1.0, "overdue": 0.0, "returned": 1.0, "grade": 1.0}) == 25.0
+    assert formula.score({"ontime": None, "punctuality": None, "overdue": 0.8, "returned": 1.0, "grade": None}) == 80.0
+    assert formula.score({"ontime": None, "punctuality": None, "overdue": None, "returned": 1.0, "grade": 0.0}) is None
+
+
+def test_a_better_grade_raises_the_score(province, settings):
+    """The same closure graded excellent scores higher than graded fail; a fail needs a comment,
+    and an unknown grade is refused without closing the task."""
+    settings.LUOSHI_SCORE_WEIGHTS = {"ontime": 40, "punctuality": 30, "overdue": 20, "returned": 10, "grade": 20}
+
+    def scored(grade: str) -> float | None:
+        with lib.clock_at(dt.date(2024, 1, 5)):
+            task = province.in_progress(province.health, deadline_days=30)
+        with lib.clock_at(dt.date(2024, 1, 20)):
+            task = services.request_completion(province.other_liaison, task, text="done")
+            with pytest.raises(InvalidInput):
+                services.approve_completion(province.supervisor, task, grade="superb")
+            services.approve_completion(province.supervisor, task, grade=grade, note="checked")
+        score = lines_by_code(Q1, dt.date(2024, 3, 20))["HEALTH"].score
+        from luoshi.tasks.models import Task
+        Task.objects.filter(pk=task.pk).update(grade="")  # the next round grades afresh
+        return score
+
+    excellent = scored("excellent")
+    failed = scored("fail")
+    assert excellent == 100.0
+    assert failed is not None and failed < excellent
+    with lib.clock_at(dt.date(2024, 1, 20)):
+        task = province.completion_requested(province.health)
+        with pytest.raises(InvalidInput, match="graded fail"):
+            services.approve_completion(province.supervisor, task, grade="fail")
+    assert task.__class__.objects.get(pk=task.pk).status == "completion_requested"
 
 
 def test_ties_share_a_rank(province):
@@ -176,7 +208,7 @@ def test_it_runs_the_same_queries_for_1_and_50_units(province):
                                parent=province.root)
             services.assign_task(province.supervisor, province.draft(unit, deadline_days=20, cadence="weekly"))
     assert len(unit_scores(Q1, dt.date(2024, 3, 20))) == 50
-    assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 7
+    assert _queries(Q1, dt.date(2024, 3, 20)) == one <= 8  # one more than before grades: their aggregate
 
 
 def test_punctuality_is_what_the_definition_counts(province):

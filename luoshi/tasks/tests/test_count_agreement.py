@@ -105,7 +105,7 @@ def build(province: Province, directives: list, items: list[Plan]) -> None:  # t
             continue
         task = services.request_completion(liaison, task, text="done")
         if plan.final == "completed":
-            services.approve_completion(sup, task)
+            services.approve_completion(sup, task, grade="good")
 
 
 def _lead_liaison(province: Province, unit):  # type: ignore[no-untyped-def]

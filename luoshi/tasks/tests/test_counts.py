@@ -38,7 +38,7 @@ def test_it_counts_every_service_action_exactly(province: Province) -> None:
     task = services.request_completion(province.liaison, task, text="done")
     task = services.return_task(province.supervisor, task, reason="not yet")
     task = services.request_completion(province.liaison, task, text="done now")
-    task = services.approve_completion(province.supervisor, task)
+    task = services.approve_completion(province.supervisor, task, grade="good")
     assert stored(f"completed:{lib.today()}") == 1
     assert counts.drift() == {}
     parent = province.signed(province.city)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from luoshi.tasks.lifecycle import (
     allowed_actions,
     next_status,
 )
-from luoshi.tasks.models import Milestone, Task
+from luoshi.tasks.models import Indicator, Milestone, Task
 from luoshi.testing.fixtures import Province, build_province, built_for_module
 
 # --- how to reach each state, and how to take each action ---------------------------------------
@@ -73,7 +74,7 @@ DO: dict[str, Callable[[Province, Task], object]] = {
     Action.SIGN: lambda p, t: services.sign_task(p.liaison, t),
     Action.REPORT: lambda p, t: services.report_progress(p.liaison, t, text="half the sites inspected", progress=50),
     Action.REQUEST_COMPLETION: lambda p, t: services.request_completion(p.liaison, t, text="all sites inspected"),
-    Action.APPROVE: lambda p, t: services.approve_completion(p.supervisor, t),
+    Action.APPROVE: lambda p, t: services.approve_completion(p.supervisor, t, grade="good"),
     Action.RETURN: lambda p, t: services.return_task(p.supervisor, t, reason="evidence is missing"),
     Action.SUSPEND: lambda p, t: services.suspend_task(p.supervisor, t, reason="waiting for funds"),
     Action.RESUME: lambda p, t: services.resume_task(p.supervisor, t),
@@ -91,6 +92,11 @@ DO: dict[str, Callable[[Province, Task], object]] = {
     Action.ADD_MILESTONE: lambda p, t: services.add_milestone(p.supervisor, t, title="plan", due=lib.today()),
     Action.COMPLETE_MILESTONE: lambda p, t: services.complete_milestone(
         p.liaison, Milestone.objects.create(task=t, title="plan", due=lib.today()), text="the plan is out"),
+    Action.PLAN_INDICATORS: lambda p, t: services.add_indicator(
+        p.supervisor, t, name="mines inspected", baseline=0, target=100, plan=[(lib.today(), 10)]),
+    Action.RECORD_ACTUALS: lambda p, t: services.record_actuals(p.liaison, t, [services.ActualRow(
+        2, Indicator.objects.get_or_create(task=t, name="mines", defaults={
+            "baseline": 0, "target": 10, "created_at": lib.now()})[0].name, lib.today(), Decimal(3))]),
     Action.INSTRUCT: lambda p, t: services.write_instruction(p.leader, t, text="finish before the flood season"),
     Action.UPDATE: lambda p, t: services.update_task(p.supervisor, t, title="inspect every mine"),
 }

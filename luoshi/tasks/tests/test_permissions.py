@@ -74,7 +74,7 @@ CALLS: dict[str, tuple[str, Call]] = {
     "update_task": ("signed", lambda p, u, t: services.update_task(u, t, person_responsible="Ms Wang")),
     "report_progress": ("signed", lambda p, u, t: services.report_progress(u, t, text="begun", progress=5)),
     "request_completion": ("in_progress", lambda p, u, t: services.request_completion(u, t, text="done")),
-    "approve_completion": ("completion_requested", lambda p, u, t: services.approve_completion(u, t)),
+    "approve_completion": ("completion_requested", lambda p, u, t: services.approve_completion(u, t, grade="good")),
     "return_task": ("completion_requested", lambda p, u, t: services.return_task(u, t, reason="no proof")),
     "review_report": ("in_progress", lambda p, u, t: services.review_report(u, t.reports.get(), accept=True)),
     "suspend_task": ("signed", lambda p, u, t: services.suspend_task(u, t, reason="no funds")),

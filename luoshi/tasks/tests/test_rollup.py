@@ -38,7 +38,7 @@ def report(province: Province, task: Task, value: int) -> None:
 
 def complete(province: Province, task: Task) -> None:
     services.request_completion(province.liaison_of(task), task, text="done")
-    services.approve_completion(province.supervisor, task)
+    services.approve_completion(province.supervisor, task, grade="good")
 
 
 def test_it_averages_the_children_by_weight(province: Province):
@@ -132,7 +132,7 @@ def test_it_refuses_approval_while_a_child_is_open(province: Province):
     # refuses first), so the state is set directly to test approve_completion's own guard.
     Task.objects.filter(pk=parent.pk).update(status=Status.COMPLETION_REQUESTED)
     with pytest.raises(InvalidInput):
-        services.approve_completion(province.supervisor, parent)
+        services.approve_completion(province.supervisor, parent, grade="good")
     assert Task.objects.get(pk=parent.pk).status == Status.COMPLETION_REQUESTED
 
 
@@ -143,7 +143,7 @@ def test_it_completes_the_parent_once_every_child_is_closed(province: Province):
     services.cancel_task(province.supervisor, city_part, reason="no longer needed")
     assert progress(parent) == 100
     services.request_completion(province.city_liaison, parent, text="all parts done")
-    parent = services.approve_completion(province.supervisor, parent)
+    parent = services.approve_completion(province.supervisor, parent, grade="good")
     assert (parent.status, parent.progress) == (Status.COMPLETED, 100)
 
 

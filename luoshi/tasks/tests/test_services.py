@@ -299,7 +299,7 @@ STALE: dict[str, tuple[str, Callable[[Province, Task, int], object]]] = {
     "request": ("in_progress", lambda p, t, v: services.request_completion(
         p.liaison, t, text="done", expected_version=v)),
     "approve": ("completion_requested", lambda p, t, v: services.approve_completion(
-        p.supervisor, t, expected_version=v)),
+        p.supervisor, t, expected_version=v, grade="good")),
     "return": ("completion_requested", lambda p, t, v: services.return_task(
         p.supervisor, t, reason="no", expected_version=v)),
     "suspend": ("signed", lambda p, t, v: services.suspend_task(p.supervisor, t, reason="x", expected_version=v)),
@@ -381,7 +381,7 @@ def audit_request(p: Province) -> Case:
 
 def audit_approve(p: Province) -> Case:
     task, since = p.completion_requested(), newest_event()
-    services.approve_completion(p.supervisor, task)
+    services.approve_completion(p.supervisor, task, grade="good")
     return p.supervisor, [("approve_completion", task)], since
 
 
@@ -523,7 +523,7 @@ def test_it_leaves_a_completion_request_to_approve_or_return(province: Province)
 
 def test_it_accepts_the_pending_reports_when_it_approves(province: Province):
     """Approving completion closes the task at 100% and accepts every report still pending."""
-    task = services.approve_completion(province.supervisor, province.completion_requested(), note="well done")
+    task = services.approve_completion(province.supervisor, province.completion_requested(), note="well done", grade="good")
     assert (task.status, task.progress, task.status_reason) == (Status.COMPLETED, 100, "well done")
     assert task.completed_at is not None
     assert set(task.reports.values_list("outcome", flat=True)) == {ProgressReport.Outcome.ACCEPTED}

@@ -312,11 +312,23 @@ def test_it_refuses_completion_with_open_sub_tasks(province):
 
 
 def test_it_approves_completion(province):
-    """The office approves: completed, 100 %, audited."""
+    """The office approves with a grade: completed, 100 %, graded, audited."""
     task = province.completion_requested()
-    assert post(province.supervisor, task, "approve", {"note": "checked"}).status_code == 302
+    assert post(province.supervisor, task, "approve", {"note": "checked", "grade": "excellent"}).status_code == 302
     task = fresh(task)
-    assert (task.status, task.progress) == ("completed", 100) and audited("approve_completion", task)
+    assert (task.status, task.progress, task.grade) == ("completed", 100, "excellent")
+    assert audited("approve_completion", task)
+
+
+def test_it_refuses_an_approval_without_a_grade_or_a_fail_without_a_comment(province):
+    """No grade, an unknown grade, or fail without a comment: 422 with the reason, still asking."""
+    task = province.completion_requested()
+    for data, message in (({"note": "checked"}, "This field is required."),
+                          ({"grade": "superb"}, "Select a valid choice."),
+                          ({"grade": "fail"}, "Say in the comment why the work is graded fail.")):
+        response = post(province.supervisor, fresh(task), "approve", data)
+        assert response.status_code == 422 and message in response.content.decode(), data
+    assert (fresh(task).status, fresh(task).grade) == ("completion_requested", "")
 
 
 def test_it_explains_approving_in_the_wrong_state(province):

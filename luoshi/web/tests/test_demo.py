@@ -100,3 +100,17 @@ def test_the_two_china_railway_agreements_are_ledgers_of_commitments(db):
     facts = look_back_facts(User.objects.get(username="supervisor"), chinese.pk)
     assert sum(len(p.directives) for p in facts.paragraphs) == chinese.directives.count()
     assert all(d.tasks for p in facts.paragraphs for d in p.directives)
+
+
+def test_the_housing_task_carries_real_indicators(db):
+    """保交楼 and heating: a trajectory and actuals each, one reported in Excel and one with a report."""
+    from luoshi.tasks.models import Indicator
+
+    call_command("demo", "--load-only", stdout=StringIO())
+    homes, heating = Indicator.objects.order_by("pk")
+    assert (homes.name, homes.measure, homes.target) == ("保交楼 交付套数", "套", 12000)
+    assert heating.name == "冬季供暖 热源到位率" and heating.task_id == homes.task_id
+    for indicator in (homes, heating):
+        assert indicator.points.filter(kind="plan").count() == 3
+        assert indicator.points.filter(kind="actual").count() == 2
+    assert (homes.lag, heating.lag) == (7, 0)

@@ -55,7 +55,7 @@ def test_djangos_password_length_message_says_nin():
 
 def test_an_approval_note_is_a_review_note_not_a_reason(province):
     """The completed task's details and timeline call the note 审核意见, never 原因."""
-    task = services.approve_completion(province.supervisor, province.completion_requested(), note="材料齐全")
+    task = services.approve_completion(province.supervisor, province.completion_requested(), note="材料齐全", grade="good")
     html = page(province.supervisor, task.get_absolute_url())
     assert "<dt>审核意见</dt><dd>材料齐全</dd>" in html
     assert "<li>审核意见：" in html
