@@ -83,6 +83,24 @@ def test_it_reports_the_unsealed_tail(province):
     assert report.ok and report.unsealed == 2 and report.oldest_unsealed is not None
 
 
+def test_verify_no_seal_reports_the_tail_and_its_age(province):
+    """`verify --no-seal` leaves the tail unsealed and prints its size and age; plain verify seals it."""
+    seal_pending()
+    with transaction.atomic():
+        record_event(None, "rename_unit", province.root, after={"n": 1})
+    out = run_audit("verify", "--no-seal")
+    assert out.startswith("OK: ") and "1 newer events not sealed yet" in out and " s ago)" in out
+    assert AuditEvent.objects.filter(seq=None).count() == 1
+    assert "not sealed" not in run_audit("verify")
+    assert not AuditEvent.objects.filter(seq=None).exists()
+
+
+def test_no_seal_goes_with_verify_only(province):
+    """--no-seal with another action is refused with the reason."""
+    with pytest.raises(CommandError, match="go with verify"):
+        run_audit("seal", "--no-seal")
+
+
 def test_it_names_a_changed_event(province):
     """Editing an event's content in the database is found at that event."""
     victim = sealed_events()[3]
