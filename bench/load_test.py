@@ -4,6 +4,11 @@ reading and writing for 60 seconds.
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_load .venv/bin/python bench/load_test.py --tasks 10000
       (the database is generated first when it holds fewer than --tasks tasks)
 
+Old against new, in the same run: check the old commit out in another worktree with its own venv
+and its own copy of the database, and name it with LUOSHI_LOAD_ROOT (its code serves, and this
+script imports it; the script itself stays this one):
+      LUOSHI_LOAD_ROOT=/work/wt/audit-old DATABASE_URL=…/luoshi_old /work/wt/audit-old/.venv/bin/python bench/load_test.py …
+
 Users log in through the login page with the demo password. Readers are a mix of roles
 (READER_USERS: the office, leaders, a secretary, department and city liaisons), each opening
 their own home, the ledger with the filters and sorts their role uses, search and the tasks
@@ -38,7 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("LUOSHI_LOAD_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-load-test-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
@@ -118,7 +123,10 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str, dict[str,
 
     from luoshi.accounts.models import User
     from luoshi.tasks.models import Task
-    from luoshi.testing.generate import generate
+    try:
+        from luoshi.testing.generate import generate
+    except ImportError:  # the code before issue 17 kept the generator in web
+        from luoshi.web.generate import generate
     from luoshi.units.models import Unit
 
     call_command("migrate", verbosity=0, skip_checks=True)
@@ -268,6 +276,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--label", default="", help="a name printed with the results (e.g. old or new)")
     parser.add_argument("--no-worker", action="store_true",
                         help="do not run `luoshi worker` beside the server (it seals the audit trail every second)")
     args = parser.parse_args()
@@ -327,7 +336,8 @@ def main() -> None:
                 process.wait()
 
     total = sum(len(v) for v in stats.times.values()) or 1
-    print(f"\n{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
+    print(f"\n{args.label + ': ' if args.label else ''}{ROOT} · load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(f"{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
           f"{elapsed:.0f} s")
     print(f"{total:,} requests · {total / elapsed:,.1f} requests/s · errors: {len(stats.errors)}")
     print(f"  {'request':<26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8}")

@@ -137,6 +137,30 @@ def test_it_names_reordered_events(province):
     assert (report.ok, report.broken_seq) == (False, first.seq)
 
 
+def test_it_names_a_forged_event_that_looks_sealed(province):
+    """An event inserted with the next number and a made-up MAC is found at that event; a number
+    already used is refused by the database."""
+    events = sealed_events()
+    last = events[-1]
+    sql("INSERT INTO audit_auditevent (created_at, actor_label, verb, object_type, object_id, seq, mac) "
+        "SELECT created_at, actor_label, verb, object_type, object_id, %s, %s FROM audit_auditevent WHERE id = %s",
+        [last.seq + 1, hashlib.sha256(b"forged").hexdigest(), last.pk])
+    report = verify_chain(seal=False)
+    assert (report.ok, report.broken_seq) == (False, last.seq + 1)
+    with pytest.raises(Exception, match="(?i)unique"), transaction.atomic():
+        sql("INSERT INTO audit_auditevent (created_at, actor_label, verb, object_type, object_id, seq, mac) "
+            "SELECT created_at, actor_label, verb, object_type, object_id, seq, mac FROM audit_auditevent WHERE id = %s",
+            [events[3].pk])
+
+
+def test_it_names_an_event_given_another_id(province):
+    """The MAC covers the id: moving an event to a free id is found at it."""
+    victim = sealed_events()[3]
+    sql("UPDATE audit_auditevent SET id = %s WHERE id = %s", [victim.pk + 1_000_000, victim.pk])
+    report = verify_chain(seal=False)
+    assert (report.ok, report.broken_seq) == (False, victim.seq)
+
+
 def test_rehash_after_edit(province):
     """Issue 16 item 7: an edit followed by recomputing every later MAC and the head fails without
     the key (the attacker uses SHA-256, as the old chain did, or any key but the real one)."""
