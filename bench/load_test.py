@@ -312,6 +312,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--app", default="luoshi.wsgi",
+                        help="the WSGI app gunicorn serves; bench.headlock_wsgi:application puts the old audit head "
+                             "lock back into the same code, for an A/B of the audit design alone")
     parser.add_argument("--label", default="", help="a name printed with the results (e.g. old or new)")
     parser.add_argument("--no-worker", action="store_true",
                         help="do not run `luoshi worker` beside the server (it seals the audit trail every second)")
@@ -328,7 +331,7 @@ def main() -> None:
     connection.close()
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "luoshi.wsgi", "--preload", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), args.app, "--preload", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, start_new_session=True,
     )
