@@ -37,12 +37,12 @@ def writer(index: int, count: int, head_lock: bool) -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from bench.headlock_wsgi import _head_lock_first
+    from bench.headlock_wsgi import head_lock_first
     from luoshi.audit.services import record_event
     from luoshi.units.models import Unit
 
     unit = Unit.objects.order_by("id")[index]
-    wrapper = connection.execute_wrapper(_head_lock_first) if head_lock else contextlib.nullcontext()
+    wrapper = connection.execute_wrapper(head_lock_first) if head_lock else contextlib.nullcontext()
     with wrapper:
         for n in range(count):
             with transaction.atomic():

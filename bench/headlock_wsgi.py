@@ -23,12 +23,12 @@ COPY = 'COPY "audit_auditevent"'
 HEAD_UPDATE = 'UPDATE "audit_audithead" SET "count" = "count" WHERE "id" = 1'
 
 
-def _head_lock_first(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+def head_lock_first(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     if sql.startswith((INSERT, COPY)):
         context["cursor"].execute(HEAD_UPDATE)
     return execute(sql, params, many, context)
 
 
 def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    with connection.execute_wrapper(_head_lock_first):
+    with connection.execute_wrapper(head_lock_first):
         return luoshi_application(environ, start_response)

@@ -2,7 +2,8 @@
 reading and writing for 60 seconds.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_load .venv/bin/python bench/load_test.py --tasks 10000
-      (the database is generated first when it holds fewer than --tasks tasks)
+      (the database is generated first when it holds fewer than --tasks tasks; gunicorn comes with
+      `pip install -e '.[prod]'`)
 
 Old against new, in the same run: check the old commit out in another worktree with its own venv
 and its own copy of the database, and name it with LUOSHI_LOAD_ROOT (its code serves, and this
