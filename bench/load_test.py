@@ -2,7 +2,13 @@
 reading and writing for 60 seconds.
 
 Run:  DATABASE_URL=postgres://postgres@127.0.0.1:5432/luoshi_load .venv/bin/python bench/load_test.py --tasks 10000
-      (the database is generated first when it holds fewer than --tasks tasks)
+      (the database is generated first when it holds fewer than --tasks tasks; gunicorn comes with
+      `pip install -e '.[prod]'`)
+
+Old against new, in the same run: check the old commit out in another worktree with its own venv
+and its own copy of the database, and name it with LUOSHI_LOAD_ROOT (its code serves, and this
+script imports it; the script itself stays this one):
+      LUOSHI_LOAD_ROOT=/work/wt/audit-old DATABASE_URL=…/luoshi_old /work/wt/audit-old/.venv/bin/python bench/load_test.py …
 
 Users log in through the login page with the demo password. Readers are a mix of roles
 (READER_USERS: the office, leaders, a secretary, department and city liaisons), each opening
@@ -38,7 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(os.environ.get("LUOSHI_LOAD_ROOT") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("LUOSHI_DATA_DIR", tempfile.mkdtemp(prefix="luoshi-load-test-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
@@ -54,8 +60,10 @@ class Browser:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
-        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1"}
+    def request(self, method: str, path: str, form: dict[str, str] | None = None,
+                extra: dict[str, str] | None = None) -> tuple[int, str]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), "Host": "127.0.0.1",
+                   **(extra or {})}
         body = None
         if form is not None:
             body = urlencode(form)
@@ -103,6 +111,35 @@ class Stats:
                 self.errors.append(f"{kind} {path} → HTTP {status}")
 
 
+class Clock:
+    """The run's window: it opens once every user has logged in (logins hash passwords, which is
+    not what is measured; on a busy machine they took most of a 60 s run) and lasts `seconds`."""
+
+    def __init__(self, users: int, seconds: int) -> None:
+        self.stop = 0.0
+        self.gate = threading.Barrier(users + 1, action=self._open)
+        self.seconds = seconds
+
+    def _open(self) -> None:
+        self.stop = time.monotonic() + self.seconds
+
+    def ready(self) -> None:
+        """Wait until every user has logged in (or failed to)."""
+        self.gate.wait(timeout=900)
+
+    def running(self) -> bool:
+        return time.monotonic() < self.stop
+
+
+def signed_in(port: int, username: str, clock: Clock) -> Browser:
+    browser = Browser(port)
+    try:
+        browser.login(username)
+    finally:
+        clock.ready()
+    return browser
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -118,7 +155,10 @@ def prepare(tasks: int) -> tuple[list[int], dict[str, list[int]], str, dict[str,
 
     from luoshi.accounts.models import User
     from luoshi.tasks.models import Task
-    from luoshi.testing.generate import generate
+    try:
+        from luoshi.testing.generate import generate
+    except ImportError:  # the code before issue 17 kept the generator in web
+        from luoshi.web.generate import generate
     from luoshi.units.models import Unit
 
     call_command("migrate", verbosity=0, skip_checks=True)
@@ -177,13 +217,12 @@ ROLE_PAGES = {"supervisor": SUPERVISOR_PAGES, "leader": ["/", "/", "/tasks/?ligh
               "secretary": ["/", "/search/?q=安全生产", "/tasks/?sort=updated"]}
 
 
-def reader(port: int, stop: float, stats: Stats, username: str, task_ids: list[int], city: str, seed: int) -> None:
+def reader(port: int, clock: Clock, stats: Stats, username: str, task_ids: list[int], city: str, seed: int) -> None:
     rng = random.Random(seed)
-    browser = Browser(port)
-    browser.login(username)
+    browser = signed_in(port, username, clock)
     role = username if username in ROLE_PAGES else "liaison"
     pages = ROLE_PAGES.get(username, LIAISON_PAGES)
-    while time.monotonic() < stop:
+    while clock.running():
         path = rng.choice(pages)
         if path == "{task}":
             if not task_ids:
@@ -200,16 +239,22 @@ def reader(port: int, stop: float, stats: Stats, username: str, task_ids: list[i
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
 
-def writer(port: int, stop: float, stats: Stats, username: str, task_ids: list[int], marker: str, seed: int) -> None:
+def writer(port: int, clock: Clock, stats: Stats, username: str, task_ids: list[int], marker: str, seed: int) -> None:
     rng = random.Random(seed)
-    browser = Browser(port)
-    browser.login(username)
-    while time.monotonic() < stop:
+    browser = signed_in(port, username, clock)
+    while clock.running():
         task = rng.choice(task_ids)
         started = time.perf_counter()
         status, text = browser.request("GET", f"/tasks/{task}/")
         stats.add("task detail", time.perf_counter() - started, status, f"/tasks/{task}/")
         match = VERSION.search(text)
+        if status == 200 and match is None:
+            # Since issue 17 the page holds no action form: opening "Report progress" fetches it
+            # (htmx), from the URL that takes the POST.
+            started = time.perf_counter()
+            status, text = browser.request("GET", f"/tasks/{task}/report/", extra={"HX-Request": "true"})
+            stats.add("report form (htmx)", time.perf_counter() - started, status, f"/tasks/{task}/report/")
+            match = VERSION.search(text)
         if status != 200 or match is None:
             stats.add("report (no form)", 0.0, 599, f"/tasks/{task}/")
             continue
@@ -268,6 +313,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--app", default="luoshi.wsgi",
+                        help="the WSGI app gunicorn serves; bench.headlock_wsgi:application puts the old audit head "
+                             "lock back into the same code, for an A/B of the audit design alone")
+    parser.add_argument("--label", default="", help="a name printed with the results (e.g. old or new)")
     parser.add_argument("--no-worker", action="store_true",
                         help="do not run `luoshi worker` beside the server (it seals the audit trail every second)")
     args = parser.parse_args()
@@ -283,7 +332,7 @@ def main() -> None:
     connection.close()
     port = free_port()
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "luoshi.wsgi", "--preload", "--bind", f"127.0.0.1:{port}",
+        [str(ROOT / ".venv" / "bin" / "gunicorn"), args.app, "--preload", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--threads", str(args.threads), "--timeout", "60", "--log-level", "warning"],
         cwd=ROOT, env={**os.environ}, start_new_session=True,
     )
@@ -299,19 +348,22 @@ def main() -> None:
                 time.sleep(0.2)
         marker = f"load-{uuid.uuid4().hex[:8]}"
         stats = Stats()
-        stop = time.monotonic() + args.seconds
-        threads = [threading.Thread(target=guarded, args=(writer, stats, port, stop, stats, name, ids, marker, n))
-                   for n, (name, ids) in enumerate(writers)]
         people = random.Random(5).choices(list(readable), weights=[READER_USERS[u] for u in readable],
-                                          k=args.users - len(threads))
-        threads += [threading.Thread(target=guarded, args=(reader, stats, port, stop, stats, username,
+                                          k=args.users - len(writers))
+        clock = Clock(len(writers) + len(people), args.seconds)
+        threads = [threading.Thread(target=guarded, args=(writer, stats, port, clock, stats, name, ids, marker, n))
+                   for n, (name, ids) in enumerate(writers)]
+        threads += [threading.Thread(target=guarded, args=(reader, stats, port, clock, stats, username,
                                                            readable[username], city, 100 + n))
                     for n, username in enumerate(people)]
-        sampler = LockSampler(stop)
-        started = time.perf_counter()
-        sampler.start()
         for thread in threads:
             thread.start()
+        logging_in = time.perf_counter()
+        clock.ready()
+        print(f"{len(threads)} users logged in in {time.perf_counter() - logging_in:.0f} s; the clock starts")
+        sampler = LockSampler(clock.stop)
+        started = time.perf_counter()
+        sampler.start()
         for thread in threads:
             thread.join(timeout=args.seconds + 60)
         elapsed = time.perf_counter() - started
@@ -327,9 +379,11 @@ def main() -> None:
                 process.wait()
 
     total = sum(len(v) for v in stats.times.values()) or 1
-    print(f"\n{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
+    print(f"\n{args.label + ': ' if args.label else ''}{ROOT} · load average {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    print(f"{args.users} users ({len(writers)} writing) · gunicorn {args.workers} workers × {args.threads} threads · "
           f"{elapsed:.0f} s")
-    print(f"{total:,} requests · {total / elapsed:,.1f} requests/s · errors: {len(stats.errors)}")
+    print(f"{total:,} requests · {total / elapsed:,.1f} requests/s · errors: {len(stats.errors)} · "
+          f"reports accepted {sum(stats.posted.values()) / elapsed:,.2f}/s")
     print(f"  {'request':<26} {'count':>7} {'p50 ms':>8} {'p95 ms':>8}")
     everything = []
     for kind, values in sorted(stats.times.items()):

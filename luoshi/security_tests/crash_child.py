@@ -3,7 +3,7 @@ against the test database and, when asked, stops dead in the middle of its trans
 
     python -m luoshi.security_tests.crash_child import LEDGER_ID --token=TOKEN [--pause-at FILE]
     python -m luoshi.security_tests.crash_child pass YYYY-MM-DD [--pause-at FILE --after N]  (N-th batch with escalations)
-    python -m luoshi.security_tests.crash_child seal [--pause-at FILE]
+    python -m luoshi.security_tests.crash_child seal [--batch N --after K] [--pause-at FILE]  (K-th batch of N events)
 
 With --pause-at, the child writes FILE once the operation has written rows that are not yet
 committed, then sleeps until it is killed. The pause is a wrapper installed here, around a
@@ -90,14 +90,15 @@ def run_pass(day: dt.date, pause_at: Path | None, after: int) -> None:
     print(report.summary())
 
 
-def run_seal(pause_at: Path | None) -> None:
+def run_seal(pause_at: Path | None, batch: int, after: int) -> None:
     from luoshi.audit import chain
     from luoshi.audit.services import seal_pending
 
     if pause_at is not None:
-        # Inside the sealing transaction: the batch's seq and MACs are written, the head not yet.
-        chain.seal_batch = _pausing(chain.seal_batch, pause_at)
-    print(f"sealed {seal_pending()}")
+        # Inside the `after`-th sealing transaction: its batch's seq and MACs are written, the head
+        # not yet; the batches before it are committed.
+        chain.seal_batch = _pausing(chain.seal_batch, pause_at, after)
+    print(f"sealed {seal_pending(batch=batch)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     daily.add_argument("day", type=dt.date.fromisoformat)
     daily.add_argument("--after", type=int, default=1)
     sealing = commands.add_parser("seal")
+    sealing.add_argument("--batch", type=int, default=10_000)
+    sealing.add_argument("--after", type=int, default=1)
     for sub in (importing, daily, sealing):
         sub.add_argument("--pause-at", type=Path)
     args = parser.parse_args(argv)
@@ -118,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         run_import(args.ledger, args.token, args.pause_at)
     elif args.command == "seal":
-        run_seal(args.pause_at)
+        run_seal(args.pause_at, args.batch, args.after)
     else:
         run_pass(args.day, args.pause_at, args.after)
     return 0

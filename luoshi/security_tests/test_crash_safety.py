@@ -128,6 +128,27 @@ def test_it_loses_nothing_when_the_sealer_is_killed_mid_seal(tmp_path, settings)
     assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, pending + 1))
 
 
+def test_it_loses_nothing_when_the_sealer_is_killed_between_batches(tmp_path, settings):
+    """Issue 23: a sealer killed in its third batch of 5 keeps the two batches it committed (the
+    head says 10), leaves the rest unsealed, and the next seal chains them on from there."""
+    settings.LUOSHI_AUDIT_SEAL_ON_COMMIT = False
+    build_province()
+    pending = AuditEvent.objects.filter(seq__isnull=True).count()
+    assert pending > 15
+
+    pause = tmp_path / "paused"
+    process = child("seal", "--batch", "5", "--after", "3", pause_at=pause)
+    wait_for_pause(process, pause)
+    kill(process)
+
+    assert AuditHead.objects.get(pk=1).count == 10
+    assert sorted(AuditEvent.objects.exclude(seq=None).values_list("seq", flat=True)) == list(range(1, 11))
+    assert verify_chain(seal=False).ok
+    assert finish(child("seal")).strip() == f"sealed {pending - 10}"
+    assert verify_chain(seal=False).ok
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, pending + 1))
+
+
 def pass_outcome() -> dict[str, Any]:
     """What the daily pass did, per task, comparable between two databases' worth of runs."""
     def counted(model: Any, *fields: str) -> collections.Counter[tuple[Any, ...]]:

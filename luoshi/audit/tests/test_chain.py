@@ -83,6 +83,24 @@ def test_it_reports_the_unsealed_tail(province):
     assert report.ok and report.unsealed == 2 and report.oldest_unsealed is not None
 
 
+def test_verify_no_seal_reports_the_tail_and_its_age(province):
+    """`verify --no-seal` leaves the tail unsealed and prints its size and age; plain verify seals it."""
+    seal_pending()
+    with transaction.atomic():
+        record_event(None, "rename_unit", province.root, after={"n": 1})
+    out = run_audit("verify", "--no-seal")
+    assert out.startswith("OK: ") and "1 newer events not sealed yet" in out and " s ago)" in out
+    assert AuditEvent.objects.filter(seq=None).count() == 1
+    assert "not sealed" not in run_audit("verify")
+    assert not AuditEvent.objects.filter(seq=None).exists()
+
+
+def test_no_seal_goes_with_verify_only(province):
+    """--no-seal with another action is refused with the reason."""
+    with pytest.raises(CommandError, match="go with verify"):
+        run_audit("seal", "--no-seal")
+
+
 def test_it_names_a_changed_event(province):
     """Editing an event's content in the database is found at that event."""
     victim = sealed_events()[3]
@@ -117,6 +135,30 @@ def test_it_names_reordered_events(province):
     sql("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [second.seq, first.pk])
     report = verify_chain()
     assert (report.ok, report.broken_seq) == (False, first.seq)
+
+
+def test_it_names_a_forged_event_that_looks_sealed(province):
+    """An event inserted with the next number and a made-up MAC is found at that event; a number
+    already used is refused by the database."""
+    events = sealed_events()
+    last = events[-1]
+    sql("INSERT INTO audit_auditevent (created_at, actor_label, verb, object_type, object_id, seq, mac) "
+        "SELECT created_at, actor_label, verb, object_type, object_id, %s, %s FROM audit_auditevent WHERE id = %s",
+        [last.seq + 1, hashlib.sha256(b"forged").hexdigest(), last.pk])
+    report = verify_chain(seal=False)
+    assert (report.ok, report.broken_seq) == (False, last.seq + 1)
+    with pytest.raises(Exception, match="(?i)unique"), transaction.atomic():
+        sql("INSERT INTO audit_auditevent (created_at, actor_label, verb, object_type, object_id, seq, mac) "
+            "SELECT created_at, actor_label, verb, object_type, object_id, seq, mac FROM audit_auditevent WHERE id = %s",
+            [events[3].pk])
+
+
+def test_it_names_an_event_given_another_id(province):
+    """The MAC covers the id: moving an event to a free id is found at it."""
+    victim = sealed_events()[3]
+    sql("UPDATE audit_auditevent SET id = %s WHERE id = %s", [victim.pk + 1_000_000, victim.pk])
+    report = verify_chain(seal=False)
+    assert (report.ok, report.broken_seq) == (False, victim.seq)
 
 
 def test_rehash_after_edit(province):

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from luoshi import lib
 from luoshi.audit import chain, services
 from luoshi.lib import LuoshiError
 
@@ -61,11 +62,14 @@ class Command(BaseCommand):
                             help="anchor: POST it as JSON to URL (HTTPS, no internal address unless allow-listed, "
                                  "as for webhooks), e.g. a receiver the audit administrator keeps off-site")
         parser.add_argument("--no-progress", action="store_true", help="verify: no progress bar")
+        parser.add_argument("--no-seal", action="store_true",
+                            help="verify: check the sealed part as it is, without sealing first, and report the "
+                                 "unsealed tail (how many events, the oldest one's age): is the sealer keeping up?")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
-        if action != "verify" and (options["anchor"] or options["since"]):
-            raise CommandError("--anchor and --since go with verify.")
+        if action != "verify" and (options["anchor"] or options["since"] or options["no_seal"]):
+            raise CommandError("--anchor, --since and --no-seal go with verify.")
         if action != "anchor" and (options["out"] or options["post"]):
             raise CommandError("--out and --post go with anchor.")
         if action == "seal":
@@ -92,7 +96,7 @@ class Command(BaseCommand):
         since = _read_anchor(options["since"]) if options["since"] else None
         progress = Progress(sys.stderr, not options["no_progress"] and sys.stderr.isatty())
         started = time.perf_counter()
-        report = services.verify_chain(since=since, anchors=anchors, progress=progress)
+        report = services.verify_chain(seal=not options["no_seal"], since=since, anchors=anchors, progress=progress)
         progress.end()
         elapsed = time.perf_counter() - started
         if not report.ok:
@@ -101,6 +105,7 @@ class Command(BaseCommand):
         scope = f" since event {since.seq}" if since else ""
         self.stdout.write(f"OK: {report.checked} events{scope}, chain intact, head {report.sealed} "
                           f"({elapsed:.1f} s, {report.checked / max(elapsed, 1e-6):,.0f} events/s)")
-        if report.unsealed:
+        if report.unsealed and report.oldest_unsealed is not None:
+            age = (lib.now() - report.oldest_unsealed).total_seconds()
             self.stdout.write(f"  {report.unsealed} newer events not sealed yet, the oldest from "
-                              f"{report.oldest_unsealed:%Y-%m-%d %H:%M:%S %Z}")
+                              f"{report.oldest_unsealed:%Y-%m-%d %H:%M:%S %Z} ({age:,.0f} s ago)")
