@@ -176,6 +176,7 @@ def list_tasks(
     light: s.LightName | None = None,
     area: str | None = Query(None, max_length=40, description="Priority area code."),
     meeting: int | None = Query(None, ge=1, le=MAX_ID, description="Meeting id."),
+    source: s.SourceName | None = None,
     deadline_from: dt.date | None = None,
     deadline_to: dt.date | None = None,
     q: str = Query("", max_length=200, description="Words in the title or description."),
@@ -194,6 +195,7 @@ def list_tasks(
                      code=area) if area else None,
         meeting=_lookup(Meeting, _("There is no meeting number %(value)s.") % {"value": meeting},
                         pk=meeting) if meeting else None,
+        source=source or "",
         deadline_from=deadline_from, deadline_to=deadline_to, q=_clean(q).strip(), sort=sort,
     )
     counts = ledger_counts(user, query)

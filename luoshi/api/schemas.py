@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     LightName = str
     CadenceName = str
     SortName = str
+    SourceName = str
     EscalationLevel = int
 else:
     StatusName = Literal[tuple(Status.values)]
     LightName = Literal[tuple(value for value in Task.Light.values if value)]
     CadenceName = Literal[tuple(Task.Cadence.values)]
     SortName = Literal[tuple(SORTS)]
+    SourceName = Literal[tuple(Task.Source.values)]
     EscalationLevel = Literal[tuple(Escalation.Level.values)]
 
 # --- errors ---------------------------------------------------------------------------------
