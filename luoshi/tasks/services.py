@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
-from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.leaders.models import InstructionDocument
+from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.lib import files as filestore
 from luoshi.meetings.models import Directive
 from luoshi.notifications.services import notify

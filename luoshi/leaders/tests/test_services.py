@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from luoshi.audit.models import AuditEvent
 from luoshi.leaders import services
