@@ -30,10 +30,10 @@ from luoshi.accounts.models import User
 from luoshi.api import schemas as s
 from luoshi.api import services as tokens
 from luoshi.api.ratelimit import RateLimited, check_rate
-from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, TransitionError
-from luoshi.lib.files import StoreUnavailable
 from luoshi.leaders import services as leader_services
 from luoshi.leaders.models import InstructionDocument
+from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, TransitionError
+from luoshi.lib.files import StoreUnavailable
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.meetings.services import may_read_meetings
 from luoshi.taskrequests import services as unit_requests
