@@ -169,7 +169,7 @@ LUOSHI_NODE_TEMPLATES = _node_templates()
 LUOSHI_EXTENSION_GRACE_DAYS = envint("LUOSHI_EXTENSION_GRACE_DAYS", "3")
 # An extension that moves a top-level task's deadline by more than this many days is decided by
 # the leader in charge (docs/instructions.md), not the office.
-LUOSHI_EXTENSION_LEADER_DAYS = envint("LUOSHI_EXTENSION_LEADER_DAYS", "30")
+LUOSHI_EXTENSION_LEADER_DAYS = envint("LUOSHI_EXTENSION_LEADER_DAYS", "60")
 if not 1 <= LUOSHI_EXTENSION_LEADER_DAYS <= 3650:
     raise ConfigError(f"LUOSHI_EXTENSION_LEADER_DAYS must be a whole number from 1 to 3650, not {LUOSHI_EXTENSION_LEADER_DAYS}")
 if not 0 <= LUOSHI_EXTENSION_GRACE_DAYS <= 365:

@@ -101,8 +101,8 @@ def test_level_3_escalation_goes_to_every_leader_when_none_is_in_charge(province
 def test_a_long_extension_is_decided_by_the_leader_in_charge(province: Province, second_leader: User,
                                                              settings: object) -> None:
     services.put_in_charge(province.supervisor, leader=second_leader, unit=province.emergency, valid_from=days(0))
-    task = province.signed()  # due in 30 days; the limit is 30 days more
-    asked = requests.request_extension(province.liaison, task, deadline=days(90), reason="the site is flooded")
+    task = province.signed()  # due in 30 days; the limit is 60 days more
+    asked = requests.request_extension(province.liaison, task, deadline=days(91), reason="the site is flooded")
     assert asked.for_leader
     assert list(Notification.objects.filter(kind="request", task=task)
                 .values_list("recipient__username", flat=True)) == ["leader2"]
@@ -121,8 +121,8 @@ def test_a_long_extension_is_decided_by_the_leader_in_charge(province: Province,
 def test_a_short_extension_stays_with_the_office(province: Province, second_leader: User) -> None:
     services.put_in_charge(province.supervisor, leader=second_leader, unit=province.emergency, valid_from=days(0))
     task = province.signed()
-    asked = requests.request_extension(province.liaison, task, deadline=days(60), reason="rain")
-    assert not asked.for_leader
+    asked = requests.request_extension(province.liaison, task, deadline=days(90), reason="rain")
+    assert not asked.for_leader  # 60 days more: the office's
     with pytest.raises(Forbidden):
         requests.decide_extension(second_leader, asked, approve=True)
     assert requests.decide_extension(province.supervisor, asked, approve=True).state == TaskRequest.State.APPROVED
