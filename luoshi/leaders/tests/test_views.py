@@ -180,3 +180,10 @@ def test_the_stocktake_and_the_ledger_filter_by_source(province: Province) -> No
     assert task.title in ledger and "会议的任务" not in ledger
     assert "会议的任务" in leader.get("/tasks/?source=meeting").content.decode()
     assert "is not a source" in leader.get("/tasks/?source=bogus").content.decode()
+
+
+def test_a_task_page_says_which_instruction_it_comes_from(province: Province) -> None:
+    document = register(province, other_units=[])
+    task = Task.objects.get(instruction_document=document)
+    page = client_for(province.supervisor).get(task.get_absolute_url()).content.decode()
+    assert document.get_absolute_url() in page and document.text in page
