@@ -368,7 +368,7 @@ def end_charge(user: User, row: LeaderInCharge, *, valid_to: dt.date) -> LeaderI
     """End a portfolio row on `valid_to` (the portfolio changed hands)."""
     if not may_map_leaders(user):
         raise Forbidden(_("Only the supervision office keeps the leaders' portfolios."))
-    row = LeaderInCharge.objects.select_for_update().select_related("area", "unit").get(pk=row.pk)
+    row = LeaderInCharge.objects.select_for_update(of=("self",)).select_related("area", "unit").get(pk=row.pk)
     if valid_to < row.valid_from:
         raise InvalidInput(_("The portfolio ends before it begins."))
     if row.valid_to is not None and row.valid_to <= valid_to:
