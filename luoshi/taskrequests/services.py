@@ -253,9 +253,10 @@ def decide_extension(user: User, request: TaskRequest, *, approve: bool, deadlin
     if request.kind != Kind.EXTENSION:
         raise InvalidInput(_("This request is not for an extension."))
     if not may_decide(user, request):
-        if request.for_leader:
-            raise Forbidden(_("An extension of more than %(days)s days is decided by the leader in charge.")
-                            % {"days": settings.LUOSHI_EXTENSION_LEADER_DAYS})
+        if request.for_leader and manages(user, task):
+            # The office sees the request on the task's page: tell it why it cannot decide.
+            raise InvalidInput(_("An extension of more than %(days)s days is decided by the leader in charge.")
+                               % {"days": settings.LUOSHI_EXTENSION_LEADER_DAYS})
         raise Forbidden(_("Only the office that supervises this task decides."))
     note = (note or "").strip()
     if not approve:

@@ -109,7 +109,7 @@ def test_a_long_extension_is_decided_by_the_leader_in_charge(province: Province,
     assert list(requests.waiting_for(second_leader)) == [asked]
     assert list(requests.waiting_for(province.leader)) == []
     assert asked not in requests.waiting_for(province.supervisor)
-    with pytest.raises(Forbidden, match="leader in charge"):
+    with pytest.raises(InvalidInput, match="leader in charge"):
         requests.decide_extension(province.supervisor, asked, approve=True)
     with pytest.raises(Forbidden):
         requests.decide_extension(province.leader, asked, approve=True)  # not in charge of EMERG

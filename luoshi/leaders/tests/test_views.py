@@ -187,3 +187,22 @@ def test_a_task_page_says_which_instruction_it_comes_from(province: Province) ->
     task = Task.objects.get(instruction_document=document)
     page = client_for(province.supervisor).get(task.get_absolute_url()).content.decode()
     assert document.get_absolute_url() in page and document.text in page
+
+
+def test_the_leader_in_charge_decides_a_long_extension_on_the_task_page(province: Province) -> None:
+    from luoshi.taskrequests import services as requests
+    from luoshi.taskrequests.models import TaskRequest
+
+    services.put_in_charge(province.supervisor, leader=province.leader, unit=province.emergency, valid_from=days(0))
+    task = province.signed()
+    asked = requests.request_extension(province.liaison, task, deadline=days(120), reason="the site is flooded")
+    leader, office = client_for(province.leader), client_for(province.supervisor)
+    assert f"/requests/{asked.pk}/decide/" in leader.get(task.get_absolute_url()).content.decode()
+    office_page = office.get(task.get_absolute_url()).content.decode()
+    assert f"/requests/{asked.pk}/decide/" not in office_page and "leader in charge" in office_page
+    refused = office.post(f"/requests/{asked.pk}/decide/", {"decision": "approve", "deadline": days(120).isoformat(),
+                                                            "note": ""}, follow=True)
+    assert "decided by the leader in charge" in refused.content.decode()
+    assert TaskRequest.objects.get(pk=asked.pk).pending
+    leader.post(f"/requests/{asked.pk}/decide/", {"decision": "approve", "deadline": days(100).isoformat(), "note": ""})
+    assert Task.objects.get(pk=task.pk).deadline == days(100)
