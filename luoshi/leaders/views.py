@@ -17,6 +17,7 @@ from luoshi.leaders import forms, portfolio, services
 from luoshi.leaders.models import InstructionDocument, LeaderInCharge
 from luoshi.lib import NotFound, form_errors_to_messages, perform, signed_in
 from luoshi.lib import files as filestore
+from luoshi.tasks.permissions import visible_tasks
 
 Reply = InstructionDocument.Reply
 PAGE_SIZE = 50
@@ -72,9 +73,8 @@ def instruction_new(request: HttpRequest) -> HttpResponse:
 def instruction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in(request)
     document = _document(request, pk)
-    tasks = services.document_tasks(document)
-    if user.role == user.Role.LIAISON:
-        tasks = tasks.exclude(status="draft")
+    # Only the tasks the user may open: a liaison sees no draft, nor another unit's task.
+    tasks = services.document_tasks(document).filter(pk__in=visible_tasks(user).values("pk"))
     return render(request, "leaders/instruction_detail.html", {
         "document": document, "tasks": list(tasks), "units": list(document.units.all()),
         "areas": list(document.priority_areas.all()),

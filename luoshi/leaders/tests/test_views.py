@@ -206,3 +206,15 @@ def test_the_leader_in_charge_decides_a_long_extension_on_the_task_page(province
     assert TaskRequest.objects.get(pk=asked.pk).pending
     leader.post(f"/requests/{asked.pk}/decide/", {"decision": "approve", "deadline": days(100).isoformat(), "note": ""})
     assert Task.objects.get(pk=task.pk).deadline == days(100)
+
+
+def test_a_liaison_sees_only_the_tasks_they_may_open(province: Province) -> None:
+    from luoshi.tasks import services as task_services
+
+    document = register(province)
+    emerg, health = Task.objects.filter(instruction_document=document).order_by("id")
+    assert emerg.get_absolute_url() not in client_for(province.liaison).get(document.get_absolute_url()).content.decode()
+    task_services.assign_task(province.supervisor, Task.objects.get(pk=emerg.pk))
+    task_services.assign_task(province.supervisor, Task.objects.get(pk=health.pk))
+    page = client_for(province.other_liaison).get(document.get_absolute_url()).content.decode()
+    assert health.get_absolute_url() in page and emerg.get_absolute_url() not in page
