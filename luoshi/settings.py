@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "luoshi.meetings",
     "luoshi.tasks",
     "luoshi.taskrequests",
+    "luoshi.leaders",
     "luoshi.web",
     "luoshi.notifications",
     "luoshi.supervision",
@@ -168,6 +169,11 @@ def _node_templates() -> dict:
 LUOSHI_NODE_TEMPLATES = _node_templates()
 # How many days after its deadline the lead unit may still ask for an extension (申请延期).
 LUOSHI_EXTENSION_GRACE_DAYS = envint("LUOSHI_EXTENSION_GRACE_DAYS", "3")
+# An extension that moves a top-level task's deadline by more than this many days is decided by
+# the leader in charge (docs/instructions.md), not the office.
+LUOSHI_EXTENSION_LEADER_DAYS = envint("LUOSHI_EXTENSION_LEADER_DAYS", "60")
+if not 1 <= LUOSHI_EXTENSION_LEADER_DAYS <= 3650:
+    raise ConfigError(f"LUOSHI_EXTENSION_LEADER_DAYS must be a whole number from 1 to 3650, not {LUOSHI_EXTENSION_LEADER_DAYS}")
 if not 0 <= LUOSHI_EXTENSION_GRACE_DAYS <= 365:
     raise ConfigError(f"LUOSHI_EXTENSION_GRACE_DAYS must be a whole number from 0 to 365, not {LUOSHI_EXTENSION_GRACE_DAYS}")
 LUOSHI_BEHIND_TOLERANCE = envint("LUOSHI_BEHIND_TOLERANCE", "20")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("luoshi.meetings.urls")),
     path("", include("luoshi.tasks.urls")),
     path("", include("luoshi.taskrequests.urls")),
+    path("", include("luoshi.leaders.urls")),
     path("", include("luoshi.notifications.urls")),
     path("", include("luoshi.ledgers.urls")),
     path("", include("luoshi.scoring.urls")),

@@ -30,6 +30,8 @@ from luoshi.accounts.models import User
 from luoshi.api import schemas as s
 from luoshi.api import services as tokens
 from luoshi.api.ratelimit import RateLimited, check_rate
+from luoshi.leaders import services as leader_services
+from luoshi.leaders.models import InstructionDocument
 from luoshi.lib import ConflictError, Forbidden, InvalidInput, NotFound, TransitionError
 from luoshi.lib.files import StoreUnavailable
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
@@ -185,6 +187,7 @@ def list_tasks(
     light: s.LightName | None = None,
     area: str | None = Query(None, max_length=40, description="Priority area code."),
     meeting: int | None = Query(None, ge=1, le=MAX_ID, description="Meeting id."),
+    source: s.SourceName | None = None,
     deadline_from: dt.date | None = None,
     deadline_to: dt.date | None = None,
     q: str = Query("", max_length=200, description="Words in the title or description."),
@@ -203,6 +206,7 @@ def list_tasks(
                      code=area) if area else None,
         meeting=_lookup(Meeting, _("There is no meeting number %(value)s.") % {"value": meeting},
                         pk=meeting) if meeting else None,
+        source=source or "",
         deadline_from=deadline_from, deadline_to=deadline_to, q=_clean(q).strip(), sort=sort,
     )
     counts = ledger_counts(user, query)
@@ -651,6 +655,54 @@ def meeting_detail(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -
             "priority_areas": [area.code for area in d.priority_areas.all()], "span": _span(d),
             "tasks": [task.pk for task in d.tasks.all()],
         } for d in meeting.directives.all()],
+    }
+
+
+# --- leaders' instructions (批示件) ------------------------------------------------------------------
+
+
+def _instruction_summary(request: HttpRequest, document: InstructionDocument) -> dict[str, Any]:
+    return {
+        "id": document.pk, "url": _absolute(request, reverse("api:instruction", kwargs={"id": document.pk})),
+        "leader": document.leader_label, "date": document.date, "title": document.title,
+        "lead_unit": _unit(document.lead_unit), "reply_due": document.reply_due, "reply_state": document.reply_state,
+    }
+
+
+@api.get("/v1/instructions", response={200: s.InstructionPage, LIST_ERRORS: s.ErrorOut}, tags=["instructions"],
+         operation_id="instructions_list")
+def list_instructions(
+    request: HttpRequest,
+    reply_state: str | None = Query(None, max_length=20, description="awaiting_draft, drafted, approved or sent."),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(50, ge=1, le=200),
+) -> dict[str, Any]:
+    """The leaders' instruction documents the user may read, newest first: every one for the
+    office and the leaders, those naming their unit for a liaison, none for anybody else."""
+    documents = leader_services.visible_documents(_user(request))
+    if reply_state:
+        documents = documents.filter(reply_state=reply_state)
+    count = documents.count()
+    start = (page - 1) * page_size
+    rows = (documents.select_related("leader", "lead_unit").order_by("-date", "-id")[start:start + page_size]
+            if start < count else [])
+    return {"count": count, "page": page, "page_size": page_size, **_page_links(request, page, page_size, count),
+            "results": [_instruction_summary(request, document) for document in rows]}
+
+
+@api.get("/v1/instructions/{id}", response={200: s.InstructionDetail, LIST_ERRORS: s.ErrorOut},
+         tags=["instructions"], operation_id="instruction", url_name="instruction")
+def instruction_detail(request: HttpRequest, id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:  # noqa: A002
+    """An instruction document with its reply and the top-level tasks from it the user may see."""
+    user = _user(request)
+    document = leader_services.get_document_for_user(user, id)
+    tasks = visible_tasks(user).filter(instruction_document=document, parent__isnull=True).order_by("id")
+    return {
+        **_instruction_summary(request, document), "text": document.text,
+        "units": [_unit(unit) for unit in document.units.order_by("path")],
+        "priority_areas": [area.code for area in document.priority_areas.order_by("code")],
+        "reply_text": document.reply_text, "sent_at": document.sent_at,
+        "tasks": list(tasks.values_list("pk", flat=True)),
     }
 
 

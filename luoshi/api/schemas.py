@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     LightName = str
     CadenceName = str
     SortName = str
+    SourceName = str
     EscalationLevel = int
 else:
     StatusName = Literal[tuple(Status.values)]
     LightName = Literal[tuple(value for value in Task.Light.values if value)]
     CadenceName = Literal[tuple(Task.Cadence.values)]
     SortName = Literal[tuple(SORTS)]
+    SourceName = Literal[tuple(Task.Source.values)]
     EscalationLevel = Literal[tuple(Escalation.Level.values)]
 
 # --- errors ---------------------------------------------------------------------------------
@@ -359,6 +361,35 @@ class MeetingPage(Schema):
     next: str | None
     previous: str | None
     results: list[MeetingSummary]
+
+
+class InstructionSummary(Schema):
+    id: int
+    url: str
+    leader: str = Field(description="The leader's name (their account's, or as registered).")
+    date: dt.date
+    title: str
+    lead_unit: UnitRef
+    reply_due: dt.date
+    reply_state: str = Field(description="awaiting_draft, drafted, approved or sent.")
+
+
+class InstructionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    next: str | None
+    previous: str | None
+    results: list[InstructionSummary]
+
+
+class InstructionDetail(InstructionSummary):
+    text: str
+    units: list[UnitRef] = Field(description="The other units named, besides the lead unit.")
+    priority_areas: list[str]
+    reply_text: str
+    sent_at: dt.datetime | None
+    tasks: list[int] = Field(description="Its top-level tasks the user may see.")
 
 
 class Span(Schema):

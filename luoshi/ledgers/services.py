@@ -326,7 +326,7 @@ def import_ledger(user: User, ledger: LedgerImport, *, token: str) -> LedgerImpo
         status = row.status
         progress = row.progress if row.progress is not None else 0
         task = Task(
-            directive=directive, title=row.title, description=row.description, lead_unit_id=row.lead_unit,
+            directive=directive, source=Task.Source.LEDGER, title=row.title, description=row.description, lead_unit_id=row.lead_unit,
             person_responsible=row.person_responsible, deadline=row.deadline, cadence=row.cadence,
             status=status, progress=progress, assigned_at=now, created_by=user, created_at=now, updated_at=now,
             signed_at=now if status not in {Status.ASSIGNED, Status.CANCELLED} else None,

@@ -23,6 +23,7 @@ class Notification(models.Model):
         MILESTONE = "milestone", _("milestone due or missed")
         INPUT = "input", _("request for input due or unanswered")
         SIGN_FOR = "sign_for", _("not signed for in time")
+        REPLY = "reply", _("reply to a leader's instruction")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE,

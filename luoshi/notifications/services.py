@@ -25,6 +25,7 @@ from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.validators import mask_mobile
 from luoshi.audit.services import record_event
+from luoshi.leaders import portfolio
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.notifications import delivery as sending
 from luoshi.notifications import targets, workapps
@@ -59,14 +60,16 @@ def liaisons_of(units: Iterable[Unit]) -> list[User]:
 def recipients(kind: str, task: Task, level: int | None = None) -> list[User]:
     """Escalation goes up by level: 1 → the lead unit's liaisons, 2 → the lead unit's head
     and the supervision office, 3 → the leaders. Assignments also reach the cooperating
-    units; instructions also reach the office. Everything else goes to the lead unit."""
+    units; instructions also reach the office. Everything else goes to the lead unit.
+    Level 3 goes to the leaders in charge of the task's areas or lead unit, or to every leader
+    when none is (luoshi/leaders/portfolio.py)."""
     if kind == Kind.ESCALATION:
         if level == Escalation.Level.LIAISON:
             return liaisons_of([task.lead_unit])
         if level == Escalation.Level.UNIT_HEAD:
             return list(User.objects.filter(_active()).filter(
                 Q(unit=task.lead_unit, heads_unit=True) | Q(role=User.Role.SUPERVISOR)).order_by("pk"))
-        return list(User.objects.filter(_active(), role=User.Role.LEADER).order_by("pk"))
+        return portfolio.leaders_for_task(task)
     if kind == Kind.ASSIGNMENT:
         return liaisons_of([task.lead_unit, *task.cooperating_units.all()])
     if kind == Kind.INSTRUCTION:

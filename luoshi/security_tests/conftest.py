@@ -14,11 +14,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.accounts.services import ask_second_administrator
 from luoshi.api.services import create_token
 from luoshi.calendars.services import create_calendar_feed
 from luoshi.commitments.services import add_commitment
+from luoshi.leaders.services import InstructionInput, put_in_charge, register_instruction
 from luoshi.ledgers.services import upload_ledger
 from luoshi.ledgers.tests.helpers import GOOD_ROWS, upload
 from luoshi.meetings.services import AgendaItemInput, record_meeting
@@ -49,6 +51,7 @@ class Side:
     task_request: int  # an extension the unit asked for, waiting for the office
     milestone: int  # a milestone of the task, not done
     notice: int  # a numbered notice issued on the task
+    instruction: int  # an instruction document the unit leads, its reply not yet drafted
 
 
 @dataclass
@@ -66,6 +69,7 @@ class World:
     agreement: int  # an agenda item of kind agreement, with a commitment
     commitment: int
     commitment_milestone: int
+    portfolio: int
     users: dict[str, User | None] = field(default_factory=dict)
 
     def user(self, persona: str) -> User | None:
@@ -91,9 +95,14 @@ def _side(province: Province, task: Task, user: User) -> Side:
                                        due=task.deadline)
     notice = issue_notice(province.supervisor, Task.objects.get(pk=task.pk), kind="supervision", level=3,
                           text="report within three days")
+    instruction = register_instruction(province.supervisor, InstructionInput(
+        leader=province.leader, leader_name="", date=lib.today(), title=f"{user.unit} 的报告",
+        text=f"请{user.unit}落实。", lead_unit=task.lead_unit, reply_due=task.deadline,
+        upload=SimpleUploadedFile("批示件.txt", "请抓紧落实。".encode(), content_type="text/plain")))
     return Side(task=Task.objects.get(pk=task.pk), report=report, evidence=report.evidence.get(),
                 notification=notification, feed=feed.pk, feed_token=token, api_token=api_token.pk,
-                task_request=asked.pk, milestone=milestone.pk, notice=notice.pk)
+                task_request=asked.pk, milestone=milestone.pk, notice=notice.pk,
+                instruction=instruction.pk)
 
 
 def _agreement(province: Province) -> tuple[int, int, int]:
@@ -124,10 +133,12 @@ def build_world() -> World:
     public = province.in_progress(public=True)
     asked = ask_second_administrator(province.secadmin, province.sysadmin, "reset_password")
     audit_check = start_chain_check(province.auditadmin)
+    charge = put_in_charge(province.supervisor, leader=province.leader, unit=province.city, valid_from=lib.today())
     agreement, commitment, commitment_milestone = _agreement(province)
     world = World(province=province, tasks=tasks, own=own, other=other, webhook=webhook.pk, delivery=delivery.pk,
                   ledger=ledger.pk, public_task=public, account_request=asked.pk, audit_check=audit_check.pk,
-                  agreement=agreement, commitment=commitment, commitment_milestone=commitment_milestone)
+                  agreement=agreement, commitment=commitment, commitment_milestone=commitment_milestone,
+                  portfolio=charge.pk)
     world.users = {name: None if name == "anonymous" else getattr(province, name) for name in PERSONAS}
     return world
 

@@ -124,6 +124,18 @@ ACCESS: dict[str, Rule] = {
     "decide_task_request": action(SUPERVISOR),
     "withdraw_task_request": action(LIAISON),
     "ask_input": action(LIAISON),
+    # leaders' instructions (批示件) and portfolios (luoshi/leaders): the office registers and
+    # reviews, the lead unit's liaison drafts the reply; a liaison reads the documents naming
+    # their unit (the list is empty for HEALTH's)
+    "instruction_list": page(SUPERVISOR, LEADER, LIAISON, OTHER_LIAISON),
+    "instruction_new": form(SUPERVISOR),
+    "instruction_detail": page(SUPERVISOR, LEADER, LIAISON),
+    "instruction_document": page(SUPERVISOR, LEADER, LIAISON),
+    "instruction_reply_draft": action(LIAISON),
+    "instruction_reply_review": action(SUPERVISOR),
+    "instruction_reply_send": action(SUPERVISOR),
+    "leader_portfolios": Rule(get=frozenset({SUPERVISOR, LEADER}), post=frozenset({SUPERVISOR})),
+    "leader_portfolio_end": action(SUPERVISOR),
     # notifications
     "notifications": page(*SIGNED_IN),
     "notifications_read_all": action(*SIGNED_IN),
@@ -213,14 +225,15 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
             "accounts": "account", "units": "unit", "areas": "area", "tokens": "api_token",
             "approvals": "account_request", "checks": "audit_check",
             "requests": "task_request", "milestones": "milestone", "notices": "notice",
-            "agenda": "agenda_item", "commitments": "commitment", "commitment-milestones": "commitment_milestone"}
+            "agenda": "agenda_item", "commitments": "commitment", "commitment-milestones": "commitment_milestone",
+            "instructions": "instruction_document", "portfolios": "portfolio"}
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
          "kind": "request_kind"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
 OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone",
-         "notice"}
+         "notice", "instruction_document"}
 
 
 def argument_kinds(route: Route) -> dict[str, str]:
@@ -256,6 +269,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "audit_check": world.audit_check, "task_request": side.task_request, "request_kind": "extension",
         "milestone": side.milestone, "notice": side.notice, "agenda_item": world.agreement,
         "commitment": world.commitment, "commitment_milestone": world.commitment_milestone,
+        "instruction_document": side.instruction, "portfolio": world.portfolio,
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

@@ -40,6 +40,9 @@ class TaskRequest(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     # An approved extension: the deadline granted (the one asked for, or a shorter one).
+    # An extension beyond LUOSHI_EXTENSION_LEADER_DAYS on a top-level task: the leader in
+    # charge decides it, not the office (docs/instructions.md).
+    for_leader = models.BooleanField(_("decided by the leader in charge"), default=False)
     granted_deadline = models.DateField(_("deadline granted"), null=True, blank=True)
 
     class Meta:

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
+from luoshi.leaders import portfolio
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.notifications.services import liaisons_of, notify
 from luoshi.taskrequests.models import InputRequest, TaskRequest
@@ -82,8 +83,21 @@ def may_ask(user: User, task: Task, kind: str) -> bool:
     return may_ask_about(user, task, kind) and not why_not(task, kind)
 
 
+def beyond_office(task: Task, deadline: dt.date) -> bool:
+    """Does an extension to `deadline` go to the leader in charge? For a top-level task, when it
+    moves the deadline by more than LUOSHI_EXTENSION_LEADER_DAYS days."""
+    return (task.parent_id is None and task.deadline is not None
+            and (deadline - task.deadline).days > settings.LUOSHI_EXTENSION_LEADER_DAYS)
+
+
 def may_decide(user: User, request: TaskRequest) -> bool:
-    return request.pending and manages(user, request.task)
+    """The office that supervises the task decides; an extension beyond the office's threshold
+    is the leader in charge's to decide (every leader's when nobody is in charge)."""
+    if not request.pending:
+        return False
+    if request.for_leader:
+        return portfolio.in_charge_of(user, request.task)
+    return manages(user, request.task)
 
 
 def pending_for(task: Task) -> TaskRequest | None:
@@ -96,8 +110,12 @@ def waiting_for(user: User) -> QuerySet[TaskRequest]:
     those about sub-tasks their unit handed down."""
     waiting = TaskRequest.objects.filter(state=State.PENDING).select_related(
         "task__lead_unit", "unit", "requested_by", "suggested_unit").order_by("requested_at", "id")
+    if user.is_active and user.role == User.Role.LEADER:
+        # Few wait for a leader at a time: each is checked against the portfolios.
+        mine = [r.pk for r in waiting.filter(for_leader=True) if portfolio.in_charge_of(user, r.task)]
+        return waiting.filter(pk__in=mine)
     if is_supervisor(user):
-        return waiting
+        return waiting.filter(for_leader=False)
     if user.is_active and user.role == User.Role.LIAISON and user.unit is not None:
         return waiting.filter(task__parent__lead_unit__path__startswith=user.unit.path)
     return waiting.none()
@@ -141,6 +159,7 @@ def _create(**fields: object) -> TaskRequest:
 
 def _snapshot(request: TaskRequest) -> dict[str, object]:
     return {"request": request.pk, "kind": request.kind, "state": request.state, "reason": request.reason,
+            "for_leader": request.for_leader,
             "requested_deadline": request.requested_deadline, "granted_deadline": request.granted_deadline,
             "suggested_unit": request.suggested_unit.code if request.suggested_unit else None,
             "note": request.decision_note}
@@ -162,12 +181,16 @@ def request_extension(user: User, task: Task, *, deadline: dt.date, reason: str)
         raise InvalidInput(_("Ask for a date after the current deadline, %(deadline)s.")
                            % {"deadline": date_format(task.deadline)})
     _refuse_second(task)
+    for_leader = beyond_office(task, deadline)
     request = _create(task=task, kind=Kind.EXTENSION, unit=task.lead_unit, requested_by=user, reason=reason,
-                      deadline_before=task.deadline, requested_deadline=deadline)
+                      deadline_before=task.deadline, requested_deadline=deadline, for_leader=for_leader)
     record_event(user, "request_extension", task, before={"deadline": task.deadline}, after=_snapshot(request))
-    notify("request", task, _("%(unit)s asks to move the deadline from %(old)s to %(new)s: %(reason)s")
-           % {"unit": task.lead_unit, "old": date_format(task.deadline), "new": date_format(deadline),
-              "reason": reason}, to=_office_of(task))
+    text = _("%(unit)s asks to move the deadline from %(old)s to %(new)s: %(reason)s") % {
+        "unit": task.lead_unit, "old": date_format(task.deadline), "new": date_format(deadline), "reason": reason}
+    if for_leader:
+        text += " " + _("(beyond %(days)s days: the leader in charge decides)") % {
+            "days": settings.LUOSHI_EXTENSION_LEADER_DAYS}
+    notify("request", task, text, to=portfolio.leaders_for_task(task) if for_leader else _office_of(task))
     return request
 
 
@@ -229,7 +252,11 @@ def decide_extension(user: User, request: TaskRequest, *, approve: bool, deadlin
     request, task = _open(request)
     if request.kind != Kind.EXTENSION:
         raise InvalidInput(_("This request is not for an extension."))
-    if not manages(user, task):
+    if not may_decide(user, request):
+        if request.for_leader and manages(user, task):
+            # The office sees the request on the task's page: tell it why it cannot decide.
+            raise InvalidInput(_("An extension of more than %(days)s days is decided by the leader in charge.")
+                               % {"days": settings.LUOSHI_EXTENSION_LEADER_DAYS})
         raise Forbidden(_("Only the office that supervises this task decides."))
     note = (note or "").strip()
     if not approve:
@@ -244,7 +271,10 @@ def decide_extension(user: User, request: TaskRequest, *, approve: bool, deadlin
         raise InvalidInput(_("Grant a date after the current deadline, %(date)s, or refuse.")
                            % {"date": date_format(task.deadline)})
     request.granted_deadline = granted
-    task_services.update_task(user, task, deadline=granted)
+    if request.for_leader:
+        task_services.extend_deadline_by_leader(user, task, deadline=granted)
+    else:
+        task_services.update_task(user, task, deadline=granted)
     state = State.APPROVED if granted == request.requested_deadline else State.SHORTENED
     return _close(user, request, state, note, "grant_extension",
                   _("Extension granted: the deadline is now %(date)s.") % {"date": date_format(granted)}

@@ -71,7 +71,7 @@ def _request_for(request: HttpRequest, pk: int) -> TaskRequest:
 @login_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     user, task_request = signed_in(request), _request_for(request, pk)
-    if not manages(user, task_request.task):
+    if not (services.may_decide(user, task_request) or manages(user, task_request.task)):
         raise Http404
     form_class = forms.ExtensionDecisionForm if task_request.kind == Kind.EXTENSION else forms.ReturnDecisionForm
     form = form_class(request.POST)

@@ -121,6 +121,10 @@ class LedgerFilterForm(forms.Form):
                                   # As one types, the suggestions come from every meeting, not only the latest.
                                   "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
                                   "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))
+    source = forms.ChoiceField(label=_("Source"), required=False,
+                               choices=[("", _("any source")), *Task.Source.choices],
+                               error_messages={"invalid_choice": _("%(value)s is not a source (meeting, instruction "
+                                                                   "or ledger).")})
     deadline_from = forms.DateField(label=_("Due from"), required=False, input_formats=ISO_DATE, widget=DateInput(),
                                     error_messages={"invalid": _("Write the date as YYYY-MM-DD.")})
     deadline_to = forms.DateField(label=_("Due by"), required=False, input_formats=ISO_DATE, widget=DateInput(),
@@ -183,7 +187,7 @@ class LedgerFilterForm(forms.Form):
 
     def uses_more_filters(self) -> bool:
         """Whether a filter beyond the first row is set (the page then shows them open)."""
-        names = ("status", "area", "meeting", "deadline_from", "deadline_to")
+        names = ("status", "area", "meeting", "source", "deadline_from", "deadline_to")
         return any(self.data.get(name) for name in names) or self.data.get("sort", "deadline") != "deadline"
 
     def clean(self) -> dict[str, Any]:
@@ -199,10 +203,10 @@ class LedgerFilterForm(forms.Form):
         query = LedgerQuery(
             unit=_chosen(Unit, UNIT_FIELDS, self.units, data["unit"]), status=data["status"], light=data["light"],
             area=_chosen(PriorityArea, AREA_FIELDS, self.areas, data["area"]), meeting=data["meeting"],
-            deadline_from=data["deadline_from"], deadline_to=data["deadline_to"],
+            source=data["source"], deadline_from=data["deadline_from"], deadline_to=data["deadline_to"],
             q=data["q"].strip(), sort=data["sort"] or "deadline",
         )
-        for name in ("q", "unit", "status", "light", "area", "meeting", "deadline_from", "deadline_to"):
+        for name in ("q", "unit", "status", "light", "area", "meeting", "source", "deadline_from", "deadline_to"):
             if data.get(name):
                 field = self.fields[name]
                 value = dict(field.choices).get(data[name], data[name]) if hasattr(field, "choices") else data[name]

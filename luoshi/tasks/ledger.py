@@ -96,6 +96,7 @@ class LedgerQuery:
     light: str = ""
     area: PriorityArea | None = None
     meeting: Meeting | None = None
+    source: str = ""  # Task.Source: meeting, instruction or ledger
     deadline_from: dt.date | None = None
     deadline_to: dt.date | None = None
     q: str = ""
@@ -117,7 +118,7 @@ class LedgerQuery:
     def keyed_by_stored_counts(self) -> bool:
         """Do the filters use only what the stored counts are keyed by (lead unit or area,
         status, light), so that counts.light_counts may sum them?"""
-        return not (self.meeting or self.deadline_from or self.deadline_to or self.q or self.top_level
+        return not (self.meeting or self.source or self.deadline_from or self.deadline_to or self.q or self.top_level
                     or self.meetings is not None)
 
     def filter(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
@@ -131,6 +132,8 @@ class LedgerQuery:
             tasks = tasks.filter(priority_areas=self.area)
         if self.meeting is not None:
             tasks = tasks.filter(directive__meeting=self.meeting)
+        if self.source:
+            tasks = tasks.filter(source=self.source)
         if self.deadline_from is not None:
             tasks = tasks.filter(deadline__gte=self.deadline_from)
         if self.deadline_to is not None:

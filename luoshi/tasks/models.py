@@ -38,8 +38,21 @@ class Task(models.Model):
         AMBER = "amber", _("at risk")
         RED = "red", _("overdue")
 
+    class Source(models.TextChoices):
+        MEETING = "meeting", _("meeting")
+        INSTRUCTION = "instruction", _("leader's instruction")
+        LEDGER = "ledger", _("imported ledger")
+
+    # Where the work comes from: a meeting's directive, a leader's instruction document
+    # (批示件), or a row of an imported ledger. The ledger and the stocktake filter by it.
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.MEETING,
+                              db_index=True)
     directive = models.ForeignKey(
         "meetings.Directive", verbose_name=_("directive"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="tasks",
+    )
+    instruction_document = models.ForeignKey(
+        "leaders.InstructionDocument", verbose_name=_("instruction document"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="tasks",
     )
     parent = models.ForeignKey(

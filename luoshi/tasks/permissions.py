@@ -157,7 +157,7 @@ def visible_tasks(user: User) -> QuerySet[Task]:
 
 
 # Read with a task wherever one task is shown or acted on (the task page uses each).
-TASK_RELATED = ("lead_unit", "parent__lead_unit", "directive__meeting")
+TASK_RELATED = ("lead_unit", "parent__lead_unit", "directive__meeting", "instruction_document__leader")
 
 
 def get_task_for_user(user: User, pk: int | str, action: str | None = None) -> Task:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
+from luoshi.leaders.models import InstructionDocument
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.lib import files as filestore
 from luoshi.meetings.models import Directive
@@ -66,6 +67,7 @@ def task_snapshot(task: Task) -> dict[str, Any]:
         "public": task.public, "light": task.light, "weight": task.weight, "grade": task.grade,
         "parent": task.parent_id, "version": task.version, "reason": task.status_reason,
         "cooperating_units": sorted(u.code for u in task.cooperating_units.all()) if task.pk else [],
+        "source": task.source,
     }
 
 
@@ -211,16 +213,44 @@ def create_task(
     """A draft task from a directive, for the supervision office to check and assign. Without
     a title it gets a short one suggested from the directive (luoshi/tasks/titles.py)."""
     _require(is_supervisor(user), _("Only the supervision office creates tasks from directives."))
+    return _create(user, Task(directive=directive, source=Task.Source.MEETING),
+                   title=title.strip() or suggest_title(directive.text), description=description,
+                   lead_unit=lead_unit, cooperating_units=cooperating_units, areas=directive.priority_areas.all(),
+                   person_responsible=person_responsible, deadline=deadline, cadence=cadence, public=public,
+                   milestones=milestones)
+
+
+@transaction.atomic
+def create_instruction_task(
+    user: User,
+    document: InstructionDocument,
+    *,
+    lead_unit: Unit,
+    title: str = "",
+    deadline: dt.date | None = None,
+) -> Task:
+    """A draft task from a leader's instruction document (批示件), as a directive gives one
+    (luoshi/leaders/services.py registers the document and calls this for each unit named)."""
+    _require(is_supervisor(user), _("Only the supervision office creates tasks from instructions."))
+    return _create(user, Task(instruction_document=document, source=Task.Source.INSTRUCTION),
+                   title=title.strip() or suggest_title(document.text), description=document.text,
+                   lead_unit=lead_unit, cooperating_units=(), areas=document.priority_areas.all(),
+                   person_responsible="", deadline=deadline, cadence="", public=False, milestones=())
+
+
+def _create(user: User, task: Task, *, title: str, description: str, lead_unit: Unit,
+            cooperating_units: Iterable[Unit], areas: Iterable[Any], person_responsible: str,
+            deadline: dt.date | None, cadence: str, public: bool,
+            milestones: Sequence[tuple[str, dt.date]]) -> Task:
     _check_deadline(deadline, required=False)
     _check_cadence(cadence)
     now = lib.now()
-    task = Task.objects.create(
-        directive=directive, title=(title.strip() or suggest_title(directive.text))[:500], description=description,
-        lead_unit=lead_unit, person_responsible=person_responsible, deadline=deadline,
-        cadence=cadence, public=public, created_by=user, created_at=now, updated_at=now,
-    )
+    task.title, task.description, task.lead_unit = title[:500], description, lead_unit
+    task.person_responsible, task.deadline, task.cadence, task.public = person_responsible, deadline, cadence, public
+    task.created_by, task.created_at, task.updated_at = user, now, now
+    task.save()
     task.cooperating_units.set([u for u in cooperating_units if u.pk != lead_unit.pk])
-    task.priority_areas.set(directive.priority_areas.all())
+    task.priority_areas.set(list(areas))
     for milestone_title, due in milestones:
         Milestone.objects.create(task=task, title=milestone_title, due=due)
     set_light(task)
@@ -320,6 +350,18 @@ def update_task(
     if "weight" in fields:  # the parent's average depends on it
         roll_up(user, task.parent)
     return task
+
+
+@transaction.atomic
+def extend_deadline_by_leader(user: User, task: Task, *, deadline: dt.date) -> Task:
+    """Move the deadline as a leader in charge granted an extension beyond the office's
+    threshold. The caller (taskrequests.services.decide_extension) has checked that `user` is
+    that leader; a leader edits nothing else of a task."""
+    _require(user.is_active and user.role == User.Role.LEADER, _("Only a leader grants this extension."))
+    task = _lock(task, None)
+    next_status(task.status, Action.UPDATE)
+    _check_deadline(deadline, required=True)
+    return _change(user, task, "update_task", deadline=deadline)
 
 
 @transaction.atomic
@@ -873,7 +915,8 @@ def decompose_task(
         if part.weight < 1:
             raise InvalidInput(_("A sub-task's weight must be at least 1."))
         child = Task.objects.create(
-            directive=task.directive, parent=task, title=_check_text(part.title, _("sub-task title"))[:500],
+            directive=task.directive, instruction_document_id=task.instruction_document_id,
+            source=task.source, parent=task, title=_check_text(part.title, _("sub-task title"))[:500],
             lead_unit=part.lead_unit, person_responsible=part.person_responsible, deadline=deadline,
             cadence=task.cadence, status=Status.ASSIGNED, assigned_at=now, weight=part.weight,
             public=task.public, created_by=user, created_at=now, updated_at=now,

@@ -404,6 +404,7 @@ def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None 
         "days_overdue": mark_overdue([task], today)[0].days_overdue,
         "reason_label": REASON_BY_STATUS.get(task.status, gettext_lazy("Note")),
         "directive": task.directive,
+        "instruction_document": task.instruction_document,
         "meeting_link": task.directive is not None and may_read_meetings(signed_in(request)),
         "children": children,
         "child_weight": child_weight,

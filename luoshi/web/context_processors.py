@@ -43,6 +43,7 @@ MAIN = (
     Entry("home", _("Overview"), EVERYONE, exact=True),
     Entry("meeting_list", _("Meetings"), BUSINESS),
     Entry("ledger", _("Ledger"), BUSINESS - {R.SECRETARY}),
+    Entry("instruction_list", _("Instructions"), frozenset({R.SUPERVISOR, R.LEADER, R.LIAISON})),
     Entry("task_requests", _("Requests"), frozenset({R.SUPERVISOR, R.LIAISON})),
     Entry("scoring", _("Scores"), frozenset({R.SUPERVISOR, R.LEADER, R.LIAISON})),
     Entry("documents", _("Documents"), frozenset({R.SUPERVISOR, R.LEADER})),

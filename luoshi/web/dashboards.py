@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -386,10 +386,10 @@ TRAJECTORY_COLUMNS = ("title", "light", "light_rule", "light_amount", "deadline"
                       "indicator_lag_name")
 
 
-def most_severe(area_id: int | None, light: str, need: int) -> list[Task]:
-    """The first `need` working tasks of a light (in an area), by deadline. The stocktake is
-    for readers of every task: no filter by user."""
-    tasks = Task.objects.filter(status__in=WORKING_STATUSES, light=light)
+def most_severe(area_id: int | None, light: str, need: int, within: QuerySet[Task] | None = None) -> list[Task]:
+    """The first `need` working tasks of a light (in an area; of `within`), by deadline. The
+    stocktake is for readers of every task: no filter by user."""
+    tasks = (Task.objects.all() if within is None else within).filter(status__in=WORKING_STATUSES, light=light)
     if area_id:
         tasks = tasks.filter(priority_areas=area_id)
     return list(tasks.select_related("lead_unit").only(*TRAJECTORY_COLUMNS, *_unit_name("lead_unit"))
@@ -419,19 +419,39 @@ class Stocktake:
     lights: dict[str, int]
 
 
-def leader_stocktake(user: User, today: dt.date | None = None) -> Stocktake:
-    """Each priority area's top-level working tasks with their trajectory, and the top risks.
+def _lights_within(within: QuerySet[Task]) -> tuple[dict[str, int], Lights]:
+    """Working tasks of `within` by light, and by priority area and light, counted in SQL: the
+    stored counts are not kept by source or by portfolio (docs/instructions.md)."""
+    working = within.filter(status__in=WORKING_STATUSES).order_by()
+    counts = dict.fromkeys(LIGHTS, 0)
+    for light, n in working.values_list("light").annotate(n=Count("id")):
+        if light in counts:
+            counts[light] = n
+    by_area: Lights = {}
+    for area, light, n in working.filter(priority_areas__isnull=False).values_list(
+            "priority_areas", "light").annotate(n=Count("id")):
+        if light in counts:
+            by_area.setdefault(area, dict.fromkeys(LIGHTS, 0))[light] = n
+    return counts, by_area
+
+
+def leader_stocktake(user: User, today: dt.date | None = None, *, within: QuerySet[Task] | None = None) -> Stocktake:
+    """Each priority area's top-level working tasks with their trajectory, and the top risks;
+    of every task, or of `within` only (a leader's portfolio, one source).
 
     Only for users who read every task: the area counts are the stored, province-wide ones."""
     if not user.reads_everything:
         raise PermissionError("the stocktake counts every task")
     today = today or lib.today()
-    by_unit, by_area = working_lights(user)
-    # Each task has one lead unit: the units' counts add up to the province's.
-    counts = {light: sum(lights[light] for lights in by_unit.values()) for light in LIGHTS}
+    if within is None:
+        by_unit, by_area = working_lights(user)
+        # Each task has one lead unit: the units' counts add up to the province's.
+        counts = {light: sum(lights[light] for lights in by_unit.values()) for light in LIGHTS}
+    else:
+        counts, by_area = _lights_within(within)
 
     def in_area(area_id: int | None) -> Callable[[str, int], list[Task]]:
-        return lambda light, need: most_severe(area_id, light, need)
+        return lambda light, need: most_severe(area_id, light, need, within)
 
     areas = [StocktakeArea(row, [_trajectory(task, today) for task in
                                  _most_severe(in_area(row.area.pk if row.area else None), row, STOCKTAKE_PER_AREA)])

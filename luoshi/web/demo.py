@@ -26,6 +26,8 @@ from luoshi.accounts.services import create_user
 from luoshi.commitments import services as commitments
 from luoshi.commitments.models import Commitment
 from luoshi.extraction import Directory, extract, load_directory
+from luoshi.leaders import services as leaders
+from luoshi.leaders.models import InstructionDocument
 from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.meetings.services import (
     AgendaItemEdit,
@@ -303,6 +305,36 @@ def load_commitments(meeting: Meeting) -> None:
                 commitments.complete_commitment_milestone(officer, milestone, on=milestone.due)
 
 
+def load_instructions() -> None:
+    """A leader's instruction on a letter about delayed homes (保交楼), registered by the office
+    a week ago: two tasks, and the housing department's draft reply awaiting review; and the
+    demo leader's portfolio (分管): safe production and the housing department."""
+    if InstructionDocument.objects.exists():
+        return
+    officer, leader = User.objects.get(username="supervisor"), User.objects.get(username="leader")
+    housing, shenyang = Unit.objects.get(code="HOUSING"), Unit.objects.get(code="SY")
+    today = lib.today()
+    leaders.put_in_charge(officer, leader=leader, area=PriorityArea.objects.get(code="SAFETY"),
+                          valid_from=today - dt.timedelta(days=365))
+    leaders.put_in_charge(officer, leader=leader, unit=housing, valid_from=today - dt.timedelta(days=365))
+    with lib.clock_at(today - dt.timedelta(days=7)):
+        document = leaders.register_instruction(officer, leaders.InstructionInput(
+            leader=leader, leader_name="", date=lib.today() - dt.timedelta(days=1),
+            title="省信访局《关于沈阳市部分保交楼项目购房群众集中反映问题的报告》",
+            text="请省住建厅牵头、沈阳市配合，逐个项目摸清底数，制定交付计划，依法依规化解群众诉求。"
+                 "请于两周内报送办理情况。",
+            lead_unit=housing, other_units=[shenyang],
+            priority_areas=list(PriorityArea.objects.filter(code="LIVELIHOOD")),
+            reply_due=lib.today() + dt.timedelta(days=14), task_deadline=today + dt.timedelta(days=45)))
+        for task in leaders.document_tasks(document):
+            tasks.assign_task(officer, task)
+    with lib.clock_at(today - dt.timedelta(days=1)):
+        housing_liaison = User.objects.get(username="housing")
+        leaders.draft_reply(housing_liaison, document,
+                            text="省住建厅会同沈阳市对涉及的12个项目逐一核查，已制定“一项目一方案”交付计划，"
+                                 "其中5个项目年底前交付，其余明年6月底前全部交付；已约谈开发企业7家。")
+
+
 def fresh(task: tasks.Task) -> tasks.Task:
     return tasks.Task.objects.get(pk=task.pk)
 
@@ -316,4 +348,8 @@ def load_demo() -> list[DemoUser]:
     seed = load_meeting(directory, READOUT_ZH)
     load_tasks(seed, directory)
     load_commitments(seed)
+
+
+    load_tasks(load_meeting(directory, READOUT_ZH), directory)
+    load_instructions()
     return users

@@ -20,8 +20,10 @@ from django.views.decorators.http import require_POST, require_safe
 from luoshi.accounts.forms import LoginForm
 from luoshi.accounts.models import User
 from luoshi.accounts.views import begin_second_step
+from luoshi.leaders import portfolio
 from luoshi.lib import NotFound, is_htmx, perform, signed_in
 from luoshi.tasks import services
+from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import get_task_for_user
 from luoshi.web import dashboards
 
@@ -58,12 +60,31 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.LIAISON:
         return render(request, "web/home_liaison.html", {"inbox": dashboards.liaison_inbox(user)})
     if user.role == Role.LEADER:
-        return render(request, "web/home_leader.html", {
-            "stocktake": dashboards.leader_stocktake(user), "form": InstructionForm(),
-        })
+        return render(request, "web/home_leader.html", {"form": InstructionForm(), **leader_view(request, user)})
     if user.role == Role.SECRETARY:
         return render(request, "web/home_secretary.html", {"meetings": dashboards.recent_meetings()})
     return render(request, "web/home_admin.html", {"duty": ADMIN_DUTIES.get(user.role, "")})
+
+
+SOURCES = dict(Task.Source.choices)
+
+
+def leader_view(request: HttpRequest, user: User) -> dict[str, Any]:
+    """The leader's stocktake: their own portfolio when they have one, unless they switch to
+    everything (?scope=all); of one source when ?source= names one."""
+    has_portfolio = portfolio.has_portfolio(user)
+    everything = request.GET.get("scope") == "all" or not has_portfolio
+    source = request.GET.get("source", "")
+    if source not in SOURCES:
+        source = ""
+    within = None
+    if not everything:
+        within = portfolio.portfolio_tasks(user, Task.objects.all())
+    if source:
+        within = (Task.objects.all() if within is None else within).filter(source=source)
+    return {"stocktake": dashboards.leader_stocktake(user, within=within), "has_portfolio": has_portfolio,
+            "everything": everything, "source": source, "sources": Task.Source.choices,
+            "scope": "all" if everything and has_portfolio else ""}
 
 
 @require_POST

@@ -116,7 +116,7 @@ def test_it_conforms_to_its_schema_under_generated_requests(province, wsgi_app, 
     tasks = _tasks(province)
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 26
+    assert len(operations) == 28
     for operation in operations:
         action = operation.path.rsplit("/", 1)[-1]
         headers = {"Authorization": f"Bearer {tokens[PERSONA_FOR.get(action, 'supervisor')]}", "Host": "localhost"}

@@ -11,7 +11,7 @@ from luoshi.taskrequests import forms, services
 from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks.lifecycle import Action
 from luoshi.tasks.models import Task
-from luoshi.tasks.permissions import manages, may_offer
+from luoshi.tasks.permissions import may_offer
 
 register = template.Library()
 Kind = TaskRequest.Kind
@@ -23,7 +23,7 @@ def task_requests(context: dict[str, Any], task: Task) -> dict[str, Any]:
     history = list(TaskRequest.objects.filter(task=task).select_related(
         "unit", "requested_by", "decided_by", "suggested_unit")[:20])
     waiting = next((r for r in history if r.pending), None)
-    deciding = waiting is not None and manages(user, task)
+    deciding = waiting is not None and services.may_decide(user, waiting)
     decision_form: forms.ExtensionDecisionForm | forms.ReturnDecisionForm | None = None
     if deciding:
         assert waiting is not None

@@ -72,10 +72,11 @@ def test_it_loads_the_meeting_in_chinese_too_and_its_tasks_speak_chinese(db):
 
 
 def test_its_history_follows_the_meeting_date(db):
-    """Nothing happens before the meeting; tasks are assigned a few days after it, not today."""
+    """Nothing happens before the meeting; its tasks are assigned a few days after it, not today
+    (the leader's instruction, registered last week, has tasks of its own)."""
     call_command("demo", "--load-only", stdout=StringIO())
     meeting_day = dt.date(2022, 10, 7)
-    for task in Task.objects.exclude(assigned_at=None):
+    for task in Task.objects.filter(source=Task.Source.MEETING).exclude(assigned_at=None):
         assigned = timezone.localdate(task.assigned_at)
         assert meeting_day < assigned <= meeting_day + dt.timedelta(days=14), (task.title, assigned)
     for meeting in Meeting.objects.all():
@@ -114,3 +115,16 @@ def test_the_housing_task_carries_real_indicators(db):
         assert indicator.points.filter(kind="plan").count() == 3
         assert indicator.points.filter(kind="actual").count() == 2
     assert (homes.lag, heating.lag) == (7, 0)
+
+
+def test_it_registers_a_leaders_instruction_and_maps_the_leaders_portfolio(db):
+    """A 批示件 with two assigned tasks and a draft reply, and the demo leader in charge of an area and a unit."""
+    from luoshi.leaders.models import InstructionDocument, LeaderInCharge
+
+    call_command("demo", "--load-only", stdout=StringIO())
+    document = InstructionDocument.objects.get()
+    assert document.reply_state == "drafted" and document.lead_unit.code == "HOUSING"
+    assert sorted(Task.objects.filter(instruction_document=document).values_list("lead_unit__code", flat=True)) == [
+        "HOUSING", "SY"]
+    assert set(Task.objects.filter(source="instruction").values_list("status", flat=True)) == {"assigned"}
+    assert LeaderInCharge.objects.filter(leader__username="leader").count() == 2

@@ -13,9 +13,9 @@ NAV = re.compile(r'<nav class="main-nav"[^>]*>(.*?)</nav>', re.S)
 LINK = re.compile(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a>')
 
 LINKS = {
-    "supervisor": ["home", "meeting_list", "ledger", "task_requests", "scoring", "documents", "search"],
-    "leader": ["home", "meeting_list", "ledger", "scoring", "documents", "search"],
-    "liaison": ["home", "meeting_list", "ledger", "task_requests", "scoring", "search"],
+    "supervisor": ["home", "meeting_list", "ledger", "instruction_list", "task_requests", "scoring", "documents", "search"],
+    "leader": ["home", "meeting_list", "ledger", "instruction_list", "scoring", "documents", "search"],
+    "liaison": ["home", "meeting_list", "ledger", "instruction_list", "task_requests", "scoring", "search"],
     "secretary": ["home", "meeting_list", "search"],
     "sysadmin": ["home", "unit_list", "webhooks", "account_requests"],
     "secadmin": ["home", "account_list", "account_requests"],
