@@ -21,7 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SPLITS = ("train", "dev", "test")
+SPLITS = ("train", "dev", "test", "test-minutes")
+# Held-out splits: scored once, never tuned on, every file of theirs in a FROZEN file.
+# "test-minutes" holds published 会议纪要 and meeting reports that name lead units and time
+# limits, which the first test split barely has (frozen in corpus/FROZEN-minutes).
+FROZEN_SPLITS = ("test", "test-minutes")
 GOLD_SUFFIX = ".gold.json"
 
 
@@ -156,12 +160,12 @@ def check_frozen(folder: str | Path) -> list[str]:
             elif hashlib.sha256(target.read_bytes()).hexdigest() != digest:
                 problems.append(f"{path.name}: {rel} changed since it was frozen")
     try:
-        test_sources = sources_of_split(folder, "test")
+        held_out = {s: sp for s, sp in load_splits(folder).items() if sp in FROZEN_SPLITS}
     except CorpusError as exc:
         return problems + [str(exc)]
-    for source in sorted(test_sources):
+    for source in sorted(held_out):
         for f in sorted((folder / source).glob("*")):
             rel = f"{source}/{f.name}"
             if f.is_file() and rel not in covered:
-                problems.append(f"{rel} is in the test split but in no FROZEN file")
+                problems.append(f"{rel} is in the {held_out[source]} split but in no FROZEN file")
     return problems

@@ -216,3 +216,18 @@ def test_it_scores_several_splits_together(tmp_path: Path, capsys: pytest.Captur
     assert "micro-averaged over 2 readouts" in capsys.readouterr().out
     assert main(["--eval", str(root), "--split", "train,final"]) == 2
     assert "unknown split 'final'" in capsys.readouterr().err
+
+
+def test_it_scores_the_minutes_split_and_keeps_it_frozen(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--split test-minutes` scores only the minutes sources; like `test`, every file of it
+    must be in a FROZEN file; a misspelt split name is refused with the names that exist."""
+    root = small_corpus(tmp_path)
+    (root / "splits-minutes.json").write_text(json.dumps({"test-minutes": ["b-zh-city"]}))
+    (root / "splits.json").write_text(json.dumps({"train": ["a-zh-city"]}))
+    assert [f.source for f in evaluate_dir(root, split="test-minutes").files] == ["b-zh-city"]
+    assert main(["--eval", str(root), "--split", "test-minutes", "--by-source"]) == 0
+    assert "split: test-minutes, 1 readouts" in capsys.readouterr().out
+    assert "b-zh-city/zh-x-2026-03-02.gold.json is in the test-minutes split but in no FROZEN file" in check_frozen(root)
+    assert main(["--eval", str(root), "--split", "test-minute"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown split 'test-minute'" in err and "test-minutes" in err
