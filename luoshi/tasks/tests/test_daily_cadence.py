@@ -18,7 +18,7 @@ from luoshi.tasks import services
 from luoshi.tasks.lights import Light, LightRules, TaskFacts, light, next_report_due
 from luoshi.tasks.models import Task
 
-TODAY = dt.date(2026, 6, 15)
+TODAY = dt.date(2026, 6, 15)  # a Monday
 
 
 def daily(**kwargs: object) -> TaskFacts:
@@ -27,22 +27,26 @@ def daily(**kwargs: object) -> TaskFacts:
     return TaskFacts(**(base | kwargs))  # type: ignore[arg-type]
 
 
-def test_it_owes_a_report_the_day_after_the_last_one():
-    """A daily report is due the day after the last report (or the assignment)."""
+def test_it_owes_a_report_the_working_day_after_the_last_one():
+    """A daily report is due the working day after the last report (or the assignment):
+    Monday's on Tuesday, Friday's on Monday."""
     assert next_report_due(daily(last_report_on=TODAY)) == TODAY + dt.timedelta(days=1)
     assert next_report_due(daily(assigned_on=TODAY)) == TODAY + dt.timedelta(days=1)
+    assert next_report_due(daily(last_report_on=TODAY - dt.timedelta(days=3))) == TODAY  # Friday → Monday
 
 
-def test_it_turns_amber_when_a_days_report_is_missing():
-    """Reported yesterday: green today; reported two days ago: amber."""
+def test_it_turns_amber_when_a_working_days_report_is_missing():
+    """On Monday: reported on Friday, green; reported on Thursday (due Friday), amber."""
     rules = LightRules()
-    assert light(daily(last_report_on=TODAY - dt.timedelta(days=1)), TODAY, rules) == Light.GREEN
-    assert light(daily(last_report_on=TODAY - dt.timedelta(days=2)), TODAY, rules) == Light.AMBER
+    assert light(daily(last_report_on=TODAY - dt.timedelta(days=3)), TODAY, rules) == Light.GREEN
+    assert light(daily(last_report_on=TODAY - dt.timedelta(days=4)), TODAY, rules) == Light.AMBER
 
 
 def test_the_daily_pass_reminds_a_daily_task_every_day_it_is_owed(province):
-    """The lead unit is reminded the day after assignment, and the day after each report."""
-    task = province.signed(deadline_days=30, cadence="daily")
+    """The lead unit is reminded the working day after assignment, and the working day after
+    each report (assigned on Monday 15 June 2026)."""
+    with lib.clock_at(TODAY):
+        task = province.signed(deadline_days=30, cadence="daily")
     assigned = timezone.localdate(task.assigned_at)
     with lib.clock_at(assigned + dt.timedelta(days=1)), translation.override("en"):
         assert run_daily_pass().report_reminders == 1
