@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from luoshi.checks import similarity, supervisable
 
@@ -47,7 +48,7 @@ def score(predicted_and_wanted: Iterable[tuple[bool, bool]]) -> Score:
     return Score(tp, fp, fn, n)
 
 
-def read(path: Path) -> list[dict]:  # type: ignore[type-arg]  # JSON records
+def read(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
 

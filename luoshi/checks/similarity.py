@@ -49,7 +49,7 @@ area areas measure measures policy policies development develop developing high 
 
 
 @cache
-def _jieba():  # type: ignore[no-untyped-def]  # jieba ships no type hints
+def _jieba():
     import jieba  # loading its dictionary takes a moment: on first use
 
     jieba.setLogLevel(logging.WARNING)
