@@ -36,6 +36,7 @@ _ZH_STOP = frozenset("""
 我县 我区 全省 全市 全县 全区 全国 会议 指出 强调 要求 认为 部署 安排 研究 审议 通过 原则 同意 决定 相关 不断 高质量
 学习 贯彻 领会 深入 认真 精神 重要 讲话 指示 批示 思想 行动 统一 党中央 中央 决策 习近平 总书记 新时代 特色 社会主义
 目标 全年 责任 压实 各位 上下 实际 结合 形势 坚定 切实 扎实 不折不扣 全力以赴 主动 基础 发展 经济社会
+重要讲话 讲话精神 重要指示 指示精神 批示精神 重要论述 重要思想 决策部署 系列 贯彻落实 学习贯彻 深入学习
 """.split())
 _EN_STOP = frozenset("""
 the and for with that this from into its their they them have has had was were are been being will shall should must
@@ -72,10 +73,14 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=16_384)
 def _han_features(run: str) -> tuple[frozenset[str], frozenset[str]]:
-    words = {w for w in _jieba().cut(run, HMM=False) if len(w) > 1 and w not in _ZH_STOP}
-    # A bigram that is a stock word adds nothing either.
-    bigrams = {run[i:i + 2] for i in range(len(run) - 1)} - _ZH_STOP
-    return frozenset(words), frozenset(bigrams)
+    cut = list(_jieba().cut(run, HMM=False))
+    words = {w for w in cut if len(w) > 1 and w not in _ZH_STOP}
+    # Bigrams of what is left once the stock words are cut out: the boilerplate of 学习贯彻
+    # 习近平总书记重要讲话精神 gives none, whatever jieba made of the rest.
+    bigrams: set[str] = set()
+    for piece in "".join(w if w not in _ZH_STOP else "\x00" for w in cut).split("\x00"):
+        bigrams.update(piece[i:i + 2] for i in range(len(piece) - 1))
+    return frozenset(words), frozenset(bigrams - _ZH_STOP)
 
 
 def features(text: str) -> Features:
