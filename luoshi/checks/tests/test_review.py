@@ -52,7 +52,7 @@ def test_it_shows_the_earlier_task_beside_a_repeated_directive(demo):  # type: i
     assert row.earlier[0].task == demo and row.earlier[0].same
     html = response.content.decode()
     assert "Stated before on 2022-10-07" in html
-    assert f"task {demo.pk}, " in html
+    assert f"(task {demo.pk}, " in html
     assert f'value="{demo.pk}"' in html  # the attach radio
 
 
