@@ -11,7 +11,7 @@ from luoshi.checks.marks import marks_for
 from luoshi.checks.models import DismissedMark
 from luoshi.lib import Forbidden, InvalidInput
 from luoshi.tasks import services as task_services
-from luoshi.testing.fixtures import PASSWORD, province  # noqa: F401 - the fixture
+from luoshi.testing.fixtures import PASSWORD
 
 COPY = ("本月已开展安全生产大检查，组织专家对全省危化品企业、矿山、燃气管网逐一排查，"
         "排查整改隐患1,200余项，约谈企业负责人36人。")

@@ -11,7 +11,6 @@ from luoshi.audit.models import AuditEvent
 from luoshi.checks.models import RepeatedMention
 from luoshi.meetings.models import Directive, Meeting
 from luoshi.tasks.models import Task
-from luoshi.testing.fixtures import PASSWORD
 from luoshi.units.models import Unit
 from luoshi.web.demo import DEMO_PASSWORD, load_demo
 
@@ -128,7 +127,7 @@ def test_it_asks_for_the_missing_pieces_and_records_why_a_directive_stays_a_prin
     assert "No lead unit: choose one to make it a task" in html
     assert "No time limit: enter a deadline" in html
     data = review_data(review)
-    for i, row in enumerate(review.context["directives"].forms):
+    for i in range(len(review.context["directives"].forms)):
         data[f"directives-{i}-lead_unit"] = ""
     assert client.post(URL, data).status_code == 302
     style = Directive.objects.get(text__contains="优良作风")
