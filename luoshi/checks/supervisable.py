@@ -31,13 +31,16 @@ GAPS = (LEAD, DEADLINE, RESULT)
 
 # --- lead unit -----------------------------------------------------------------------------------
 _ZH_UNIT = re.compile(
-    r"([\u4e00-\u9fff]{1,12}?)(局|厅|委员会|委|办公室|办|处|室|署|部门|中心|政府|集团|公司|小组|专班|指挥部|管委会|街道|镇|乡)"
-    r"(?![\u4e00-\u9fff]{0,2}名义)")
+    r"([\u4e00-\u9fff]{1,12}?)(局|厅|委员会|委|办公室|办|处|室|部门|中心|政府|集团|公司|小组|专班|指挥部|管委会|街道|镇|乡)"
+    r"(?![\u4e00-\u9fff”\"」』]{0,3}名义)")
+# Words that end like a unit and are none (大局, 办实事, 四个中心 …).
+_ZH_NOT_UNIT = ("大局", "格局", "布局", "全局", "结局", "好处", "各处", "到处", "难处", "办实事", "四个中心", "中心任务",
+                "政府工作", "乡村", "乡镇", "城乡", "家乡", "镇街")
 _ZH_EVERYONE = re.compile(r"(各|有关|相关|全体|各级|各地|其他|所属|全区|全县|全市|全省|全旗|上下)$")
 _EN_UNIT = re.compile(
     r"\b(?:[A-Z][\w&'.-]*\s+){0,6}(?:Ministry|Ministries|Department|Board|Committee|Commission|Office|Officer|"
     r"Authority|Agency|Bureau|Task Force|Task Group|Minister|Secretary|Director|Division|Portfolio Holder|"
-    r"Mayor|Manager|Corporation|Council)\b|\b(?:river|village|county|city|district) chiefs?\b")
+    r"Mayor|Manager|Corporation)\b(?!-)|\b(?:river|village|county|city|district) chiefs?\b")
 _EN_EVERYONE = re.compile(r"\b(all|every|each|relevant|various|government|local|other|related)\s+(\w+\s+)?$", re.I)
 
 # --- time limit ----------------------------------------------------------------------------------
@@ -55,7 +58,7 @@ _ZH_DELIVERABLE = re.compile(
     r"|实施方案|工作方案|改进方案|任务清单|责任清单|问题清单|台账|专报|细则|预案|路线图|时间表|责任书|说明会|前瞻规划"
     r"|报告起草|起草工作|(召开|举办|召集|办理|组织)[^，,。；;]{0,12}(会议|会|座谈会|说明会|活动)"
     r"|印发|批复|备案|出台|开工|竣工|完工|投产|通车|验收|建成|签订|签约|落成|列管|提报|开发[^，,。；;]{0,20}系统"
-    r"|会勘|访视|清理|圆满召开|开航标准|奖补标准|标准")
+    r"|会勘|访视|訪視|清理|(会|大会)[^，,。；;]{0,6}召开|开航标准|奖补标准|标准")
 _EN_NUMBER = re.compile(r"(?<![\w/])(?!(?:19|20)\d\d\b)\$?\d[\d,]*(\.\d+)?\s*(%|per ?cent|[a-z]{3,})", re.I)
 _EN_DELIVERABLE = re.compile(
     r"\b(report|plan|list|rules|regulations?|scheme|proposal|criteria|guidelines|strategy|timetable|roadmap|"
@@ -86,6 +89,9 @@ def names_lead(text: str, lang: str | None) -> bool:
             if _ZH_EVERYONE.search(folded[:match.start()]) or _ZH_EVERYONE.search(match.group(1)[:2]):
                 continue
             if match.group(1).startswith(("各", "有关", "相关")) or before.endswith(("各", "有关", "相关")):
+                continue
+            around = folded[max(0, match.end() - 4):match.end() + 3]
+            if any(word in around for word in _ZH_NOT_UNIT):
                 continue
             return True
         return False
