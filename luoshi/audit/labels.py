@@ -79,6 +79,9 @@ VERBS: dict[str, Any] = {
     "escalate_task": _("escalated a task"),
     "write_instruction": _("wrote an instruction"),
     "remind_task": _("sent a reminder"),
+    # checks (luoshi/checks)
+    "attach_directive": _("attached a repeated directive to a task"),
+    "dismiss_report_mark": _("dismissed a check's mark on a report"),
     # ledgers
     "upload_ledger": _("uploaded a ledger"),
     "configure_ledger_import": _("configured a ledger import"),
@@ -136,6 +139,8 @@ FIELDS: dict[str, Any] = {
     "level": _("level"),
     "locked": _("locked"),
     "locked_at": _("locked at"),
+    "mark": _("mark"),
+    "meeting": _("meeting"),
     "minutes": _("minutes"),
     "must_change_password": _("must change the password"),
     "name": _("name"),
@@ -157,6 +162,7 @@ FIELDS: dict[str, Any] = {
     "revoked": _("revoked"),
     "rows": _("rows"),
     "shown": _("events shown"),
+    "similarity": _("similarity"),
     "state": _("state"),
     "status": _("status"),
     "step": _("step"),

@@ -38,19 +38,25 @@ def _task_text(task: Task) -> str:
     return " ".join(filter(None, [task.title, directive.text if directive else "", task.description]))
 
 
-def marks_for(reports: Sequence[ProgressReport]) -> dict[int, list[Mark]]:
-    """Each report's marks, the dismissed ones included (flagged), by report id."""
+def marks_for(reports: Sequence[ProgressReport], tasks: dict[int, Task] | None = None) -> dict[int, list[Mark]]:
+    """Each report's marks, the dismissed ones included (flagged), by report id. `tasks`: the
+    reports' tasks with their directives, when the caller has them (else one query)."""
     if not reports:
         return {}
     ids = [r.pk for r in reports]
     task_ids = {r.task_id for r in reports}
-    tasks = {t.pk: t for t in Task.objects.filter(pk__in=task_ids).select_related("directive")}
+    tasks = dict(tasks or {})
+    missing = task_ids - tasks.keys()
+    if missing:
+        tasks.update({t.pk: t for t in Task.objects.filter(pk__in=missing).select_related("directive")})
     earlier: dict[tuple[int, int], list[ProgressReport]] = defaultdict(list)
-    for other in (ProgressReport.objects.filter(task_id__in=task_ids).only("id", "task_id", "unit_id", "text",
-                                                                         "progress", "submitted_at")
-                  .order_by("submitted_at", "id")):
+    evidence: dict[int, int] = {}
+    # Every report of these tasks, with its evidence count: the previous ones and these.
+    for other in (ProgressReport.objects.filter(task_id__in=task_ids)
+                  .only("id", "task_id", "unit_id", "text", "progress", "submitted_at")
+                  .annotate(evidence_count=Count("evidence")).order_by("submitted_at", "id")):
         earlier[(other.task_id, other.unit_id)].append(other)
-    evidence = dict(ProgressReport.objects.filter(pk__in=ids).annotate(n=Count("evidence")).values_list("pk", "n"))
+        evidence[other.pk] = other.evidence_count  # type: ignore[attr-defined]  # the annotation
     dismissed = set(DismissedMark.objects.filter(report_id__in=ids).values_list("report_id", "code"))
     percent = settings.LUOSHI_REPORT_REPEAT_PERCENT
     out: dict[int, list[Mark]] = {}
@@ -69,10 +75,10 @@ def marks_for(reports: Sequence[ProgressReport]) -> dict[int, list[Mark]]:
     return out
 
 
-def marked_first(reports: Sequence[ProgressReport]) -> list[ProgressReport]:
+def marked_first(reports: Sequence[ProgressReport], tasks: dict[int, Task] | None = None) -> list[ProgressReport]:
     """The reports with their marks as `checks` (live ones first), the marked first, each
     group in its given order."""
-    found = marks_for(reports)
+    found = marks_for(reports, tasks)
     for report in reports:
         report.checks = found.get(report.pk, [])  # type: ignore[attr-defined]  # for the template
         report.live_checks = [m for m in report.checks if not m.dismissed]  # type: ignore[attr-defined]  # as above

@@ -377,7 +377,8 @@ def _pending_reviews(request: HttpRequest, task: Task, reports: list[ProgressRep
     # The checks' marks (文不对题, a copy of the last report, progress claimed without evidence)
     # bring the reports that need a closer look to the top, each with its reasons.
     return marked_first([report for report in reports
-                         if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion])
+                         if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion],
+                        tasks={task.pk: task})
 
 
 def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None = None,

@@ -239,11 +239,12 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
                   .order_by("submitted_at", "id").values_list("pk", flat=True)[:PENDING_COUNT_CAP + 1])
     pending_count = len(oldest)
     # The lists read only the columns they show. The reports come in the order of `oldest`.
-    shown = ProgressReport.objects.select_related("task", "unit").only(
-        "progress", "submitted_at", "text", "task_id", "unit_id", "task__title",
-        *_unit_name("unit")).in_bulk(oldest[:LIST_LIMIT])
+    shown = ProgressReport.objects.select_related("task__directive", "unit").only(
+        "progress", "submitted_at", "text", "task_id", "unit_id", "task__title", "task__description",
+        "task__directive__text", *_unit_name("unit")).in_bulk(oldest[:LIST_LIMIT])
     # The checks' marks put the reports that need a closer look first, with their reasons.
-    pending = marked_first([shown[pk] for pk in oldest[:LIST_LIMIT] if pk in shown])
+    pending = [shown[pk] for pk in oldest[:LIST_LIMIT] if pk in shown]
+    pending = marked_first(pending, tasks={report.task_id: report.task for report in pending})
     requests = list(Task.objects.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
                     .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT])
     return SupervisorDashboard(
