@@ -56,7 +56,7 @@ def marks_for(reports: Sequence[ProgressReport], tasks: dict[int, Task] | None =
                   .only("id", "task_id", "unit_id", "text", "progress", "submitted_at")
                   .annotate(evidence_count=Count("evidence")).order_by("submitted_at", "id")):
         earlier[(other.task_id, other.unit_id)].append(other)
-        evidence[other.pk] = other.evidence_count  # type: ignore[attr-defined]  # the annotation
+        evidence[other.pk] = other.evidence_count
     dismissed = set(DismissedMark.objects.filter(report_id__in=ids).values_list("report_id", "code"))
     percent = settings.LUOSHI_REPORT_REPEAT_PERCENT
     out: dict[int, list[Mark]] = {}
