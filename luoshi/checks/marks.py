@@ -81,5 +81,5 @@ def marked_first(reports: Sequence[ProgressReport], tasks: dict[int, Task] | Non
     found = marks_for(reports, tasks)
     for report in reports:
         report.checks = found.get(report.pk, [])  # type: ignore[attr-defined]  # for the template
-        report.live_checks = [m for m in report.checks if not m.dismissed]  # type: ignore[attr-defined]  # as above
+        report.live_checks = [m for m in report.checks if not m.dismissed]  # type: ignore[attr-defined]  # the live marks, for the template
     return sorted(reports, key=lambda r: not r.live_checks)  # type: ignore[attr-defined]  # set just above

@@ -192,7 +192,7 @@ def _supervisability(meeting: Meeting, directives: list[Directive]) -> int:
     for directive in directives:
         has_lead, has_deadline = given.get(directive.pk, (False, False))
         directive.gaps = check_review.gaps(directive.text, lang, lead=has_lead, deadline=has_deadline)  # type: ignore[attr-defined]  # for the template
-        directive.repeated_task_id = attached.get(directive.pk)  # type: ignore[attr-defined]  # as above
+        directive.repeated_task_id = attached.get(directive.pk)  # type: ignore[attr-defined]  # the task it was attached to, for the template
         count += not directive.gaps  # type: ignore[attr-defined]  # set just above
     return count
 
