@@ -134,3 +134,29 @@ def test_it_asks_for_the_missing_pieces_and_records_why_a_directive_stays_a_prin
     assert style.principle_reason == "Stays a principle: no lead unit, no time limit, no checkable result."
     page = client.get(reverse("meeting_detail", args=[style.meeting_id])).content.decode()
     assert "Supervisable: 0 of 2 directives (0%)" in page
+
+
+def test_the_word_stocktake_has_the_repeatedly_demanded_section(demo):  # type: ignore[no-untyped-def]
+    """The leader's .docx lists the task under "Repeatedly demanded", with both dates."""
+    import io
+
+    from django.utils import translation
+    from docx import Document
+
+    from luoshi.accounts.models import User
+    from luoshi.checks.services import attach_directive
+    from luoshi.documents.services import build_stocktake
+    from luoshi.meetings.services import DirectiveInput, record_meeting
+
+    later = record_meeting(User.objects.get(username="secretary"), kind="executive", title="第2次常务会议",
+                           date=dt.date(2022, 11, 15),
+                           directives=[DirectiveInput(text="要压实责任抓好安全生产，坚决防范重特大事故发生。")])
+    attach_directive(User.objects.get(username="supervisor"), later.directives.get(), demo, similarity=0.9)
+    with translation.override("en"):
+        _name, data = build_stocktake(User.objects.get(username="leader"))
+    document = Document(io.BytesIO(data))
+    body = "\n".join(p.text for p in document.paragraphs)
+    assert "Repeatedly demanded" in body
+    table = next(t for t in document.tables if t.rows[0].cells[-1].text == "Demanded on")
+    row = [c.text for c in table.rows[1].cells]
+    assert row[1] == demo.title and row[-1] == "2022-10-07, 2022-11-15"
