@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "luoshi.api",
     "luoshi.testing",  # no models: the `generate` command (test data for benchmarks)
     "luoshi.search",
+    "luoshi.checks",
 ]
 
 MIDDLEWARE = [
@@ -585,3 +586,8 @@ MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.SessionTimeoutMid
 # After the sign-in, so that a refused request renders the site's 400 page with its menu.
 MIDDLEWARE.insert(MIDDLEWARE.index("luoshi.accounts.middleware.AccountGateMiddleware") + 1,
                   "luoshi.security.ControlCharacterMiddleware")
+
+# --- Checks (luoshi/checks, docs/checks.md) -----------------------------------------------------------
+# A progress report is marked as a repeat of the unit's previous report on the task when the
+# two texts share at least this share (in per cent) of their three-character pieces.
+LUOSHI_REPORT_REPEAT_PERCENT = envint("LUOSHI_REPORT_REPEAT_PERCENT", "80")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("luoshi.accounts.urls")),
     path("", include("luoshi.meetings.urls")),
     path("", include("luoshi.tasks.urls")),
+    path("", include("luoshi.checks.urls")),
     path("", include("luoshi.taskrequests.urls")),
     path("", include("luoshi.leaders.urls")),
     path("", include("luoshi.notifications.urls")),

@@ -91,6 +91,9 @@ VERBS: dict[str, Any] = {
     "advance_commitment": _("moved a commitment on"),
     "add_commitment_milestone": _("added a commitment milestone"),
     "complete_commitment_milestone": _("completed a commitment milestone"),
+    # checks (luoshi/checks)
+    "attach_directive": _("attached a repeated directive to a task"),
+    "dismiss_report_mark": _("dismissed a check's mark on a report"),
     # ledgers
     "upload_ledger": _("uploaded a ledger"),
     "configure_ledger_import": _("configured a ledger import"),
@@ -151,6 +154,8 @@ FIELDS: dict[str, Any] = {
     "locked": _("locked"),
     "locked_at": _("locked at"),
     "milestones": _("milestones"),
+    "mark": _("mark"),
+    "meeting": _("meeting"),
     "minutes": _("minutes"),
     "must_change_password": _("must change the password"),
     "name": _("name"),
@@ -174,6 +179,7 @@ FIELDS: dict[str, Any] = {
     "revoked": _("revoked"),
     "rows": _("rows"),
     "shown": _("events shown"),
+    "similarity": _("similarity"),
     "state": _("state"),
     "status": _("status"),
     "step": _("step"),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.commitments.services import Funnel, funnels
+from luoshi.checks.stocktake import repeatedly_demanded
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.scoring import periods as scoring_periods
@@ -424,6 +425,18 @@ def build_stocktake(user: User, area: PriorityArea | None = None) -> tuple[str, 
                "and %(green)s on track (green). The red and amber tasks of each priority area follow, with "
                "their progress against the straight line from assignment to deadline and their last report.")
              % {"date": long_date(today), "total": facts.total, **totals})
+    repeated = repeatedly_demanded(user)
+    if repeated:
+        doc.heading(_("Repeatedly demanded"))
+        doc.para(_("These tasks were demanded again by later meetings; the most repeated come first."))
+        doc.table(
+            [_("Light"), _("Task"), _("Lead unit"), _("Deadline"), _("Demanded on")],
+            [[str(Task.Light(item.task.light).label) if item.task.light else "—", item.task.title,
+              item.task.lead_unit.name, short_date(item.task.deadline),
+              ("、" if _chinese() else ", ").join(short_date(day) for day in item.dates)]
+             for item in repeated],
+            widths_mm=[14, 52, 28, 20, 42],
+        )
     quiet = [s.name for s in sections if not s.total]
     sections = [s for s in sections if s.total]
     for index, section in enumerate(sections, start=1):

@@ -139,6 +139,8 @@ class Directive(models.Model):
     priority_areas = models.ManyToManyField(PriorityArea, verbose_name=_("priority areas"), blank=True)
     span_start = models.PositiveIntegerField(null=True, blank=True)
     span_end = models.PositiveIntegerField(null=True, blank=True)
+    # Why the review left it without a task (a principle, not supervisable as written).
+    principle_reason = models.TextField(_("why it stays a principle"), blank=True)
 
     class Meta:
         ordering = ["meeting", "order"]

@@ -16,6 +16,10 @@ from django.utils.translation import gettext as _
 from luoshi import lib
 from luoshi.accounts.models import User
 from luoshi.audit.services import record_event
+from luoshi.checks import review as check_review
+from luoshi.checks import services as check_services
+from luoshi.checks.similarity import similarity
+from luoshi.extraction.text import detect_language
 from luoshi.lib import ConflictError, Forbidden, InvalidInput
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.search import indexing as search_index
@@ -50,6 +54,7 @@ class DirectiveInput:
     span: Span | None = None
     agenda_index: int | None = None  # position in the agenda item list, if it belongs to one
     priority_areas: Sequence[PriorityArea] = field(default_factory=list)
+    principle_reason: str = ""  # why the review left it without a task
 
 
 def may_record_meetings(user: User) -> bool:
@@ -145,6 +150,7 @@ def record_meeting(
             meeting=meeting, agenda_item=agenda_item, order=order, text=directive.text,
             span_start=directive.span[0] if directive.span else None,
             span_end=directive.span[1] if directive.span else None,
+            principle_reason=directive.principle_reason.strip()[:1000],
         )
         record.priority_areas.set(directive.priority_areas)
     search_index.index_many([meeting, *meeting.directives.select_related("meeting")])
@@ -354,6 +360,7 @@ class ReviewedDirective(DirectiveInput):
     lead_unit: Unit | None = None
     cooperating_units: list[Unit] = field(default_factory=list)
     deadline: dt.date | None = None
+    attach_to: Task | None = None  # the existing task this directive repeats (checks)
 
 
 def _span(readout: str, row: dict[str, Any], text: str) -> Span | None:
@@ -394,6 +401,8 @@ def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]],
             lead_unit=row.get("lead_unit"),
             cooperating_units=list(row.get("cooperating_units") or []),
             deadline=row.get("deadline"),
+            attach_to=row.get("attach_to"),
+            principle_reason=(row.get("principle_reason") or "").strip(),
         )
         if row.get("merge") and kept:
             previous = kept[-1]
@@ -407,6 +416,8 @@ def reviewed_directives(readout: str, rows: Sequence[dict[str, Any]],
             previous.lead_unit = previous.lead_unit or item.lead_unit
             previous.cooperating_units = _union(previous.cooperating_units, item.cooperating_units)
             previous.deadline = previous.deadline or item.deadline
+            previous.attach_to = previous.attach_to or item.attach_to
+            previous.principle_reason = previous.principle_reason or item.principle_reason
             if previous.agenda_index is None:
                 previous.agenda_index = item.agenda_index
             continue
@@ -434,6 +445,13 @@ def confirm_review(user: User, readout: str, meeting: dict[str, Any], agenda: Se
         position[number] = len(items)
         items.append(AgendaItemInput(kind=row["kind"], title=title, span=_span(readout, row, title)))
     kept = reviewed_directives(readout, directives, position)
+    lang = detect_language(readout or " ".join(d.text for d in kept))
+    for reviewed in kept:
+        if reviewed.lead_unit is None and reviewed.attach_to is None and not reviewed.principle_reason:
+            # Left without a task: the review records why (the checks' gaps), unless it said.
+            found = check_review.gaps(reviewed.text, lang)
+            if found:
+                reviewed.principle_reason = check_review.principle_reason(found)
     recorded = record_meeting(
         user,
         kind=meeting["kind"], title=meeting["title"], number=meeting.get("number"),
@@ -442,7 +460,12 @@ def confirm_review(user: User, readout: str, meeting: dict[str, Any], agenda: Se
         readout=readout, agenda_items=items, directives=kept,
     )
     for record, reviewed in zip(recorded.directives.order_by("order"), kept, strict=True):
-        if reviewed.lead_unit is not None:
+        if reviewed.attach_to is not None:
+            earlier = reviewed.attach_to.directive
+            check_services.attach_directive(
+                user, record, reviewed.attach_to,
+                similarity=round(similarity(record.text, earlier.text), 2) if earlier else None)
+        elif reviewed.lead_unit is not None:
             task_services.create_task(
                 user, record, lead_unit=reviewed.lead_unit, cooperating_units=reviewed.cooperating_units,
                 deadline=reviewed.deadline,

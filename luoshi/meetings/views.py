@@ -23,6 +23,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from luoshi.accounts.models import User
 from luoshi.commitments import services as commitment_services
+from luoshi.checks import review as check_review
+from luoshi.checks.models import RepeatedMention
+from luoshi.checks.repeats import earlier_demands
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
 from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform, signed_in
@@ -48,6 +51,7 @@ from luoshi.meetings.services import (
 from luoshi.tasks import services as task_services
 from luoshi.tasks.counts import Counts, light_counts_by
 from luoshi.tasks.ledger import LedgerQuery
+from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
 from luoshi.tasks.permissions import is_supervisor, visible_tasks
 
@@ -173,6 +177,30 @@ def _directives(request: HttpRequest, meeting: Meeting) -> list[Directive]:
     ))
 
 
+def _supervisability(meeting: Meeting, directives: list[Directive]) -> int:
+    """How many of the directives can be supervised: a lead unit, a time limit and a checkable
+    result, from the text or from its task (or the task it was attached to). Each directive
+    gets its `gaps` and, if attached, `repeated_task_id` for the page."""
+    given: dict[int, tuple[bool, bool]] = {}
+    for directive_id, deadline in Task.objects.filter(directive__meeting=meeting, parent__isnull=True) \
+            .exclude(status=Status.CANCELLED).values_list("directive_id", "deadline"):
+        had = given.get(directive_id, (False, False))
+        given[directive_id] = (True, had[1] or deadline is not None)
+    attached = dict(RepeatedMention.objects.filter(directive__meeting=meeting).values_list("directive_id", "task_id"))
+    for task_pk, deadline in Task.objects.filter(pk__in=attached.values()).values_list("pk", "deadline"):
+        for mine, task_id in attached.items():
+            if task_id == task_pk:
+                given[mine] = (True, deadline is not None)
+    lang = detect_language(meeting.readout or " ".join(d.text for d in directives))
+    count = 0
+    for directive in directives:
+        has_lead, has_deadline = given.get(directive.pk, (False, False))
+        directive.gaps = check_review.gaps(directive.text, lang, lead=has_lead, deadline=has_deadline)  # type: ignore[attr-defined]  # for the template
+        directive.repeated_task_id = attached.get(directive.pk)  # type: ignore[attr-defined]  # the task it was attached to, for the template
+        count += not directive.gaps  # type: ignore[attr-defined]  # set just above
+    return count
+
+
 @require_safe
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -188,10 +216,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     funnels = commitment_services.funnels(agenda_items)
     for item in agenda_items:
         item.funnel = funnels.get(item.pk)  # type: ignore[attr-defined]  # for the template; AgendaItem has no such field
+    supervisable = _supervisability(meeting, directives)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "agenda_items": agenda_items, "directives": directives,
         "previous": previous_in_series(meeting.kind, meeting.date, exclude=meeting.pk) if meeting.date else None,
         "carried_over": carried_over(meeting.kind, meeting.date, exclude=meeting.pk) if meeting.date else None,
+        "supervisable": supervisable, "supervisable_share": check_review.share(supervisable, len(directives)),
         "segments": readout_segments(meeting.readout, marks),
         "may_publish": may_record_meetings(user) and meeting.status != Meeting.Status.PUBLISHED,
         "may_correct": may_record_meetings(user),
@@ -436,7 +466,32 @@ def _highlighted(row: Any) -> list[tuple[str, str]]:
     return [p for p in pieces if p[0]]
 
 
+def _meeting_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+
+
+def _check_rows(readout: str, review: dict[str, Any]) -> None:
+    """Beside each directive row: what it lacks to be supervised (its gaps, as prompts) and
+    the earlier demands it repeats, with their tasks (luoshi/checks)."""
+    rows = [row for row in review["directives"].forms if (row["text"].value() or "").strip()]
+    lang = detect_language(readout)
+    before = _meeting_date(review["form"]["date"].value())
+    earlier = earlier_demands([row["text"].value() for row in rows], before=before)
+    for row, demands in zip(rows, earlier, strict=True):
+        lead = bool("lead_unit" in row.fields and row["lead_unit"].value())
+        deadline = bool("deadline" in row.fields and row["deadline"].value())
+        row.gaps = check_review.gaps(row["text"].value(), lang, lead=lead, deadline=deadline)
+        row.earlier = demands
+        row.attach_value = str(row["attach_to"].value() or "") if "attach_to" in row.fields else ""
+
+
 def _render_review(request: HttpRequest, readout: str, review: dict[str, Any], status: int = 200) -> HttpResponse:
+    _check_rows(readout, review)
     marks = []
     for kind, letter, formset in (("agenda", "A", review["agenda"]), ("directive", "D", review["directives"])):
         for number, row in enumerate(formset.forms, start=1):

@@ -10,7 +10,14 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from luoshi.search.models import SearchDocument
-from luoshi.search.text import Term, fts5_expression, query_terms, tsquery_expression
+from luoshi.search.text import (
+    Term,
+    fts5_any,
+    fts5_expression,
+    query_terms,
+    tsquery_any,
+    tsquery_expression,
+)
 
 _TABLE = SearchDocument._meta.db_table
 
@@ -58,3 +65,25 @@ def task_ids_containing(text: str) -> RawSQL | None:
     expression = tsquery_expression(terms) if connection.vendor == "postgresql" else fts5_expression(terms)
     pattern = _like_pattern(text)
     return RawSQL(_TASK_IDS[connection.vendor], [SearchDocument.Kind.TASK, expression, pattern, pattern])  # nosec B611 # constant SQL; the words are parameters
+
+
+_ANY = {
+    "postgresql": f"SELECT object_id FROM {_TABLE} WHERE kind = %s AND tsv @@ to_tsquery('simple', %s) "  # nosec B608 # constant table name
+                  "ORDER BY ts_rank(tsv, to_tsquery('simple', %s)) DESC, id DESC LIMIT %s",
+    "sqlite": f"SELECT d.object_id FROM {_TABLE} d JOIN search_fts ON search_fts.rowid = d.id "  # nosec B608 # constant table names
+              "WHERE d.kind = %s AND search_fts MATCH %s ORDER BY bm25(search_fts), d.id DESC LIMIT %s",
+}
+
+
+def best_matching_ids(kind: str, terms: list[Term], limit: int) -> list[int]:
+    """The ids of the `limit` objects of `kind` whose documents match best any of the terms
+    (BM25 / ts_rank): the candidates the repeated-directive check measures (luoshi/checks)."""
+    if not terms:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            expression = tsquery_any(terms)
+            cursor.execute(_ANY["postgresql"], [kind, expression, expression, limit])
+        else:
+            cursor.execute(_ANY["sqlite"], [kind, fts5_any(terms), limit])
+        return [row[0] for row in cursor.fetchall()]

@@ -125,6 +125,16 @@ def tsquery_expression(terms: list[Term]) -> str:
     return _boolean(terms, lambda token, prefix: f"'{token}'" + (":*" if prefix else ""), " & ", " | ")
 
 
+def fts5_any(terms: list[Term]) -> str:
+    """An FTS5 expression that any one of the terms satisfies (candidates for a similarity test)."""
+    return " OR ".join(fts5_expression([term]) for term in terms)
+
+
+def tsquery_any(terms: list[Term]) -> str:
+    """The same for PostgreSQL."""
+    return " | ".join(tsquery_expression([term]) for term in terms)
+
+
 # --- highlighting ---------------------------------------------------------------------------
 
 

@@ -106,6 +106,7 @@ ACCESS: dict[str, Rule] = {
     "ledger_meetings": page(*SIGNED_IN),  # the meeting field's suggestions; empty for the administrators
     "task_detail": page(*TASK_READERS),
     "review_report": action(SUPERVISOR),
+    "dismiss_report_mark": action(SUPERVISOR),  # checks: the office dismisses a report's mark
     # report once: a liaison's form for every task their unit may report on (empty for HEALTH's)
     "report_many": form(LIAISON, OTHER_LIAISON),
     # GET is the form of the action (here "report", which the lead unit's liaison may file);
@@ -230,7 +231,7 @@ SEGMENTS = {"tasks": "task", "instruction": "task", "reports": "report", "eviden
 # Arguments that are not ids, by name.
 NAMED = {"token": "feed_token", "action": "action", "decision": "decision", "directive_pk": "directive", "fmt": "fmt", "rest": "rest",
          "object_id": "admin_object", "url": "rest", "content_type_id": "admin_object", "app_label": "app_label",
-         "kind": "request_kind"}
+         "kind": "request_kind", "code": "mark_code"}
 # Objects a unit owns: the IDOR tests fill these with another unit's.
 OWNED = {"task", "report", "evidence", "notification", "feed", "feed_token", "api_token", "task_request", "milestone",
          "notice", "instruction_document"}
@@ -270,6 +271,7 @@ def values(world: Any, route: Route, *, other: bool = False, task: Any = None) -
         "milestone": side.milestone, "notice": side.notice, "agenda_item": world.agreement,
         "commitment": world.commitment, "commitment_milestone": world.commitment_milestone,
         "instruction_document": side.instruction, "portfolio": world.portfolio,
+        "mark_code": "no_evidence",
     }
     return {argument: objects[kind] for argument, kind in argument_kinds(route).items()}
 

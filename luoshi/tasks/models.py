@@ -79,6 +79,9 @@ class Task(models.Model):
     )
     weight = models.PositiveSmallIntegerField(_("weight in its parent"), default=1)
     blocked = models.BooleanField(_("blocked"), default=False)
+    # How often later meetings demanded it again (checks.services.attach_directive): leaders
+    # repeat themselves when work does not move, so the stocktake lists these first.
+    repeat_count = models.PositiveIntegerField(_("times demanded again"), default=0)
     public = models.BooleanField(_("public"), default=False)
     # Stored so ledgers can filter and count by light in SQL; every service write and the
     # daily pass refresh it (see luoshi/tasks/lights.py for the rules). Empty for a task

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from luoshi import lib, security
 from luoshi.accounts.models import User
 from luoshi.audit.models import AuditEvent
+from luoshi.checks.marks import marked_first
 from luoshi.lib import NotFound, TransitionError, is_htmx, perform, signed_in
 from luoshi.lib import files as filestore
 from luoshi.meetings.services import may_read_meetings
@@ -383,8 +384,11 @@ def _panels(request: HttpRequest, task: Task, shown: ActionPanel | None = None) 
 def _pending_reviews(request: HttpRequest, task: Task, reports: list[ProgressReport]) -> list[ProgressReport]:
     if not can(signed_in(request), Action.APPROVE, task):
         return []
-    return [report for report in reports
-            if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion]
+    # The checks' marks (文不对题, a copy of the last report, progress claimed without evidence)
+    # bring the reports that need a closer look to the top, each with its reasons.
+    return marked_first([report for report in reports
+                         if report.outcome == ProgressReport.Outcome.PENDING and not report.asks_completion],
+                        tasks={task.pk: task})
 
 
 def _detail_context(request: HttpRequest, task: Task, shown: ActionPanel | None = None,

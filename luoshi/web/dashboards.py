@@ -26,6 +26,8 @@ from django.utils import timezone
 
 from luoshi import lib
 from luoshi.accounts.models import User
+from luoshi.checks.marks import marked_first
+from luoshi.checks.stocktake import RepeatedTask, repeatedly_demanded
 from luoshi.meetings.models import Meeting, PriorityArea
 from luoshi.meetings.services import directive_count
 from luoshi.tasks import lights
@@ -237,9 +239,12 @@ def supervisor_dashboard(user: User, today: dt.date | None = None) -> Supervisor
                   .order_by("submitted_at", "id").values_list("pk", flat=True)[:PENDING_COUNT_CAP + 1])
     pending_count = len(oldest)
     # The lists read only the columns they show. The reports come in the order of `oldest`.
-    shown = ProgressReport.objects.select_related("task", "unit").only(
-        "progress", "submitted_at", "task__title", *_unit_name("unit")).in_bulk(oldest[:LIST_LIMIT])
+    shown = ProgressReport.objects.select_related("task__directive", "unit").only(
+        "progress", "submitted_at", "text", "task_id", "unit_id", "task__title", "task__description",
+        "task__directive__text", *_unit_name("unit")).in_bulk(oldest[:LIST_LIMIT])
+    # The checks' marks put the reports that need a closer look first, with their reasons.
     pending = [shown[pk] for pk in oldest[:LIST_LIMIT] if pk in shown]
+    pending = marked_first(pending, tasks={report.task_id: report.task for report in pending})
     requests = list(Task.objects.filter(status=Status.COMPLETION_REQUESTED).select_related("lead_unit")
                     .only("title", "updated_at", *_unit_name("lead_unit")).order_by("updated_at", "id")[:LIST_LIMIT])
     return SupervisorDashboard(
@@ -417,6 +422,7 @@ class Stocktake:
     areas: list[StocktakeArea]
     risks: list[Trajectory]
     lights: dict[str, int]
+    repeated: list[RepeatedTask] = field(default_factory=list)  # 反复强调 (luoshi/checks)
 
 
 def _lights_within(within: QuerySet[Task]) -> tuple[dict[str, int], Lights]:
@@ -463,7 +469,8 @@ def leader_stocktake(user: User, today: dt.date | None = None, *, within: QueryS
         (_trajectory(task, today) for task in candidates),
         key=lambda t: (0 if t.task.light == "red" else 1, -t.days_overdue, -t.gap, t.task.pk),
     )[:TOP_RISKS]
-    return Stocktake(today=today, areas=areas, risks=risks, lights={light: counts[light] for light in LIGHTS})
+    return Stocktake(today=today, areas=areas, risks=risks, lights={light: counts[light] for light in LIGHTS},
+                     repeated=repeatedly_demanded(user))
 
 
 # --- meeting secretary ----------------------------------------------------------------------
