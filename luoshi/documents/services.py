@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from luoshi import lib
 from luoshi.accounts.models import User
-from luoshi.commitments.services import Funnel, funnels
 from luoshi.checks.stocktake import repeatedly_demanded
+from luoshi.commitments.services import Funnel, funnels
 from luoshi.lib import Forbidden, InvalidInput, NotFound
 from luoshi.meetings.models import AgendaItem, Directive, Meeting, PriorityArea
 from luoshi.scoring import periods as scoring_periods

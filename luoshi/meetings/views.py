@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from luoshi.accounts.models import User
-from luoshi.commitments import services as commitment_services
 from luoshi.checks import review as check_review
 from luoshi.checks.models import RepeatedMention
 from luoshi.checks.repeats import earlier_demands
+from luoshi.commitments import services as commitment_services
 from luoshi.extraction import ExtractionInputError, extract
 from luoshi.extraction.text import detect_language
 from luoshi.lib import ConflictError, Forbidden, LuoshiError, NotFound, is_htmx, perform, signed_in
