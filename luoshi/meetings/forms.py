@@ -24,6 +24,8 @@ from luoshi.extraction.readers import read_document_report
 from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
+from luoshi.units.pickers import tree_sorted
+from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
 
 READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd", ".png", ".jpg", ".jpeg")
 READOUT_MAX_BYTES = 2 * 1024 * 1024
@@ -48,11 +50,13 @@ class Choices:
     """The units and priority areas of a page, loaded once."""
 
     def __init__(self, units: Sequence[Unit] | None = None, areas: Sequence[PriorityArea] | None = None) -> None:
-        self.units = list(Unit.objects.order_by("path") if units is None else units)
+        self.units = tree_sorted(Unit.objects.all() if units is None else units)
         self.areas = list(PriorityArea.objects.all() if areas is None else areas)
         self.unit_by_pk = {str(u.pk): u for u in self.units}
         self.unit_by_code = {u.code: u for u in self.units}
         self.area_by_pk = {str(a.pk): a for a in self.areas}
+        # The pickers search the pinyin of the Chinese names (luoshi/units/widgets.py).
+        self.names_zh = {pk: unit.name_zh for pk, unit in self.unit_by_pk.items()}
 
     @staticmethod
     def unit_label(unit: Unit) -> str:
@@ -305,9 +309,9 @@ class ReviewDirectiveForm(_RowForm):
                                        max_value=200)
     priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False)
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False, widget=UnitSelect)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
-                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+                                                  widget=UnitSelectMultiple(attrs={"size": 4}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     merge = forms.BooleanField(label=_("Merge with the previous one"), required=False)
 
@@ -320,6 +324,8 @@ class ReviewDirectiveForm(_RowForm):
         suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
         cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
         cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
+        for name in ("lead_unit", "cooperating_units"):
+            cast(UnitSelect, self.fields[name].widget).names_zh = choices.names_zh
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -346,9 +352,9 @@ ReviewDirectiveFormSet = forms.formset_factory(ReviewDirectiveForm, formset=RowF
 
 
 class TaskFromDirectiveForm(_RowForm):
-    lead_unit = forms.ChoiceField(label=_("Lead unit"))
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), widget=UnitSelect)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
-                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+                                                  widget=UnitSelectMultiple(attrs={"size": 4}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
@@ -358,6 +364,8 @@ class TaskFromDirectiveForm(_RowForm):
         super().__init__(*args, choices=choices, **kwargs)
         cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested)
         cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
+        for name in ("lead_unit", "cooperating_units"):
+            cast(UnitSelect, self.fields[name].widget).names_zh = choices.names_zh
         first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
         if first is not None:
             self.fields["lead_unit"].initial = str(first.pk)

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.forms.models import ModelChoiceIteratorValue
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
@@ -29,7 +27,12 @@ from luoshi.tasks.models import Escalation, Task
 from luoshi.tasks.nodes import templates as node_templates
 from luoshi.tasks.permissions import has_lead_access, is_supervisor
 from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
-from luoshi.units.models import Unit, name_field
+from luoshi.units.fields import UnitChoiceField, UnitsChoiceField, indented
+from luoshi.units.models import Unit
+from luoshi.units.pickers import tree_sorted
+from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
+
+__all__ = ["UnitChoiceField", "UnitsChoiceField"]  # the request forms use them from here
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -39,11 +42,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def _indented(path: str, name: str) -> str:
-    """A unit's name, indented by its depth in the tree (for the unit lists)."""
-    return "\u3000" * max(0, path.count("/") - 2) + name
 
 
 # --- the ledger filters ---------------------------------------------------------------------
@@ -101,7 +99,7 @@ class LedgerFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
-    unit = forms.ChoiceField( label=_("Lead unit (and below)"), required=False,
+    unit = forms.ChoiceField( label=_("Lead unit (and below)"), required=False, widget=UnitSelect,
                              error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
     status = forms.ChoiceField( label=_("Status"), required=False,
                                choices=[("", _("any status")), (WORKING_FILTER, _("at work (with a light)")),
@@ -136,9 +134,10 @@ class LedgerFilterForm(forms.Form):
         english = (get_language() or "").startswith("en")
         self.units = {row[1]: row for row in Unit.objects.values_list(*UNIT_FIELDS)}
         self.areas = {row[1]: row for row in PriorityArea.objects.values_list(*AREA_FIELDS)}
+        rows = tree_sorted(self.units.values(), entry=lambda row: (row[4], row[2], row[3]))
         cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("all units"))] + [
-            (code, _indented(path, name_en if english else name_zh))
-            for _pk, code, name_zh, name_en, path in self.units.values()]
+            (code, indented(path, name_en if english else name_zh)) for _pk, code, name_zh, name_en, path in rows]
+        cast(UnitSelect, self.fields["unit"].widget).names_zh = {row[1]: row[2] for row in rows}
         cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("all areas"))] + [
             (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
 
@@ -265,36 +264,12 @@ def _units() -> QuerySet[Unit]:
     return Unit.objects.only("code", "name_zh", "name_en", "path")
 
 
-class UnitChoices(forms.models.ModelChoiceIterator):
-    """The units of a choice field in one plain query. Django's iterator reads them through a
-    server-side cursor, three round trips on PostgreSQL, meant for lists too long to hold."""
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        if self.field.empty_label is not None:
-            yield ("", str(self.field.empty_label))
-        # Forms that show the same units in several fields read them once (`unit_list`). The
-        # label is the unit's name, indented by depth, with the language looked up once per list.
-        name = name_field()
-        for unit in getattr(self.field, "unit_list", None) or self.queryset:
-            yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit),
-                   _indented(unit.path, getattr(unit, name)))
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    iterator = UnitChoices
-    unit_list: list[Unit] | None = None
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    iterator = UnitChoices
-
-
 class AssignForm(VersionedForm):
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=UnitSelectMultiple(attrs={"size": 6}),
     )
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
@@ -374,7 +349,7 @@ class EditForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=UnitSelectMultiple(attrs={"size": 6}),
     )
     public = forms.BooleanField(label=_("Show on the public portal"), required=False)
     blocked = forms.BooleanField(label=_("Blocked (shows red until cleared)"), required=False)
@@ -420,7 +395,7 @@ class DecomposeForm(VersionedForm):
         units = _units() if is_supervisor(user) else task.lead_unit.subtree().only("code", "name_zh", "name_en", "path")
         data = self.data if self.is_bound else None
         # Every row lists the same units: read them once for all the rows.
-        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units, "unit_list": list(units)})
+        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units, "unit_list": tree_sorted(units)})
 
     def is_valid(self) -> bool:
         valid = super().is_valid() and self.parts.is_valid()
