@@ -299,6 +299,11 @@ class ReportForm(VersionedForm):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     period = forms.CharField(label=_("Period"), required=False, max_length=20,
                              help_text=_("For example 2024-05 or 2024-Q2."))
+    # On a phone the camera opens for a photo; other evidence (PDF, Word, …) goes in `files`.
+    # The photos are evidence files like the others: the service checks them the same way.
+    photos = MultipleFileField(label=_("Photo from the camera"), required=False, help_text=_(
+        "On a phone this opens the camera; elsewhere it chooses images."),
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
     files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -312,6 +317,11 @@ class ReportForm(VersionedForm):
                 if shares:
                     self.initial["text"] = "\n".join(
                         _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["files"] = [*data.get("photos", []), *data.get("files", [])]
+        return data
 
 
 class CompletionForm(VersionedForm):
