@@ -341,6 +341,13 @@ class ReviewDirectiveForm(_RowForm):
             raise ValidationError(_("Write the directive's text, or leave the row empty."))
         return data
 
+    def lead_unit_name(self) -> str:
+        """The lead unit the row shows, for its one-line summary ("" when none)."""
+        if "lead_unit" not in self.fields:
+            return ""
+        unit = self.choices.unit_by_pk.get(str(self["lead_unit"].value() or ""))
+        return unit.name if unit is not None else ""
+
 
 ReviewAgendaFormSet = forms.formset_factory(ReviewAgendaForm, formset=RowFormSet, extra=1, can_delete=True,
                                             max_num=200, absolute_max=200)

@@ -25,6 +25,9 @@
       // Tree order while nothing is typed; the best match first once something is.
       sortField: [{ field: "$score" }, { field: "$order" }],
       maxOptions: null,
+      // Filter at each key: a hundred units are quick to search, and a list refreshed late
+      // would open again after a quick tap had chosen.
+      refreshThrottle: 0,
       allowEmptyOption: !multiple,
       hideSelected: multiple,
       closeAfterSelect: !multiple,
