@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from luoshi import lib
+from luoshi.taskrequests.models import TaskRequest
 from luoshi.tasks import services
 from luoshi.tasks.models import Evidence, Task
 from luoshi.testing.fixtures import PASSWORD
-from luoshi.taskrequests.models import TaskRequest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -4,6 +4,8 @@ review folds each directive to one line until it is opened."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -117,4 +119,28 @@ def test_the_review_folds_each_directive_to_one_line(browser, live_server, scree
     page.wait_for_load_state()
     meeting = Meeting.objects.get()
     assert meeting.directives.order_by("order").first().tasks.get().lead_unit == education
+    context.close()
+
+
+def test_the_ledger_meeting_picker_finds_a_meeting_by_initials(browser, live_server, province):  # type: ignore[no-untyped-def]
+    """cwhy (常务会议) in the ledger's meeting picker: the server suggests the meeting, the
+    choice filters the ledger."""
+    from luoshi.meetings.services import record_meeting
+
+    task = province.assigned(title="全面排查危险化学品企业安全隐患")
+    record_meeting(province.secretary, kind="special_topic", title="防汛工作专题会议", date=dt.date(2022, 11, 1))
+    context, page = signed_in(browser, live_server.url, province.supervisor.username, PASSWORD)
+    page.goto(live_server.url + "/tasks/")
+    page.locator(".more-filters summary").click()
+    box = page.locator(".field:has(input[name=meeting]) .ts-wrapper")
+    box.locator(".ts-control").click()
+    box.locator(".ts-control input").press_sequentially("cwhy")
+    option = page.locator(".ts-dropdown:visible .option", has_text="省政府第1次常务会议")
+    option.wait_for()
+    assert page.locator(".ts-dropdown:visible .option", has_text="防汛").count() == 0
+    with page.expect_response(lambda r: "/tasks/?" in r.url and "meeting=" in r.url):
+        option.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("input[name=meeting]").input_value() == "2022-10-07 · 省政府第1次常务会议"
+    assert page.locator(f"#ledger-table a[href='{task.get_absolute_url()}']").count() == 1
     context.close()

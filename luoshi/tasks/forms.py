@@ -29,7 +29,7 @@ from luoshi.tasks.permissions import has_lead_access, is_supervisor
 from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
 from luoshi.units.fields import UnitChoiceField, UnitsChoiceField, indented
 from luoshi.units.models import Unit
-from luoshi.units.pickers import tree_sorted
+from luoshi.units.pickers import initials, tree_sorted
 from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
 
 __all__ = ["UnitChoiceField", "UnitsChoiceField"]  # the request forms use them from here
@@ -47,6 +47,7 @@ class DateInput(forms.DateInput):
 # --- the ledger filters ---------------------------------------------------------------------
 
 RECENT_MEETINGS = 30
+INITIALS_SEARCHED = 500  # the latest meetings whose titles' pinyin initials a search reads
 UNIT_FIELDS = ("id", "code", "name_zh", "name_en", "path")
 AREA_FIELDS = ("id", "code", "name_zh", "name_en")
 
@@ -90,7 +91,13 @@ def meeting_suggestions(text: str = "") -> list[str]:
             if day:
                 meetings = meetings.filter(date__day=day)
         else:
-            meetings = meetings.filter(title__icontains=text)
+            found = meetings.filter(title__icontains=text)
+            if text.isascii() and text.isalnum() and not found.exists():
+                # Pinyin initials (cwhy for 常务会议), looked for in the latest meetings' titles.
+                typed = text.lower()
+                recent = meetings.values_list("title", "date")[:INITIALS_SEARCHED]
+                return [_dated(title, date) for title, date in recent if typed in initials(title)][:RECENT_MEETINGS]
+            meetings = found
     return [_dated(title, date) for title, date in meetings.values_list("title", "date")[:RECENT_MEETINGS]]
 
 
@@ -116,6 +123,10 @@ class LedgerFilterForm(forms.Form):
                               widget=forms.TextInput(attrs={
                                   "list": "ledger-meetings", "autocomplete": "off",
                                   "placeholder": _("Name or date of the meeting"),
+                                  # web/pickers.js makes it a combobox that asks the same URL.
+                                  "data-picker": "meeting", "data-suggest-url": reverse_lazy("ledger_meetings"),
+                                  "data-no-results": _("No meeting has this name, date or these initials."),
+                                  "data-create-label": _("Look for"),
                                   # As one types, the suggestions come from every meeting, not only the latest.
                                   "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
                                   "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))

@@ -29,8 +29,9 @@ def pinyin(name: str) -> tuple[str, str]:
     def keep(text: str) -> list[str]:  # characters that are not Chinese stay, one by one
         return [char for char in text if not char.isspace()]
 
-    initials = "".join(part[:1] for part in lazy_pinyin(name, style=Style.FIRST_LETTER, errors=keep))
-    full = "".join(lazy_pinyin(name, errors=keep))
+    # pypinyin takes a list from `errors` (one item each) though its stub says str.
+    initials = "".join(part[:1] for part in lazy_pinyin(name, style=Style.FIRST_LETTER, errors=keep))  # type: ignore[arg-type]  # see above
+    full = "".join(lazy_pinyin(name, errors=keep))  # type: ignore[arg-type]  # see above
     return initials.lower(), full.lower()
 
 

@@ -33,7 +33,7 @@ class _Picker:
         if value in ("", None):
             return option
         if isinstance(value, ModelChoiceIteratorValue):
-            name = getattr(value.instance, "name_zh", "")
+            name = getattr(getattr(value, "instance", None), "name_zh", "")  # the stubs lack .instance
         else:
             name = self.names_zh.get(str(value), str(label))
         initials, full = pinyin(name)

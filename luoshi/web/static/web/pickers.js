@@ -41,10 +41,50 @@
     if (multiple && help && select.dataset.pickerHelp) help.textContent = select.dataset.pickerHelp;
   }
 
+  // The ledger's meeting field (input[data-picker=meeting]): there are thousands of meetings,
+  // so the server suggests them (data-suggest-url answers a <datalist>, by title, date or
+  // pinyin initials) and the combobox shows what it answered. What is typed may also be kept
+  // as it is (a part of a title, a date), as in the plain field.
+  function meetingOptions(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    return Array.prototype.map.call(template.content.querySelectorAll("option"), function (option) {
+      return { value: option.value };
+    });
+  }
+
+  function enhanceMeeting(input) {
+    if (input.tomselect || typeof window.TomSelect !== "function" || !input.dataset.suggestUrl) return;
+    var list = document.getElementById(input.getAttribute("list") || "");
+    var initial = list ? meetingOptions(list.outerHTML) : [];
+    var url = input.dataset.suggestUrl, empty = input.dataset.noResults || "", look = input.dataset.createLabel || "";
+    input.removeAttribute("list");
+    new window.TomSelect(input, {
+      maxItems: 1, create: true, createOnBlur: true, persist: false, delimiter: "\u001f",
+      valueField: "value", labelField: "value", searchField: [], options: initial,
+      refreshThrottle: 0,
+      // The server has chosen: every option it sent is shown.
+      score: function () { return function () { return 1; }; },
+      shouldLoad: function () { return true; },
+      load: function (query, callback) {
+        var self = this;
+        fetch(url + "?meeting=" + encodeURIComponent(query), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+          .then(function (response) { return response.ok ? response.text() : ""; })
+          .then(function (html) { self.clearOptions(); callback(meetingOptions(html)); })
+          .catch(function () { callback(); });
+      },
+      render: {
+        option_create: function (data, escape) { return '<div class="create">' + escapeText(look) + " “" + escape(data.input) + "”</div>"; },
+        no_results: function () { return '<div class="no-results">' + escapeText(empty) + "</div>"; }
+      }
+    });
+  }
+
   function enhanceAll(root) {
     if (!root || !root.querySelectorAll) return;
     if (root.matches && root.matches("select[data-picker]")) enhance(root);
     root.querySelectorAll("select[data-picker]").forEach(enhance);
+    root.querySelectorAll("input[data-picker=meeting]").forEach(enhanceMeeting);
   }
 
   document.addEventListener("htmx:load", function (event) { enhanceAll(event.detail.elt); });
