@@ -119,6 +119,7 @@ def test_the_liaison_journey_on_a_phone(browser, live_server, province, screensh
     page.fill("#action-report textarea[name=text]", "已排查企业 86 家，发现隐患 12 处，正在整改。")
     page.fill("#action-report input[name=progress]", "30")
     camera.set_input_files(str(photo))
+    page.locator("#action-report").screenshot(path=str(screenshot_dir / "zh-hans-phone-report.png"))
     submit_action(page, "report")
     assert Task.objects.get(pk=task.pk).progress == 30
     assert Evidence.objects.filter(report__task=task, original_name="IMG_0001.jpg").exists()

@@ -361,11 +361,13 @@ def test_task_rows_are_the_tasks_as_models_show_them(province):
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, language):
-    """Each option is the unit's name in the reader's language, indented by its depth."""
+    """Each option is the unit's name in the reader's language, indented by its depth, in the
+    tree's order (luoshi/units/pickers.py)."""
     from django.utils import translation
 
     from luoshi.tasks.forms import AssignForm
     from luoshi.units.models import Unit
+    from luoshi.units.pickers import tree_sorted
 
     task = province.assigned()
     with translation.override(language):
@@ -373,7 +375,7 @@ def test_the_unit_lists_label_each_unit_by_its_place_in_the_tree(province, langu
         for name in ("lead_unit", "cooperating_units"):
             labels = [(str(value), label) for value, label in form.fields[name].choices if value != ""]
             assert labels == [(str(unit.pk), "\u3000" * max(0, unit.path.count("/") - 2) + unit.name)
-                              for unit in Unit.objects.all()], name
+                              for unit in tree_sorted(Unit.objects.all())], name
         assert any(label.startswith("\u3000") for _value, label in labels)
 
 

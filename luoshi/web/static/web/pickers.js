@@ -38,7 +38,11 @@
         no_results: function () { return '<div class="no-results">' + escapeText(empty) + "</div>"; }
       }
     });
-    if (multiple && help && select.dataset.pickerHelp) help.textContent = select.dataset.pickerHelp;
+    // "Hold Ctrl (⌘ on a Mac) to choose several" is for the plain select: the picker says how
+    // it is used instead. Other help (what an empty choice means) stays.
+    if (multiple && help && select.dataset.pickerHelp && help.textContent.indexOf("⌘") !== -1) {
+      help.textContent = select.dataset.pickerHelp;
+    }
   }
 
   // The ledger's meeting field (input[data-picker=meeting]): there are thousands of meetings,
