@@ -92,3 +92,12 @@ def test_the_meeting_pickers_carry_initials(province: Province):
         html = str(form["lead_unit"])
     assert dict(_options(html))[str(province.emergency.pk)] == "syjglt"
     assert str(province.county.pk) in choices.names_zh and choices.names_zh[str(province.county.pk)] == "和平区"
+
+
+def test_the_parent_picker_of_the_unit_pages_carries_initials(province: Province):
+    """The system administrator's parent-unit picker finds 沈阳市 by sys, in English too."""
+    from luoshi.units.forms import UnitCreateForm
+
+    with translation.override("en"):
+        html = str(UnitCreateForm(units=list(Unit.objects.all()))["parent"])
+    assert 'data-picker="unit"' in html and dict(_options(html))[str(province.city.pk)] == "sys"
