@@ -33,7 +33,7 @@ def pick(page, box, typed: str, expected: str, multiple: bool = False) -> None: 
         assert page.locator(".ts-dropdown:visible").count() == 0  # closed once chosen
 
 
-def test_units_are_picked_by_pinyin_initials_and_removed_as_chips(browser, live_server, province):  # type: ignore[no-untyped-def]
+def test_units_are_picked_by_pinyin_initials_and_removed_as_chips(browser, live_server, province, screenshot_dir):  # type: ignore[no-untyped-def]
     """On the task page's assign form (brought in by htmx): swsjkw finds 省卫生健康委 for the
     lead unit; two cooperating units become chips and one is removed with its ×."""
     task = province.draft()
@@ -55,6 +55,7 @@ def test_units_are_picked_by_pinyin_initials_and_removed_as_chips(browser, live_
     page.keyboard.press("Escape")
     chips = cooperating.locator(".item")
     assert chips.count() == 2
+    page.locator("#action-assign").screenshot(path=str(screenshot_dir / "zh-hans-picker-chips.png"))
     cooperating.locator(".item", has_text="沈阳市").locator(".remove").click()
     assert [c.strip().rstrip("×").strip() for c in chips.all_inner_texts()] == ["大连市"]
     help_text = page.locator("#action-assign [id$=cooperating_units_helptext]").inner_text()
