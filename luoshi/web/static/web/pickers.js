@@ -47,13 +47,14 @@
 
   // The ledger's meeting field (input[data-picker=meeting]): there are thousands of meetings,
   // so the server suggests them (data-suggest-url answers a <datalist>, by title, date or
-  // pinyin initials) and the combobox shows what it answered. What is typed may also be kept
+  // pinyin initials, each option with its initials) and the combobox filters what it answered
+  // as one types, as the server does. What is typed may also be kept
   // as it is (a part of a title, a date), as in the plain field.
   function meetingOptions(html) {
     var template = document.createElement("template");
     template.innerHTML = html;
     return Array.prototype.map.call(template.content.querySelectorAll("option"), function (option) {
-      return { value: option.value };
+      return { value: option.value, initials: option.dataset.initials || "" };
     });
   }
 
@@ -65,10 +66,8 @@
     input.removeAttribute("list");
     new window.TomSelect(input, {
       maxItems: 1, create: true, createOnBlur: true, persist: false, delimiter: "\u001f",
-      valueField: "value", labelField: "value", searchField: [], options: initial,
+      valueField: "value", labelField: "value", searchField: ["value", "initials"], options: initial,
       refreshThrottle: 0,
-      // The server has chosen: every option it sent is shown.
-      score: function () { return function () { return 1; }; },
       shouldLoad: function () { return true; },
       load: function (query, callback) {
         var self = this;
