@@ -150,3 +150,23 @@ def test_the_liaison_journey_on_a_phone(browser, live_server, province, screensh
         page.goto(live_server.url + path)
         fits(page, path)
     context.close()
+
+
+def test_the_leaders_stocktake_fits_a_phone(browser, live_server, province, screenshot_dir: Path):  # type: ignore[no-untyped-def]
+    """The stocktake (the leader's home) on a phone: risks and areas as cards, nothing cut off."""
+    late = province.signed(title="开展汛期地质灾害隐患点巡查", deadline_days=40)
+    services.report_progress(province.liaison, late, text="已巡查 120 处。", progress=20)
+    province.in_progress(title="推进应急指挥平台建设", progress=60, deadline_days=90)
+    with lib.clock_at(lib.now() + dt.timedelta(days=33)):
+        services.refresh_lights()
+    context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(live_server.url + "/login/")
+    page.fill("input[name=username]", province.leader.username)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button.primary").tap()
+    assert page.locator("h1").inner_text() == "工作盘点"
+    fits(page, "stocktake")
+    page.screenshot(path=str(screenshot_dir / "zh-hans-phone-stocktake.png"), full_page=True)
+    context.close()
