@@ -16,6 +16,7 @@ from luoshi.accounts.models import User
 from luoshi.accounts.policy import lock_of
 from luoshi.accounts.validators import normalise_mobile
 from luoshi.lib import field_of
+from luoshi.units.fields import UnitChoiceField
 from luoshi.units.models import Unit
 
 LOCKED = _("This account is locked after too many failed sign-in attempts. "
@@ -78,7 +79,7 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
 
 
 def _unit_choices() -> Any:
-    return Unit.objects.order_by("code")
+    return Unit.objects.only("code", "name_zh", "name_en", "path")
 
 
 class AccountFilterForm(forms.Form):
@@ -90,7 +91,7 @@ class AccountFilterForm(forms.Form):
     q = forms.CharField(label=_("Username or name"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Role"), required=False,
                              choices=[("", _("Any role")), *User.Role.choices])
-    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
+    unit = UnitChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("Any unit"))
     state = forms.ChoiceField(label=_("State"), required=False, choices=STATES)
 
@@ -101,7 +102,7 @@ class AccountFilterForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
-    unit = forms.ModelChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
+    unit = UnitChoiceField(label=_("Unit"), required=False, queryset=Unit.objects.none(),
                                   empty_label=_("No unit"),
                                   help_text=_("Required for unit liaisons; optional for the others."))
 

@@ -22,12 +22,16 @@ PASSWORD = "units-password-2026"
 
 
 def _row(page, starts: str):  # type: ignore[no-untyped-def]
-    """The review row whose directive text starts with `starts`."""
+    """The review row whose directive text starts with `starts`, opened (rows are folded to
+    one line until opened)."""
     rows = page.locator("fieldset.row-card")
     for i in range(rows.count()):
         row = rows.nth(i)
         text = row.locator("textarea[name$='-text']")
         if text.count() and text.input_value().startswith(starts):
+            folded = row.locator("details.row-details:not([open]) > summary")
+            if folded.count():
+                folded.click()
             return row
     raise AssertionError(f"no review row starts with {starts!r}")
 

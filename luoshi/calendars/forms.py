@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.accounts.models import User
 from luoshi.lib import field_of
+from luoshi.units.fields import UnitChoiceField
 from luoshi.units.models import Unit
 
 from .models import CalendarFeed
@@ -16,7 +17,7 @@ from .services import subscribable_units
 class CalendarFeedForm(forms.Form):
     scope = forms.ChoiceField(label=_("Deadlines of"), choices=CalendarFeed.Scope.choices,
                               initial=CalendarFeed.Scope.MINE)
-    unit: forms.ModelChoiceField[Unit] = forms.ModelChoiceField(label=_("Unit"), queryset=None, required=False,
+    unit: forms.ModelChoiceField[Unit] = UnitChoiceField(label=_("Unit"), queryset=None, required=False,
                                   empty_label=_("Choose a unit"),
                                   help_text=_("Only for a unit's calendar."))
 

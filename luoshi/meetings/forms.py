@@ -14,10 +14,7 @@ from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils.functional import Promise
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from luoshi import lib
@@ -28,6 +25,8 @@ from luoshi.meetings.models import AgendaItem, Meeting, PriorityArea
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
 from luoshi.units.models import Unit
+from luoshi.units.pickers import tree_sorted
+from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
 
 READOUT_EXTENSIONS = (".txt", ".html", ".htm", ".docx", ".pdf", ".ofd", ".png", ".jpg", ".jpeg")
 READOUT_MAX_BYTES = 2 * 1024 * 1024
@@ -52,11 +51,13 @@ class Choices:
     """The units and priority areas of a page, loaded once."""
 
     def __init__(self, units: Sequence[Unit] | None = None, areas: Sequence[PriorityArea] | None = None) -> None:
-        self.units = list(Unit.objects.order_by("path") if units is None else units)
+        self.units = tree_sorted(Unit.objects.all() if units is None else units)
         self.areas = list(PriorityArea.objects.all() if areas is None else areas)
         self.unit_by_pk = {str(u.pk): u for u in self.units}
         self.unit_by_code = {u.code: u for u in self.units}
         self.area_by_pk = {str(a.pk): a for a in self.areas}
+        # The pickers search the pinyin of the Chinese names (luoshi/units/widgets.py).
+        self.names_zh = {pk: unit.name_zh for pk, unit in self.unit_by_pk.items()}
 
     @staticmethod
     def unit_label(unit: Unit) -> str:
@@ -76,33 +77,6 @@ class Choices:
 
     def area_choices(self) -> list[tuple[str, str]]:
         return [(str(a.pk), a.name) for a in self.areas]
-
-
-class _PlainOptions:
-    """A select whose options are written in Python rather than through one template each: a
-    review of 26 directives lists every unit twice per row (about 2,000 options), which took
-    most of a second through the templates (bench/review_bench.py). Same HTML as Django's."""
-
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]  # a ChoiceWidget's
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html('<optgroup label="{}">', group))
-            parts.extend(format_html('<option value="{}"{}>{}</option>', option["value"], flatatt(option["attrs"]),
-                                     option["label"]) for option in options)
-            if group:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every piece went through format_html  # nosec B308, B703 # every piece escaped by format_html
-
-
-class PlainSelect(_PlainOptions, forms.Select):
-    pass
-
-
-class PlainSelectMultiple(_PlainOptions, forms.SelectMultiple):
-    pass
 
 
 class _Form(forms.Form):
@@ -336,9 +310,9 @@ class ReviewDirectiveForm(_RowForm):
                                        max_value=200)
     priority_areas = forms.MultipleChoiceField(label=_("Priority areas"), required=False,
                                                widget=forms.CheckboxSelectMultiple)
-    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False, widget=PlainSelect)
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), required=False, widget=UnitSelect)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
-                                                  widget=PlainSelectMultiple(attrs={"size": 4}))
+                                                  widget=UnitSelectMultiple(attrs={"size": 4}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     # The existing task this directive demands again (checks): attached, it makes no new task.
     attach_to = forms.IntegerField(label=_("Attach to the existing task"), required=False, min_value=1)
@@ -355,6 +329,8 @@ class ReviewDirectiveForm(_RowForm):
         suggested = [c for c in (self["suggested"].value() or "").split(",") if c]
         cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested, blank=_("— no task yet —"))
         cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
+        for name in ("lead_unit", "cooperating_units"):
+            cast(UnitSelect, self.fields[name].widget).names_zh = choices.names_zh
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -370,6 +346,13 @@ class ReviewDirectiveForm(_RowForm):
         ):
             raise ValidationError(_("Write the directive's text, or leave the row empty."))
         return data
+
+    def lead_unit_name(self) -> str:
+        """The lead unit the row shows, for its one-line summary ("" when none)."""
+        if "lead_unit" not in self.fields:
+            return ""
+        unit = self.choices.unit_by_pk.get(str(self["lead_unit"].value() or ""))
+        return unit.name if unit is not None else ""
 
 
     def _attached(self, data: dict[str, Any]) -> Task | None:
@@ -396,9 +379,9 @@ ReviewDirectiveFormSet = forms.formset_factory(ReviewDirectiveForm, formset=RowF
 
 
 class TaskFromDirectiveForm(_RowForm):
-    lead_unit = forms.ChoiceField(label=_("Lead unit"))
+    lead_unit = forms.ChoiceField(label=_("Lead unit"), widget=UnitSelect)
     cooperating_units = forms.MultipleChoiceField(label=_("Cooperating units"), required=False,
-                                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+                                                  widget=UnitSelectMultiple(attrs={"size": 4}))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     cadence = forms.ChoiceField(label=_("Reporting cadence"), required=False, choices=Task.Cadence.choices)
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
@@ -408,6 +391,8 @@ class TaskFromDirectiveForm(_RowForm):
         super().__init__(*args, choices=choices, **kwargs)
         cast(forms.ChoiceField, self.fields["lead_unit"]).choices = choices.unit_choices(suggested)
         cast(forms.ChoiceField, self.fields["cooperating_units"]).choices = choices.unit_choices()
+        for name in ("lead_unit", "cooperating_units"):
+            cast(UnitSelect, self.fields[name].widget).names_zh = choices.names_zh
         first = next((choices.unit_by_code[c] for c in suggested if c in choices.unit_by_code), None)
         if first is not None:
             self.fields["lead_unit"].initial = str(first.pk)

@@ -12,6 +12,7 @@ from luoshi.tasks.forms import ISO_DATE, DateInput
 from luoshi.tasks.forms import UnitChoiceField as UnitField
 from luoshi.tasks.forms import UnitsChoiceField as UnitsField
 from luoshi.units.models import Unit
+from luoshi.units.widgets import UnitSelectMultiple
 
 
 def _units() -> Any:
@@ -54,7 +55,7 @@ class ReturnDecisionForm(Form):
     decision = forms.ChoiceField(choices=[("accept", _("Reassign")), ("refuse", _("Refuse"))])
     lead_unit = UnitField(label=_("New lead unit"), required=False, queryset=Unit.objects.none())
     cooperating_units = UnitsField(label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
-                                   widget=forms.SelectMultiple(attrs={"size": 5}),
+                                   widget=UnitSelectMultiple(attrs={"size": 5}),
                                    help_text=_("Leave empty to keep the task's cooperating units."))
     note = forms.CharField(label=_("Note (a reason when refusing)"), required=False, max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))

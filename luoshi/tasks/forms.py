@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, QuerySet
-from django.forms.models import ModelChoiceIteratorValue
 from django.http import QueryDict
 from django.urls import reverse_lazy
 from django.utils.translation import get_language
@@ -29,7 +27,12 @@ from luoshi.tasks.models import Escalation, Indicator, Task
 from luoshi.tasks.nodes import templates as node_templates
 from luoshi.tasks.permissions import has_lead_access, is_supervisor
 from luoshi.tasks.services import ALLOWED_EVIDENCE_EXTENSIONS, contributions_since_lead_report
-from luoshi.units.models import Unit, name_field
+from luoshi.units.fields import UnitChoiceField, UnitsChoiceField, indented
+from luoshi.units.models import Unit
+from luoshi.units.pickers import initials, tree_sorted
+from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
+
+__all__ = ["UnitChoiceField", "UnitsChoiceField"]  # the request forms use them from here
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -41,14 +44,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _indented(path: str, name: str) -> str:
-    """A unit's name, indented by its depth in the tree (for the unit lists)."""
-    return "\u3000" * max(0, path.count("/") - 2) + name
-
-
 # --- the ledger filters ---------------------------------------------------------------------
 
 RECENT_MEETINGS = 30
+INITIALS_SEARCHED = 500  # the latest meetings whose titles' pinyin initials a search reads
 UNIT_FIELDS = ("id", "code", "name_zh", "name_en", "path")
 AREA_FIELDS = ("id", "code", "name_zh", "name_en")
 
@@ -92,7 +91,13 @@ def meeting_suggestions(text: str = "") -> list[str]:
             if day:
                 meetings = meetings.filter(date__day=day)
         else:
-            meetings = meetings.filter(title__icontains=text)
+            found = meetings.filter(title__icontains=text)
+            if text.isascii() and text.isalnum() and not found.exists():
+                # Pinyin initials (cwhy for 常务会议), looked for in the latest meetings' titles.
+                typed = text.lower()
+                recent = meetings.values_list("title", "date")[:INITIALS_SEARCHED]
+                return [_dated(title, date) for title, date in recent if typed in initials(title)][:RECENT_MEETINGS]
+            meetings = found
     return [_dated(title, date) for title, date in meetings.values_list("title", "date")[:RECENT_MEETINGS]]
 
 
@@ -101,7 +106,7 @@ class LedgerFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Words in the title or description")}))
-    unit = forms.ChoiceField( label=_("Lead unit (and below)"), required=False,
+    unit = forms.ChoiceField( label=_("Lead unit (and below)"), required=False, widget=UnitSelect,
                              error_messages={"invalid_choice": _("There is no unit with the code %(value)s.")})
     status = forms.ChoiceField( label=_("Status"), required=False,
                                choices=[("", _("any status")), (WORKING_FILTER, _("at work (with a light)")),
@@ -118,6 +123,10 @@ class LedgerFilterForm(forms.Form):
                               widget=forms.TextInput(attrs={
                                   "list": "ledger-meetings", "autocomplete": "off",
                                   "placeholder": _("Name or date of the meeting"),
+                                  # web/pickers.js makes it a combobox that asks the same URL.
+                                  "data-picker": "meeting", "data-suggest-url": reverse_lazy("ledger_meetings"),
+                                  "data-no-results": _("No meeting has this name, date or these initials."),
+                                  "data-create-label": _("Look for"),
                                   # As one types, the suggestions come from every meeting, not only the latest.
                                   "hx-get": reverse_lazy("ledger_meetings"), "hx-trigger": "input changed delay:300ms",
                                   "hx-target": "#ledger-meetings", "hx-swap": "outerHTML", "hx-sync": "this:replace"}))
@@ -140,9 +149,10 @@ class LedgerFilterForm(forms.Form):
         english = (get_language() or "").startswith("en")
         self.units = {row[1]: row for row in Unit.objects.values_list(*UNIT_FIELDS)}
         self.areas = {row[1]: row for row in PriorityArea.objects.values_list(*AREA_FIELDS)}
+        rows = tree_sorted(self.units.values(), entry=lambda row: (row[4], row[2], row[3]))
         cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("all units"))] + [
-            (code, _indented(path, name_en if english else name_zh))
-            for _pk, code, name_zh, name_en, path in self.units.values()]
+            (code, indented(path, name_en if english else name_zh)) for _pk, code, name_zh, name_en, path in rows]
+        cast(UnitSelect, self.fields["unit"].widget).names_zh = {row[1]: row[2] for row in rows}
         cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("all areas"))] + [
             (code, name_en if english else name_zh) for _pk, code, name_zh, name_en in self.areas.values()]
 
@@ -269,36 +279,12 @@ def _units() -> QuerySet[Unit]:
     return Unit.objects.only("code", "name_zh", "name_en", "path")
 
 
-class UnitChoices(forms.models.ModelChoiceIterator):
-    """The units of a choice field in one plain query. Django's iterator reads them through a
-    server-side cursor, three round trips on PostgreSQL, meant for lists too long to hold."""
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        if self.field.empty_label is not None:
-            yield ("", str(self.field.empty_label))
-        # Forms that show the same units in several fields read them once (`unit_list`). The
-        # label is the unit's name, indented by depth, with the language looked up once per list.
-        name = name_field()
-        for unit in getattr(self.field, "unit_list", None) or self.queryset:
-            yield (ModelChoiceIteratorValue(self.field.prepare_value(unit), unit),
-                   _indented(unit.path, getattr(unit, name)))
-
-
-class UnitChoiceField(forms.ModelChoiceField):
-    iterator = UnitChoices
-    unit_list: list[Unit] | None = None
-
-
-class UnitsChoiceField(forms.ModelMultipleChoiceField):
-    iterator = UnitChoices
-
-
 class AssignForm(VersionedForm):
     lead_unit = UnitChoiceField(label=_("Lead unit"), queryset=Unit.objects.none())
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=UnitSelectMultiple(attrs={"size": 6}),
     )
     person_responsible = forms.CharField(label=_("Person responsible"), required=False, max_length=100)
     deadline = forms.DateField(label=_("Deadline"), input_formats=ISO_DATE, widget=DateInput())
@@ -328,6 +314,11 @@ class ReportForm(VersionedForm):
     progress = forms.IntegerField(label=_("Progress %"), min_value=0, max_value=100)
     period = forms.CharField(label=_("Period"), required=False, max_length=20,
                              help_text=_("For example 2024-05 or 2024-Q2."))
+    # On a phone the camera opens for a photo; other evidence (PDF, Word, …) goes in `files`.
+    # The photos are evidence files like the others: the service checks them the same way.
+    photos = MultipleFileField(label=_("Photo from the camera"), required=False, help_text=_(
+        "On a phone this opens the camera; elsewhere it chooses images."),
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
     files = MultipleFileField(label=_("Evidence files"), required=False)  # type: ignore[assignment]  # django-stubs types Form.files as the upload dict
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -354,10 +345,11 @@ class ReportForm(VersionedForm):
                         _("[%(unit)s] %(text)s") % {"unit": share.unit, "text": share.text} for share in shares) + "\n"
 
     def clean(self) -> dict[str, Any]:
-        super().clean()
+        data = super().clean() or {}
+        data["files"] = [*data.get("photos", []), *data.get("files", [])]
         if "progress" not in self.fields:
-            self.cleaned_data["progress"] = self.task.progress
-        return self.cleaned_data
+            data["progress"] = self.task.progress
+        return data
 
     def actuals(self) -> dict[int, Any]:
         """indicator id → the actual given (the fields left empty are left out)."""
@@ -404,7 +396,7 @@ class EditForm(VersionedForm):
     cooperating_units = UnitsChoiceField(
         label=_("Cooperating units"), required=False, queryset=Unit.objects.none(),
         help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=UnitSelectMultiple(attrs={"size": 6}),
     )
     public = forms.BooleanField(label=_("Show on the public portal"), required=False)
     blocked = forms.BooleanField(label=_("Blocked (shows red until cleared)"), required=False)
@@ -450,7 +442,7 @@ class DecomposeForm(VersionedForm):
         units = _units() if is_supervisor(user) else task.lead_unit.subtree().only("code", "name_zh", "name_en", "path")
         data = self.data if self.is_bound else None
         # Every row lists the same units: read them once for all the rows.
-        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units, "unit_list": list(units)})
+        self.parts = SubTaskFormSet(data, prefix="parts", form_kwargs={"units": units, "unit_list": tree_sorted(units)})
 
     def is_valid(self) -> bool:
         valid = super().is_valid() and self.parts.is_valid()

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from luoshi.lib import field_of
 from luoshi.units.models import Unit
+from luoshi.units.widgets import UnitSelect
 
 code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
                                 _("Use letters, digits, hyphens and underscores, e.g. SY-HP."))
@@ -43,7 +44,7 @@ class UnitCreateForm(UnitNamesForm):
     code = forms.CharField(label=_("Code"), max_length=40, validators=[code_validator],
                            help_text=_("A short, permanent identifier, e.g. SY-HP. It cannot be changed later."))
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
-    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.none())
+    parent = forms.ModelChoiceField(label=_("Parent unit"), queryset=Unit.objects.none(), widget=UnitSelect)
 
     field_order = ["code", "name_zh", "name_en", "kind", "parent", "keywords_zh", "keywords_en"]
 
@@ -52,10 +53,11 @@ class UnitCreateForm(UnitNamesForm):
         parent = field_of(self, "parent", forms.ModelChoiceField)
         parent.queryset = Unit.objects.all()
         parent.choices = [("", "---------")] + [(u.pk, _indented(u)) for u in units]
+        cast(UnitSelect, parent.widget).names_zh = {str(u.pk): u.name_zh for u in units}
 
 
 class UnitMoveForm(forms.Form):
-    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none())
+    parent = forms.ModelChoiceField(label=_("New parent unit"), queryset=Unit.objects.none(), widget=UnitSelect)
     # Set by the confirmation page: the number of tasks whose readers the move changes.
     confirmed_tasks = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
@@ -65,6 +67,7 @@ class UnitMoveForm(forms.Form):
         parent = field_of(self, "parent", forms.ModelChoiceField)
         parent.queryset = Unit.objects.exclude(path__startswith=unit.path)
         parent.choices = [(u.pk, _indented(u)) for u in candidates]
+        cast(UnitSelect, parent.widget).names_zh = {str(u.pk): u.name_zh for u in candidates}
 
 
 def depth(unit: Unit) -> int:

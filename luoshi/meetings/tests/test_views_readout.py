@@ -375,8 +375,8 @@ def test_it_prefills_and_marks_who_and_by_when(province):
     row = next(f for f in response.context["directives"].forms if (f["text"].value() or "").startswith("市商务局"))
     assert row["lead_unit"].value() == units["C-COM"].pk
     assert row["cooperating_units"].value() == [units["C-DRC"].pk]
-    assert f'<option value="{units["C-COM"].pk}" selected>' in str(row["lead_unit"])
-    assert f'<option value="{units["C-DRC"].pk}" selected>' in str(row["cooperating_units"])
+    assert f'<option value="{units["C-COM"].pk}" selected data-initials=' in str(row["lead_unit"])
+    assert f'<option value="{units["C-DRC"].pk}" selected data-initials=' in str(row["cooperating_units"])
     assert row["deadline"].value() == dt.date(2027, 1, 15)
     assert row["agenda_number"].value() == 1
 

@@ -11,6 +11,7 @@ from luoshi.tasks import lights
 from luoshi.tasks.ledger import TaskRow
 from luoshi.tasks.lifecycle import Status
 from luoshi.tasks.models import Task
+from luoshi.units.pickers import initials
 
 register = template.Library()
 
@@ -26,3 +27,10 @@ def ledger_row(task: TaskRow) -> dict[str, Any]:
         "reason": lights.describe(reason) if reason and reason.light != lights.Light.GREEN else "",
         "status_label": Status(task.status).label,
     }
+
+
+@register.filter
+def pinyin_initials(text: str) -> str:
+    """The pinyin initials of a meeting's "date · title" (2022-10-07 · 常务会议 → cwhy, the
+    date's digits kept), for the meeting picker's own filtering (web/pickers.js)."""
+    return initials(text)

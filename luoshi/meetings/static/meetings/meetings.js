@@ -29,6 +29,8 @@
       var row = rowOf(mark.id) || document.getElementById("directive-" + mark.id.slice(1));
       emphasise(mark.id, false);
       if (row) {
+        var details = row.querySelector("details.row-details");
+        if (details) details.open = true;  // a review row folded to one line opens
         document.querySelectorAll("fieldset.row-card.is-current").forEach(function (r) { r.classList.remove("is-current"); });
         row.classList.add("is-current");
         row.scrollIntoView({ behavior: "smooth", block: "nearest" });
