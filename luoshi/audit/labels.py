@@ -100,6 +100,16 @@ VERBS: dict[str, Any] = {
     "save_column_mapping": _("saved a column mapping"),
     "import_ledger": _("imported a ledger"),
     "import_task": _("imported a task"),
+    # leaders' instruction documents (批示件) and leaders in charge (luoshi/leaders)
+    "register_instruction": _("registered a leader's instruction document"),
+    "draft_instruction_reply": _("drafted the reply to a leader's instruction"),
+    "approve_instruction_reply": _("approved the reply to a leader's instruction"),
+    "return_instruction_reply": _("returned the reply to a leader's instruction"),
+    "send_instruction_reply": _("sent the reply to a leader's instruction"),
+    "put_leader_in_charge": _("put a leader in charge"),
+    "update_leader_in_charge": _("changed a leader's portfolio"),
+    "end_leader_in_charge": _("ended a leader's portfolio"),
+    "delete_leader_in_charge": _("deleted a leader's portfolio"),
     # units
     "create_unit": _("created a unit"),
     "rename_unit": _("renamed a unit"),

@@ -37,6 +37,7 @@ def test_a_repeated_demand_is_attached_and_shown_to_the_leader(browser, live_ser
     assert f"督办事项 {safety.pk}" in earlier.inner_text()
     # The other directive names nobody and nothing: the review asks for what is missing.
     principle = page.locator("fieldset.row-card", has=page.locator("textarea", has_text="优良作风"))
+    principle.locator("summary").click()  # folded to one line: it repeats no earlier demand
     assert "未明确牵头单位" in principle.locator("[data-gaps]").inner_text()
     page.screenshot(path=str(screenshot_dir / "zh-hans-review-repeated-demand.png"), full_page=True)
 

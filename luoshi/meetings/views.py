@@ -487,6 +487,8 @@ def _check_rows(readout: str, review: dict[str, Any]) -> None:
         deadline = bool("deadline" in row.fields and row["deadline"].value())
         row.gaps = check_review.gaps(row["text"].value(), lang, lead=lead, deadline=deadline)
         row.earlier = demands
+        # A demand made before is for the office to decide on (attach, or a new task): its row stays open.
+        row.stays_open = any(demand.same for demand in demands)
         row.attach_value = str(row["attach_to"].value() or "") if "attach_to" in row.fields else ""
 
 
