@@ -637,6 +637,15 @@ def task_standing(task: Task) -> str:
     return str(task.get_status_display())
 
 
+def indicator_gap(task: Task) -> str:
+    """The task's outcome indicator furthest behind its trajectory, as the light words it
+    ("保交楼 交付套数落后计划18%"); "—" when it has none behind or no indicator."""
+    if not task.indicator_lag or not task.indicator_lag_name:
+        return "—"
+    return lights.describe(lights.Reason(lights.Light.AMBER, "indicator_behind", task.indicator_lag,
+                                         task.indicator_lag_name))
+
+
 def build_look_back(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
     facts = look_back_facts(user, meeting_pk)
     meeting = facts.meeting
@@ -668,11 +677,12 @@ def build_look_back(user: User, meeting_pk: int | str) -> tuple[str, bytes]:
                 doc.para(_("Not yet assigned."))
                 continue
             doc.table(
-                [_("Task"), _("Lead unit"), _("Light and reason"), _("Progress"), _("Latest report")],
-                [[t.title, t.lead_unit.name, task_standing(t), f"{t.progress}%",
+                [_("Task"), _("Lead unit"), _("Light and reason"), _("Progress"), _("Indicator gap"),
+                 _("Latest report")],
+                [[t.title, t.lead_unit.name, task_standing(t), f"{t.progress}%", indicator_gap(t),
                   first_sentence(t.last_report_text) if t.last_report_text else _("No report yet")]  # type: ignore[attr-defined]  # annotated by look_back_facts
                  for t in entry.tasks],
-                widths_mm=[46, 26, 30, 16, 38],
+                widths_mm=[38, 24, 28, 14, 22, 30],
             )
     index = len(sections)
     if facts.ledgers:

@@ -152,3 +152,17 @@ def test_the_brief_is_a_get_and_audits_nothing(province, looked_back):
     assert client.post(url).status_code == 405
     assert client.get(url).status_code == 200
     assert AuditEvent.objects.count() == before
+
+
+def test_the_brief_gives_each_task_its_indicator_gap(province, looked_back):
+    """The heating task's indicator is 50 % behind its trajectory: the brief says so, in the
+    light's words; a task with no indicator behind shows a dash."""
+    task = Task.objects.get(directive__meeting=looked_back)
+    today = dt.date.today()
+    indicator = tasks.add_indicator(province.supervisor, task, name="热源到位率", measure="%", baseline=0, target=100,
+                                    plan=[(today - dt.timedelta(days=10), 0), (today, 100)])
+    tasks.report_progress(province.liaison, Task.objects.get(pk=task.pk), progress=65, text="热源陆续到位。",
+                          actuals={indicator.pk: 50})
+    text = docx_lines(download(province.supervisor, looked_back).content)
+    assert "热源到位率落后计划50%" in text
+    assert "—" not in text  # the only task has its gap; no dash
