@@ -103,3 +103,14 @@ def test_the_pages_speak_chinese(province: Province) -> None:
     task = province.signed()
     page = client_for(province.liaison, "zh-hans").get(f"/tasks/{task.pk}/ask/extension/").content.decode()
     assert "申请延期" in page and "报送督查室" in page
+
+
+def test_the_cooperating_share_shows_only_on_a_task_with_cooperating_units(province: Province) -> None:
+    """No heading over nothing: a task with no cooperating unit has nobody to ask for input."""
+    alone = province.signed()
+    shared = province.signed(cooperating_units=[province.health])
+    liaison = client_for(province.liaison)
+    assert "Cooperating units' share" not in liaison.get(alone.get_absolute_url()).content.decode()
+    page = liaison.get(shared.get_absolute_url()).content.decode()
+    assert "Cooperating units&#x27;" in page or "Cooperating units' share" in page
+    assert f"/tasks/{shared.pk}/input/ask/" in page
