@@ -13,13 +13,37 @@ from typing import Any
 
 from django import forms
 from django.forms.models import ModelChoiceIteratorValue
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from luoshi.units.pickers import pinyin
 
 
+def _attributes(attrs: dict[str, Any]) -> SafeString:
+    """As django/forms/widgets/attrs.html writes them: in order, True bare, False left out."""
+    return format_html_join("", "{}", ((format_html(" {}", name) if value is True else
+                                        format_html(' {}="{}"', name, str(value)),)
+                                       for name, value in attrs.items() if value is not False))
+
+
 class _Picker:
+    """The options are written here rather than through Django's template for each option: the
+    readout review lists every unit twice on each of its 26 directive rows (about 5,000
+    options), which took about a second through the templates and kept the review over its
+    1 s target (bench/review_bench.py). The HTML is the same as Django's select templates give
+    (tests/test_pickers.py compares them)."""
+
     names_zh: dict[str, str]
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]  # a ChoiceWidget's
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            rows = format_html_join("", '<option value="{}"{}>{}</option>',
+                                    ((option["value"], _attributes(option["attrs"]), option["label"]) for option in options))
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows)
+        return format_html("{}</select>", SafeString("".join(parts)))
 
     def _picker_attrs(self, attrs: dict[str, Any] | None, multiple: bool) -> dict[str, Any]:
         self.names_zh = {}

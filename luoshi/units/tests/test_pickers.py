@@ -101,3 +101,26 @@ def test_the_parent_picker_of_the_unit_pages_carries_initials(province: Province
     with translation.override("en"):
         html = str(UnitCreateForm(units=list(Unit.objects.all()))["parent"])
     assert 'data-picker="unit"' in html and dict(_options(html))[str(province.city.pk)] == "sys"
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_the_pickers_write_the_html_django_s_select_templates_write(multiple: bool):
+    """The pickers write their options in Python for speed; the markup is Django's, but for the
+    whitespace between tags: groups, selected options, boolean attributes, escaped labels."""
+    from django import forms
+
+    from luoshi.units.widgets import UnitSelect, UnitSelectMultiple
+
+    widget = (UnitSelectMultiple if multiple else UnitSelect)(attrs={"required": True, "id": "id_x"})
+    widget.choices = [("", "---------"), ("Suggested", [("1", "省应急管理厅"), ("2", 'A & <B> "C"')]),
+                      ("All units", [("1", "省应急管理厅"), ("3", "\u3000沈阳市")])]
+    widget.names_zh = {"1": "省应急管理厅", "2": "乙", "3": "沈阳市"}
+    value = ["1", "3"] if multiple else "3"
+    ours = widget.render("lead", value)
+    django_s = (forms.SelectMultiple if multiple else forms.Select).render(widget, "lead", value)
+
+    def tags(html: str) -> str:
+        return re.sub(r">\s+<", "><", html.strip())
+
+    assert tags(ours) == tags(django_s)
+    assert 'data-initials="syjglt"' in ours and "&lt;B&gt;" in ours and (" multiple" in ours) is multiple
