@@ -66,7 +66,7 @@ from luoshi.units.models import Unit
 COMPONENTS = ("ontime", "punctuality", "overdue", "returned", "grade")
 
 
-GRADE_POINTS = {"excellent": 100, "good": 85, "pass": 60, "fail": 0}
+GRADE_POINTS = {"excellent": 100, "good": 85, "pass": 60, "fail": 0}  # nosec B105 # "pass" is a closure grade (合格), not a password
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class _Picker:
             rows = format_html_join("", '<option value="{}"{}>{}</option>',
                                     ((option["value"], _attributes(option["attrs"]), option["label"]) for option in options))
             parts.append(format_html('<optgroup label="{}">{}</optgroup>', group, rows) if group else rows)
-        return format_html("{}</select>", SafeString("".join(parts)))
+        return format_html("{}</select>", format_html_join("", "{}", ((part,) for part in parts)))
 
     def _picker_attrs(self, attrs: dict[str, Any] | None, multiple: bool) -> dict[str, Any]:
         self.names_zh = {}
